@@ -1,0 +1,35 @@
+/* probe.h: runs the test catalogue against one domain and yields one result per test. */
+#ifndef PEIL_PROBE_H
+#define PEIL_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "verdict.h"
+
+struct probe_conf {
+	const char *root_hints;     /* file of root server hints; NULL: libunbound's built-in */
+	const char *trust_anchor;   /* file of DS/DNSKEY records for the root; NULL: no DNSSEC */
+	const char *forwarder;      /* "ADDR[@PORT]": forward instead of recursing; NULL: recurse */
+	bool ipv4, ipv6;            /* address families the resolver and probes may use */
+	unsigned dns_timeout_ms;    /* one query, retries included */
+	unsigned domain_budget_ms;  /* all tests of one domain */
+};
+
+struct probe;
+
+/* Makes a probe context (one resolver). Not thread-safe: one per worker thread.
+ * NULL on error with the reason in err. Freed with probe_free (accepts NULL). */
+struct probe *probe_new(const struct probe_conf *pc, char *err, size_t errlen);
+void probe_free(struct probe *p);
+
+/* Runs the tests named in `tests` (all of the catalogue when ntests is 0) against `domain` and
+ * appends one result per test to `out`, each with domain, test id, status, guideline, evidence,
+ * round id and measurement time set. A test not implemented yet yields NOT_TESTED with the
+ * reason in evidence. A domain that is not a valid host name yields ERROR for every test.
+ * Returns 0, or PEIL_ENOMEM (then `out` may hold part of the results). */
+int probe_domain(struct probe *p, const char *domain, uint64_t round_id,
+    const char *const *tests, size_t ntests, struct result_set *out);
+
+#endif

@@ -1,0 +1,25 @@
+/* err.c: descriptions of the PEIL_E* codes. */
+#include "err.h"
+
+const char *
+peil_strerror(int err)
+{
+	switch (err) {
+	case PEIL_OK:        return "success";
+	case PEIL_ENOMEM:    return "out of memory";
+	case PEIL_EINVAL:    return "invalid argument or malformed input";
+	case PEIL_EIO:       return "input/output error";
+	case PEIL_ENOENT:    return "not found";
+	case PEIL_ETIMEDOUT: return "timed out";
+	case PEIL_ETOOBIG:   return "over a size limit";
+	case PEIL_ESTORE:    return "store (LMDB) error";
+	case PEIL_EZMQ:      return "ZeroMQ error";
+	case PEIL_EDNS:      return "resolver error";
+	case PEIL_ESCHEMA:   return "store schema version mismatch";
+	case PEIL_EAGAIN:    return "try again";
+	case PEIL_ECONF:     return "configuration error";
+	case PEIL_EEXIST:    return "already exists";
+	case PEIL_ESEQ:      return "batch sequence gap";
+	}
+	return "unknown error";
+}

@@ -1,0 +1,26 @@
+/* err.h: peil's one error convention: 0 on success, a negative PEIL_E* code otherwise. */
+#ifndef PEIL_ERR_H
+#define PEIL_ERR_H
+
+enum peil_err {
+	PEIL_OK = 0,
+	PEIL_ENOMEM = -1,     /* out of memory */
+	PEIL_EINVAL = -2,     /* bad argument or malformed input */
+	PEIL_EIO = -3,        /* file or device error (errno is kept) */
+	PEIL_ENOENT = -4,     /* no such record, file or key */
+	PEIL_ETIMEDOUT = -5,  /* a time-out elapsed */
+	PEIL_ETOOBIG = -6,    /* input exceeds a MAX_* limit */
+	PEIL_ESTORE = -7,     /* LMDB error */
+	PEIL_EZMQ = -8,       /* libzmq error */
+	PEIL_EDNS = -9,       /* resolver error */
+	PEIL_ESCHEMA = -10,   /* store schema version does not match */
+	PEIL_EAGAIN = -11,    /* nothing ready yet, try again */
+	PEIL_ECONF = -12,     /* configuration error */
+	PEIL_EEXIST = -13,    /* already exists */
+	PEIL_ESEQ = -14,      /* batch sequence gap */
+};
+
+/* Returns a static English description of a PEIL_E* code. */
+const char *peil_strerror(int err);
+
+#endif

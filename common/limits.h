@@ -1,0 +1,62 @@
+/* limits.h: every hard limit and default of peil, in one place. */
+#ifndef PEIL_LIMITS_H
+#define PEIL_LIMITS_H
+
+/* Wire (ZeroMQ) defaults; each can be overridden in the [limits] config section. */
+#define MAX_MESSAGE_BYTES        (16 * 1024 * 1024)  /* ZMQ_MAXMSGSIZE */
+#define DEFAULT_SNDHWM           1000
+#define DEFAULT_RCVHWM           1000
+#define DEFAULT_HEARTBEAT_IVL_MS 5000
+#define DEFAULT_HEARTBEAT_TTL_MS 30000
+#define DEFAULT_HEARTBEAT_TIMEOUT_MS 30000
+#define DEFAULT_ACK_TIMEOUT_MS   10000   /* agent re-sends unacked batches after this */
+#define DEFAULT_BATCH_MAX        1000    /* results per ResultBatch */
+#define MAX_BATCH_RESULTS        10000   /* collector refuses larger batches */
+#define DEFAULT_WINDOW           8       /* batches in flight per agent */
+#define MAX_WINDOW               64
+#define DEFAULT_SEAL_INTERVAL_MS 100     /* agent seals pending results this often */
+#define DEFAULT_RECONNECT_IVL_MS 1000
+#define MAX_DRAIN_MESSAGES       256     /* collector: messages taken per write transaction */
+#define DROP_LOG_INTERVAL_S      60      /* one drop log line per peer per this many seconds */
+
+/* Strings inside messages. */
+#define MAX_DOMAIN_LEN           253
+#define MAX_TEST_ID_LEN          64
+#define MAX_AGENT_NAME_LEN       64
+#define MAX_EVIDENCE_PAIRS       256
+#define MAX_EVIDENCE_KEY_LEN     64
+#define MAX_EVIDENCE_VALUE_LEN   4096
+#define MAX_GUIDELINE_LEN        64
+#define MAX_TARGETS_PER_ROUND    1000000
+#define MAX_RESULT_BYTES         (256 * 1024)
+
+/* Configuration files. */
+#define MAX_CONF_LINE            4096
+#define MAX_CONF_ENTRIES         512
+
+/* Keys and allowlist. */
+#define MAX_ALLOWLIST_ENTRIES    100000
+#define MAX_KEY_FILE_BYTES       4096
+
+/* Stores. */
+#define DEFAULT_STORE_MAP_MB     64
+#define MAX_STORE_MAP_GROWTHS    32      /* doublings of the map per transaction, at most */
+#define MAX_INDEX_CHUNK          65536   /* log entries the indexer sorts per transaction */
+#define DEFAULT_SPOOL_MAP_MB     64
+#define MAX_CSV_LINE             4096
+
+/* DNS probing. */
+#define DEFAULT_DNS_TIMEOUT_MS   5000    /* one resolver query, all retries included */
+#define DEFAULT_DOMAIN_BUDGET_MS 60000   /* every DNS test of one domain */
+#define DEFAULT_CONCURRENCY      8       /* domains probed at once */
+#define MAX_CONCURRENCY          256
+#define MAX_MX                   10      /* as internet.nl */
+#define MAX_NS                   16
+#define MAX_ADDRS_PER_HOST       32
+#define MAX_ZONE_WALK            16      /* labels walked up looking for a zone cut */
+
+/* Rounds. */
+#define DEFAULT_ROUND_INTERVAL_S 86400
+#define DEFAULT_RETRY_AFTER_S    30
+
+#endif

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that peil's build, tests, lab and demo need. Idempotent.
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: run as root (it calls apt-get)" >&2
+	exit 1
+fi
+
+packages=(
+	# build
+	build-essential cmake pkg-config clang libclang-rt-14-dev
+	protobuf-c-compiler libprotobuf-c-dev
+	libzmq3-dev libsodium-dev
+	libldns-dev libunbound-dev libevent-dev
+	libssl-dev liblmdb-dev libpsl-dev libcurl4-openssl-dev librtr-dev
+	libcmocka-dev
+	# tests, lab and demo: authoritative DNS, zone signing, tools
+	nsd ldnsutils lmdb-utils iproute2 procps psmisc python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "install-deps.sh: all ${#packages[@]} packages present"
+	exit 0
+fi
+
+echo "install-deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The Debian nsd package starts a system-wide nsd on port 53; peil runs its own instances.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nsd 2>/dev/null; then
+	systemctl stop nsd || true
+	systemctl disable nsd || true
+fi
