@@ -1,1 +1,518 @@
-/* stub */
+/* spool.c: the agent's durable spool in LMDB: pending results, sealed batches, round progress.
+ *
+ * Databases: `pending` (result_seq_be64 → packed Result), `batches` (batch_seq_be64 → packed
+ * ResultBatch), `done` (domain → round_be64, for the current round), `meta` (counters).
+ * A batch is sealed once and never changes, so a re-send after a crash carries exactly the
+ * results it carried before: the collector's go-back-N de-duplication depends on that. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <lmdb.h>
+
+#include "bytes.h"
+#include "err.h"
+#include "limits.h"
+#include "log.h"
+#include "spool.h"
+
+struct spool {
+	MDB_env *env;
+	MDB_dbi pending, batches, done, meta;
+	size_t map_bytes;
+	pthread_mutex_t lock;
+};
+
+static const char KEY_NEXT_RESULT[] = "next_result_seq";
+static const char KEY_NEXT_BATCH[] = "next_batch_seq";
+static const char KEY_ROUND[] = "round";
+static const char KEY_ROUND_DONE[] = "round_done";
+
+static int
+spool_mdb_err(int mrc, const char *what)
+{
+	if (mrc == MDB_NOTFOUND)
+		return PEIL_ENOENT;
+	log_err("spool: %s: %s", what, mdb_strerror(mrc));
+	return mrc == ENOMEM ? PEIL_ENOMEM : PEIL_ESTORE;
+}
+
+static uint64_t
+meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key)
+{
+	MDB_val k = { strlen(key), (void *)key }, v;
+
+	if (mdb_get(txn, dbi, &k, &v) != 0 || v.mv_size != 8)
+		return 0;
+	return be64_get(v.mv_data);
+}
+
+static int
+meta_put(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t val)
+{
+	uint8_t buf[8];
+	MDB_val k = { strlen(key), (void *)key }, v = { 8, buf };
+
+	be64_put(buf, val);
+	return mdb_put(txn, dbi, &k, &v, 0);
+}
+
+/* Every entry point holds sp->lock: the map may only be resized with no transaction open.
+ * Runs `op` in a write transaction, growing the map and replaying on MDB_MAP_FULL. */
+static int
+spool_write(struct spool *sp, int (*op)(struct spool *, MDB_txn *, void *), void *arg,
+    const char *what)
+{
+	MDB_txn *txn;
+	int mrc;
+
+	for (int tries = 0; tries <= MAX_STORE_MAP_GROWTHS; tries++) {
+		if ((mrc = mdb_txn_begin(sp->env, NULL, 0, &txn)) != 0)
+			return spool_mdb_err(mrc, what);
+		mrc = op(sp, txn, arg);
+		if (mrc == 0)
+			mrc = mdb_txn_commit(txn);
+		else
+			mdb_txn_abort(txn);
+		if (mrc != MDB_MAP_FULL)
+			return mrc == 0 ? 0 : (mrc < 0 ? mrc : spool_mdb_err(mrc, what));
+		sp->map_bytes *= 2;
+		if ((mrc = mdb_env_set_mapsize(sp->env, sp->map_bytes)) != 0)
+			return spool_mdb_err(mrc, "growing the map");
+		log_info("spool: map grown to %zu MiB", sp->map_bytes >> 20);
+	}
+	return spool_mdb_err(MDB_MAP_FULL, what);
+}
+
+int
+spool_open(const char *dir, size_t map_mb, bool nosync, struct spool **out)
+{
+	struct spool *sp;
+	MDB_txn *txn = NULL;
+	MDB_envinfo info;
+	int mrc, rc = PEIL_ESTORE;
+
+	*out = NULL;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		log_err("spool: cannot create %s: %s", dir, strerror(errno));
+		return PEIL_EIO;
+	}
+	if ((sp = calloc(1, sizeof(*sp))) == NULL)
+		return PEIL_ENOMEM;
+	pthread_mutex_init(&sp->lock, NULL);
+	sp->map_bytes = (map_mb ? map_mb : DEFAULT_SPOOL_MAP_MB) << 20;
+	if ((mrc = mdb_env_create(&sp->env)) != 0 ||
+	    (mrc = mdb_env_set_maxdbs(sp->env, 8)) != 0 ||
+	    (mrc = mdb_env_set_mapsize(sp->env, sp->map_bytes)) != 0 ||
+	    (mrc = mdb_env_open(sp->env, dir, MDB_NOTLS | (nosync ? MDB_NOSYNC : 0), 0600)) != 0) {
+		rc = spool_mdb_err(mrc, dir);
+		goto fail;
+	}
+	/* An existing spool may have grown past the size asked for. */
+	if (mdb_env_info(sp->env, &info) == 0 && info.me_mapsize > sp->map_bytes)
+		sp->map_bytes = info.me_mapsize;
+	if ((mrc = mdb_txn_begin(sp->env, NULL, 0, &txn)) != 0 ||
+	    (mrc = mdb_dbi_open(txn, "pending", MDB_CREATE, &sp->pending)) != 0 ||
+	    (mrc = mdb_dbi_open(txn, "batches", MDB_CREATE, &sp->batches)) != 0 ||
+	    (mrc = mdb_dbi_open(txn, "done", MDB_CREATE, &sp->done)) != 0 ||
+	    (mrc = mdb_dbi_open(txn, "meta", MDB_CREATE, &sp->meta)) != 0 ||
+	    (mrc = mdb_txn_commit(txn)) != 0) {
+		if (txn != NULL && mrc != 0)
+			mdb_txn_abort(txn);
+		rc = spool_mdb_err(mrc, "opening databases");
+		goto fail;
+	}
+	*out = sp;
+	return 0;
+fail:
+	spool_close(sp);
+	return rc;
+}
+
+void
+spool_close(struct spool *sp)
+{
+	if (sp == NULL)
+		return;
+	if (sp->env != NULL)
+		mdb_env_close(sp->env);
+	pthread_mutex_destroy(&sp->lock);
+	free(sp);
+}
+
+struct put_arg {
+	uint64_t round_id;
+	const char *domain;
+	Peil__Result **r;
+	size_t n;
+};
+
+static int
+spool_put_op(struct spool *sp, MDB_txn *txn, void *argp)
+{
+	struct put_arg *a = argp;
+	uint64_t seq = meta_get(txn, sp->meta, KEY_NEXT_RESULT);
+	uint8_t key[8];
+	int mrc;
+
+	if (seq == 0)
+		seq = 1;
+	for (size_t i = 0; i < a->n; i++) {
+		size_t len;
+		MDB_val k = { 8, key }, v;
+
+		a->r[i]->result_seq = seq;
+		len = peil__result__get_packed_size(a->r[i]);
+		be64_put(key, seq);
+		v.mv_size = len;
+		/* Reserve space in the page and pack straight into it. */
+		if ((mrc = mdb_put(txn, sp->pending, &k, &v, MDB_APPEND | MDB_RESERVE)) != 0)
+			return mrc;
+		peil__result__pack(a->r[i], v.mv_data);
+		seq++;
+	}
+	if ((mrc = meta_put(txn, sp->meta, KEY_NEXT_RESULT, seq)) != 0)
+		return mrc;
+	if (a->domain != NULL) {
+		uint8_t rb[8];
+		MDB_val k = { strlen(a->domain), (void *)a->domain }, v = { 8, rb };
+
+		be64_put(rb, a->round_id);
+		if ((mrc = mdb_put(txn, sp->done, &k, &v, 0)) != 0)
+			return mrc;
+	}
+	return 0;
+}
+
+int
+spool_put(struct spool *sp, uint64_t round_id, const char *domain, Peil__Result **r, size_t n)
+{
+	struct put_arg a = { round_id, domain, r, n };
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if (peil__result__get_packed_size(r[i]) > MAX_RESULT_BYTES)
+			return PEIL_ETOOBIG;
+	if (domain != NULL && (strlen(domain) == 0 || strlen(domain) > MAX_DOMAIN_LEN))
+		return PEIL_EINVAL;
+	pthread_mutex_lock(&sp->lock);
+	rc = spool_write(sp, spool_put_op, &a, "put");
+	pthread_mutex_unlock(&sp->lock);
+	return rc;
+}
+
+static int
+spool_round_begin_op(struct spool *sp, MDB_txn *txn, void *argp)
+{
+	uint64_t round_id = *(uint64_t *)argp;
+	int mrc;
+
+	if (meta_get(txn, sp->meta, KEY_ROUND) == round_id)
+		return 0;
+	if ((mrc = mdb_drop(txn, sp->done, 0)) != 0)
+		return mrc;
+	return meta_put(txn, sp->meta, KEY_ROUND, round_id);
+}
+
+int
+spool_round_begin(struct spool *sp, uint64_t round_id)
+{
+	int rc;
+
+	pthread_mutex_lock(&sp->lock);
+	rc = spool_write(sp, spool_round_begin_op, &round_id, "round begin");
+	pthread_mutex_unlock(&sp->lock);
+	return rc;
+}
+
+static bool
+spool_domain_done_locked(struct spool *sp, uint64_t round_id, const char *domain)
+{
+	MDB_txn *txn;
+	MDB_val k = { strlen(domain), (void *)domain }, v;
+	bool done = false;
+
+	if (k.mv_size == 0 || k.mv_size > MAX_DOMAIN_LEN)
+		return false;
+	if (mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn) != 0)
+		return false;
+	if (mdb_get(txn, sp->done, &k, &v) == 0 && v.mv_size == 8 && be64_get(v.mv_data) == round_id)
+		done = true;
+	mdb_txn_abort(txn);
+	return done;
+}
+
+bool
+spool_domain_done(struct spool *sp, uint64_t round_id, const char *domain)
+{
+	bool r;
+
+	pthread_mutex_lock(&sp->lock);
+	r = spool_domain_done_locked(sp, round_id, domain);
+	pthread_mutex_unlock(&sp->lock);
+	return r;
+}
+
+static uint64_t
+spool_round_done_locked(struct spool *sp)
+{
+	MDB_txn *txn;
+	uint64_t r = 0;
+
+	if (mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn) != 0)
+		return 0;
+	r = meta_get(txn, sp->meta, KEY_ROUND_DONE);
+	mdb_txn_abort(txn);
+	return r;
+}
+
+uint64_t
+spool_round_done(struct spool *sp)
+{
+	uint64_t r;
+
+	pthread_mutex_lock(&sp->lock);
+	r = spool_round_done_locked(sp);
+	pthread_mutex_unlock(&sp->lock);
+	return r;
+}
+
+static int
+spool_set_round_done_op(struct spool *sp, MDB_txn *txn, void *argp)
+{
+	return meta_put(txn, sp->meta, KEY_ROUND_DONE, *(uint64_t *)argp);
+}
+
+int
+spool_set_round_done(struct spool *sp, uint64_t round_id)
+{
+	int rc;
+
+	pthread_mutex_lock(&sp->lock);
+	rc = spool_write(sp, spool_set_round_done_op, &round_id, "round done");
+	pthread_mutex_unlock(&sp->lock);
+	return rc;
+}
+
+/* A ResultBatch is built from the stored Result bytes without decoding them: field 1
+ * varint batch_seq, then field 2 length-delimited for each result. */
+struct seal_arg {
+	size_t max, max_bytes;
+	uint64_t batch_seq;
+};
+
+static int
+spool_seal_op(struct spool *sp, MDB_txn *txn, void *argp)
+{
+	struct seal_arg *a = argp;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v, bk, bv;
+	uint8_t key[8];
+	size_t total, n = 0;
+	uint64_t seq;
+	uint8_t *p;
+	int mrc;
+
+	a->batch_seq = 0;
+	seq = meta_get(txn, sp->meta, KEY_NEXT_BATCH);
+	if (seq == 0)
+		seq = 1;
+	/* First pass: size the batch. */
+	total = 1 + varint_len(seq);
+	if ((mrc = mdb_cursor_open(txn, sp->pending, &cur)) != 0)
+		return mrc;
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && n < a->max;
+	    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		size_t add = 1 + varint_len(v.mv_size) + v.mv_size;
+
+		if (n > 0 && total + add > a->max_bytes)
+			break;
+		total += add;
+		n++;
+	}
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		goto out;
+	if (n == 0) {
+		mrc = 0;
+		goto out;
+	}
+	be64_put(key, seq);
+	bk.mv_size = 8;
+	bk.mv_data = key;
+	bv.mv_size = total;
+	if ((mrc = mdb_put(txn, sp->batches, &bk, &bv, MDB_RESERVE | MDB_APPEND)) != 0)
+		goto out;
+	p = bv.mv_data;
+	*p++ = 0x08;                       /* field 1, varint */
+	p = varint_put(p, seq);
+	/* Second pass: copy and delete. */
+	for (size_t i = 0; i < n; i++) {
+		if ((mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST)) != 0)
+			goto out;
+		*p++ = 0x12;               /* field 2, length-delimited */
+		p = varint_put(p, v.mv_size);
+		memcpy(p, v.mv_data, v.mv_size);
+		p += v.mv_size;
+		if ((mrc = mdb_cursor_del(cur, 0)) != 0)
+			goto out;
+	}
+	if ((size_t)(p - (uint8_t *)bv.mv_data) != total) {
+		log_fatal("spool: batch %llu sized %zu, wrote %zu", (unsigned long long)seq,
+		    total, (size_t)(p - (uint8_t *)bv.mv_data));
+	}
+	if ((mrc = meta_put(txn, sp->meta, KEY_NEXT_BATCH, seq + 1)) != 0)
+		goto out;
+	a->batch_seq = seq;
+	mrc = 0;
+out:
+	mdb_cursor_close(cur);
+	return mrc;
+}
+
+int
+spool_seal(struct spool *sp, size_t max, size_t max_bytes, uint64_t *batch_seq)
+{
+	struct seal_arg a = { max, max_bytes, 0 };
+	int rc;
+
+	pthread_mutex_lock(&sp->lock);
+	rc = spool_write(sp, spool_seal_op, &a, "seal");
+	pthread_mutex_unlock(&sp->lock);
+	*batch_seq = rc == 0 ? a.batch_seq : 0;
+	return rc;
+}
+
+static int
+spool_get_locked(struct spool *sp, uint64_t seq, uint8_t **buf, size_t *len)
+{
+	MDB_txn *txn;
+	uint8_t key[8];
+	MDB_val k = { 8, key }, v;
+	int mrc, rc = 0;
+
+	*buf = NULL;
+	*len = 0;
+	be64_put(key, seq);
+	if ((mrc = mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn)) != 0)
+		return spool_mdb_err(mrc, "get");
+	if ((mrc = mdb_get(txn, sp->batches, &k, &v)) != 0) {
+		rc = spool_mdb_err(mrc, "get");
+	} else if ((*buf = malloc(v.mv_size)) == NULL) {
+		rc = PEIL_ENOMEM;
+	} else {
+		memcpy(*buf, v.mv_data, v.mv_size);
+		*len = v.mv_size;
+	}
+	mdb_txn_abort(txn);
+	return rc;
+}
+
+int
+spool_get(struct spool *sp, uint64_t seq, uint8_t **buf, size_t *len)
+{
+	int r;
+
+	pthread_mutex_lock(&sp->lock);
+	r = spool_get_locked(sp, seq, buf, len);
+	pthread_mutex_unlock(&sp->lock);
+	return r;
+}
+
+static int
+spool_ack_op(struct spool *sp, MDB_txn *txn, void *argp)
+{
+	uint64_t upto = *(uint64_t *)argp;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int mrc;
+
+	if ((mrc = mdb_cursor_open(txn, sp->batches, &cur)) != 0)
+		return mrc;
+	while ((mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST)) == 0) {
+		if (k.mv_size != 8 || be64_get(k.mv_data) > upto)
+			break;
+		if ((mrc = mdb_cursor_del(cur, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return mrc == MDB_NOTFOUND ? 0 : mrc;
+}
+
+int
+spool_ack(struct spool *sp, uint64_t seq)
+{
+	int rc;
+
+	pthread_mutex_lock(&sp->lock);
+	rc = spool_write(sp, spool_ack_op, &seq, "ack");
+	pthread_mutex_unlock(&sp->lock);
+	return rc;
+}
+
+static int
+spool_sync_op(struct spool *sp, MDB_txn *txn, void *argp)
+{
+	uint64_t remote = *(uint64_t *)argp;
+	int mrc;
+
+	if ((mrc = spool_ack_op(sp, txn, argp)) != 0)
+		return mrc;
+	if (meta_get(txn, sp->meta, KEY_NEXT_BATCH) <= remote)
+		return meta_put(txn, sp->meta, KEY_NEXT_BATCH, remote + 1);
+	return 0;
+}
+
+int
+spool_sync_remote(struct spool *sp, uint64_t remote_last)
+{
+	int rc;
+
+	pthread_mutex_lock(&sp->lock);
+	rc = spool_write(sp, spool_sync_op, &remote_last, "sync");
+	pthread_mutex_unlock(&sp->lock);
+	return rc;
+}
+
+static int
+spool_stats_locked(struct spool *sp, struct spool_stats *out)
+{
+	MDB_txn *txn;
+	MDB_stat st;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	uint64_t next;
+	int mrc;
+
+	memset(out, 0, sizeof(*out));
+	if ((mrc = mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn)) != 0)
+		return spool_mdb_err(mrc, "stats");
+	if (mdb_stat(txn, sp->pending, &st) == 0)
+		out->pending = st.ms_entries;
+	if (mdb_stat(txn, sp->batches, &st) == 0)
+		out->batches = st.ms_entries;
+	if (mdb_cursor_open(txn, sp->batches, &cur) == 0) {
+		if (mdb_cursor_get(cur, &k, &v, MDB_FIRST) == 0 && k.mv_size == 8)
+			out->first_batch = be64_get(k.mv_data);
+		mdb_cursor_close(cur);
+	}
+	next = meta_get(txn, sp->meta, KEY_NEXT_BATCH);
+	out->last_batch = next > 0 ? next - 1 : 0;
+	out->next_result_seq = meta_get(txn, sp->meta, KEY_NEXT_RESULT);
+	if (out->next_result_seq == 0)
+		out->next_result_seq = 1;
+	mdb_txn_abort(txn);
+	return 0;
+}
+
+int
+spool_stats(struct spool *sp, struct spool_stats *out)
+{
+	int r;
+
+	pthread_mutex_lock(&sp->lock);
+	r = spool_stats_locked(sp, out);
+	pthread_mutex_unlock(&sp->lock);
+	return r;
+}

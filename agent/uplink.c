@@ -1,1 +1,398 @@
-/* stub */
+/* uplink.c: the agent's protocol engine over one DEALER socket.
+ *
+ * Batches are numbered by the spool and sent in order; up to `window` are in flight. The
+ * collector acknowledges a batch only after committing it, and stores batch n+1 only after n,
+ * so an Ack is cumulative. When no acknowledgement arrives for ack_timeout_ms, everything
+ * from the oldest unacknowledged batch is sent again (go-back-N); the collector acks re-sent
+ * batches without storing them twice. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <zmq.h>
+
+#include "bytes.h"
+#include "err.h"
+#include "limits.h"
+#include "log.h"
+#include "uplink.h"
+
+struct uplink {
+	struct uplink_conf conf;
+	void *sock;
+	struct spool *sp;
+	bool welcomed;
+	uint64_t next_send;        /* next batch to put on the wire */
+	uint64_t base;             /* oldest batch not acknowledged */
+	int64_t last_progress_ms;  /* last ack advance, or first send into an empty window */
+	int64_t next_hello_ms;
+	int64_t last_heard_ms;     /* last message from the collector */
+	int64_t last_seal_ms;
+	int64_t last_silence_log_ms;
+	uint64_t env_seq;
+	/* The outstanding task request, re-sent when unanswered. */
+	bool task_wanted;
+	uint64_t task_done_round, task_round;
+	uint32_t task_offset;
+	int64_t task_sent_ms;
+	Peil__Envelope *tasks;
+	struct uplink_stats stats;
+};
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+uplink_send(struct uplink *u, Peil__Envelope *env)
+{
+	env->seq = ++u->env_seq;
+	return wire_send(u->sock, NULL, 0, env, ZMQ_DONTWAIT);
+}
+
+static void
+uplink_send_hello(struct uplink *u)
+{
+	Peil__Envelope env = PEIL__ENVELOPE__INIT;
+	Peil__Hello hello = PEIL__HELLO__INIT;
+	Peil__Vantage v = PEIL__VANTAGE__INIT;
+
+	v.ipv4 = u->conf.ipv4;
+	v.ipv6 = u->conf.ipv6;
+	v.description = (char *)(u->conf.description ? u->conf.description : "");
+	hello.version = WIRE_PROTOCOL_VERSION;
+	hello.software = (char *)"peil-agent " PEIL_VERSION;
+	hello.vantage = &v;
+	env.body_case = PEIL__ENVELOPE__BODY_HELLO;
+	env.hello = &hello;
+	/* EAGAIN: not connected yet; the next step tries again. */
+	(void)uplink_send(u, &env);
+	u->next_hello_ms = mono_ms() + u->conf.ack_timeout_ms;
+}
+
+struct uplink *
+uplink_new(void *zctx, const struct uplink_conf *uc, struct spool *sp, char *err, size_t errlen)
+{
+	struct uplink *u;
+
+	if ((u = calloc(1, sizeof(*u))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	u->conf = *uc;
+	u->sp = sp;
+	if (u->conf.window == 0 || u->conf.window > MAX_WINDOW)
+		u->conf.window = DEFAULT_WINDOW;
+	if (u->conf.batch_max == 0 || u->conf.batch_max > MAX_BATCH_RESULTS)
+		u->conf.batch_max = DEFAULT_BATCH_MAX;
+	u->sock = wire_dealer_new(zctx, uc->endpoint, uc->keys, uc->server_public, &uc->limits,
+	    err, errlen);
+	if (u->sock == NULL) {
+		free(u);
+		return NULL;
+	}
+	if (uc->keys == NULL && uc->name != NULL) {
+		/* Plain-text debug mode: the collector names us by this routing id. */
+		(void)zmq_setsockopt(u->sock, ZMQ_ROUTING_ID, uc->name, strlen(uc->name));
+	}
+	u->last_heard_ms = u->last_silence_log_ms = mono_ms();
+	u->next_hello_ms = 0;
+	return u;
+}
+
+void
+uplink_free(struct uplink *u)
+{
+	if (u == NULL)
+		return;
+	wire_close(u->sock);
+	wire_envelope_free(u->tasks);
+	free(u);
+}
+
+bool
+uplink_welcomed(const struct uplink *u)
+{
+	return u->welcomed;
+}
+
+static void
+uplink_send_task_request(struct uplink *u)
+{
+	Peil__Envelope env = PEIL__ENVELOPE__INIT;
+	Peil__TaskRequest tr = PEIL__TASK_REQUEST__INIT;
+
+	tr.done_round_id = u->task_done_round;
+	tr.round_id = u->task_round;
+	tr.offset = u->task_offset;
+	env.body_case = PEIL__ENVELOPE__BODY_TASK_REQUEST;
+	env.task_request = &tr;
+	(void)uplink_send(u, &env);
+	u->task_sent_ms = mono_ms();
+}
+
+int
+uplink_request_tasks(struct uplink *u, uint64_t done_round, uint64_t round_id, uint32_t offset)
+{
+	u->task_wanted = true;
+	u->task_done_round = done_round;
+	u->task_round = round_id;
+	u->task_offset = offset;
+	uplink_send_task_request(u);
+	return 0;
+}
+
+Peil__Envelope *
+uplink_take_tasks(struct uplink *u)
+{
+	Peil__Envelope *e = u->tasks;
+
+	u->tasks = NULL;
+	return e;
+}
+
+static int
+uplink_ack_upto(struct uplink *u, uint64_t seq)
+{
+	int rc;
+
+	if (seq < u->base)
+		return 0;
+	if ((rc = spool_ack(u->sp, seq)) != 0)
+		return rc;
+	u->stats.batches_acked += seq - u->base + 1;
+	u->base = seq + 1;
+	if (u->next_send < u->base)
+		u->next_send = u->base;
+	u->last_progress_ms = mono_ms();
+	return 0;
+}
+
+static int
+uplink_handle(struct uplink *u, Peil__Envelope *env)
+{
+	struct spool_stats st;
+	int rc = 0;
+
+	switch (env->body_case) {
+	case PEIL__ENVELOPE__BODY_WELCOME:
+		if ((rc = spool_sync_remote(u->sp, env->welcome->last_batch_seq)) != 0)
+			break;
+		if ((rc = spool_stats(u->sp, &st)) != 0)
+			break;
+		u->base = st.first_batch ? st.first_batch : st.last_batch + 1;
+		u->next_send = u->base;
+		u->last_progress_ms = mono_ms();
+		if (!u->welcomed)
+			log_info("collector welcomed us as '%s'; it holds our batches up to %llu",
+			    env->welcome->agent, (unsigned long long)env->welcome->last_batch_seq);
+		u->welcomed = true;
+		break;
+	case PEIL__ENVELOPE__BODY_ACK:
+		rc = uplink_ack_upto(u, env->ack->batch_seq);
+		break;
+	case PEIL__ENVELOPE__BODY_TASK_LIST:
+		if (!u->task_wanted || (env->task_list->round_id != 0 && u->task_round != 0 &&
+		    env->task_list->round_id != u->task_round))
+			break;  /* a stale answer to an earlier request */
+		u->task_wanted = false;
+		wire_envelope_free(u->tasks);
+		u->tasks = env;
+		return 1;  /* kept */
+	case PEIL__ENVELOPE__BODY_ERROR:
+		if (env->error->code == PEIL__ERROR__CODE__SEQ_GAP) {
+			uint64_t exp = env->error->expected_batch_seq;
+
+			u->stats.gaps++;
+			if (exp == 0)
+				break;
+			if (exp < u->base) {
+				log_err("collector expects batch %llu but our oldest unacknowledged "
+				    "batch is %llu: the collector lost batches it had acknowledged",
+				    (unsigned long long)exp, (unsigned long long)u->base);
+				break;
+			}
+			if ((rc = uplink_ack_upto(u, exp - 1)) != 0)
+				break;
+			u->next_send = exp;
+		} else {
+			log_warn("collector error %d: %s", (int)env->error->code,
+			    env->error->message ? env->error->message : "");
+		}
+		break;
+	default:
+		u->stats.bad_messages++;
+		log_debug("unexpected message %d from the collector", (int)env->body_case);
+		break;
+	}
+	return rc;
+}
+
+static int
+uplink_receive(struct uplink *u, int timeout_ms)
+{
+	zmq_pollitem_t pi = { u->sock, 0, ZMQ_POLLIN, 0 };
+	int rc;
+
+	if (zmq_poll(&pi, 1, timeout_ms) < 0)
+		return 0;  /* EINTR: the caller looks at its signals */
+	for (int i = 0; i < MAX_DRAIN_MESSAGES; i++) {
+		uint8_t *data;
+		size_t len;
+		const char *why;
+		Peil__Envelope *env;
+
+		rc = wire_recv(u->sock, &data, &len, true);
+		if (rc == PEIL_EAGAIN)
+			break;
+		if (rc != 0) {
+			u->stats.bad_messages++;
+			continue;
+		}
+		env = wire_decode(data, len, &why);
+		free(data);
+		if (env == NULL) {
+			u->stats.bad_messages++;
+			log_warn("dropped a message from the collector: %s", why);
+			continue;
+		}
+		u->last_heard_ms = mono_ms();
+		rc = uplink_handle(u, env);
+		if (rc != 1)
+			wire_envelope_free(env);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+uplink_seal(struct uplink *u, int64_t now)
+{
+	struct spool_stats st;
+	size_t max_bytes = u->conf.limits.max_message_bytes - 64;
+	uint64_t seq;
+	int rc;
+
+	if ((rc = spool_stats(u->sp, &st)) != 0)
+		return rc;
+	/* Seal full batches at once, a partial one when it has waited long enough; keep at most
+	 * a window's worth sealed ahead so results can still join fuller batches. */
+	while (st.pending > 0 && st.batches < 2 * (uint64_t)u->conf.window &&
+	    (st.pending >= u->conf.batch_max || now - u->last_seal_ms >= u->conf.seal_interval_ms)) {
+		if ((rc = spool_seal(u->sp, u->conf.batch_max, max_bytes, &seq)) != 0)
+			return rc;
+		u->last_seal_ms = now;
+		if ((rc = spool_stats(u->sp, &st)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+uplink_send_window(struct uplink *u, int64_t now)
+{
+	struct spool_stats st;
+	int rc;
+
+	if ((rc = spool_stats(u->sp, &st)) != 0)
+		return rc;
+	if (st.batches == 0) {
+		u->base = st.last_batch + 1;
+		u->next_send = u->base;
+		return 0;
+	}
+	if (u->base < st.first_batch)
+		u->base = st.first_batch;
+	if (u->next_send < u->base)
+		u->next_send = u->base;
+	/* Go back: nothing acknowledged for too long. */
+	if (u->next_send > u->base && now - u->last_progress_ms >= u->conf.ack_timeout_ms) {
+		log_info("no acknowledgement for %u ms: re-sending from batch %llu",
+		    u->conf.ack_timeout_ms, (unsigned long long)u->base);
+		u->stats.batches_resent += u->next_send - u->base;
+		u->next_send = u->base;
+		u->last_progress_ms = now;
+		uplink_send_hello(u);
+	}
+	while (u->next_send <= st.last_batch && u->next_send < u->base + u->conf.window) {
+		uint8_t *buf;
+		size_t len;
+		zmq_msg_t m;
+
+		if ((rc = spool_get(u->sp, u->next_send, &buf, &len)) != 0)
+			return rc == PEIL_ENOENT ? 0 : rc;
+		/* The spool keeps batches packed; an Envelope holding one is field 1 (seq) and
+		 * field 6 (the batch), so wrap the bytes rather than decode and re-encode. */
+		{
+			uint8_t head[24], *p = head;
+
+			*p++ = 0x08;
+			p = varint_put(p, ++u->env_seq);
+			*p++ = 0x32;
+			p = varint_put(p, len);
+			zmq_msg_init_size(&m, (size_t)(p - head) + len);
+			memcpy(zmq_msg_data(&m), head, (size_t)(p - head));
+			memcpy((uint8_t *)zmq_msg_data(&m) + (p - head), buf, len);
+		}
+		free(buf);
+		if (zmq_msg_send(&m, u->sock, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&m);
+			break;  /* not connected or queue full: later */
+		}
+		if (u->next_send == u->base)
+			u->last_progress_ms = now;
+		u->next_send++;
+		u->stats.batches_sent++;
+	}
+	return 0;
+}
+
+int
+uplink_step(struct uplink *u, int timeout_ms)
+{
+	int64_t now;
+	int rc;
+
+	now = mono_ms();
+	if (!u->welcomed && now >= u->next_hello_ms)
+		uplink_send_hello(u);
+	if (u->task_wanted && now - u->task_sent_ms >= u->conf.ack_timeout_ms)
+		uplink_send_task_request(u);
+	if ((rc = uplink_receive(u, timeout_ms)) != 0)
+		return rc;
+	now = mono_ms();
+	if (now - u->last_heard_ms >= 2 * (int64_t)u->conf.ack_timeout_ms &&
+	    now - u->last_silence_log_ms >= DROP_LOG_INTERVAL_S * 1000) {
+		log_warn("no answer from the collector at %s for %lld s (is it running, is this "
+		    "agent's public key in its allowlist, is collector.public_key right?)",
+		    u->conf.endpoint, (long long)((now - u->last_heard_ms) / 1000));
+		u->last_silence_log_ms = now;
+	}
+	if (!u->welcomed)
+		return 0;
+	if ((rc = uplink_seal(u, now)) != 0)
+		return rc;
+	return uplink_send_window(u, now);
+}
+
+bool
+uplink_drained(struct uplink *u)
+{
+	struct spool_stats st;
+
+	if (spool_stats(u->sp, &st) != 0)
+		return false;
+	return st.pending == 0 && st.batches == 0;
+}
+
+void
+uplink_get_stats(const struct uplink *u, struct uplink_stats *out)
+{
+	*out = u->stats;
+}

@@ -28,6 +28,7 @@
 #define MAX_EVIDENCE_VALUE_LEN   4096
 #define MAX_GUIDELINE_LEN        64
 #define MAX_TARGETS_PER_ROUND    1000000
+#define MAX_TASK_PAGE            10000   /* targets per TaskList message */
 #define MAX_RESULT_BYTES         (256 * 1024)
 
 /* Configuration files. */

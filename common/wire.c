@@ -1,1 +1,315 @@
-/* stub */
+/* wire.c: ZeroMQ sockets with CURVE and limits, and Envelope framing. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <zmq.h>
+
+#include "err.h"
+#include "keys.h"
+#include "limits.h"
+#include "log.h"
+#include "wire.h"
+
+void
+wire_limits_default(struct wire_limits *wl)
+{
+	wl->max_message_bytes = MAX_MESSAGE_BYTES;
+	wl->sndhwm = DEFAULT_SNDHWM;
+	wl->rcvhwm = DEFAULT_RCVHWM;
+	wl->heartbeat_ivl_ms = DEFAULT_HEARTBEAT_IVL_MS;
+	wl->heartbeat_ttl_ms = DEFAULT_HEARTBEAT_TTL_MS;
+	wl->heartbeat_timeout_ms = DEFAULT_HEARTBEAT_TIMEOUT_MS;
+	wl->reconnect_ivl_ms = DEFAULT_RECONNECT_IVL_MS;
+}
+
+int
+wire_err(void)
+{
+	switch (zmq_errno()) {
+	case EAGAIN:
+		return PEIL_EAGAIN;
+	case ENOMEM:
+		return PEIL_ENOMEM;
+	case EINVAL:
+		return PEIL_EINVAL;
+	default:
+		return PEIL_EZMQ;
+	}
+}
+
+bool
+wire_endpoint_is_loopback(const char *ep)
+{
+	static const char *const local[] = {
+		"tcp://127.", "tcp://[::1]:", "tcp://localhost:", "ipc://", "inproc://",
+	};
+
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		if (strncasecmp(ep, local[i], strlen(local[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Options shared by both ends; returns 0 or fills err. */
+static int
+wire_apply_limits(void *sock, const struct wire_limits *wl, char *err, size_t errlen)
+{
+	int64_t maxmsg = (int64_t)wl->max_message_bytes;
+	int linger = 0;
+	struct { int opt; int val; const char *name; } opts[] = {
+		{ ZMQ_SNDHWM, wl->sndhwm, "sndhwm" },
+		{ ZMQ_RCVHWM, wl->rcvhwm, "rcvhwm" },
+		{ ZMQ_HEARTBEAT_IVL, wl->heartbeat_ivl_ms, "heartbeat_ivl" },
+		{ ZMQ_HEARTBEAT_TTL, wl->heartbeat_ttl_ms, "heartbeat_ttl" },
+		{ ZMQ_HEARTBEAT_TIMEOUT, wl->heartbeat_timeout_ms, "heartbeat_timeout" },
+		{ ZMQ_RECONNECT_IVL, wl->reconnect_ivl_ms, "reconnect_ivl" },
+		{ ZMQ_HANDSHAKE_IVL, 10000, "handshake_ivl" },
+	};
+
+	if (zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg)) != 0 ||
+	    zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger)) != 0) {
+		snprintf(err, errlen, "setting socket limits: %s", zmq_strerror(zmq_errno()));
+		return PEIL_EZMQ;
+	}
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		if (zmq_setsockopt(sock, opts[i].opt, &opts[i].val, sizeof(int)) != 0) {
+			snprintf(err, errlen, "setting %s=%d: %s", opts[i].name, opts[i].val,
+			    zmq_strerror(zmq_errno()));
+			return PEIL_EZMQ;
+		}
+	}
+	return 0;
+}
+
+void *
+wire_router_new(void *zctx, const char *endpoint, const struct keypair *server,
+    const struct wire_limits *wl, char *err, size_t errlen)
+{
+	void *sock = NULL;
+	int one = 1;
+
+	if (server == NULL && !wire_endpoint_is_loopback(endpoint)) {
+		snprintf(err, errlen, "plain text refused on %s: only on loopback", endpoint);
+		return NULL;
+	}
+	if (server != NULL && !zmq_has("curve")) {
+		snprintf(err, errlen, "this libzmq has no CURVE support");
+		return NULL;
+	}
+	if ((sock = zmq_socket(zctx, ZMQ_ROUTER)) == NULL) {
+		snprintf(err, errlen, "zmq_socket: %s", zmq_strerror(zmq_errno()));
+		return NULL;
+	}
+	if (wire_apply_limits(sock, wl, err, errlen) != 0)
+		goto fail;
+	if (zmq_setsockopt(sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one)) != 0 ||
+	    zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, "peil", 4) != 0)
+		goto zfail;
+	if (server != NULL &&
+	    (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof(one)) != 0 ||
+	     zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, server->secret_z85, KEY_Z85_LEN + 1) != 0))
+		goto zfail;
+	if (zmq_bind(sock, endpoint) != 0) {
+		snprintf(err, errlen, "bind %s: %s", endpoint, zmq_strerror(zmq_errno()));
+		goto fail;
+	}
+	return sock;
+zfail:
+	snprintf(err, errlen, "socket options: %s", zmq_strerror(zmq_errno()));
+fail:
+	zmq_close(sock);
+	return NULL;
+}
+
+void *
+wire_dealer_new(void *zctx, const char *endpoint, const struct keypair *client,
+    const char *server_public_z85, const struct wire_limits *wl, char *err, size_t errlen)
+{
+	void *sock = NULL;
+	int one = 1;
+
+	if (client == NULL && !wire_endpoint_is_loopback(endpoint)) {
+		snprintf(err, errlen, "plain text refused to %s: only on loopback", endpoint);
+		return NULL;
+	}
+	if (client != NULL && !zmq_has("curve")) {
+		snprintf(err, errlen, "this libzmq has no CURVE support");
+		return NULL;
+	}
+	if ((sock = zmq_socket(zctx, ZMQ_DEALER)) == NULL) {
+		snprintf(err, errlen, "zmq_socket: %s", zmq_strerror(zmq_errno()));
+		return NULL;
+	}
+	if (wire_apply_limits(sock, wl, err, errlen) != 0)
+		goto fail;
+	/* Queue only to completed connections, so nothing waits in a pipe to a dead peer. */
+	if (zmq_setsockopt(sock, ZMQ_IMMEDIATE, &one, sizeof(one)) != 0)
+		goto zfail;
+	if (client != NULL &&
+	    (zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, server_public_z85, KEY_Z85_LEN + 1) != 0 ||
+	     zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, client->public_z85, KEY_Z85_LEN + 1) != 0 ||
+	     zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, client->secret_z85, KEY_Z85_LEN + 1) != 0))
+		goto zfail;
+	if (zmq_connect(sock, endpoint) != 0) {
+		snprintf(err, errlen, "connect %s: %s", endpoint, zmq_strerror(zmq_errno()));
+		goto fail;
+	}
+	return sock;
+zfail:
+	snprintf(err, errlen, "socket options: %s", zmq_strerror(zmq_errno()));
+fail:
+	zmq_close(sock);
+	return NULL;
+}
+
+void
+wire_close(void *sock)
+{
+	if (sock != NULL)
+		zmq_close(sock);
+}
+
+int
+wire_send(void *sock, const void *route, size_t route_len, const Peil__Envelope *env, int flags)
+{
+	zmq_msg_t msg;
+	size_t len = peil__envelope__get_packed_size(env);
+
+	if (route != NULL && zmq_send(sock, route, route_len, ZMQ_SNDMORE | flags) < 0)
+		return wire_err();
+	if (zmq_msg_init_size(&msg, len) != 0)
+		return PEIL_ENOMEM;
+	peil__envelope__pack(env, zmq_msg_data(&msg));
+	if (zmq_msg_send(&msg, sock, flags) < 0) {
+		int rc = wire_err();
+		zmq_msg_close(&msg);
+		return rc;
+	}
+	return 0;
+}
+
+/* Discards the remaining frames of a multi-part message. */
+static void
+wire_drain(void *sock)
+{
+	int more = 1;
+	size_t sz = sizeof(more);
+
+	while (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz) == 0 && more) {
+		zmq_msg_t m;
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, sock, 0) < 0) {
+			zmq_msg_close(&m);
+			return;
+		}
+		zmq_msg_close(&m);
+	}
+}
+
+/* Receives one frame into a malloc'd copy. */
+static int
+wire_recv_frame(void *sock, zmq_msg_t *m, bool nowait)
+{
+	zmq_msg_init(m);
+	if (zmq_msg_recv(m, sock, nowait ? ZMQ_DONTWAIT : 0) < 0) {
+		int rc = wire_err();
+		zmq_msg_close(m);
+		return rc;
+	}
+	return 0;
+}
+
+int
+wire_recv_router(void *sock, struct wire_in *in, bool nowait)
+{
+	zmq_msg_t m;
+	const char *user;
+	int rc;
+
+	memset(in, 0, sizeof(*in));
+	if ((rc = wire_recv_frame(sock, &m, nowait)) != 0)
+		return rc;
+	in->route_len = zmq_msg_size(&m);
+	if (in->route_len > sizeof(in->route))
+		in->route_len = sizeof(in->route);  /* libzmq ids are at most 255 bytes */
+	memcpy(in->route, zmq_msg_data(&m), in->route_len);
+	zmq_msg_close(&m);
+	/* ROUTER always delivers the payload with the routing id. */
+	if ((rc = wire_recv_frame(sock, &m, false)) != 0)
+		return rc;
+	user = zmq_msg_gets(&m, "User-Id");
+	snprintf(in->user, sizeof(in->user), "%s", user != NULL ? user : "");
+	in->len = zmq_msg_size(&m);
+	if ((in->data = malloc(in->len > 0 ? in->len : 1)) == NULL) {
+		zmq_msg_close(&m);
+		wire_drain(sock);
+		return PEIL_ENOMEM;
+	}
+	memcpy(in->data, zmq_msg_data(&m), in->len);
+	if (zmq_msg_more(&m)) {
+		in->extra_frames = true;
+		wire_drain(sock);
+	}
+	zmq_msg_close(&m);
+	return 0;
+}
+
+int
+wire_recv(void *sock, uint8_t **data, size_t *len, bool nowait)
+{
+	zmq_msg_t m;
+	int rc, more;
+
+	*data = NULL;
+	*len = 0;
+	if ((rc = wire_recv_frame(sock, &m, nowait)) != 0)
+		return rc;
+	more = zmq_msg_more(&m);
+	*len = zmq_msg_size(&m);
+	if ((*data = malloc(*len > 0 ? *len : 1)) == NULL) {
+		zmq_msg_close(&m);
+		if (more)
+			wire_drain(sock);
+		return PEIL_ENOMEM;
+	}
+	memcpy(*data, zmq_msg_data(&m), *len);
+	zmq_msg_close(&m);
+	if (more) {
+		wire_drain(sock);
+		free(*data);
+		*data = NULL;
+		return PEIL_EINVAL;
+	}
+	return 0;
+}
+
+Peil__Envelope *
+wire_decode(const uint8_t *buf, size_t len, const char **why)
+{
+	Peil__Envelope *env;
+
+	*why = NULL;
+	if (len > MAX_MESSAGE_BYTES) {
+		*why = "message over size limit";
+		return NULL;
+	}
+	if ((env = peil__envelope__unpack(NULL, len, buf)) == NULL) {
+		*why = "not a valid Envelope";
+		return NULL;
+	}
+	if (env->body_case == PEIL__ENVELOPE__BODY__NOT_SET) {
+		*why = "Envelope without a body";
+		peil__envelope__free_unpacked(env, NULL);
+		return NULL;
+	}
+	return env;
+}
+
+void
+wire_envelope_free(Peil__Envelope *env)
+{
+	if (env != NULL)
+		peil__envelope__free_unpacked(env, NULL);
+}

@@ -20,6 +20,39 @@ struct wire_limits {
 /* Fills the defaults of common/limits.h. */
 void wire_limits_default(struct wire_limits *wl);
 
+struct keypair;
+
+/* Is `endpoint` on this host only (tcp on 127.0.0.0/8, [::1] or localhost, ipc, inproc)?
+ * Plain text (no CURVE) is refused anywhere else. */
+bool wire_endpoint_is_loopback(const char *endpoint);
+
+/* The collector's ROUTER socket, bound to `endpoint`, CURVE server with `server` keys (or
+ * plain text when `server` is NULL: loopback only), ZAP domain "peil", ZMQ_ROUTER_MANDATORY,
+ * limits applied. NULL on error with the reason in err. Close with wire_close. */
+void *wire_router_new(void *zctx, const char *endpoint, const struct keypair *server,
+    const struct wire_limits *wl, char *err, size_t errlen);
+/* The agent's DEALER socket connected to `endpoint`, CURVE client with `client` keys and the
+ * collector's public key (plain text when `client` is NULL: loopback only). */
+void *wire_dealer_new(void *zctx, const char *endpoint, const struct keypair *client,
+    const char *server_public_z85, const struct wire_limits *wl, char *err, size_t errlen);
+void wire_close(void *sock);
+
+/* One message taken from a ROUTER socket. */
+struct wire_in {
+	uint8_t route[256];
+	size_t route_len;
+	char user[128];         /* ZAP user id: the authenticated agent name */
+	uint8_t *data;          /* the payload frame, malloc'd; caller frees */
+	size_t len;
+	bool extra_frames;      /* more than one payload frame arrived (a protocol error) */
+};
+/* Receives one message (ZMQ_DONTWAIT when `nowait`). Returns 0, PEIL_EAGAIN, PEIL_EZMQ or
+ * PEIL_ENOMEM. On 0 the caller frees in->data. */
+int wire_recv_router(void *sock, struct wire_in *in, bool nowait);
+/* Receives one single-frame message from a DEALER socket; *data malloc'd, caller frees.
+ * Extra frames are drained and reported as PEIL_EINVAL. */
+int wire_recv(void *sock, uint8_t **data, size_t *len, bool nowait);
+
 /* Translates the current zmq_errno() into a PEIL_E* code. */
 int wire_err(void);
 

@@ -1,0 +1,52 @@
+/* bytes.h: big-endian keys and protobuf varints, for code that builds bytes by hand. */
+#ifndef PEIL_BYTES_H
+#define PEIL_BYTES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+static inline void
+be64_put(uint8_t out[8], uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		out[i] = (uint8_t)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+static inline uint64_t
+be64_get(const uint8_t in[8])
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | in[i];
+	return v;
+}
+
+/* Bytes a protobuf varint of v takes (1..10). */
+static inline size_t
+varint_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/* Writes v as a protobuf varint at p (room for 10 bytes); returns the byte after it. */
+static inline uint8_t *
+varint_put(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+#endif
