@@ -1,1 +1,202 @@
-/* stub */
+/* query.c: read-only views of the store for the command line. */
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "err.h"
+#include "query.h"
+#include "verdict.h"
+
+int
+query_format_parse(const char *s, enum query_format *out)
+{
+	if (strcasecmp(s, "table") == 0)
+		*out = QUERY_TABLE;
+	else if (strcasecmp(s, "json") == 0 || strcasecmp(s, "jsonl") == 0)
+		*out = QUERY_JSON;
+	else if (strcasecmp(s, "csv") == 0)
+		*out = QUERY_CSV;
+	else
+		return PEIL_EINVAL;
+	return 0;
+}
+
+static void
+fmt_time(int64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t == 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+struct show_arg {
+	enum query_format fmt;
+	FILE *f;
+	size_t n;
+};
+
+static int
+show_one(const Peil__Result *r, void *argp)
+{
+	struct show_arg *a = argp;
+
+	if (a->fmt == QUERY_CSV && a->n == 0)
+		result_write_csv_header(a->f);
+	a->n++;
+	switch (a->fmt) {
+	case QUERY_JSON:
+		return result_write_json(r, a->f);
+	case QUERY_CSV:
+		return result_write_csv(r, a->f);
+	default:
+		return result_write_table(r, a->f, true);
+	}
+}
+
+int
+query_show(struct store *s, const char *domain, enum query_format fmt, FILE *f)
+{
+	struct show_arg a = { fmt, f, 0 };
+	struct store_stats st;
+	int rc;
+
+	if (fmt == QUERY_TABLE) {
+		if ((rc = store_stats(s, &st)) != 0)
+			return rc;
+		fprintf(f, "%s: latest verdict of every test from every vantage "
+		    "(%llu results stored, %llu indexed)\n", domain,
+		    (unsigned long long)st.results, (unsigned long long)st.indexed);
+	}
+	if ((rc = store_show(s, domain, show_one, &a)) != 0)
+		return rc;
+	return a.n == 0 ? PEIL_ENOENT : 0;
+}
+
+int
+query_export(struct store *s, enum query_format fmt, FILE *f)
+{
+	struct show_arg a = { fmt == QUERY_TABLE ? QUERY_JSON : fmt, f, 0 };
+
+	return store_export(s, show_one, &a);
+}
+
+struct list_arg {
+	enum query_format fmt;
+	FILE *f;
+	size_t n;
+};
+
+static int
+agent_one(const struct store_agent *ag, void *argp)
+{
+	struct list_arg *a = argp;
+	char first[32], last[32];
+
+	fmt_time(ag->first_seen, first, sizeof(first));
+	fmt_time(ag->last_seen, last, sizeof(last));
+	if (a->fmt == QUERY_JSON) {
+		fprintf(a->f, "{\"agent\":");
+		json_write_string(a->f, ag->name);
+		fprintf(a->f, ",\"ipv4\":%s,\"ipv6\":%s,\"description\":", ag->ipv4 ? "true" : "false",
+		    ag->ipv6 ? "true" : "false");
+		json_write_string(a->f, ag->description ? ag->description : "");
+		fprintf(a->f, ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"last_batch\":%llu,"
+		    "\"results\":%llu,\"last_round_done\":%llu}\n", first, last,
+		    (unsigned long long)ag->last_batch_seq, (unsigned long long)ag->results,
+		    (unsigned long long)ag->last_round_done);
+	} else {
+		if (a->n == 0)
+			fprintf(a->f, "%-20s %-9s %-20s %-20s %10s %6s  %s\n", "AGENT", "FAMILIES",
+			    "FIRST SEEN", "LAST SEEN", "RESULTS", "ROUND", "DESCRIPTION");
+		fprintf(a->f, "%-20s %-9s %-20s %-20s %10llu %6llu  %s\n", ag->name,
+		    ag->ipv4 && ag->ipv6 ? "ipv4+ipv6" : ag->ipv6 ? "ipv6" : ag->ipv4 ? "ipv4" : "-",
+		    first, last, (unsigned long long)ag->results,
+		    (unsigned long long)ag->last_round_done, ag->description ? ag->description : "");
+	}
+	a->n++;
+	return 0;
+}
+
+int
+query_agents(struct store *s, enum query_format fmt, FILE *f)
+{
+	struct list_arg a = { fmt, f, 0 };
+	int rc = store_agents_each(s, agent_one, &a);
+
+	if (rc == 0 && a.n == 0 && fmt == QUERY_TABLE)
+		fprintf(f, "no agent has connected yet\n");
+	return rc;
+}
+
+static int
+target_one(const struct store_target *t, void *argp)
+{
+	struct list_arg *a = argp;
+
+	if (a->fmt == QUERY_JSON) {
+		fprintf(a->f, "{\"organisation\":");
+		json_write_string(a->f, t->organisation);
+		fprintf(a->f, ",\"domain\":");
+		json_write_string(a->f, t->domain);
+		fprintf(a->f, ",\"publish\":%s}\n", t->publish ? "true" : "false");
+	} else {
+		/* CSV in the import format, so a listing can be edited and imported again. */
+		if (a->n == 0)
+			fprintf(a->f, "organisation,domain,publish\n");
+		fputc('"', a->f);
+		for (const char *p = t->organisation; *p; p++) {
+			if (*p == '"')
+				fputc('"', a->f);
+			fputc(*p, a->f);
+		}
+		fprintf(a->f, "\",%s,%s\n", t->domain, t->publish ? "yes" : "no");
+	}
+	a->n++;
+	return 0;
+}
+
+int
+query_targets(struct store *s, enum query_format fmt, FILE *f)
+{
+	struct list_arg a = { fmt, f, 0 };
+
+	return store_targets_each(s, target_one, &a);
+}
+
+static int
+round_one(const struct store_round *r, void *argp)
+{
+	struct list_arg *a = argp;
+	char st[32], en[32];
+
+	fmt_time(r->started, st, sizeof(st));
+	fmt_time(r->ended, en, sizeof(en));
+	if (a->fmt == QUERY_JSON) {
+		fprintf(a->f, "{\"round\":%llu,\"started\":\"%s\",\"ended\":%s%s%s,\"targets\":%u,"
+		    "\"results\":%llu}\n", (unsigned long long)r->id, st, r->ended ? "\"" : "",
+		    r->ended ? en : "null", r->ended ? "\"" : "", r->targets,
+		    (unsigned long long)r->results);
+	} else {
+		if (a->n == 0)
+			fprintf(a->f, "%6s %-20s %-20s %8s %10s\n", "ROUND", "STARTED", "ENDED",
+			    "TARGETS", "RESULTS");
+		fprintf(a->f, "%6llu %-20s %-20s %8u %10llu\n", (unsigned long long)r->id, st,
+		    r->ended ? en : "(open)", r->targets, (unsigned long long)r->results);
+	}
+	a->n++;
+	return 0;
+}
+
+int
+query_rounds(struct store *s, enum query_format fmt, FILE *f)
+{
+	struct list_arg a = { fmt, f, 0 };
+
+	return store_rounds_each(s, round_one, &a);
+}

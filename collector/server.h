@@ -1,0 +1,32 @@
+/* server.h: the collector daemon: ROUTER socket, ZAP, ingest with group commit, rounds. */
+#ifndef PEIL_SERVER_H
+#define PEIL_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "keys.h"
+#include "wire.h"
+
+struct server_conf {
+	const char *listen;          /* ZeroMQ endpoint to bind */
+	const struct keypair *keys;  /* server keys; NULL: plain text (debug, loopback only) */
+	const char *allowlist_dir;
+	const char *store_dir;
+	size_t map_mb;
+	bool nosync;                 /* tests only */
+	uint64_t interval_s;         /* a new round every this many seconds */
+	struct wire_limits limits;
+};
+
+struct server_stats {
+	uint64_t batches_stored, batches_duplicate, batches_gap;
+	uint64_t results_stored, results_dropped;
+	uint64_t messages_dropped;   /* not an Envelope, extra frames, wrong body, no user id */
+};
+
+/* Runs until SIGINT or SIGTERM; SIGHUP reloads the allowlist. Returns 0 on a clean stop,
+ * else a PEIL_E* code after logging why. */
+int server_run(const struct server_conf *sc);
+
+#endif
