@@ -1,1 +1,796 @@
-int main(void) { return 0; } /* stub */
+/* main.c: peil-agent, the daemon a participating organisation runs, and the one-shot probe. */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zmq.h>
+
+#include "cli.h"
+#include "err.h"
+#include "keys.h"
+#include "limits.h"
+#include "log.h"
+#include "probe.h"
+#include "spool.h"
+#include "uplink.h"
+#include "verdict.h"
+
+static const struct conf_key agent_schema[] = {
+	{ "agent", "name", CONF_STR, "agent", 0, 0,
+	  "this agent's name (informational; the collector names agents by their key)" },
+	{ "agent", "description", CONF_STR, "", 0, 0,
+	  "a description of this vantage point, sent to the collector" },
+	{ "agent", "secret_key", CONF_PATH, "/etc/peil/agent.key", 0, 0,
+	  "this agent's key file (peil-agent keygen)" },
+	{ "agent", "spool", CONF_PATH, "/var/lib/peil/agent", 0, 0,
+	  "directory of the LMDB spool: results wait here until the collector has them" },
+	{ "agent", "spool_map_mb", CONF_U64, "64", 1, 1048576,
+	  "initial spool map size in MiB; it grows by itself" },
+	{ "agent", "concurrency", CONF_U64, "8", 1, MAX_CONCURRENCY, "domains probed at once" },
+	{ "agent", "durable", CONF_BOOL, "yes", 0, 0,
+	  "fsync every spool commit; 'no' only for tests" },
+	{ "collector", "endpoint", CONF_STR, "tcp://127.0.0.1:4700", 0, 0,
+	  "the collector's ZeroMQ endpoint" },
+	{ "collector", "public_key", CONF_PATH, "/etc/peil/collector.pub", 0, 0,
+	  "the collector's public key file" },
+	{ "collector", "plaintext", CONF_BOOL, "no", 0, 0,
+	  "DEBUG ONLY: no CURVE; refused unless the endpoint is on loopback" },
+	{ "resolver", "root_hints", CONF_PATH, NULL, 0, 0,
+	  "root hints file (default: libunbound's built-in root servers)" },
+	{ "resolver", "trust_anchor", CONF_PATH, NULL, 0, 0,
+	  "DNSSEC trust anchor file (DS or DNSKEY records of the root); unset: no validation" },
+	{ "resolver", "forwarder", CONF_STR, NULL, 0, 0,
+	  "forward queries to ADDR[@PORT] instead of recursing" },
+	{ "resolver", "ipv4", CONF_BOOL, "yes", 0, 0, "this vantage can use IPv4" },
+	{ "resolver", "ipv6", CONF_BOOL, "yes", 0, 0, "this vantage can use IPv6" },
+	{ "resolver", "timeout_ms", CONF_U64, "5000", 100, 600000,
+	  "time for one DNS query, retries included" },
+	{ "resolver", "domain_budget_ms", CONF_U64, "60000", 1000, 3600000,
+	  "time for every DNS test of one domain" },
+	{ "limits", "ack_timeout_ms", CONF_U64, "10000", 100, 3600000,
+	  "re-send unacknowledged batches after this long" },
+	{ "limits", "window", CONF_U64, "8", 1, MAX_WINDOW, "batches in flight" },
+	{ "limits", "batch_max", CONF_U64, "1000", 1, MAX_BATCH_RESULTS, "results per batch" },
+	{ "limits", "seal_interval_ms", CONF_U64, "100", 1, 600000,
+	  "send a partial batch after results waited this long" },
+	CLI_LIMIT_KEYS,
+	{ NULL, NULL, CONF_STR, NULL, 0, 0, NULL },
+};
+
+static volatile sig_atomic_t agent_stop;
+
+static void
+agent_signal(int sig)
+{
+	(void)sig;
+	agent_stop = 1;
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = agent_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+usage_main(FILE *f)
+{
+	fprintf(f,
+	    "usage: peil-agent COMMAND [OPTIONS]\n"
+	    "\n"
+	    "A peil vantage point: probes the domains the collector hands out and delivers the\n"
+	    "verdicts over ZeroMQ (CURVE), keeping each result in a local spool until the\n"
+	    "collector has stored it.\n"
+	    "\n"
+	    "commands:\n"
+	    "  run               run the agent daemon\n"
+	    "  probe DOMAIN...   probe domains now and print the verdicts (no collector)\n"
+	    "  keygen            make this agent's CURVE key pair\n"
+	    "  synth             deliver synthetic results (testing and benchmarks)\n"
+	    "  config            print an example configuration file with every key\n"
+	    "\n"
+	    "Every command takes -c FILE (configuration, default none: built-in defaults),\n"
+	    "-o SECTION.KEY=VALUE (override, repeatable) and --help.\n"
+	    "Exit status: 0 success, 1 failure, 2 usage or configuration error.\n");
+}
+
+static const char *const common_help =
+    "  -c, --config FILE      configuration file\n"
+    "  -o, --set S.K=V        override one configuration key (repeatable)\n"
+    "  -h, --help             this text\n";
+
+struct cmd_opts {
+	const char *conf_path;
+	char *overrides[64];
+	size_t noverrides;
+	const char *format, *out, *go_file;
+	const char *tests[128];
+	size_t ntests;
+	bool force;
+	uint64_t rounds, count;
+	struct conf *conf;
+};
+
+static int
+cmd_parse(int argc, char **argv, struct cmd_opts *o, const char *help, int *status)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'O' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "test", required_argument, NULL, 't' },
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "go-file", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:o:f:O:Ft:r:n:g:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->conf_path = optarg;
+			break;
+		case 'o':
+			if (o->noverrides == sizeof(o->overrides) / sizeof(o->overrides[0]))
+				goto usage;
+			o->overrides[o->noverrides++] = optarg;
+			break;
+		case 'f':
+			o->format = optarg;
+			break;
+		case 'O':
+			o->out = optarg;
+			break;
+		case 'F':
+			o->force = true;
+			break;
+		case 't':
+			if (catalogue_find(optarg) == NULL) {
+				fprintf(stderr, "peil-agent: --test: no test '%s' in the catalogue\n",
+				    optarg);
+				*status = EXIT_USAGE;
+				return -1;
+			}
+			if (o->ntests == sizeof(o->tests) / sizeof(o->tests[0]))
+				goto usage;
+			o->tests[o->ntests++] = optarg;
+			break;
+		case 'r':
+		case 'n':
+			{
+				unsigned long long v = strtoull(optarg, &end, 10);
+
+				if (*optarg == '\0' || *end != '\0' || *optarg == '-' || v == 0)
+					goto usage;
+				if (ch == 'r')
+					o->rounds = v;
+				else
+					o->count = v;
+			}
+			break;
+		case 'g':
+			o->go_file = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			fputs(common_help, stdout);
+			*status = EXIT_OK;
+			return -1;
+		default:
+			goto usage;
+		}
+	}
+	return optind;
+usage:
+	fputs(help, stderr);
+	fputs(common_help, stderr);
+	*status = EXIT_USAGE;
+	return -1;
+}
+
+static int
+load_conf(struct cmd_opts *o)
+{
+	char err[1024];
+
+	o->conf = cli_conf_load("peil-agent", o->conf_path, o->overrides, o->noverrides,
+	    agent_schema, err, sizeof(err));
+	if (o->conf == NULL) {
+		fprintf(stderr, "peil-agent: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static void
+probe_conf_from(const struct conf *c, struct probe_conf *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->root_hints = conf_str(c, "resolver", "root_hints");
+	pc->trust_anchor = conf_str(c, "resolver", "trust_anchor");
+	pc->forwarder = conf_str(c, "resolver", "forwarder");
+	pc->ipv4 = conf_bool(c, "resolver", "ipv4");
+	pc->ipv6 = conf_bool(c, "resolver", "ipv6");
+	pc->dns_timeout_ms = (unsigned)conf_u64(c, "resolver", "timeout_ms");
+	pc->domain_budget_ms = (unsigned)conf_u64(c, "resolver", "domain_budget_ms");
+}
+
+/* The daemon's and synth's connection: keys, uplink settings, spool. */
+struct session {
+	struct keypair kp;
+	char server_pub[KEY_Z85_LEN + 1];
+	struct uplink_conf uc;
+	struct spool *sp;
+	void *zctx;
+	struct uplink *up;
+};
+
+static int
+session_open(struct session *ss, const struct conf *c)
+{
+	struct spool_stats st;
+	char err[1024];
+	const char *path;
+	int rc;
+
+	memset(ss, 0, sizeof(*ss));
+	ss->uc.endpoint = conf_str(c, "collector", "endpoint");
+	ss->uc.name = conf_str(c, "agent", "name");
+	ss->uc.description = conf_str(c, "agent", "description");
+	ss->uc.ipv4 = conf_bool(c, "resolver", "ipv4");
+	ss->uc.ipv6 = conf_bool(c, "resolver", "ipv6");
+	ss->uc.ack_timeout_ms = (unsigned)conf_u64(c, "limits", "ack_timeout_ms");
+	ss->uc.window = (unsigned)conf_u64(c, "limits", "window");
+	ss->uc.batch_max = (unsigned)conf_u64(c, "limits", "batch_max");
+	ss->uc.seal_interval_ms = (unsigned)conf_u64(c, "limits", "seal_interval_ms");
+	cli_wire_limits(c, &ss->uc.limits);
+	if (conf_bool(c, "collector", "plaintext")) {
+		if (!wire_endpoint_is_loopback(ss->uc.endpoint)) {
+			fprintf(stderr, "peil-agent: collector.plaintext is refused: %s is not a "
+			    "loopback endpoint\n", ss->uc.endpoint);
+			return EXIT_USAGE;
+		}
+		if (!keys_name_valid(ss->uc.name)) {
+			fprintf(stderr, "peil-agent: agent.name '%s' is not a valid name\n",
+			    ss->uc.name);
+			return EXIT_USAGE;
+		}
+		log_warn("PLAIN TEXT mode: no encryption, no authentication (debug only)");
+	} else {
+		path = conf_str(c, "agent", "secret_key");
+		if (keys_read_secret(path, &ss->kp, err, sizeof(err)) != 0) {
+			fprintf(stderr, "peil-agent: %s: %s\n", path, err);
+			return EXIT_FAIL;
+		}
+		path = conf_str(c, "collector", "public_key");
+		if (keys_read_public(path, ss->server_pub, err, sizeof(err)) != 0) {
+			fprintf(stderr, "peil-agent: %s: %s\n", path, err);
+			return EXIT_FAIL;
+		}
+		ss->uc.keys = &ss->kp;
+		ss->uc.server_public = ss->server_pub;
+	}
+	path = conf_str(c, "agent", "spool");
+	if ((rc = spool_open(path, (size_t)conf_u64(c, "agent", "spool_map_mb"),
+	    !conf_bool(c, "agent", "durable"), &ss->sp)) != 0) {
+		fprintf(stderr, "peil-agent: cannot open the spool in %s: %s\n", path,
+		    peil_strerror(rc));
+		return EXIT_FAIL;
+	}
+	if (spool_stats(ss->sp, &st) == 0 && (st.pending > 0 || st.batches > 0))
+		log_info("spool %s holds %llu results and %llu batches not yet delivered", path,
+		    (unsigned long long)st.pending, (unsigned long long)st.batches);
+	if ((ss->zctx = zmq_ctx_new()) == NULL)
+		log_fatal("zmq_ctx_new failed");
+	if ((ss->up = uplink_new(ss->zctx, &ss->uc, ss->sp, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "peil-agent: %s\n", err);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static void
+session_close(struct session *ss)
+{
+	uplink_free(ss->up);
+	if (ss->zctx != NULL)
+		zmq_ctx_term(ss->zctx);
+	spool_close(ss->sp);
+	memset(&ss->kp, 0, sizeof(ss->kp));
+}
+
+/* A round being probed by the worker threads. */
+struct work {
+	pthread_mutex_t lock;
+	char **targets;
+	size_t ntargets, next, active;
+	uint64_t round_id;
+	const char *const *tests;
+	size_t ntests;
+	struct spool *sp;
+	const struct probe_conf *pc;
+	uint64_t probed, skipped, failed;
+};
+
+static void *
+worker_main(void *argp)
+{
+	struct work *w = argp;
+	struct result_set rs = { 0 };
+	struct probe *p;
+	char err[512];
+
+	if ((p = probe_new(w->pc, err, sizeof(err))) == NULL)
+		log_fatal("cannot make a resolver: %s", err);
+	for (;;) {
+		const char *domain;
+		int rc;
+
+		pthread_mutex_lock(&w->lock);
+		if (agent_stop || w->next >= w->ntargets) {
+			w->active--;
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		domain = w->targets[w->next++];
+		pthread_mutex_unlock(&w->lock);
+		if (spool_domain_done(w->sp, w->round_id, domain)) {
+			__atomic_add_fetch(&w->skipped, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		rc = probe_domain(p, domain, w->round_id, w->tests, w->ntests, &rs);
+		if (rc == 0)
+			rc = spool_put(w->sp, w->round_id, domain, rs.items, rs.n);
+		if (rc != 0) {
+			log_err("%s: results not kept: %s", domain, peil_strerror(rc));
+			__atomic_add_fetch(&w->failed, 1, __ATOMIC_RELAXED);
+		} else {
+			__atomic_add_fetch(&w->probed, 1, __ATOMIC_RELAXED);
+		}
+		result_set_clear(&rs);
+	}
+	probe_free(p);
+	return NULL;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	static const char help[] =
+	    "usage: peil-agent run [-c FILE] [-o S.K=V]... [--rounds N]\n"
+	    "Runs the agent: asks the collector for each round's targets, probes them, and\n"
+	    "delivers the results. Stops on SIGINT or SIGTERM; undelivered results stay in the\n"
+	    "spool and go out at the next start.\n"
+	    "  -r, --rounds N         exit after N rounds, once every result is delivered\n";
+	struct cmd_opts o = { 0 };
+	struct session ss;
+	struct probe_conf pc;
+	struct work w;
+	pthread_t *threads = NULL;
+	size_t nthreads = 0;
+	char **targets = NULL;
+	size_t ntargets = 0;
+	uint64_t rounds_done = 0, done_round, cur_round = 0;
+	enum { IDLE, FETCHING, PROBING, REPORTING } state = IDLE;
+	int64_t retry_at = 0;
+	int status = EXIT_OK, i;
+
+	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
+		return status;
+	if (i != argc) {
+		fputs(help, stderr);
+		return EXIT_USAGE;
+	}
+	if ((status = load_conf(&o)) != EXIT_OK)
+		return status;
+	install_signals();
+	probe_conf_from(o.conf, &pc);
+	if ((status = session_open(&ss, o.conf)) != EXIT_OK)
+		goto out;
+	memset(&w, 0, sizeof(w));
+	pthread_mutex_init(&w.lock, NULL);
+	nthreads = (size_t)conf_u64(o.conf, "agent", "concurrency");
+	if ((threads = calloc(nthreads, sizeof(*threads))) == NULL)
+		log_fatal("out of memory");
+	done_round = spool_round_done(ss.sp);
+	log_info("agent started; collector %s; last round done %llu", ss.uc.endpoint,
+	    (unsigned long long)done_round);
+
+	while (!agent_stop) {
+		Peil__Envelope *env;
+		int64_t now;
+
+		if (uplink_step(ss.up, 50) != 0) {
+			log_err("the spool failed; stopping");
+			status = EXIT_FAIL;
+			break;
+		}
+		now = mono_ms();
+		if (!uplink_welcomed(ss.up))
+			continue;
+		if (state == IDLE && now >= retry_at) {
+			if (o.rounds && rounds_done >= o.rounds) {
+				if (uplink_drained(ss.up))
+					break;
+				continue;
+			}
+			uplink_request_tasks(ss.up, done_round, 0, 0);
+			state = FETCHING;
+		}
+		if (state == PROBING) {
+			size_t active;
+
+			pthread_mutex_lock(&w.lock);
+			active = w.active;
+			pthread_mutex_unlock(&w.lock);
+			if (active == 0) {
+				for (size_t t = 0; t < nthreads; t++)
+					pthread_join(threads[t], NULL);
+				log_info("round %llu: %llu domains probed, %llu already done before a "
+				    "restart, %llu failed", (unsigned long long)cur_round,
+				    (unsigned long long)w.probed, (unsigned long long)w.skipped,
+				    (unsigned long long)w.failed);
+				if (spool_set_round_done(ss.sp, cur_round) != 0)
+					log_err("could not record round %llu as done",
+					    (unsigned long long)cur_round);
+				done_round = cur_round;
+				rounds_done++;
+				for (size_t t = 0; t < ntargets; t++)
+					free(targets[t]);
+				free(targets);
+				targets = NULL;
+				ntargets = 0;
+				/* Say so at once, so the collector can close the round. */
+				uplink_request_tasks(ss.up, done_round, 0, 0);
+				state = REPORTING;
+			}
+		}
+		if ((env = uplink_take_tasks(ss.up)) != NULL) {
+			Peil__TaskList *tl = env->task_list;
+
+			if (tl->round_id == 0) {
+				retry_at = now + (int64_t)(tl->retry_after_s ? tl->retry_after_s : 1) * 1000;
+				state = IDLE;
+			} else if (state == FETCHING || state == REPORTING) {
+				char **nt;
+				size_t n = tl->n_targets;
+
+				if (tl->round_id != cur_round || tl->offset == 0) {
+					for (size_t t = 0; t < ntargets; t++)
+						free(targets[t]);
+					free(targets);
+					targets = NULL;
+					ntargets = 0;
+					cur_round = tl->round_id;
+				}
+				if (tl->offset != ntargets || n > MAX_TASK_PAGE ||
+				    (nt = realloc(targets, (ntargets + n + 1) * sizeof(*nt))) == NULL) {
+					log_warn("task list page out of order; asking again");
+					uplink_request_tasks(ss.up, done_round, 0, 0);
+					wire_envelope_free(env);
+					state = FETCHING;
+					continue;
+				}
+				targets = nt;
+				for (size_t t = 0; t < n; t++)
+					if ((targets[ntargets + t] = strdup(tl->targets[t])) == NULL)
+						log_fatal("out of memory");
+				ntargets += n;
+				if (ntargets < tl->total && n > 0) {
+					uplink_request_tasks(ss.up, done_round, cur_round,
+					    (uint32_t)ntargets);
+					state = FETCHING;
+				} else {
+					log_info("round %llu: %zu targets", (unsigned long long)cur_round,
+					    ntargets);
+					if (spool_round_begin(ss.sp, cur_round) != 0)
+						log_fatal("cannot record the round in the spool");
+					w.targets = targets;
+					w.ntargets = ntargets;
+					w.next = 0;
+					w.active = nthreads;
+					w.round_id = cur_round;
+					w.tests = o.ntests ? o.tests : NULL;
+					w.ntests = o.ntests;
+					w.sp = ss.sp;
+					w.pc = &pc;
+					w.probed = w.skipped = w.failed = 0;
+					for (size_t t = 0; t < nthreads; t++)
+						if (pthread_create(&threads[t], NULL, worker_main, &w) != 0)
+							log_fatal("cannot start a worker thread");
+					state = PROBING;
+				}
+			}
+			wire_envelope_free(env);
+		}
+	}
+	if (state == PROBING) {
+		agent_stop = 1;
+		for (size_t t = 0; t < nthreads; t++)
+			pthread_join(threads[t], NULL);
+	}
+	log_info("agent stopping");
+out:
+	for (size_t t = 0; t < ntargets; t++)
+		free(targets[t]);
+	free(targets);
+	free(threads);
+	session_close(&ss);
+	conf_free(o.conf);
+	return status;
+}
+
+static int
+cmd_probe(int argc, char **argv)
+{
+	static const char help[] =
+	    "usage: peil-agent probe [-c FILE] [--format table|json] [--test ID]... DOMAIN...\n"
+	    "Probes each domain from here, now, and prints every verdict with its evidence.\n"
+	    "Needs no collector and no keys; the [resolver] settings apply.\n"
+	    "  -f, --format FMT       table (default) or json (one object a line)\n"
+	    "  -t, --test ID          run only this test (repeatable; default: all)\n";
+	struct cmd_opts o = { 0 };
+	struct probe_conf pc;
+	struct probe *p = NULL;
+	struct result_set rs = { 0 };
+	bool json;
+	char err[1024];
+	int status = EXIT_OK, i;
+
+	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
+		return status;
+	if (i >= argc) {
+		fputs(help, stderr);
+		fputs(common_help, stderr);
+		return EXIT_USAGE;
+	}
+	if (o.format != NULL && strcmp(o.format, "table") != 0 && strcmp(o.format, "json") != 0 &&
+	    strcmp(o.format, "jsonl") != 0) {
+		fprintf(stderr, "peil-agent: --format: '%s' is not table or json\n", o.format);
+		return EXIT_USAGE;
+	}
+	json = o.format != NULL && strcmp(o.format, "table") != 0;
+	if ((status = load_conf(&o)) != EXIT_OK)
+		return status;
+	install_signals();
+	probe_conf_from(o.conf, &pc);
+	if ((p = probe_new(&pc, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "peil-agent: %s\n", err);
+		status = EXIT_FAIL;
+		goto out;
+	}
+	for (; i < argc && !agent_stop; i++) {
+		if (probe_domain(p, argv[i], 0, o.ntests ? o.tests : NULL, o.ntests, &rs) != 0) {
+			fprintf(stderr, "peil-agent: %s: out of memory\n", argv[i]);
+			status = EXIT_FAIL;
+			break;
+		}
+		if (!json)
+			printf("%s\n", argv[i]);
+		for (size_t r = 0; r < rs.n; r++) {
+			if (json)
+				result_write_json(rs.items[r], stdout);
+			else
+				result_write_table(rs.items[r], stdout, false);
+		}
+		if (!json)
+			printf("\n");
+		result_set_clear(&rs);
+	}
+	if (fflush(stdout) != 0)
+		status = EXIT_FAIL;
+out:
+	probe_free(p);
+	conf_free(o.conf);
+	return status;
+}
+
+static int
+cmd_keygen(int argc, char **argv)
+{
+	static const char help[] =
+	    "usage: peil-agent keygen [--output PREFIX] [--force]\n"
+	    "Makes this agent's CURVE key pair: PREFIX.key (secret, mode 0600) and PREFIX.pub.\n"
+	    "Send PREFIX.pub to the coordinator, who saves it in the collector's allowlist\n"
+	    "directory under this agent's name. PREFIX defaults to 'agent'.\n"
+	    "  -O, --output PREFIX    where to write\n"
+	    "  -F, --force            overwrite existing files\n";
+	struct cmd_opts o = { 0 };
+	struct keypair kp;
+	const char *prefix;
+	int status = EXIT_OK, i, rc;
+
+	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
+		return status;
+	if (i != argc) {
+		fputs(help, stderr);
+		return EXIT_USAGE;
+	}
+	prefix = o.out ? o.out : "agent";
+	if ((rc = keys_generate(&kp)) != 0) {
+		fprintf(stderr, "peil-agent: keygen: %s\n", peil_strerror(rc));
+		return EXIT_FAIL;
+	}
+	if ((rc = keys_write(&kp, prefix, o.force)) != 0) {
+		fprintf(stderr, "peil-agent: writing %s.key/%s.pub: %s\n", prefix, prefix,
+		    rc == PEIL_EEXIST ? "exists (use --force to overwrite)" : peil_strerror(rc));
+		return EXIT_FAIL;
+	}
+	printf("%s.key (secret) and %s.pub written; public key %s\n", prefix, prefix,
+	    kp.public_z85);
+	memset(&kp, 0, sizeof(kp));
+	return EXIT_OK;
+}
+
+/* Synthetic results of about 300 bytes packed, as a probe's would be. */
+static int
+synth_fill(struct spool *sp, uint64_t count)
+{
+	Peil__Result *batch[1000];
+	uint64_t made = 0;
+	int rc = 0;
+
+	while (made < count && rc == 0) {
+		size_t n = count - made < 1000 ? (size_t)(count - made) : 1000;
+
+		for (size_t k = 0; k < n; k++) {
+			char domain[64];
+
+			snprintf(domain, sizeof(domain), "synth%llu.example.nl",
+			    (unsigned long long)(made + k));
+			batch[k] = result_new(domain, "web_dnssec_valid", PEIL__STATUS__PASSED,
+			    "rfc4033");
+			if (batch[k] == NULL ||
+			    result_add_evidence(batch[k], "dnssec", "secure") != 0 ||
+			    result_add_evidence(batch[k], "rrset", "%s. 3600 IN SOA ns1.%s. "
+			    "hostmaster.%s. 2026112901 7200 3600 1209600 3600", domain, domain,
+			    domain) != 0 ||
+			    result_add_evidence(batch[k], "resolver", "validating, trust anchor "
+			    "root.ds, 2 queries, 3 ms") != 0)
+				log_fatal("out of memory");
+			batch[k]->round_id = 1;
+			batch[k]->measured_at_ms = (int64_t)time(NULL) * 1000;
+		}
+		rc = spool_put(sp, 0, NULL, batch, n);
+		for (size_t k = 0; k < n; k++)
+			result_free(batch[k]);
+		made += n;
+	}
+	return rc;
+}
+
+static int
+cmd_synth(int argc, char **argv)
+{
+	static const char help[] =
+	    "usage: peil-agent synth --count N [--go-file F] [-c FILE]\n"
+	    "For tests and benchmarks: puts N synthetic results (about 300 bytes each) into the\n"
+	    "spool, waits until file F exists (when given), then delivers everything in the\n"
+	    "spool to the collector and exits. Prints the delivery time and rate.\n"
+	    "  -n, --count N          results to make\n"
+	    "  -g, --go-file F        start delivering once F exists\n";
+	struct cmd_opts o = { 0 };
+	struct session ss;
+	struct uplink_stats us;
+	struct stat sb;
+	int64_t t0, t1;
+	int status = EXIT_OK, i;
+
+	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
+		return status;
+	if (i != argc || o.count == 0) {
+		fputs(help, stderr);
+		fputs(common_help, stderr);
+		return EXIT_USAGE;
+	}
+	if ((status = load_conf(&o)) != EXIT_OK)
+		return status;
+	install_signals();
+	if ((status = session_open(&ss, o.conf)) != EXIT_OK)
+		goto out;
+	if (synth_fill(ss.sp, o.count) != 0) {
+		fprintf(stderr, "peil-agent: synth: could not fill the spool\n");
+		status = EXIT_FAIL;
+		goto out;
+	}
+	while (o.go_file != NULL && stat(o.go_file, &sb) != 0 && !agent_stop)
+		usleep(10000);
+	t0 = mono_ms();
+	while (!agent_stop) {
+		if (uplink_step(ss.up, 20) != 0) {
+			status = EXIT_FAIL;
+			break;
+		}
+		if (uplink_welcomed(ss.up) && uplink_drained(ss.up))
+			break;
+	}
+	t1 = mono_ms();
+	uplink_get_stats(ss.up, &us);
+	if (agent_stop) {
+		status = EXIT_FAIL;
+		fprintf(stderr, "peil-agent: synth: interrupted\n");
+	} else {
+		printf("delivered %llu results in %.3f s (%.0f results/s); batches sent %llu, "
+		    "re-sent %llu\n", (unsigned long long)o.count, (double)(t1 - t0) / 1000.0,
+		    t1 > t0 ? (double)o.count * 1000.0 / (double)(t1 - t0) : 0.0,
+		    (unsigned long long)us.batches_sent, (unsigned long long)us.batches_resent);
+	}
+out:
+	session_close(&ss);
+	conf_free(o.conf);
+	return status;
+}
+
+static int
+cmd_config(int argc, char **argv)
+{
+	static const char help[] =
+	    "usage: peil-agent config\n"
+	    "Prints an example configuration file: every key, its default and meaning.\n";
+	struct cmd_opts o = { 0 };
+	int status = EXIT_OK, i;
+
+	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
+		return status;
+	conf_write_example(agent_schema, stdout);
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd;
+
+	log_init("peil-agent", LOG_INFO);
+	if (argc < 2) {
+		usage_main(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	argc--;
+	argv++;
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		usage_main(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc, argv);
+	if (strcmp(cmd, "probe") == 0)
+		return cmd_probe(argc, argv);
+	if (strcmp(cmd, "keygen") == 0)
+		return cmd_keygen(argc, argv);
+	if (strcmp(cmd, "synth") == 0)
+		return cmd_synth(argc, argv);
+	if (strcmp(cmd, "config") == 0)
+		return cmd_config(argc, argv);
+	fprintf(stderr, "peil-agent: unknown command '%s'\n", cmd);
+	usage_main(stderr);
+	return EXIT_USAGE;
+}
