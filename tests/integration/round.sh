@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# A whole round against a real DNSSEC-signed DNS tree served by NSD on loopback: the
+# collector hands the targets to two agents, they probe through a validating libunbound and
+# deliver; every verdict in tests/integration/dns/expect must be in the store, from both
+# vantages, and in `show`. `peil-agent probe` must give the same verdicts on its own.
+BIN=$1
+TEST_NAME=round
+. "$(dirname "$0")/lib.sh"
+PORT=${PORT:-47104}
+DNS_ADDR=${DNS_ADDR:-127.0.2.53}
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+[ "$(id -u)" -eq 0 ] || skip "needs root to serve DNS on port 53 of $DNS_ADDR"
+"$HERE/dns/dnstree.sh" start "$T/dns" "$DNS_ADDR" >"$T/dnstree.log" 2>&1 || {
+	rc=$?
+	[ $rc -eq 77 ] && skip "$(tail -n 1 "$T/dnstree.log")"
+	fail "the DNS tree did not start"
+}
+stop_dns() { "$HERE/dns/dnstree.sh" stop "$T/dns" >/dev/null 2>&1 || true; }
+trap 'stop_dns; cleanup' EXIT
+
+make_keys vantage-a vantage-b
+write_collector_conf "$PORT" "durable = no"
+RESOLVER=("[resolver]" "root_hints = $T/dns/root.hints" "trust_anchor = $T/dns/root.ds"
+    "ipv6 = no" "timeout_ms = 3000")
+write_agent_conf vantage-a "$PORT" "${RESOLVER[@]}"
+write_agent_conf vantage-b "$PORT" "${RESOLVER[@]}"
+
+domains=$(grep -v '^#' "$HERE/dns/expect" | awk 'NF {print $1}' | sort -u)
+{
+	echo "organisation,domain,publish"
+	for d in $domains; do echo "\"Lab, $d\",$d,yes"; done
+} >"$T/targets.csv"
+"$COLLECTOR_BIN" targets import -c "$T/collector.conf" "$T/targets.csv" ||
+    fail "targets import failed"
+start_collector
+
+"$AGENT_BIN" run -c "$T/vantage-a.conf" --rounds 1 >"$T/vantage-a.log" 2>&1 &
+A=$!
+PIDS+=($A)
+"$AGENT_BIN" run -c "$T/vantage-b.conf" --rounds 1 >"$T/vantage-b.log" 2>&1 &
+B=$!
+PIDS+=($B)
+wait_pid "$A" 180 || fail "agent vantage-a failed"
+wait_pid "$B" 180 || fail "agent vantage-b failed"
+
+for d in $domains; do
+	"$COLLECTOR_BIN" show -c "$T/collector.conf" --format json "$d" >>"$T/show.jsonl" ||
+	    fail "show $d failed"
+done
+"$AGENT_BIN" probe -c "$T/vantage-a.conf" --format json $domains >"$T/probe.jsonl" ||
+    fail "peil-agent probe failed"
+
+python3 - "$HERE/dns/expect" "$T/show.jsonl" "$T/probe.jsonl" <<'PY' || fail "verdicts differ"
+import json, sys
+expect = {}
+for line in open(sys.argv[1]):
+    line = line.split("#", 1)[0].split()
+    if line:
+        expect[(line[0], line[1])] = line[2]
+passed = failed = 0
+def check(where, rows, vantages):
+    global passed, failed
+    got = {}
+    for r in rows:
+        got[(r["domain"], r["test"], r.get("vantage", ""))] = r
+    domains = {d for d, _ in expect}
+    for (d, t), want in sorted(expect.items()):
+        for v in vantages:
+            r = got.get((d, t, v))
+            if r is None:
+                print(f"{where}: {d} {t} [{v}]: missing"); failed += 1
+            elif r["status"] != want:
+                print(f"{where}: {d} {t} [{v}]: expected {want}, got {r['status']}: {r['evidence']}")
+                failed += 1
+            else:
+                passed += 1
+    # Everything not expected must be not_tested: nothing passes without an implementation.
+    for (d, t, v), r in got.items():
+        if (d, t) not in expect and r["status"] != "not_tested":
+            print(f"{where}: {d} {t} [{v}]: {r['status']} for a test not implemented")
+            failed += 1
+        if not r["evidence"]:
+            print(f"{where}: {d} {t} [{v}]: no evidence"); failed += 1
+show = [json.loads(l) for l in open(sys.argv[2])]
+probe = [json.loads(l) for l in open(sys.argv[3])]
+check("store", show, ["vantage-a", "vantage-b"])
+check("probe", probe, [""])
+print(f"verdicts: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
+PY
+
+"$COLLECTOR_BIN" rounds -c "$T/collector.conf" --format json >"$T/rounds.json"
+grep -q '"round":1,' "$T/rounds.json" || fail "round 1 not recorded"
+grep -q '"ended":null' "$T/rounds.json" && fail "round 1 did not end after both agents finished"
+"$COLLECTOR_BIN" agents -c "$T/collector.conf" --format json >"$T/agents.json"
+[ "$(grep -c '"last_round_done":1' "$T/agents.json")" -eq 2 ] ||
+    fail "both agents should have finished round 1: $(cat "$T/agents.json")"
+first=$(echo "$domains" | head -n 1)
+"$COLLECTOR_BIN" show -c "$T/collector.conf" "$first" | head -n 1 | grep -q "^$first: " ||
+    fail "show's table has no header"
+"$COLLECTOR_BIN" show -c "$T/collector.conf" no-such-domain.test >/dev/null 2>&1 &&
+    fail "show of an unknown domain must fail"
+echo "1 passed, 0 failed"
