@@ -35,6 +35,9 @@ log_level_parse(const char *s, enum log_level *out)
 	return PEIL_EINVAL;
 }
 
+static void log_vprint(enum log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 log_vprint(enum log_level level, const char *fmt, va_list ap)
 {
