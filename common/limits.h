@@ -45,6 +45,8 @@
 #define MAX_INDEX_CHUNK          65536   /* log entries the indexer sorts per transaction */
 #define DEFAULT_SPOOL_MAP_MB     64
 #define MAX_CSV_LINE             4096
+#define MAX_ORG_NAME_LEN         256     /* organisation names in the targets file */
+#define MAX_DESCRIPTION_LEN      256     /* an agent's vantage description, as stored */
 
 /* DNS probing. */
 #define DEFAULT_DNS_TIMEOUT_MS   5000    /* one resolver query, all retries included */
@@ -55,6 +57,9 @@
 #define MAX_NS                   16
 #define MAX_ADDRS_PER_HOST       32
 #define MAX_ZONE_WALK            16      /* labels walked up looking for a zone cut */
+#define MAX_CNAME_CHAIN          16      /* CNAMEs followed inside one answer */
+#define MAX_WHY_BOGUS_LEN        512     /* libunbound's why_bogus kept, NUL included */
+#define MAX_DNS_MESSAGE          65535   /* bytes of one DNS message */
 
 /* Rounds. */
 #define DEFAULT_ROUND_INTERVAL_S 86400

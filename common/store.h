@@ -29,7 +29,8 @@ void store_close(struct store *s);
 enum store_outcome {
 	STORE_STORED = 1,     /* appended now */
 	STORE_DUPLICATE = 2,  /* batch_seq <= last stored: a re-send, nothing stored, ack again */
-	STORE_GAP = 3,        /* batch_seq > last + 1: refused; `expected` says which seq */
+	STORE_GAP = 3,        /* batch_seq > last + 1: refused; `expected` says which seq.
+	                       * An agent nothing was stored from yet starts at any seq. */
 };
 struct store_batch {
 	const char *agent;            /* authenticated name (ZAP user id) */

@@ -1,1 +1,1109 @@
-int main(void) { return 0; } /* stub */
+/* test_store.c: the collector's LMDB store: ingest outcomes, map growth, indexes, show,
+ * export, targets import, rounds, agents, read-only access. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <lmdb.h>
+
+#include "bytes.h"
+#include "err.h"
+#include "limits.h"
+#include "store.h"
+
+struct fx {
+	char dir[64];
+	char path[128];          /* the store: a directory inside dir, created by store_open */
+	struct store *s;
+};
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	struct store_opts o = { 4, false, true };
+
+	assert_non_null(fx);
+	strcpy(fx->dir, "/tmp/peil-test-store-XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->path, sizeof(fx->path), "%s/store", fx->dir);
+	assert_int_equal(store_open(fx->path, &o, &fx->s), 0);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	store_close(fx->s);
+	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(fx);
+	return 0;
+}
+
+static void
+reopen(struct fx *fx, size_t map_mb, bool readonly)
+{
+	struct store_opts o = { map_mb, readonly, true };
+
+	store_close(fx->s);
+	fx->s = NULL;
+	assert_int_equal(store_open(fx->path, &o, &fx->s), 0);
+}
+
+/* Moves the fixture to a new store `name` in its directory, opened with map_mb. */
+static void
+fresh(struct fx *fx, const char *name, size_t map_mb)
+{
+	struct store_opts o = { map_mb, false, true };
+
+	store_close(fx->s);
+	fx->s = NULL;
+	snprintf(fx->path, sizeof(fx->path), "%s/%s", fx->dir, name);
+	assert_int_equal(store_open(fx->path, &o, &fx->s), 0);
+}
+
+/* Results on the heap, so a test can hold many; freed with results_free. */
+static Peil__Result *
+result_new(const char *domain, const char *test, const char *vantage, uint64_t round,
+    Peil__Status status, uint64_t rseq, size_t blob)
+{
+	Peil__Result *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	peil__result__init(r);
+	r->domain = strdup(domain);
+	r->test_id = strdup(test);
+	r->vantage = strdup(vantage);
+	r->round_id = round;
+	r->status = status;
+	r->result_seq = rseq;
+	r->measured_at_ms = 1700000000000LL + (int64_t)rseq;
+	if (blob > 0) {
+		Peil__Evidence *e = calloc(1, sizeof(*e));
+
+		assert_non_null(e);
+		peil__evidence__init(e);
+		e->key = strdup("blob");
+		e->value = malloc(blob + 1);
+		assert_non_null(e->value);
+		memset(e->value, 'x', blob);
+		e->value[blob] = '\0';
+		r->evidence = calloc(1, sizeof(*r->evidence));
+		assert_non_null(r->evidence);
+		r->evidence[0] = e;
+		r->n_evidence = 1;
+	}
+	return r;
+}
+
+static void
+results_free(Peil__Result **r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		peil__result__free_unpacked(r[i], NULL);   /* frees with the default allocator */
+	free(r);
+}
+
+/* One batch of n results for domain d%u, test t%u: distinct keys, rseq from `base`. */
+static Peil__Result **
+results_make(size_t n, uint64_t base, size_t blob)
+{
+	Peil__Result **r = calloc(n ? n : 1, sizeof(*r));
+	char dom[64], test[32];
+
+	assert_non_null(r);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(dom, sizeof(dom), "d%llu.example", (unsigned long long)((base + i) / 10));
+		snprintf(test, sizeof(test), "t%llu", (unsigned long long)((base + i) % 10));
+		r[i] = result_new(dom, test, "ignored", 1, PEIL__STATUS__PASSED, base + i, blob);
+	}
+	return r;
+}
+
+static enum store_outcome
+ingest1(struct store *s, const char *agent, uint64_t seq, Peil__Result **r, size_t n,
+    uint64_t *expected)
+{
+	struct store_batch b = { agent, seq, r, n, 0, 0 };
+
+	assert_int_equal(store_ingest(s, &b, 1, 1000), 0);
+	if (expected != NULL)
+		*expected = b.expected;
+	return b.outcome;
+}
+
+/* Collects what show or export hands out. */
+struct seen {
+	size_t n;
+	char line[256][160];      /* "domain test vantage status rseq" of the first 256 */
+	uint64_t last_rseq;
+	bool ordered;             /* result_seq ascended throughout */
+	size_t stop_after;        /* non-zero: return 42 after this many */
+};
+
+static int
+seen_cb(const Peil__Result *r, void *arg)
+{
+	struct seen *x = arg;
+
+	if (x->n < 256)
+		snprintf(x->line[x->n], sizeof(x->line[0]), "%s %s %s %d %llu", r->domain,
+		    r->test_id, r->vantage, (int)r->status, (unsigned long long)r->result_seq);
+	if (x->n > 0 && r->result_seq <= x->last_rseq)
+		x->ordered = false;
+	x->last_rseq = r->result_seq;
+	x->n++;
+	if (x->stop_after != 0 && x->n == x->stop_after)
+		return 42;
+	return 0;
+}
+
+static void
+seen_init(struct seen *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->ordered = true;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* ---- open ---------------------------------------------------------------------------- */
+
+static void
+test_open_reopen(void **state)
+{
+	struct fx *fx = *state;
+	Peil__Result **r = results_make(3, 1, 0);
+	struct store_agent a;
+	struct store_stats st;
+	struct store *s2 = NULL;
+	char sub[160];
+	struct store_opts o = { 1, false, true };
+
+	assert_int_equal(ingest1(fx->s, "alpha", 1, r, 3, NULL), STORE_STORED);
+	reopen(fx, 2, false);
+	assert_int_equal(store_stats(fx->s, &st), 0);
+	assert_int_equal(st.results, 3);
+	assert_int_equal(st.indexed, 0);
+	assert_true(st.map_bytes >= 4u << 20);   /* kept the size it had, not the 2 MiB asked */
+	assert_int_equal(store_agent_get(fx->s, "alpha", &a), 0);
+	assert_string_equal(a.name, "alpha");
+	assert_int_equal(a.last_batch_seq, 1);
+	assert_int_equal(a.results, 3);
+	assert_int_equal(a.first_seen, 1000);
+	assert_int_equal(store_agent_get(fx->s, "beta", &a), PEIL_ENOENT);
+	/* Writes after reopening continue the log. */
+	assert_int_equal(ingest1(fx->s, "alpha", 2, r, 3, NULL), STORE_STORED);
+	reopen(fx, 0, false);
+	assert_int_equal(store_stats(fx->s, &st), 0);
+	assert_int_equal(st.results, 6);
+	/* A missing directory is created, one level. */
+	snprintf(sub, sizeof(sub), "%s/other", fx->dir);
+	assert_int_equal(store_open(sub, &o, &s2), 0);
+	store_close(s2);
+	store_close(NULL);
+	results_free(r, 3);
+}
+
+static void
+test_schema_mismatch(void **state)
+{
+	struct fx *fx = *state;
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta;
+	uint8_t b[8];
+	MDB_val k = { strlen("schema_version"), (void *)"schema_version" }, v = { 8, b };
+	struct store_opts o = { 0, false, true }, ro = { 0, true, false };
+	struct store *s = (struct store *)1;
+	char other[160];
+
+	store_close(fx->s);
+	fx->s = NULL;
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_open(env, fx->path, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	be64_put(b, STORE_SCHEMA_VERSION + 1);
+	assert_int_equal(mdb_put(txn, meta, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	assert_int_equal(store_open(fx->path, &o, &s), PEIL_ESCHEMA);
+	assert_null(s);
+	assert_int_equal(store_open(fx->path, &ro, &s), PEIL_ESCHEMA);
+	assert_null(s);
+
+	/* An LMDB environment that is not a store (a meta without a version): refused too. */
+	snprintf(other, sizeof(other), "%s/other", fx->dir);
+	assert_int_equal(mkdir(other, 0700), 0);
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_open(env, other, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", MDB_CREATE, &meta), 0);
+	k.mv_size = 4;
+	k.mv_data = (void *)"next";
+	assert_int_equal(mdb_put(txn, meta, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	assert_int_equal(store_open(other, &o, &s), PEIL_ESCHEMA);
+	/* Read-only on nothing at all. */
+	snprintf(other, sizeof(other), "%s/none", fx->dir);
+	assert_int_not_equal(store_open(other, &ro, &s), 0);
+	assert_null(s);
+}
+
+/* ---- ingest -------------------------------------------------------------------------- */
+
+static void
+test_ingest_outcomes(void **state)
+{
+	struct fx *fx = *state;
+	Peil__Result **r = results_make(4, 1, 0);
+	struct store_batch b[4];
+	struct store_agent a;
+	struct store_stats st;
+	struct seen x;
+	uint64_t expected = 0;
+
+	assert_int_equal(ingest1(fx->s, "alpha", 1, r, 2, NULL), STORE_STORED);
+	assert_int_equal(ingest1(fx->s, "alpha", 1, r, 2, NULL), STORE_DUPLICATE);
+	assert_int_equal(ingest1(fx->s, "alpha", 0, r, 2, NULL), STORE_DUPLICATE);
+	assert_int_equal(ingest1(fx->s, "alpha", 3, r, 2, &expected), STORE_GAP);
+	assert_int_equal(expected, 2);
+
+	/* One call: alpha 2 and 3 in order, beta 1, alpha 3 again (now a re-send), alpha 5. */
+	memset(b, 0, sizeof(b));
+	b[0] = (struct store_batch){ "alpha", 2, r, 1, 0, 0 };
+	b[1] = (struct store_batch){ "alpha", 3, r + 1, 3, 0, 0 };
+	b[2] = (struct store_batch){ "beta", 1, r, 4, 0, 0 };
+	b[3] = (struct store_batch){ "alpha", 5, r, 4, 0, 0 };
+	assert_int_equal(store_ingest(fx->s, b, 4, 2000), 0);
+	assert_int_equal(b[0].outcome, STORE_STORED);
+	assert_int_equal(b[1].outcome, STORE_STORED);
+	assert_int_equal(b[2].outcome, STORE_STORED);
+	assert_int_equal(b[3].outcome, STORE_GAP);
+	assert_int_equal(b[3].expected, 4);
+	b[0] = (struct store_batch){ "alpha", 3, r, 4, 0, 0 };
+	b[1] = (struct store_batch){ "alpha", 4, r, 0, 0, 0 };   /* an empty batch counts */
+	b[2] = (struct store_batch){ "alpha", 4, r, 4, 0, 0 };
+	assert_int_equal(store_ingest(fx->s, b, 3, 3000), 0);
+	assert_int_equal(b[0].outcome, STORE_DUPLICATE);
+	assert_int_equal(b[1].outcome, STORE_STORED);
+	assert_int_equal(b[2].outcome, STORE_DUPLICATE);
+
+	assert_int_equal(store_agent_get(fx->s, "alpha", &a), 0);
+	assert_int_equal(a.last_batch_seq, 4);
+	assert_int_equal(a.results, 2 + 1 + 3);
+	assert_int_equal(a.first_seen, 1000);
+	assert_int_equal(a.last_seen, 3000);
+	assert_int_equal(store_agent_get(fx->s, "beta", &a), 0);
+	assert_int_equal(a.last_batch_seq, 1);
+	assert_int_equal(a.results, 4);
+	assert_int_equal(store_stats(fx->s, &st), 0);
+	assert_int_equal(st.results, 10);
+	seen_init(&x);
+	assert_int_equal(store_export(fx->s, seen_cb, &x), 0);
+	assert_int_equal(x.n, 10);
+	/* Log order: alpha 1 (rseq 1, 2), alpha 2 (1), alpha 3 (2, 3, 4), beta 1 (1..4). */
+	assert_string_equal(x.line[0], "d0.example t1 alpha 1 1");
+	assert_string_equal(x.line[2], "d0.example t1 alpha 1 1");
+	assert_string_equal(x.line[3], "d0.example t2 alpha 1 2");
+	assert_string_equal(x.line[6], "d0.example t1 beta 1 1");
+	/* An agent never stored from starts wherever its spool is (a new agent, or a store
+	 * started afresh); after that, strictly in order. */
+	assert_int_equal(ingest1(fx->s, "gamma", 5, r, 1, NULL), STORE_STORED);
+	assert_int_equal(ingest1(fx->s, "gamma", 7, r, 1, &expected), STORE_GAP);
+	assert_int_equal(expected, 6);
+	assert_int_equal(ingest1(fx->s, "gamma", 6, r, 1, NULL), STORE_STORED);
+	assert_int_equal(store_agent_get(fx->s, "gamma", &a), 0);
+	assert_int_equal(a.last_batch_seq, 6);
+	assert_int_equal(a.results, 2);
+	/* An empty name is a programming error, refused before any write. */
+	b[0] = (struct store_batch){ "", 9, r, 1, 0, 0 };
+	assert_int_equal(store_ingest(fx->s, b, 1, 1), PEIL_EINVAL);
+	assert_int_equal(store_ingest(fx->s, b, 0, 1), 0);
+	results_free(r, 4);
+}
+
+static void
+test_vantage_overwritten(void **state)
+{
+	struct fx *fx = *state;
+	Peil__Result *r[2];
+	struct seen x;
+
+	r[0] = result_new("a.example", "web_dnssec_exist", "mallory", 0, PEIL__STATUS__FAILED, 7, 0);
+	r[1] = result_new("a.example", "web_dnssec_valid", "", 0, PEIL__STATUS__FAILED, 8, 0);
+	assert_int_equal(ingest1(fx->s, "alpha", 1, r, 2, NULL), STORE_STORED);
+	/* The caller's results are left as they were. */
+	assert_string_equal(r[0]->vantage, "mallory");
+	assert_string_equal(r[1]->vantage, "");
+	seen_init(&x);
+	assert_int_equal(store_export(fx->s, seen_cb, &x), 0);
+	assert_int_equal(x.n, 2);
+	assert_string_equal(x.line[0], "a.example web_dnssec_exist alpha 2 7");
+	assert_string_equal(x.line[1], "a.example web_dnssec_valid alpha 2 8");
+	seen_init(&x);
+	assert_int_equal(store_show(fx->s, "a.example", seen_cb, &x), 0);
+	assert_int_equal(x.n, 2);
+	assert_string_equal(x.line[0], "a.example web_dnssec_exist alpha 2 7");
+	peil__result__free_unpacked(r[0], NULL);
+	peil__result__free_unpacked(r[1], NULL);
+}
+
+/* Map growth: a 1 MiB map takes about 20 MB of results, some calls of several batches. */
+static void
+test_map_growth(void **state)
+{
+	struct fx *fx = *state;
+	const size_t per = 500, batches = 40, blob = 1000;
+	struct store_stats st;
+	struct seen x;
+	uint64_t seq = 1;
+
+	fresh(fx, "grow", 1);
+	assert_int_equal(store_stats(fx->s, &st), 0);
+	assert_int_equal(st.map_bytes, 1u << 20);
+	for (size_t i = 0; i < batches;) {
+		struct store_batch b[4];
+		Peil__Result **r[4];
+		size_t nb = i % 3 == 0 ? 4 : 1;
+
+		if (nb > batches - i)
+			nb = batches - i;
+		for (size_t j = 0; j < nb; j++) {
+			r[j] = results_make(per, (seq - 1 + j) * per, blob);
+			b[j] = (struct store_batch){ "alpha", seq + j, r[j], per, 0, 0 };
+		}
+		assert_int_equal(store_ingest(fx->s, b, nb, 5000), 0);
+		for (size_t j = 0; j < nb; j++) {
+			assert_int_equal(b[j].outcome, STORE_STORED);
+			results_free(r[j], per);
+		}
+		seq += nb;
+		i += nb;
+	}
+	assert_int_equal(store_stats(fx->s, &st), 0);
+	assert_int_equal(st.results, per * batches);
+	assert_true(st.map_bytes >= (16u << 20));
+	/* The indexer grows the map too, and everything is still there after reopening. */
+	reopen(fx, 1, false);
+	{
+		size_t done = 0;
+
+		assert_int_equal(store_index_step(fx->s, SIZE_MAX, &done), 0);
+		assert_int_equal(done, per * batches);
+	}
+	seen_init(&x);
+	assert_int_equal(store_export(fx->s, seen_cb, &x), 0);
+	assert_int_equal(x.n, per * batches);
+	assert_true(x.ordered);
+	seen_init(&x);
+	assert_int_equal(store_show(fx->s, "d1999.example", seen_cb, &x), 0);
+	assert_int_equal(x.n, 10);
+	assert_string_equal(x.line[0], "d1999.example t0 alpha 1 19990");
+}
+
+/* ---- indexes and show ---------------------------------------------------------------- */
+
+/* The latest of every (test, vantage): later results replace earlier ones. */
+static void
+ingest_history(struct store *s)
+{
+	static const struct {
+		const char *agent, *domain, *test;
+		Peil__Status st;
+	} h[] = {
+		{ "alpha", "a.example", "t1", PEIL__STATUS__FAILED },      /* seq 1 */
+		{ "alpha", "b.example", "t1", PEIL__STATUS__FAILED },
+		{ "beta", "a.example", "t1", PEIL__STATUS__WARNING },
+		{ "alpha", "a.example", "t2", PEIL__STATUS__ERROR },
+		{ "alpha", "a.example", "t1", PEIL__STATUS__INFO },        /* seq 5 */
+		{ "beta", "a.example", "t1", PEIL__STATUS__NOT_TESTED },
+		{ "alpha", "aa.example", "t1", PEIL__STATUS__FAILED },
+		{ "alpha", "a.example.org", "t1", PEIL__STATUS__FAILED },
+		{ "alpha", "a.example", "t1", PEIL__STATUS__PASSED },      /* seq 9 */
+		{ "beta", "a.example", "t2", PEIL__STATUS__PASSED },
+	};
+	uint64_t bseq[2] = { 0, 0 };
+	struct store_agent a;
+
+	if (store_agent_get(s, "alpha", &a) == 0)
+		bseq[0] = a.last_batch_seq;
+	if (store_agent_get(s, "beta", &a) == 0)
+		bseq[1] = a.last_batch_seq;
+	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++) {
+		Peil__Result *r = result_new(h[i].domain, h[i].test, "x", 1, h[i].st, i + 1, 0);
+		int who = strcmp(h[i].agent, "beta") == 0;
+
+		assert_int_equal(ingest1(s, h[i].agent, ++bseq[who], &r, 1, NULL), STORE_STORED);
+		peil__result__free_unpacked(r, NULL);
+	}
+}
+
+static void
+check_show_a(struct store *s)
+{
+	struct seen x;
+
+	seen_init(&x);
+	assert_int_equal(store_show(s, "a.example", seen_cb, &x), 0);
+	assert_int_equal(x.n, 4);
+	assert_string_equal(x.line[0], "a.example t1 alpha 1 9");
+	assert_string_equal(x.line[1], "a.example t1 beta 5 6");
+	assert_string_equal(x.line[2], "a.example t2 alpha 6 4");
+	assert_string_equal(x.line[3], "a.example t2 beta 1 10");
+	/* The question is normalised like the targets. */
+	seen_init(&x);
+	assert_int_equal(store_show(s, "A.Example.", seen_cb, &x), 0);
+	assert_int_equal(x.n, 4);
+	seen_init(&x);
+	assert_int_equal(store_show(s, "example", seen_cb, &x), 0);
+	assert_int_equal(x.n, 0);
+	seen_init(&x);
+	assert_int_equal(store_show(s, "b.example", seen_cb, &x), 0);
+	assert_int_equal(x.n, 1);
+	assert_int_equal(store_show(s, "", seen_cb, &x), PEIL_EINVAL);
+}
+
+static void
+test_index_show(void **state)
+{
+	struct fx *fx = *state;
+	struct store_stats st;
+	size_t done = 0;
+
+	ingest_history(fx->s);
+	check_show_a(fx->s);                     /* nothing indexed: the tail only */
+	assert_int_equal(store_index_step(fx->s, 0, &done), 0);
+	assert_int_equal(done, 0);
+	assert_int_equal(store_index_step(fx->s, 100, &done), 0);
+	assert_int_equal(done, 10);
+	assert_int_equal(store_stats(fx->s, &st), 0);
+	assert_int_equal(st.indexed, 10);
+	check_show_a(fx->s);                     /* the index only */
+	assert_int_equal(store_index_step(fx->s, 100, &done), 0);
+	assert_int_equal(done, 0);
+	/* The same again on top: the index entries are replaced by the newer ones. */
+	ingest_history(fx->s);
+	assert_int_equal(store_index_step(fx->s, 100, &done), 0);
+	assert_int_equal(done, 10);
+	{
+		struct seen x;
+
+		seen_init(&x);
+		assert_int_equal(store_show(fx->s, "a.example", seen_cb, &x), 0);
+		assert_int_equal(x.n, 4);
+		assert_string_equal(x.line[0], "a.example t1 alpha 1 9");
+	}
+	reopen(fx, 0, true);
+	check_show_a(fx->s);
+}
+
+static void
+test_show_partial_index(void **state)
+{
+	struct fx *fx = *state;
+	struct store_stats st;
+	size_t done = 0;
+
+	ingest_history(fx->s);
+	/* Every split point between index and tail gives the same answer. */
+	for (size_t i = 1; i <= 10; i++) {
+		assert_int_equal(store_index_step(fx->s, 1, &done), 0);
+		assert_int_equal(done, 1);
+		assert_int_equal(store_stats(fx->s, &st), 0);
+		assert_int_equal(st.indexed, i);
+		assert_int_equal(st.results, 10);
+		check_show_a(fx->s);
+	}
+	/* A newer result in the tail beats the indexed one. */
+	{
+		Peil__Result *r = result_new("a.example", "t2", "x", 2, PEIL__STATUS__WARNING, 77, 0);
+		struct seen x;
+
+		assert_int_equal(ingest1(fx->s, "alpha", 8, &r, 1, NULL), STORE_STORED);
+		peil__result__free_unpacked(r, NULL);
+		seen_init(&x);
+		assert_int_equal(store_show(fx->s, "a.example", seen_cb, &x), 0);
+		assert_int_equal(x.n, 4);
+		assert_string_equal(x.line[2], "a.example t2 alpha 3 77");
+		assert_int_equal(store_index_step(fx->s, 5, &done), 0);
+		assert_int_equal(done, 1);
+		seen_init(&x);
+		assert_int_equal(store_show(fx->s, "a.example", seen_cb, &x), 0);
+		assert_string_equal(x.line[2], "a.example t2 alpha 3 77");
+	}
+}
+
+static void
+test_show_order(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const tests[] = { "web_https", "ab", "a", "a-b", "mail_auth", "a" };
+	static const char *const agents[] = { "zulu", "alpha", "alpha-2", "a" };
+	static const char *const want[] = { "a", "a-b", "ab", "mail_auth", "web_https" };
+	uint64_t bseq[4] = { 0, 0, 0, 0 };
+	struct seen x;
+	size_t done;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t t = 0; t < 6; t++) {
+			for (size_t v = 0; v < 4; v++) {
+				Peil__Result *r = result_new("o.example", tests[t], "", 1,
+				    PEIL__STATUS__PASSED, t * 10 + v, 0);
+
+				assert_int_equal(ingest1(fx->s, agents[v], ++bseq[v], &r, 1, NULL),
+				    STORE_STORED);
+				peil__result__free_unpacked(r, NULL);
+			}
+		}
+		seen_init(&x);
+		assert_int_equal(store_show(fx->s, "o.example", seen_cb, &x), 0);
+		assert_int_equal(x.n, 5 * 4);
+		for (size_t i = 0; i < 5; i++) {
+			char w[160];
+
+			/* Vantages in byte order: a, alpha, alpha-2, zulu. */
+			snprintf(w, sizeof(w), "o.example %s a 1", want[i]);
+			assert_memory_equal(x.line[i * 4], w, strlen(w));
+			snprintf(w, sizeof(w), "o.example %s alpha 1", want[i]);
+			assert_memory_equal(x.line[i * 4 + 1], w, strlen(w));
+			snprintf(w, sizeof(w), "o.example %s alpha-2 1", want[i]);
+			assert_memory_equal(x.line[i * 4 + 2], w, strlen(w));
+			snprintf(w, sizeof(w), "o.example %s zulu 1", want[i]);
+			assert_memory_equal(x.line[i * 4 + 3], w, strlen(w));
+		}
+		/* "a" was sent twice: the second (rseq 50..53) is the latest. */
+		assert_string_equal(x.line[0], "o.example a a 1 53");
+		/* A callback's non-zero return stops show and is returned. */
+		seen_init(&x);
+		x.stop_after = 3;
+		assert_int_equal(store_show(fx->s, "o.example", seen_cb, &x), 42);
+		assert_int_equal(x.n, 3);
+		assert_int_equal(store_index_step(fx->s, 1000, &done), 0);
+	}
+}
+
+static void
+test_export(void **state)
+{
+	struct fx *fx = *state;
+	const size_t n = 10000;      /* past the read transaction renewal */
+	Peil__Result **r = results_make(n, 0, 0);
+	struct seen x;
+
+	assert_int_equal(ingest1(fx->s, "alpha", 1, r, n / 2, NULL), STORE_STORED);
+	assert_int_equal(ingest1(fx->s, "beta", 1, r + n / 2, n / 2, NULL), STORE_STORED);
+	seen_init(&x);
+	assert_int_equal(store_export(fx->s, seen_cb, &x), 0);
+	assert_int_equal(x.n, n);
+	assert_true(x.ordered);
+	assert_string_equal(x.line[0], "d0.example t0 alpha 1 0");
+	seen_init(&x);
+	x.stop_after = 4097;
+	assert_int_equal(store_export(fx->s, seen_cb, &x), 42);
+	assert_int_equal(x.n, 4097);
+	results_free(r, n);
+	/* An empty store exports nothing. */
+	{
+		struct store *s2 = NULL;
+		struct store_opts o = { 1, false, true };
+		char sub[160];
+
+		snprintf(sub, sizeof(sub), "%s/empty", fx->dir);
+		assert_int_equal(store_open(sub, &o, &s2), 0);
+		seen_init(&x);
+		assert_int_equal(store_export(s2, seen_cb, &x), 0);
+		assert_int_equal(x.n, 0);
+		store_close(s2);
+	}
+}
+
+/* ---- targets ------------------------------------------------------------------------- */
+
+struct tlist {
+	size_t n;
+	char line[64][320];
+};
+
+static int
+tlist_cb(const struct store_target *t, void *arg)
+{
+	struct tlist *l = arg;
+
+	if (l->n < 64)
+		snprintf(l->line[l->n], sizeof(l->line[0]), "%s|%s|%d", t->organisation, t->domain,
+		    t->publish);
+	l->n++;
+	return 0;
+}
+
+static void
+targets_list(struct store *s, struct tlist *l)
+{
+	memset(l, 0, sizeof(*l));
+	assert_int_equal(store_targets_each(s, tlist_cb, l), 0);
+}
+
+static void
+test_targets_import_good(void **state)
+{
+	struct fx *fx = *state;
+	char path[160], err[256] = "";
+	struct tlist l;
+	char **d = NULL;
+	size_t n = 0, count = 0;
+
+	snprintf(path, sizeof(path), "%s/targets.csv", fx->dir);
+	write_file(path,
+	    "\xef\xbb\xbf" "Organisation,Domain,Publish\r\n"
+	    "# a comment\r\n"
+	    "\r\n"
+	    "   \n"
+	    "\"Gemeente Foo, Bar & \"\"Baz\"\"\",WWW.Foo.NL.,yes\r\n"
+	    "\"Gemeente Foo, Bar & \"\"Baz\"\"\" , foo-bar.nl\n"
+	    "Ministerie,minbzk.nl,0\n"
+	    "Ministerie ,xn--bcher-kva.example,\n"
+	    "Ministerie,minbzk.nl,no\n"
+	    "  Zeta  ,  z.example  ,  TRUE  \n"
+	    "Zeta,a1.example");           /* no newline at the end */
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	assert_int_equal(count, 6);
+	targets_list(fx->s, &l);
+	assert_int_equal(l.n, 6);
+	assert_string_equal(l.line[0], "Gemeente Foo, Bar & \"Baz\"|foo-bar.nl|1");
+	assert_string_equal(l.line[1], "Gemeente Foo, Bar & \"Baz\"|www.foo.nl|1");
+	assert_string_equal(l.line[2], "Ministerie|minbzk.nl|0");
+	assert_string_equal(l.line[3], "Ministerie|xn--bcher-kva.example|0");
+	assert_string_equal(l.line[4], "Zeta|a1.example|1");
+	assert_string_equal(l.line[5], "Zeta|z.example|1");
+	assert_int_equal(store_targets_domains(fx->s, &d, &n), 0);
+	assert_int_equal(n, 6);
+	assert_string_equal(d[0], "a1.example");
+	assert_string_equal(d[1], "foo-bar.nl");
+	assert_string_equal(d[2], "minbzk.nl");
+	assert_string_equal(d[3], "www.foo.nl");
+	assert_string_equal(d[4], "xn--bcher-kva.example");
+	assert_string_equal(d[5], "z.example");
+	store_strv_free(d, n);
+	/* A header is only a header on the first line; without one the first line is data. */
+	write_file(path, "org,one.example\n");
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(store_targets_domains(fx->s, &d, &n), 0);
+	assert_int_equal(n, 7);
+	store_strv_free(d, n);
+	/* An empty file imports nothing and fails nothing. */
+	write_file(path, "");
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	assert_int_equal(count, 0);
+}
+
+static void
+test_targets_import_bad(void **state)
+{
+	struct fx *fx = *state;
+	static const struct {
+		const char *text;
+		const char *where;       /* ":LINE: " expected in the message */
+		const char *why;         /* a part of the reason */
+	} bad[] = {
+		{ "o,a.example\no,b_c.example\n", ":2: ", "character" },
+		{ "o,a.example\n\n# x\no,-a.example\n", ":4: ", "starts with a hyphen" },
+		{ "o,a-.example\n", ":1: ", "ends with a hyphen" },
+		{ "o,a..example\n", ":1: ", "empty label" },
+		{ "o,.\n", ":1: ", "empty domain" },
+		{ "o,192.0.2.1\n", ":1: ", "all digits" },
+		{ "o,a.example,yes,extra\n", ":1: ", "more than three columns" },
+		{ "\"o,a.example\n", ":1: ", "not closed" },
+		{ "\"o\"x,a.example\n", ":1: ", "after the closing quote" },
+		{ "o\"x,a.example\n", ":1: ", "quote inside" },
+		{ "o,a.example,maybe\n", ":1: ", "publish must be" },
+		{ "o\n", ":1: ", "expected organisation,domain" },
+		{ ",a.example\n", ":1: ", "empty organisation" },
+		{ "o,a.example\np,a.example\n", ":2: ", "two organisations (also line 1)" },
+		{ "o,a.example,yes\no,b.example,no\n", ":2: ", "differs from line 1" },
+		{ "o,a\tb.example\n", ":1: ", "character" },
+	};
+	char path[160], err[512];
+	char **d = NULL;
+	size_t n = 0, count = 0;
+
+	snprintf(path, sizeof(path), "%s/bad.csv", fx->dir);
+	write_file(path, "keep,keep.example\n");
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char want[200];
+
+		write_file(path, bad[i].text);
+		err[0] = '\0';
+		count = 99;
+		assert_int_not_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+		assert_int_equal(count, 0);
+		snprintf(want, sizeof(want), "%s%s", path, bad[i].where);
+		if (strncmp(err, want, strlen(want)) != 0 || strstr(err, bad[i].why) == NULL)
+			fail_msg("case %zu: \"%s\"", i, err);
+	}
+	/* Long lines and labels, a NUL byte. */
+	{
+		char *big = malloc(MAX_CSV_LINE + 64);
+
+		assert_non_null(big);
+		memset(big, 'a', MAX_CSV_LINE + 10);
+		memcpy(big, "o,", 2);
+		strcpy(big + MAX_CSV_LINE + 10, ".example\n");
+		write_file(path, big);
+		assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)),
+		    PEIL_ETOOBIG);
+		assert_non_null(strstr(err, ":1: line longer than"));
+		memcpy(big, "o,", 2);
+		memset(big + 2, 'a', 64);
+		strcpy(big + 66, ".example\n");
+		write_file(path, big);
+		assert_int_not_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+		assert_non_null(strstr(err, "longer than 63"));
+		free(big);
+	}
+	{
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fwrite("o,a.example\no,b\0.example\n", 1, 25, f);
+		fclose(f);
+		assert_int_not_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+		assert_non_null(strstr(err, ":2: a NUL byte"));
+	}
+	snprintf(path, sizeof(path), "%s/missing.csv", fx->dir);
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), PEIL_EIO);
+	/* Nothing of any bad file came in. */
+	assert_int_equal(store_targets_domains(fx->s, &d, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0], "keep.example");
+	store_strv_free(d, n);
+}
+
+static void
+test_targets_reimport(void **state)
+{
+	struct fx *fx = *state;
+	char path[160], err[256];
+	struct tlist l;
+	size_t count;
+
+	snprintf(path, sizeof(path), "%s/t.csv", fx->dir);
+	write_file(path, "One,a.example,yes\nOne,b.example\nTwo,c.example\n");
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	/* b moves to Two; One keeps a; Two's publish is now said. */
+	write_file(path, "Two,b.example,yes\n");
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	assert_int_equal(count, 1);
+	targets_list(fx->s, &l);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.line[0], "One|a.example|1");
+	assert_string_equal(l.line[1], "Two|b.example|1");
+	assert_string_equal(l.line[2], "Two|c.example|1");
+	/* a moves to Three: One has nothing left and goes. Same file twice: no change. */
+	write_file(path, "Three,a.example\n");
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	targets_list(fx->s, &l);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.line[0], "Three|a.example|0");
+	assert_string_equal(l.line[1], "Two|b.example|1");
+	/* Consent withdrawn. */
+	write_file(path, "Two,c.example,no\n");
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	targets_list(fx->s, &l);
+	assert_string_equal(l.line[1], "Two|b.example|0");
+	assert_string_equal(l.line[2], "Two|c.example|0");
+}
+
+/* ---- rounds and agents --------------------------------------------------------------- */
+
+struct rlist {
+	size_t n;
+	struct store_round r[8];
+};
+
+static int
+rlist_cb(const struct store_round *r, void *arg)
+{
+	struct rlist *l = arg;
+
+	if (l->n < 8)
+		l->r[l->n] = *r;
+	l->n++;
+	return 0;
+}
+
+static void
+test_rounds(void **state)
+{
+	struct fx *fx = *state;
+	struct store_round r;
+	struct rlist l;
+	uint64_t id = 0;
+	Peil__Result *res[3];
+
+	assert_int_equal(store_round_latest(fx->s, &r), PEIL_ENOENT);
+	assert_int_equal(store_round_end(fx->s, 1, 50), PEIL_ENOENT);
+	assert_int_equal(store_round_begin(fx->s, 100, 5, &id), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(store_round_latest(fx->s, &r), 0);
+	assert_int_equal(r.id, 1);
+	assert_int_equal(r.started, 100);
+	assert_int_equal(r.ended, 0);
+	assert_int_equal(r.targets, 5);
+	assert_int_equal(store_round_begin(fx->s, 200, 6, &id), 0);
+	assert_int_equal(id, 2);
+	/* Results count for the round they carry; unknown rounds and round 0 for none. */
+	res[0] = result_new("a.example", "t", "", 2, PEIL__STATUS__PASSED, 1, 0);
+	res[1] = result_new("a.example", "u", "", 1, PEIL__STATUS__PASSED, 2, 0);
+	res[2] = result_new("a.example", "v", "", 9, PEIL__STATUS__PASSED, 3, 0);
+	assert_int_equal(ingest1(fx->s, "alpha", 1, res, 3, NULL), STORE_STORED);
+	assert_int_equal(ingest1(fx->s, "beta", 1, res, 2, NULL), STORE_STORED);
+	assert_int_equal(ingest1(fx->s, "beta", 1, res, 2, NULL), STORE_DUPLICATE);
+	for (size_t i = 0; i < 3; i++)
+		peil__result__free_unpacked(res[i], NULL);
+	assert_int_equal(store_round_end(fx->s, 2, 300), 0);
+	assert_int_equal(store_round_end(fx->s, 2, 400), 0);   /* ended once */
+	reopen(fx, 0, false);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_rounds_each(fx->s, rlist_cb, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.r[0].id, 1);
+	assert_int_equal(l.r[0].ended, 200);       /* ended when round 2 began */
+	assert_int_equal(l.r[0].results, 2);
+	assert_int_equal(l.r[1].id, 2);
+	assert_int_equal(l.r[1].started, 200);
+	assert_int_equal(l.r[1].ended, 300);
+	assert_int_equal(l.r[1].targets, 6);
+	assert_int_equal(l.r[1].results, 2);
+	/* A round that was ended stays as it is when the next begins. */
+	assert_int_equal(store_round_begin(fx->s, 500, 7, &id), 0);
+	assert_int_equal(id, 3);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_rounds_each(fx->s, rlist_cb, &l), 0);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.r[1].ended, 300);
+	assert_int_equal(l.r[2].ended, 0);
+}
+
+struct alist {
+	size_t n;
+	char line[8][400];
+	int stop;
+};
+
+static int
+alist_cb(const struct store_agent *a, void *arg)
+{
+	struct alist *l = arg;
+
+	if (l->n < 8)
+		snprintf(l->line[l->n], sizeof(l->line[0]), "%s %d%d %s %lld %lld %llu %llu %llu",
+		    a->name, a->ipv4, a->ipv6, a->description, (long long)a->first_seen,
+		    (long long)a->last_seen, (unsigned long long)a->last_batch_seq,
+		    (unsigned long long)a->results, (unsigned long long)a->last_round_done);
+	l->n++;
+	return l->stop;
+}
+
+static void
+test_agents(void **state)
+{
+	struct fx *fx = *state;
+	Peil__Vantage v = PEIL__VANTAGE__INIT;
+	struct store_agent a;
+	struct alist l;
+	char longdesc[600];
+
+	v.ipv4 = true;
+	v.description = "Amsterdam, AS64496";
+	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 10), 0);
+	v.ipv6 = true;
+	v.description = "Den Haag";
+	assert_int_equal(store_agent_hello(fx->s, "alpha", &v, 20), 0);
+	assert_int_equal(store_agent_round_done(fx->s, "alpha", 3, 30), 0);
+	assert_int_equal(store_agent_round_done(fx->s, "alpha", 2, 40), 0);   /* no going back */
+	assert_int_equal(store_agent_round_done(fx->s, "mike", 1, 50), 0);
+	assert_int_equal(store_agent_hello(fx->s, "zulu", NULL, 60), 0);     /* facts kept */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_agents_each(fx->s, alist_cb, &l), 0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.line[0], "alpha 11 Den Haag 20 40 0 0 3");
+	assert_string_equal(l.line[1], "mike 00  50 50 0 0 1");
+	assert_string_equal(l.line[2], "zulu 10 Amsterdam, AS64496 10 60 0 0 0");
+	memset(&l, 0, sizeof(l));
+	l.stop = 7;
+	assert_int_equal(store_agents_each(fx->s, alist_cb, &l), 7);
+	assert_int_equal(l.n, 1);
+	/* Descriptions are bounded, without splitting a UTF-8 character. */
+	memset(longdesc, 'a', sizeof(longdesc));
+	memcpy(longdesc + MAX_DESCRIPTION_LEN - 1, "\xc3\xa9", 2);
+	longdesc[sizeof(longdesc) - 1] = '\0';
+	v.description = longdesc;
+	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 70), 0);
+	assert_int_equal(store_agent_get(fx->s, "zulu", &a), 0);
+	assert_int_equal(strlen(a.description), MAX_DESCRIPTION_LEN - 1);
+	assert_true(a.ipv6);
+	assert_int_equal(store_agent_hello(fx->s, "", &v, 70), PEIL_EINVAL);
+}
+
+/* ---- read-only ----------------------------------------------------------------------- */
+
+static void
+test_readonly(void **state)
+{
+	struct fx *fx = *state;
+	Peil__Result **r = results_make(5, 0, 0);
+	struct seen x;
+	struct store_agent a;
+	struct store_batch b = { "alpha", 2, r, 5, 0, 0 };
+	size_t done = 9, count = 9;
+	char err[256] = "";
+	uint64_t id;
+
+	assert_int_equal(ingest1(fx->s, "alpha", 1, r, 5, NULL), STORE_STORED);
+	reopen(fx, 0, true);
+	seen_init(&x);
+	assert_int_equal(store_export(fx->s, seen_cb, &x), 0);
+	assert_int_equal(x.n, 5);
+	seen_init(&x);
+	assert_int_equal(store_show(fx->s, "d0.example", seen_cb, &x), 0);
+	assert_int_equal(x.n, 5);
+	assert_int_equal(store_agent_get(fx->s, "alpha", &a), 0);
+	assert_int_equal(a.last_batch_seq, 1);
+	assert_int_equal(store_ingest(fx->s, &b, 1, 5), PEIL_EINVAL);
+	assert_int_equal(store_index_step(fx->s, 10, &done), PEIL_EINVAL);
+	assert_int_equal(done, 0);
+	assert_int_equal(store_round_begin(fx->s, 1, 1, &id), PEIL_EINVAL);
+	assert_int_equal(store_targets_import(fx->s, "/nonexistent", &count, err, sizeof(err)),
+	    PEIL_EINVAL);
+	results_free(r, 5);
+}
+
+/* A reader in another process while the writer grows the map under it. */
+static int
+child_export_count(const char *path, int rd, int wr)
+{
+	struct store_opts o = { 0, true, false };
+	struct store *s = NULL;
+	struct seen x;
+	char c = 0;
+	int bad = 0;
+
+	if (store_open(path, &o, &s) != 0)
+		return 10;
+	seen_init(&x);
+	if (store_export(s, seen_cb, &x) != 0 || x.n != 100)
+		bad = 11;
+	if (write(wr, "r", 1) != 1 || read(rd, &c, 1) != 1)
+		bad = 12;
+	seen_init(&x);
+	if (!bad && (store_export(s, seen_cb, &x) != 0 || x.n != 100 + 8000 || !x.ordered))
+		bad = 13;
+	seen_init(&x);
+	if (!bad && (store_show(s, "d799.example", seen_cb, &x) != 0 || x.n != 10))
+		bad = 14;
+	store_close(s);
+	return bad;
+}
+
+static void
+test_readonly_concurrent(void **state)
+{
+	struct fx *fx = *state;
+	Peil__Result **r = results_make(100, 0, 0);
+	int to_child[2], to_parent[2], status = 0;
+	struct store_stats st;
+	pid_t pid;
+	char c;
+
+	fresh(fx, "shared", 1);
+	assert_int_equal(ingest1(fx->s, "alpha", 1, r, 100, NULL), STORE_STORED);
+	results_free(r, 100);
+	assert_int_equal(pipe(to_child), 0);
+	assert_int_equal(pipe(to_parent), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* The child must not touch the parent's environment: it opens its own. */
+		_exit(child_export_count(fx->path, to_child[0], to_parent[1]));
+	}
+	assert_int_equal(read(to_parent[0], &c, 1), 1);
+	for (uint64_t i = 0; i < 8; i++) {
+		r = results_make(1000, 100 + i * 1000, 1000);
+		assert_int_equal(ingest1(fx->s, "alpha", 2 + i, r, 1000, NULL), STORE_STORED);
+		results_free(r, 1000);
+	}
+	assert_int_equal(store_stats(fx->s, &st), 0);
+	assert_true(st.map_bytes >= (8u << 20));
+	assert_int_equal(write(to_child[1], "g", 1), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ingest_outcomes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vantage_overwritten, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_growth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_show, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_show_partial_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_show_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_targets_import_good, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_targets_import_bad, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_targets_reimport, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_concurrent, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
