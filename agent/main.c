@@ -187,7 +187,7 @@ cmd_parse(int argc, char **argv, struct cmd_opts *o, const char *help, int *stat
 			{
 				unsigned long long v = strtoull(optarg, &end, 10);
 
-				if (*optarg == '\0' || *end != '\0' || *optarg == '-' || v == 0)
+				if (*optarg == '\0' || *end != '\0' || *optarg == '-' || (v == 0 && ch == 'r'))
 					goto usage;
 				if (ch == 'r')
 					o->rounds = v;
@@ -690,11 +690,11 @@ static int
 cmd_synth(int argc, char **argv)
 {
 	static const char help[] =
-	    "usage: peil-agent synth --count N [--go-file F] [-c FILE]\n"
+	    "usage: peil-agent synth [--count N] [--go-file F] [-c FILE]\n"
 	    "For tests and benchmarks: puts N synthetic results (about 300 bytes each) into the\n"
 	    "spool, waits until file F exists (when given), then delivers everything in the\n"
 	    "spool to the collector and exits. Prints the delivery time and rate.\n"
-	    "  -n, --count N          results to make\n"
+	    "  -n, --count N          results to make (default 0: deliver what the spool holds)\n"
 	    "  -g, --go-file F        start delivering once F exists\n";
 	struct cmd_opts o = { 0 };
 	struct session ss;
@@ -705,7 +705,7 @@ cmd_synth(int argc, char **argv)
 
 	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
 		return status;
-	if (i != argc || o.count == 0) {
+	if (i != argc) {
 		fputs(help, stderr);
 		fputs(common_help, stderr);
 		return EXIT_USAGE;
@@ -715,11 +715,12 @@ cmd_synth(int argc, char **argv)
 	install_signals();
 	if ((status = session_open(&ss, o.conf)) != EXIT_OK)
 		goto out;
-	if (synth_fill(ss.sp, o.count) != 0) {
+	if (o.count > 0 && synth_fill(ss.sp, o.count) != 0) {
 		fprintf(stderr, "peil-agent: synth: could not fill the spool\n");
 		status = EXIT_FAIL;
 		goto out;
 	}
+	log_info("spooled %llu synthetic results", (unsigned long long)o.count);
 	while (o.go_file != NULL && stat(o.go_file, &sb) != 0 && !agent_stop)
 		usleep(10000);
 	t0 = mono_ms();
@@ -737,7 +738,7 @@ cmd_synth(int argc, char **argv)
 		status = EXIT_FAIL;
 		fprintf(stderr, "peil-agent: synth: interrupted\n");
 	} else {
-		printf("delivered %llu results in %.3f s (%.0f results/s); batches sent %llu, "
+		printf("delivered %llu new results in %.3f s (%.0f results/s); batches sent %llu, "
 		    "re-sent %llu\n", (unsigned long long)o.count, (double)(t1 - t0) / 1000.0,
 		    t1 > t0 ? (double)o.count * 1000.0 / (double)(t1 - t0) : 0.0,
 		    (unsigned long long)us.batches_sent, (unsigned long long)us.batches_resent);

@@ -29,6 +29,9 @@ struct uplink {
 	int64_t last_heard_ms;     /* last message from the collector */
 	int64_t last_seal_ms;
 	int64_t last_silence_log_ms;
+	int64_t next_redial_ms;     /* when to make a new socket if Hello stays unanswered */
+	int64_t redial_backoff_ms;
+	void *zctx;
 	uint64_t env_seq;
 	/* The outstanding task request, re-sent when unanswered. */
 	bool task_wanted;
@@ -86,6 +89,7 @@ uplink_new(void *zctx, const struct uplink_conf *uc, struct spool *sp, char *err
 	}
 	u->conf = *uc;
 	u->sp = sp;
+	u->zctx = zctx;
 	if (u->conf.window == 0 || u->conf.window > MAX_WINDOW)
 		u->conf.window = DEFAULT_WINDOW;
 	if (u->conf.batch_max == 0 || u->conf.batch_max > MAX_BATCH_RESULTS)
@@ -102,7 +106,36 @@ uplink_new(void *zctx, const struct uplink_conf *uc, struct spool *sp, char *err
 	}
 	u->last_heard_ms = u->last_silence_log_ms = mono_ms();
 	u->next_hello_ms = 0;
+	u->redial_backoff_ms = 3 * (int64_t)u->conf.ack_timeout_ms;
+	u->next_redial_ms = u->last_heard_ms + u->redial_backoff_ms;
 	return u;
+}
+
+/* libzmq does not reconnect after the collector's ZAP handler refused us (say, before our
+ * key was added to its allowlist), so a Hello that stays unanswered gets a new socket, with
+ * a growing pause up to MAX_REDIAL_MS. */
+static void
+uplink_redial(struct uplink *u, int64_t now)
+{
+	char err[512];
+	void *sock;
+
+	sock = wire_dealer_new(u->zctx, u->conf.endpoint, u->conf.keys, u->conf.server_public,
+	    &u->conf.limits, err, sizeof(err));
+	if (sock == NULL) {
+		log_warn("reconnecting to %s: %s", u->conf.endpoint, err);
+	} else {
+		if (u->conf.keys == NULL && u->conf.name != NULL)
+			(void)zmq_setsockopt(sock, ZMQ_ROUTING_ID, u->conf.name, strlen(u->conf.name));
+		wire_close(u->sock);
+		u->sock = sock;
+		log_debug("new connection to %s", u->conf.endpoint);
+	}
+	u->redial_backoff_ms *= 2;
+	if (u->redial_backoff_ms > MAX_REDIAL_MS)
+		u->redial_backoff_ms = MAX_REDIAL_MS;
+	u->next_redial_ms = now + u->redial_backoff_ms;
+	u->next_hello_ms = 0;
 }
 
 void
@@ -188,6 +221,7 @@ uplink_handle(struct uplink *u, Peil__Envelope *env)
 		u->base = st.first_batch ? st.first_batch : st.last_batch + 1;
 		u->next_send = u->base;
 		u->last_progress_ms = mono_ms();
+		u->redial_backoff_ms = 3 * (int64_t)u->conf.ack_timeout_ms;
 		if (!u->welcomed)
 			log_info("collector welcomed us as '%s'; it holds our batches up to %llu",
 			    env->welcome->agent, (unsigned long long)env->welcome->last_batch_seq);
@@ -360,6 +394,8 @@ uplink_step(struct uplink *u, int timeout_ms)
 	int rc;
 
 	now = mono_ms();
+	if (!u->welcomed && now >= u->next_redial_ms && now - u->last_heard_ms >= u->redial_backoff_ms)
+		uplink_redial(u, now);
 	if (!u->welcomed && now >= u->next_hello_ms)
 		uplink_send_hello(u);
 	if (u->task_wanted && now - u->task_sent_ms >= u->conf.ack_timeout_ms)

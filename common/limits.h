@@ -16,6 +16,7 @@
 #define MAX_WINDOW               64
 #define DEFAULT_SEAL_INTERVAL_MS 100     /* agent seals pending results this often */
 #define DEFAULT_RECONNECT_IVL_MS 1000
+#define MAX_REDIAL_MS            60000   /* agent: longest pause before a new socket */
 #define MAX_DRAIN_MESSAGES       256     /* collector: messages taken per write transaction */
 #define DROP_LOG_INTERVAL_S      60      /* one drop log line per peer per this many seconds */
 
