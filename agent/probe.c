@@ -1,1 +1,213 @@
-/* stub */
+/* probe.c: runs the catalogue against one domain: the resolver, the DNS tests, the rest. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "err.h"
+#include "limits.h"
+#include "log.h"
+#include "probe.h"
+#include "probe_dns.h"
+#include "resolver.h"
+
+struct probe {
+	struct resolver *res;
+	unsigned timeout_ms;
+	unsigned budget_ms;
+};
+
+struct probe *
+probe_new(const struct probe_conf *pc, char *err, size_t errlen)
+{
+	struct resolver_conf rc = {
+		.root_hints = pc->root_hints,
+		.trust_anchor = pc->trust_anchor,
+		.forwarder = pc->forwarder,
+		.ipv4 = pc->ipv4,
+		.ipv6 = pc->ipv6,
+	};
+	struct probe *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	p->timeout_ms = pc->dns_timeout_ms ? pc->dns_timeout_ms : DEFAULT_DNS_TIMEOUT_MS;
+	p->budget_ms = pc->domain_budget_ms ? pc->domain_budget_ms : DEFAULT_DOMAIN_BUDGET_MS;
+	if ((p->res = resolver_new(&rc, err, errlen)) == NULL) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+probe_free(struct probe *p)
+{
+	if (p == NULL)
+		return;
+	resolver_free(p->res);
+	free(p);
+}
+
+/* The DNS tests' source of answers: the resolver, each query bounded by the query time-out
+ * and the domain's deadline. */
+static int
+probe_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadline_ms,
+    struct dnsans *out)
+{
+	struct probe *p = arg;
+	struct resolver_reply rep;
+	char why[DNSANS_REASON_LEN];
+	uint64_t now = resolver_now_ms(), qdeadline = now + p->timeout_ms;
+	int rc;
+
+	if (qdeadline > deadline_ms)
+		qdeadline = deadline_ms;
+	rc = resolver_query(p->res, name, type, qdeadline, &rep, why, sizeof(why));
+	if (rc == PEIL_ETIMEDOUT)
+		return dnsans_fail(out, rc, "no answer within %llu ms",
+		    (unsigned long long)(qdeadline > now ? qdeadline - now : 0));
+	if (rc != 0)
+		return dnsans_fail(out, rc, "resolver: %s", why);
+	if (rep.pkt != NULL) {
+		rc = dnsans_parse(rep.pkt, rep.len, name, type, max, out);
+	} else {
+		memset(out, 0, sizeof(*out));
+		out->rcode = rep.rcode;
+	}
+	out->sec = rep.secure ? DNSANS_SECURE : rep.bogus ? DNSANS_BOGUS : DNSANS_INSECURE;
+	memcpy(out->why_bogus, rep.why_bogus, sizeof(out->why_bogus));
+	resolver_reply_clear(&rep);
+	return rc;
+}
+
+static uint64_t
+probe_now_ms(void *arg)
+{
+	(void)arg;
+	return resolver_now_ms();
+}
+
+static int64_t
+probe_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The domain as results carry it: lower case without the final dot; for a name that is not a
+ * host name, the input cut to MAX_DOMAIN_LEN with bytes outside printable ASCII as '?'. */
+static void
+probe_domain_norm(const char *in, char out[MAX_DOMAIN_LEN + 1], bool *valid)
+{
+	size_t len = strnlen(in, MAX_DOMAIN_LEN + 2);
+	bool cut;
+
+	if (len > 1 && in[len - 1] == '.')
+		len--;
+	if ((cut = len > MAX_DOMAIN_LEN))
+		len = MAX_DOMAIN_LEN;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		out[i] = c >= 0x20 && c < 0x7f ? (char)tolower(c) : '?';
+	}
+	out[len] = '\0';
+	*valid = !cut && probe_dns_hostname_ok(out);
+	if (len == 0)
+		snprintf(out, MAX_DOMAIN_LEN + 1, "?");
+}
+
+/* A test id from a task is untrusted: [a-z0-9_], 1..MAX_TEST_ID_LEN (as result_check wants). */
+static bool
+probe_test_id_ok(const char *id)
+{
+	size_t len = strnlen(id, MAX_TEST_ID_LEN + 1);
+
+	if (len == 0 || len > MAX_TEST_ID_LEN)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') || id[i] == '_'))
+			return false;
+	return true;
+}
+
+int
+probe_domain(struct probe *p, const char *domain, uint64_t round_id,
+    const char *const *tests, size_t ntests, struct result_set *out)
+{
+	const struct catalogue_entry *cat;
+	struct probe_dns_source src = {
+		.lookup = probe_lookup,
+		.now_ms = probe_now_ms,
+		.arg = p,
+		.validating = resolver_validating(p->res),
+	};
+	Peil__Result *dns[PROBE_DNS_NTESTS] = { 0 };
+	char name[MAX_DOMAIN_LEN + 1];
+	bool valid, *seen = NULL;
+	size_t ncat, first = out->n, n;
+	uint64_t deadline = resolver_now_ms() + p->budget_ms;
+	int64_t now;
+	int rc = 0;
+
+	cat = catalogue_all(&ncat);
+	if ((seen = calloc(ncat + 1, sizeof(*seen))) == NULL)
+		return PEIL_ENOMEM;
+	probe_domain_norm(domain, name, &valid);
+	n = ntests ? ntests : ncat;
+	for (size_t i = 0; i < n; i++) {
+		const char *id = ntests ? tests[i] : cat[i].id;
+		const struct catalogue_entry *ce;
+		Peil__Result *r;
+		int t;
+
+		if (id == NULL || !probe_test_id_ok(id)) {
+			log_warn("probe: skipping a malformed test id");
+			continue;
+		}
+		if ((ce = catalogue_find(id)) != NULL) {
+			size_t k = (size_t)(ce - cat);
+
+			if (k < ncat && seen[k])
+				continue;
+			if (k < ncat)
+				seen[k] = true;
+		}
+		r = result_new(name, id, PEIL__STATUS__NOT_TESTED, ce ? ce->guideline : "");
+		if (r == NULL) {
+			rc = PEIL_ENOMEM;
+			goto out;
+		}
+		r->round_id = round_id;
+		if ((rc = result_set_add(out, r)) != 0)
+			goto out;
+		t = probe_dns_test_find(id);
+		if (ce == NULL) {
+			result_set_status(r, PEIL__STATUS__ERROR);
+			rc = result_add_evidence(r, "reason", "test not in this agent's catalogue");
+		} else if (!valid) {
+			result_set_status(r, PEIL__STATUS__ERROR);
+			rc = result_add_evidence(r, "reason", "not a valid host name");
+		} else if (t >= 0) {
+			dns[t] = r;
+		} else {
+			rc = result_add_evidence(r, "reason", "not implemented in this version");
+		}
+		if (rc != 0)
+			goto out;
+	}
+	if (valid)
+		rc = probe_dns_run(&src, name, deadline, dns);
+out:
+	now = probe_wall_ms();
+	for (size_t i = first; i < out->n; i++)
+		out->items[i]->measured_at_ms = now;
+	free(seen);
+	return rc;
+}
