@@ -435,12 +435,12 @@ cmd_run(int argc, char **argv)
 		now = mono_ms();
 		if (!uplink_welcomed(ss.up))
 			continue;
+		if (state == IDLE && o.rounds && rounds_done >= o.rounds) {
+			if (uplink_drained(ss.up))
+				break;
+			continue;
+		}
 		if (state == IDLE && now >= retry_at) {
-			if (o.rounds && rounds_done >= o.rounds) {
-				if (uplink_drained(ss.up))
-					break;
-				continue;
-			}
 			uplink_request_tasks(ss.up, done_round, 0, 0);
 			state = FETCHING;
 		}

@@ -8,9 +8,13 @@ AGENT_BIN="$BIN/agent/peil-agent"
 COLLECTOR_BIN="$BIN/collector/peil-collector"
 T=$(mktemp -d "/tmp/peil-it-${TEST_NAME:-test}-XXXXXX")
 PIDS=()
+CLEANUP_HOOKS=()   # commands run at exit, before the processes are killed
 
 cleanup() {
 	local rc=$?
+	for h in "${CLEANUP_HOOKS[@]:-}"; do
+		[ -n "$h" ] && eval "$h" || true
+	done
 	for p in "${PIDS[@]:-}"; do
 		[ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
 	done

@@ -11,13 +11,12 @@ DNS_ADDR=${DNS_ADDR:-127.0.2.53}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 [ "$(id -u)" -eq 0 ] || skip "needs root to serve DNS on port 53 of $DNS_ADDR"
+CLEANUP_HOOKS+=('"$HERE/dns/dnstree.sh" stop "$T/dns" >/dev/null 2>&1')
 "$HERE/dns/dnstree.sh" start "$T/dns" "$DNS_ADDR" >"$T/dnstree.log" 2>&1 || {
 	rc=$?
 	[ $rc -eq 77 ] && skip "$(tail -n 1 "$T/dnstree.log")"
 	fail "the DNS tree did not start"
 }
-stop_dns() { "$HERE/dns/dnstree.sh" stop "$T/dns" >/dev/null 2>&1 || true; }
-trap 'stop_dns; cleanup' EXIT
 
 make_keys vantage-a vantage-b
 write_collector_conf "$PORT" "durable = no"
@@ -97,8 +96,10 @@ grep -q '"ended":null' "$T/rounds.json" && fail "round 1 did not end after both 
 [ "$(grep -c '"last_round_done":1' "$T/agents.json")" -eq 2 ] ||
     fail "both agents should have finished round 1: $(cat "$T/agents.json")"
 first=$(echo "$domains" | head -n 1)
-"$COLLECTOR_BIN" show -c "$T/collector.conf" "$first" | head -n 1 | grep -q "^$first: " ||
-    fail "show's table has no header"
+"$COLLECTOR_BIN" show -c "$T/collector.conf" "$first" >"$T/show.txt" ||
+    fail "show $first failed"
+head -n 1 "$T/show.txt" | grep -qF "$first: latest verdict" ||
+    fail "show's table has no header: $(head -n 3 "$T/show.txt")"
 "$COLLECTOR_BIN" show -c "$T/collector.conf" no-such-domain.test >/dev/null 2>&1 &&
     fail "show of an unknown domain must fail"
 echo "1 passed, 0 failed"
