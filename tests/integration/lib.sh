@@ -19,6 +19,12 @@ cleanup() {
 		[ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
 	done
 	wait 2>/dev/null || true
+	# A sanitizer report in any daemon's log fails the test, whatever else it checked.
+	if [ "$rc" -eq 0 ] && grep -lE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" \
+	    "$T"/*.log >/dev/null 2>&1; then
+		echo "FAIL: sanitizer report in $(grep -lE "Sanitizer|runtime error:" "$T"/*.log)" >&2
+		rc=1
+	fi
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
 		echo "--- test failed (exit $rc); logs in $T:" >&2
 		for f in "$T"/*.log; do
