@@ -21,10 +21,12 @@ print(f"{'DOMAIN':<26} {'TEST':<28} " + " ".join(f"{v:<11}" for v in vs) + " EVI
 last = None
 for (domain, test), per in sorted(rows.items()):
     first = next(iter(per.values()))
-    ev = "; ".join(f"{k}={v}" for k, v in first["evidence"][:2])
+    # The reason or the DNSSEC state says most; then whatever comes first.
+    pairs = sorted(first["evidence"], key=lambda kv: 0 if kv[0] in ("reason", "dnssec") else 1)
+    ev = "; ".join(f"{k}={v}" for k, v in pairs[:2])
     if len(ev) > 70:
         ev = ev[:67] + "..."
     shown = domain if domain != last else ""
     last = domain
     print(f"{shown:<26} {test:<28} " + " ".join(f"{per.get(v, {}).get('status', '-'):<11}" for v in vs) + " " + ev)
-print(f"({not_tested} results of tests not implemented yet: not_tested)")
+print(f"({not_tested} not_tested results hidden: tests not implemented yet, or not applicable)")
