@@ -1,8 +1,11 @@
-/* server.c: the collector's event loop. One thread: it polls the ROUTER and ZAP sockets,
+/* server.c: the collector's event loop. The main thread polls the ROUTER and ZAP sockets,
  * takes up to MAX_DRAIN_MESSAGES messages, stores every ResultBatch among them in one LMDB
- * write transaction (group commit), and only then sends their Acks. When idle it builds the
+ * write transaction (group commit), and only then sends their Acks. Decoding and checking a
+ * turn's messages happens on a second thread while the main thread commits the turn before:
+ * the store and the sockets are only ever used by the main thread. When idle it builds the
  * store's indexes. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +34,31 @@ server_signal(int sig)
 		server_stop = 1;
 }
 
-/* One message taken this turn, waiting for the write transaction. */
+/* One message taken in a turn. The decoder fills env (or why), bad and batch. */
 struct pending {
 	struct wire_in in;
 	Peil__Envelope *env;
-	size_t batch;            /* index into the batch array when a ResultBatch */
+	const char *why;         /* set when the message is dropped */
+	size_t bad;              /* malformed results dropped from a batch */
+	size_t batch;            /* 1 + index into the turn's batches when a ResultBatch */
+};
+
+/* The messages of one turn and what decoding made of them. Two turns alternate: while the
+ * decoder thread decodes and checks one, the main thread commits the other. */
+struct turn {
+	struct pending *pend;
+	size_t np, nb;
+	struct store_batch *batches;
+	Peil__Result ***kept;    /* per batch, the results that passed result_check */
+	struct wire_arena *arena;
+};
+
+struct decoder {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct turn *work;       /* set by the main thread, cleared by the decoder when done */
+	bool quit, started;
 };
 
 struct server {
@@ -45,16 +68,25 @@ struct server {
 	struct store *store;
 	struct tasks *tasks;
 	struct log_limit *ll;
+	int64_t last_msg_ms;        /* when the last message was taken */
 	struct server_stats stats;
-	struct pending *pend;
-	struct store_batch *batches;
-	Peil__Result ***kept;    /* per batch, the results that passed result_check */
+	struct turn turns[2];
+	struct decoder dec;
 };
 
 static int64_t
 now_s(void)
 {
 	return (int64_t)time(NULL);
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void
@@ -136,46 +168,98 @@ server_task_request(struct server *sv, const struct wire_in *in, const Peil__Env
 	server_reply(sv, in, &env);
 }
 
-/* Checks a batch and keeps the results that pass; the others are dropped and counted. */
-static int
-server_prepare_batch(struct server *sv, struct pending *p, size_t bi)
+/* Decoding and checking, on the decoder thread: no store, no socket, no shared counters. */
+static void
+turn_decode(struct turn *t)
 {
-	Peil__ResultBatch *rb = p->env->result_batch;
-	struct store_batch *b = &sv->batches[bi];
-	size_t kept = 0, bad = 0;
+	for (size_t i = 0; i < t->np; i++) {
+		struct pending *p = &t->pend[i];
+		Peil__ResultBatch *rb;
+		struct store_batch *b;
+		size_t kept = 0;
 
-	if (rb->n_results > MAX_BATCH_RESULTS)
-		return PEIL_ETOOBIG;
-	if ((sv->kept[bi] = calloc(rb->n_results ? rb->n_results : 1, sizeof(Peil__Result *))) == NULL)
-		log_fatal("out of memory");
-	for (size_t i = 0; i < rb->n_results; i++) {
-		if (result_check(rb->results[i]) == 0)
-			sv->kept[bi][kept++] = rb->results[i];
-		else
-			bad++;
+		if (p->in.user[0] == '\0' || p->in.extra_frames) {
+			p->why = p->in.extra_frames ? "more than one frame" : "no authenticated name";
+			wire_in_release(&p->in);
+			continue;
+		}
+		p->env = wire_decode_arena(p->in.data, p->in.len, t->arena, &p->why);
+		wire_in_release(&p->in);
+		if (p->env == NULL || p->env->body_case != PEIL__ENVELOPE__BODY_RESULT_BATCH)
+			continue;
+		rb = p->env->result_batch;
+		if (rb->n_results > MAX_BATCH_RESULTS) {
+			p->why = "batch over the result limit";
+			continue;
+		}
+		if ((t->kept[t->nb] = calloc(rb->n_results ? rb->n_results : 1,
+		    sizeof(Peil__Result *))) == NULL)
+			log_fatal("out of memory");
+		for (size_t r = 0; r < rb->n_results; r++) {
+			if (result_check(rb->results[r]) == 0)
+				t->kept[t->nb][kept++] = rb->results[r];
+			else
+				p->bad++;
+		}
+		b = &t->batches[t->nb];
+		memset(b, 0, sizeof(*b));
+		b->agent = p->in.user;
+		b->batch_seq = rb->batch_seq;
+		b->results = t->kept[t->nb];
+		b->n = kept;
+		p->batch = ++t->nb;
 	}
-	if (bad > 0) {
-		sv->stats.results_dropped += bad;
-		if (log_limit_ok(sv->ll, p->in.user, now_s()))
-			log_warn("batch %llu from '%s': dropped %zu malformed results of %zu",
-			    (unsigned long long)rb->batch_seq, p->in.user, bad, rb->n_results);
+}
+
+static void *
+decoder_main(void *arg)
+{
+	struct decoder *d = arg;
+
+	pthread_mutex_lock(&d->mu);
+	for (;;) {
+		while (d->work == NULL && !d->quit)
+			pthread_cond_wait(&d->cv, &d->mu);
+		if (d->quit)
+			break;
+		pthread_mutex_unlock(&d->mu);
+		turn_decode(d->work);
+		pthread_mutex_lock(&d->mu);
+		d->work = NULL;
+		pthread_cond_broadcast(&d->cv);
 	}
-	b->agent = p->in.user;
-	b->batch_seq = rb->batch_seq;
-	b->results = sv->kept[bi];
-	b->n = kept;
-	return 0;
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
 }
 
 static void
-server_turn(struct server *sv)
+decoder_start(struct decoder *d, struct turn *t)
 {
-	size_t np = 0, nb = 0;
+	pthread_mutex_lock(&d->mu);
+	d->work = t;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+}
+
+static void
+decoder_wait(struct decoder *d)
+{
+	pthread_mutex_lock(&d->mu);
+	while (d->work != NULL)
+		pthread_cond_wait(&d->cv, &d->mu);
+	pthread_mutex_unlock(&d->mu);
+}
+
+/* Takes what is waiting, up to a message count and size per turn; returns how many. */
+static size_t
+turn_receive(struct server *sv, struct turn *t)
+{
+	size_t bytes = 0;
 	int rc;
 
-	for (; np < MAX_DRAIN_MESSAGES; np++) {
-		struct pending *p = &sv->pend[np];
-		const char *why;
+	t->np = t->nb = 0;
+	while (t->np < MAX_DRAIN_MESSAGES && bytes < MAX_TURN_RECEIVED_BYTES) {
+		struct pending *p = &t->pend[t->np];
 
 		memset(p, 0, sizeof(*p));
 		rc = wire_recv_router(sv->router, &p->in, true);
@@ -183,23 +267,39 @@ server_turn(struct server *sv)
 			break;
 		if (rc != 0) {
 			server_drop(sv, &p->in, peil_strerror(rc));
-			np--;
 			continue;
 		}
-		if (p->in.user[0] == '\0' || p->in.extra_frames) {
-			server_drop(sv, &p->in, p->in.extra_frames ? "more than one frame" :
-			    "no authenticated name");
-			free(p->in.data);
-			np--;
+		bytes += p->in.len;
+		t->np++;
+	}
+	if (t->np > 0)
+		sv->last_msg_ms = mono_ms();
+	return t->np;
+}
+
+/* On the main thread, after decoding: answers, one write transaction for every batch, then
+ * the acknowledgements. */
+static void
+turn_commit(struct server *sv, struct turn *t)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < t->np; i++) {
+		struct pending *p = &t->pend[i];
+
+		if (p->why != NULL) {
+			server_drop(sv, &p->in, p->why);
+			if (p->env != NULL)
+				server_reply_error(sv, &p->in, p->env->seq,
+				    PEIL__ERROR__CODE__TOO_LARGE, p->why, 0);
 			continue;
 		}
-		p->env = wire_decode(p->in.data, p->in.len, &why);
-		free(p->in.data);
-		p->in.data = NULL;
-		if (p->env == NULL) {
-			server_drop(sv, &p->in, why);
-			np--;
-			continue;
+		if (p->bad > 0) {
+			sv->stats.results_dropped += p->bad;
+			if (log_limit_ok(sv->ll, p->in.user, now_s()))
+				log_warn("batch %llu from '%s': dropped %zu malformed results of %zu",
+				    (unsigned long long)p->env->result_batch->batch_seq, p->in.user,
+				    p->bad, p->env->result_batch->n_results);
 		}
 		switch (p->env->body_case) {
 		case PEIL__ENVELOPE__BODY_HELLO:
@@ -209,60 +309,49 @@ server_turn(struct server *sv)
 			server_task_request(sv, &p->in, p->env);
 			break;
 		case PEIL__ENVELOPE__BODY_RESULT_BATCH:
-			if (server_prepare_batch(sv, p, nb) != 0) {
-				server_drop(sv, &p->in, "batch over the result limit");
-				server_reply_error(sv, &p->in, p->env->seq,
-				    PEIL__ERROR__CODE__TOO_LARGE, "batch has too many results", 0);
-				break;
-			}
-			p->batch = ++nb;   /* 1-based: 0 means not a batch */
 			break;
 		default:
 			server_drop(sv, &p->in, "unexpected message type");
 			break;
 		}
 	}
-	if (nb > 0) {
-		if ((rc = store_ingest(sv->store, sv->batches, nb, now_s())) != 0) {
-			/* Nothing stored and nothing acked: the agents re-send. */
-			log_err("storing %zu batches failed: %s", nb, peil_strerror(rc));
-		} else {
-			for (size_t i = 0; i < np; i++) {
-				struct pending *p = &sv->pend[i];
-				struct store_batch *b;
-				Peil__Envelope env = PEIL__ENVELOPE__INIT;
-				Peil__Ack ack = PEIL__ACK__INIT;
+	if (t->nb > 0 && (rc = store_ingest(sv->store, t->batches, t->nb, now_s())) != 0) {
+		/* Nothing stored and nothing acked: the agents re-send. */
+		log_err("storing %zu batches failed: %s", t->nb, peil_strerror(rc));
+	}
+	for (size_t i = 0; rc == 0 && i < t->np; i++) {
+		struct pending *p = &t->pend[i];
+		struct store_batch *b;
+		Peil__Envelope env = PEIL__ENVELOPE__INIT;
+		Peil__Ack ack = PEIL__ACK__INIT;
 
-				if (p->batch == 0)
-					continue;
-				b = &sv->batches[p->batch - 1];
-				if (b->outcome == STORE_GAP) {
-					sv->stats.batches_gap++;
-					server_reply_error(sv, &p->in, p->env->seq,
-					    PEIL__ERROR__CODE__SEQ_GAP, "batch sequence gap",
-					    b->expected);
-					continue;
-				}
-				if (b->outcome == STORE_STORED) {
-					sv->stats.batches_stored++;
-					sv->stats.results_stored += b->n;
-				} else {
-					sv->stats.batches_duplicate++;
-				}
-				ack.batch_seq = b->batch_seq;
-				env.seq = p->env->seq;
-				env.body_case = PEIL__ENVELOPE__BODY_ACK;
-				env.ack = &ack;
-				server_reply(sv, &p->in, &env);
-			}
+		if (p->batch == 0)
+			continue;
+		b = &t->batches[p->batch - 1];
+		if (b->outcome == STORE_GAP) {
+			sv->stats.batches_gap++;
+			server_reply_error(sv, &p->in, p->env->seq, PEIL__ERROR__CODE__SEQ_GAP,
+			    "batch sequence gap", b->expected);
+			continue;
 		}
+		if (b->outcome == STORE_STORED) {
+			sv->stats.batches_stored++;
+			sv->stats.results_stored += b->n;
+		} else {
+			sv->stats.batches_duplicate++;
+		}
+		ack.batch_seq = b->batch_seq;
+		env.seq = p->env->seq;
+		env.body_case = PEIL__ENVELOPE__BODY_ACK;
+		env.ack = &ack;
+		server_reply(sv, &p->in, &env);
 	}
-	for (size_t i = 0; i < np; i++)
-		wire_envelope_free(sv->pend[i].env);
-	for (size_t i = 0; i < nb; i++) {
-		free(sv->kept[i]);
-		sv->kept[i] = NULL;
+	for (size_t i = 0; i < t->nb; i++) {
+		free(t->kept[i]);
+		t->kept[i] = NULL;
 	}
+	wire_arena_reset(t->arena);
+	t->np = t->nb = 0;
 }
 
 static void
@@ -306,6 +395,7 @@ server_run(const struct server_conf *sc)
 	char err[512];
 	int rc = PEIL_EZMQ;
 	int64_t next_stats = now_s() + 60;
+	int cur = 0;
 	struct server_stats last = { 0 };
 
 	memset(&sv, 0, sizeof(sv));
@@ -342,11 +432,22 @@ server_run(const struct server_conf *sc)
 		goto out;
 	}
 	if ((sv.tasks = tasks_new(sv.store, sc->interval_s)) == NULL ||
-	    (sv.ll = log_limit_new(1024, DROP_LOG_INTERVAL_S)) == NULL ||
-	    (sv.pend = calloc(MAX_DRAIN_MESSAGES, sizeof(*sv.pend))) == NULL ||
-	    (sv.batches = calloc(MAX_DRAIN_MESSAGES, sizeof(*sv.batches))) == NULL ||
-	    (sv.kept = calloc(MAX_DRAIN_MESSAGES, sizeof(*sv.kept))) == NULL)
+	    (sv.ll = log_limit_new(1024, DROP_LOG_INTERVAL_S)) == NULL)
 		log_fatal("out of memory");
+	for (int i = 0; i < 2; i++) {
+		struct turn *t = &sv.turns[i];
+
+		if ((t->arena = wire_arena_new(MAX_TURN_DECODED_BYTES)) == NULL ||
+		    (t->pend = calloc(MAX_DRAIN_MESSAGES, sizeof(*t->pend))) == NULL ||
+		    (t->batches = calloc(MAX_DRAIN_MESSAGES, sizeof(*t->batches))) == NULL ||
+		    (t->kept = calloc(MAX_DRAIN_MESSAGES, sizeof(*t->kept))) == NULL)
+			log_fatal("out of memory");
+	}
+	pthread_mutex_init(&sv.dec.mu, NULL);
+	pthread_cond_init(&sv.dec.cv, NULL);
+	if (pthread_create(&sv.dec.thread, NULL, decoder_main, &sv.dec) != 0)
+		log_fatal("cannot start the decoder thread");
+	sv.dec.started = true;
 	log_info("listening on %s (%s)", sc->listen, sc->keys ? "CURVE" :
 	    "PLAIN TEXT, debug only");
 
@@ -356,19 +457,35 @@ server_run(const struct server_conf *sc)
 			{ zap_socket(sv.zap), 0, ZMQ_POLLIN, 0 },
 		};
 		int64_t wait_ms = tasks_tick(sv.tasks, now_s());
+		struct turn *next = &sv.turns[cur], *prev = &sv.turns[1 - cur];
+		struct store_stats st;
 		size_t indexed = 0;
+		bool fresh;
 
 		if (server_reload) {
 			server_reload = 0;
 			server_reload_allowlist(&sv);
 		}
-		/* Index while nothing waits; poll without sleeping until caught up. */
-		if (zmq_poll(pi, 2, 0) == 0 &&
-		    store_index_step(sv.store, MAX_INDEX_CHUNK, &indexed) == 0 && indexed > 0)
-			continue;
+		/* Ingest first: the indexer works once agents have been quiet for a moment, or at
+		 * once when the lag grows past MAX_INDEX_LAG (so show's scan of the unindexed tail
+		 * stays short). show is exact either way. */
+		if (prev->np == 0 && store_stats(sv.store, &st) == 0 && st.indexed < st.results) {
+			int64_t quiet = mono_ms() - sv.last_msg_ms;
+
+			if (st.results - st.indexed > MAX_INDEX_LAG ||
+			    (quiet >= INDEX_QUIET_MS && zmq_poll(pi, 2, 0) == 0)) {
+				if (store_index_step(sv.store, MAX_INDEX_CHUNK, &indexed) != 0)
+					log_err("indexing failed; the indexes lag behind the log");
+				else if (indexed > 0)
+					continue;
+			} else if (quiet < INDEX_QUIET_MS && wait_ms > INDEX_QUIET_MS - quiet) {
+				wait_ms = INDEX_QUIET_MS - quiet;
+			}
+		}
 		if (wait_ms > 1000)
 			wait_ms = 1000;
-		if (zmq_poll(pi, 2, (long)wait_ms) < 0) {
+		/* A decoded turn waiting for its commit: do not sleep. */
+		if (zmq_poll(pi, 2, prev->np > 0 ? 0 : (long)wait_ms) < 0) {
 			if (zmq_errno() == EINTR)
 				continue;
 			log_err("zmq_poll: %s", zmq_strerror(zmq_errno()));
@@ -377,8 +494,16 @@ server_run(const struct server_conf *sc)
 		}
 		if (pi[1].revents & ZMQ_POLLIN)
 			zap_handle(sv.zap);
-		if (pi[0].revents & ZMQ_POLLIN)
-			server_turn(&sv);
+		/* Decode this turn on the decoder thread while committing the last one here. */
+		fresh = (pi[0].revents & ZMQ_POLLIN) && turn_receive(&sv, next) > 0;
+		if (fresh)
+			decoder_start(&sv.dec, next);
+		if (prev->np > 0)
+			turn_commit(&sv, prev);
+		if (fresh) {
+			decoder_wait(&sv.dec);
+			cur = 1 - cur;
+		}
 		if (now_s() >= next_stats) {
 			if (memcmp(&last, &sv.stats, sizeof(last)) != 0)
 				server_log_stats(&sv);
@@ -386,6 +511,9 @@ server_run(const struct server_conf *sc)
 			next_stats = now_s() + 60;
 		}
 	}
+	/* What was decoded last is committed and acknowledged before stopping. */
+	if (sv.turns[1 - cur].np > 0)
+		turn_commit(&sv, &sv.turns[1 - cur]);
 	log_info("stopping");
 	server_log_stats(&sv);
 	rc = 0;
@@ -397,8 +525,20 @@ out:
 	tasks_free(sv.tasks);
 	store_close(sv.store);
 	log_limit_free(sv.ll);
-	free(sv.pend);
-	free(sv.batches);
-	free(sv.kept);
+	if (sv.dec.started) {
+		pthread_mutex_lock(&sv.dec.mu);
+		sv.dec.quit = true;
+		pthread_cond_broadcast(&sv.dec.cv);
+		pthread_mutex_unlock(&sv.dec.mu);
+		pthread_join(sv.dec.thread, NULL);
+		pthread_mutex_destroy(&sv.dec.mu);
+		pthread_cond_destroy(&sv.dec.cv);
+	}
+	for (int i = 0; i < 2; i++) {
+		wire_arena_free(sv.turns[i].arena);
+		free(sv.turns[i].pend);
+		free(sv.turns[i].batches);
+		free(sv.turns[i].kept);
+	}
 	return rc;
 }

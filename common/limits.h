@@ -18,6 +18,8 @@
 #define DEFAULT_RECONNECT_IVL_MS 1000
 #define MAX_REDIAL_MS            60000   /* agent: longest pause before a new socket */
 #define MAX_DRAIN_MESSAGES       256     /* collector: messages taken per write transaction */
+#define MAX_TURN_RECEIVED_BYTES  (64u << 20)  /* collector: message bytes taken per turn */
+#define MAX_TURN_DECODED_BYTES   (1024u << 20) /* collector: memory for one turn's decoding */
 #define DROP_LOG_INTERVAL_S      60      /* one drop log line per peer per this many seconds */
 
 /* Strings inside messages. */
@@ -44,6 +46,8 @@
 #define DEFAULT_STORE_MAP_MB     64
 #define MAX_STORE_MAP_GROWTHS    32      /* doublings of the map per transaction, at most */
 #define MAX_INDEX_CHUNK          65536   /* log entries the indexer sorts per transaction */
+#define INDEX_QUIET_MS           200     /* collector: index once no message came for this long */
+#define MAX_INDEX_LAG            500000  /* ... or at once when this many entries wait */
 #define DEFAULT_SPOOL_MAP_MB     64
 #define MAX_CSV_LINE             4096
 #define MAX_ORG_NAME_LEN         256     /* organisation names in the targets file */

@@ -209,15 +209,21 @@ utf8_seq(const uint8_t *p, size_t n)
 	return len;
 }
 
+/* Is s[0..n) well-formed UTF-8? Runs of ASCII, the common case, are skipped in a tight loop. */
 static bool
-utf8_valid(const char *s)
+utf8_valid_n(const char *s, size_t n)
 {
 	const uint8_t *p = (const uint8_t *)s;
-	size_t n = strlen(s), l;
+	size_t i = 0, l;
 
-	for (size_t i = 0; i < n; i += l) {
+	while (i < n) {
+		while (i < n && p[i] < 0x80)
+			i++;
+		if (i == n)
+			break;
 		if ((l = utf8_seq(p + i, n - i)) == 0)
 			return false;
+		i += l;
 	}
 	return true;
 }
@@ -583,9 +589,9 @@ check_test_id(const char *t)
 static bool
 check_text(const char *s, size_t min, size_t max)
 {
-	size_t len = strlen(s);
+	size_t len = strnlen(s, max + 1);
 
-	return len >= min && len <= max && utf8_valid(s);
+	return len >= min && len <= max && utf8_valid_n(s, len);
 }
 
 int

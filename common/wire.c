@@ -1,5 +1,6 @@
 /* wire.c: ZeroMQ sockets with CURVE and limits, and Envelope framing. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -228,7 +229,11 @@ wire_recv_router(void *sock, struct wire_in *in, bool nowait)
 	const char *user;
 	int rc;
 
-	memset(in, 0, sizeof(*in));
+	in->held = false;
+	in->extra_frames = false;
+	in->data = NULL;
+	in->len = 0;
+	in->user[0] = '\0';
 	if ((rc = wire_recv_frame(sock, &m, nowait)) != 0)
 		return rc;
 	in->route_len = zmq_msg_size(&m);
@@ -237,23 +242,28 @@ wire_recv_router(void *sock, struct wire_in *in, bool nowait)
 	memcpy(in->route, zmq_msg_data(&m), in->route_len);
 	zmq_msg_close(&m);
 	/* ROUTER always delivers the payload with the routing id. */
-	if ((rc = wire_recv_frame(sock, &m, false)) != 0)
+	if ((rc = wire_recv_frame(sock, &in->msg, false)) != 0)
 		return rc;
-	user = zmq_msg_gets(&m, "User-Id");
+	in->held = true;
+	user = zmq_msg_gets(&in->msg, "User-Id");
 	snprintf(in->user, sizeof(in->user), "%s", user != NULL ? user : "");
-	in->len = zmq_msg_size(&m);
-	if ((in->data = malloc(in->len > 0 ? in->len : 1)) == NULL) {
-		zmq_msg_close(&m);
-		wire_drain(sock);
-		return PEIL_ENOMEM;
-	}
-	memcpy(in->data, zmq_msg_data(&m), in->len);
-	if (zmq_msg_more(&m)) {
+	in->data = zmq_msg_data(&in->msg);
+	in->len = zmq_msg_size(&in->msg);
+	if (zmq_msg_more(&in->msg)) {
 		in->extra_frames = true;
 		wire_drain(sock);
 	}
-	zmq_msg_close(&m);
 	return 0;
+}
+
+void
+wire_in_release(struct wire_in *in)
+{
+	if (in->held)
+		zmq_msg_close(&in->msg);
+	in->held = false;
+	in->data = NULL;
+	in->len = 0;
 }
 
 int
@@ -285,8 +295,104 @@ wire_recv(void *sock, uint8_t **data, size_t *len, bool nowait)
 	return 0;
 }
 
-Peil__Envelope *
-wire_decode(const uint8_t *buf, size_t len, const char **why)
+/* The arena: a list of chunks; the newest is bumped from. */
+struct wire_chunk {
+	struct wire_chunk *next;
+	size_t cap, used;
+	max_align_t data[];
+};
+
+struct wire_arena {
+	struct wire_chunk *head;
+	size_t used, limit;
+	bool over;               /* an allocation was refused since the last reset */
+};
+
+#define WIRE_CHUNK_BYTES (4u << 20)
+
+struct wire_arena *
+wire_arena_new(size_t limit)
+{
+	struct wire_arena *a = calloc(1, sizeof(struct wire_arena));
+
+	if (a != NULL)
+		a->limit = limit;
+	return a;
+}
+
+static void *
+wire_arena_alloc(void *ad, size_t size)
+{
+	struct wire_arena *a = ad;
+	struct wire_chunk *c = a->head;
+	size_t need = (size + 15) & ~(size_t)15;
+
+	if (need < size || a->used + need > a->limit) {
+		a->over = true;
+		return NULL;
+	}
+	if (c == NULL || c->cap - c->used < need) {
+		size_t cap = need > WIRE_CHUNK_BYTES ? need : WIRE_CHUNK_BYTES;
+
+		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+			return NULL;
+		c->cap = cap;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	c->used += need;
+	a->used += need;
+	return (uint8_t *)c->data + c->used - need;
+}
+
+static void
+wire_arena_nofree(void *ad, void *p)
+{
+	(void)ad;
+	(void)p;
+}
+
+void
+wire_arena_reset(struct wire_arena *a)
+{
+	struct wire_chunk *c, *next;
+
+	if (a == NULL || a->head == NULL)
+		return;
+	/* Keep the oldest chunk (the usual working set), free the rest. */
+	for (c = a->head; c->next != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	c->used = 0;
+	a->head = c;
+	a->used = 0;
+	a->over = false;
+}
+
+void
+wire_arena_free(struct wire_arena *a)
+{
+	struct wire_chunk *c, *next;
+
+	if (a == NULL)
+		return;
+	for (c = a->head; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+size_t
+wire_arena_used(const struct wire_arena *a)
+{
+	return a->used;
+}
+
+static Peil__Envelope *
+wire_decode_with(const uint8_t *buf, size_t len, ProtobufCAllocator *alloc, const char **why)
 {
 	Peil__Envelope *env;
 
@@ -295,15 +401,32 @@ wire_decode(const uint8_t *buf, size_t len, const char **why)
 		*why = "message over size limit";
 		return NULL;
 	}
-	if ((env = peil__envelope__unpack(NULL, len, buf)) == NULL) {
+	if ((env = peil__envelope__unpack(alloc, len, buf)) == NULL) {
 		*why = "not a valid Envelope";
 		return NULL;
 	}
 	if (env->body_case == PEIL__ENVELOPE__BODY__NOT_SET) {
 		*why = "Envelope without a body";
-		peil__envelope__free_unpacked(env, NULL);
+		peil__envelope__free_unpacked(env, alloc);
 		return NULL;
 	}
+	return env;
+}
+
+Peil__Envelope *
+wire_decode(const uint8_t *buf, size_t len, const char **why)
+{
+	return wire_decode_with(buf, len, NULL, why);
+}
+
+Peil__Envelope *
+wire_decode_arena(const uint8_t *buf, size_t len, struct wire_arena *arena, const char **why)
+{
+	ProtobufCAllocator alloc = { wire_arena_alloc, wire_arena_nofree, arena };
+	Peil__Envelope *env = wire_decode_with(buf, len, &alloc, why);
+
+	if (env == NULL && arena->over)
+		*why = "decoding needs more memory than a turn may use";
 	return env;
 }
 

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <zmq.h>
+
 #include "peil.pb-c.h"
 
 #define WIRE_PROTOCOL_VERSION 1
@@ -37,18 +39,31 @@ void *wire_dealer_new(void *zctx, const char *endpoint, const struct keypair *cl
     const char *server_public_z85, const struct wire_limits *wl, char *err, size_t errlen);
 void wire_close(void *sock);
 
-/* One message taken from a ROUTER socket. */
+/* One message taken from a ROUTER socket, without copying its payload. */
 struct wire_in {
 	uint8_t route[256];
 	size_t route_len;
 	char user[128];         /* ZAP user id: the authenticated agent name */
-	uint8_t *data;          /* the payload frame, malloc'd; caller frees */
+	const uint8_t *data;    /* the payload frame, inside `msg` */
 	size_t len;
 	bool extra_frames;      /* more than one payload frame arrived (a protocol error) */
+	bool held;              /* msg must be released */
+	zmq_msg_t msg;
 };
-/* Receives one message (ZMQ_DONTWAIT when `nowait`). Returns 0, PEIL_EAGAIN, PEIL_EZMQ or
- * PEIL_ENOMEM. On 0 the caller frees in->data. */
+/* Receives one message (ZMQ_DONTWAIT when `nowait`). Returns 0, PEIL_EAGAIN or PEIL_EZMQ.
+ * On 0 the caller calls wire_in_release when done with in->data. */
 int wire_recv_router(void *sock, struct wire_in *in, bool nowait);
+void wire_in_release(struct wire_in *in);
+
+/* An arena for decoding many messages at once: allocations are bumped from large chunks and
+ * all freed together by wire_arena_reset. */
+struct wire_arena;
+/* `limit`: bytes it hands out at most between resets; past it decoding fails. */
+struct wire_arena *wire_arena_new(size_t limit);
+void wire_arena_reset(struct wire_arena *a);
+void wire_arena_free(struct wire_arena *a);
+/* Bytes handed out since the last reset. */
+size_t wire_arena_used(const struct wire_arena *a);
 /* Receives one single-frame message from a DEALER socket; *data malloc'd, caller frees.
  * Extra frames are drained and reported as PEIL_EINVAL. */
 int wire_recv(void *sock, uint8_t **data, size_t *len, bool nowait);
@@ -66,5 +81,9 @@ int wire_send(void *sock, const void *route, size_t route_len, const Peil__Envel
  * wire_envelope_free. */
 Peil__Envelope *wire_decode(const uint8_t *buf, size_t len, const char **why);
 void wire_envelope_free(Peil__Envelope *env);
+/* As wire_decode, with every allocation from `arena`: the Envelope lives until the arena is
+ * reset and is not freed with wire_envelope_free. */
+Peil__Envelope *wire_decode_arena(const uint8_t *buf, size_t len, struct wire_arena *arena,
+    const char **why);
 
 #endif
