@@ -1,5 +1,4 @@
 /* main.c: peil-agent, the daemon a participating organisation runs, and the one-shot probe. */
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <zmq.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "err.h"
 #include "keys.h"
 #include "limits.h"
@@ -84,19 +84,7 @@ install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-usage_main(FILE *f)
-{
-	fprintf(f,
+static const char usage_main[] =
 	    "usage: peil-agent COMMAND [OPTIONS]\n"
 	    "\n"
 	    "A peil vantage point: probes the domains the collector hands out and delivers the\n"
@@ -112,117 +100,16 @@ usage_main(FILE *f)
 	    "\n"
 	    "Every command takes -c FILE (configuration, default none: built-in defaults),\n"
 	    "-o SECTION.KEY=VALUE (override, repeatable) and --help.\n"
-	    "Exit status: 0 success, 1 failure, 2 usage or configuration error.\n");
-}
-
-static const char *const common_help =
-    "  -c, --config FILE      configuration file\n"
-    "  -o, --set S.K=V        override one configuration key (repeatable)\n"
-    "  -h, --help             this text\n";
-
-struct cmd_opts {
-	const char *conf_path;
-	char *overrides[64];
-	size_t noverrides;
-	const char *format, *out, *go_file;
-	const char *tests[128];
-	size_t ntests;
-	bool force;
-	uint64_t rounds, count;
-	struct conf *conf;
-};
+	    "Exit status: 0 success, 1 failure, 2 usage or configuration error.\n";
 
 static int
-cmd_parse(int argc, char **argv, struct cmd_opts *o, const char *help, int *status)
-{
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "set", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'O' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "test", required_argument, NULL, 't' },
-		{ "rounds", required_argument, NULL, 'r' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "go-file", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char *end;
-	int ch;
-
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:o:f:O:Ft:r:n:g:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			o->conf_path = optarg;
-			break;
-		case 'o':
-			if (o->noverrides == sizeof(o->overrides) / sizeof(o->overrides[0]))
-				goto usage;
-			o->overrides[o->noverrides++] = optarg;
-			break;
-		case 'f':
-			o->format = optarg;
-			break;
-		case 'O':
-			o->out = optarg;
-			break;
-		case 'F':
-			o->force = true;
-			break;
-		case 't':
-			if (catalogue_find(optarg) == NULL) {
-				fprintf(stderr, "peil-agent: --test: no test '%s' in the catalogue\n",
-				    optarg);
-				*status = EXIT_USAGE;
-				return -1;
-			}
-			if (o->ntests == sizeof(o->tests) / sizeof(o->tests[0]))
-				goto usage;
-			o->tests[o->ntests++] = optarg;
-			break;
-		case 'r':
-		case 'n':
-			{
-				unsigned long long v = strtoull(optarg, &end, 10);
-
-				if (*optarg == '\0' || *end != '\0' || *optarg == '-' || (v == 0 && ch == 'r'))
-					goto usage;
-				if (ch == 'r')
-					o->rounds = v;
-				else
-					o->count = v;
-			}
-			break;
-		case 'g':
-			o->go_file = optarg;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			fputs(common_help, stdout);
-			*status = EXIT_OK;
-			return -1;
-		default:
-			goto usage;
-		}
-	}
-	return optind;
-usage:
-	fputs(help, stderr);
-	fputs(common_help, stderr);
-	*status = EXIT_USAGE;
-	return -1;
-}
-
-static int
-load_conf(struct cmd_opts *o)
+load_conf(struct cli_opts *o, struct conf **conf)
 {
 	char err[1024];
 
-	o->conf = cli_conf_load("peil-agent", o->conf_path, o->overrides, o->noverrides,
+	*conf = cli_conf_load("peil-agent", o->conf_path, o->overrides, o->noverrides,
 	    agent_schema, err, sizeof(err));
-	if (o->conf == NULL) {
+	if (*conf == NULL) {
 		fprintf(stderr, "peil-agent: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -389,7 +276,8 @@ cmd_run(int argc, char **argv)
 	    "delivers the results. Stops on SIGINT or SIGTERM; undelivered results stay in the\n"
 	    "spool and go out at the next start.\n"
 	    "  -r, --rounds N         exit after N rounds, once every result is delivered\n";
-	struct cmd_opts o = { 0 };
+	struct cli_opts o;
+	struct conf *conf = NULL;
 	struct session ss;
 	struct probe_conf pc;
 	struct work w;
@@ -402,21 +290,21 @@ cmd_run(int argc, char **argv)
 	int64_t retry_at = 0;
 	int status = EXIT_OK, i;
 
-	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
+	if ((i = cli_parse("peil-agent", argc, argv, "r", &o, help, &status)) < 0)
 		return status;
 	if (i != argc) {
 		fputs(help, stderr);
 		return EXIT_USAGE;
 	}
-	if ((status = load_conf(&o)) != EXIT_OK)
+	if ((status = load_conf(&o, &conf)) != EXIT_OK)
 		return status;
 	install_signals();
-	probe_conf_from(o.conf, &pc);
-	if ((status = session_open(&ss, o.conf)) != EXIT_OK)
+	probe_conf_from(conf, &pc);
+	if ((status = session_open(&ss, conf)) != EXIT_OK)
 		goto out;
 	memset(&w, 0, sizeof(w));
 	pthread_mutex_init(&w.lock, NULL);
-	nthreads = (size_t)conf_u64(o.conf, "agent", "concurrency");
+	nthreads = (size_t)conf_u64(conf, "agent", "concurrency");
 	if ((threads = calloc(nthreads, sizeof(*threads))) == NULL)
 		log_fatal("out of memory");
 	done_round = spool_round_done(ss.sp);
@@ -432,7 +320,7 @@ cmd_run(int argc, char **argv)
 			status = EXIT_FAIL;
 			break;
 		}
-		now = mono_ms();
+		now = clock_mono_ms();
 		if (!uplink_welcomed(ss.up))
 			continue;
 		if (state == IDLE && o.rounds && rounds_done >= o.rounds) {
@@ -543,7 +431,7 @@ out:
 	free(targets);
 	free(threads);
 	session_close(&ss);
-	conf_free(o.conf);
+	conf_free(conf);
 	return status;
 }
 
@@ -556,7 +444,8 @@ cmd_probe(int argc, char **argv)
 	    "Needs no collector and no keys; the [resolver] settings apply.\n"
 	    "  -f, --format FMT       table (default) or json (one object a line)\n"
 	    "  -t, --test ID          run only this test (repeatable; default: all)\n";
-	struct cmd_opts o = { 0 };
+	struct cli_opts o;
+	struct conf *conf = NULL;
 	struct probe_conf pc;
 	struct probe *p = NULL;
 	struct result_set rs = { 0 };
@@ -564,11 +453,11 @@ cmd_probe(int argc, char **argv)
 	char err[1024];
 	int status = EXIT_OK, i;
 
-	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
+	if ((i = cli_parse("peil-agent", argc, argv, "ft", &o, help, &status)) < 0)
 		return status;
 	if (i >= argc) {
 		fputs(help, stderr);
-		fputs(common_help, stderr);
+		cli_help_common(stderr);
 		return EXIT_USAGE;
 	}
 	if (o.format != NULL && strcmp(o.format, "table") != 0 && strcmp(o.format, "json") != 0 &&
@@ -577,10 +466,10 @@ cmd_probe(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	json = o.format != NULL && strcmp(o.format, "table") != 0;
-	if ((status = load_conf(&o)) != EXIT_OK)
+	if ((status = load_conf(&o, &conf)) != EXIT_OK)
 		return status;
 	install_signals();
-	probe_conf_from(o.conf, &pc);
+	probe_conf_from(conf, &pc);
 	if ((p = probe_new(&pc, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "peil-agent: %s\n", err);
 		status = EXIT_FAIL;
@@ -608,45 +497,20 @@ cmd_probe(int argc, char **argv)
 		status = EXIT_FAIL;
 out:
 	probe_free(p);
-	conf_free(o.conf);
+	conf_free(conf);
 	return status;
 }
 
 static int
 cmd_keygen(int argc, char **argv)
 {
-	static const char help[] =
+	return cli_keygen("peil-agent", argc, argv, "agent",
 	    "usage: peil-agent keygen [--output PREFIX] [--force]\n"
 	    "Makes this agent's CURVE key pair: PREFIX.key (secret, mode 0600) and PREFIX.pub.\n"
 	    "Send PREFIX.pub to the coordinator, who saves it in the collector's allowlist\n"
 	    "directory under this agent's name. PREFIX defaults to 'agent'.\n"
 	    "  -O, --output PREFIX    where to write\n"
-	    "  -F, --force            overwrite existing files\n";
-	struct cmd_opts o = { 0 };
-	struct keypair kp;
-	const char *prefix;
-	int status = EXIT_OK, i, rc;
-
-	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
-		return status;
-	if (i != argc) {
-		fputs(help, stderr);
-		return EXIT_USAGE;
-	}
-	prefix = o.out ? o.out : "agent";
-	if ((rc = keys_generate(&kp)) != 0) {
-		fprintf(stderr, "peil-agent: keygen: %s\n", peil_strerror(rc));
-		return EXIT_FAIL;
-	}
-	if ((rc = keys_write(&kp, prefix, o.force)) != 0) {
-		fprintf(stderr, "peil-agent: writing %s.key/%s.pub: %s\n", prefix, prefix,
-		    rc == PEIL_EEXIST ? "exists (use --force to overwrite)" : peil_strerror(rc));
-		return EXIT_FAIL;
-	}
-	printf("%s.key (secret) and %s.pub written; public key %s\n", prefix, prefix,
-	    kp.public_z85);
-	memset(&kp, 0, sizeof(kp));
-	return EXIT_OK;
+	    "  -F, --force            overwrite existing files\n");
 }
 
 /* Synthetic results of about 300 bytes packed, as a probe's would be. */
@@ -696,24 +560,25 @@ cmd_synth(int argc, char **argv)
 	    "spool to the collector and exits. Prints the delivery time and rate.\n"
 	    "  -n, --count N          results to make (default 0: deliver what the spool holds)\n"
 	    "  -g, --go-file F        start delivering once F exists\n";
-	struct cmd_opts o = { 0 };
+	struct cli_opts o;
+	struct conf *conf = NULL;
 	struct session ss;
 	struct uplink_stats us;
 	struct stat sb;
 	int64_t t0, t1;
 	int status = EXIT_OK, i;
 
-	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
+	if ((i = cli_parse("peil-agent", argc, argv, "ng", &o, help, &status)) < 0)
 		return status;
 	if (i != argc) {
 		fputs(help, stderr);
-		fputs(common_help, stderr);
+		cli_help_common(stderr);
 		return EXIT_USAGE;
 	}
-	if ((status = load_conf(&o)) != EXIT_OK)
+	if ((status = load_conf(&o, &conf)) != EXIT_OK)
 		return status;
 	install_signals();
-	if ((status = session_open(&ss, o.conf)) != EXIT_OK)
+	if ((status = session_open(&ss, conf)) != EXIT_OK)
 		goto out;
 	if (o.count > 0 && synth_fill(ss.sp, o.count) != 0) {
 		fprintf(stderr, "peil-agent: synth: could not fill the spool\n");
@@ -723,7 +588,7 @@ cmd_synth(int argc, char **argv)
 	log_info("spooled %llu synthetic results", (unsigned long long)o.count);
 	while (o.go_file != NULL && stat(o.go_file, &sb) != 0 && !agent_stop)
 		usleep(10000);
-	t0 = mono_ms();
+	t0 = clock_mono_ms();
 	while (!agent_stop) {
 		if (uplink_step(ss.up, 20) != 0) {
 			status = EXIT_FAIL;
@@ -732,7 +597,7 @@ cmd_synth(int argc, char **argv)
 		if (uplink_welcomed(ss.up) && uplink_drained(ss.up))
 			break;
 	}
-	t1 = mono_ms();
+	t1 = clock_mono_ms();
 	uplink_get_stats(ss.up, &us);
 	if (agent_stop) {
 		status = EXIT_FAIL;
@@ -745,53 +610,27 @@ cmd_synth(int argc, char **argv)
 	}
 out:
 	session_close(&ss);
-	conf_free(o.conf);
+	conf_free(conf);
 	return status;
 }
 
 static int
 cmd_config(int argc, char **argv)
 {
-	static const char help[] =
-	    "usage: peil-agent config\n"
-	    "Prints an example configuration file: every key, its default and meaning.\n";
-	struct cmd_opts o = { 0 };
-	int status = EXIT_OK, i;
-
-	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
-		return status;
-	conf_write_example(agent_schema, stdout);
-	return EXIT_OK;
+	return cli_config("peil-agent", argc, argv, agent_schema);
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *cmd;
+	static const struct cli_command cmds[] = {
+		{ "run", cmd_run },
+		{ "probe", cmd_probe },
+		{ "keygen", cmd_keygen },
+		{ "synth", cmd_synth },
+		{ "config", cmd_config },
+		{ NULL, NULL },
+	};
 
-	log_init("peil-agent", LOG_INFO);
-	if (argc < 2) {
-		usage_main(stderr);
-		return EXIT_USAGE;
-	}
-	cmd = argv[1];
-	argc--;
-	argv++;
-	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-		usage_main(stdout);
-		return EXIT_OK;
-	}
-	if (strcmp(cmd, "run") == 0)
-		return cmd_run(argc, argv);
-	if (strcmp(cmd, "probe") == 0)
-		return cmd_probe(argc, argv);
-	if (strcmp(cmd, "keygen") == 0)
-		return cmd_keygen(argc, argv);
-	if (strcmp(cmd, "synth") == 0)
-		return cmd_synth(argc, argv);
-	if (strcmp(cmd, "config") == 0)
-		return cmd_config(argc, argv);
-	fprintf(stderr, "peil-agent: unknown command '%s'\n", cmd);
-	usage_main(stderr);
-	return EXIT_USAGE;
+	return cli_dispatch("peil-agent", argc, argv, cmds, usage_main);
 }

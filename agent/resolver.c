@@ -13,6 +13,7 @@
 
 #include <unbound.h>
 
+#include "clock.h"
 #include "err.h"
 #include "log.h"
 #include "resolver.h"
@@ -36,25 +37,7 @@ struct resolver {
 uint64_t
 resolver_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void resolver_seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-resolver_seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
+	return (uint64_t)clock_mono_ms();
 }
 
 /* The one translation of libunbound's error codes. */
@@ -76,7 +59,7 @@ resolver_opt(struct ub_ctx *ctx, const char *opt, const char *val, char *err, si
 	int ub = ub_ctx_set_option(ctx, opt, val);
 
 	if (ub != 0) {
-		resolver_seterr(err, errlen, "resolver option %s %s: %s", opt, val, ub_strerror(ub));
+		err_set(err, errlen, "resolver option %s %s: %s", opt, val, ub_strerror(ub));
 		return resolver_ub_err(ub);
 	}
 	return 0;
@@ -90,7 +73,7 @@ resolver_readable(const char *path, const char *what, char *err, size_t errlen)
 	if (path == NULL)
 		return 0;
 	if ((f = fopen(path, "r")) == NULL) {
-		resolver_seterr(err, errlen, "resolver: %s %s: %s", what, path, strerror(errno));
+		err_set(err, errlen, "resolver: %s %s: %s", what, path, strerror(errno));
 		return PEIL_EIO;
 	}
 	fclose(f);
@@ -104,19 +87,19 @@ resolver_new(const struct resolver_conf *rc, char *err, size_t errlen)
 	int ub;
 
 	if (!rc->ipv4 && !rc->ipv6) {
-		resolver_seterr(err, errlen, "resolver: neither IPv4 nor IPv6 allowed");
+		err_set(err, errlen, "resolver: neither IPv4 nor IPv6 allowed");
 		return NULL;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		resolver_seterr(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	if ((r->ctx = ub_ctx_create()) == NULL) {
-		resolver_seterr(err, errlen, "resolver: ub_ctx_create failed");
+		err_set(err, errlen, "resolver: ub_ctx_create failed");
 		goto fail;
 	}
 	if ((ub = ub_ctx_async(r->ctx, 1)) != 0) {
-		resolver_seterr(err, errlen, "resolver: threads: %s", ub_strerror(ub));
+		err_set(err, errlen, "resolver: threads: %s", ub_strerror(ub));
 		goto fail;
 	}
 	/* The lab and the tests serve DNS on loopback addresses. */
@@ -134,14 +117,14 @@ resolver_new(const struct resolver_conf *rc, char *err, size_t errlen)
 		goto fail;
 	if (rc->trust_anchor != NULL) {
 		if ((ub = ub_ctx_add_ta_file(r->ctx, rc->trust_anchor)) != 0) {
-			resolver_seterr(err, errlen, "resolver: trust anchor %s: %s", rc->trust_anchor,
+			err_set(err, errlen, "resolver: trust anchor %s: %s", rc->trust_anchor,
 			    ub_strerror(ub));
 			goto fail;
 		}
 		r->validating = true;
 	}
 	if (rc->forwarder != NULL && (ub = ub_ctx_set_fwd(r->ctx, rc->forwarder)) != 0) {
-		resolver_seterr(err, errlen, "resolver: forwarder %s: %s", rc->forwarder,
+		err_set(err, errlen, "resolver: forwarder %s: %s", rc->forwarder,
 		    ub_strerror(ub));
 		goto fail;
 	}
@@ -150,7 +133,7 @@ resolver_new(const struct resolver_conf *rc, char *err, size_t errlen)
 	 * trust anchor is parsed now, so a bad one fails here and not as an error verdict on
 	 * every domain. No option can be set after this. */
 	if ((ub = ub_ctx_zone_remove(r->ctx, "test.")) != 0 && ub != UB_NOID) {
-		resolver_seterr(err, errlen, "resolver: %s%s", ub_strerror(ub),
+		err_set(err, errlen, "resolver: %s%s", ub_strerror(ub),
 		    rc->trust_anchor != NULL ? " (is the trust anchor file valid?)" : "");
 		goto fail;
 	}
@@ -234,12 +217,12 @@ resolver_reply_fill(const struct ub_result *res, struct resolver_reply *out, cha
 		    res->why_bogus != NULL ? res->why_bogus : "no reason given");
 	if (res->answer_packet != NULL && res->answer_len > 0) {
 		if (res->answer_len > MAX_DNS_MESSAGE) {
-			resolver_seterr(err, errlen, "answer of %d bytes", res->answer_len);
+			err_set(err, errlen, "answer of %d bytes", res->answer_len);
 			return PEIL_ETOOBIG;
 		}
 		out->len = (size_t)res->answer_len;
 		if ((out->pkt = malloc(out->len)) == NULL) {
-			resolver_seterr(err, errlen, "out of memory");
+			err_set(err, errlen, "out of memory");
 			return PEIL_ENOMEM;
 		}
 		memcpy(out->pkt, res->answer_packet, out->len);
@@ -256,16 +239,16 @@ resolver_query(struct resolver *r, const char *name, uint16_t type, uint64_t dea
 
 	memset(out, 0, sizeof(*out));
 	if (resolver_now_ms() >= deadline_ms) {
-		resolver_seterr(err, errlen, "no time left to ask");
+		err_set(err, errlen, "no time left to ask");
 		return PEIL_ETIMEDOUT;
 	}
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
-		resolver_seterr(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return PEIL_ENOMEM;
 	}
 	t->r = r;
 	if ((ub = ub_resolve_async(r->ctx, name, type, 1 /* IN */, t, resolver_callback, &id)) != 0) {
-		resolver_seterr(err, errlen, "%s", ub_strerror(ub));
+		err_set(err, errlen, "%s", ub_strerror(ub));
 		free(t);
 		return resolver_ub_err(ub);
 	}
@@ -276,7 +259,7 @@ resolver_query(struct resolver *r, const char *name, uint16_t type, uint64_t dea
 
 		if (now >= deadline_ms) {
 			rc = PEIL_ETIMEDOUT;
-			resolver_seterr(err, errlen, "no answer in time");
+			err_set(err, errlen, "no answer in time");
 			goto cancel;
 		}
 		pfd.fd = ub_fd(r->ctx);
@@ -285,24 +268,24 @@ resolver_query(struct resolver *r, const char *name, uint16_t type, uint64_t dea
 		n = poll(&pfd, 1, deadline_ms - now > 60000 ? 60000 : (int)(deadline_ms - now));
 		if (n < 0 && errno != EINTR) {
 			rc = PEIL_EDNS;
-			resolver_seterr(err, errlen, "poll: %s", strerror(errno));
+			err_set(err, errlen, "poll: %s", strerror(errno));
 			goto cancel;
 		}
 		if (n > 0 && (ub = ub_process(r->ctx)) != 0) {
 			rc = resolver_ub_err(ub);
-			resolver_seterr(err, errlen, "%s", ub_strerror(ub));
+			err_set(err, errlen, "%s", ub_strerror(ub));
 			if (t->done)
 				break;
 			goto cancel;
 		}
 	}
 	if (t->err != 0) {
-		resolver_seterr(err, errlen, "%s", ub_strerror(t->err));
+		err_set(err, errlen, "%s", ub_strerror(t->err));
 		rc = resolver_ub_err(t->err);
 		if (rc == PEIL_EINVAL)
-			resolver_seterr(err, errlen, "name not accepted: %s", ub_strerror(t->err));
+			err_set(err, errlen, "name not accepted: %s", ub_strerror(t->err));
 	} else if (t->res == NULL) {
-		resolver_seterr(err, errlen, "no result");
+		err_set(err, errlen, "no result");
 		rc = PEIL_EDNS;
 	} else {
 		rc = resolver_reply_fill(t->res, out, err, errlen);

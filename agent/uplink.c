@@ -12,6 +12,7 @@
 #include <zmq.h>
 
 #include "bytes.h"
+#include "clock.h"
 #include "err.h"
 #include "limits.h"
 #include "log.h"
@@ -42,15 +43,6 @@ struct uplink {
 	struct uplink_stats stats;
 };
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 uplink_send(struct uplink *u, Peil__Envelope *env)
 {
@@ -75,7 +67,7 @@ uplink_send_hello(struct uplink *u)
 	env.hello = &hello;
 	/* EAGAIN: not connected yet; the next step tries again. */
 	(void)uplink_send(u, &env);
-	u->next_hello_ms = mono_ms() + u->conf.ack_timeout_ms;
+	u->next_hello_ms = clock_mono_ms() + u->conf.ack_timeout_ms;
 }
 
 struct uplink *
@@ -104,7 +96,7 @@ uplink_new(void *zctx, const struct uplink_conf *uc, struct spool *sp, char *err
 		/* Plain-text debug mode: the collector names us by this routing id. */
 		(void)zmq_setsockopt(u->sock, ZMQ_ROUTING_ID, uc->name, strlen(uc->name));
 	}
-	u->last_heard_ms = u->last_silence_log_ms = mono_ms();
+	u->last_heard_ms = u->last_silence_log_ms = clock_mono_ms();
 	u->next_hello_ms = 0;
 	u->redial_backoff_ms = 3 * (int64_t)u->conf.ack_timeout_ms;
 	u->next_redial_ms = u->last_heard_ms + u->redial_backoff_ms;
@@ -166,7 +158,7 @@ uplink_send_task_request(struct uplink *u)
 	env.body_case = PEIL__ENVELOPE__BODY_TASK_REQUEST;
 	env.task_request = &tr;
 	(void)uplink_send(u, &env);
-	u->task_sent_ms = mono_ms();
+	u->task_sent_ms = clock_mono_ms();
 }
 
 int
@@ -202,7 +194,7 @@ uplink_ack_upto(struct uplink *u, uint64_t seq)
 	u->base = seq + 1;
 	if (u->next_send < u->base)
 		u->next_send = u->base;
-	u->last_progress_ms = mono_ms();
+	u->last_progress_ms = clock_mono_ms();
 	return 0;
 }
 
@@ -220,7 +212,7 @@ uplink_handle(struct uplink *u, Peil__Envelope *env)
 			break;
 		u->base = st.first_batch ? st.first_batch : st.last_batch + 1;
 		u->next_send = u->base;
-		u->last_progress_ms = mono_ms();
+		u->last_progress_ms = clock_mono_ms();
 		u->redial_backoff_ms = 3 * (int64_t)u->conf.ack_timeout_ms;
 		if (!u->welcomed)
 			log_info("collector welcomed us as '%s'; it holds our batches up to %llu",
@@ -295,7 +287,7 @@ uplink_receive(struct uplink *u, int timeout_ms)
 			log_warn("dropped a message from the collector: %s", why);
 			continue;
 		}
-		u->last_heard_ms = mono_ms();
+		u->last_heard_ms = clock_mono_ms();
 		rc = uplink_handle(u, env);
 		if (rc != 1)
 			wire_envelope_free(env);
@@ -393,7 +385,7 @@ uplink_step(struct uplink *u, int timeout_ms)
 	int64_t now;
 	int rc;
 
-	now = mono_ms();
+	now = clock_mono_ms();
 	if (!u->welcomed && now >= u->next_redial_ms && now - u->last_heard_ms >= u->redial_backoff_ms)
 		uplink_redial(u, now);
 	if (!u->welcomed && now >= u->next_hello_ms)
@@ -402,7 +394,7 @@ uplink_step(struct uplink *u, int timeout_ms)
 		uplink_send_task_request(u);
 	if ((rc = uplink_receive(u, timeout_ms)) != 0)
 		return rc;
-	now = mono_ms();
+	now = clock_mono_ms();
 	if (now - u->last_heard_ms >= 2 * (int64_t)u->conf.ack_timeout_ms &&
 	    now - u->last_silence_log_ms >= DROP_LOG_INTERVAL_S * 1000) {
 		log_warn("no answer from the collector at %s for %lld s (is it running, is this "

@@ -1,5 +1,4 @@
 /* main.c: peil-collector, the central daemon and the coordinator's command line. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +33,7 @@ static const struct conf_key collector_schema[] = {
 	{ NULL, NULL, CONF_STR, NULL, 0, 0, NULL },
 };
 
-static void
-usage_main(FILE *f)
-{
-	fprintf(f,
+static const char usage_main[] =
 	    "usage: peil-collector COMMAND [OPTIONS]\n"
 	    "\n"
 	    "The central collector of peil: takes results from agents over ZeroMQ (CURVE),\n"
@@ -56,93 +52,16 @@ usage_main(FILE *f)
 	    "\n"
 	    "Every command takes -c FILE (configuration, default none: built-in defaults),\n"
 	    "-o SECTION.KEY=VALUE (override, repeatable) and --help.\n"
-	    "Exit status: 0 success, 1 failure, 2 usage or configuration error.\n");
-}
-
-struct cmd_opts {
-	const char *conf_path;
-	char *overrides[64];
-	size_t noverrides;
-	const char *format;
-	const char *out;
-	bool force;
-	struct conf *conf;
-};
-
-static const char *const common_help =
-    "  -c, --config FILE      configuration file\n"
-    "  -o, --set S.K=V        override one configuration key (repeatable)\n"
-    "  -h, --help             this text\n";
-
-/* Parses the options every command shares plus --format/--output/--force; returns the index
- * of the first operand, or -1 after printing usage (status in *status). */
-static int
-cmd_parse(int argc, char **argv, struct cmd_opts *o, const char *help, int *status)
-{
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "set", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'O' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "store", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static char store_override[4096];
-	int ch;
-
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:o:f:O:Fs:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			o->conf_path = optarg;
-			break;
-		case 'o':
-			if (o->noverrides == sizeof(o->overrides) / sizeof(o->overrides[0])) {
-				fprintf(stderr, "peil-collector: too many -o options\n");
-				*status = EXIT_USAGE;
-				return -1;
-			}
-			o->overrides[o->noverrides++] = optarg;
-			break;
-		case 'f':
-			o->format = optarg;
-			break;
-		case 'O':
-			o->out = optarg;
-			break;
-		case 'F':
-			o->force = true;
-			break;
-		case 's':
-			snprintf(store_override, sizeof(store_override), "collector.store=%s", optarg);
-			if (o->noverrides < sizeof(o->overrides) / sizeof(o->overrides[0]))
-				o->overrides[o->noverrides++] = store_override;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			fputs(common_help, stdout);
-			*status = EXIT_OK;
-			return -1;
-		default:
-			fputs(help, stderr);
-			fputs(common_help, stderr);
-			*status = EXIT_USAGE;
-			return -1;
-		}
-	}
-	return optind;
-}
+	    "Exit status: 0 success, 1 failure, 2 usage or configuration error.\n";
 
 static int
-load_conf(struct cmd_opts *o)
+load_conf(struct cli_opts *o, struct conf **conf)
 {
 	char err[1024];
 
-	o->conf = cli_conf_load("peil-collector", o->conf_path, o->overrides, o->noverrides,
+	*conf = cli_conf_load("peil-collector", o->conf_path, o->overrides, o->noverrides,
 	    collector_schema, err, sizeof(err));
-	if (o->conf == NULL) {
+	if (*conf == NULL) {
 		fprintf(stderr, "peil-collector: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -150,11 +69,11 @@ load_conf(struct cmd_opts *o)
 }
 
 static int
-open_store(struct cmd_opts *o, bool readonly, struct store **s)
+open_store(const struct conf *conf, bool readonly, struct store **s)
 {
-	struct store_opts so = { (size_t)conf_u64(o->conf, "collector", "map_mb"), readonly,
-	    !conf_bool(o->conf, "collector", "durable") };
-	const char *dir = conf_str(o->conf, "collector", "store");
+	struct store_opts so = { (size_t)conf_u64(conf, "collector", "map_mb"), readonly,
+	    !conf_bool(conf, "collector", "durable") };
+	const char *dir = conf_str(conf, "collector", "store");
 	int rc;
 
 	if ((rc = store_open(dir, &so, s)) != 0) {
@@ -166,7 +85,7 @@ open_store(struct cmd_opts *o, bool readonly, struct store **s)
 }
 
 static int
-get_format(struct cmd_opts *o, enum query_format def, enum query_format *fmt)
+get_format(const struct cli_opts *o, enum query_format def, enum query_format *fmt)
 {
 	*fmt = def;
 	if (o->format != NULL && query_format_parse(o->format, fmt) != 0) {
@@ -183,84 +102,61 @@ cmd_run(int argc, char **argv)
 	static const char help[] =
 	    "usage: peil-collector run [-c FILE] [-o S.K=V]...\n"
 	    "Runs the collector daemon until SIGINT or SIGTERM; SIGHUP reloads the allowlist.\n";
-	struct cmd_opts o = { 0 };
+	struct cli_opts o;
+	struct conf *conf = NULL;
 	struct server_conf sc = { 0 };
 	struct keypair kp;
 	char err[1024];
 	int status = EXIT_OK, i, rc;
 
-	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
+	if ((i = cli_parse("peil-collector", argc, argv, "", &o, help, &status)) < 0)
 		return status;
 	if (i != argc) {
 		fprintf(stderr, "%s", help);
 		return EXIT_USAGE;
 	}
-	if ((status = load_conf(&o)) != EXIT_OK)
+	if ((status = load_conf(&o, &conf)) != EXIT_OK)
 		return status;
-	sc.listen = conf_str(o.conf, "collector", "listen");
-	sc.allowlist_dir = conf_str(o.conf, "collector", "allowlist");
-	sc.store_dir = conf_str(o.conf, "collector", "store");
-	sc.map_mb = (size_t)conf_u64(o.conf, "collector", "map_mb");
-	sc.interval_s = conf_u64(o.conf, "collector", "interval");
-	sc.nosync = !conf_bool(o.conf, "collector", "durable");
-	cli_wire_limits(o.conf, &sc.limits);
-	if (conf_bool(o.conf, "collector", "plaintext")) {
+	sc.listen = conf_str(conf, "collector", "listen");
+	sc.allowlist_dir = conf_str(conf, "collector", "allowlist");
+	sc.store_dir = conf_str(conf, "collector", "store");
+	sc.map_mb = (size_t)conf_u64(conf, "collector", "map_mb");
+	sc.interval_s = conf_u64(conf, "collector", "interval");
+	sc.nosync = !conf_bool(conf, "collector", "durable");
+	cli_wire_limits(conf, &sc.limits);
+	if (conf_bool(conf, "collector", "plaintext")) {
 		if (!wire_endpoint_is_loopback(sc.listen)) {
 			fprintf(stderr, "peil-collector: collector.plaintext is refused: %s is not "
 			    "a loopback endpoint\n", sc.listen);
-			conf_free(o.conf);
+			conf_free(conf);
 			return EXIT_USAGE;
 		}
 		log_warn("PLAIN TEXT mode: no encryption, no authentication (debug only)");
 		sc.keys = NULL;
 	} else {
-		const char *kf = conf_str(o.conf, "collector", "secret_key");
+		const char *kf = conf_str(conf, "collector", "secret_key");
 
 		if (keys_read_secret(kf, &kp, err, sizeof(err)) != 0) {
 			fprintf(stderr, "peil-collector: %s: %s\n", kf, err);
-			conf_free(o.conf);
+			conf_free(conf);
 			return EXIT_FAIL;
 		}
 		sc.keys = &kp;
 	}
 	rc = server_run(&sc);
-	conf_free(o.conf);
+	conf_free(conf);
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
 static int
 cmd_keygen(int argc, char **argv)
 {
-	static const char help[] =
+	return cli_keygen("peil-collector", argc, argv, "collector",
 	    "usage: peil-collector keygen [--output PREFIX] [--force]\n"
 	    "Makes a CURVE key pair: PREFIX.key (secret, mode 0600) and PREFIX.pub (give this\n"
 	    "to every agent). PREFIX defaults to 'collector'. Refuses to overwrite without --force.\n"
 	    "  -O, --output PREFIX    where to write\n"
-	    "  -F, --force            overwrite existing files\n";
-	struct cmd_opts o = { 0 };
-	struct keypair kp;
-	const char *prefix;
-	int status = EXIT_OK, i, rc;
-
-	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
-		return status;
-	if (i != argc) {
-		fprintf(stderr, "%s", help);
-		return EXIT_USAGE;
-	}
-	prefix = o.out ? o.out : "collector";
-	if ((rc = keys_generate(&kp)) != 0) {
-		fprintf(stderr, "peil-collector: keygen: %s\n", peil_strerror(rc));
-		return EXIT_FAIL;
-	}
-	if ((rc = keys_write(&kp, prefix, o.force)) != 0) {
-		fprintf(stderr, "peil-collector: writing %s.key/%s.pub: %s\n", prefix, prefix,
-		    rc == PEIL_EEXIST ? "exists (use --force to overwrite)" : peil_strerror(rc));
-		return EXIT_FAIL;
-	}
-	printf("%s.key (secret) and %s.pub written; public key %s\n", prefix, prefix,
-	    kp.public_z85);
-	return EXIT_OK;
+	    "  -F, --force            overwrite existing files\n");
 }
 
 static int
@@ -274,26 +170,27 @@ cmd_targets(int argc, char **argv)
 	    "nothing is imported. A domain imported again moves to the new organisation.\n"
 	    "  -f, --format FMT       list as csv (default; the import format) or json\n"
 	    "  -s, --store DIR        the store directory (overrides collector.store)\n";
-	struct cmd_opts o = { 0 };
+	struct cli_opts o;
+	struct conf *conf = NULL;
 	struct store *s = NULL;
 	enum query_format fmt;
 	char err[1024];
 	size_t count = 0;
 	int status = EXIT_OK, i, rc;
 
-	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
+	if ((i = cli_parse("peil-collector", argc, argv, "fs", &o, help, &status)) < 0)
 		return status;
 	if (i >= argc || (strcmp(argv[i], "import") == 0 ? i + 2 != argc :
 	    strcmp(argv[i], "list") == 0 ? i + 1 != argc : true)) {
 		fprintf(stderr, "%s", help);
 		return EXIT_USAGE;
 	}
-	if ((status = load_conf(&o)) != EXIT_OK)
+	if ((status = load_conf(&o, &conf)) != EXIT_OK)
 		return status;
 	if ((status = get_format(&o, QUERY_CSV, &fmt)) != EXIT_OK)
 		goto out;
 	if (strcmp(argv[i], "import") == 0) {
-		if ((status = open_store(&o, false, &s)) != EXIT_OK)
+		if ((status = open_store(conf, false, &s)) != EXIT_OK)
 			goto out;
 		if ((rc = store_targets_import(s, argv[i + 1], &count, err, sizeof(err))) != 0) {
 			fprintf(stderr, "peil-collector: %s\n", err[0] ? err : peil_strerror(rc));
@@ -302,14 +199,14 @@ cmd_targets(int argc, char **argv)
 		}
 		printf("imported %zu domains from %s\n", count, argv[i + 1]);
 	} else {
-		if ((status = open_store(&o, true, &s)) != EXIT_OK)
+		if ((status = open_store(conf, true, &s)) != EXIT_OK)
 			goto out;
 		if (query_targets(s, fmt, stdout) != 0)
 			status = EXIT_FAIL;
 	}
 out:
 	store_close(s);
-	conf_free(o.conf);
+	conf_free(conf);
 	return status;
 }
 
@@ -318,23 +215,24 @@ static int
 cmd_read(int argc, char **argv, const char *help, int nargs, enum query_format def,
     int (*fn)(struct store *, const char *, enum query_format))
 {
-	struct cmd_opts o = { 0 };
+	struct cli_opts o;
+	struct conf *conf = NULL;
 	struct store *s = NULL;
 	enum query_format fmt;
 	int status = EXIT_OK, i, rc;
 
-	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
+	if ((i = cli_parse("peil-collector", argc, argv, "fs", &o, help, &status)) < 0)
 		return status;
 	if (argc - i != nargs) {
 		fprintf(stderr, "%s", help);
-		fputs(common_help, stderr);
+		cli_help_common(stderr);
 		return EXIT_USAGE;
 	}
-	if ((status = load_conf(&o)) != EXIT_OK)
+	if ((status = load_conf(&o, &conf)) != EXIT_OK)
 		return status;
 	if ((status = get_format(&o, def, &fmt)) != EXIT_OK)
 		goto out;
-	if ((status = open_store(&o, true, &s)) != EXIT_OK)
+	if ((status = open_store(conf, true, &s)) != EXIT_OK)
 		goto out;
 	rc = fn(s, nargs > 0 ? argv[i] : NULL, fmt);
 	if (rc == PEIL_ENOENT && nargs > 0) {
@@ -348,7 +246,7 @@ cmd_read(int argc, char **argv, const char *help, int nargs, enum query_format d
 		status = EXIT_FAIL;
 out:
 	store_close(s);
-	conf_free(o.conf);
+	conf_free(conf);
 	return status;
 }
 
@@ -380,74 +278,69 @@ do_rounds(struct store *s, const char *unused, enum query_format fmt)
 }
 
 static int
-cmd_config(int argc, char **argv)
+cmd_show(int argc, char **argv)
 {
-	static const char help[] =
-	    "usage: peil-collector config\n"
-	    "Prints an example configuration file: every key, its default and meaning.\n";
-	struct cmd_opts o = { 0 };
-	int status = EXIT_OK, i;
-
-	if ((i = cmd_parse(argc, argv, &o, help, &status)) < 0)
-		return status;
-	conf_write_example(collector_schema, stdout);
-	return EXIT_OK;
-}
-
-int
-main(int argc, char **argv)
-{
-	const char *cmd;
-
-	log_init("peil-collector", LOG_INFO);
-	if (argc < 2) {
-		usage_main(stderr);
-		return EXIT_USAGE;
-	}
-	cmd = argv[1];
-	argc--;
-	argv++;
-	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-		usage_main(stdout);
-		return EXIT_OK;
-	}
-	if (strcmp(cmd, "run") == 0)
-		return cmd_run(argc, argv);
-	if (strcmp(cmd, "keygen") == 0)
-		return cmd_keygen(argc, argv);
-	if (strcmp(cmd, "targets") == 0)
-		return cmd_targets(argc, argv);
-	if (strcmp(cmd, "show") == 0)
-		return cmd_read(argc, argv,
+	return cmd_read(argc, argv,
 		    "usage: peil-collector show DOMAIN [--format table|json|csv] [-c FILE]\n"
 		    "The latest verdict of every test from every vantage, with its evidence.\n"
 		    "  -f, --format FMT       table (default), json (one object a line) or csv\n"
 		    "  -s, --store DIR        the store directory (overrides collector.store)\n",
 		    1, QUERY_TABLE, do_show);
-	if (strcmp(cmd, "export") == 0)
-		return cmd_read(argc, argv,
+}
+
+static int
+cmd_export(int argc, char **argv)
+{
+	return cmd_read(argc, argv,
 		    "usage: peil-collector export [--format jsonl|csv] [-c FILE]\n"
 		    "Every stored result in the order it arrived, streamed to standard output.\n"
 		    "  -f, --format FMT       jsonl (default) or csv\n"
 		    "  -s, --store DIR        the store directory (overrides collector.store)\n",
 		    0, QUERY_JSON, do_export);
-	if (strcmp(cmd, "agents") == 0)
-		return cmd_read(argc, argv,
+}
+
+static int
+cmd_agents(int argc, char **argv)
+{
+	return cmd_read(argc, argv,
 		    "usage: peil-collector agents [--format table|json] [-c FILE]\n"
 		    "Agents that have connected: vantage facts, first and last contact, results.\n"
 		    "  -f, --format FMT       table (default) or json\n"
 		    "  -s, --store DIR        the store directory (overrides collector.store)\n",
 		    0, QUERY_TABLE, do_agents);
-	if (strcmp(cmd, "rounds") == 0)
-		return cmd_read(argc, argv,
+}
+
+static int
+cmd_rounds(int argc, char **argv)
+{
+	return cmd_read(argc, argv,
 		    "usage: peil-collector rounds [--format table|json] [-c FILE]\n"
 		    "Every round: when it started and ended, targets and results.\n"
 		    "  -f, --format FMT       table (default) or json\n"
 		    "  -s, --store DIR        the store directory (overrides collector.store)\n",
 		    0, QUERY_TABLE, do_rounds);
-	if (strcmp(cmd, "config") == 0)
-		return cmd_config(argc, argv);
-	fprintf(stderr, "peil-collector: unknown command '%s'\n", cmd);
-	usage_main(stderr);
-	return EXIT_USAGE;
+}
+
+static int
+cmd_config(int argc, char **argv)
+{
+	return cli_config("peil-collector", argc, argv, collector_schema);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct cli_command cmds[] = {
+		{ "run", cmd_run },
+		{ "keygen", cmd_keygen },
+		{ "targets", cmd_targets },
+		{ "show", cmd_show },
+		{ "export", cmd_export },
+		{ "agents", cmd_agents },
+		{ "rounds", cmd_rounds },
+		{ "config", cmd_config },
+		{ NULL, NULL },
+	};
+
+	return cli_dispatch("peil-collector", argc, argv, cmds, usage_main);
 }

@@ -13,6 +13,7 @@
 
 #include <zmq.h>
 
+#include "clock.h"
 #include "err.h"
 #include "limits.h"
 #include "log.h"
@@ -78,15 +79,6 @@ static int64_t
 now_s(void)
 {
 	return (int64_t)time(NULL);
-}
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void
@@ -273,7 +265,7 @@ turn_receive(struct server *sv, struct turn *t)
 		t->np++;
 	}
 	if (t->np > 0)
-		sv->last_msg_ms = mono_ms();
+		sv->last_msg_ms = clock_mono_ms();
 	return t->np;
 }
 
@@ -470,7 +462,7 @@ server_run(const struct server_conf *sc)
 		 * once when the lag grows past MAX_INDEX_LAG (so show's scan of the unindexed tail
 		 * stays short). show is exact either way. */
 		if (prev->np == 0 && store_stats(sv.store, &st) == 0 && st.indexed < st.results) {
-			int64_t quiet = mono_ms() - sv.last_msg_ms;
+			int64_t quiet = clock_mono_ms() - sv.last_msg_ms;
 
 			if (st.results - st.indexed > MAX_INDEX_LAG ||
 			    (quiet >= INDEX_QUIET_MS && zmq_poll(pi, 2, 0) == 0)) {

@@ -1,9 +1,14 @@
-/* cli.c: configuration loading shared by peil-agent and peil-collector. */
+/* cli.c: what the command lines of peil-agent and peil-collector share. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "err.h"
+#include "keys.h"
 #include "log.h"
+#include "verdict.h"
 
 struct conf *
 cli_conf_load(const char *prog, const char *path, char *const *overrides, size_t noverrides,
@@ -41,4 +46,203 @@ cli_wire_limits(const struct conf *c, struct wire_limits *wl)
 	wl->heartbeat_ttl_ms = (int)conf_u64(c, "limits", "heartbeat_ttl_ms");
 	wl->heartbeat_timeout_ms = (int)conf_u64(c, "limits", "heartbeat_timeout_ms");
 	wl->reconnect_ivl_ms = (int)conf_u64(c, "limits", "reconnect_ivl_ms");
+}
+
+void
+cli_help_common(FILE *f)
+{
+	fputs("  -c, --config FILE      configuration file\n"
+	    "  -o, --set S.K=V        override one configuration key (repeatable)\n"
+	    "  -h, --help             this text\n", f);
+}
+
+static int
+cli_usage(const char *help, int *status)
+{
+	fputs(help, stderr);
+	cli_help_common(stderr);
+	*status = EXIT_USAGE;
+	return -1;
+}
+
+int
+cli_parse(const char *prog, int argc, char **argv, const char *accept, struct cli_opts *o,
+    const char *help, int *status)
+{
+	static const struct option all[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'O' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "test", required_argument, NULL, 't' },
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "go-file", required_argument, NULL, 'g' },
+		{ "store", required_argument, NULL, 's' },
+	};
+	struct option longopts[sizeof(all) / sizeof(all[0]) + 1];
+	char shortopts[2 * (sizeof(all) / sizeof(all[0])) + 2];
+	size_t nl = 0, ns = 0;
+	char *end;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	shortopts[ns++] = ':';   /* a missing argument is reported as ':' */
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (i >= 3 && strchr(accept, all[i].val) == NULL)
+			continue;
+		longopts[nl++] = all[i];
+		shortopts[ns++] = (char)all[i].val;
+		if (all[i].has_arg == required_argument)
+			shortopts[ns++] = ':';
+	}
+	memset(&longopts[nl], 0, sizeof(longopts[nl]));
+	shortopts[ns] = '\0';
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->conf_path = optarg;
+			break;
+		case 'o':
+			if (o->noverrides == CLI_MAX_OVERRIDES) {
+				fprintf(stderr, "%s: more than %d -o options\n", prog, CLI_MAX_OVERRIDES);
+				return cli_usage(help, status);
+			}
+			o->overrides[o->noverrides++] = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			cli_help_common(stdout);
+			*status = EXIT_OK;
+			return -1;
+		case 'f':
+			o->format = optarg;
+			break;
+		case 'O':
+			o->out = optarg;
+			break;
+		case 'F':
+			o->force = true;
+			break;
+		case 't':
+			if (catalogue_find(optarg) == NULL) {
+				fprintf(stderr, "%s: --test: no test '%s' in the catalogue\n", prog, optarg);
+				*status = EXIT_USAGE;
+				return -1;
+			}
+			if (o->ntests == CLI_MAX_TESTS) {
+				fprintf(stderr, "%s: more than %d --test options\n", prog, CLI_MAX_TESTS);
+				return cli_usage(help, status);
+			}
+			o->tests[o->ntests++] = optarg;
+			break;
+		case 'r':
+		case 'n': {
+			unsigned long long v = strtoull(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || *optarg == '-' || (v == 0 && ch == 'r')) {
+				fprintf(stderr, "%s: --%s: '%s' is not a %s number\n", prog,
+				    ch == 'r' ? "rounds" : "count", optarg,
+				    ch == 'r' ? "positive" : "whole");
+				return cli_usage(help, status);
+			}
+			if (ch == 'r')
+				o->rounds = v;
+			else
+				o->count = v;
+			break;
+		}
+		case 'g':
+			o->go_file = optarg;
+			break;
+		case 's':
+			snprintf(o->store_override, sizeof(o->store_override), "collector.store=%s",
+			    optarg);
+			if (o->noverrides == CLI_MAX_OVERRIDES)
+				return cli_usage(help, status);
+			o->overrides[o->noverrides++] = o->store_override;
+			break;
+		case ':':
+			fprintf(stderr, "%s: option '%s' needs a value\n", prog, argv[optind - 1]);
+			return cli_usage(help, status);
+		default:
+			fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[optind - 1]);
+			return cli_usage(help, status);
+		}
+	}
+	return optind;
+}
+
+int
+cli_keygen(const char *prog, int argc, char **argv, const char *def_prefix, const char *help)
+{
+	struct cli_opts o;
+	struct keypair kp;
+	const char *prefix;
+	int status = EXIT_OK, i, rc;
+
+	if ((i = cli_parse(prog, argc, argv, "OF", &o, help, &status)) < 0)
+		return status;
+	if (i != argc)
+		return cli_usage(help, &status), status;
+	prefix = o.out ? o.out : def_prefix;
+	if ((rc = keys_generate(&kp)) != 0) {
+		fprintf(stderr, "%s: keygen: %s\n", prog, peil_strerror(rc));
+		return EXIT_FAIL;
+	}
+	if ((rc = keys_write(&kp, prefix, o.force)) != 0) {
+		fprintf(stderr, "%s: writing %s.key/%s.pub: %s\n", prog, prefix, prefix,
+		    rc == PEIL_EEXIST ? "exists (use --force to overwrite)" : peil_strerror(rc));
+		memset(&kp, 0, sizeof(kp));
+		return EXIT_FAIL;
+	}
+	printf("%s.key (secret) and %s.pub written; public key %s\n", prefix, prefix,
+	    kp.public_z85);
+	memset(&kp, 0, sizeof(kp));
+	return EXIT_OK;
+}
+
+int
+cli_config(const char *prog, int argc, char **argv, const struct conf_key *schema)
+{
+	char text[256];
+	struct cli_opts o;
+	int status = EXIT_OK, i;
+
+	snprintf(text, sizeof(text), "usage: %s config\n"
+	    "Prints an example configuration file: every key, its default and meaning.\n", prog);
+	if ((i = cli_parse(prog, argc, argv, "", &o, text, &status)) < 0)
+		return status;
+	if (i != argc)
+		return cli_usage(text, &status), status;
+	conf_write_example(schema, stdout);
+	return EXIT_OK;
+}
+
+int
+cli_dispatch(const char *prog, int argc, char **argv, const struct cli_command *cmds,
+    const char *usage)
+{
+	const char *cmd;
+
+	log_init(prog, LOG_INFO);
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	for (const struct cli_command *c = cmds; c->name != NULL; c++)
+		if (strcmp(cmd, c->name) == 0)
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
+	fputs(usage, stderr);
+	return EXIT_USAGE;
 }

@@ -3,7 +3,10 @@
 #ifndef PEIL_CLI_H
 #define PEIL_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "conf.h"
 #include "wire.h"
@@ -33,5 +36,45 @@ struct conf *cli_conf_load(const char *prog, const char *path, char *const *over
     size_t noverrides, const struct conf_key *schema, char *err, size_t errlen);
 /* Fills wire limits from the [limits] section. */
 void cli_wire_limits(const struct conf *c, struct wire_limits *wl);
+
+#define CLI_MAX_OVERRIDES 64
+#define CLI_MAX_TESTS     128
+
+/* The options of every command. -c, -o and -h are always taken; the others only when their
+ * letter is in the command's `accept` string: f (--format), O (--output), F (--force),
+ * t (--test, repeatable, checked against the catalogue), r (--rounds N, N >= 1),
+ * n (--count N), g (--go-file F), s (--store DIR: overrides collector.store). */
+struct cli_opts {
+	const char *conf_path;
+	char *overrides[CLI_MAX_OVERRIDES];
+	size_t noverrides;
+	const char *format, *out, *go_file;
+	const char *tests[CLI_MAX_TESTS];
+	size_t ntests;
+	bool force;
+	uint64_t rounds, count;
+	char store_override[4096];
+};
+/* Parses a command's options into *o (zeroed first). Returns the index of the first operand,
+ * or -1 after printing the help (to stdout for --help, *status 0; else to stderr, *status 2). */
+int cli_parse(const char *prog, int argc, char **argv, const char *accept, struct cli_opts *o,
+    const char *help, int *status);
+/* Prints the lines about -c, -o and -h that follow every command's help. */
+void cli_help_common(FILE *f);
+
+/* The keygen command: writes PREFIX.key and PREFIX.pub (--output, default `def_prefix`).
+ * Returns the exit status. */
+int cli_keygen(const char *prog, int argc, char **argv, const char *def_prefix, const char *help);
+/* A program's commands, and running the one argv[1] names (help, -h and --help print
+ * `usage`). Returns the exit status. */
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);   /* argv[0] is the command's name */
+};
+int cli_dispatch(const char *prog, int argc, char **argv, const struct cli_command *cmds,
+    const char *usage);
+
+/* The config command: prints `schema` as an example file. Returns the exit status. */
+int cli_config(const char *prog, int argc, char **argv, const struct conf_key *schema);
 
 #endif

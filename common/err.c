@@ -1,4 +1,7 @@
 /* err.c: descriptions of the PEIL_E* codes. */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "err.h"
 
 const char *
@@ -22,4 +25,16 @@ peil_strerror(int err)
 	case PEIL_ESEQ:      return "batch sequence gap";
 	}
 	return "unknown error";
+}
+
+void
+err_set(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }

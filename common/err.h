@@ -20,7 +20,12 @@ enum peil_err {
 	PEIL_ESEQ = -14,      /* batch sequence gap */
 };
 
+#include <stddef.h>
+
 /* Returns a static English description of a PEIL_E* code. */
 const char *peil_strerror(int err);
+/* Formats a reason into a caller's err buffer; does nothing when err is NULL or errlen 0. */
+void err_set(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -22,21 +22,6 @@
 static const char Z85_ALPHABET[] =
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* True when s[0..n) is a CURVE key in Z85: 40 characters of the alphabet whose 5-character
  * groups each fit 32 bits, and that libzmq decodes. The binary key goes to out when it is not
  * NULL. (Since 84 * 85^4 > 2^32, no key starts with '#': a '#' line is always a comment.) */
@@ -216,16 +201,16 @@ read_small(const char *path, char *buf, size_t *lenp, char *err, size_t errlen)
 
 	/* O_NONBLOCK: a FIFO put in place of a key must not hang us. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
 		return errno == ENOENT ? PEIL_ENOENT : PEIL_EIO;
 	}
 	if (fstat(fd, &st) != 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
 		rc = PEIL_EIO;
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		set_err(err, errlen, "%s: not a regular file", path);
+		err_set(err, errlen, "%s: not a regular file", path);
 		rc = PEIL_EINVAL;
 		goto out;
 	}
@@ -235,7 +220,7 @@ read_small(const char *path, char *buf, size_t *lenp, char *err, size_t errlen)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			set_err(err, errlen, "%s: %s", path, strerror(errno));
+			err_set(err, errlen, "%s: %s", path, strerror(errno));
 			rc = PEIL_EIO;
 			goto out;
 		}
@@ -243,13 +228,13 @@ read_small(const char *path, char *buf, size_t *lenp, char *err, size_t errlen)
 			break;
 		len += (size_t)r;
 		if (len > MAX_KEY_FILE_BYTES) {
-			set_err(err, errlen, "%s: larger than %d bytes", path, MAX_KEY_FILE_BYTES);
+			err_set(err, errlen, "%s: larger than %d bytes", path, MAX_KEY_FILE_BYTES);
 			rc = PEIL_EINVAL;
 			goto out;
 		}
 	}
 	if (memchr(buf, '\0', len) != NULL) {
-		set_err(err, errlen, "%s: NUL byte in file", path);
+		err_set(err, errlen, "%s: NUL byte in file", path);
 		rc = PEIL_EINVAL;
 		goto out;
 	}
@@ -322,7 +307,7 @@ keys_read_secret(const char *path, struct keypair *kp, char *err, size_t errlen)
 	int rc;
 
 	if ((buf = malloc(MAX_KEY_FILE_BYTES + 1)) == NULL) {
-		set_err(err, errlen, "%s: out of memory", path);
+		err_set(err, errlen, "%s: out of memory", path);
 		return PEIL_ENOMEM;
 	}
 	if ((rc = read_small(path, buf, &len, err, errlen)) != 0)
@@ -335,12 +320,12 @@ keys_read_secret(const char *path, struct keypair *kp, char *err, size_t errlen)
 			continue;
 		if ((v = named_value(line, "public-key")) != NULL) {
 			if (have_pub) {
-				set_err(err, errlen, "%s:%u: a second public-key", path, lineno);
+				err_set(err, errlen, "%s:%u: a second public-key", path, lineno);
 				rc = PEIL_EINVAL;
 				goto out;
 			}
 			if (!z85_key(v, strlen(v), NULL)) {
-				set_err(err, errlen, "%s:%u: public-key is not a Z85 CURVE key "
+				err_set(err, errlen, "%s:%u: public-key is not a Z85 CURVE key "
 				    "(40 characters of the Z85 alphabet)", path, lineno);
 				rc = PEIL_EINVAL;
 				goto out;
@@ -349,12 +334,12 @@ keys_read_secret(const char *path, struct keypair *kp, char *err, size_t errlen)
 			have_pub = true;
 		} else if ((v = named_value(line, "secret-key")) != NULL) {
 			if (have_sec) {
-				set_err(err, errlen, "%s:%u: a second secret-key", path, lineno);
+				err_set(err, errlen, "%s:%u: a second secret-key", path, lineno);
 				rc = PEIL_EINVAL;
 				goto out;
 			}
 			if (!z85_key(v, strlen(v), NULL)) {
-				set_err(err, errlen, "%s:%u: secret-key is not a Z85 CURVE key "
+				err_set(err, errlen, "%s:%u: secret-key is not a Z85 CURVE key "
 				    "(40 characters of the Z85 alphabet)", path, lineno);
 				rc = PEIL_EINVAL;
 				goto out;
@@ -362,25 +347,25 @@ keys_read_secret(const char *path, struct keypair *kp, char *err, size_t errlen)
 			memcpy(kp->secret_z85, v, KEY_Z85_LEN + 1);
 			have_sec = true;
 		} else {
-			set_err(err, errlen, "%s:%u: expected 'public-key = KEY' or 'secret-key = KEY'",
+			err_set(err, errlen, "%s:%u: expected 'public-key = KEY' or 'secret-key = KEY'",
 			    path, lineno);
 			rc = PEIL_EINVAL;
 			goto out;
 		}
 	}
 	if (!have_sec || !have_pub) {
-		set_err(err, errlen, "%s: no %s line", path, have_sec ? "public-key" : "secret-key");
+		err_set(err, errlen, "%s: no %s line", path, have_sec ? "public-key" : "secret-key");
 		rc = PEIL_EINVAL;
 		goto out;
 	}
 	if (zmq_curve_public(derived, kp->secret_z85) != 0) {
-		set_err(err, errlen, "%s: cannot derive the public key (libzmq without CURVE?)",
+		err_set(err, errlen, "%s: cannot derive the public key (libzmq without CURVE?)",
 		    path);
 		rc = PEIL_EINVAL;
 		goto out;
 	}
 	if (strcmp(derived, kp->public_z85) != 0) {
-		set_err(err, errlen, "%s: public-key does not belong to secret-key", path);
+		err_set(err, errlen, "%s: public-key does not belong to secret-key", path);
 		rc = PEIL_EINVAL;
 		goto out;
 	}
@@ -406,7 +391,7 @@ keys_read_public(const char *path, char out[KEY_Z85_LEN + 1], char *err, size_t 
 	int rc;
 
 	if ((buf = malloc(MAX_KEY_FILE_BYTES + 1)) == NULL) {
-		set_err(err, errlen, "%s: out of memory", path);
+		err_set(err, errlen, "%s: out of memory", path);
 		return PEIL_ENOMEM;
 	}
 	if ((rc = read_small(path, buf, &len, err, errlen)) != 0)
@@ -418,14 +403,14 @@ keys_read_public(const char *path, char out[KEY_Z85_LEN + 1], char *err, size_t 
 			/* After the key only comments: trailing data is a mistake of its own. */
 			if (skippable(line))
 				continue;
-			set_err(err, errlen, "%s:%u: unexpected line after the key", path, lineno);
+			err_set(err, errlen, "%s:%u: unexpected line after the key", path, lineno);
 			rc = PEIL_EINVAL;
 			goto out;
 		}
 		if (skippable(line))
 			continue;
 		if (named_value(line, "secret-key") != NULL) {
-			set_err(err, errlen, "%s:%u: a secret key does not belong in a public key file",
+			err_set(err, errlen, "%s:%u: a secret key does not belong in a public key file",
 			    path, lineno);
 			rc = PEIL_EINVAL;
 			goto out;
@@ -433,7 +418,7 @@ keys_read_public(const char *path, char out[KEY_Z85_LEN + 1], char *err, size_t 
 		if ((v = named_value(line, "public-key")) == NULL)
 			v = line;
 		if (!z85_key(v, strlen(v), NULL)) {
-			set_err(err, errlen, "%s:%u: not a Z85 CURVE key (40 characters of the Z85 "
+			err_set(err, errlen, "%s:%u: not a Z85 CURVE key (40 characters of the Z85 "
 			    "alphabet)", path, lineno);
 			rc = PEIL_EINVAL;
 			goto out;
@@ -442,7 +427,7 @@ keys_read_public(const char *path, char out[KEY_Z85_LEN + 1], char *err, size_t 
 		found = true;
 	}
 	if (!found) {
-		set_err(err, errlen, "%s: no key in file", path);
+		err_set(err, errlen, "%s: no key in file", path);
 		rc = PEIL_EINVAL;
 		goto out;
 	}
@@ -547,7 +532,7 @@ allowlist_load(const char *dir, char *err, size_t errlen)
 	DIR *d;
 
 	if ((d = opendir(dir)) == NULL) {
-		set_err(err, errlen, "%s: %s", dir, strerror(errno));
+		err_set(err, errlen, "%s: %s", dir, strerror(errno));
 		return NULL;
 	}
 	/* Collect the candidate names first and sort them, so that "first by name" is what
@@ -556,7 +541,7 @@ allowlist_load(const char *dir, char *err, size_t errlen)
 		errno = 0;
 		if ((de = readdir(d)) == NULL) {
 			if (errno != 0) {
-				set_err(err, errlen, "%s: %s", dir, strerror(errno));
+				err_set(err, errlen, "%s: %s", dir, strerror(errno));
 				goto fail;
 			}
 			break;
@@ -572,7 +557,7 @@ allowlist_load(const char *dir, char *err, size_t errlen)
 			continue;
 		}
 		if (nnames == MAX_ALLOWLIST_ENTRIES) {
-			set_err(err, errlen, "%s: more than %d files", dir, MAX_ALLOWLIST_ENTRIES);
+			err_set(err, errlen, "%s: more than %d files", dir, MAX_ALLOWLIST_ENTRIES);
 			goto fail;
 		}
 		if (nnames == cap) {
@@ -631,7 +616,7 @@ allowlist_load(const char *dir, char *err, size_t errlen)
 	al->n = kept;
 	goto done;
 oom:
-	set_err(err, errlen, "%s: out of memory", dir);
+	err_set(err, errlen, "%s: out of memory", dir);
 fail:
 	allowlist_free(al);
 	al = NULL;
