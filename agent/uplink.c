@@ -25,6 +25,7 @@ struct uplink {
 	bool welcomed;
 	uint64_t next_send;        /* next batch to put on the wire */
 	uint64_t base;             /* oldest batch not acknowledged */
+	uint64_t ack_pending;      /* highest Ack received and not yet applied to the spool */
 	int64_t last_progress_ms;  /* last ack advance, or first send into an empty window */
 	int64_t next_hello_ms;
 	int64_t last_heard_ms;     /* last message from the collector */
@@ -199,6 +200,15 @@ uplink_ack_upto(struct uplink *u, uint64_t seq)
 }
 
 static int
+uplink_flush_acks(struct uplink *u)
+{
+	uint64_t seq = u->ack_pending;
+
+	u->ack_pending = 0;
+	return seq != 0 ? uplink_ack_upto(u, seq) : 0;
+}
+
+static int
 uplink_handle(struct uplink *u, Peil__Envelope *env)
 {
 	struct spool_stats st;
@@ -220,7 +230,9 @@ uplink_handle(struct uplink *u, Peil__Envelope *env)
 		u->welcomed = true;
 		break;
 	case PEIL__ENVELOPE__BODY_ACK:
-		rc = uplink_ack_upto(u, env->ack->batch_seq);
+		/* Acks come in bursts: one spool transaction for the highest of a burst. */
+		if (env->ack->batch_seq > u->ack_pending)
+			u->ack_pending = env->ack->batch_seq;
 		break;
 	case PEIL__ENVELOPE__BODY_TASK_LIST:
 		if (!u->task_wanted || (env->task_list->round_id != 0 && u->task_round != 0 &&
@@ -288,13 +300,18 @@ uplink_receive(struct uplink *u, int timeout_ms)
 			continue;
 		}
 		u->last_heard_ms = clock_mono_ms();
+		/* Anything but an Ack sees the spool with the acks before it applied. */
+		if (env->body_case != PEIL__ENVELOPE__BODY_ACK && (rc = uplink_flush_acks(u)) != 0) {
+			wire_envelope_free(env);
+			return rc;
+		}
 		rc = uplink_handle(u, env);
 		if (rc != 1)
 			wire_envelope_free(env);
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	return uplink_flush_acks(u);
 }
 
 static int

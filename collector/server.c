@@ -50,7 +50,7 @@ struct turn {
 	struct pending *pend;
 	size_t np, nb;
 	struct store_batch *batches;
-	Peil__Result ***kept;    /* per batch, the results that passed result_check */
+	Peil__Result ***kept;    /* per batch, the results that passed result_check (arena) */
 	struct wire_arena *arena;
 };
 
@@ -168,6 +168,8 @@ turn_decode(struct turn *t)
 		struct pending *p = &t->pend[i];
 		Peil__ResultBatch *rb;
 		struct store_batch *b;
+		struct store_packed *pk;
+		uint8_t *buf;
 		size_t kept = 0;
 
 		if (p->in.user[0] == '\0' || p->in.extra_frames) {
@@ -184,21 +186,40 @@ turn_decode(struct turn *t)
 			p->why = "batch over the result limit";
 			continue;
 		}
-		if ((t->kept[t->nb] = calloc(rb->n_results ? rb->n_results : 1,
-		    sizeof(Peil__Result *))) == NULL)
-			log_fatal("out of memory");
-		for (size_t r = 0; r < rb->n_results; r++) {
-			if (result_check(rb->results[r]) == 0)
-				t->kept[t->nb][kept++] = rb->results[r];
-			else
-				p->bad++;
+		/* Checked results are packed here, with the authenticated name as vantage, so the
+		 * main thread's write transaction only copies bytes. */
+		t->kept[t->nb] = wire_arena_get(t->arena, (rb->n_results + 1) * sizeof(Peil__Result *));
+		pk = wire_arena_get(t->arena, (rb->n_results + 1) * sizeof(*pk));
+		if (t->kept[t->nb] == NULL || pk == NULL) {
+			p->why = "decoding needs more memory than a turn may use";
+			continue;
 		}
+		for (size_t r = 0; r < rb->n_results; r++) {
+			Peil__Result *res = rb->results[r];
+
+			if (result_check(res) != 0) {
+				p->bad++;
+				continue;
+			}
+			res->vantage = p->in.user;
+			pk[kept].len = peil__result__get_packed_size(res);
+			if ((buf = wire_arena_get(t->arena, pk[kept].len)) == NULL) {
+				p->why = "decoding needs more memory than a turn may use";
+				break;
+			}
+			peil__result__pack(res, buf);
+			pk[kept].buf = buf;
+			t->kept[t->nb][kept++] = res;
+		}
+		if (p->why != NULL)
+			continue;
 		b = &t->batches[t->nb];
 		memset(b, 0, sizeof(*b));
 		b->agent = p->in.user;
 		b->batch_seq = rb->batch_seq;
 		b->results = t->kept[t->nb];
 		b->n = kept;
+		b->packed = pk;
 		p->batch = ++t->nb;
 	}
 }
@@ -337,10 +358,6 @@ turn_commit(struct server *sv, struct turn *t)
 		env.body_case = PEIL__ENVELOPE__BODY_ACK;
 		env.ack = &ack;
 		server_reply(sv, &p->in, &env);
-	}
-	for (size_t i = 0; i < t->nb; i++) {
-		free(t->kept[i]);
-		t->kept[i] = NULL;
 	}
 	wire_arena_reset(t->arena);
 	t->np = t->nb = 0;

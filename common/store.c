@@ -460,6 +460,19 @@ ingest_append(struct store *s, MDB_cursor *cur, Peil__Result *r, const char *age
 }
 
 static int
+ingest_append_packed(struct store *s, MDB_cursor *cur, const struct store_packed *p,
+    uint64_t seq)
+{
+	uint8_t kb[8];
+	MDB_val k = { 8, kb }, v = { p->len, (void *)p->buf };
+	int mrc;
+
+	be64_put(kb, seq);
+	mrc = mdb_cursor_put(cur, &k, &v, MDB_APPEND);
+	return mrc != 0 ? store_mdb(s, mrc, "appending to the log") : 0;
+}
+
+static int
 ingest_count_round(struct ingest_arg *a, uint64_t id, uint64_t latest)
 {
 	struct round_count *nr;
@@ -594,7 +607,9 @@ store_ingest_op(struct store *s, MDB_txn *txn, void *argp)
 			continue;
 		}
 		for (size_t j = 0; j < b->n; j++) {
-			if ((rc = ingest_append(s, cur, b->results[j], b->agent, seq)) != 0 ||
+			if ((rc = b->packed != NULL ?
+			    ingest_append_packed(s, cur, &b->packed[j], seq) :
+			    ingest_append(s, cur, b->results[j], b->agent, seq)) != 0 ||
 			    (rc = ingest_count_round(a, b->results[j]->round_id, latest_round)) != 0)
 				goto out;
 			seq++;

@@ -32,6 +32,10 @@ enum store_outcome {
 	STORE_GAP = 3,        /* batch_seq > last + 1: refused; `expected` says which seq.
 	                       * An agent nothing was stored from yet starts at any seq. */
 };
+struct store_packed {
+	const uint8_t *buf;
+	size_t len;
+};
 struct store_batch {
 	const char *agent;            /* authenticated name (ZAP user id) */
 	uint64_t batch_seq;
@@ -39,6 +43,9 @@ struct store_batch {
 	size_t n;
 	enum store_outcome outcome;   /* out */
 	uint64_t expected;            /* out, for STORE_GAP */
+	/* Optional: results[i] already packed, with vantage set to `agent`, so the writer only
+	 * copies bytes (the collector packs on its decoder thread). NULL: packed here. */
+	const struct store_packed *packed;
 };
 /* Decides and stores every batch in one durable write transaction (in order, so two batches of
  * one agent in one call are handled as if sent one after the other). Grows the map and

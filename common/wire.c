@@ -353,6 +353,12 @@ wire_arena_nofree(void *ad, void *p)
 	(void)p;
 }
 
+void *
+wire_arena_get(struct wire_arena *a, size_t size)
+{
+	return wire_arena_alloc(a, size);
+}
+
 void
 wire_arena_reset(struct wire_arena *a)
 {

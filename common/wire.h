@@ -62,6 +62,8 @@ struct wire_arena;
 struct wire_arena *wire_arena_new(size_t limit);
 void wire_arena_reset(struct wire_arena *a);
 void wire_arena_free(struct wire_arena *a);
+/* size bytes (16-aligned) valid until the next reset; NULL past the arena's limit. */
+void *wire_arena_get(struct wire_arena *a, size_t size);
 /* Bytes handed out since the last reset. */
 size_t wire_arena_used(const struct wire_arena *a);
 /* Receives one single-frame message from a DEALER socket; *data malloc'd, caller frees.

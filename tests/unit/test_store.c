@@ -146,7 +146,7 @@ static enum store_outcome
 ingest1(struct store *s, const char *agent, uint64_t seq, Peil__Result **r, size_t n,
     uint64_t *expected)
 {
-	struct store_batch b = { agent, seq, r, n, 0, 0 };
+	struct store_batch b = { agent, seq, r, n, 0, 0, NULL };
 
 	assert_int_equal(store_ingest(s, &b, 1, 1000), 0);
 	if (expected != NULL)
@@ -305,19 +305,19 @@ test_ingest_outcomes(void **state)
 
 	/* One call: alpha 2 and 3 in order, beta 1, alpha 3 again (now a re-send), alpha 5. */
 	memset(b, 0, sizeof(b));
-	b[0] = (struct store_batch){ "alpha", 2, r, 1, 0, 0 };
-	b[1] = (struct store_batch){ "alpha", 3, r + 1, 3, 0, 0 };
-	b[2] = (struct store_batch){ "beta", 1, r, 4, 0, 0 };
-	b[3] = (struct store_batch){ "alpha", 5, r, 4, 0, 0 };
+	b[0] = (struct store_batch){ "alpha", 2, r, 1, 0, 0, NULL };
+	b[1] = (struct store_batch){ "alpha", 3, r + 1, 3, 0, 0, NULL };
+	b[2] = (struct store_batch){ "beta", 1, r, 4, 0, 0, NULL };
+	b[3] = (struct store_batch){ "alpha", 5, r, 4, 0, 0, NULL };
 	assert_int_equal(store_ingest(fx->s, b, 4, 2000), 0);
 	assert_int_equal(b[0].outcome, STORE_STORED);
 	assert_int_equal(b[1].outcome, STORE_STORED);
 	assert_int_equal(b[2].outcome, STORE_STORED);
 	assert_int_equal(b[3].outcome, STORE_GAP);
 	assert_int_equal(b[3].expected, 4);
-	b[0] = (struct store_batch){ "alpha", 3, r, 4, 0, 0 };
-	b[1] = (struct store_batch){ "alpha", 4, r, 0, 0, 0 };   /* an empty batch counts */
-	b[2] = (struct store_batch){ "alpha", 4, r, 4, 0, 0 };
+	b[0] = (struct store_batch){ "alpha", 3, r, 4, 0, 0, NULL };
+	b[1] = (struct store_batch){ "alpha", 4, r, 0, 0, 0, NULL };   /* an empty batch counts */
+	b[2] = (struct store_batch){ "alpha", 4, r, 4, 0, 0, NULL };
 	assert_int_equal(store_ingest(fx->s, b, 3, 3000), 0);
 	assert_int_equal(b[0].outcome, STORE_DUPLICATE);
 	assert_int_equal(b[1].outcome, STORE_STORED);
@@ -351,10 +351,54 @@ test_ingest_outcomes(void **state)
 	assert_int_equal(a.last_batch_seq, 6);
 	assert_int_equal(a.results, 2);
 	/* An empty name is a programming error, refused before any write. */
-	b[0] = (struct store_batch){ "", 9, r, 1, 0, 0 };
+	b[0] = (struct store_batch){ "", 9, r, 1, 0, 0, NULL };
 	assert_int_equal(store_ingest(fx->s, b, 1, 1), PEIL_EINVAL);
 	assert_int_equal(store_ingest(fx->s, b, 0, 1), 0);
 	results_free(r, 4);
+}
+
+/* Results handed over packed (as the collector's decoder thread does) are stored byte for byte
+ * as the writer would have packed them. */
+static void
+test_ingest_packed(void **state)
+{
+	struct fx *fx = *state;
+	Peil__Result **r = results_make(3, 1, 0);
+	struct store_packed pk[3];
+	uint8_t *bufs[3];
+	struct store_batch b;
+	struct seen x;
+
+	for (int i = 0; i < 3; i++) {
+		char *saved = r[i]->vantage;
+
+		r[i]->vantage = (char *)"delta";
+		pk[i].len = peil__result__get_packed_size(r[i]);
+		bufs[i] = malloc(pk[i].len);
+		peil__result__pack(r[i], bufs[i]);
+		pk[i].buf = bufs[i];
+		r[i]->vantage = saved;
+	}
+	memset(&b, 0, sizeof(b));
+	b.agent = "delta";
+	b.batch_seq = 1;
+	b.results = r;
+	b.n = 3;
+	b.packed = pk;
+	assert_int_equal(store_ingest(fx->s, &b, 1, 100), 0);
+	assert_int_equal(b.outcome, STORE_STORED);
+	b.packed = NULL;
+	b.batch_seq = 2;
+	assert_int_equal(store_ingest(fx->s, &b, 1, 101), 0);
+	assert_int_equal(b.outcome, STORE_STORED);
+	seen_init(&x);
+	assert_int_equal(store_export(fx->s, seen_cb, &x), 0);
+	assert_int_equal(x.n, 6);
+	for (int i = 0; i < 3; i++)
+		assert_string_equal(x.line[i], x.line[i + 3]);
+	for (int i = 0; i < 3; i++)
+		free(bufs[i]);
+	results_free(r, 3);
 }
 
 static void
@@ -405,7 +449,7 @@ test_map_growth(void **state)
 			nb = batches - i;
 		for (size_t j = 0; j < nb; j++) {
 			r[j] = results_make(per, (seq - 1 + j) * per, blob);
-			b[j] = (struct store_batch){ "alpha", seq + j, r[j], per, 0, 0 };
+			b[j] = (struct store_batch){ "alpha", seq + j, r[j], per, 0, 0, NULL };
 		}
 		assert_int_equal(store_ingest(fx->s, b, nb, 5000), 0);
 		for (size_t j = 0; j < nb; j++) {
@@ -992,7 +1036,7 @@ test_readonly(void **state)
 	Peil__Result **r = results_make(5, 0, 0);
 	struct seen x;
 	struct store_agent a;
-	struct store_batch b = { "alpha", 2, r, 5, 0, 0 };
+	struct store_batch b = { "alpha", 2, r, 5, 0, 0, NULL };
 	size_t done = 9, count = 9;
 	char err[256] = "";
 	uint64_t id;
@@ -1090,6 +1134,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_open_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ingest_outcomes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ingest_packed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vantage_overwritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_growth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_show, setup, teardown),
