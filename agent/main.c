@@ -102,6 +102,14 @@ static const char usage_main[] =
 	    "-o SECTION.KEY=VALUE (override, repeatable) and --help.\n"
 	    "Exit status: 0 success, 1 failure, 2 usage or configuration error.\n";
 
+static void
+strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static int
 load_conf(struct cli_opts *o, struct conf **conf)
 {
@@ -283,8 +291,8 @@ cmd_run(int argc, char **argv)
 	struct work w;
 	pthread_t *threads = NULL;
 	size_t nthreads = 0;
-	char **targets = NULL;
-	size_t ntargets = 0;
+	char **targets = NULL, **rtests = NULL;
+	size_t ntargets = 0, nrtests = 0;
 	uint64_t rounds_done = 0, done_round, cur_round = 0;
 	enum { IDLE, FETCHING, PROBING, REPORTING } state = IDLE;
 	int64_t retry_at = 0;
@@ -350,9 +358,7 @@ cmd_run(int argc, char **argv)
 					    (unsigned long long)cur_round);
 				done_round = cur_round;
 				rounds_done++;
-				for (size_t t = 0; t < ntargets; t++)
-					free(targets[t]);
-				free(targets);
+				strv_free(targets, ntargets);
 				targets = NULL;
 				ntargets = 0;
 				/* Say so at once, so the collector can close the round. */
@@ -371,9 +377,7 @@ cmd_run(int argc, char **argv)
 				size_t n = tl->n_targets;
 
 				if (tl->round_id != cur_round || tl->offset == 0) {
-					for (size_t t = 0; t < ntargets; t++)
-						free(targets[t]);
-					free(targets);
+					strv_free(targets, ntargets);
 					targets = NULL;
 					ntargets = 0;
 					cur_round = tl->round_id;
@@ -391,6 +395,27 @@ cmd_run(int argc, char **argv)
 					if ((targets[ntargets + t] = strdup(tl->targets[t])) == NULL)
 						log_fatal("out of memory");
 				ntargets += n;
+				/* The collector may ask for some tests only (none named: all). */
+				if (tl->offset == 0) {
+					strv_free(rtests, nrtests);
+					rtests = NULL;
+					nrtests = 0;
+					size_t want = tl->n_tests;
+
+					if (want > MAX_TASK_TESTS) {
+						log_warn("the collector names %zu tests, more than an agent "
+						    "takes (%d): running the first %d", want,
+						    MAX_TASK_TESTS, MAX_TASK_TESTS);
+						want = MAX_TASK_TESTS;
+					}
+					if (want > 0) {
+						if ((rtests = calloc(want, sizeof(*rtests))) == NULL)
+							log_fatal("out of memory");
+						for (size_t t = 0; t < want; t++)
+							if ((rtests[nrtests++] = strdup(tl->tests[t])) == NULL)
+								log_fatal("out of memory");
+					}
+				}
 				if (ntargets < tl->total && n > 0) {
 					uplink_request_tasks(ss.up, done_round, cur_round,
 					    (uint32_t)ntargets);
@@ -405,8 +430,8 @@ cmd_run(int argc, char **argv)
 					w.next = 0;
 					w.active = nthreads;
 					w.round_id = cur_round;
-					w.tests = o.ntests ? o.tests : NULL;
-					w.ntests = o.ntests;
+					w.tests = (const char *const *)rtests;
+					w.ntests = nrtests;
 					w.sp = ss.sp;
 					w.pc = &pc;
 					w.probed = w.skipped = w.failed = 0;
@@ -426,9 +451,8 @@ cmd_run(int argc, char **argv)
 	}
 	log_info("agent stopping");
 out:
-	for (size_t t = 0; t < ntargets; t++)
-		free(targets[t]);
-	free(targets);
+	strv_free(targets, ntargets);
+	strv_free(rtests, nrtests);
 	free(threads);
 	session_close(&ss);
 	conf_free(conf);

@@ -87,15 +87,11 @@ uplink_new(void *zctx, const struct uplink_conf *uc, struct spool *sp, char *err
 		u->conf.window = DEFAULT_WINDOW;
 	if (u->conf.batch_max == 0 || u->conf.batch_max > MAX_BATCH_RESULTS)
 		u->conf.batch_max = DEFAULT_BATCH_MAX;
-	u->sock = wire_dealer_new(zctx, uc->endpoint, uc->keys, uc->server_public, &uc->limits,
-	    err, errlen);
+	u->sock = wire_dealer_new(zctx, uc->endpoint, uc->keys, uc->server_public,
+	    uc->keys == NULL ? uc->name : NULL, &uc->limits, err, errlen);
 	if (u->sock == NULL) {
 		free(u);
 		return NULL;
-	}
-	if (uc->keys == NULL && uc->name != NULL) {
-		/* Plain-text debug mode: the collector names us by this routing id. */
-		(void)zmq_setsockopt(u->sock, ZMQ_ROUTING_ID, uc->name, strlen(uc->name));
 	}
 	u->last_heard_ms = u->last_silence_log_ms = clock_mono_ms();
 	u->next_hello_ms = 0;
@@ -114,12 +110,10 @@ uplink_redial(struct uplink *u, int64_t now)
 	void *sock;
 
 	sock = wire_dealer_new(u->zctx, u->conf.endpoint, u->conf.keys, u->conf.server_public,
-	    &u->conf.limits, err, sizeof(err));
+	    u->conf.keys == NULL ? u->conf.name : NULL, &u->conf.limits, err, sizeof(err));
 	if (sock == NULL) {
 		log_warn("reconnecting to %s: %s", u->conf.endpoint, err);
 	} else {
-		if (u->conf.keys == NULL && u->conf.name != NULL)
-			(void)zmq_setsockopt(sock, ZMQ_ROUTING_ID, u->conf.name, strlen(u->conf.name));
 		wire_close(u->sock);
 		u->sock = sock;
 		log_debug("new connection to %s", u->conf.endpoint);

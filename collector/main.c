@@ -11,6 +11,7 @@
 #include "query.h"
 #include "server.h"
 #include "store.h"
+#include "tasks.h"
 
 static const struct conf_key collector_schema[] = {
 	{ "collector", "listen", CONF_STR, "tcp://127.0.0.1:4700", 0, 0,
@@ -25,6 +26,8 @@ static const struct conf_key collector_schema[] = {
 	  "initial LMDB map size in MiB; it grows by itself" },
 	{ "collector", "interval", CONF_U64, "86400", 10, 31536000,
 	  "seconds between the starts of two rounds" },
+	{ "collector", "tests", CONF_STR, "", 0, 0,
+	  "test ids the agents run, separated by spaces or commas; empty: the whole catalogue" },
 	{ "collector", "durable", CONF_BOOL, "yes", 0, 0,
 	  "fsync every commit; 'no' only for tests: a crash may lose acknowledged results" },
 	{ "collector", "plaintext", CONF_BOOL, "no", 0, 0,
@@ -122,6 +125,12 @@ cmd_run(int argc, char **argv)
 	sc.store_dir = conf_str(conf, "collector", "store");
 	sc.map_mb = (size_t)conf_u64(conf, "collector", "map_mb");
 	sc.interval_s = conf_u64(conf, "collector", "interval");
+	sc.tests = conf_str(conf, "collector", "tests");
+	if (tasks_check_tests(sc.tests, err, sizeof(err)) != 0) {
+		fprintf(stderr, "peil-collector: %s\n", err);
+		conf_free(conf);
+		return EXIT_USAGE;
+	}
 	sc.nosync = !conf_bool(conf, "collector", "durable");
 	cli_wire_limits(conf, &sc.limits);
 	if (conf_bool(conf, "collector", "plaintext")) {

@@ -282,6 +282,18 @@ turn_receive(struct server *sv, struct turn *t)
 			server_drop(sv, &p->in, peil_strerror(rc));
 			continue;
 		}
+		/* Plain text (debug): no key names the peer, its routing id does. */
+		if (sv->sc->keys == NULL && strcmp(p->in.user, "plain") == 0) {
+			char id[MAX_AGENT_NAME_LEN + 1];
+
+			snprintf(id, sizeof(id), "%.*s", (int)(p->in.route_len < MAX_AGENT_NAME_LEN ?
+			    p->in.route_len : MAX_AGENT_NAME_LEN), (const char *)p->in.route);
+			if (p->in.route_len > MAX_AGENT_NAME_LEN || !keys_name_valid(id) ||
+			    strlen(id) != p->in.route_len)
+				p->in.user[0] = '\0';   /* dropped in turn_decode */
+			else
+				snprintf(p->in.user, sizeof(p->in.user), "plain:%s", id);
+		}
 		bytes += p->in.len;
 		t->np++;
 	}
@@ -440,8 +452,12 @@ server_run(const struct server_conf *sc)
 		rc = PEIL_EZMQ;
 		goto out;
 	}
-	if ((sv.tasks = tasks_new(sv.store, sc->interval_s)) == NULL ||
-	    (sv.ll = log_limit_new(1024, DROP_LOG_INTERVAL_S)) == NULL)
+	if ((sv.tasks = tasks_new(sv.store, sc->interval_s, sc->tests, err, sizeof(err))) == NULL) {
+		log_err("%s", err);
+		rc = PEIL_ECONF;
+		goto out;
+	}
+	if ((sv.ll = log_limit_new(1024, DROP_LOG_INTERVAL_S)) == NULL)
 		log_fatal("out of memory");
 	for (int i = 0; i < 2; i++) {
 		struct turn *t = &sv.turns[i];

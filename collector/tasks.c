@@ -8,6 +8,7 @@
 #include "limits.h"
 #include "log.h"
 #include "tasks.h"
+#include "verdict.h"
 
 struct tasks {
 	struct store *s;
@@ -22,16 +23,64 @@ struct tasks {
 	bool *finished;
 	size_t ntakers;
 	int64_t last_no_targets_log;
+	char *tests_buf;        /* the test ids, NUL-separated, pointed to by tests[] */
+	char *tests[MAX_TASK_TESTS];
+	size_t ntests;
 };
 
+/* Splits the configured test list; every id must be in the catalogue. */
+static int
+tasks_parse_tests(struct tasks *t, const char *spec, char *err, size_t errlen)
+{
+	char *save = NULL, *tok;
+
+	if (spec == NULL || *spec == '\0')
+		return 0;
+	if ((t->tests_buf = strdup(spec)) == NULL) {
+		err_set(err, errlen, "out of memory");
+		return PEIL_ENOMEM;
+	}
+	for (tok = strtok_r(t->tests_buf, " ,\t", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ,\t", &save)) {
+		if (catalogue_find(tok) == NULL) {
+			err_set(err, errlen, "collector.tests: no test '%s' in the catalogue", tok);
+			return PEIL_ECONF;
+		}
+		if (t->ntests == MAX_TASK_TESTS) {
+			err_set(err, errlen, "collector.tests: more than %d tests", MAX_TASK_TESTS);
+			return PEIL_ECONF;
+		}
+		t->tests[t->ntests++] = tok;
+	}
+	return 0;
+}
+
+int
+tasks_check_tests(const char *tests, char *err, size_t errlen)
+{
+	struct tasks t;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	rc = tasks_parse_tests(&t, tests, err, errlen);
+	free(t.tests_buf);
+	return rc;
+}
+
 struct tasks *
-tasks_new(struct store *s, uint64_t interval_s)
+tasks_new(struct store *s, uint64_t interval_s, const char *tests, char *err, size_t errlen)
 {
 	struct tasks *t;
 	struct store_round r;
 
-	if ((t = calloc(1, sizeof(*t))) == NULL)
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		err_set(err, errlen, "out of memory");
 		return NULL;
+	}
+	if (tasks_parse_tests(t, tests, err, errlen) != 0) {
+		tasks_free(t);
+		return NULL;
+	}
 	t->s = s;
 	t->interval_s = interval_s ? interval_s : DEFAULT_ROUND_INTERVAL_S;
 	/* Resume an open round after a restart, with the targets as they are now. */
@@ -66,6 +115,7 @@ tasks_free(struct tasks *t)
 		return;
 	store_strv_free(t->domains, t->ndomains);
 	tasks_clear_takers(t);
+	free(t->tests_buf);
 	free(t);
 }
 
@@ -204,6 +254,8 @@ tasks_answer(struct tasks *t, const char *agent, const Peil__TaskRequest *req,
 	out->total = (uint32_t)t->ndomains;
 	out->n_targets = n;
 	out->targets = t->domains + off;
+	out->n_tests = t->ntests;
+	out->tests = t->tests;
 	out->retry_after_s = DEFAULT_RETRY_AFTER_S;
 	return 0;
 }

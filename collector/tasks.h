@@ -9,10 +9,14 @@
 
 struct tasks;
 
-/* A round every `interval_s` seconds over every target domain in the store. The store is
- * borrowed. NULL on out of memory. */
-struct tasks *tasks_new(struct store *s, uint64_t interval_s);
+/* A round every `interval_s` seconds over every target domain in the store, for the tests
+ * named in `tests` (space or comma separated test ids; NULL or "": every test). The store is
+ * borrowed. NULL with the reason in err (an id not in the catalogue, out of memory). */
+struct tasks *tasks_new(struct store *s, uint64_t interval_s, const char *tests, char *err,
+    size_t errlen);
 void tasks_free(struct tasks *t);
+/* Checks a test list as tasks_new takes it. Returns 0, or PEIL_ECONF with the reason in err. */
+int tasks_check_tests(const char *tests, char *err, size_t errlen);
 
 /* Opens a new round when one is due (and there are targets). Returns the milliseconds until
  * the next is due, for the caller's poll timeout. */

@@ -15,8 +15,8 @@ struct zap_stats {
 };
 
 /* Binds the handler at inproc://zeromq.zap.01 in `zctx`; must happen before the ROUTER
- * binds. `plaintext`: admit NULL-mechanism peers (debug, loopback only), named "plain:" and
- * their routing id. Takes ownership of `al`. NULL with the reason in err. */
+ * binds. `plaintext`: admit NULL-mechanism peers (debug, loopback only) with the user id
+ * "plain"; the server then names them by their routing id. Takes ownership of `al`. NULL with the reason in err. */
 struct zap *zap_new(void *zctx, struct allowlist *al, bool plaintext, char *err, size_t errlen);
 void zap_free(struct zap *z);
 /* The REP socket, for zmq_poll. */

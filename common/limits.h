@@ -32,6 +32,7 @@
 #define MAX_GUIDELINE_LEN        64
 #define MAX_TARGETS_PER_ROUND    1000000
 #define MAX_TASK_PAGE            10000   /* targets per TaskList message */
+#define MAX_TASK_TESTS           128     /* test ids a round may name */
 #define MAX_RESULT_BYTES         (256 * 1024)
 
 /* Configuration files. */

@@ -126,7 +126,8 @@ fail:
 
 void *
 wire_dealer_new(void *zctx, const char *endpoint, const struct keypair *client,
-    const char *server_public_z85, const struct wire_limits *wl, char *err, size_t errlen)
+    const char *server_public_z85, const char *routing_id, const struct wire_limits *wl,
+    char *err, size_t errlen)
 {
 	void *sock = NULL;
 	int one = 1;
@@ -147,6 +148,9 @@ wire_dealer_new(void *zctx, const char *endpoint, const struct keypair *client,
 		goto fail;
 	/* Queue only to completed connections, so nothing waits in a pipe to a dead peer. */
 	if (zmq_setsockopt(sock, ZMQ_IMMEDIATE, &one, sizeof(one)) != 0)
+		goto zfail;
+	if (routing_id != NULL &&
+	    zmq_setsockopt(sock, ZMQ_ROUTING_ID, routing_id, strlen(routing_id)) != 0)
 		goto zfail;
 	if (client != NULL &&
 	    (zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, server_public_z85, KEY_Z85_LEN + 1) != 0 ||

@@ -34,9 +34,11 @@ bool wire_endpoint_is_loopback(const char *endpoint);
 void *wire_router_new(void *zctx, const char *endpoint, const struct keypair *server,
     const struct wire_limits *wl, char *err, size_t errlen);
 /* The agent's DEALER socket connected to `endpoint`, CURVE client with `client` keys and the
- * collector's public key (plain text when `client` is NULL: loopback only). */
+ * collector's public key (plain text when `client` is NULL: loopback only, and `routing_id`,
+ * when not NULL, names the agent to a plain-text collector). */
 void *wire_dealer_new(void *zctx, const char *endpoint, const struct keypair *client,
-    const char *server_public_z85, const struct wire_limits *wl, char *err, size_t errlen);
+    const char *server_public_z85, const char *routing_id, const struct wire_limits *wl,
+    char *err, size_t errlen);
 void wire_close(void *sock);
 
 /* One message taken from a ROUTER socket, without copying its payload. */

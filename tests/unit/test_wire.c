@@ -43,7 +43,7 @@ test_plaintext_refused_off_loopback(void **state)
 	wire_limits_default(&wl);
 	assert_null(wire_router_new(ctx, "tcp://192.0.2.1:4700", NULL, &wl, err, sizeof(err)));
 	assert_non_null(strstr(err, "plain text refused"));
-	assert_null(wire_dealer_new(ctx, "tcp://203.0.113.5:4700", NULL, NULL, &wl, err,
+	assert_null(wire_dealer_new(ctx, "tcp://203.0.113.5:4700", NULL, NULL, "x", &wl, err,
 	    sizeof(err)));
 	assert_non_null(strstr(err, "plain text refused"));
 	zmq_ctx_term(ctx);
@@ -157,7 +157,7 @@ test_curve_roundtrip(void **state)
 	r = wire_router_new(ctx, "tcp://127.0.0.1:*", &server, &wl, err, sizeof(err));
 	assert_non_null(r);
 	assert_int_equal(zmq_getsockopt(r, ZMQ_LAST_ENDPOINT, ep, &eplen), 0);
-	d = wire_dealer_new(ctx, ep, &client, server.public_z85, &wl, err, sizeof(err));
+	d = wire_dealer_new(ctx, ep, &client, server.public_z85, NULL, &wl, err, sizeof(err));
 	assert_non_null(d);
 
 	tr.done_round_id = 3;
