@@ -33,8 +33,15 @@ echo "install-deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
-# The Debian nsd package starts a system-wide nsd on port 53; peil runs its own instances.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nsd 2>/dev/null; then
-	systemctl stop nsd || true
-	systemctl disable nsd || true
-fi
+# The Debian nsd package may start a system-wide nsd on port 53 of every address; peil runs
+# its own instances on loopback addresses, so that one is stopped and disabled.
+case " ${missing[*]} " in
+*" nsd "*)
+	if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nsd 2>/dev/null; then
+		systemctl stop nsd || true
+		systemctl disable nsd || true
+	elif [ -x /etc/init.d/nsd ]; then
+		/etc/init.d/nsd stop >/dev/null 2>&1 || true
+	fi
+	;;
+esac
