@@ -385,39 +385,62 @@ spool_seal(struct spool *sp, size_t max, size_t max_bytes, uint64_t *batch_seq)
 }
 
 static int
-spool_get_locked(struct spool *sp, uint64_t seq, uint8_t **buf, size_t *len)
+spool_read_locked(struct spool *sp, uint64_t seq,
+    int (*fn)(const uint8_t *buf, size_t len, void *arg), void *arg)
 {
 	MDB_txn *txn;
 	uint8_t key[8];
 	MDB_val k = { 8, key }, v;
-	int mrc, rc = 0;
+	int mrc, rc;
 
-	*buf = NULL;
-	*len = 0;
 	be64_put(key, seq);
 	if ((mrc = mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn)) != 0)
 		return spool_mdb_err(mrc, "get");
-	if ((mrc = mdb_get(txn, sp->batches, &k, &v)) != 0) {
+	if ((mrc = mdb_get(txn, sp->batches, &k, &v)) != 0)
 		rc = spool_mdb_err(mrc, "get");
-	} else if ((*buf = malloc(v.mv_size)) == NULL) {
-		rc = PEIL_ENOMEM;
-	} else {
-		memcpy(*buf, v.mv_data, v.mv_size);
-		*len = v.mv_size;
-	}
+	else
+		rc = fn(v.mv_data, v.mv_size, arg);
 	mdb_txn_abort(txn);
 	return rc;
 }
 
 int
-spool_get(struct spool *sp, uint64_t seq, uint8_t **buf, size_t *len)
+spool_read(struct spool *sp, uint64_t seq,
+    int (*fn)(const uint8_t *buf, size_t len, void *arg), void *arg)
 {
 	int r;
 
 	pthread_mutex_lock(&sp->lock);
-	r = spool_get_locked(sp, seq, buf, len);
+	r = spool_read_locked(sp, seq, fn, arg);
 	pthread_mutex_unlock(&sp->lock);
 	return r;
+}
+
+struct get_arg {
+	uint8_t **buf;
+	size_t *len;
+};
+
+static int
+spool_get_copy(const uint8_t *buf, size_t len, void *argp)
+{
+	struct get_arg *a = argp;
+
+	if ((*a->buf = malloc(len > 0 ? len : 1)) == NULL)
+		return PEIL_ENOMEM;
+	memcpy(*a->buf, buf, len);
+	*a->len = len;
+	return 0;
+}
+
+int
+spool_get(struct spool *sp, uint64_t seq, uint8_t **buf, size_t *len)
+{
+	struct get_arg a = { buf, len };
+
+	*buf = NULL;
+	*len = 0;
+	return spool_read(sp, seq, spool_get_copy, &a);
 }
 
 static int

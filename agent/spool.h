@@ -33,6 +33,10 @@ int spool_set_round_done(struct spool *sp, uint64_t round_id);
 int spool_seal(struct spool *sp, size_t max, size_t max_bytes, uint64_t *batch_seq);
 /* A copy of batch `seq` as a packed ResultBatch; caller frees *buf. PEIL_ENOENT if absent. */
 int spool_get(struct spool *sp, uint64_t seq, uint8_t **buf, size_t *len);
+/* Calls fn with batch `seq` as stored (valid only during the call, no copy made) and returns
+ * what fn returns; PEIL_ENOENT if absent. */
+int spool_read(struct spool *sp, uint64_t seq,
+    int (*fn)(const uint8_t *buf, size_t len, void *arg), void *arg);
 /* Deletes every batch <= seq. */
 int spool_ack(struct spool *sp, uint64_t seq);
 /* The collector has stored every batch up to `remote_last`: deletes those, and makes sure

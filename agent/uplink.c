@@ -331,6 +331,30 @@ uplink_seal(struct uplink *u, int64_t now)
 	return 0;
 }
 
+/* The spool keeps batches packed; an Envelope holding one is field 1 (seq) and field 6 (the
+ * batch), so the message is built around the stored bytes, copied once, not re-encoded. */
+struct wrap_arg {
+	zmq_msg_t *m;
+	uint64_t env_seq;
+};
+
+static int
+uplink_wrap_batch(const uint8_t *buf, size_t len, void *argp)
+{
+	struct wrap_arg *a = argp;
+	uint8_t head[24], *p = head;
+
+	*p++ = 0x08;
+	p = varint_put(p, a->env_seq);
+	*p++ = 0x32;
+	p = varint_put(p, len);
+	if (zmq_msg_init_size(a->m, (size_t)(p - head) + len) != 0)
+		return PEIL_ENOMEM;
+	memcpy(zmq_msg_data(a->m), head, (size_t)(p - head));
+	memcpy((uint8_t *)zmq_msg_data(a->m) + (p - head), buf, len);
+	return 0;
+}
+
 static int
 uplink_send_window(struct uplink *u, int64_t now)
 {
@@ -358,26 +382,12 @@ uplink_send_window(struct uplink *u, int64_t now)
 		uplink_send_hello(u);
 	}
 	while (u->next_send <= st.last_batch && u->next_send < u->base + u->conf.window) {
-		uint8_t *buf;
-		size_t len;
 		zmq_msg_t m;
+		struct wrap_arg wa = { &m, u->env_seq + 1 };
 
-		if ((rc = spool_get(u->sp, u->next_send, &buf, &len)) != 0)
+		if ((rc = spool_read(u->sp, u->next_send, uplink_wrap_batch, &wa)) != 0)
 			return rc == PEIL_ENOENT ? 0 : rc;
-		/* The spool keeps batches packed; an Envelope holding one is field 1 (seq) and
-		 * field 6 (the batch), so wrap the bytes rather than decode and re-encode. */
-		{
-			uint8_t head[24], *p = head;
-
-			*p++ = 0x08;
-			p = varint_put(p, ++u->env_seq);
-			*p++ = 0x32;
-			p = varint_put(p, len);
-			zmq_msg_init_size(&m, (size_t)(p - head) + len);
-			memcpy(zmq_msg_data(&m), head, (size_t)(p - head));
-			memcpy((uint8_t *)zmq_msg_data(&m) + (p - head), buf, len);
-		}
-		free(buf);
+		u->env_seq++;
 		if (zmq_msg_send(&m, u->sock, ZMQ_DONTWAIT) < 0) {
 			zmq_msg_close(&m);
 			break;  /* not connected or queue full: later */

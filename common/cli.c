@@ -1,5 +1,6 @@
 /* cli.c: what the command lines of peil-agent and peil-collector share. */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,10 @@ cli_dispatch(const char *prog, int argc, char **argv, const struct cli_command *
 {
 	const char *cmd;
 
+	/* Batches are large (hundreds of KiB): serve them from the heap rather than a fresh,
+	 * zero-filled mmap for every message. */
+	mallopt(M_MMAP_THRESHOLD, CLI_MMAP_THRESHOLD);
+	mallopt(M_TRIM_THRESHOLD, 4 * CLI_MMAP_THRESHOLD);
 	log_init(prog, LOG_INFO);
 	if (argc < 2) {
 		fputs(usage, stderr);

@@ -38,6 +38,7 @@ struct conf *cli_conf_load(const char *prog, const char *path, char *const *over
 void cli_wire_limits(const struct conf *c, struct wire_limits *wl);
 
 #define CLI_MAX_OVERRIDES 64
+#define CLI_MMAP_THRESHOLD (32 << 20)  /* malloc: larger blocks than this are mmap'd */
 #define CLI_MAX_TESTS     128
 
 /* The options of every command. -c, -o and -h are always taken; the others only when their

@@ -313,6 +313,7 @@ struct wire_arena {
 };
 
 #define WIRE_CHUNK_BYTES (4u << 20)
+#define WIRE_ARENA_KEEP  (64u << 20)   /* chunk bytes kept across resets */
 
 struct wire_arena *
 wire_arena_new(size_t limit)
@@ -338,10 +339,20 @@ wire_arena_alloc(void *ad, size_t size)
 	if (c == NULL || c->cap - c->used < need) {
 		size_t cap = need > WIRE_CHUNK_BYTES ? need : WIRE_CHUNK_BYTES;
 
-		if ((c = malloc(sizeof(*c) + cap)) == NULL)
-			return NULL;
-		c->cap = cap;
-		c->used = 0;
+		/* A kept, empty chunk behind the head with room is moved to the front. */
+		struct wire_chunk **pp = c != NULL ? &c->next : &a->head;
+
+		while (*pp != NULL && !((*pp)->used == 0 && (*pp)->cap >= need))
+			pp = &(*pp)->next;
+		if (*pp != NULL) {
+			c = *pp;
+			*pp = c->next;
+		} else {
+			if ((c = malloc(sizeof(*c) + cap)) == NULL)
+				return NULL;
+			c->cap = cap;
+			c->used = 0;
+		}
 		c->next = a->head;
 		a->head = c;
 	}
@@ -366,17 +377,24 @@ wire_arena_get(struct wire_arena *a, size_t size)
 void
 wire_arena_reset(struct wire_arena *a)
 {
-	struct wire_chunk *c, *next;
+	struct wire_chunk *c, *next, *keep = NULL;
+	size_t kept = 0;
 
-	if (a == NULL || a->head == NULL)
+	if (a == NULL)
 		return;
-	/* Keep the oldest chunk (the usual working set), free the rest. */
-	for (c = a->head; c->next != NULL; c = next) {
+	/* Keep up to WIRE_ARENA_KEEP bytes of chunks for the next turn, free the rest. */
+	for (c = a->head; c != NULL; c = next) {
 		next = c->next;
-		free(c);
+		if (kept + c->cap <= WIRE_ARENA_KEEP) {
+			kept += c->cap;
+			c->used = 0;
+			c->next = keep;
+			keep = c;
+		} else {
+			free(c);
+		}
 	}
-	c->used = 0;
-	a->head = c;
+	a->head = keep;
 	a->used = 0;
 	a->over = false;
 }
