@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "err.h"
@@ -279,12 +280,6 @@ do_agents(struct store *s, const char *unused, enum query_format fmt)
 	return query_agents(s, fmt, stdout);
 }
 
-static int
-do_rounds(struct store *s, const char *unused, enum query_format fmt)
-{
-	(void)unused;
-	return query_rounds(s, fmt, stdout);
-}
 
 static int
 cmd_show(int argc, char **argv)
@@ -322,12 +317,56 @@ cmd_agents(int argc, char **argv)
 static int
 cmd_rounds(int argc, char **argv)
 {
-	return cmd_read(argc, argv,
-		    "usage: peil-collector rounds [--format table|json] [-c FILE]\n"
-		    "Every round: when it started and ended, targets and results.\n"
-		    "  -f, --format FMT       table (default) or json\n"
-		    "  -s, --store DIR        the store directory (overrides collector.store)\n",
-		    0, QUERY_TABLE, do_rounds);
+	static const char help[] =
+	    "usage: peil-collector rounds [--format table|json] [--open] [-c FILE]\n"
+	    "Every round: when it started and ended, targets and results.\n"
+	    "  -f, --format FMT       table (default) or json\n"
+	    "  -N, --open             open a new round now over every target (a running\n"
+	    "                         collector hands it out within a second), then list\n"
+	    "  -s, --store DIR        the store directory (overrides collector.store)\n";
+	struct cli_opts o;
+	struct conf *conf = NULL;
+	struct store *s = NULL;
+	enum query_format fmt;
+	char **domains = NULL;
+	size_t n = 0;
+	uint64_t id;
+	int status = EXIT_OK, i, rc;
+
+	if ((i = cli_parse("peil-collector", argc, argv, "fsN", &o, help, &status)) < 0)
+		return status;
+	if (i != argc) {
+		fputs(help, stderr);
+		cli_help_common(stderr);
+		return EXIT_USAGE;
+	}
+	if ((status = load_conf(&o, &conf)) != EXIT_OK)
+		return status;
+	if ((status = get_format(&o, QUERY_TABLE, &fmt)) != EXIT_OK)
+		goto out;
+	if ((status = open_store(conf, !o.open, &s)) != EXIT_OK)
+		goto out;
+	if (o.open) {
+		if ((rc = store_targets_domains(s, &domains, &n)) != 0 || n == 0) {
+			fprintf(stderr, "peil-collector: no round opened: %s\n",
+			    rc != 0 ? peil_strerror(rc) : "no targets (targets import FILE)");
+			status = EXIT_FAIL;
+			goto out;
+		}
+		if ((rc = store_round_begin(s, (int64_t)time(NULL), (uint32_t)n, &id)) != 0) {
+			fprintf(stderr, "peil-collector: no round opened: %s\n", peil_strerror(rc));
+			status = EXIT_FAIL;
+			goto out;
+		}
+		fprintf(stderr, "round %llu opened with %zu targets\n", (unsigned long long)id, n);
+	}
+	if (query_rounds(s, fmt, stdout) != 0 || fflush(stdout) != 0)
+		status = EXIT_FAIL;
+out:
+	store_strv_free(domains, n);
+	store_close(s);
+	conf_free(conf);
+	return status;
 }
 
 static int

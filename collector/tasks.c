@@ -161,8 +161,26 @@ tasks_begin(struct tasks *t, int64_t now)
 int64_t
 tasks_tick(struct tasks *t, int64_t now)
 {
+	struct store_round r;
 	int64_t due;
 
+	/* A round opened from the command line (peil-collector rounds --open) is taken up. */
+	if (store_round_latest(t->s, &r) == 0 && r.id > t->round_id) {
+		char **domains = NULL;
+		size_t n = 0;
+
+		if (store_targets_domains(t->s, &domains, &n) == 0) {
+			store_strv_free(t->domains, t->ndomains);
+			tasks_clear_takers(t);
+			t->domains = domains;
+			t->ndomains = n;
+			t->round_id = r.id;
+			t->round_started = r.started;
+			t->round_ended = r.ended != 0;
+			log_info("round %llu opened from the command line with %zu targets",
+			    (unsigned long long)r.id, n);
+		}
+	}
 	if (t->round_id == 0 || now >= t->round_started + (int64_t)t->interval_s) {
 		(void)tasks_begin(t, now);
 		if (t->round_id == 0)

@@ -82,6 +82,7 @@ cli_parse(const char *prog, int argc, char **argv, const char *accept, struct cl
 		{ "count", required_argument, NULL, 'n' },
 		{ "go-file", required_argument, NULL, 'g' },
 		{ "store", required_argument, NULL, 's' },
+		{ "open", no_argument, NULL, 'N' },
 	};
 	struct option longopts[sizeof(all) / sizeof(all[0]) + 1];
 	char shortopts[2 * (sizeof(all) / sizeof(all[0])) + 2];
@@ -159,6 +160,9 @@ cli_parse(const char *prog, int argc, char **argv, const char *accept, struct cl
 		}
 		case 'g':
 			o->go_file = optarg;
+			break;
+		case 'N':
+			o->open = true;
 			break;
 		case 's':
 			snprintf(o->store_override, sizeof(o->store_override), "collector.store=%s",

@@ -102,4 +102,17 @@ head -n 1 "$T/show.txt" | grep -qF "$first: latest verdict" ||
     fail "show's table has no header: $(head -n 3 "$T/show.txt")"
 "$COLLECTOR_BIN" show -c "$T/collector.conf" no-such-domain.test >/dev/null 2>&1 &&
     fail "show of an unknown domain must fail"
+
+# A round opened from the command line is handed out by the running collector.
+"$COLLECTOR_BIN" rounds -c "$T/collector.conf" --open >/dev/null 2>"$T/open.err" ||
+    fail "rounds --open failed: $(cat "$T/open.err")"
+grep -q "round 2 opened" "$T/open.err" || fail "rounds --open: $(cat "$T/open.err")"
+"$AGENT_BIN" run -c "$T/vantage-a.conf" --rounds 1 >>"$T/vantage-a.log" 2>&1 &
+A=$!
+PIDS+=($A)
+wait_pid "$A" 180 || fail "agent vantage-a failed in round 2"
+"$COLLECTOR_BIN" rounds -c "$T/collector.conf" --format json >"$T/rounds.json"
+grep -q '"round":2,.*"ended":"' "$T/rounds.json" || fail "round 2 did not end: $(cat "$T/rounds.json")"
+"$COLLECTOR_BIN" show -c "$T/collector.conf" --format json "$first" | grep '"vantage":"vantage-a"' |
+    grep -vq '"round":2,' && fail "show does not give round 2's verdicts for vantage-a"
 echo "1 passed, 0 failed"
