@@ -294,7 +294,7 @@ cmd_run(int argc, char **argv)
 	char **targets = NULL, **rtests = NULL;
 	size_t ntargets = 0, nrtests = 0;
 	uint64_t rounds_done = 0, done_round, cur_round = 0;
-	enum { IDLE, FETCHING, PROBING, REPORTING } state = IDLE;
+	enum { IDLE, FETCHING, PROBING, DRAINING, REPORTING } state = IDLE;
 	int64_t retry_at = 0;
 	int status = EXIT_OK, i;
 
@@ -353,18 +353,31 @@ cmd_run(int argc, char **argv)
 				    "restart, %llu failed", (unsigned long long)cur_round,
 				    (unsigned long long)w.probed, (unsigned long long)w.skipped,
 				    (unsigned long long)w.failed);
-				if (spool_set_round_done(ss.sp, cur_round) != 0)
-					log_err("could not record round %llu as done",
-					    (unsigned long long)cur_round);
-				done_round = cur_round;
-				rounds_done++;
 				strv_free(targets, ntargets);
 				targets = NULL;
 				ntargets = 0;
-				/* Say so at once, so the collector can close the round. */
-				uplink_request_tasks(ss.up, done_round, 0, 0);
-				state = REPORTING;
+				if (w.failed > 0) {
+					/* Not done: ask for the round again; done domains are skipped. */
+					log_err("round %llu: %llu domains not kept; trying them again in "
+					    "10 s", (unsigned long long)cur_round,
+					    (unsigned long long)w.failed);
+					retry_at = now + 10000;
+					state = IDLE;
+				} else {
+					state = DRAINING;
+				}
 			}
+		}
+		/* A round is done once every result of it is delivered; then say so at once, so
+		 * the collector can close the round. */
+		if (state == DRAINING && uplink_drained(ss.up)) {
+			if (spool_set_round_done(ss.sp, cur_round) != 0)
+				log_err("could not record round %llu as done",
+				    (unsigned long long)cur_round);
+			done_round = cur_round;
+			rounds_done++;
+			uplink_request_tasks(ss.up, done_round, 0, 0);
+			state = REPORTING;
 		}
 		if ((env = uplink_take_tasks(ss.up)) != NULL) {
 			Peil__TaskList *tl = env->task_list;

@@ -416,7 +416,9 @@ uplink_step(struct uplink *u, int timeout_ms)
 	if ((rc = uplink_receive(u, timeout_ms)) != 0)
 		return rc;
 	now = clock_mono_ms();
-	if (now - u->last_heard_ms >= 2 * (int64_t)u->conf.ack_timeout_ms &&
+	/* Silence is only news while something waits for an answer. */
+	if ((!u->welcomed || u->task_wanted || u->next_send > u->base) &&
+	    now - u->last_heard_ms >= 2 * (int64_t)u->conf.ack_timeout_ms &&
 	    now - u->last_silence_log_ms >= DROP_LOG_INTERVAL_S * 1000) {
 		log_warn("no answer from the collector at %s for %lld s (is it running, is this "
 		    "agent's public key in its allowlist, is collector.public_key right?)",

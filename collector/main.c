@@ -27,6 +27,8 @@ static const struct conf_key collector_schema[] = {
 	  "initial LMDB map size in MiB; it grows by itself" },
 	{ "collector", "interval", CONF_U64, "86400", 10, 31536000,
 	  "seconds between the starts of two rounds" },
+	{ "collector", "retry_after", CONF_U64, "30", 1, 3600,
+	  "seconds an idle agent waits before it asks for a round again" },
 	{ "collector", "tests", CONF_STR, "", 0, 0,
 	  "test ids the agents run, separated by spaces or commas; empty: the whole catalogue" },
 	{ "collector", "durable", CONF_BOOL, "yes", 0, 0,
@@ -127,6 +129,7 @@ cmd_run(int argc, char **argv)
 	sc.map_mb = (size_t)conf_u64(conf, "collector", "map_mb");
 	sc.interval_s = conf_u64(conf, "collector", "interval");
 	sc.tests = conf_str(conf, "collector", "tests");
+	sc.retry_after_s = (uint32_t)conf_u64(conf, "collector", "retry_after");
 	if (tasks_check_tests(sc.tests, err, sizeof(err)) != 0) {
 		fprintf(stderr, "peil-collector: %s\n", err);
 		conf_free(conf);

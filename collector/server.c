@@ -457,6 +457,7 @@ server_run(const struct server_conf *sc)
 		rc = PEIL_ECONF;
 		goto out;
 	}
+	tasks_set_retry_after(sv.tasks, sc->retry_after_s);
 	if ((sv.ll = log_limit_new(1024, DROP_LOG_INTERVAL_S)) == NULL)
 		log_fatal("out of memory");
 	for (int i = 0; i < 2; i++) {

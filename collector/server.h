@@ -16,6 +16,7 @@ struct server_conf {
 	size_t map_mb;
 	bool nosync;                 /* tests only */
 	uint64_t interval_s;         /* a new round every this many seconds */
+	uint32_t retry_after_s;      /* how long idle agents wait before asking again */
 	const char *tests;           /* test ids for the agents, space or comma separated; "": all */
 	struct wire_limits limits;
 };

@@ -1,6 +1,6 @@
 /* tasks.c: rounds. A round is a snapshot of the target list taken when it opens; agents page
  * through it, probe every target once, and say so in their next TaskRequest. The round ends
- * when every agent that took it has finished, or when the next round opens. */
+ * when every agent seen within the last interval has finished it, or when the next opens. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,15 +18,18 @@ struct tasks {
 	bool round_ended;
 	char **domains;
 	size_t ndomains;
-	/* Agents that took the current round, and which of them finished it. */
-	char **takers;
-	bool *finished;
-	size_t ntakers;
 	int64_t last_no_targets_log;
 	char *tests_buf;        /* the test ids, NUL-separated, pointed to by tests[] */
 	char *tests[MAX_TASK_TESTS];
 	size_t ntests;
+	uint32_t retry_after_s;
 };
+
+void
+tasks_set_retry_after(struct tasks *t, uint32_t seconds)
+{
+	t->retry_after_s = seconds > 0 ? seconds : 1;
+}
 
 /* Splits the configured test list; every id must be in the catalogue. */
 static int
@@ -81,6 +84,7 @@ tasks_new(struct store *s, uint64_t interval_s, const char *tests, char *err, si
 		tasks_free(t);
 		return NULL;
 	}
+	t->retry_after_s = DEFAULT_RETRY_AFTER_S;
 	t->s = s;
 	t->interval_s = interval_s ? interval_s : DEFAULT_ROUND_INTERVAL_S;
 	/* Resume an open round after a restart, with the targets as they are now. */
@@ -96,25 +100,12 @@ tasks_new(struct store *s, uint64_t interval_s, const char *tests, char *err, si
 	return t;
 }
 
-static void
-tasks_clear_takers(struct tasks *t)
-{
-	for (size_t i = 0; i < t->ntakers; i++)
-		free(t->takers[i]);
-	free(t->takers);
-	free(t->finished);
-	t->takers = NULL;
-	t->finished = NULL;
-	t->ntakers = 0;
-}
-
 void
 tasks_free(struct tasks *t)
 {
 	if (t == NULL)
 		return;
 	store_strv_free(t->domains, t->ndomains);
-	tasks_clear_takers(t);
 	free(t->tests_buf);
 	free(t);
 }
@@ -148,7 +139,6 @@ tasks_begin(struct tasks *t, int64_t now)
 		return rc;
 	}
 	store_strv_free(t->domains, t->ndomains);
-	tasks_clear_takers(t);
 	t->domains = domains;
 	t->ndomains = n;
 	t->round_id = id;
@@ -171,8 +161,7 @@ tasks_tick(struct tasks *t, int64_t now)
 
 		if (store_targets_domains(t->s, &domains, &n) == 0) {
 			store_strv_free(t->domains, t->ndomains);
-			tasks_clear_takers(t);
-			t->domains = domains;
+					t->domains = domains;
 			t->ndomains = n;
 			t->round_id = r.id;
 			t->round_started = r.started;
@@ -190,47 +179,47 @@ tasks_tick(struct tasks *t, int64_t now)
 	return due > 0 ? due * 1000 : 1000;
 }
 
-/* Finds or adds `agent` among the takers; returns its index or -1. */
-static ssize_t
-tasks_taker(struct tasks *t, const char *agent, bool add)
-{
-	char **tk;
-	bool *fin;
+struct pending_arg {
+	uint64_t round_id;
+	int64_t since;
+	size_t pending;
+	const char *name;        /* one of them, for the log */
+	char buf[MAX_AGENT_NAME_LEN + 1];
+};
 
-	for (size_t i = 0; i < t->ntakers; i++)
-		if (strcmp(t->takers[i], agent) == 0)
-			return (ssize_t)i;
-	if (!add)
-		return -1;
-	if ((tk = realloc(t->takers, (t->ntakers + 1) * sizeof(*tk))) == NULL)
-		return -1;
-	t->takers = tk;
-	if ((fin = realloc(t->finished, (t->ntakers + 1) * sizeof(*fin))) == NULL)
-		return -1;
-	t->finished = fin;
-	if ((t->takers[t->ntakers] = strdup(agent)) == NULL)
-		return -1;
-	t->finished[t->ntakers] = false;
-	return (ssize_t)t->ntakers++;
+static int
+tasks_count_pending(const struct store_agent *a, void *argp)
+{
+	struct pending_arg *p = argp;
+
+	if (a->last_seen >= p->since && a->last_round_done < p->round_id) {
+		if (p->pending++ == 0) {
+			snprintf(p->buf, sizeof(p->buf), "%s", a->name);
+			p->name = p->buf;
+		}
+	}
+	return 0;
 }
 
+/* The round ends when every agent seen within the last interval has finished it: an agent
+ * that has not asked yet still counts. */
 static void
 tasks_finished(struct tasks *t, const char *agent, int64_t now)
 {
-	ssize_t i = tasks_taker(t, agent, true);
-	size_t done = 0;
+	struct pending_arg p = { t->round_id, now - (int64_t)t->interval_s, 0, NULL, "" };
 
-	if (i < 0)
+	(void)agent;
+	if (t->round_ended)
 		return;
-	t->finished[i] = true;
-	for (size_t j = 0; j < t->ntakers; j++)
-		done += t->finished[j];
-	if (done == t->ntakers && !t->round_ended) {
-		if (store_round_end(t->s, t->round_id, now) == 0) {
-			t->round_ended = true;
-			log_info("round %llu ended: every agent that took it (%zu) finished",
-			    (unsigned long long)t->round_id, t->ntakers);
-		}
+	if (store_agents_each(t->s, tasks_count_pending, &p) != 0 || p.pending > 0) {
+		log_debug("round %llu: %zu agents still to finish (%s, ...)",
+		    (unsigned long long)t->round_id, p.pending, p.name ? p.name : "?");
+		return;
+	}
+	if (store_round_end(t->s, t->round_id, now) == 0) {
+		t->round_ended = true;
+		log_info("round %llu ended: every agent seen in the last %llu s finished it",
+		    (unsigned long long)t->round_id, (unsigned long long)t->interval_s);
 	}
 }
 
@@ -248,12 +237,12 @@ tasks_answer(struct tasks *t, const char *agent, const Peil__TaskRequest *req,
 	}
 	out->round_started = t->round_started;
 	if (t->round_id == 0 || req->done_round_id >= t->round_id) {
-		next = t->round_id == 0 ? DEFAULT_RETRY_AFTER_S :
+		next = t->round_id == 0 ? (int64_t)t->retry_after_s :
 		    t->round_started + (int64_t)t->interval_s - now;
 		if (next < 1)
 			next = 1;
-		if (next > DEFAULT_RETRY_AFTER_S)
-			next = DEFAULT_RETRY_AFTER_S;
+		if (next > (int64_t)t->retry_after_s)
+			next = t->retry_after_s;
 		out->round_id = 0;
 		out->retry_after_s = (uint32_t)next;
 		return 0;
@@ -265,8 +254,6 @@ tasks_answer(struct tasks *t, const char *agent, const Peil__TaskRequest *req,
 	n = t->ndomains - off;
 	if (n > MAX_TASK_PAGE)
 		n = MAX_TASK_PAGE;
-	if (off == 0)
-		(void)tasks_taker(t, agent, true);
 	out->round_id = t->round_id;
 	out->offset = (uint32_t)off;
 	out->total = (uint32_t)t->ndomains;
@@ -274,6 +261,6 @@ tasks_answer(struct tasks *t, const char *agent, const Peil__TaskRequest *req,
 	out->targets = t->domains + off;
 	out->n_tests = t->ntests;
 	out->tests = t->tests;
-	out->retry_after_s = DEFAULT_RETRY_AFTER_S;
+	out->retry_after_s = t->retry_after_s;
 	return 0;
 }

@@ -9,11 +9,14 @@
 
 struct tasks;
 
-/* A round every `interval_s` seconds over every target domain in the store, for the tests
+/* A round every `interval_s` seconds over every target domain in the store (it ends when every
+ * agent seen within the last interval has finished it, or when the next opens), for the tests
  * named in `tests` (space or comma separated test ids; NULL or "": every test). The store is
  * borrowed. NULL with the reason in err (an id not in the catalogue, out of memory). */
 struct tasks *tasks_new(struct store *s, uint64_t interval_s, const char *tests, char *err,
     size_t errlen);
+/* How long an idle agent waits before it asks again (default DEFAULT_RETRY_AFTER_S). */
+void tasks_set_retry_after(struct tasks *t, uint32_t seconds);
 void tasks_free(struct tasks *t);
 /* Checks a test list as tasks_new takes it. Returns 0, or PEIL_ECONF with the reason in err. */
 int tasks_check_tests(const char *tests, char *err, size_t errlen);

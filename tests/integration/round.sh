@@ -111,6 +111,14 @@ grep -q "round 2 opened" "$T/open.err" || fail "rounds --open: $(cat "$T/open.er
 A=$!
 PIDS+=($A)
 wait_pid "$A" 180 || fail "agent vantage-a failed in round 2"
+# vantage-b was seen within the interval and has not done round 2: the round stays open.
+"$COLLECTOR_BIN" rounds -c "$T/collector.conf" --format json >"$T/rounds.json"
+grep -q '"round":2,.*"ended":null' "$T/rounds.json" ||
+    fail "round 2 ended before every recent agent finished it: $(cat "$T/rounds.json")"
+"$AGENT_BIN" run -c "$T/vantage-b.conf" --rounds 1 >>"$T/vantage-b.log" 2>&1 &
+B=$!
+PIDS+=($B)
+wait_pid "$B" 180 || fail "agent vantage-b failed in round 2"
 "$COLLECTOR_BIN" rounds -c "$T/collector.conf" --format json >"$T/rounds.json"
 grep -q '"round":2,.*"ended":"' "$T/rounds.json" || fail "round 2 did not end: $(cat "$T/rounds.json")"
 "$COLLECTOR_BIN" show -c "$T/collector.conf" --format json "$first" | grep '"vantage":"vantage-a"' |
