@@ -26,6 +26,8 @@ struct uplink {
 	uint64_t next_send;        /* next batch to put on the wire */
 	uint64_t base;             /* oldest batch not acknowledged */
 	uint64_t ack_pending;      /* highest Ack received and not yet applied to the spool */
+	uint64_t max_message_bytes;   /* ours, or the collector's when smaller */
+	uint64_t task_req_seq;     /* envelope seq of the outstanding task request */
 	int64_t last_progress_ms;  /* last ack advance, or first send into an empty window */
 	int64_t next_hello_ms;
 	int64_t last_heard_ms;     /* last message from the collector */
@@ -57,7 +59,11 @@ uplink_send_hello(struct uplink *u)
 	Peil__Envelope env = PEIL__ENVELOPE__INIT;
 	Peil__Hello hello = PEIL__HELLO__INIT;
 	Peil__Vantage v = PEIL__VANTAGE__INIT;
+	struct spool_stats st;
 
+	/* Where our batch sequence stands, so the collector knows where we start. */
+	if (spool_stats(u->sp, &st) == 0)
+		hello.first_unacked_batch = st.batches > 0 ? st.first_batch : st.last_batch + 1;
 	v.ipv4 = u->conf.ipv4;
 	v.ipv6 = u->conf.ipv6;
 	v.description = (char *)(u->conf.description ? u->conf.description : "");
@@ -83,6 +89,7 @@ uplink_new(void *zctx, const struct uplink_conf *uc, struct spool *sp, char *err
 	u->conf = *uc;
 	u->sp = sp;
 	u->zctx = zctx;
+	u->max_message_bytes = uc->limits.max_message_bytes;
 	if (u->conf.window == 0 || u->conf.window > MAX_WINDOW)
 		u->conf.window = DEFAULT_WINDOW;
 	if (u->conf.batch_max == 0 || u->conf.batch_max > MAX_BATCH_RESULTS)
@@ -153,6 +160,7 @@ uplink_send_task_request(struct uplink *u)
 	env.body_case = PEIL__ENVELOPE__BODY_TASK_REQUEST;
 	env.task_request = &tr;
 	(void)uplink_send(u, &env);
+	u->task_req_seq = env.seq;
 	u->task_sent_ms = clock_mono_ms();
 }
 
@@ -218,6 +226,11 @@ uplink_handle(struct uplink *u, Peil__Envelope *env)
 		u->next_send = u->base;
 		u->last_progress_ms = clock_mono_ms();
 		u->redial_backoff_ms = 3 * (int64_t)u->conf.ack_timeout_ms;
+		/* Seal below the smaller of the two message limits. */
+		u->max_message_bytes = u->conf.limits.max_message_bytes;
+		if (env->welcome->max_message_bytes > 0 &&
+		    env->welcome->max_message_bytes < u->max_message_bytes)
+			u->max_message_bytes = env->welcome->max_message_bytes;
 		if (!u->welcomed)
 			log_info("collector welcomed us as '%s'; it holds our batches up to %llu",
 			    env->welcome->agent, (unsigned long long)env->welcome->last_batch_seq);
@@ -229,9 +242,10 @@ uplink_handle(struct uplink *u, Peil__Envelope *env)
 			u->ack_pending = env->ack->batch_seq;
 		break;
 	case PEIL__ENVELOPE__BODY_TASK_LIST:
-		if (!u->task_wanted || (env->task_list->round_id != 0 && u->task_round != 0 &&
-		    env->task_list->round_id != u->task_round))
-			break;  /* a stale answer to an earlier request */
+		/* The collector echoes the request's seq: an answer to an earlier, re-sent request
+		 * is stale. A page of another round than asked for is taken (main starts over). */
+		if (!u->task_wanted || env->seq != u->task_req_seq)
+			break;
 		u->task_wanted = false;
 		wire_envelope_free(u->tasks);
 		u->tasks = env;
@@ -312,7 +326,7 @@ static int
 uplink_seal(struct uplink *u, int64_t now)
 {
 	struct spool_stats st;
-	size_t max_bytes = u->conf.limits.max_message_bytes - 64;
+	size_t max_bytes = (size_t)u->max_message_bytes - 64;
 	uint64_t seq;
 	int rc;
 

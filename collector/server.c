@@ -129,7 +129,8 @@ server_hello(struct server *sv, const struct wire_in *in, const Peil__Envelope *
 		    "unsupported protocol version", 0);
 		return;
 	}
-	if (store_agent_hello(sv->store, in->user, req->hello->vantage, now_s()) != 0)
+	if (store_agent_hello(sv->store, in->user, req->hello->vantage,
+	    req->hello->first_unacked_batch, now_s()) != 0)
 		log_err("could not record hello of '%s'", in->user);
 	if (store_agent_get(sv->store, in->user, &a) == 0)
 		last = a.last_batch_seq;
@@ -137,6 +138,7 @@ server_hello(struct server *sv, const struct wire_in *in, const Peil__Envelope *
 	w.agent = (char *)in->user;
 	w.last_batch_seq = last;
 	w.max_batch = MAX_BATCH_RESULTS;
+	w.max_message_bytes = sv->sc->limits.max_message_bytes;
 	env.seq = req->seq;
 	env.body_case = PEIL__ENVELOPE__BODY_WELCOME;
 	env.welcome = &w;
@@ -288,7 +290,8 @@ turn_receive(struct server *sv, struct turn *t)
 
 			snprintf(id, sizeof(id), "%.*s", (int)(p->in.route_len < MAX_AGENT_NAME_LEN ?
 			    p->in.route_len : MAX_AGENT_NAME_LEN), (const char *)p->in.route);
-			if (p->in.route_len > MAX_AGENT_NAME_LEN || !keys_name_valid(id) ||
+			/* "plain:" and the id must still be a valid stored name. */
+			if (p->in.route_len > MAX_AGENT_NAME_LEN - 6 || !keys_name_valid(id) ||
 			    strlen(id) != p->in.route_len)
 				p->in.user[0] = '\0';   /* dropped in turn_decode */
 			else

@@ -599,9 +599,8 @@ store_ingest_op(struct store *s, MDB_txn *txn, void *argp)
 			b->outcome = STORE_DUPLICATE;
 			continue;
 		}
-		/* An agent never stored from (new, or a store started afresh) starts wherever its
-		 * spool is; after that, strictly one after the other. */
-		if (b->batch_seq != prev + 1 && prev != 0) {
+		/* Strictly one after the other; where an agent starts is set by its Hello. */
+		if (b->batch_seq != prev + 1) {
 			b->outcome = STORE_GAP;
 			b->expected = prev + 1;
 			continue;
@@ -696,6 +695,7 @@ struct touch_arg {
 	bool round_done;
 	uint64_t round_id;
 	int64_t now;
+	uint64_t first_unacked;     /* from Hello; 0: not given */
 };
 
 /* Copies at most MAX_DESCRIPTION_LEN bytes, not splitting a UTF-8 sequence. */
@@ -711,6 +711,10 @@ description_copy(char *out, const char *in)
 	}
 	memcpy(out, in, len);
 	out[len] = '\0';
+	/* Printed in tables later: no control characters from the network. */
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = '?';
 }
 
 static int
@@ -720,6 +724,7 @@ agent_touch_op(struct store *s, MDB_txn *txn, void *argp)
 	Peil__Store__AgentRecord rec, *old = NULL;
 	ProtobufCMessage *m;
 	char desc[MAX_DESCRIPTION_LEN + 1];
+	bool changed = false;
 	int rc;
 
 	rc = rec_get(s, txn, s->agents, a->agent, strlen(a->agent),
@@ -733,15 +738,38 @@ agent_touch_op(struct store *s, MDB_txn *txn, void *argp)
 		return rc;
 	}
 	if (a->v != NULL) {
+		description_copy(desc, a->v->description ? a->v->description : "");
+		if (old == NULL || rec.ipv4 != a->v->ipv4 || rec.ipv6 != a->v->ipv6 ||
+		    strcmp(rec.description, desc) != 0)
+			changed = true;
 		rec.ipv4 = a->v->ipv4;
 		rec.ipv6 = a->v->ipv6;
-		description_copy(desc, a->v->description ? a->v->description : "");
 		rec.description = desc;
 	}
-	if (a->round_done && a->round_id > rec.last_round_done)
+	/* The agent's oldest batch not yet acknowledged sets where its sequence goes on: the
+	 * start for an agent never stored from, a loud jump over batches the store lost (a
+	 * store restored from a backup; the agent deleted them when they were acknowledged). */
+	if (a->first_unacked > rec.last_batch_seq + 1) {
+		if (rec.last_batch_seq > 0)
+			log_err("agent '%s' starts at batch %llu but the store holds only up to %llu: "
+			    "batches in between were acknowledged and are lost from this store",
+			    a->agent, (unsigned long long)a->first_unacked,
+			    (unsigned long long)rec.last_batch_seq);
+		rec.last_batch_seq = a->first_unacked - 1;
+		changed = true;
+	}
+	if (a->round_done && a->round_id > rec.last_round_done) {
 		rec.last_round_done = a->round_id;
+		changed = true;
+	}
 	if (rec.first_seen == 0)
 		rec.first_seen = a->now;
+	/* A hello or report that changes nothing is written at most once a minute. */
+	if (!changed && a->now - rec.last_seen < AGENT_SEEN_WRITE_S) {
+		if (old != NULL)
+			peil__store__agent_record__free_unpacked(old, NULL);
+		return 0;
+	}
 	rec.last_seen = a->now;
 	rc = rec_put(s, txn, s->agents, a->agent, strlen(a->agent), &rec.base, 0);
 	if (old != NULL)
@@ -750,9 +778,10 @@ agent_touch_op(struct store *s, MDB_txn *txn, void *argp)
 }
 
 int
-store_agent_hello(struct store *s, const char *agent, const Peil__Vantage *v, int64_t now)
+store_agent_hello(struct store *s, const char *agent, const Peil__Vantage *v,
+    uint64_t first_unacked, int64_t now)
 {
-	struct touch_arg a = { agent, v, false, 0, now };
+	struct touch_arg a = { agent, v, false, 0, now, first_unacked };
 
 	if (!agent_name_ok(agent))
 		return PEIL_EINVAL;
@@ -762,7 +791,7 @@ store_agent_hello(struct store *s, const char *agent, const Peil__Vantage *v, in
 int
 store_agent_round_done(struct store *s, const char *agent, uint64_t round_id, int64_t now)
 {
-	struct touch_arg a = { agent, NULL, true, round_id, now };
+	struct touch_arg a = { agent, NULL, true, round_id, now, 0 };
 
 	if (!agent_name_ok(agent))
 		return PEIL_EINVAL;

@@ -29,8 +29,7 @@ void store_close(struct store *s);
 enum store_outcome {
 	STORE_STORED = 1,     /* appended now */
 	STORE_DUPLICATE = 2,  /* batch_seq <= last stored: a re-send, nothing stored, ack again */
-	STORE_GAP = 3,        /* batch_seq > last + 1: refused; `expected` says which seq.
-	                       * An agent nothing was stored from yet starts at any seq. */
+	STORE_GAP = 3,        /* batch_seq > last + 1: refused; `expected` says which seq */
 };
 struct store_packed {
 	const uint8_t *buf;
@@ -63,8 +62,12 @@ struct store_agent {
 	const char *description;
 	uint64_t last_round_done;
 };
-/* Records that `agent` said Hello (vantage facts, seen times). Returns 0 or PEIL_ESTORE. */
-int store_agent_hello(struct store *s, const char *agent, const Peil__Vantage *v, int64_t now);
+/* Records that `agent` said Hello (vantage facts, seen times) with its oldest batch not yet
+ * acknowledged: batches below it count as stored from then on (a new agent starts there; a
+ * store that lost acknowledged batches jumps, logged as an error). Writes at most once per
+ * AGENT_SEEN_WRITE_S when nothing changed. Returns 0 or PEIL_ESTORE. */
+int store_agent_hello(struct store *s, const char *agent, const Peil__Vantage *v,
+    uint64_t first_unacked, int64_t now);
 /* Records the last round `agent` has finished. */
 int store_agent_round_done(struct store *s, const char *agent, uint64_t round_id, int64_t now);
 /* Fills *out (strings valid until the next store call) or returns PEIL_ENOENT. */

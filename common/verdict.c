@@ -560,8 +560,8 @@ check_domain(const char *d)
 			label = 0;
 			continue;
 		}
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_'))
+		/* Lower case only: agents lower-case names, and the store looks them up so. */
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
 			return false;
 		if (++label > 63)
 			return false;

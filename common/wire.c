@@ -309,11 +309,15 @@ struct wire_chunk {
 struct wire_arena {
 	struct wire_chunk *head;
 	size_t used, limit;
+	size_t call_limit;       /* the current decode's own budget (0: none) */
 	bool over;               /* an allocation was refused since the last reset */
 };
 
 #define WIRE_CHUNK_BYTES (4u << 20)
 #define WIRE_ARENA_KEEP  (64u << 20)   /* chunk bytes kept across resets */
+/* A legitimate batch decodes to 2-3 times its size; a message may use 16 times. */
+#define WIRE_DECODE_FACTOR 16u
+#define WIRE_DECODE_SLACK  (1u << 20)
 
 struct wire_arena *
 wire_arena_new(size_t limit)
@@ -332,7 +336,8 @@ wire_arena_alloc(void *ad, size_t size)
 	struct wire_chunk *c = a->head;
 	size_t need = (size + 15) & ~(size_t)15;
 
-	if (need < size || a->used + need > a->limit) {
+	if (need < size || a->used + need > a->limit ||
+	    (a->call_limit != 0 && a->used + need > a->call_limit)) {
 		a->over = true;
 		return NULL;
 	}
@@ -424,11 +429,8 @@ wire_decode_with(const uint8_t *buf, size_t len, ProtobufCAllocator *alloc, cons
 {
 	Peil__Envelope *env;
 
+	/* Size: the transport refused anything over the configured ZMQ_MAXMSGSIZE already. */
 	*why = NULL;
-	if (len > MAX_MESSAGE_BYTES) {
-		*why = "message over size limit";
-		return NULL;
-	}
 	if ((env = peil__envelope__unpack(alloc, len, buf)) == NULL) {
 		*why = "not a valid Envelope";
 		return NULL;
@@ -451,10 +453,15 @@ Peil__Envelope *
 wire_decode_arena(const uint8_t *buf, size_t len, struct wire_arena *arena, const char **why)
 {
 	ProtobufCAllocator alloc = { wire_arena_alloc, wire_arena_nofree, arena };
-	Peil__Envelope *env = wire_decode_with(buf, len, &alloc, why);
+	Peil__Envelope *env;
 
+	/* Each message has its own budget, so one hostile message cannot use up the turn's. */
+	arena->over = false;
+	arena->call_limit = arena->used + WIRE_DECODE_FACTOR * len + WIRE_DECODE_SLACK;
+	env = wire_decode_with(buf, len, &alloc, why);
+	arena->call_limit = 0;
 	if (env == NULL && arena->over)
-		*why = "decoding needs more memory than a turn may use";
+		*why = "decoding needs more memory than a message may use";
 	return env;
 }
 

@@ -341,15 +341,24 @@ test_ingest_outcomes(void **state)
 	assert_string_equal(x.line[2], "d0.example t1 alpha 1 1");
 	assert_string_equal(x.line[3], "d0.example t2 alpha 1 2");
 	assert_string_equal(x.line[6], "d0.example t1 beta 1 1");
-	/* An agent never stored from starts wherever its spool is (a new agent, or a store
-	 * started afresh); after that, strictly in order. */
+	/* Without a Hello a new agent starts at 1; its Hello says where its spool starts (a
+	 * new agent with an old spool, or a store started afresh); then strictly in order. */
+	assert_int_equal(ingest1(fx->s, "gamma", 5, r, 1, &expected), STORE_GAP);
+	assert_int_equal(expected, 1);
+	assert_int_equal(store_agent_hello(fx->s, "gamma", NULL, 5, 2000), 0);
 	assert_int_equal(ingest1(fx->s, "gamma", 5, r, 1, NULL), STORE_STORED);
 	assert_int_equal(ingest1(fx->s, "gamma", 7, r, 1, &expected), STORE_GAP);
 	assert_int_equal(expected, 6);
 	assert_int_equal(ingest1(fx->s, "gamma", 6, r, 1, NULL), STORE_STORED);
+	/* A Hello below what is stored changes nothing; above it, the store jumps (loudly). */
+	assert_int_equal(store_agent_hello(fx->s, "gamma", NULL, 3, 2001), 0);
 	assert_int_equal(store_agent_get(fx->s, "gamma", &a), 0);
 	assert_int_equal(a.last_batch_seq, 6);
-	assert_int_equal(a.results, 2);
+	assert_int_equal(store_agent_hello(fx->s, "gamma", NULL, 9, 2002), 0);
+	assert_int_equal(ingest1(fx->s, "gamma", 9, r, 1, NULL), STORE_STORED);
+	assert_int_equal(store_agent_get(fx->s, "gamma", &a), 0);
+	assert_int_equal(a.last_batch_seq, 9);
+	assert_int_equal(a.results, 3);
 	/* An empty name is a programming error, refused before any write. */
 	b[0] = (struct store_batch){ "", 9, r, 1, 0, 0, NULL };
 	assert_int_equal(store_ingest(fx->s, b, 1, 1), PEIL_EINVAL);
@@ -997,20 +1006,25 @@ test_agents(void **state)
 
 	v.ipv4 = true;
 	v.description = "Amsterdam, AS64496";
-	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 10), 0);
+	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 0, 10), 0);
 	v.ipv6 = true;
 	v.description = "Den Haag";
-	assert_int_equal(store_agent_hello(fx->s, "alpha", &v, 20), 0);
+	assert_int_equal(store_agent_hello(fx->s, "alpha", &v, 0, 20), 0);
 	assert_int_equal(store_agent_round_done(fx->s, "alpha", 3, 30), 0);
-	assert_int_equal(store_agent_round_done(fx->s, "alpha", 2, 40), 0);   /* no going back */
+	/* No going back, and nothing changed: not written (seen again within the minute). */
+	assert_int_equal(store_agent_round_done(fx->s, "alpha", 2, 40), 0);
 	assert_int_equal(store_agent_round_done(fx->s, "mike", 1, 50), 0);
-	assert_int_equal(store_agent_hello(fx->s, "zulu", NULL, 60), 0);     /* facts kept */
+	assert_int_equal(store_agent_hello(fx->s, "zulu", NULL, 0, 60), 0);  /* facts kept */
 	memset(&l, 0, sizeof(l));
 	assert_int_equal(store_agents_each(fx->s, alist_cb, &l), 0);
 	assert_int_equal(l.n, 3);
-	assert_string_equal(l.line[0], "alpha 11 Den Haag 20 40 0 0 3");
+	assert_string_equal(l.line[0], "alpha 11 Den Haag 20 30 0 0 3");
 	assert_string_equal(l.line[1], "mike 00  50 50 0 0 1");
-	assert_string_equal(l.line[2], "zulu 10 Amsterdam, AS64496 10 60 0 0 0");
+	assert_string_equal(l.line[2], "zulu 10 Amsterdam, AS64496 10 10 0 0 0");
+	/* A minute later an unchanged hello is written again. */
+	assert_int_equal(store_agent_hello(fx->s, "zulu", NULL, 0, 10 + AGENT_SEEN_WRITE_S), 0);
+	assert_int_equal(store_agent_get(fx->s, "zulu", &a), 0);
+	assert_int_equal(a.last_seen, 10 + AGENT_SEEN_WRITE_S);
 	memset(&l, 0, sizeof(l));
 	l.stop = 7;
 	assert_int_equal(store_agents_each(fx->s, alist_cb, &l), 7);
@@ -1020,11 +1034,16 @@ test_agents(void **state)
 	memcpy(longdesc + MAX_DESCRIPTION_LEN - 1, "\xc3\xa9", 2);
 	longdesc[sizeof(longdesc) - 1] = '\0';
 	v.description = longdesc;
-	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 70), 0);
+	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 0, 70), 0);
 	assert_int_equal(store_agent_get(fx->s, "zulu", &a), 0);
 	assert_int_equal(strlen(a.description), MAX_DESCRIPTION_LEN - 1);
 	assert_true(a.ipv6);
-	assert_int_equal(store_agent_hello(fx->s, "", &v, 70), PEIL_EINVAL);
+	assert_int_equal(store_agent_hello(fx->s, "", &v, 0, 70), PEIL_EINVAL);
+	/* Control characters from the network do not reach a terminal. */
+	v.description = "evil\x1b[2J\n";
+	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 0, 80), 0);
+	assert_int_equal(store_agent_get(fx->s, "zulu", &a), 0);
+	assert_string_equal(a.description, "evil?[2J?");
 }
 
 /* ---- read-only ----------------------------------------------------------------------- */

@@ -123,7 +123,7 @@ test_decode_arena(void **state)
 	assert_string_equal(why, "not a valid Envelope");
 	/* Past its limit an arena refuses, and the reason says so. */
 	assert_null(wire_decode_arena(buf, len, small, &why));
-	assert_string_equal(why, "decoding needs more memory than a turn may use");
+	assert_string_equal(why, "decoding needs more memory than a message may use");
 	wire_arena_reset(small);
 	wire_arena_free(small);
 	free(buf);
