@@ -15,8 +15,9 @@ packages=(
 	libldns-dev libunbound-dev libevent-dev
 	libssl-dev liblmdb-dev libpsl-dev libcurl4-openssl-dev librtr-dev
 	libcmocka-dev
-	# tests, lab and demo: authoritative DNS, zone signing, tools
+	# tests, lab and demo: authoritative DNS, zone signing, mail, web, RPKI cache, tools
 	nsd ldnsutils lmdb-utils iproute2 procps psmisc python3 bc
+	postfix nginx-light stayrtr openssl
 )
 
 missing=()
@@ -31,17 +32,22 @@ fi
 
 echo "install-deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Postfix asks how to configure itself: the lab writes its own configurations.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
 # The Debian nsd package may start a system-wide nsd on port 53 of every address; peil runs
 # its own instances on loopback addresses, so that one is stopped and disabled.
-case " ${missing[*]} " in
-*" nsd "*)
-	if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nsd 2>/dev/null; then
-		systemctl stop nsd || true
-		systemctl disable nsd || true
-	elif [ -x /etc/init.d/nsd ]; then
-		/etc/init.d/nsd stop >/dev/null 2>&1 || true
+# The same for the system-wide postfix, nginx and stayrtr the packages may start.
+for svc in nsd postfix nginx stayrtr; do
+	case " ${missing[*]} " in
+	*" $svc "* | *" $svc-light "*) ;;
+	*) continue ;;
+	esac
+	if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
+		systemctl stop "$svc" || true
+		systemctl disable "$svc" || true
+	elif [ -x "/etc/init.d/$svc" ]; then
+		"/etc/init.d/$svc" stop >/dev/null 2>&1 || true
 	fi
-	;;
-esac
+done
