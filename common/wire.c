@@ -84,27 +84,43 @@ wire_apply_limits(void *sock, const struct wire_limits *wl, char *err, size_t er
 	return 0;
 }
 
+/* A socket of `type` with the limits applied, after refusing plain text off loopback and
+ * CURVE without libzmq support. */
+static void *
+wire_socket_new(void *zctx, int type, const char *endpoint, bool curve,
+    const struct wire_limits *wl, char *err, size_t errlen)
+{
+	void *sock;
+
+	if (!curve && !wire_endpoint_is_loopback(endpoint)) {
+		snprintf(err, errlen, "plain text refused for %s: only on loopback", endpoint);
+		return NULL;
+	}
+	if (curve && !zmq_has("curve")) {
+		snprintf(err, errlen, "this libzmq has no CURVE support");
+		return NULL;
+	}
+	if ((sock = zmq_socket(zctx, type)) == NULL) {
+		snprintf(err, errlen, "zmq_socket: %s", zmq_strerror(zmq_errno()));
+		return NULL;
+	}
+	if (wire_apply_limits(sock, wl, err, errlen) != 0) {
+		zmq_close(sock);
+		return NULL;
+	}
+	return sock;
+}
+
 void *
 wire_router_new(void *zctx, const char *endpoint, const struct keypair *server,
     const struct wire_limits *wl, char *err, size_t errlen)
 {
-	void *sock = NULL;
+	void *sock;
 	int one = 1;
 
-	if (server == NULL && !wire_endpoint_is_loopback(endpoint)) {
-		snprintf(err, errlen, "plain text refused on %s: only on loopback", endpoint);
+	if ((sock = wire_socket_new(zctx, ZMQ_ROUTER, endpoint, server != NULL, wl, err,
+	    errlen)) == NULL)
 		return NULL;
-	}
-	if (server != NULL && !zmq_has("curve")) {
-		snprintf(err, errlen, "this libzmq has no CURVE support");
-		return NULL;
-	}
-	if ((sock = zmq_socket(zctx, ZMQ_ROUTER)) == NULL) {
-		snprintf(err, errlen, "zmq_socket: %s", zmq_strerror(zmq_errno()));
-		return NULL;
-	}
-	if (wire_apply_limits(sock, wl, err, errlen) != 0)
-		goto fail;
 	if (zmq_setsockopt(sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one)) != 0 ||
 	    zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, "peil", 4) != 0)
 		goto zfail;
@@ -129,23 +145,12 @@ wire_dealer_new(void *zctx, const char *endpoint, const struct keypair *client,
     const char *server_public_z85, const char *routing_id, const struct wire_limits *wl,
     char *err, size_t errlen)
 {
-	void *sock = NULL;
+	void *sock;
 	int one = 1;
 
-	if (client == NULL && !wire_endpoint_is_loopback(endpoint)) {
-		snprintf(err, errlen, "plain text refused to %s: only on loopback", endpoint);
+	if ((sock = wire_socket_new(zctx, ZMQ_DEALER, endpoint, client != NULL, wl, err,
+	    errlen)) == NULL)
 		return NULL;
-	}
-	if (client != NULL && !zmq_has("curve")) {
-		snprintf(err, errlen, "this libzmq has no CURVE support");
-		return NULL;
-	}
-	if ((sock = zmq_socket(zctx, ZMQ_DEALER)) == NULL) {
-		snprintf(err, errlen, "zmq_socket: %s", zmq_strerror(zmq_errno()));
-		return NULL;
-	}
-	if (wire_apply_limits(sock, wl, err, errlen) != 0)
-		goto fail;
 	/* Queue only to completed connections, so nothing waits in a pipe to a dead peer. */
 	if (zmq_setsockopt(sock, ZMQ_IMMEDIATE, &one, sizeof(one)) != 0)
 		goto zfail;
