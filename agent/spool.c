@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <lmdb.h>
@@ -19,6 +20,7 @@
 #include "spool.h"
 
 struct spool {
+	uint64_t instance;
 	MDB_env *env;
 	MDB_dbi pending, batches, done, meta;
 	size_t map_bytes;
@@ -29,6 +31,7 @@ static const char KEY_NEXT_RESULT[] = "next_result_seq";
 static const char KEY_NEXT_BATCH[] = "next_batch_seq";
 static const char KEY_ROUND[] = "round";
 static const char KEY_ROUND_DONE[] = "round_done";
+static const char KEY_INSTANCE[] = "instance";
 
 static int
 spool_mdb_err(int mrc, const char *what)
@@ -86,6 +89,30 @@ spool_write(struct spool *sp, int (*op)(struct spool *, MDB_txn *, void *), void
 	return spool_mdb_err(MDB_MAP_FULL, what);
 }
 
+/* The spool's own random number, made once: two agents started from copies of one key (a
+ * cloned machine) are told apart by it. */
+static int
+spool_instance_op(struct spool *sp, MDB_txn *txn, void *argp)
+{
+	uint64_t id;
+
+	(void)argp;
+	if ((sp->instance = meta_get(txn, sp->meta, KEY_INSTANCE)) != 0)
+		return 0;
+	do {
+		if (getrandom(&id, sizeof(id), 0) != (ssize_t)sizeof(id))
+			log_fatal("spool: no random numbers: %s", strerror(errno));
+	} while (id == 0);
+	sp->instance = id;
+	return meta_put(txn, sp->meta, KEY_INSTANCE, id);
+}
+
+uint64_t
+spool_instance(const struct spool *sp)
+{
+	return sp->instance;
+}
+
 int
 spool_open(const char *dir, size_t map_mb, bool nosync, struct spool **out)
 {
@@ -124,6 +151,8 @@ spool_open(const char *dir, size_t map_mb, bool nosync, struct spool **out)
 		rc = spool_mdb_err(mrc, "opening databases");
 		goto fail;
 	}
+	if ((rc = spool_write(sp, spool_instance_op, NULL, "instance")) != 0)
+		goto fail;
 	*out = sp;
 	return 0;
 fail:

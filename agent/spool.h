@@ -15,6 +15,8 @@ struct spool;
  * Returns 0, PEIL_EIO or PEIL_ESTORE. Safe to use from several threads. */
 int spool_open(const char *dir, size_t map_mb, bool nosync, struct spool **out);
 void spool_close(struct spool *sp);
+/* This spool's instance id: random, non-zero, made when the spool was created. */
+uint64_t spool_instance(const struct spool *sp);
 
 /* Durably appends the results of one domain of round `round_id` (each gets the next
  * result_seq, set in the caller's structs too) and, when `domain` is not NULL, marks that

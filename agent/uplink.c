@@ -33,6 +33,7 @@ struct uplink {
 	int64_t last_heard_ms;     /* last message from the collector */
 	int64_t last_seal_ms;
 	int64_t last_silence_log_ms;
+	int64_t last_conflict_log_ms;
 	int64_t next_redial_ms;     /* when to make a new socket if Hello stays unanswered */
 	int64_t redial_backoff_ms;
 	void *zctx;
@@ -64,6 +65,7 @@ uplink_send_hello(struct uplink *u)
 	/* Where our batch sequence stands, so the collector knows where we start. */
 	if (spool_stats(u->sp, &st) == 0)
 		hello.first_unacked_batch = st.batches > 0 ? st.first_batch : st.last_batch + 1;
+	hello.instance = spool_instance(u->sp);
 	v.ipv4 = u->conf.ipv4;
 	v.ipv6 = u->conf.ipv6;
 	v.description = (char *)(u->conf.description ? u->conf.description : "");
@@ -266,6 +268,14 @@ uplink_handle(struct uplink *u, Peil__Envelope *env)
 			if ((rc = uplink_ack_upto(u, exp - 1)) != 0)
 				break;
 			u->next_send = exp;
+		} else if (env->error->code == PEIL__ERROR__CODE__INSTANCE_CONFLICT) {
+			/* Nothing is deleted: the results wait until this is sorted out. */
+			if (clock_mono_ms() - u->last_conflict_log_ms >= DROP_LOG_INTERVAL_S * 1000) {
+				log_err("the collector refuses us: another agent with our key is "
+				    "active (a copied key or machine?); our results stay in the spool");
+				u->last_conflict_log_ms = clock_mono_ms();
+			}
+			u->welcomed = false;
 		} else {
 			log_warn("collector error %d: %s", (int)env->error->code,
 			    env->error->message ? env->error->message : "");
@@ -350,22 +360,30 @@ uplink_seal(struct uplink *u, int64_t now)
 struct wrap_arg {
 	zmq_msg_t *m;
 	uint64_t env_seq;
+	uint64_t instance;
 };
 
 static int
 uplink_wrap_batch(const uint8_t *buf, size_t len, void *argp)
 {
 	struct wrap_arg *a = argp;
-	uint8_t head[24], *p = head;
+	uint8_t head[24], tail[12], *p = head, *t = tail;
+	size_t hl, tl;
 
+	/* The batch gains field 3, our instance, at its end. */
+	*t++ = 0x18;
+	t = varint_put(t, a->instance);
+	tl = (size_t)(t - tail);
 	*p++ = 0x08;
 	p = varint_put(p, a->env_seq);
 	*p++ = 0x32;
-	p = varint_put(p, len);
-	if (zmq_msg_init_size(a->m, (size_t)(p - head) + len) != 0)
+	p = varint_put(p, len + tl);
+	hl = (size_t)(p - head);
+	if (zmq_msg_init_size(a->m, hl + len + tl) != 0)
 		return PEIL_ENOMEM;
-	memcpy(zmq_msg_data(a->m), head, (size_t)(p - head));
-	memcpy((uint8_t *)zmq_msg_data(a->m) + (p - head), buf, len);
+	memcpy(zmq_msg_data(a->m), head, hl);
+	memcpy((uint8_t *)zmq_msg_data(a->m) + hl, buf, len);
+	memcpy((uint8_t *)zmq_msg_data(a->m) + hl + len, tail, tl);
 	return 0;
 }
 
@@ -397,7 +415,7 @@ uplink_send_window(struct uplink *u, int64_t now)
 	}
 	while (u->next_send <= st.last_batch && u->next_send < u->base + u->conf.window) {
 		zmq_msg_t m;
-		struct wrap_arg wa = { &m, u->env_seq + 1 };
+		struct wrap_arg wa = { &m, u->env_seq + 1, spool_instance(u->sp) };
 
 		if ((rc = spool_read(u->sp, u->next_send, uplink_wrap_batch, &wa)) != 0)
 			return rc == PEIL_ENOENT ? 0 : rc;

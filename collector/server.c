@@ -123,14 +123,26 @@ server_hello(struct server *sv, const struct wire_in *in, const Peil__Envelope *
 	Peil__Welcome w = PEIL__WELCOME__INIT;
 	struct store_agent a;
 	uint64_t last = 0;
+	int rc;
 
 	if (req->hello->version != WIRE_PROTOCOL_VERSION) {
 		server_reply_error(sv, in, req->seq, PEIL__ERROR__CODE__UNSUPPORTED_VERSION,
 		    "unsupported protocol version", 0);
 		return;
 	}
-	if (store_agent_hello(sv->store, in->user, req->hello->vantage,
-	    req->hello->first_unacked_batch, now_s()) != 0)
+	rc = store_agent_hello(sv->store, in->user, req->hello->vantage, req->hello->instance,
+	    req->hello->first_unacked_batch, now_s());
+	if (rc == PEIL_EEXIST) {
+		if (log_limit_ok(sv->ll, in->user, now_s()))
+			log_err("agent '%s': a second instance (%016llx) says hello while another "
+			    "is active: is one key on two machines? It is refused until the other "
+			    "has been silent for %d s", in->user,
+			    (unsigned long long)req->hello->instance, AGENT_TAKEOVER_S);
+		server_reply_error(sv, in, req->seq, PEIL__ERROR__CODE__INSTANCE_CONFLICT,
+		    "another agent with this key is active", 0);
+		return;
+	}
+	if (rc != 0)
 		log_err("could not record hello of '%s'", in->user);
 	if (store_agent_get(sv->store, in->user, &a) == 0)
 		last = a.last_batch_seq;
@@ -219,6 +231,7 @@ turn_decode(struct turn *t)
 		memset(b, 0, sizeof(*b));
 		b->agent = p->in.user;
 		b->batch_seq = rb->batch_seq;
+		b->instance = rb->instance;
 		b->results = t->kept[t->nb];
 		b->n = kept;
 		b->packed = pk;
@@ -356,6 +369,13 @@ turn_commit(struct server *sv, struct turn *t)
 		if (p->batch == 0)
 			continue;
 		b = &t->batches[p->batch - 1];
+		if (b->outcome == STORE_CONFLICT) {
+			sv->stats.batches_gap++;
+			server_reply_error(sv, &p->in, p->env->seq,
+			    PEIL__ERROR__CODE__INSTANCE_CONFLICT,
+			    "another agent with this key is active", 0);
+			continue;
+		}
 		if (b->outcome == STORE_GAP) {
 			sv->stats.batches_gap++;
 			server_reply_error(sv, &p->in, p->env->seq, PEIL__ERROR__CODE__SEQ_GAP,

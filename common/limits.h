@@ -46,6 +46,7 @@
 /* Stores. */
 #define DEFAULT_STORE_MAP_MB     64
 #define MAX_STORE_MAP_GROWTHS    32      /* doublings of the map per transaction, at most */
+#define AGENT_TAKEOVER_S         600     /* a key's new instance replaces a silent one after this */
 #define AGENT_SEEN_WRITE_S       60      /* agent record: an unchanged hello is written this rarely */
 #define MAX_INDEX_CHUNK          65536   /* log entries the indexer sorts per transaction */
 #define INDEX_QUIET_MS           200     /* collector: index once no message came for this long */

@@ -595,6 +595,10 @@ store_ingest_op(struct store *s, MDB_txn *txn, void *argp)
 			goto out;
 		prev = ag->rec.last_batch_seq;
 		b->expected = 0;
+		if (b->instance != 0 && ag->rec.instance != 0 && b->instance != ag->rec.instance) {
+			b->outcome = STORE_CONFLICT;
+			continue;
+		}
 		if (b->batch_seq <= prev) {
 			b->outcome = STORE_DUPLICATE;
 			continue;
@@ -696,6 +700,8 @@ struct touch_arg {
 	uint64_t round_id;
 	int64_t now;
 	uint64_t first_unacked;     /* from Hello; 0: not given */
+	uint64_t instance;          /* from Hello; 0: not given */
+	bool conflict;              /* out: another instance holds the name */
 };
 
 /* Copies at most MAX_DESCRIPTION_LEN bytes, not splitting a UTF-8 sequence. */
@@ -746,6 +752,23 @@ agent_touch_op(struct store *s, MDB_txn *txn, void *argp)
 		rec.ipv6 = a->v->ipv6;
 		rec.description = desc;
 	}
+	/* One instance (spool) per name: two agents started from one key would otherwise ack
+	 * each other's batches away. A silent instance is replaced after AGENT_TAKEOVER_S. */
+	if (a->instance != 0 && rec.instance != 0 && a->instance != rec.instance) {
+		if (a->now - rec.last_seen < AGENT_TAKEOVER_S) {
+			a->conflict = true;
+			if (old != NULL)
+				peil__store__agent_record__free_unpacked(old, NULL);
+			return 0;
+		}
+		log_warn("agent '%s' now runs from another spool (instance %016llx, was %016llx, "
+		    "silent for %lld s)", a->agent, (unsigned long long)a->instance,
+		    (unsigned long long)rec.instance, (long long)(a->now - rec.last_seen));
+	}
+	if (a->instance != 0 && a->instance != rec.instance) {
+		rec.instance = a->instance;
+		changed = true;
+	}
 	/* The agent's oldest batch not yet acknowledged sets where its sequence goes on: the
 	 * start for an agent never stored from, a loud jump over batches the store lost (a
 	 * store restored from a backup; the agent deleted them when they were acknowledged). */
@@ -779,19 +802,22 @@ agent_touch_op(struct store *s, MDB_txn *txn, void *argp)
 
 int
 store_agent_hello(struct store *s, const char *agent, const Peil__Vantage *v,
-    uint64_t first_unacked, int64_t now)
+    uint64_t instance, uint64_t first_unacked, int64_t now)
 {
-	struct touch_arg a = { agent, v, false, 0, now, first_unacked };
+	struct touch_arg a = { agent, v, false, 0, now, first_unacked, instance, false };
+	int rc;
 
 	if (!agent_name_ok(agent))
 		return PEIL_EINVAL;
-	return store_write(s, agent_touch_op, &a, "recording a hello");
+	if ((rc = store_write(s, agent_touch_op, &a, "recording a hello")) != 0)
+		return rc;
+	return a.conflict ? PEIL_EEXIST : 0;
 }
 
 int
 store_agent_round_done(struct store *s, const char *agent, uint64_t round_id, int64_t now)
 {
-	struct touch_arg a = { agent, NULL, true, round_id, now, 0 };
+	struct touch_arg a = { agent, NULL, true, round_id, now, 0, 0, false };
 
 	if (!agent_name_ok(agent))
 		return PEIL_EINVAL;

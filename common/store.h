@@ -30,6 +30,7 @@ enum store_outcome {
 	STORE_STORED = 1,     /* appended now */
 	STORE_DUPLICATE = 2,  /* batch_seq <= last stored: a re-send, nothing stored, ack again */
 	STORE_GAP = 3,        /* batch_seq > last + 1: refused; `expected` says which seq */
+	STORE_CONFLICT = 4,   /* from another instance than the one this name's Hello chose */
 };
 struct store_packed {
 	const uint8_t *buf;
@@ -42,6 +43,7 @@ struct store_batch {
 	size_t n;
 	enum store_outcome outcome;   /* out */
 	uint64_t expected;            /* out, for STORE_GAP */
+	uint64_t instance;            /* the sender's spool instance; 0: not said */
 	/* Optional: results[i] already packed, with vantage set to `agent`, so the writer only
 	 * copies bytes (the collector packs on its decoder thread). NULL: packed here. */
 	const struct store_packed *packed;
@@ -65,9 +67,11 @@ struct store_agent {
 /* Records that `agent` said Hello (vantage facts, seen times) with its oldest batch not yet
  * acknowledged: batches below it count as stored from then on (a new agent starts there; a
  * store that lost acknowledged batches jumps, logged as an error). Writes at most once per
- * AGENT_SEEN_WRITE_S when nothing changed. Returns 0 or PEIL_ESTORE. */
+ * AGENT_SEEN_WRITE_S when nothing changed. `instance` (non-zero) becomes the one instance whose
+ * batches are taken under this name, unless another was active within AGENT_TAKEOVER_S:
+ * then PEIL_EEXIST and nothing changes. Returns 0, PEIL_EEXIST or PEIL_ESTORE. */
 int store_agent_hello(struct store *s, const char *agent, const Peil__Vantage *v,
-    uint64_t first_unacked, int64_t now);
+    uint64_t instance, uint64_t first_unacked, int64_t now);
 /* Records the last round `agent` has finished. */
 int store_agent_round_done(struct store *s, const char *agent, uint64_t round_id, int64_t now);
 /* Fills *out (strings valid until the next store call) or returns PEIL_ENOENT. */

@@ -40,4 +40,18 @@ n=$("$COLLECTOR_BIN" export -c "$T/collector.conf" | wc -l)
 [ "$n" -eq 800 ] || fail "expected 800 results after the reload, found $n"
 m=$("$COLLECTOR_BIN" export -c "$T/collector.conf" | grep -c '"vantage":"newcomer"' || true)
 [ "$m" -eq 300 ] || fail "expected 300 results from 'newcomer', found $m"
+
+# A copy of good's key on a second machine (its own spool): refused while good is active,
+# and nothing of good's is lost or acked away.
+write_agent_conf twin "$PORT"
+sed -i "s|$T/keys/twin.key|$T/keys/good.key|" "$T/twin.conf"
+"$AGENT_BIN" synth -c "$T/twin.conf" --count 200 >"$T/twin.log" 2>&1 &
+TWIN=$!
+PIDS+=($TWIN)
+sleep 3
+kill -0 "$TWIN" 2>/dev/null || fail "a second instance of good's key was served"
+grep -q "second instance" "$T/collector.log" || fail "the collector did not log the second instance"
+grep -q "another agent with our key is active" "$T/twin.log" || fail "the twin was not told why"
+n=$("$COLLECTOR_BIN" export -c "$T/collector.conf" | grep -c '"vantage":"good"' || true)
+[ "$n" -eq 500 ] || fail "expected good's 500 results only, found $n"
 echo "1 passed, 0 failed"

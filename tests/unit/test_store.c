@@ -146,7 +146,7 @@ static enum store_outcome
 ingest1(struct store *s, const char *agent, uint64_t seq, Peil__Result **r, size_t n,
     uint64_t *expected)
 {
-	struct store_batch b = { agent, seq, r, n, 0, 0, NULL };
+	struct store_batch b = { agent, seq, r, n, 0, 0, 0, NULL };
 
 	assert_int_equal(store_ingest(s, &b, 1, 1000), 0);
 	if (expected != NULL)
@@ -305,19 +305,19 @@ test_ingest_outcomes(void **state)
 
 	/* One call: alpha 2 and 3 in order, beta 1, alpha 3 again (now a re-send), alpha 5. */
 	memset(b, 0, sizeof(b));
-	b[0] = (struct store_batch){ "alpha", 2, r, 1, 0, 0, NULL };
-	b[1] = (struct store_batch){ "alpha", 3, r + 1, 3, 0, 0, NULL };
-	b[2] = (struct store_batch){ "beta", 1, r, 4, 0, 0, NULL };
-	b[3] = (struct store_batch){ "alpha", 5, r, 4, 0, 0, NULL };
+	b[0] = (struct store_batch){ "alpha", 2, r, 1, 0, 0, 0, NULL };
+	b[1] = (struct store_batch){ "alpha", 3, r + 1, 3, 0, 0, 0, NULL };
+	b[2] = (struct store_batch){ "beta", 1, r, 4, 0, 0, 0, NULL };
+	b[3] = (struct store_batch){ "alpha", 5, r, 4, 0, 0, 0, NULL };
 	assert_int_equal(store_ingest(fx->s, b, 4, 2000), 0);
 	assert_int_equal(b[0].outcome, STORE_STORED);
 	assert_int_equal(b[1].outcome, STORE_STORED);
 	assert_int_equal(b[2].outcome, STORE_STORED);
 	assert_int_equal(b[3].outcome, STORE_GAP);
 	assert_int_equal(b[3].expected, 4);
-	b[0] = (struct store_batch){ "alpha", 3, r, 4, 0, 0, NULL };
-	b[1] = (struct store_batch){ "alpha", 4, r, 0, 0, 0, NULL };   /* an empty batch counts */
-	b[2] = (struct store_batch){ "alpha", 4, r, 4, 0, 0, NULL };
+	b[0] = (struct store_batch){ "alpha", 3, r, 4, 0, 0, 0, NULL };
+	b[1] = (struct store_batch){ "alpha", 4, r, 0, 0, 0, 0, NULL };   /* an empty batch counts */
+	b[2] = (struct store_batch){ "alpha", 4, r, 4, 0, 0, 0, NULL };
 	assert_int_equal(store_ingest(fx->s, b, 3, 3000), 0);
 	assert_int_equal(b[0].outcome, STORE_DUPLICATE);
 	assert_int_equal(b[1].outcome, STORE_STORED);
@@ -345,25 +345,59 @@ test_ingest_outcomes(void **state)
 	 * new agent with an old spool, or a store started afresh); then strictly in order. */
 	assert_int_equal(ingest1(fx->s, "gamma", 5, r, 1, &expected), STORE_GAP);
 	assert_int_equal(expected, 1);
-	assert_int_equal(store_agent_hello(fx->s, "gamma", NULL, 5, 2000), 0);
+	assert_int_equal(store_agent_hello(fx->s, "gamma", NULL, 0, 5, 2000), 0);
 	assert_int_equal(ingest1(fx->s, "gamma", 5, r, 1, NULL), STORE_STORED);
 	assert_int_equal(ingest1(fx->s, "gamma", 7, r, 1, &expected), STORE_GAP);
 	assert_int_equal(expected, 6);
 	assert_int_equal(ingest1(fx->s, "gamma", 6, r, 1, NULL), STORE_STORED);
 	/* A Hello below what is stored changes nothing; above it, the store jumps (loudly). */
-	assert_int_equal(store_agent_hello(fx->s, "gamma", NULL, 3, 2001), 0);
+	assert_int_equal(store_agent_hello(fx->s, "gamma", NULL, 0, 3, 2001), 0);
 	assert_int_equal(store_agent_get(fx->s, "gamma", &a), 0);
 	assert_int_equal(a.last_batch_seq, 6);
-	assert_int_equal(store_agent_hello(fx->s, "gamma", NULL, 9, 2002), 0);
+	assert_int_equal(store_agent_hello(fx->s, "gamma", NULL, 0, 9, 2002), 0);
 	assert_int_equal(ingest1(fx->s, "gamma", 9, r, 1, NULL), STORE_STORED);
 	assert_int_equal(store_agent_get(fx->s, "gamma", &a), 0);
 	assert_int_equal(a.last_batch_seq, 9);
 	assert_int_equal(a.results, 3);
 	/* An empty name is a programming error, refused before any write. */
-	b[0] = (struct store_batch){ "", 9, r, 1, 0, 0, NULL };
+	b[0] = (struct store_batch){ "", 9, r, 1, 0, 0, 0, NULL };
 	assert_int_equal(store_ingest(fx->s, b, 1, 1), PEIL_EINVAL);
 	assert_int_equal(store_ingest(fx->s, b, 0, 1), 0);
 	results_free(r, 4);
+}
+
+/* One instance (spool) per agent name: a second one is refused while the first is active,
+ * and takes over once the first has been silent long enough. */
+static void
+test_instances(void **state)
+{
+	struct fx *fx = *state;
+	Peil__Result **r = results_make(1, 1, 0);
+	struct store_batch b;
+
+	assert_int_equal(store_agent_hello(fx->s, "echo", NULL, 111, 1, 1000), 0);
+	assert_int_equal(store_agent_hello(fx->s, "echo", NULL, 222, 1, 1010), PEIL_EEXIST);
+	memset(&b, 0, sizeof(b));
+	b.agent = "echo";
+	b.batch_seq = 1;
+	b.results = r;
+	b.n = 1;
+	b.instance = 222;
+	assert_int_equal(store_ingest(fx->s, &b, 1, 1020), 0);
+	assert_int_equal(b.outcome, STORE_CONFLICT);
+	b.instance = 111;
+	assert_int_equal(store_ingest(fx->s, &b, 1, 1030), 0);
+	assert_int_equal(b.outcome, STORE_STORED);
+	/* Silent long enough: the other instance takes over, the first is refused. */
+	assert_int_equal(store_agent_hello(fx->s, "echo", NULL, 222, 1,
+	    1030 + AGENT_TAKEOVER_S), 0);
+	b.batch_seq = 2;
+	assert_int_equal(store_ingest(fx->s, &b, 1, 1031 + AGENT_TAKEOVER_S), 0);
+	assert_int_equal(b.outcome, STORE_CONFLICT);
+	b.instance = 222;
+	assert_int_equal(store_ingest(fx->s, &b, 1, 1032 + AGENT_TAKEOVER_S), 0);
+	assert_int_equal(b.outcome, STORE_STORED);
+	results_free(r, 1);
 }
 
 /* Results handed over packed (as the collector's decoder thread does) are stored byte for byte
@@ -458,7 +492,7 @@ test_map_growth(void **state)
 			nb = batches - i;
 		for (size_t j = 0; j < nb; j++) {
 			r[j] = results_make(per, (seq - 1 + j) * per, blob);
-			b[j] = (struct store_batch){ "alpha", seq + j, r[j], per, 0, 0, NULL };
+			b[j] = (struct store_batch){ "alpha", seq + j, r[j], per, 0, 0, 0, NULL };
 		}
 		assert_int_equal(store_ingest(fx->s, b, nb, 5000), 0);
 		for (size_t j = 0; j < nb; j++) {
@@ -1006,15 +1040,15 @@ test_agents(void **state)
 
 	v.ipv4 = true;
 	v.description = "Amsterdam, AS64496";
-	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 0, 10), 0);
+	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 0, 0, 10), 0);
 	v.ipv6 = true;
 	v.description = "Den Haag";
-	assert_int_equal(store_agent_hello(fx->s, "alpha", &v, 0, 20), 0);
+	assert_int_equal(store_agent_hello(fx->s, "alpha", &v, 0, 0, 20), 0);
 	assert_int_equal(store_agent_round_done(fx->s, "alpha", 3, 30), 0);
 	/* No going back, and nothing changed: not written (seen again within the minute). */
 	assert_int_equal(store_agent_round_done(fx->s, "alpha", 2, 40), 0);
 	assert_int_equal(store_agent_round_done(fx->s, "mike", 1, 50), 0);
-	assert_int_equal(store_agent_hello(fx->s, "zulu", NULL, 0, 60), 0);  /* facts kept */
+	assert_int_equal(store_agent_hello(fx->s, "zulu", NULL, 0, 0, 60), 0);  /* facts kept */
 	memset(&l, 0, sizeof(l));
 	assert_int_equal(store_agents_each(fx->s, alist_cb, &l), 0);
 	assert_int_equal(l.n, 3);
@@ -1022,7 +1056,7 @@ test_agents(void **state)
 	assert_string_equal(l.line[1], "mike 00  50 50 0 0 1");
 	assert_string_equal(l.line[2], "zulu 10 Amsterdam, AS64496 10 10 0 0 0");
 	/* A minute later an unchanged hello is written again. */
-	assert_int_equal(store_agent_hello(fx->s, "zulu", NULL, 0, 10 + AGENT_SEEN_WRITE_S), 0);
+	assert_int_equal(store_agent_hello(fx->s, "zulu", NULL, 0, 0, 10 + AGENT_SEEN_WRITE_S), 0);
 	assert_int_equal(store_agent_get(fx->s, "zulu", &a), 0);
 	assert_int_equal(a.last_seen, 10 + AGENT_SEEN_WRITE_S);
 	memset(&l, 0, sizeof(l));
@@ -1034,14 +1068,14 @@ test_agents(void **state)
 	memcpy(longdesc + MAX_DESCRIPTION_LEN - 1, "\xc3\xa9", 2);
 	longdesc[sizeof(longdesc) - 1] = '\0';
 	v.description = longdesc;
-	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 0, 70), 0);
+	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 0, 0, 70), 0);
 	assert_int_equal(store_agent_get(fx->s, "zulu", &a), 0);
 	assert_int_equal(strlen(a.description), MAX_DESCRIPTION_LEN - 1);
 	assert_true(a.ipv6);
-	assert_int_equal(store_agent_hello(fx->s, "", &v, 0, 70), PEIL_EINVAL);
+	assert_int_equal(store_agent_hello(fx->s, "", &v, 0, 0, 70), PEIL_EINVAL);
 	/* Control characters from the network do not reach a terminal. */
 	v.description = "evil\x1b[2J\n";
-	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 0, 80), 0);
+	assert_int_equal(store_agent_hello(fx->s, "zulu", &v, 0, 0, 80), 0);
 	assert_int_equal(store_agent_get(fx->s, "zulu", &a), 0);
 	assert_string_equal(a.description, "evil?[2J?");
 }
@@ -1055,7 +1089,7 @@ test_readonly(void **state)
 	Peil__Result **r = results_make(5, 0, 0);
 	struct seen x;
 	struct store_agent a;
-	struct store_batch b = { "alpha", 2, r, 5, 0, 0, NULL };
+	struct store_batch b = { "alpha", 2, r, 5, 0, 0, 0, NULL };
 	size_t done = 9, count = 9;
 	char err[256] = "";
 	uint64_t id;
@@ -1154,6 +1188,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_schema_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ingest_outcomes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ingest_packed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_instances, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vantage_overwritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_growth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_show, setup, teardown),
