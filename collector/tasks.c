@@ -23,6 +23,7 @@ struct tasks {
 	char *tests[MAX_TASK_TESTS];
 	size_t ntests;
 	uint32_t retry_after_s;
+	int64_t next_begin_try;     /* after a round could not open */
 };
 
 void
@@ -170,11 +171,17 @@ tasks_tick(struct tasks *t, int64_t now)
 			    (unsigned long long)r.id, n);
 		}
 	}
-	if (t->round_id == 0 || now >= t->round_started + (int64_t)t->interval_s) {
+	if ((t->round_id == 0 || now >= t->round_started + (int64_t)t->interval_s) &&
+	    now >= t->next_begin_try) {
+		uint64_t before = t->round_id;
+
 		(void)tasks_begin(t, now);
-		if (t->round_id == 0)
-			return 60 * 1000;
+		/* No targets, too many, or a store error: try again in a minute, not every turn. */
+		if (t->round_id == before)
+			t->next_begin_try = now + 60;
 	}
+	if (t->round_id == 0)
+		return 60 * 1000;
 	due = t->round_started + (int64_t)t->interval_s - now;
 	return due > 0 ? due * 1000 : 1000;
 }
