@@ -18,8 +18,9 @@ fail() { echo "FAIL: $*" >&2; rc=1; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, NSD on port 53)"
 command -v ip >/dev/null 2>&1 || skip "ip (iproute2) not found"
 command -v python3 >/dev/null 2>&1 || skip "python3 not found"
-for t in nsd ldns-keygen ldns-signzone ldns-key2ds ldns-read-zone; do
-	command -v "$t" >/dev/null 2>&1 || skip "$t not found (packages nsd, ldnsutils)"
+for t in nsd ldns-keygen ldns-signzone ldns-key2ds ldns-read-zone nginx postfix openssl stayrtr; do
+	command -v "$t" >/dev/null 2>&1 ||
+	    skip "$t not found (packages nsd, ldnsutils, nginx-light, postfix, openssl, stayrtr)"
 done
 probe="${PEIL_LAB_PREFIX}probe"
 ip netns add "$probe" 2>/dev/null || skip "network namespaces are unavailable here"
@@ -45,6 +46,48 @@ ok = [ipaddress.ip_network(p) for p in ("192.0.2.0/24", "198.51.100.0/24", "203.
 bad = [a for a in sys.stdin.read().split() if not any(ipaddress.ip_interface(a).ip in n for n in ok)]
 sys.exit(1 if bad else 0)' || fail "$n has an address outside the lab ranges"
 done
+# Served hosts, beacons and the RTR cache: tcp NODE ADDR PORT [EXPECT] connects from NODE and
+# prints the first line of the answer (after a GET on port 80; "open" for the RTR port), or ERR.
+tcp() {
+	"$LAB" exec "$1" python3 -c '
+import socket, sys
+a, p = sys.argv[1], int(sys.argv[2])
+try:
+    s = socket.create_connection((a, p), timeout=2)
+    if p == 80:
+        s.sendall(b"GET / HTTP/1.0\r\nHost: lab\r\n\r\n")
+    print(s.recv(200).decode("ascii", "replace").splitlines()[0] if p != 8282 else "open")
+except OSError as e:
+    print("ERR", e)' "$2" "$3" 2>&1
+}
+reach() {   # reach NODE ADDR PORT PATTERN: the answer must match PATTERN
+	out=$(tcp "$1" "$2" "$3")
+	echo "$out" | grep -qE "$4" || fail "$1 -> $2 port $3: expected /$4/, got: $out"
+}
+for v in vantage-a vantage-b vantage-c; do
+	reach $v 192.0.2.200 80 '^HTTP/1.1 200'                 # the RPKI-valid beacon
+	reach $v 192.0.2.31 25 '^220 mx.example.nl ESMTP'        # postfix-starttls-modern
+	reach $v 192.0.2.41 25 '^220 mx.plainmx.test ESMTP'      # postfix-plain
+	reach $v 192.0.2.40 80 '^HTTP/1.1 301'                   # nginx-https: 80 redirects
+done
+reach vantage-a 192.0.2.230 80 '^ERR'                        # invalid beacon: A enforces ROV
+reach vantage-a 2001:db8:f1::80 80 '^ERR'
+reach vantage-a 2001:db8:be::80 80 '^HTTP/1.1 200'
+reach vantage-b 192.0.2.230 80 '^HTTP/1.1 200'               # B does not
+reach vantage-b 2001:db8:f1::80 80 '^HTTP/1.1 200'
+reach vantage-c 192.0.2.230 80 '^HTTP/1.1 200'
+reach vantage-c 2001:db8:be::80 80 '^ERR'                    # C has no IPv6
+reach vantage-b 203.0.113.40 8282 '^open'                    # stayrtr
+if command -v openssl >/dev/null 2>&1; then
+	printf 'GET / HTTP/1.0\r\nHost: www.plainmx.test\r\n\r\n' |
+	    "$LAB" exec vantage-b openssl s_client -quiet -verify_return_error \
+	    -CAfile "$PEIL_LAB_DIR/ca.pem" -servername www.plainmx.test \
+	    -connect '[2001:db8:40::80]:443' 2>/dev/null | grep -qi '^Strict-Transport-Security:' ||
+	    fail "nginx-https: no verified TLS with HSTS on www.plainmx.test"
+	echo QUIT | "$LAB" exec vantage-c openssl s_client -starttls smtp -verify_return_error \
+	    -CAfile "$PEIL_LAB_DIR/ca.pem" -connect 192.0.2.31:25 2>/dev/null |
+	    grep -qE 'TLSv1\.[23]' || fail "postfix-starttls-modern: no verified STARTTLS"
+fi
 "$LAB" check > "/tmp/lab-check-$$.out"; crc=$?
 t2=$(date +%s.%N)
 cat "/tmp/lab-check-$$.out"
@@ -53,6 +96,8 @@ tail -n 1 "/tmp/lab-check-$$.out" | grep -qE '^[0-9]+ passed, 0 failed$' || fail
 rm -f "/tmp/lab-check-$$.out"
 # Pids of everything the lab started, before it goes.
 pids=$(cat "$PEIL_LAB_DIR"/pids/*.pid "$PEIL_LAB_DIR"/dns/nsd.pid 2>/dev/null)
+pids="$pids $(for n in $(ip netns list | awk -v p="$PEIL_LAB_PREFIX" 'index($1, p) == 1 {print $1}'); do
+	ip netns pids "$n"; done)"   # postfix's and nginx's children too
 "$LAB" down || fail "lab down failed"
 trap - EXIT
 # A sanitizer report in any daemon's log (written up to its exit) fails the test.
