@@ -88,6 +88,55 @@ if command -v openssl >/dev/null 2>&1; then
 	    -CAfile "$PEIL_LAB_DIR/ca.pem" -connect 192.0.2.31:25 2>/dev/null |
 	    grep -qE 'TLSv1\.[23]' || fail "postfix-starttls-modern: no verified STARTTLS"
 fi
+# The hostile servers (profiles hostile-*, deploy/lab/servers/hostile.py) behave as named.
+hostile() {   # hostile NODE ADDR MODE: prints "ok ..." when the hostile server behaves as named
+	"$LAB" exec "$1" timeout 10 python3 -c '
+import socket, ssl, sys, time
+a, mode = sys.argv[1], sys.argv[2]
+port = {"smtp-drip": 25, "tls-garbage": 443, "http-endless": 80}[mode]
+try:
+    s = socket.create_connection((a, port), timeout=3)
+    if mode == "smtp-drip":       # about one byte a second: 2..5 bytes in 3.5 s, "22" first
+        got, end = b"", time.time() + 3.5
+        while time.time() < end:
+            s.settimeout(max(0.01, end - time.time()))
+            try:
+                b = s.recv(100)
+            except socket.timeout:
+                break
+            if not b:
+                break
+            got += b
+        ok = 2 <= len(got) <= 5 and got.startswith(b"22")
+        print("ok" if ok else "bad", repr(got))
+    elif mode == "tls-garbage":   # a real ClientHello, answered by no TLS at all
+        ctx = ssl.create_default_context()
+        try:
+            ctx.wrap_socket(s, server_hostname="tls.hostile.test").do_handshake()
+            print("bad: handshake succeeded")
+        except ssl.SSLError as e:
+            print("ok", e.reason)
+    else:                         # headers keep coming: > 100 lines in 2 s, no blank line
+        s.sendall(b"GET / HTTP/1.1\r\nHost: www.hostile.test\r\n\r\n")
+        got, end = b"", time.time() + 2
+        while time.time() < end and len(got) < 1 << 20:
+            b = s.recv(65536)
+            if not b:
+                break
+            got += b
+        ok = got.startswith(b"HTTP/1.1 200") and got.count(b"\r\n") > 100 and b"\r\n\r\n" not in got
+        print("ok" if ok else "bad", got.count(b"\r\n"), "lines")
+except OSError as e:
+    print("ERR", e)' "$2" "$3" 2>&1
+}
+for v in vantage-a vantage-b vantage-c; do
+	for t in "192.0.2.62 smtp-drip" "192.0.2.61 tls-garbage" "192.0.2.60 http-endless"; do
+		out=$(hostile $v $t)
+		echo "$out" | grep -q '^ok' || fail "$v -> hostile ${t#* } on ${t%% *}: $out"
+	done
+done
+out=$(hostile vantage-b 2001:db8:60::25 smtp-drip)
+echo "$out" | grep -q '^ok' || fail "vantage-b -> hostile smtp-drip on 2001:db8:60::25: $out"
 "$LAB" check > "/tmp/lab-check-$$.out"; crc=$?
 t2=$(date +%s.%N)
 cat "/tmp/lab-check-$$.out"
