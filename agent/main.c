@@ -110,19 +110,6 @@ strv_free(char **v, size_t n)
 	free(v);
 }
 
-static int
-load_conf(struct cli_opts *o, struct conf **conf)
-{
-	char err[1024];
-
-	*conf = cli_conf_load("peil-agent", o->conf_path, o->overrides, o->noverrides,
-	    agent_schema, err, sizeof(err));
-	if (*conf == NULL) {
-		fprintf(stderr, "peil-agent: %s\n", err);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
-}
 
 static void
 probe_conf_from(const struct conf *c, struct probe_conf *pc)
@@ -304,7 +291,7 @@ cmd_run(int argc, char **argv)
 		fputs(help, stderr);
 		return EXIT_USAGE;
 	}
-	if ((status = load_conf(&o, &conf)) != EXIT_OK)
+	if ((status = cli_load("peil-agent", &o, agent_schema, &conf)) != EXIT_OK)
 		return status;
 	install_signals();
 	probe_conf_from(conf, &pc);
@@ -503,7 +490,7 @@ cmd_probe(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	json = o.format != NULL && strcmp(o.format, "table") != 0;
-	if ((status = load_conf(&o, &conf)) != EXIT_OK)
+	if ((status = cli_load("peil-agent", &o, agent_schema, &conf)) != EXIT_OK)
 		return status;
 	install_signals();
 	probe_conf_from(conf, &pc);
@@ -612,7 +599,7 @@ cmd_synth(int argc, char **argv)
 		cli_help_common(stderr);
 		return EXIT_USAGE;
 	}
-	if ((status = load_conf(&o, &conf)) != EXIT_OK)
+	if ((status = cli_load("peil-agent", &o, agent_schema, &conf)) != EXIT_OK)
 		return status;
 	install_signals();
 	if ((status = session_open(&ss, conf)) != EXIT_OK)

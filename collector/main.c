@@ -60,19 +60,6 @@ static const char usage_main[] =
 	    "-o SECTION.KEY=VALUE (override, repeatable) and --help.\n"
 	    "Exit status: 0 success, 1 failure, 2 usage or configuration error.\n";
 
-static int
-load_conf(struct cli_opts *o, struct conf **conf)
-{
-	char err[1024];
-
-	*conf = cli_conf_load("peil-collector", o->conf_path, o->overrides, o->noverrides,
-	    collector_schema, err, sizeof(err));
-	if (*conf == NULL) {
-		fprintf(stderr, "peil-collector: %s\n", err);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
-}
 
 static int
 open_store(const struct conf *conf, bool readonly, struct store **s)
@@ -121,7 +108,7 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s", help);
 		return EXIT_USAGE;
 	}
-	if ((status = load_conf(&o, &conf)) != EXIT_OK)
+	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
 		return status;
 	sc.listen = conf_str(conf, "collector", "listen");
 	sc.allowlist_dir = conf_str(conf, "collector", "allowlist");
@@ -198,7 +185,7 @@ cmd_targets(int argc, char **argv)
 		fprintf(stderr, "%s", help);
 		return EXIT_USAGE;
 	}
-	if ((status = load_conf(&o, &conf)) != EXIT_OK)
+	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
 		return status;
 	if ((status = get_format(&o, QUERY_CSV, &fmt)) != EXIT_OK)
 		goto out;
@@ -241,7 +228,7 @@ cmd_read(int argc, char **argv, const char *help, int nargs, enum query_format d
 		cli_help_common(stderr);
 		return EXIT_USAGE;
 	}
-	if ((status = load_conf(&o, &conf)) != EXIT_OK)
+	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
 		return status;
 	if ((status = get_format(&o, def, &fmt)) != EXIT_OK)
 		goto out;
@@ -343,7 +330,7 @@ cmd_rounds(int argc, char **argv)
 		cli_help_common(stderr);
 		return EXIT_USAGE;
 	}
-	if ((status = load_conf(&o, &conf)) != EXIT_OK)
+	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
 		return status;
 	if ((status = get_format(&o, QUERY_TABLE, &fmt)) != EXIT_OK)
 		goto out;

@@ -36,6 +36,21 @@ cli_conf_load(const char *prog, const char *path, char *const *overrides, size_t
 	return c;
 }
 
+int
+cli_load(const char *prog, const struct cli_opts *o, const struct conf_key *schema,
+    struct conf **conf)
+{
+	char err[1024];
+
+	*conf = cli_conf_load(prog, o->conf_path, (char *const *)o->overrides, o->noverrides,
+	    schema, err, sizeof(err));
+	if (*conf == NULL) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 void
 cli_wire_limits(const struct conf *c, struct wire_limits *wl)
 {

@@ -34,6 +34,11 @@
  * the log level from [log] level. NULL with a message naming the file, line and key in err. */
 struct conf *cli_conf_load(const char *prog, const char *path, char *const *overrides,
     size_t noverrides, const struct conf_key *schema, char *err, size_t errlen);
+/* cli_conf_load with a command's parsed options; prints the error and returns EXIT_USAGE,
+ * or EXIT_OK with *conf set (the caller frees it). */
+struct cli_opts;
+int cli_load(const char *prog, const struct cli_opts *o, const struct conf_key *schema,
+    struct conf **conf);
 /* Fills wire limits from the [limits] section. */
 void cli_wire_limits(const struct conf *c, struct wire_limits *wl);
 

@@ -296,6 +296,25 @@ skippable(const char *line)
 	return *line == '\0' || *line == '#' || *line == ';';
 }
 
+/* One `NAME = KEY` line of a key file: once only, and a Z85 CURVE key. */
+static int
+key_line(const char *v, const char *name, bool *have, char dst[KEY_Z85_LEN + 1],
+    const char *path, unsigned lineno, char *err, size_t errlen)
+{
+	if (*have) {
+		err_set(err, errlen, "%s:%u: a second %s", path, lineno, name);
+		return PEIL_EINVAL;
+	}
+	if (!z85_key(v, strlen(v), NULL)) {
+		err_set(err, errlen, "%s:%u: %s is not a Z85 CURVE key "
+		    "(40 characters of the Z85 alphabet)", path, lineno, name);
+		return PEIL_EINVAL;
+	}
+	memcpy(dst, v, KEY_Z85_LEN + 1);
+	*have = true;
+	return 0;
+}
+
 int
 keys_read_secret(const char *path, struct keypair *kp, char *err, size_t errlen)
 {
@@ -319,33 +338,13 @@ keys_read_secret(const char *path, struct keypair *kp, char *err, size_t errlen)
 		if (skippable(line))
 			continue;
 		if ((v = named_value(line, "public-key")) != NULL) {
-			if (have_pub) {
-				err_set(err, errlen, "%s:%u: a second public-key", path, lineno);
-				rc = PEIL_EINVAL;
+			if ((rc = key_line(v, "public-key", &have_pub, kp->public_z85, path, lineno,
+			    err, errlen)) != 0)
 				goto out;
-			}
-			if (!z85_key(v, strlen(v), NULL)) {
-				err_set(err, errlen, "%s:%u: public-key is not a Z85 CURVE key "
-				    "(40 characters of the Z85 alphabet)", path, lineno);
-				rc = PEIL_EINVAL;
-				goto out;
-			}
-			memcpy(kp->public_z85, v, KEY_Z85_LEN + 1);
-			have_pub = true;
 		} else if ((v = named_value(line, "secret-key")) != NULL) {
-			if (have_sec) {
-				err_set(err, errlen, "%s:%u: a second secret-key", path, lineno);
-				rc = PEIL_EINVAL;
+			if ((rc = key_line(v, "secret-key", &have_sec, kp->secret_z85, path, lineno,
+			    err, errlen)) != 0)
 				goto out;
-			}
-			if (!z85_key(v, strlen(v), NULL)) {
-				err_set(err, errlen, "%s:%u: secret-key is not a Z85 CURVE key "
-				    "(40 characters of the Z85 alphabet)", path, lineno);
-				rc = PEIL_EINVAL;
-				goto out;
-			}
-			memcpy(kp->secret_z85, v, KEY_Z85_LEN + 1);
-			have_sec = true;
 		} else {
 			err_set(err, errlen, "%s:%u: expected 'public-key = KEY' or 'secret-key = KEY'",
 			    path, lineno);
