@@ -1457,6 +1457,31 @@ out:
 }
 
 int
+store_targets_check(const uint8_t *buf, size_t len, size_t *count, char *err, size_t errlen)
+{
+	struct csv_row *rows = NULL;
+	char reason[512];
+	size_t n = 0, line = 0;
+	FILE *f;
+	int rc;
+
+	*count = 0;
+	/* fmemopen of a zero-length buffer fails on some libcs: an empty file is "" here. */
+	if ((f = fmemopen(len > 0 ? (void *)buf : (void *)"", len, "r")) == NULL) {
+		snprintf(err, errlen, "cannot read the buffer: %s", strerror(errno));
+		return PEIL_EIO;
+	}
+	if ((rc = csv_parse(f, &rows, &n, reason, sizeof(reason), &line)) != 0 ||
+	    (rc = csv_check(rows, &n, reason, sizeof(reason), &line)) != 0)
+		snprintf(err, errlen, "line %zu: %s", line, reason);
+	else
+		*count = n;
+	rows_free(rows, n);
+	fclose(f);
+	return rc;
+}
+
+int
 store_targets_each(struct store *s, int (*cb)(const struct store_target *t, void *arg),
     void *arg)
 {

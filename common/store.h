@@ -91,6 +91,10 @@ struct store_target {
  * moves it to the new organisation. *count: domains imported. */
 int store_targets_import(struct store *s, const char *csv_path, size_t *count,
     char *err, size_t errlen);
+/* The checks of store_targets_import on CSV bytes, storing nothing (and the parser's fuzz
+ * target). Returns 0 with *count domains, or an error with "line N: reason" in err. */
+int store_targets_check(const uint8_t *buf, size_t len, size_t *count, char *err,
+    size_t errlen);
 int store_targets_each(struct store *s, int (*cb)(const struct store_target *t, void *arg), void *arg);
 /* A sorted, de-duplicated array of every target domain; caller frees with store_strv_free. */
 int store_targets_domains(struct store *s, char ***domains, size_t *n);
