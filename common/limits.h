@@ -68,6 +68,10 @@
 #define MAX_CNAME_CHAIN          16      /* CNAMEs followed inside one answer */
 #define MAX_WHY_BOGUS_LEN        512     /* libunbound's why_bogus kept, NUL included */
 #define MAX_DNS_MESSAGE          65535   /* bytes of one DNS message */
+#define MAX_SPF_RECORD_LEN       4096    /* bytes of one SPF record, strings joined */
+#define MAX_SPF_TERMS            128     /* terms in one SPF record */
+#define MAX_SPF_LOOKUPS          10      /* DNS-querying terms per check (RFC 7208 4.6.4) */
+#define MAX_SPF_VOID_LOOKUPS     2       /* void lookups per check (RFC 7208 4.6.4) */
 
 /* Rounds. */
 #define DEFAULT_ROUND_INTERVAL_S 86400
