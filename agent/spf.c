@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "err.h"
 #include "limits.h"
 #include "spf.h"
@@ -68,12 +69,6 @@ spf_fail(struct spf_ctx *c, enum spf_reason r, size_t off, const char *what)
 	return -1;
 }
 
-static int
-spf_lower(uint8_t ch)
-{
-	return (ch >= 'A' && ch <= 'Z') ? ch + ('a' - 'A') : ch;
-}
-
 static bool
 spf_is_alpha(uint8_t ch)
 {
@@ -86,19 +81,6 @@ spf_is_digit(uint8_t ch)
 	return ch >= '0' && ch <= '9';
 }
 
-/* Does [s, e) equal the lowercase word `w`, ignoring case? */
-static bool
-spf_word_is(const uint8_t *buf, size_t s, size_t e, const char *w)
-{
-	size_t n = strlen(w), i;
-
-	if (e - s != n)
-		return false;
-	for (i = 0; i < n; i++)
-		if (spf_lower(buf[s + i]) != (uint8_t)w[i])
-			return false;
-	return true;
-}
 
 /* Validates the macro at buf[*pos] == '%' (within [.., e)); advances *pos past it. */
 static int
@@ -121,7 +103,7 @@ spf_macro(struct spf_ctx *c, size_t *pos, size_t e)
 	p++;
 	if (p >= e)
 		return spf_fail(c, SPF_R_BAD_MACRO, *pos, "unterminated macro");
-	letter = spf_lower(b[p]);
+	letter = ascii_lower(b[p]);
 	if (strchr("slodiphcrtv", letter) == NULL || letter == 0)
 		return spf_fail(c, SPF_R_BAD_MACRO, p, "unknown macro letter");
 	if (letter == 'c' || letter == 'r' || letter == 't')
@@ -135,7 +117,7 @@ spf_macro(struct spf_ctx *c, size_t *pos, size_t e)
 	}
 	if (ndigits > 0 && digits == 0)
 		return spf_fail(c, SPF_R_BAD_MACRO, p, "macro transformer digit zero");
-	if (p < e && spf_lower(b[p]) == 'r')
+	if (p < e && ascii_lower(b[p]) == 'r')
 		p++;
 	while (p < e && strchr(".-+,/_=", b[p]) != NULL && b[p] != 0)
 		p++;
@@ -350,8 +332,8 @@ spf_modifier(struct spf_ctx *c, struct spf_record *r, size_t s, size_t eq, size_
 	for (p = s; p < eq; p++)
 		if (!spf_is_alpha(b[p]) && !spf_is_digit(b[p]) && strchr("-_.", b[p]) == NULL)
 			return spf_fail(c, SPF_R_BAD_MODIFIER, p, "bad character in modifier name");
-	if (spf_word_is(b, s, eq, "redirect") || spf_word_is(b, s, eq, "exp")) {
-		bool redir = spf_word_is(b, s, eq, "redirect");
+	if (ascii_word_is(b, s, eq, "redirect") || ascii_word_is(b, s, eq, "exp")) {
+		bool redir = ascii_word_is(b, s, eq, "redirect");
 
 		t->kind = redir ? SPF_REDIRECT : SPF_EXP;
 		if (redir && r->redirect != NULL)
@@ -399,7 +381,7 @@ spf_directive(struct spf_ctx *c, struct spf_record *r, size_t s, size_t e, struc
 	for (ne = s; ne < e && b[ne] != ':' && b[ne] != '/'; ne++)
 		;
 	for (i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++) {
-		if (spf_word_is(b, s, ne, mechs[i].name)) {
+		if (ascii_word_is(b, s, ne, mechs[i].name)) {
 			t->kind = mechs[i].kind;
 			found = true;
 			break;
@@ -536,7 +518,7 @@ spf_parse_ex(const uint8_t *buf, size_t len, struct spf_record **out,
 		rc = PEIL_ETOOBIG;
 		goto out;
 	}
-	if (buf == NULL || len < 6 || !spf_word_is(buf, 0, 6, "v=spf1") ||
+	if (buf == NULL || len < 6 || !ascii_word_is(buf, 0, 6, "v=spf1") ||
 	    (len > 6 && buf[6] != ' ')) {
 		spf_fail(&c, SPF_R_VERSION, 0, "not v=spf1");
 		rc = PEIL_EINVAL;

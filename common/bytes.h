@@ -1,7 +1,8 @@
-/* bytes.h: big-endian keys and protobuf varints, for code that builds bytes by hand. */
+/* bytes.h: big-endian keys, protobuf varints and ASCII words, for code that handles bytes by hand. */
 #ifndef PEIL_BYTES_H
 #define PEIL_BYTES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,29 @@ varint_put(uint8_t *p, uint64_t v)
 	}
 	*p++ = (uint8_t)v;
 	return p;
+}
+
+/* An ASCII byte in lower case; other bytes unchanged. */
+static inline uint8_t
+ascii_lower(uint8_t ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (uint8_t)(ch - 'A' + 'a') : ch;
+}
+
+/* Does buf[s, e) equal the lower-case word w, ASCII case ignored (as ABNF literals are)? */
+static inline bool
+ascii_word_is(const uint8_t *buf, size_t s, size_t e, const char *w)
+{
+	size_t n = 0;
+
+	while (w[n] != '\0')
+		n++;
+	if (e - s != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (ascii_lower(buf[s + i]) != (uint8_t)w[i])
+			return false;
+	return true;
 }
 
 #endif
