@@ -53,6 +53,11 @@ static const struct conf_key agent_schema[] = {
 	  "time for one DNS query, retries included" },
 	{ "resolver", "domain_budget_ms", CONF_U64, "60000", 1000, 3600000,
 	  "time for every DNS test of one domain" },
+	{ "tests", "dmarc_tree_walk", CONF_BOOL, "no", 0, 0,
+	  "DMARC: find the organizational domain by the DNS tree walk of RFC 9989 instead of the "
+	  "public suffix list (RFC 7489)" },
+	{ "tests", "reach_timeout_ms", CONF_U64, "3000", 100, 600000,
+	  "IPv6 reachability: time for one TCP connect, or one DNS query over UDP then TCP" },
 	{ "limits", "ack_timeout_ms", CONF_U64, "10000", 100, 3600000,
 	  "re-send unacknowledged batches after this long" },
 	{ "limits", "window", CONF_U64, "8", 1, MAX_WINDOW, "batches in flight" },
@@ -122,6 +127,8 @@ probe_conf_from(const struct conf *c, struct probe_conf *pc)
 	pc->ipv6 = conf_bool(c, "resolver", "ipv6");
 	pc->dns_timeout_ms = (unsigned)conf_u64(c, "resolver", "timeout_ms");
 	pc->domain_budget_ms = (unsigned)conf_u64(c, "resolver", "domain_budget_ms");
+	pc->dmarc_tree_walk = conf_bool(c, "tests", "dmarc_tree_walk");
+	pc->reach_timeout_ms = (unsigned)conf_u64(c, "tests", "reach_timeout_ms");
 }
 
 /* The daemon's and synth's connection: keys, uplink settings, spool. */

@@ -10,12 +10,15 @@
 #include "log.h"
 #include "probe.h"
 #include "probe_dns.h"
+#include "reach.h"
 #include "resolver.h"
 
 struct probe {
 	struct resolver *res;
 	unsigned timeout_ms;
 	unsigned budget_ms;
+	unsigned reach_ms;
+	bool ipv6, tree_walk;
 };
 
 struct probe *
@@ -36,6 +39,9 @@ probe_new(const struct probe_conf *pc, char *err, size_t errlen)
 	}
 	p->timeout_ms = pc->dns_timeout_ms ? pc->dns_timeout_ms : DEFAULT_DNS_TIMEOUT_MS;
 	p->budget_ms = pc->domain_budget_ms ? pc->domain_budget_ms : DEFAULT_DOMAIN_BUDGET_MS;
+	p->reach_ms = pc->reach_timeout_ms ? pc->reach_timeout_ms : DEFAULT_REACH_TIMEOUT_MS;
+	p->ipv6 = pc->ipv6;
+	p->tree_walk = pc->dmarc_tree_walk;
 	if ((p->res = resolver_new(&rc, err, errlen)) == NULL) {
 		free(p);
 		return NULL;
@@ -82,6 +88,23 @@ probe_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t de
 	memcpy(out->why_bogus, rep.why_bogus, sizeof(out->why_bogus));
 	resolver_reply_clear(&rep);
 	return rc;
+}
+
+/* The reachability tests' tries: every item at once, each bounded by the reach time-out and
+ * by the domain's deadline. */
+static int
+probe_reach(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
+    const char *qname, uint16_t qtype, uint64_t deadline_ms)
+{
+	struct probe *p = arg;
+	uint64_t now = resolver_now_ms();
+	unsigned ms = p->reach_ms;
+
+	if (now >= deadline_ms)
+		return PEIL_ETIMEDOUT;
+	if (deadline_ms - now < ms)
+		ms = (unsigned)(deadline_ms - now);
+	return reach_run(kind, items, n, qname, qtype, ms);
 }
 
 static uint64_t
@@ -147,6 +170,9 @@ probe_domain(struct probe *p, const char *domain, uint64_t round_id,
 		.now_ms = probe_now_ms,
 		.arg = p,
 		.validating = resolver_validating(p->res),
+		.ipv6 = p->ipv6,
+		.dmarc_tree_walk = p->tree_walk,
+		.reach = probe_reach,
 	};
 	Peil__Result *dns[PROBE_DNS_NTESTS] = { 0 };
 	char name[MAX_DOMAIN_LEN + 1];

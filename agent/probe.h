@@ -15,6 +15,8 @@ struct probe_conf {
 	bool ipv4, ipv6;            /* address families the resolver and probes may use */
 	unsigned dns_timeout_ms;    /* one query, retries included */
 	unsigned domain_budget_ms;  /* all tests of one domain */
+	bool dmarc_tree_walk;       /* DMARC org domain by RFC 9989's tree walk, not the PSL */
+	unsigned reach_timeout_ms;  /* one reachability try; 0: DEFAULT_REACH_TIMEOUT_MS */
 };
 
 struct probe;

@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "probe_dns.h"
+#include "probe_int.h"
 
 /* ---- answers ---- */
 
@@ -41,13 +42,14 @@ dns_type_name(uint16_t type, char *buf, size_t len)
 	case LDNS_RR_TYPE_AAAA:   return "AAAA";
 	case LDNS_RR_TYPE_DS:     return "DS";
 	case LDNS_RR_TYPE_DNSKEY: return "DNSKEY";
+	case LDNS_RR_TYPE_TXT:    return "TXT";
 	}
 	snprintf(buf, len, "TYPE%u", (unsigned)type);
 	return buf;
 }
 
-static const char *
-dns_rcode_name(int rcode, char *buf, size_t len)
+const char *
+dnsans_rcode_name(int rcode, char *buf, size_t len)
 {
 	switch (rcode) {
 	case LDNS_RCODE_NOERROR:  return "NOERROR";
@@ -251,6 +253,58 @@ rr_value(const ldns_rr *rr, uint16_t type, struct dnsans_rr *v)
 	return 0;
 }
 
+bool
+dnsans_txt_tagged(const uint8_t *txt, size_t len)
+{
+	size_t i = 1;
+
+	if (len == 0 || (txt[0] != 'v' && txt[0] != 'V'))
+		return false;
+	while (i < len && (txt[i] == ' ' || txt[i] == '\t'))
+		i++;
+	return i < len && txt[i] == '=';
+}
+
+/* Keeps a TXT record's strings joined when it is version-tagged and room is left; a tagged
+ * record that does not fit is counted, not kept (cut, it could read as another record). */
+static int
+txt_keep(const ldns_rr *rr, struct dnsans *out)
+{
+	uint8_t head[16];
+	size_t nhead = 0, total = 0, off = 0;
+
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		const ldns_rdf *d = ldns_rr_rdf(rr, i);
+		size_t n;
+
+		if (d == NULL || ldns_rdf_get_type(d) != LDNS_RDF_TYPE_STR || ldns_rdf_size(d) < 1 ||
+		    (size_t)ldns_rdf_data(d)[0] + 1 != ldns_rdf_size(d))
+			return PEIL_EINVAL;
+		n = ldns_rdf_data(d)[0];
+		for (size_t k = 0; k < n && nhead < sizeof(head); k++)
+			head[nhead++] = ldns_rdf_data(d)[1 + k];
+		total += n;
+	}
+	if (!dnsans_txt_tagged(head, nhead))
+		return 0;
+	out->txt_tagged++;
+	if (out->ntxt > 0)
+		off = out->txt_off[out->ntxt - 1] + out->txt_len[out->ntxt - 1];
+	if (out->ntxt == MAX_TXT_KEEP || total > sizeof(out->txt) - off)
+		return 0;
+	out->txt_off[out->ntxt] = (uint32_t)off;
+	out->txt_len[out->ntxt] = (uint32_t)total;
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		const ldns_rdf *d = ldns_rr_rdf(rr, i);
+		size_t n = ldns_rdf_data(d)[0];
+
+		memcpy(out->txt + off, ldns_rdf_data(d) + 1, n);
+		off += n;
+	}
+	out->ntxt++;
+	return 0;
+}
+
 static bool
 dname_eq(const ldns_rdf *a, const ldns_rdf *b)
 {
@@ -366,6 +420,13 @@ dnsans_parse(const uint8_t *pkt, size_t len, const char *qname, uint16_t qtype, 
 		    !dname_eq(ldns_rr_owner(rr), cur))
 			continue;
 		out->total++;
+		if (qtype == LDNS_RR_TYPE_TXT) {
+			if (txt_keep(rr, out) != 0) {
+				dnsans_fail(out, PEIL_EINVAL, "malformed TXT record");
+				goto out;
+			}
+			continue;
+		}
 		if (rr_value(rr, qtype, &v) != 0) {
 			dnsans_fail(out, PEIL_EINVAL, "malformed %s record", tname);
 			goto out;
@@ -429,6 +490,18 @@ static const char *const probe_dns_ids[PROBE_DNS_NTESTS] = {
 	[PROBE_DNS_MAIL_NS_ADDRESS] = "mail_ipv6_ns_address",
 	[PROBE_DNS_WEB_WS_ADDRESS] = "web_ipv6_ws_address",
 	[PROBE_DNS_MAIL_MX_ADDRESS] = "mail_ipv6_mx_address",
+	[PROBE_DNS_MAIL_MX_DNSSEC_EXIST] = "mail_dnssec_mx_exist",
+	[PROBE_DNS_MAIL_MX_DNSSEC_VALID] = "mail_dnssec_mx_valid",
+	[PROBE_DNS_SPF_EXIST] = "mail_auth_spf_exist",
+	[PROBE_DNS_SPF_POLICY] = "mail_auth_spf_policy",
+	[PROBE_DNS_DMARC_EXIST] = "mail_auth_dmarc_exist",
+	[PROBE_DNS_DMARC_POLICY] = "mail_auth_dmarc_policy",
+	[PROBE_DNS_DMARC_EXT_DEST] = "mail_auth_dmarc_ext_destination",
+	[PROBE_DNS_DKIM_EXIST] = "mail_auth_dkim_exist",
+	[PROBE_DNS_WEB_NS_REACH] = "web_ipv6_ns_reach",
+	[PROBE_DNS_MAIL_NS_REACH] = "mail_ipv6_ns_reach",
+	[PROBE_DNS_WEB_WS_REACH] = "web_ipv6_ws_reach",
+	[PROBE_DNS_MAIL_MX_REACH] = "mail_ipv6_mx_reach",
 };
 
 const char *
@@ -446,20 +519,8 @@ probe_dns_test_find(const char *id)
 	return -1;
 }
 
-/* Evidence gathered once and given to one or more results (web and mail share lookups). */
-#define DNSEV_MAX (MAX_NS + 16)
 
-struct dnsev {
-	size_t n;
-	char *key[DNSEV_MAX];
-	char *val[DNSEV_MAX];
-	bool nomem;
-};
-
-static void dnsev_add(struct dnsev *ev, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
+void
 dnsev_add(struct dnsev *ev, const char *key, const char *fmt, ...)
 {
 	va_list ap;
@@ -480,7 +541,7 @@ dnsev_add(struct dnsev *ev, const char *key, const char *fmt, ...)
 	ev->val[ev->n++] = v;
 }
 
-static void
+void
 dnsev_clear(struct dnsev *ev)
 {
 	for (size_t i = 0; i < ev->n; i++) {
@@ -491,7 +552,7 @@ dnsev_clear(struct dnsev *ev)
 }
 
 /* Sets r's status, then "reason" (if any), then the evidence. */
-static int
+int
 dnsev_apply(const struct dnsev *ev, Peil__Result *r, int status, const char *reason)
 {
 	if (r == NULL)
@@ -507,13 +568,8 @@ dnsev_apply(const struct dnsev *ev, Peil__Result *r, int status, const char *rea
 	return 0;
 }
 
-/* A bounded text list: "a, b, c". */
-struct textlist {
-	char buf[MAX_EVIDENCE_VALUE_LEN];
-	size_t len;
-};
 
-static void
+void
 textlist_add(struct textlist *tl, const char *s)
 {
 	int n;
@@ -528,48 +584,33 @@ textlist_add(struct textlist *tl, const char *s)
 		tl->len = sizeof(tl->buf) - 1;
 }
 
-/* The working state of one run: answers live here, not on the stack (each is ~10 KiB). */
-struct dnswork {
-	const struct probe_dns_source *src;
-	const char *domain;
-	uint64_t deadline;
-	bool budget_out;        /* a lookup ran into the deadline */
-	bool nxdomain;          /* the domain does not exist */
-	struct dnsans base;     /* domain SOA */
-	struct dnsans set;      /* NS or MX set, or domain AAAA */
-	struct dnsans a6, a4;   /* one host's AAAA and A */
-	struct dnsans aux;      /* DNSKEY, DS */
-};
 
-static const char CUT_MARK[] = "...";
-static const char MSG_BUDGET[] = "time budget exhausted";
-static const char MSG_NXDOMAIN[] = "domain does not exist";
 
-static bool
-budget_left(struct dnswork *w)
+bool
+dnswork_budget_left(struct dnswork *w)
 {
 	if (w->budget_out || w->src->now_ms(w->src->arg) >= w->deadline)
 		w->budget_out = true;
 	return !w->budget_out;
 }
 
-static int
-lookup(struct dnswork *w, const char *name, uint16_t type, size_t max, struct dnsans *out)
+int
+dnswork_lookup(struct dnswork *w, const char *name, uint16_t type, size_t max, struct dnsans *out)
 {
 	int rc;
 
-	if (!budget_left(w))
+	if (!dnswork_budget_left(w))
 		return dnsans_fail(out, PEIL_ETIMEDOUT, "%s", MSG_BUDGET);
 	rc = w->src->lookup(w->src->arg, name, type, max, w->deadline, out);
 	if (rc == PEIL_ETIMEDOUT)
-		(void)budget_left(w);
+		(void)dnswork_budget_left(w);
 	return rc;
 }
 
 /* Writes why a lookup gave no usable answer and returns true; false when it is usable: not
  * bogus, and NOERROR or NXDOMAIN. */
-static bool
-lookup_failed(const struct dnsans *a, char *buf, size_t len)
+bool
+dnsans_failed(const struct dnsans *a, char *buf, size_t len)
 {
 	char rbuf[16];
 
@@ -578,27 +619,27 @@ lookup_failed(const struct dnsans *a, char *buf, size_t len)
 	else if (a->sec == DNSANS_BOGUS)
 		snprintf(buf, len, "DNSSEC bogus: %s", a->why_bogus);
 	else if (a->rcode != LDNS_RCODE_NOERROR && a->rcode != LDNS_RCODE_NXDOMAIN)
-		snprintf(buf, len, "%s", dns_rcode_name(a->rcode, rbuf, sizeof(rbuf)));
+		snprintf(buf, len, "%s", dnsans_rcode_name(a->rcode, rbuf, sizeof(rbuf)));
 	else
 		return false;
 	return true;
 }
 
-static const char *
-sec_name(enum dnsans_sec s)
+const char *
+dnsans_sec_name(enum dnsans_sec s)
 {
 	return s == DNSANS_SECURE ? "secure" : s == DNSANS_BOGUS ? "bogus" : "insecure";
 }
 
 /* Addresses of one answer as "a, b" (cut noted), "none", or why the lookup failed. */
-static void
-addr_text(const struct dnsans *a, struct textlist *tl)
+void
+dnsans_addr_text(const struct dnsans *a, struct textlist *tl)
 {
 	char why[DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN];
 
 	tl->len = 0;
 	tl->buf[0] = '\0';
-	if (lookup_failed(a, why, sizeof(why))) {
+	if (dnsans_failed(a, why, sizeof(why))) {
 		snprintf(tl->buf, sizeof(tl->buf), "lookup failed: %s", why);
 		return;
 	}
@@ -622,8 +663,8 @@ addr_text(const struct dnsans *a, struct textlist *tl)
 
 /* One host's AAAA and A, looked up into w->a6, w->a4; the line of evidence in line. Returns
  * 1 when it has an AAAA, 0 when it has none, -1 when its AAAA lookup failed. */
-static int
-host_addresses(struct dnswork *w, const struct dnsans_rr *host, char *line, size_t len,
+int
+dnswork_host_addresses(struct dnswork *w, const struct dnsans_rr *host, char *line, size_t len,
     int *rc)
 {
 	struct textlist *t6, *t4;
@@ -640,15 +681,15 @@ host_addresses(struct dnswork *w, const struct dnsans_rr *host, char *line, size
 		*rc = PEIL_ENOMEM;
 		return -1;
 	}
-	if (lookup(w, host->text, LDNS_RR_TYPE_AAAA, MAX_ADDRS_PER_HOST, &w->a6) == PEIL_ENOMEM ||
-	    lookup(w, host->text, LDNS_RR_TYPE_A, MAX_ADDRS_PER_HOST, &w->a4) == PEIL_ENOMEM)
+	if (dnswork_lookup(w, host->text, LDNS_RR_TYPE_AAAA, MAX_ADDRS_PER_HOST, &w->a6) == PEIL_ENOMEM ||
+	    dnswork_lookup(w, host->text, LDNS_RR_TYPE_A, MAX_ADDRS_PER_HOST, &w->a4) == PEIL_ENOMEM)
 		*rc = PEIL_ENOMEM;
-	addr_text(&w->a6, t6);
-	addr_text(&w->a4, t4);
+	dnsans_addr_text(&w->a6, t6);
+	dnsans_addr_text(&w->a4, t4);
 	n = snprintf(line, len, "%s: AAAA %s; A %s", host->text, t6->buf, t4->buf);
 	if (n < 0 || (size_t)n >= len)
 		snprintf(line + len - sizeof(CUT_MARK), sizeof(CUT_MARK), "%s", CUT_MARK);
-	if (lookup_failed(&w->a6, why, sizeof(why)))
+	if (dnsans_failed(&w->a6, why, sizeof(why)))
 		has = -1;
 	else
 		has = w->a6.rcode == LDNS_RCODE_NOERROR && w->a6.n > 0;
@@ -670,10 +711,10 @@ run_dnssec(struct dnswork *w, Peil__Result *exist[2], Peil__Result *valid[2])
 
 	dnsev_add(&ev, "query", "%s SOA", w->domain);
 	if (b->err == 0) {
-		dnsev_add(&ev, "rcode", "%s", dns_rcode_name(b->rcode, rbuf, sizeof(rbuf)));
+		dnsev_add(&ev, "rcode", "%s", dnsans_rcode_name(b->rcode, rbuf, sizeof(rbuf)));
 		/* A SERVFAIL that is not bogus says nothing about DNSSEC. */
-		if (b->sec == DNSANS_BOGUS || !lookup_failed(b, why, sizeof(why)))
-			dnsev_add(&ev, "dnssec", "%s", sec_name(b->sec));
+		if (b->sec == DNSANS_BOGUS || !dnsans_failed(b, why, sizeof(why)))
+			dnsev_add(&ev, "dnssec", "%s", dnsans_sec_name(b->sec));
 		if (b->zone[0] != '\0')
 			dnsev_add(&ev, "zone", "%s", b->zone);
 		if (b->target[0] != '\0')
@@ -684,7 +725,7 @@ run_dnssec(struct dnswork *w, Peil__Result *exist[2], Peil__Result *valid[2])
 		st_exist = PEIL__STATUS__PASSED;
 		st_valid = PEIL__STATUS__FAILED;
 		r_valid = "DNSSEC validation failed (bogus)";
-	} else if (lookup_failed(b, why, sizeof(why))) {
+	} else if (dnsans_failed(b, why, sizeof(why))) {
 		st_exist = st_valid = PEIL__STATUS__ERROR;
 		if (b->err == PEIL_ETIMEDOUT && w->budget_out)
 			r_exist = r_valid = MSG_BUDGET;
@@ -708,14 +749,14 @@ run_dnssec(struct dnswork *w, Peil__Result *exist[2], Peil__Result *valid[2])
 		r_exist = "the domain is not DNSSEC-signed (insecure)";
 		r_valid = "the domain is not DNSSEC-signed (insecure): nothing to validate";
 		/* A signed zone nobody can validate: DNSKEY published but no DS at the parent. */
-		if (lookup(w, zone, LDNS_RR_TYPE_DNSKEY, 0, &w->aux) == PEIL_ENOMEM)
+		if (dnswork_lookup(w, zone, LDNS_RR_TYPE_DNSKEY, 0, &w->aux) == PEIL_ENOMEM)
 			ev.nomem = true;
-		else if (!lookup_failed(&w->aux, why, sizeof(why)) && w->aux.total > 0) {
+		else if (!dnsans_failed(&w->aux, why, sizeof(why)) && w->aux.total > 0) {
 			size_t nkeys = w->aux.total;
 
-			if (lookup(w, zone, LDNS_RR_TYPE_DS, 0, &w->aux) == PEIL_ENOMEM)
+			if (dnswork_lookup(w, zone, LDNS_RR_TYPE_DS, 0, &w->aux) == PEIL_ENOMEM)
 				ev.nomem = true;
-			else if (lookup_failed(&w->aux, why, sizeof(why)))
+			else if (dnsans_failed(&w->aux, why, sizeof(why)))
 				dnsev_add(&ev, "dnskey", "zone %s publishes %zu DNSKEY record(s); "
 				    "DS lookup failed: %s", zone, nkeys, why);
 			else if (w->aux.total == 0)
@@ -749,18 +790,18 @@ run_ws(struct dnswork *w, Peil__Result *r)
 
 	if ((tl = malloc(sizeof(*tl))) == NULL)
 		return PEIL_ENOMEM;
-	if (lookup(w, w->domain, LDNS_RR_TYPE_AAAA, MAX_ADDRS_PER_HOST, &w->set) == PEIL_ENOMEM ||
-	    lookup(w, w->domain, LDNS_RR_TYPE_A, MAX_ADDRS_PER_HOST, &w->a4) == PEIL_ENOMEM) {
+	if (dnswork_lookup(w, w->domain, LDNS_RR_TYPE_AAAA, MAX_ADDRS_PER_HOST, &w->set) == PEIL_ENOMEM ||
+	    dnswork_lookup(w, w->domain, LDNS_RR_TYPE_A, MAX_ADDRS_PER_HOST, &w->a4) == PEIL_ENOMEM) {
 		free(tl);
 		return PEIL_ENOMEM;
 	}
-	addr_text(&w->set, tl);
+	dnsans_addr_text(&w->set, tl);
 	dnsev_add(&ev, "AAAA", "%s", tl->buf);
-	addr_text(&w->a4, tl);
+	dnsans_addr_text(&w->a4, tl);
 	dnsev_add(&ev, "A", "%s", tl->buf);
 	if (w->set.err == 0 && w->set.target[0] != '\0')
 		dnsev_add(&ev, "cname", "%s", w->set.target);
-	if (lookup_failed(&w->set, why, sizeof(why))) {
+	if (dnsans_failed(&w->set, why, sizeof(why))) {
 		st = PEIL__STATUS__ERROR;
 		if (w->set.err == PEIL_ETIMEDOUT && w->budget_out)
 			reason = MSG_BUDGET;
@@ -784,65 +825,71 @@ run_ws(struct dnswork *w, Peil__Result *r)
 	return rc;
 }
 
-/* *_ipv6_ns_address: the NS set of the domain's zone; at least two with an AAAA. */
-static int
-run_ns(struct dnswork *w, Peil__Result *res[2])
+int
+dnswork_ns(struct dnswork *w)
 {
-	struct dnsev ev = { 0 };
 	char name[DNSANS_TEXT_LEN], why[DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN];
-	char line[MAX_EVIDENCE_VALUE_LEN], *note = NULL;
-	const char *reason = NULL;
-	size_t with6 = 0, failed = 0;
-	bool found = false;
-	int st = PEIL__STATUS__ERROR, rc = 0;
+	struct dnsans *a = &w->ns;
 
+	if (w->ns_done)
+		return 0;
+	w->ns_done = true;
 	snprintf(name, sizeof(name), "%s", w->domain);
-	for (int i = 0; i < MAX_ZONE_WALK && !found; i++) {
+	for (int i = 0; i < MAX_ZONE_WALK; i++) {
 		const char *dot;
 
-		if (lookup(w, name, LDNS_RR_TYPE_NS, MAX_NS, &w->set) == PEIL_ENOMEM) {
-			rc = PEIL_ENOMEM;
-			goto out;
+		if (dnswork_lookup(w, name, LDNS_RR_TYPE_NS, MAX_NS, a) == PEIL_ENOMEM)
+			return PEIL_ENOMEM;
+		if (dnsans_failed(a, why, sizeof(why))) {
+			snprintf(w->ns_why, sizeof(w->ns_why), "NS lookup for %s failed: %.400s", name,
+			    why);
+			return 0;
 		}
-		if (lookup_failed(&w->set, why, sizeof(why))) {
-			if (asprintf(&note, "NS lookup for %s failed: %s", name, why) < 0)
-				ev.nomem = true;
-			reason = note;
-			goto judge;
-		}
-		if (w->set.rcode == LDNS_RCODE_NXDOMAIN) {
+		if (a->rcode == LDNS_RCODE_NXDOMAIN) {
 			if (i == 0)
-				reason = MSG_NXDOMAIN;
-			else if (asprintf(&note, "%s does not exist", name) < 0)
-				ev.nomem = true;
+				snprintf(w->ns_why, sizeof(w->ns_why), "%s", MSG_NXDOMAIN);
 			else
-				reason = note;
-			goto judge;
+				snprintf(w->ns_why, sizeof(w->ns_why), "%s does not exist", name);
+			return 0;
 		}
-		if (w->set.total > 0) {
-			found = true;
-			break;
+		if (a->total > 0) {
+			snprintf(w->ns_zone, sizeof(w->ns_zone), "%s", name);
+			return 0;
 		}
 		/* No NS set here: the zone cut is higher up. Never ask the root. */
 		if ((dot = strchr(name, '.')) == NULL)
 			break;
 		memmove(name, dot + 1, strlen(dot + 1) + 1);
 	}
-	if (!found) {
-		if (asprintf(&note, "no NS set found at %s or above it (below the root, %d names "
-		    "at most)", w->domain, MAX_ZONE_WALK) < 0)
-			ev.nomem = true;
-		reason = note;
+	snprintf(w->ns_why, sizeof(w->ns_why), "no NS set found at %s or above it (below the "
+	    "root, %d names at most)", w->domain, MAX_ZONE_WALK);
+	return 0;
+}
+
+/* *_ipv6_ns_address: the NS set of the domain's zone; at least two with an AAAA. */
+static int
+run_ns(struct dnswork *w, Peil__Result *res[2])
+{
+	struct dnsev ev = { 0 };
+	char line[MAX_EVIDENCE_VALUE_LEN], *note = NULL;
+	const char *reason = NULL;
+	size_t with6 = 0, failed = 0;
+	int st = PEIL__STATUS__ERROR, rc = 0;
+
+	if ((rc = dnswork_ns(w)) != 0)
+		goto out;
+	if (w->ns_zone[0] == '\0') {
+		reason = w->ns_why;
 		goto judge;
 	}
-	dnsev_add(&ev, "zone", "%s", name);
-	dnsev_add(&ev, "ns_count", "%zu", w->set.total);
-	if (w->set.total > w->set.n)
+	dnsev_add(&ev, "zone", "%s", w->ns_zone);
+	dnsev_add(&ev, "ns_count", "%zu", w->ns.total);
+	if (w->ns.total > w->ns.n)
 		dnsev_add(&ev, "ns_cut", "%zu NS records, the first %zu tested (MAX_NS)",
-		    w->set.total, w->set.n);
-	for (size_t i = 0; i < w->set.n; i++) {
+		    w->ns.total, w->ns.n);
+	for (size_t i = 0; i < w->ns.n; i++) {
 		char key[32];
-		int has = host_addresses(w, &w->set.rr[i], line, sizeof(line), &rc);
+		int has = dnswork_host_addresses(w, &w->ns.rr[i], line, sizeof(line), &rc);
 
 		if (rc != 0)
 			goto out;
@@ -853,7 +900,7 @@ run_ns(struct dnswork *w, Peil__Result *res[2])
 		else if (has < 0)
 			failed++;
 	}
-	dnsev_add(&ev, "with_aaaa", "%zu of %zu", with6, w->set.n);
+	dnsev_add(&ev, "with_aaaa", "%zu of %zu", with6, w->ns.n);
 	if (with6 >= 2) {
 		st = PEIL__STATUS__PASSED;
 	} else if (failed > 0) {
@@ -878,76 +925,117 @@ out:
 	return rc;
 }
 
+int
+dnswork_mx(struct dnswork *w)
+{
+	if (w->mx_done)
+		return 0;
+	w->mx_done = true;
+	return dnswork_lookup(w, w->domain, LDNS_RR_TYPE_MX, MAX_MX, &w->mx) == PEIL_ENOMEM ?
+	    PEIL_ENOMEM : 0;
+}
+
+int
+dnswork_mx_hosts(struct dnswork *w, struct dnsev *ev, size_t hosts[MAX_MX], int *status,
+    const char **reason)
+{
+	char why[DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN];
+	size_t nnull = 0, n = 0;
+
+	*status = PEIL__STATUS__ERROR;
+	*reason = NULL;
+	if (dnswork_mx(w) != 0)
+		return PEIL_ENOMEM;
+	if (dnsans_failed(&w->mx, why, sizeof(why))) {
+		snprintf(w->mx_why, sizeof(w->mx_why), "MX lookup failed: %s", why);
+		*reason = w->budget_out ? MSG_BUDGET : w->mx_why;
+		return 0;
+	}
+	if (w->mx.rcode == LDNS_RCODE_NXDOMAIN) {
+		*reason = MSG_NXDOMAIN;
+		return 0;
+	}
+	if (w->mx.target[0] != '\0')
+		dnsev_add(ev, "cname", "%s", w->mx.target);
+	if (w->mx.total == 0) {
+		struct textlist *tl;
+
+		dnsev_add(ev, "mx", "none");
+		*status = PEIL__STATUS__NOT_TESTED;
+		*reason = "no MX records";
+		/* RFC 5321 5.1: mail would go to the domain's own addresses. */
+		if ((tl = malloc(sizeof(*tl))) == NULL)
+			return PEIL_ENOMEM;
+		if (dnswork_lookup(w, w->domain, LDNS_RR_TYPE_AAAA, MAX_ADDRS_PER_HOST, &w->a6) ==
+		    PEIL_ENOMEM || dnswork_lookup(w, w->domain, LDNS_RR_TYPE_A, MAX_ADDRS_PER_HOST,
+		    &w->a4) == PEIL_ENOMEM) {
+			free(tl);
+			return PEIL_ENOMEM;
+		}
+		dnsans_addr_text(&w->a6, tl);
+		dnsev_add(ev, "implicit_mx_aaaa", "%s", tl->buf);
+		dnsans_addr_text(&w->a4, tl);
+		dnsev_add(ev, "implicit_mx_a", "%s", tl->buf);
+		dnsev_add(ev, "implicit_mx", "no MX: senders fall back to the domain's own A/AAAA "
+		    "(RFC 5321 5.1); not tested as a mail server");
+		free(tl);
+		return 0;
+	}
+	for (size_t i = 0; i < w->mx.n; i++)
+		if (strcmp(w->mx.rr[i].text, ".") == 0)
+			nnull++;
+	if (nnull > 0 && nnull == w->mx.total) {
+		dnsev_add(ev, "mx", "%u .", (unsigned)w->mx.rr[0].pref);
+		*status = PEIL__STATUS__NOT_TESTED;
+		*reason = "null MX: the domain accepts no mail (RFC 7505)";
+		return 0;
+	}
+	dnsev_add(ev, "mx_count", "%zu", w->mx.total);
+	if (w->mx.total > w->mx.n)
+		dnsev_add(ev, "mx_cut", "%zu MX records, the %zu of lowest preference tested "
+		    "(MAX_MX)", w->mx.total, w->mx.n);
+	if (nnull > 0)
+		dnsev_add(ev, "null_mx", "warning: a null MX among other MX records (RFC 7505 wants "
+		    "it alone); ignored");
+	for (size_t i = 0; i < w->mx.n; i++) {
+		bool dup = false;
+
+		if (strcmp(w->mx.rr[i].text, ".") == 0)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(w->mx.rr[j].text, w->mx.rr[i].text) == 0)
+				dup = true;
+		if (!dup && n < MAX_MX)
+			hosts[n++] = i;
+	}
+	return (int)n;
+}
+
 /* mail_ipv6_mx_address: every MX has an AAAA; a null MX alone or no MX: not tested. */
 static int
 run_mx(struct dnswork *w, Peil__Result *r)
 {
 	struct dnsev ev = { 0 };
 	struct textlist *without = NULL;
-	char why[DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN];
 	char line[MAX_EVIDENCE_VALUE_LEN], *note = NULL;
 	const char *reason = NULL;
-	size_t nnull = 0, nwithout = 0, failed = 0, tested = 0;
-	int st = PEIL__STATUS__ERROR, rc = 0;
+	size_t hosts[MAX_MX], nwithout = 0, failed = 0;
+	int st = PEIL__STATUS__ERROR, rc = 0, nhosts;
 
 	if ((without = calloc(1, sizeof(*without))) == NULL)
 		return PEIL_ENOMEM;
-	if (lookup(w, w->domain, LDNS_RR_TYPE_MX, MAX_MX, &w->set) == PEIL_ENOMEM) {
+	if ((nhosts = dnswork_mx_hosts(w, &ev, hosts, &st, &reason)) == PEIL_ENOMEM) {
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
-	if (lookup_failed(&w->set, why, sizeof(why))) {
-		if (asprintf(&note, "MX lookup failed: %s", why) < 0)
-			ev.nomem = true;
-		reason = note;
-		goto judge;
-	}
-	if (w->set.rcode == LDNS_RCODE_NXDOMAIN) {
-		reason = MSG_NXDOMAIN;
-		goto judge;
-	}
-	if (w->set.target[0] != '\0')
-		dnsev_add(&ev, "cname", "%s", w->set.target);
-	if (w->set.total == 0) {
-		dnsev_add(&ev, "mx", "none");
-		st = PEIL__STATUS__NOT_TESTED;
-		reason = "no MX records";
-		goto judge;
-	}
-	for (size_t i = 0; i < w->set.n; i++)
-		if (strcmp(w->set.rr[i].text, ".") == 0)
-			nnull++;
-	if (nnull > 0 && nnull == w->set.total) {
-		dnsev_add(&ev, "mx", "%u .", (unsigned)w->set.rr[0].pref);
-		st = PEIL__STATUS__NOT_TESTED;
-		reason = "null MX";
-		goto judge;
-	}
-	dnsev_add(&ev, "mx_count", "%zu", w->set.total);
-	if (w->set.total > w->set.n)
-		dnsev_add(&ev, "mx_cut", "%zu MX records, the %zu of lowest preference tested "
-		    "(MAX_MX)", w->set.total, w->set.n);
-	if (nnull > 0)
-		dnsev_add(&ev, "null_mx", "a null MX among other MX records (RFC 7505 wants it "
-		    "alone); ignored");
-	for (size_t i = 0; i < w->set.n; i++) {
-		const struct dnsans_rr *mx = &w->set.rr[i];
+	for (int k = 0; k < nhosts; k++) {
+		const struct dnsans_rr *mx = &w->mx.rr[hosts[k]];
 		char key[32];
-		bool dup = false;
-		int has;
+		int has = dnswork_host_addresses(w, mx, line, sizeof(line), &rc);
 
-		if (strcmp(mx->text, ".") == 0)
-			continue;
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(w->set.rr[j].text, mx->text) == 0)
-				dup = true;
-		if (dup)
-			continue;
-		has = host_addresses(w, mx, line, sizeof(line), &rc);
 		if (rc != 0)
 			goto out;
-		tested++;
-		snprintf(key, sizeof(key), "mx_%zu", tested);
+		snprintf(key, sizeof(key), "mx_%d", k + 1);
 		dnsev_add(&ev, key, "%u %s", (unsigned)mx->pref, line);
 		if (has == 0) {
 			textlist_add(without, mx->text);
@@ -956,21 +1044,24 @@ run_mx(struct dnswork *w, Peil__Result *r)
 			failed++;
 		}
 	}
-	if (nwithout > 0) {
+	if (nhosts == 0) {
+		/* st and reason say why there is nothing to test. */
+	} else if (nwithout > 0) {
 		dnsev_add(&ev, "without_aaaa", "%s", without->buf);
 		st = PEIL__STATUS__FAILED;
-		if (asprintf(&note, "%zu of %zu MX have no AAAA record: %s", nwithout, tested,
+		if (asprintf(&note, "%zu of %d MX have no AAAA record: %s", nwithout, nhosts,
 		    without->buf) < 0)
 			ev.nomem = true;
 		reason = note;
 	} else if (failed > 0) {
+		st = PEIL__STATUS__ERROR;
 		if (asprintf(&note, "AAAA lookup failed for %zu MX", failed) < 0)
 			ev.nomem = true;
 		reason = note;
 	} else {
 		st = PEIL__STATUS__PASSED;
+		reason = NULL;
 	}
-judge:
 	/* An answer not had in time decides nothing that was not already decided. */
 	if (st == PEIL__STATUS__ERROR && w->budget_out)
 		reason = MSG_BUDGET;
@@ -993,8 +1084,8 @@ fail_rest(Peil__Result *res[PROBE_DNS_NTESTS], const bool done[PROBE_DNS_NTESTS]
 
 	if (base != NULL) {
 		dnsev_add(&ev, "query", "%s SOA", domain);
-		dnsev_add(&ev, "rcode", "%s", dns_rcode_name(base->rcode, rbuf, sizeof(rbuf)));
-		dnsev_add(&ev, "dnssec", "%s", sec_name(base->sec));
+		dnsev_add(&ev, "rcode", "%s", dnsans_rcode_name(base->rcode, rbuf, sizeof(rbuf)));
+		dnsev_add(&ev, "dnssec", "%s", dnsans_sec_name(base->sec));
 	}
 	for (int i = 0; i < PROBE_DNS_NTESTS && rc == 0; i++)
 		if (!done[i])
@@ -1023,14 +1114,29 @@ probe_dns_run(const struct probe_dns_source *src, const char *domain, uint64_t d
 	w->domain = domain;
 	w->deadline = deadline_ms;
 
+	/* A vantage without IPv6 cannot test IPv6 reachability, whatever the domain. */
+	if (!src->ipv6 || src->reach == NULL)
+		if ((rc = probe_reach_run(w, res, done)) != 0)
+			goto out;
+
 	/* The SOA answers both whether the domain exists and its DNSSEC state. */
-	if (lookup(w, domain, LDNS_RR_TYPE_SOA, 0, &w->base) == PEIL_ENOMEM) {
+	if (dnswork_lookup(w, domain, LDNS_RR_TYPE_SOA, 0, &w->base) == PEIL_ENOMEM) {
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
 	if (w->base.err == 0 && w->base.sec != DNSANS_BOGUS &&
 	    w->base.rcode == LDNS_RCODE_NXDOMAIN) {
 		rc = fail_rest(res, done, MSG_NXDOMAIN, &w->base, domain);
+		goto out;
+	}
+	/* Name servers that do not answer the SOA in time will not answer the rest: one
+	 * time-out decides the domain instead of one per test. */
+	if (w->base.err == PEIL_ETIMEDOUT) {
+		char why[DNSANS_REASON_LEN + 64];
+
+		snprintf(why, sizeof(why), "the domain's SOA lookup timed out (%s); no other "
+		    "lookup was tried", w->base.reason);
+		rc = fail_rest(res, done, w->budget_out ? MSG_BUDGET : why, NULL, domain);
 		goto out;
 	}
 	if (res[PROBE_DNS_WEB_DNSSEC_EXIST] != NULL || res[PROBE_DNS_WEB_DNSSEC_VALID] != NULL ||
@@ -1045,13 +1151,13 @@ probe_dns_run(const struct probe_dns_source *src, const char *domain, uint64_t d
 		done[PROBE_DNS_WEB_DNSSEC_EXIST] = done[PROBE_DNS_WEB_DNSSEC_VALID] = true;
 		done[PROBE_DNS_MAIL_DNSSEC_EXIST] = done[PROBE_DNS_MAIL_DNSSEC_VALID] = true;
 	}
-	if (!done[PROBE_DNS_WEB_WS_ADDRESS] && budget_left(w)) {
+	if (!done[PROBE_DNS_WEB_WS_ADDRESS] && dnswork_budget_left(w)) {
 		if ((rc = run_ws(w, res[PROBE_DNS_WEB_WS_ADDRESS])) != 0)
 			goto out;
 		done[PROBE_DNS_WEB_WS_ADDRESS] = true;
 	}
 	if ((!done[PROBE_DNS_WEB_NS_ADDRESS] || !done[PROBE_DNS_MAIL_NS_ADDRESS]) &&
-	    budget_left(w)) {
+	    dnswork_budget_left(w)) {
 		Peil__Result *ns[2] = { res[PROBE_DNS_WEB_NS_ADDRESS],
 		    res[PROBE_DNS_MAIL_NS_ADDRESS] };
 
@@ -1059,11 +1165,15 @@ probe_dns_run(const struct probe_dns_source *src, const char *domain, uint64_t d
 			goto out;
 		done[PROBE_DNS_WEB_NS_ADDRESS] = done[PROBE_DNS_MAIL_NS_ADDRESS] = true;
 	}
-	if (!done[PROBE_DNS_MAIL_MX_ADDRESS] && budget_left(w)) {
+	if (!done[PROBE_DNS_MAIL_MX_ADDRESS] && dnswork_budget_left(w)) {
 		if ((rc = run_mx(w, res[PROBE_DNS_MAIL_MX_ADDRESS])) != 0)
 			goto out;
 		done[PROBE_DNS_MAIL_MX_ADDRESS] = true;
 	}
+	if ((rc = probe_mail_run(w, res, done)) != 0)
+		goto out;
+	if ((rc = probe_reach_run(w, res, done)) != 0)
+		goto out;
 	rc = fail_rest(res, done, MSG_BUDGET, NULL, domain);
 out:
 	free(w);

@@ -1,4 +1,4 @@
-/* probe_dns.h: the DNS tests (DNSSEC, IPv6 addresses): answers parsed, the tests judged. */
+/* probe_dns.h: the DNS-based tests (DNSSEC, IPv6, mail authentication): answers parsed, judged. */
 #ifndef PEIL_PROBE_DNS_H
 #define PEIL_PROBE_DNS_H
 
@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "limits.h"
+#include "reach.h"
 #include "verdict.h"
 
 /* What the validator said about an answer. */
@@ -35,13 +36,24 @@ struct dnsans {
 	struct dnsans_rr rr[DNSANS_MAX_RR];
 	char target[DNSANS_TEXT_LEN];    /* the CNAME target the records belong to; "" if no alias */
 	char zone[DNSANS_TEXT_LEN];      /* owner of a SOA in the answer or authority section, or "" */
+	/* TXT answers: the version-tagged records ("v", blanks, "=" at the start: SPF, DMARC,
+	 * MTA-STS, TLS-RPT), each one's strings joined, kept while MAX_TXT_KEEP records and
+	 * MAX_TXT_POOL bytes last; other TXT records are only counted in total. */
+	size_t ntxt;                     /* kept */
+	size_t txt_tagged;               /* version-tagged records seen, kept or not */
+	uint32_t txt_off[MAX_TXT_KEEP], txt_len[MAX_TXT_KEEP];
+	uint8_t txt[MAX_TXT_POOL];
 };
+
+/* True when a TXT record's text starts with a version tag: "v", blanks, "=". */
+bool dnsans_txt_tagged(const uint8_t *txt, size_t len);
 
 /* Parses one answer message (untrusted bytes) to the question `qname` (presentation form) and
  * `qtype` into *out (cleared first; sec and why_bogus are left for the caller to set). Keeps
  * the A, AAAA, NS or MX records at qname, or at the end of the CNAME chain from it: at most
  * min(max, DNSANS_MAX_RR) of them, for MX those of lowest preference; sorted (MX by preference,
- * then by text). Records of other types are only counted in total. A question section, if any,
+ * then by text); and the version-tagged TXT records (see above). Records of other types are
+ * only counted in total. A question section, if any,
  * must be exactly qname/qtype/IN. Returns 0, or PEIL_EINVAL (and out->err) with the reason in
  * out->reason for a truncated or malformed message, trailing bytes, an answer to another
  * question, a CNAME chain over MAX_CNAME_CHAIN, a record whose data does not fit its type. */
@@ -68,6 +80,13 @@ struct probe_dns_source {
 	uint64_t (*now_ms)(void *arg);
 	void *arg;
 	bool validating;             /* a trust anchor is configured: DNSSEC states mean something */
+	bool ipv6;                   /* the vantage has IPv6: the reachability tests run */
+	bool dmarc_tree_walk;        /* DMARC's organizational domain by RFC 9989's tree walk, not
+	                              * by the public suffix list (RFC 7489) */
+	/* Reachability: runs reach_run over items, returning by deadline_ms; NULL: the reach tests
+	 * are not_tested. Returns 0 or a PEIL_E* code (PEIL_ENOMEM ends the run). */
+	int (*reach)(void *arg, enum reach_kind kind, struct reach_item *items, size_t n, const char *qname,
+	    uint16_t qtype, uint64_t deadline_ms);
 };
 
 enum probe_dns_test {
@@ -79,6 +98,18 @@ enum probe_dns_test {
 	PROBE_DNS_MAIL_NS_ADDRESS,
 	PROBE_DNS_WEB_WS_ADDRESS,
 	PROBE_DNS_MAIL_MX_ADDRESS,
+	PROBE_DNS_MAIL_MX_DNSSEC_EXIST,
+	PROBE_DNS_MAIL_MX_DNSSEC_VALID,
+	PROBE_DNS_SPF_EXIST,
+	PROBE_DNS_SPF_POLICY,
+	PROBE_DNS_DMARC_EXIST,
+	PROBE_DNS_DMARC_POLICY,
+	PROBE_DNS_DMARC_EXT_DEST,
+	PROBE_DNS_DKIM_EXIST,
+	PROBE_DNS_WEB_NS_REACH,
+	PROBE_DNS_MAIL_NS_REACH,
+	PROBE_DNS_WEB_WS_REACH,
+	PROBE_DNS_MAIL_MX_REACH,
 	PROBE_DNS_NTESTS
 };
 

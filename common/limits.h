@@ -72,6 +72,16 @@
 #define MAX_SPF_TERMS            128     /* terms in one SPF record */
 #define MAX_SPF_LOOKUPS          10      /* DNS-querying terms per check (RFC 7208 4.6.4) */
 #define MAX_SPF_VOID_LOOKUPS     2       /* void lookups per check (RFC 7208 4.6.4) */
+#define MAX_SPF_MX_NAMES         10      /* MX names one mx term may yield (RFC 7208 4.6.4) */
+#define MAX_DMARC_RECORD_LEN     4096    /* bytes of one DMARC record, strings joined */
+#define MAX_DMARC_URIS           8       /* URIs in one rua or ruf tag */
+#define MAX_DMARC_URI_LEN        512     /* bytes of one rua/ruf URI */
+#define MAX_DMARC_TREE_WALK      8       /* RFC 9989 tree walk: DNS queries at most */
+#define MAX_TXT_KEEP             8       /* version-tagged TXT records one answer keeps */
+#define MAX_TXT_POOL             16384   /* bytes of kept TXT data per answer */
+#define MAX_REACH_ITEMS          (MAX_NS * MAX_ADDRS_PER_HOST)  /* addresses one reach test tries */
+#define MAX_REACH_PARALLEL       64      /* sockets open at once per reach test */
+#define DEFAULT_REACH_TIMEOUT_MS 3000    /* one connect or one DNS query (UDP + TCP) */
 
 /* Rounds. */
 #define DEFAULT_ROUND_INTERVAL_S 86400

@@ -1,0 +1,718 @@
+/* test_probe_mail.c: the verdicts of the SPF, DMARC, DKIM, MX-DNSSEC and IPv6 reachability
+ * tests, from a canned zone: each vector a zone, a domain, the statuses and a reason. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <cmocka.h>
+
+#include <ldns/ldns.h>
+
+#include "err.h"
+#include "probe_dns.h"
+
+#include "dnsfake.h"
+
+/* ---- a zone as the source of answers ---- */
+
+struct zonefake {
+	const char *zone;        /* "\n"-separated records, absolute owner names */
+	const char *bogus;       /* owner names (suffix match) whose answers are bogus, ";"-separated */
+	const char *insecure;    /* ... insecure; everything else is secure */
+	const char *timeout;     /* ... that time out */
+	unsigned lookups;
+	const char *reach_fail;  /* addresses that do not answer (reach), ";"-separated */
+	unsigned reach_items;
+};
+
+/* True when name equals one of the ";"-separated list, or is below one of them. */
+static bool
+in_list(const char *list, const char *name)
+{
+	char *copy, *tok, *save = NULL;
+	bool hit = false;
+
+	if (list == NULL)
+		return false;
+	copy = strdup(list);
+	for (tok = strtok_r(copy, ";", &save); tok != NULL && !hit;
+	    tok = strtok_r(NULL, ";", &save)) {
+		size_t n = strlen(name), t = strlen(tok);
+
+		hit = strcasecmp(name, tok) == 0 ||
+		    (n > t && name[n - t - 1] == '.' && strcasecmp(name + n - t, tok) == 0);
+	}
+	free(copy);
+	return hit;
+}
+
+/* The zone's records at name/type (text lines), and whether the name exists at all. */
+static char *
+zone_lookup(const char *zone, const char *name, uint16_t type, bool *exists)
+{
+	char *copy = strdup(zone), *line, *save = NULL, *out = calloc(1, strlen(zone) + 2);
+	char want[300];
+	size_t wl;
+
+	snprintf(want, sizeof(want), "%s.", name);
+	wl = strlen(want);
+	*exists = false;
+	for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		char owner[300], tname[16];
+		ldns_rr_type t;
+
+		if (sscanf(line, "%299s %15s", owner, tname) != 2)
+			continue;
+		/* The owner exists, and so does every name above it (empty non-terminals). */
+		if (strcasecmp(owner, want) == 0 || (strlen(owner) > wl &&
+		    owner[strlen(owner) - wl - 1] == '.' &&
+		    strcasecmp(owner + strlen(owner) - wl, want) == 0))
+			*exists = true;
+		t = ldns_get_rr_type_by_name(tname);
+		if (strcasecmp(owner, want) == 0 && t == type) {
+			strcat(out, line);
+			strcat(out, "\n");
+		}
+	}
+	free(copy);
+	return out;
+}
+
+static int
+zf_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadline_ms,
+    struct dnsans *out)
+{
+	struct zonefake *z = arg;
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	bool exists;
+	char *ans, soa[400];
+	int rc;
+
+	(void)deadline_ms;
+	z->lookups++;
+	if (in_list(z->timeout, name))
+		return dnsans_fail(out, PEIL_ETIMEDOUT, "no answer within 3000 ms");
+	ans = zone_lookup(z->zone, name, type, &exists);
+	if (type == LDNS_RR_TYPE_SOA && ans[0] == '\0')
+		snprintf(soa, sizeof(soa), "test. 300 IN SOA ns.test. h.test. 1 2 3 4 5");
+	else
+		soa[0] = '\0';
+	build_packet(name, type, exists ? LDNS_RCODE_NOERROR : LDNS_RCODE_NXDOMAIN,
+	    ans[0] != '\0' ? ans : NULL, soa[0] != '\0' ? soa : NULL, &wire, &len);
+	rc = dnsans_parse(wire, len, name, type, max, out);
+	free(wire);
+	free(ans);
+	out->sec = in_list(z->bogus, name) ? DNSANS_BOGUS :
+	    in_list(z->insecure, name) ? DNSANS_INSECURE : DNSANS_SECURE;
+	if (out->sec == DNSANS_BOGUS) {
+		out->rcode = LDNS_RCODE_SERVFAIL;
+		snprintf(out->why_bogus, sizeof(out->why_bogus), "signature expired");
+	}
+	return rc;
+}
+
+static uint64_t
+zf_now(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+static int
+zf_reach(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
+    const char *qname, uint16_t qtype, uint64_t deadline_ms)
+{
+	struct zonefake *z = arg;
+
+	(void)kind;
+	(void)qname;
+	(void)qtype;
+	(void)deadline_ms;
+	for (size_t i = 0; i < n; i++) {
+		char key[80];
+
+		snprintf(key, sizeof(key), "%s:%u", items[i].addr, (unsigned)items[i].port);
+		items[i].ok = !in_list(z->reach_fail, key) && !in_list(z->reach_fail, items[i].addr);
+		snprintf(items[i].why, sizeof(items[i].why), "%s", items[i].ok ? "" :
+		    "connection refused");
+		z->reach_items++;
+	}
+	return 0;
+}
+
+/* Runs the tests listed (ids) on domain; statuses as letters: P F W I N E. */
+static void
+run(struct zonefake *z, bool ipv6, bool tree, const char *domain, const int *ids, size_t nids,
+    Peil__Result *res[PROBE_DNS_NTESTS])
+{
+	struct probe_dns_source src = { .lookup = zf_lookup, .now_ms = zf_now, .arg = z,
+	    .validating = true, .ipv6 = ipv6, .dmarc_tree_walk = tree, .reach = zf_reach };
+
+	for (int i = 0; i < PROBE_DNS_NTESTS; i++)
+		res[i] = NULL;
+	for (size_t i = 0; i < nids; i++)
+		assert_non_null(res[ids[i]] = result_new(domain, probe_dns_test_id(ids[i]),
+		    PEIL__STATUS__STATUS_UNSPECIFIED, "test"));
+	assert_int_equal(probe_dns_run(&src, domain, UINT64_MAX, res), 0);
+	for (int i = 0; i < PROBE_DNS_NTESTS; i++)
+		assert_int_equal(result_check(res[i]) == 0 || res[i] == NULL, true);
+}
+
+static const char *
+ev(const Peil__Result *r, const char *key)
+{
+	for (size_t i = 0; r != NULL && i < r->n_evidence; i++)
+		if (strcmp(r->evidence[i]->key, key) == 0)
+			return r->evidence[i]->value;
+	return NULL;
+}
+
+static void
+dump(const Peil__Result *r)
+{
+	fprintf(stderr, "  %s %s: status %d\n", r->domain, r->test_id, (int)r->status);
+	for (size_t i = 0; i < r->n_evidence; i++)
+		fprintf(stderr, "    %s = %s\n", r->evidence[i]->key, r->evidence[i]->value);
+}
+
+/* Asserts r's status letter and that its reason contains `reason` (NULL: no reason check;
+ * "" : no reason at all). */
+static bool
+expect(const Peil__Result *r, char status, const char *reason)
+{
+	static const char letters[] = "?PFWINE";
+	const char *got = ev(r, "reason");
+	bool ok = r != NULL && (int)r->status >= 0 && (int)r->status <= 6 &&
+	    letters[r->status] == status;
+
+	if (ok && reason != NULL)
+		ok = reason[0] == '\0' ? got == NULL : got != NULL && strstr(got, reason) != NULL;
+	if (!ok) {
+		fprintf(stderr, "want %c '%s'\n", status, reason ? reason : "(any)");
+		if (r != NULL)
+			dump(r);
+	}
+	return ok;
+}
+
+static void
+free_results(Peil__Result *res[PROBE_DNS_NTESTS])
+{
+	for (int i = 0; i < PROBE_DNS_NTESTS; i++)
+		result_free(res[i]);
+}
+
+/* ---- SPF ---- */
+
+/* One SPF vector: the zone (the domain is d.test), the statuses of spf_exist and
+ * spf_policy, and what the policy's reason must contain. */
+struct spfvec {
+	const char *zone;
+	char exist, policy;
+	const char *reason;
+	const char *timeout;
+};
+
+#define D "d.test. TXT "
+static const struct spfvec spf_vectors[] = {
+	/* exist */
+	{ "d.test. A 192.0.2.1", 'F', 'N', "no SPF record", NULL },
+	{ D "\"google-site-verification=abc\"", 'F', 'N', "no SPF record", NULL },
+	{ D "\"v=spf1 -all\"\n" D "\"v=spf1 ~all\"", 'F', 'N', "no single", NULL },
+	{ D "\"v=spf10 -all\"", 'F', 'N', "no SPF record", NULL },
+	{ D "\"V=SPF1 -all\"", 'P', 'P', "", NULL },
+	{ D "\"v=spf1\"", 'P', 'F', "no all term", NULL },
+	/* the top-level all */
+	{ D "\"v=spf1 -all\"", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 ~all\"", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 +all\"", 'P', 'F', "+all", NULL },
+	{ D "\"v=spf1 all\"", 'P', 'F', "+all", NULL },
+	{ D "\"v=spf1 ?all\"", 'P', 'F', "?all", NULL },
+	{ D "\"v=spf1 ip4:192.0.2.0/24\"", 'P', 'F', "no all term", NULL },
+	{ D "\"v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all\"", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 -all +all\"", 'P', 'P', "", NULL },
+	/* syntax */
+	{ D "\"v=spf1 ip4:192.0.2.0/33 -all\"", 'P', 'F', "bad-cidr", NULL },
+	{ D "\"v=spf1 foo -all\"", 'P', 'F', "syntax error", NULL },
+	{ D "\"v=spf1 redirect=a.test redirect=b.test\"", 'P', 'F', "syntax error", NULL },
+	{ D "\"v=spf1 include -all\"", 'P', 'F', "syntax error", NULL },
+	{ D "\"v=spf1 a:\\195\\169.test -all\"", 'P', 'F', "syntax error", NULL },
+	/* strings joined without a space (RFC 7208 3.3) */
+	{ D "\"v=spf1 ip4:192.0.2.0/24 \" \"-all\"", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 ip4:192.0.2.0/24\" \" -all\"", 'P', 'P', "", NULL },
+	/* redirect */
+	{ D "\"v=spf1 redirect=r.test\"\nr.test. TXT \"v=spf1 -all\"", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 redirect=r.test\"\nr.test. TXT \"v=spf1 ?all\"", 'P', 'F', "?all", NULL },
+	{ D "\"v=spf1 redirect=r.test\"\nr.test. TXT \"v=spf1 a\"\nr.test. A 192.0.2.1", 'P',
+	  'F', "no all term", NULL },
+	{ D "\"v=spf1 redirect=r.test\"\nr.test. A 192.0.2.1", 'P', 'F',
+	  "redirect target r.test has no SPF record", NULL },
+	{ D "\"v=spf1 redirect=gone.test\"", 'P', 'F', "redirect target gone.test does not exist",
+	  NULL },
+	{ D "\"v=spf1 -all redirect=gone.test\"", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 redirect=d.test\"", 'P', 'F', "redirect loop: d.test -> d.test", NULL },
+	{ D "\"v=spf1 redirect=%{d}.r.test\"", 'P', 'W', "macro", NULL },
+	/* include */
+	{ D "\"v=spf1 include:i.test -all\"\ni.test. TXT \"v=spf1 ip4:192.0.2.1 -all\"", 'P', 'P',
+	  "", NULL },
+	{ D "\"v=spf1 include:i.test -all\"\ni.test. TXT \"v=spf1 ip4:192.0.2.1 +all\"", 'P', 'P',
+	  "", NULL },
+	{ D "\"v=spf1 include:i.test -all\"\ni.test. A 192.0.2.1", 'P', 'F',
+	  "include target i.test has no SPF record", NULL },
+	{ D "\"v=spf1 include:gone.test -all\"", 'P', 'F',
+	  "include target gone.test does not exist", NULL },
+	{ D "\"v=spf1 include:i.test -all\"\ni.test. TXT \"v=spf1 -all\"\ni.test. TXT \"v=spf1 ~all\"",
+	  'P', 'F', "i.test has 2 SPF records", NULL },
+	{ D "\"v=spf1 include:i.test -all\"\ni.test. TXT \"v=spf1 ip4:1.2.3.4/40 -all\"", 'P', 'F',
+	  "syntax error in the SPF record of i.test", NULL },
+	{ D "\"v=spf1 include:i.test -all\"\ni.test. TXT \"v=spf1 include:d.test -all\"", 'P', 'F',
+	  "include loop: d.test -> i.test -> d.test", NULL },
+	{ D "\"v=spf1 include:i.test -all\"\ni.test. TXT \"v=spf1 include:i.test -all\"", 'P', 'F',
+	  "include loop", NULL },
+	{ D "\"v=spf1 include:i.test include:i.test -all\"\ni.test. TXT \"v=spf1 -all\"", 'P', 'P',
+	  "", NULL },
+	{ D "\"v=spf1 include:%{l}.i.test -all\"", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 include:i.test -all\"", 'P', 'E', "no answer within", "i.test" },
+	/* the lookup limit: 10 pass, 11 fail, counted over the tree */
+	{ D "\"v=spf1 a a a a a a a a a a -all\"\nd.test. A 192.0.2.1", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 a a a a a a a a a a a -all\"\nd.test. A 192.0.2.1", 'P', 'F',
+	  "more than 10 DNS-querying terms", NULL },
+	{ D "\"v=spf1 mx mx mx mx mx mx mx mx mx mx mx -all\"\nd.test. MX 10 m.d.test.", 'P', 'F',
+	  "more than 10", NULL },
+	{ D "\"v=spf1 ptr ptr ptr ptr ptr ptr ptr ptr ptr ptr ptr -all\"", 'P', 'F', "more than 10",
+	  NULL },
+	{ D "\"v=spf1 exists:%{i}.e.test exists:%{i}.e.test exists:%{i}.e.test "
+	  "exists:%{i}.e.test exists:%{i}.e.test exists:%{i}.e.test exists:%{i}.e.test "
+	  "exists:%{i}.e.test exists:%{i}.e.test exists:%{i}.e.test exists:%{i}.e.test -all\"",
+	  'P', 'F', "more than 10", NULL },
+	{ D "\"v=spf1 a:h.test a:h.test a:h.test a:h.test a:h.test include:i.test -all\"\n"
+	  "h.test. A 192.0.2.1\ni.test. TXT \"v=spf1 a:h.test a:h.test a:h.test a:h.test -all\"",
+	  'P', 'P', "", NULL },
+	{ D "\"v=spf1 a:h.test a:h.test a:h.test a:h.test a:h.test include:i.test -all\"\n"
+	  "h.test. A 192.0.2.1\ni.test. TXT \"v=spf1 a:h.test a:h.test a:h.test a:h.test a:h.test "
+	  "-all\"", 'P', 'F', "the 11th is a:h.test in the record of i.test", NULL },
+	{ D "\"v=spf1 ip4:192.0.2.1 ip4:192.0.2.2 ip4:192.0.2.3 ip4:192.0.2.4 ip4:192.0.2.5 "
+	  "ip4:192.0.2.6 ip4:192.0.2.7 ip4:192.0.2.8 ip4:192.0.2.9 ip4:192.0.2.10 ip4:192.0.2.11 "
+	  "ip6:2001:db8::1 -all\"", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 a:h.test redirect=r.test\"\nh.test. A 192.0.2.1\nr.test. TXT \"v=spf1 "
+	  "a:h.test a:h.test a:h.test a:h.test a:h.test a:h.test a:h.test a:h.test -all\"",
+	  'P', 'P', "", NULL },
+	{ D "\"v=spf1 a:h.test a:h.test redirect=r.test\"\nh.test. A 192.0.2.1\nr.test. TXT "
+	  "\"v=spf1 a:h.test a:h.test a:h.test a:h.test a:h.test a:h.test a:h.test a:h.test -all\"",
+	  'P', 'F', "the 11th is a:h.test", NULL },
+	/* void lookups: 2 pass, 3 fail */
+	{ D "\"v=spf1 a:v1.test a:v2.test -all\"", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 a:v1.test a:v2.test a:v3.test -all\"", 'P', 'F',
+	  "more than 2 void lookups", NULL },
+	{ D "\"v=spf1 mx:v1.test mx:v2.test exists:v3.test -all\"", 'P', 'F',
+	  "more than 2 void lookups", NULL },
+	{ D "\"v=spf1 a:e.test a:e.test a:e.test -all\"\nx.e.test. A 192.0.2.1", 'P', 'F',
+	  "void", NULL },
+	{ D "\"v=spf1 a:h6.test a:h6.test a:h6.test -all\"\nh6.test. AAAA 2001:db8::1", 'P', 'P',
+	  "", NULL },
+	/* mx with more than 10 names */
+	{ D "\"v=spf1 mx -all\"\nd.test. MX 1 m1.test.\nd.test. MX 2 m2.test.\nd.test. MX 3 m3.test.\n"
+	  "d.test. MX 4 m4.test.\nd.test. MX 5 m5.test.\nd.test. MX 6 m6.test.\nd.test. MX 7 m7.test.\n"
+	  "d.test. MX 8 m8.test.\nd.test. MX 9 m9.test.\nd.test. MX 10 m10.test.\n"
+	  "d.test. MX 11 m11.test.", 'P', 'F', "has 11 MX records, more than 10", NULL },
+	{ D "\"v=spf1 mx -all\"\nd.test. MX 1 m1.test.", 'P', 'P', "", NULL },
+	/* more */
+	{ D "\"v=spf1 include:i.test ?all\"\ni.test. TXT \"v=spf1 -all\"", 'P', 'F', "?all",
+	  NULL },
+	{ D "\"v=spf1 ip4:192.0.2.1 \\200 -all\"", 'P', 'F', "non-ascii", NULL },
+	{ D "\"v=spf1 -all exp=explain.test\"", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 ptr -all\"", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 ip4:192.0.2.1 ip4:192.0.2.2 ip4:192.0.2.3 ip4:192.0.2.4 ip4:192.0.2.5 "
+	  "ip4:192.0.2.6 ip4:192.0.2.7 ip4:192.0.2.8 ip4:192.0.2.9 ip4:192.0.2.10 ip4:192.0.2.11 "
+	  "ip4:192.0.2.12 ip4:192.0.2.13 ip4:192.0.2.14 ip4:192.0.2.15 ip4:192.0.2.16 \" \""
+	  "ip4:192.0.2.17 ip4:192.0.2.18 ip4:192.0.2.19 ip4:192.0.2.20 ip4:192.0.2.21 "
+	  "ip4:192.0.2.22 ip4:192.0.2.23 ip4:192.0.2.24 ip4:192.0.2.25 ip4:192.0.2.26 "
+	  "ip4:192.0.2.27 ip4:192.0.2.28 ip4:192.0.2.29 ip4:192.0.2.30 ip4:192.0.2.31 \" \""
+	  "ip4:192.0.2.32 ip4:192.0.2.33 ip4:192.0.2.34 ip4:192.0.2.35 ip4:192.0.2.36 -all\"",
+	  'P', 'P', "", NULL },
+	/* DNS failures inside the tree */
+	{ D "\"v=spf1 a:slow.test -all\"", 'P', 'E', "A lookup failed", "slow.test" },
+	{ D "\"v=spf1 redirect=r.test\"", 'P', 'E', "TXT lookup for r.test failed", "r.test" },
+};
+#undef D
+
+static void
+test_spf_vectors(void **state)
+{
+	static const int ids[] = { PROBE_DNS_SPF_EXIST, PROBE_DNS_SPF_POLICY };
+	Peil__Result *res[PROBE_DNS_NTESTS];
+	size_t bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(spf_vectors) / sizeof(spf_vectors[0]); i++) {
+		const struct spfvec *v = &spf_vectors[i];
+		char zone[4096];
+		struct zonefake z = { 0 };
+
+		snprintf(zone, sizeof(zone), "d.test. SOA ns.test. h.test. 1 2 3 4 5\n%s", v->zone);
+		z.zone = zone;
+		z.timeout = v->timeout;
+		run(&z, true, false, "d.test", ids, 2, res);
+		if (!expect(res[PROBE_DNS_SPF_EXIST], v->exist, NULL) ||
+		    !expect(res[PROBE_DNS_SPF_POLICY], v->policy, v->reason)) {
+			fprintf(stderr, "SPF vector %zu: %s\n", i, v->zone);
+			bad++;
+		}
+		free_results(res);
+	}
+	assert_int_equal(bad, 0);
+	assert_true(sizeof(spf_vectors) / sizeof(spf_vectors[0]) >= 60);
+}
+
+/* The evidence shows the tree and its counts. */
+static void
+test_spf_evidence(void **state)
+{
+	static const int ids[] = { PROBE_DNS_SPF_POLICY };
+	struct zonefake z = { .zone =
+	    "d.test. SOA ns.test. h.test. 1 2 3 4 5\n"
+	    "d.test. TXT \"v=spf1 include:i.test a:v1.test -all\"\n"
+	    "i.test. TXT \"v=spf1 ip4:192.0.2.1 mx:h.test ~all\"\n"
+	    "h.test. MX 10 m.test." };
+	Peil__Result *res[PROBE_DNS_NTESTS];
+
+	(void)state;
+	run(&z, true, false, "d.test", ids, 1, res);
+	assert_true(expect(res[PROBE_DNS_SPF_POLICY], 'P', ""));
+	assert_string_equal(ev(res[PROBE_DNS_SPF_POLICY], "spf_lookups"), "3 of at most 10");
+	assert_string_equal(ev(res[PROBE_DNS_SPF_POLICY], "spf_void_lookups"), "1 of at most 2");
+	assert_non_null(strstr(ev(res[PROBE_DNS_SPF_POLICY], "spf_1"), "d.test (top): v=spf1"));
+	assert_non_null(strstr(ev(res[PROBE_DNS_SPF_POLICY], "spf_2"), "  i.test (include): "));
+	assert_string_equal(ev(res[PROBE_DNS_SPF_POLICY], "spf_all"), "-all");
+	free_results(res);
+}
+
+/* ---- DMARC ---- */
+
+struct dmarcvec {
+	const char *domain;
+	const char *zone;
+	char exist, policy, dest;
+	const char *reason;      /* in the first not-passed result's reason (exist, policy, dest) */
+	bool tree;
+};
+
+#define R(rec) "_dmarc.d.test. TXT \"" rec "\""
+static const struct dmarcvec dmarc_vectors[] = {
+	{ "d.test", "d.test. A 192.0.2.1", 'F', 'N', 'N', "no DMARC record at _dmarc.d.test", 0 },
+	{ "d.test", "_dmarc.d.test. TXT \"hello\"", 'F', 'N', 'N', "no DMARC record", 0 },
+	{ "d.test", R("v=DMARC1; p=none"), 'P', 'F', 'N', "policy in effect is none", 0 },
+	{ "d.test", R("v=DMARC1; p=quarantine"), 'P', 'P', 'N', "no report destination", 0 },
+	{ "d.test", R("v=DMARC1; p=reject"), 'P', 'P', 'N', NULL, 0 },
+	{ "d.test", R("v=DMARC1;p=reject;"), 'P', 'P', 'N', NULL, 0 },
+	{ "d.test", R("v=DMARC1; p=reject; t=y"), 'P', 'P', 'N', NULL, 0 },
+	{ "d.test", R("v=DMARC1; p=quarantine; t=y"), 'P', 'F', 'N', "lowered by t=y", 0 },
+	{ "d.test", R("v=DMARC1; p=quarantine; t=n"), 'P', 'P', 'N', NULL, 0 },
+	{ "d.test", R("v=DMARC1; p=reject; sp=none"), 'P', 'P', 'N', NULL, 0 },
+	{ "d.test", R("v=DMARC1; p=reject; pct=10"), 'P', 'P', 'N', NULL, 0 },
+	{ "d.test", R("v=DMARC1; rua=mailto:r@d.test"), 'P', 'F', 'P', "policy in effect is none",
+	  0 },
+	{ "d.test", R("v=DMARC1") , 'F', 'N', 'N', "invalid", 0 },
+	{ "d.test", R("v=DMARC1; p=bogus"), 'F', 'N', 'N', "bad-policy", 0 },
+	{ "d.test", R("v=DMARC1; p=reject; p=none"), 'F', 'N', 'N', "dup", 0 },
+	{ "d.test", R("v=DMARC1; p=reject; pct=101"), 'F', 'N', 'N', "pct", 0 },
+	{ "d.test", R("v=DMARC1; p=reject; adkim=x"), 'F', 'N', 'N', "invalid", 0 },
+	{ "d.test", R("v=DMARC1; p=reject; rua=r@d.test"), 'F', 'N', 'N', "invalid", 0 },
+	{ "d.test", R("p=reject; v=DMARC1"), 'F', 'N', 'N', "no DMARC record", 0 },
+	{ "d.test", R("v=DMARC1; p=reject") "\n" R("v=DMARC1; p=none"), 'F', 'N', 'N',
+	  "has 2 DMARC records", 0 },
+	{ "d.test", R("v=DMARC1; p=reject") "\n_dmarc.d.test. TXT \"v=spf1 -all\"", 'P', 'P', 'N',
+	  NULL, 0 },
+	/* the organizational domain (PSL; "test" is unknown to it: the last two labels) */
+	{ "s.d.test", R("v=DMARC1; p=reject"), 'P', 'P', 'N', NULL, 0 },
+	{ "s.d.test", R("v=DMARC1; p=reject; sp=none"), 'P', 'F', 'N', "policy in effect is none",
+	  0 },
+	{ "s.d.test", R("v=DMARC1; p=none; sp=quarantine"), 'P', 'P', 'N', NULL, 0 },
+	{ "s.d.test", R("v=DMARC1; p=reject; sp=quarantine; t=y"), 'P', 'F', 'N',
+	  "lowered by t=y", 0 },
+	{ "s.d.test", R("v=DMARC1; p=none") "\n_dmarc.s.d.test. TXT \"v=DMARC1; p=reject\"", 'P',
+	  'P', 'N', NULL, 0 },
+	{ "x.s.d.test", "_dmarc.s.d.test. TXT \"v=DMARC1; p=reject\"", 'F', 'N', 'N',
+	  "nor at its organizational domain", 0 },
+	{ "s.d.test", "_dmarc.s.d.test. TXT \"v=DMARC1; p=none\"\n" R("v=DMARC1; p=reject"), 'P',
+	  'F', 'N', "none", 0 },
+	{ "s.d.test", R("v=DMARC1; p=reject") "\n" R("v=DMARC1; p=reject"), 'F', 'N', 'N',
+	  "has 2 DMARC records", 0 },
+	/* the RFC 9989 tree walk */
+	{ "x.s.d.test", "_dmarc.s.d.test. TXT \"v=DMARC1; p=reject\"", 'P', 'P', 'N', NULL, 1 },
+	{ "x.s.d.test", "_dmarc.s.d.test. TXT \"v=DMARC1; p=reject; sp=none\"", 'P', 'F', 'N',
+	  "none", 1 },
+	{ "x.s.d.test", R("v=DMARC1; p=quarantine"), 'P', 'P', 'N', NULL, 1 },
+	{ "x.s.d.test", "_dmarc.test. TXT \"v=DMARC1; p=reject; psd=y\"", 'P', 'P', 'N', NULL, 1 },
+	{ "a.b.c.d.e.f.g.h.i.test", "_dmarc.test. TXT \"v=DMARC1; p=reject\"", 'P', 'P', 'N', NULL,
+	  1 },
+	{ "x.s.d.test", "x.s.d.test. A 192.0.2.1", 'F', 'N', 'N', "tree walk", 1 },
+	/* report destinations */
+	{ "d.test", R("v=DMARC1; p=reject; rua=mailto:dmarc@d.test"), 'P', 'P', 'P', NULL, 0 },
+	{ "d.test", R("v=DMARC1; p=reject; rua=mailto:dmarc@sub.d.test"), 'P', 'P', 'P', NULL, 0 },
+	{ "d.test", R("v=DMARC1; p=reject; rua=mailto:a@r.test") "\n"
+	  "d.test._report._dmarc.r.test. TXT \"v=DMARC1\"", 'P', 'P', 'P', NULL, 0 },
+	{ "d.test", R("v=DMARC1; p=reject; rua=mailto:a@r.test"), 'P', 'P', 'F',
+	  "not authorised (RFC 7489 7.1): r.test", 0 },
+	{ "d.test", R("v=DMARC1; p=reject; rua=mailto:a@r.test") "\n"
+	  "d.test._report._dmarc.r.test. TXT \"hello\"", 'P', 'P', 'F', "r.test", 0 },
+	{ "d.test", R("v=DMARC1; p=reject; rua=mailto:a@r.test; ruf=mailto:b@q.test") "\n"
+	  "d.test._report._dmarc.r.test. TXT \"v=DMARC1\"", 'P', 'P', 'F', "1 external", 0 },
+	{ "d.test", R("v=DMARC1; p=reject; rua=mailto:a@r.test,mailto:b@r.test!10m") "\n"
+	  "d.test._report._dmarc.r.test. TXT \"v=DMARC1\"", 'P', 'P', 'P', NULL, 0 },
+	{ "s.d.test", R("v=DMARC1; p=reject; rua=mailto:a@r.test") "\n"
+	  "d.test._report._dmarc.r.test. TXT \"v=DMARC1\"", 'P', 'P', 'P', NULL, 0 },
+	{ "d.test", R("v=DMARC1; p=reject; rua=https://r.test/report"), 'P', 'P', 'P', NULL, 0 },
+};
+#undef R
+
+static void
+test_dmarc_vectors(void **state)
+{
+	static const int ids[] = { PROBE_DNS_DMARC_EXIST, PROBE_DNS_DMARC_POLICY,
+	    PROBE_DNS_DMARC_EXT_DEST };
+	Peil__Result *res[PROBE_DNS_NTESTS];
+	size_t bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(dmarc_vectors) / sizeof(dmarc_vectors[0]); i++) {
+		const struct dmarcvec *v = &dmarc_vectors[i];
+		const Peil__Result *first = NULL;
+		char zone[4096];
+		struct zonefake z = { 0 };
+		bool ok;
+
+		snprintf(zone, sizeof(zone), "%s. A 192.0.2.1\n%s", v->domain, v->zone);
+		z.zone = zone;
+		run(&z, true, v->tree, v->domain, ids, 3, res);
+		for (int k = 0; k < 3 && first == NULL; k++)
+			if (res[ids[k]]->status != PEIL__STATUS__PASSED)
+				first = res[ids[k]];
+		ok = expect(res[PROBE_DNS_DMARC_EXIST], v->exist, NULL) &&
+		    expect(res[PROBE_DNS_DMARC_POLICY], v->policy, NULL) &&
+		    expect(res[PROBE_DNS_DMARC_EXT_DEST], v->dest, NULL);
+		if (ok && v->reason != NULL && first != NULL)
+			ok = expect(first, "?PFWINE"[first->status], v->reason);
+		if (!ok) {
+			fprintf(stderr, "DMARC vector %zu: %s: %s\n", i, v->domain, v->zone);
+			bad++;
+		}
+		free_results(res);
+	}
+	assert_int_equal(bad, 0);
+	assert_true(sizeof(dmarc_vectors) / sizeof(dmarc_vectors[0]) >= 40);
+}
+
+/* ---- DKIM ---- */
+
+static void
+test_dkim(void **state)
+{
+	static const int ids[] = { PROBE_DNS_DKIM_EXIST };
+	static const struct {
+		const char *zone;
+		char want;
+		const char *reason;
+	} v[] = {
+		{ "sel._domainkey.d.test. TXT \"v=DKIM1; p=MIGf\"", 'P', "" },
+		{ "_domainkey.d.test. TXT \"o=~\"", 'P', "" },
+		{ "a.b._domainkey.d.test. TXT \"v=DKIM1; p=\"", 'P', "" },
+		{ "d.test. A 192.0.2.1", 'F', "no DKIM keys" },
+		{ "d.test. TXT \"v=spf1 -all\"", 'F', "not declared non-sending" },
+		{ "_dmarc.d.test. TXT \"v=DMARC1; p=reject\"", 'F', "not declared non-sending" },
+		{ "d.test. TXT \"v=spf1 -all\"\n_dmarc.d.test. TXT \"v=DMARC1; p=reject\"", 'P',
+		  "non-sending domain" },
+		{ "d.test. TXT \"v=spf1 -all\"\n_dmarc.d.test. TXT \"v=DMARC1; p=quarantine\"", 'F',
+		  "no DKIM" },
+		{ "d.test. TXT \"v=spf1 ~all\"\n_dmarc.d.test. TXT \"v=DMARC1; p=reject\"", 'F',
+		  "no DKIM" },
+		{ "d.test. TXT \"v=spf1 a -all\"\nd.test. A 192.0.2.1\n"
+		  "_dmarc.d.test. TXT \"v=DMARC1; p=reject\"", 'F', "no DKIM" },
+		{ "d.test. TXT \"v=spf1 -all\"\n_dmarc.d.test. TXT \"v=DMARC1; p=reject; t=y\"", 'F',
+		  "no DKIM" },
+	};
+	Peil__Result *res[PROBE_DNS_NTESTS];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char zone[1024];
+		struct zonefake z = { 0 };
+
+		snprintf(zone, sizeof(zone), "d.test. SOA ns.test. h.test. 1 2 3 4 5\n%s", v[i].zone);
+		z.zone = zone;
+		run(&z, true, false, "d.test", ids, 1, res);
+		if (!expect(res[PROBE_DNS_DKIM_EXIST], v[i].want, v[i].reason))
+			fail_msg("DKIM vector %zu", i);
+		free_results(res);
+	}
+	{
+		struct zonefake z = { .zone = "d.test. A 192.0.2.1", .timeout = "_domainkey.d.test" };
+
+		run(&z, true, false, "d.test", ids, 1, res);
+		assert_true(expect(res[PROBE_DNS_DKIM_EXIST], 'E', "no answer"));
+		free_results(res);
+	}
+}
+
+/* ---- the MX hosts' DNSSEC ---- */
+
+static void
+test_mx_dnssec(void **state)
+{
+	static const int ids[] = { PROBE_DNS_MAIL_MX_DNSSEC_EXIST, PROBE_DNS_MAIL_MX_DNSSEC_VALID };
+	static const struct {
+		const char *zone, *insecure, *bogus;
+		char exist, valid;
+		const char *reason;
+	} v[] = {
+		{ "d.test. MX 10 mx.d.test.\nmx.d.test. A 192.0.2.1", NULL, NULL, 'P', 'P', NULL },
+		{ "d.test. MX 10 mx.u.test.\nmx.u.test. A 192.0.2.1", "u.test", NULL, 'F', 'N',
+		  "unsigned zones: mx.u.test" },
+		{ "d.test. MX 10 mx.b.test.\nmx.b.test. A 192.0.2.1", NULL, "b.test", 'P', 'F',
+		  "bogus" },
+		{ "d.test. MX 10 mx.d.test.\nd.test. MX 20 mx.u.test.\nmx.d.test. A 192.0.2.1\n"
+		  "mx.u.test. A 192.0.2.2", "u.test", NULL, 'F', 'P', "1 of 2 MX" },
+		{ "d.test. MX 10 mx.b.test.\nd.test. MX 20 mx.u.test.\nmx.b.test. A 192.0.2.1\n"
+		  "mx.u.test. A 192.0.2.2", "u.test", "b.test", 'F', 'F', "unsigned" },
+		{ "d.test. MX 0 .", NULL, NULL, 'N', 'N', "null MX" },
+		{ "d.test. A 192.0.2.1", NULL, NULL, 'N', 'N', "no MX records" },
+		{ "d.test. MX 0 .\nd.test. MX 10 mx.d.test.\nmx.d.test. A 192.0.2.1", NULL, NULL, 'P',
+		  'P', NULL },
+	};
+	Peil__Result *res[PROBE_DNS_NTESTS];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char zone[1024];
+		struct zonefake z = { 0 };
+
+		snprintf(zone, sizeof(zone), "d.test. SOA ns.test. h.test. 1 2 3 4 5\n%s", v[i].zone);
+		z.zone = zone;
+		z.insecure = v[i].insecure;
+		z.bogus = v[i].bogus;
+		run(&z, true, false, "d.test", ids, 2, res);
+		if (!expect(res[ids[0]], v[i].exist, v[i].exist == 'P' ? "" : v[i].reason) ||
+		    !expect(res[ids[1]], v[i].valid, v[i].exist == 'P' && v[i].valid != 'P' ?
+		    v[i].reason : NULL))
+			fail_msg("MX DNSSEC vector %zu", i);
+		free_results(res);
+	}
+	/* The null MX beside another is a warning in evidence. */
+	{
+		struct zonefake z = { .zone = "d.test. MX 0 .\nd.test. MX 10 mx.d.test.\n"
+		    "mx.d.test. A 192.0.2.1" };
+
+		run(&z, true, false, "d.test", ids, 2, res);
+		assert_non_null(strstr(ev(res[ids[0]], "null_mx"), "warning"));
+		free_results(res);
+	}
+	/* No MX: the implicit MX is noted. */
+	{
+		struct zonefake z = { .zone = "d.test. A 192.0.2.1\nd.test. AAAA 2001:db8::1" };
+
+		run(&z, true, false, "d.test", ids, 2, res);
+		assert_string_equal(ev(res[ids[0]], "implicit_mx_aaaa"), "2001:db8::1");
+		free_results(res);
+	}
+}
+
+/* ---- IPv6 reachability ---- */
+
+static void
+test_reach(void **state)
+{
+	static const int ids[] = { PROBE_DNS_WEB_NS_REACH, PROBE_DNS_MAIL_NS_REACH,
+	    PROBE_DNS_MAIL_MX_REACH, PROBE_DNS_WEB_WS_REACH };
+	static const char zone[] =
+	    "d.test. NS ns1.d.test.\nd.test. NS ns2.d.test.\n"
+	    "ns1.d.test. AAAA 2001:db8::53\nns2.d.test. AAAA 2001:db8::54\nns2.d.test. A 192.0.2.54\n"
+	    "d.test. MX 10 mx.d.test.\nd.test. MX 20 mx2.d.test.\n"
+	    "mx.d.test. AAAA 2001:db8::25\nmx2.d.test. AAAA 2001:db8::26\nmx2.d.test. AAAA 2001:db8::27\n"
+	    "d.test. AAAA 2001:db8::80\nd.test. AAAA 2001:db8::81\n";
+	struct zonefake z = { .zone = zone };
+	Peil__Result *res[PROBE_DNS_NTESTS];
+
+	(void)state;
+	run(&z, true, false, "d.test", ids, 4, res);
+	for (int i = 0; i < 4; i++)
+		assert_true(expect(res[ids[i]], 'P', ""));
+	assert_int_equal(z.reach_items, 2 + 3 + 4);
+	assert_non_null(strstr(ev(res[PROBE_DNS_MAIL_MX_REACH], "try_3"), "mx2.d.test "
+	    "[2001:db8::27]:25: connected"));
+	free_results(res);
+
+	/* One MX address down; the web server answers on 443 only at one address. */
+	z.reach_fail = "2001:db8::27;2001:db8::80:80;2001:db8::81";
+	run(&z, true, false, "d.test", ids, 4, res);
+	assert_true(expect(res[PROBE_DNS_MAIL_MX_REACH], 'F', "mx2.d.test [2001:db8::27]"));
+	assert_true(expect(res[PROBE_DNS_WEB_WS_REACH], 'F', "1 IPv6 address(es) of the web "
+	    "server not reachable on TCP 80 nor 443: d.test [2001:db8::81]"));
+	assert_true(expect(res[PROBE_DNS_WEB_NS_REACH], 'P', ""));
+	free_results(res);
+
+	z.reach_fail = "2001:db8::54";
+	run(&z, true, false, "d.test", ids, 4, res);
+	assert_true(expect(res[PROBE_DNS_WEB_NS_REACH], 'F', "ns2.d.test [2001:db8::54]"));
+	assert_true(expect(res[PROBE_DNS_MAIL_NS_REACH], 'F', "ns2.d.test [2001:db8::54]"));
+	free_results(res);
+
+	/* No IPv6 at this vantage. */
+	z.reach_items = 0;
+	run(&z, false, false, "d.test", ids, 4, res);
+	for (int i = 0; i < 4; i++)
+		assert_true(expect(res[ids[i]], 'N', "this vantage has no IPv6"));
+	assert_int_equal(z.reach_items, 0);
+	free_results(res);
+
+	/* Nothing with IPv6; a null MX. */
+	{
+		struct zonefake z4 = { .zone = "d.test. NS ns1.d.test.\nns1.d.test. A 192.0.2.53\n"
+		    "d.test. MX 0 .\nd.test. A 192.0.2.80" };
+
+		run(&z4, true, false, "d.test", ids, 4, res);
+		assert_true(expect(res[PROBE_DNS_WEB_NS_REACH], 'N', "no name server has an IPv6"));
+		assert_true(expect(res[PROBE_DNS_MAIL_MX_REACH], 'N', "null MX"));
+		assert_true(expect(res[PROBE_DNS_WEB_WS_REACH], 'N', "no web server has an IPv6"));
+		assert_int_equal(z4.reach_items, 0);
+		free_results(res);
+	}
+}
+
+/* A domain whose name servers never answer: one time-out decides every test. */
+static void
+test_silent(void **state)
+{
+	struct zonefake z = { .zone = "d.test. A 192.0.2.1", .timeout = "d.test" };
+	Peil__Result *res[PROBE_DNS_NTESTS];
+	int ids[PROBE_DNS_NTESTS];
+
+	(void)state;
+	for (int i = 0; i < PROBE_DNS_NTESTS; i++)
+		ids[i] = i;
+	run(&z, true, false, "d.test", ids, PROBE_DNS_NTESTS, res);
+	for (int i = 0; i < PROBE_DNS_NTESTS; i++)
+		assert_true(expect(res[i], 'E', "SOA lookup timed out"));
+	assert_int_equal(z.lookups, 1);
+	free_results(res);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spf_vectors),
+		cmocka_unit_test(test_spf_evidence),
+		cmocka_unit_test(test_dmarc_vectors),
+		cmocka_unit_test(test_dkim),
+		cmocka_unit_test(test_mx_dnssec),
+		cmocka_unit_test(test_reach),
+		cmocka_unit_test(test_silent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
