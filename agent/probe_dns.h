@@ -85,8 +85,8 @@ struct probe_dns_source {
 	                              * by the public suffix list (RFC 7489) */
 	/* Reachability: runs reach_run over items, returning by deadline_ms; NULL: the reach tests
 	 * are not_tested. Returns 0 or a PEIL_E* code (PEIL_ENOMEM ends the run). */
-	int (*reach)(void *arg, enum reach_kind kind, struct reach_item *items, size_t n, const char *qname,
-	    uint16_t qtype, uint64_t deadline_ms);
+	int (*reach)(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
+	    const char *qname, uint16_t qtype, uint64_t deadline_ms);
 };
 
 enum probe_dns_test {

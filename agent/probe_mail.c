@@ -98,6 +98,15 @@ txt_find(struct dnswork *w, const char *name, bool (*is_kind)(const uint8_t *, s
 
 /* ---- SPF ---- */
 
+/* "st", "nd", "rd" or "th" for n. */
+static const char *
+ordinal(size_t n)
+{
+	if (n % 100 >= 11 && n % 100 <= 13)
+		return "th";
+	return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+}
+
 static bool
 spf_is_v1(const uint8_t *b, size_t len)
 {
@@ -142,8 +151,9 @@ spf_count(struct spfwalk *sw, const struct spf_term *t, const char *where)
 	if (++sw->lookups <= MAX_SPF_LOOKUPS)
 		return true;
 	spf_fail(sw, PEIL__STATUS__FAILED, "more than %d DNS-querying terms (RFC 7208 4.6.4): the "
-	    "%zuth is %s%s%s in the record of %s", MAX_SPF_LOOKUPS, sw->lookups,
-	    spf_term_name(t->kind), t->domain ? ":" : "", t->domain ? t->domain : "", where);
+	    "%zu%s is %s%s%s in the record of %s", MAX_SPF_LOOKUPS, sw->lookups,
+	    ordinal(sw->lookups), spf_term_name(t->kind), t->domain ? ":" : "",
+	    t->domain ? t->domain : "", where);
 	return false;
 }
 
@@ -153,7 +163,7 @@ spf_void(struct spfwalk *sw, const char *what, const char *name)
 	dnsev_add(sw->ev, "spf_void", "%s %s: no records", what, name);
 	if (++sw->voids > MAX_SPF_VOID_LOOKUPS)
 		spf_fail(sw, PEIL__STATUS__FAILED, "more than %d void lookups (RFC 7208 4.6.4): the "
-		    "%zuth is %s %s", MAX_SPF_VOID_LOOKUPS, sw->voids, what, name);
+		    "%zu%s is %s %s", MAX_SPF_VOID_LOOKUPS, sw->voids, ordinal(sw->voids), what, name);
 }
 
 /* The lookups an a, mx or exists term makes on name: counted void when nothing answers. */
@@ -323,8 +333,7 @@ spf_walk(struct spfwalk *sw, const char *name, const char *via, char *all)
 			if (t->kind == SPF_PTR)
 				dnsev_add(sw->ev, "spf_ptr", "ptr in %s: counted; its lookups depend on "
 				    "the sender (RFC 7208 5.5 says not to use it)", name);
-			else if (probe_dns_hostname_ok(target) &&
-			    (rc = spf_term_lookups(sw, t, target)) != 0)
+			else if ((rc = spf_term_lookups(sw, t, target)) != 0)
 				goto out;
 			break;
 		default:

@@ -315,6 +315,10 @@ static const struct spfvec spf_vectors[] = {
 	  "void", NULL },
 	{ D "\"v=spf1 a:h6.test a:h6.test a:h6.test -all\"\nh6.test. AAAA 2001:db8::1", 'P', 'P',
 	  "", NULL },
+	{ D "\"v=spf1 a:_a.test a:_b.test a:_c.test -all\"", 'P', 'F',
+	  "the 3rd is a _c.test", NULL },
+	{ D "\"v=spf1 include:_spf.i.test -all\"\n_spf.i.test. TXT \"v=spf1 a:_h.i.test -all\"\n"
+	  "_h.i.test. A 192.0.2.1", 'P', 'P', "", NULL },
 	/* mx with more than 10 names */
 	{ D "\"v=spf1 mx -all\"\nd.test. MX 1 m1.test.\nd.test. MX 2 m2.test.\nd.test. MX 3 m3.test.\n"
 	  "d.test. MX 4 m4.test.\nd.test. MX 5 m5.test.\nd.test. MX 6 m6.test.\nd.test. MX 7 m7.test.\n"
