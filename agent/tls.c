@@ -1,0 +1,1471 @@
+/* tls.c: the TLS engine: OpenSSL 3 handshakes one at a time, plus hand-built ClientHellos for SSLv3 and compression. */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "clock.h"
+#include "err.h"
+#include "tls.h"
+
+/* Outcomes of one try, besides PEIL_ENOMEM. */
+enum {
+	HS_OK = 0,        /* handshake done (or ServerHello read) */
+	HS_FAIL = 1,      /* refused or broken: why says how */
+	HS_STOP = 2,      /* no try made: deadline, budget or transport gone (e->stop set) */
+};
+
+#define REC_HANDSHAKE   22
+#define REC_ALERT       21
+#define HS_CLIENT_HELLO 1
+#define HS_SERVER_HELLO 2
+#define MAX_RECORD      (16384 + 2048)   /* TLSCiphertext.length at most */
+#define HELLO_OUT_MAX   2048             /* our hand-built ClientHello */
+
+#define ALL12 "ALL:COMPLEMENTOFALL"
+#define SECLEVEL0 "@SECLEVEL=0"
+
+static const uint16_t versions[TLS_NVERSIONS] = { TLS_V13, TLS_V12, TLS_V11, TLS_V10, TLS_SSL3 };
+static const char *const version_names[TLS_NVERSIONS] = {
+	"TLS 1.3", "TLS 1.2", "TLS 1.1", "TLS 1.0", "SSLv3" };
+
+/* TLS 1.3: every suite OpenSSL 3.0 implements. */
+static const char *const suites13[] = {
+	"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
+	"TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256",
+};
+#define NSUITES13 (sizeof(suites13) / sizeof(suites13[0]))
+
+/* Key-exchange groups OpenSSL 3.0 can offer, with their IANA ids. */
+struct group {
+	const char *name;
+	int nid;
+	uint16_t iana;
+	bool v13;           /* usable in TLS 1.3 */
+	bool ec;            /* an ECDHE group (TLS <= 1.2) */
+};
+
+static const struct group groups_all[] = {
+	{ "x25519", NID_X25519, 29, true, true },
+	{ "secp256r1", NID_X9_62_prime256v1, 23, true, true },
+	{ "x448", NID_X448, 30, true, true },
+	{ "secp521r1", NID_secp521r1, 25, true, true },
+	{ "secp384r1", NID_secp384r1, 24, true, true },
+	{ "ffdhe2048", NID_ffdhe2048, 256, true, false },
+	{ "ffdhe3072", NID_ffdhe3072, 257, true, false },
+	{ "ffdhe4096", NID_ffdhe4096, 258, true, false },
+	{ "ffdhe6144", NID_ffdhe6144, 259, true, false },
+	{ "ffdhe8192", NID_ffdhe8192, 260, true, false },
+	{ "brainpoolP256r1", NID_brainpoolP256r1, 26, false, true },
+	{ "brainpoolP384r1", NID_brainpoolP384r1, 27, false, true },
+	{ "brainpoolP512r1", NID_brainpoolP512r1, 28, false, true },
+	{ "secp256k1", NID_secp256k1, 22, false, true },
+	{ "secp224r1", NID_secp224r1, 21, false, true },
+	{ "secp192r1", NID_X9_62_prime192v1, 19, false, true },
+};
+#define NGROUPS (sizeof(groups_all) / sizeof(groups_all[0]))
+
+/* TLS 1.2 signature algorithms, grouped by hash: the unit of the hash enumeration. */
+static const char *const sig_by_hash[] = {
+	"RSA+SHA256:ECDSA+SHA256:rsa_pss_rsae_sha256:rsa_pss_pss_sha256:DSA+SHA256",
+	"RSA+SHA384:ECDSA+SHA384:rsa_pss_rsae_sha384:rsa_pss_pss_sha384:DSA+SHA384",
+	"RSA+SHA512:ECDSA+SHA512:rsa_pss_rsae_sha512:rsa_pss_pss_sha512:DSA+SHA512",
+	"ed25519:ed448",
+	"RSA+SHA224:ECDSA+SHA224:DSA+SHA224",
+	"RSA+SHA1:ECDSA+SHA1:DSA+SHA1",
+};
+#define NSIGHASH (sizeof(sig_by_hash) / sizeof(sig_by_hash[0]))
+
+/* Suites an SSLv3 server may pick: every SSLv3 suite in use, the SCSV last. */
+static const uint16_t ssl3_suites[] = {
+	0xc014, 0xc00a, 0x0039, 0x0038, 0x0035, 0xc013, 0xc009, 0x0033, 0x0032, 0x002f,
+	0x0088, 0x0087, 0x0084, 0x0045, 0x0044, 0x0041, 0x0096, 0x0016, 0x0013, 0x000a,
+	0xc011, 0xc007, 0x0005, 0x0004, 0x0007, 0x0015, 0x0012, 0x0009, 0x0014, 0x0011,
+	0x0008, 0x0006, 0x0003, 0x003a, 0x0034, 0x001b, 0x0018, 0x0002, 0x0001, 0x00ff,
+};
+#define NSSL3 (sizeof(ssl3_suites) / sizeof(ssl3_suites[0]))
+
+/* TLS <= 1.2 suites an OpenSSL 3 build may not implement (3DES, RC4, DES, export, IDEA,
+ * SEED, static ECDH/DH): offered by hand-built hellos, those the build offers filtered out. */
+static const uint16_t weak_suites[] = {
+	0xc012, 0x0016, 0x0013, 0x000a, 0xc008, 0x0010, 0x000d, 0xc017, 0x001b, 0xc00d, 0xc003,
+	0xc011, 0xc007, 0x0066, 0x0005, 0x0004, 0xc016, 0x0018, 0xc00c, 0xc002,
+	0x0015, 0x0012, 0x0009, 0x001a, 0x0007, 0x009a, 0x0099, 0x0096, 0x009b,
+	0x0064, 0x0063, 0x0062, 0x0065, 0x0014, 0x0011, 0x0008, 0x0006, 0x0003, 0x0019, 0x0017,
+	0x000e, 0x000b,
+	0xc00f, 0xc00e, 0xc005, 0xc004, 0xc032, 0xc031, 0xc02e, 0xc02d, 0xc02a, 0xc029, 0xc026,
+	0xc025, 0x0037, 0x0036, 0x0031, 0x0030, 0x00a1, 0x00a0, 0x00a5, 0x00a4, 0x003f, 0x003e,
+	0x0069, 0x0068,
+};
+#define NWEAK (sizeof(weak_suites) / sizeof(weak_suites[0]))
+
+/* What the engine keeps of one accepted version besides the report's entry. */
+struct found {
+	const char *names[TLS_MAX_SUITES];  /* OpenSSL names (static storage) of the suites */
+	int kx[TLS_MAX_SUITES];             /* NID_kx_* of each */
+	int auth[TLS_MAX_SUITES];           /* NID_auth_* of each */
+};
+
+struct eng {
+	const struct tls_target *t;
+	struct tls_report *r;
+	unsigned max_hs;
+	unsigned hs_ms;
+	int64_t deadline;                   /* 0: none */
+	bool stop;
+	bool tls_seen;                      /* some reply was a TLS alert or a ServerHello */
+	bool legacy_done;                   /* secure reneg, EMS, client reneg measured */
+	int pv[TLS_NVERSIONS];              /* per_version index of each version, -1 */
+	uint16_t weak[NWEAK];               /* weak_suites this OpenSSL cannot offer */
+	size_t nweak;
+	struct found f[TLS_NVERSIONS];
+};
+
+/* One try's choices. */
+struct hs {
+	int version;                        /* TLS1_3_VERSION ... TLS1_VERSION */
+	const char *ciphers;                /* TLS <= 1.2 cipher string; NULL: all */
+	const char *suites;                 /* TLS 1.3 suites; NULL: all */
+	const char *groups;                 /* NULL: all for the version */
+	const char *sigalgs;                /* NULL: OpenSSL's default */
+};
+
+struct conn {
+	SSL_CTX *ctx;
+	SSL *ssl;
+	int fd;
+	bool alert;                         /* the handshake failed on an alert from the server */
+};
+
+static void eng_stop(struct eng *, const char *, ...) __attribute__((format(printf, 2, 3)));
+
+static uint16_t
+be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint8_t *
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+	return p + 2;
+}
+
+static void
+put24(uint8_t *p, size_t v)
+{
+	p[0] = (uint8_t)(v >> 16);
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)v;
+}
+
+static bool
+is_ip_literal(const char *s)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+static bool
+add16(uint16_t *list, size_t *n, size_t max, uint16_t v)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (list[i] == v)
+			return false;
+	if (*n >= max)
+		return false;
+	list[(*n)++] = v;
+	return true;
+}
+
+static bool
+has16(const uint16_t *list, size_t n, uint16_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == v)
+			return true;
+	return false;
+}
+
+static void
+first_why(struct eng *e, const char *what, const char *why)
+{
+	if (e->r->why[0] == '\0')
+		err_set(e->r->why, sizeof(e->r->why), "%s: %s", what, why);
+}
+
+static void
+eng_stop(struct eng *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->stop = true;
+	if (e->r->partial)
+		return;
+	e->r->partial = true;
+	va_start(ap, fmt);
+	vsnprintf(e->r->partial_why, sizeof(e->r->partial_why), fmt, ap);
+	va_end(ap);
+}
+
+/* The end of the next try: now + the handshake time-out, within the deadline. 0: none left. */
+static int64_t
+eng_until(struct eng *e)
+{
+	int64_t now = clock_mono_ms();
+	int64_t until = now + e->hs_ms;
+
+	if (e->stop)
+		return 0;
+	if (e->r->handshakes >= e->max_hs) {
+		eng_stop(e, "handshake budget (%u) spent", e->max_hs);
+		return 0;
+	}
+	if (e->deadline != 0 && until > e->deadline)
+		until = e->deadline;
+	if (until <= now) {
+		eng_stop(e, "deadline reached");
+		return 0;
+	}
+	return until;
+}
+
+/* A fresh connection from the callback, non-blocking. HS_OK, or HS_STOP (e->stop set). */
+static int
+eng_connect(struct eng *e, int64_t until, int *fd)
+{
+	char why[200] = "";
+	int rc, fl;
+
+	*fd = -1;
+	e->r->handshakes++;
+	rc = e->t->connect(e->t->arg, until, fd, why, sizeof(why));
+	if (rc != 0 || *fd < 0) {
+		if (why[0] == '\0')
+			snprintf(why, sizeof(why), "%s", peil_strerror(rc != 0 ? rc : PEIL_EIO));
+		first_why(e, "connect", why);
+		eng_stop(e, "connect failed: %s", why);
+		*fd = -1;
+		return HS_STOP;
+	}
+	fl = fcntl(*fd, F_GETFL);
+	if (fl >= 0)
+		(void)fcntl(*fd, F_SETFL, fl | O_NONBLOCK);
+	return HS_OK;
+}
+
+static void
+conn_close(struct conn *c)
+{
+	SSL_free(c->ssl);
+	SSL_CTX_free(c->ctx);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->ssl = NULL;
+	c->ctx = NULL;
+	c->fd = -1;
+}
+
+/* Why a call on ssl that returned n failed; errno as it was right after the call.
+ * Returns whether the server sent an alert. */
+static bool
+ssl_why(SSL *ssl, int n, int saved_errno, char *why, size_t whylen)
+{
+	int err = SSL_get_error(ssl, n);
+	unsigned long code = ERR_peek_last_error();
+	const char *text;
+	bool alert = err == SSL_ERROR_SSL && ERR_GET_REASON(code) >= SSL_AD_REASON_OFFSET;
+
+	if (err == SSL_ERROR_SSL && ERR_GET_REASON(code) == SSL_R_EXCESSIVE_MESSAGE_SIZE) {
+		err_set(why, whylen, "excessive message size (a certificate chain over %d bytes?)",
+		    MAX_TLS_CHAIN_BYTES);
+	} else if (err == SSL_ERROR_SSL && code != 0) {
+		text = ERR_reason_error_string(code);
+		err_set(why, whylen, "%s", text != NULL ? text : "TLS error");
+	} else if (err == SSL_ERROR_SYSCALL) {
+		if (saved_errno != 0)
+			err_set(why, whylen, "%s", strerror(saved_errno));
+		else
+			err_set(why, whylen, "connection closed by the server");
+	} else if (err == SSL_ERROR_ZERO_RETURN) {
+		err_set(why, whylen, "closed by the server (close_notify)");
+	} else {
+		err_set(why, whylen, "TLS error %d", err);
+	}
+	ERR_clear_error();
+	return alert;
+}
+
+/* Drives SSL_do_handshake to its end or until. HS_OK, or HS_FAIL with why
+ * (*timedout when the time ran out). */
+static int
+drive(struct conn *c, int64_t until, char *why, size_t whylen, bool *timedout)
+{
+	*timedout = false;
+	for (;;) {
+		struct pollfd pfd;
+		int n, err, saved, left;
+		int64_t now;
+
+		ERR_clear_error();
+		errno = 0;
+		n = SSL_do_handshake(c->ssl);
+		saved = errno;
+		if (n == 1)
+			return HS_OK;
+		err = SSL_get_error(c->ssl, n);
+		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
+			c->alert = ssl_why(c->ssl, n, saved, why, whylen);
+			return HS_FAIL;
+		}
+		now = clock_mono_ms();
+		if (now >= until) {
+			err_set(why, whylen, "no handshake within the time-out");
+			*timedout = true;
+			return HS_FAIL;
+		}
+		left = until - now > 60000 ? 60000 : (int)(until - now);
+		pfd.fd = c->fd;
+		pfd.events = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, left) < 0 && errno != EINTR) {
+			err_set(why, whylen, "poll: %s", strerror(errno));
+			return HS_FAIL;
+		}
+	}
+}
+
+static const char *
+groups_list(int version, char *buf, size_t buflen)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NGROUPS; i++) {
+		const struct group *g = &groups_all[i];
+		int n;
+
+		if (version == TLS1_3_VERSION ? !g->v13 : !g->ec)
+			continue;
+		n = snprintf(buf + off, buflen - off, "%s%s", off ? ":" : "", g->name);
+		if (n < 0 || (size_t)n >= buflen - off)
+			break;
+		off += (size_t)n;
+	}
+	return buf;
+}
+
+/* One handshake with o's offer. HS_OK (c open: the caller closes it), HS_FAIL (why),
+ * HS_STOP, PEIL_ENOMEM. */
+static int
+hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whylen)
+{
+	char gbuf[256];
+	const char *sni = e->t->sni;
+	int64_t until;
+	bool timedout;
+	int rc;
+
+	c->ctx = NULL;
+	c->ssl = NULL;
+	c->fd = -1;
+	c->alert = false;
+	why[0] = '\0';
+	if ((until = eng_until(e)) == 0)
+		return HS_STOP;
+	if ((rc = eng_connect(e, until, &c->fd)) != HS_OK)
+		return rc;
+	if ((c->ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	/* Everything the server may accept, however weak; trust is judged apart. */
+	SSL_CTX_set_security_level(c->ctx, 0);
+	SSL_CTX_set_options(c->ctx, SSL_OP_LEGACY_SERVER_CONNECT |
+	    SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION | SSL_OP_NO_TICKET);
+	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_max_cert_list(c->ctx, MAX_TLS_CHAIN_BYTES);
+	if (SSL_CTX_set_min_proto_version(c->ctx, o->version) != 1 ||
+	    SSL_CTX_set_max_proto_version(c->ctx, o->version) != 1) {
+		err_set(why, whylen, "cannot offer this version");
+		rc = HS_FAIL;
+		goto out;
+	}
+	if (o->version == TLS1_3_VERSION) {
+		char all[256];
+		size_t off = 0;
+
+		all[0] = '\0';
+		for (size_t i = 0; i < NSUITES13; i++)
+			off += (size_t)snprintf(all + off, sizeof(all) - off, "%s%s", off ? ":" : "",
+			    suites13[i]);
+		if (SSL_CTX_set_ciphersuites(c->ctx, o->suites != NULL ? o->suites : all) != 1 ||
+		    SSL_CTX_set_cipher_list(c->ctx, ALL12 ":" SECLEVEL0) != 1) {
+			err_set(why, whylen, "no suite to offer");
+			rc = HS_FAIL;
+			goto out;
+		}
+	} else if (SSL_CTX_set_cipher_list(c->ctx, o->ciphers != NULL ? o->ciphers :
+	    ALL12 ":" SECLEVEL0) != 1) {
+		err_set(why, whylen, "no suite to offer");
+		rc = HS_FAIL;
+		goto out;
+	}
+	if (SSL_CTX_set1_groups_list(c->ctx, o->groups != NULL ? o->groups :
+	    groups_list(o->version, gbuf, sizeof(gbuf))) != 1 ||
+	    (o->sigalgs != NULL && SSL_CTX_set1_sigalgs_list(c->ctx, o->sigalgs) != 1)) {
+		err_set(why, whylen, "cannot offer these groups or signature algorithms");
+		rc = HS_FAIL;
+		goto out;
+	}
+	ERR_clear_error();
+	if ((c->ssl = SSL_new(c->ctx)) == NULL) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	if (SSL_set_fd(c->ssl, c->fd) != 1 ||
+	    (sni != NULL && sni[0] != '\0' && !is_ip_literal(sni) &&
+	    SSL_set_tlsext_host_name(c->ssl, sni) != 1)) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	SSL_set_connect_state(c->ssl);
+	rc = drive(c, until, why, whylen, &timedout);
+	e->tls_seen |= c->alert;
+out:
+	ERR_clear_error();
+	if (rc != HS_OK)
+		conn_close(c);
+	return rc;
+}
+
+static uint16_t
+group_iana(int nid)
+{
+	for (size_t i = 0; i < NGROUPS; i++)
+		if (groups_all[i].nid == nid)
+			return groups_all[i].iana;
+	/* OpenSSL marks groups it does not know with TLSEXT_nid_unknown and the IANA id. */
+	if ((nid & TLSEXT_nid_unknown) != 0)
+		return (uint16_t)(nid & 0xffff);
+	return 0;
+}
+
+/* IANA SignatureScheme of the TLS 1.2 ServerKeyExchange signature; 0 unknown. */
+static uint16_t
+sig_iana(int type, int hash, bool pss_key)
+{
+	int h;
+
+	switch (hash) {
+	case NID_md5: h = 1; break;
+	case NID_sha1: h = 2; break;
+	case NID_sha224: h = 3; break;
+	case NID_sha256: h = 4; break;
+	case NID_sha384: h = 5; break;
+	case NID_sha512: h = 6; break;
+	default: h = 0; break;
+	}
+	switch (type) {
+	case EVP_PKEY_RSA:
+		return h ? (uint16_t)(h << 8 | 1) : 0;
+	case EVP_PKEY_DSA:
+		return h ? (uint16_t)(h << 8 | 2) : 0;
+	case EVP_PKEY_EC:
+		return h ? (uint16_t)(h << 8 | 3) : 0;
+	case EVP_PKEY_RSA_PSS:
+		if (h < 4)
+			return 0;
+		return (uint16_t)((pss_key ? 0x0809 : 0x0804) + (h - 4));
+	case EVP_PKEY_ED25519:
+		return 0x0807;
+	case EVP_PKEY_ED448:
+		return 0x0808;
+	default:
+		return 0;
+	}
+}
+
+/* Which sig_by_hash entry a scheme belongs to; -1 none. */
+static int
+sig_hash_index(uint16_t scheme)
+{
+	switch (scheme) {
+	case 0x0401: case 0x0403: case 0x0402: case 0x0804: case 0x0809: return 0;
+	case 0x0501: case 0x0503: case 0x0502: case 0x0805: case 0x080a: return 1;
+	case 0x0601: case 0x0603: case 0x0602: case 0x0806: case 0x080b: return 2;
+	case 0x0807: case 0x0808: return 3;
+	case 0x0301: case 0x0303: case 0x0302: return 4;
+	case 0x0201: case 0x0203: case 0x0202: return 5;
+	default: return -1;
+	}
+}
+
+static void
+chain_trust(struct eng *e, STACK_OF(X509) *sk, X509 *leaf)
+{
+	struct tls_report *r = e->r;
+	X509_STORE *st = NULL;
+	X509_STORE_CTX *vc = NULL;
+	int ok;
+
+	if ((st = X509_STORE_new()) == NULL || (vc = X509_STORE_CTX_new()) == NULL) {
+		err_set(r->trust_why, sizeof(r->trust_why), "out of memory");
+		goto out;
+	}
+	ok = e->t->ca_file != NULL ? X509_STORE_load_file(st, e->t->ca_file) :
+	    X509_STORE_set_default_paths(st);
+	if (ok != 1) {
+		err_set(r->trust_why, sizeof(r->trust_why), "cannot load the CA bundle");
+		goto out;
+	}
+	if (X509_STORE_CTX_init(vc, st, leaf, sk) != 1) {
+		err_set(r->trust_why, sizeof(r->trust_why), "cannot set up verification");
+		goto out;
+	}
+	X509_STORE_CTX_set_purpose(vc, X509_PURPOSE_SSL_SERVER);
+	if (X509_verify_cert(vc) == 1) {
+		r->trusted = true;
+		err_set(r->trust_why, sizeof(r->trust_why), "ok");
+	} else {
+		int err = X509_STORE_CTX_get_error(vc);
+
+		err_set(r->trust_why, sizeof(r->trust_why), "%s (depth %d)",
+		    X509_verify_cert_error_string(err), X509_STORE_CTX_get_error_depth(vc));
+	}
+out:
+	ERR_clear_error();
+	X509_STORE_CTX_free(vc);
+	X509_STORE_free(st);
+}
+
+static void
+leaf_key(struct tls_report *r, X509 *leaf)
+{
+	EVP_PKEY *pk = X509_get0_pubkey(leaf);
+	char name[64];
+
+	if (pk == NULL)
+		return;
+	r->leaf_key_type = EVP_PKEY_get_base_id(pk);
+	r->leaf_key_bits = EVP_PKEY_get_bits(pk) > 0 ? (unsigned)EVP_PKEY_get_bits(pk) : 0;
+	if (r->leaf_key_type == EVP_PKEY_EC &&
+	    EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof(name),
+	    NULL) == 1) {
+		r->leaf_curve_nid = OBJ_sn2nid(name);
+		if (r->leaf_curve_nid == NID_undef)
+			r->leaf_curve_nid = EC_curve_nist2nid(name);
+		if (r->leaf_curve_nid == NID_undef)
+			r->leaf_curve_nid = OBJ_txt2nid(name);
+	}
+	ERR_clear_error();
+}
+
+/* Keeps the presented chain: DER, key, signatures, trust and name. */
+static int
+chain_keep(struct eng *e, SSL *ssl)
+{
+	struct tls_report *r = e->r;
+	STACK_OF(X509) *sk = SSL_get_peer_cert_chain(ssl);
+	X509 *leaf = SSL_get0_peer_certificate(ssl);
+	size_t total = 0;
+	int n;
+
+	if (sk == NULL || leaf == NULL || (n = sk_X509_num(sk)) <= 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		X509 *x = sk_X509_value(sk, i);
+		unsigned char *p;
+		int len;
+
+		if (r->nchain >= MAX_TLS_CHAIN_CERTS) {
+			r->chain_truncated = true;
+			break;
+		}
+		len = i2d_X509(x, NULL);
+		if (len <= 0 || total + (size_t)len > MAX_TLS_CHAIN_BYTES) {
+			r->chain_truncated = true;
+			break;
+		}
+		if ((r->der[r->nchain] = malloc((size_t)len)) == NULL)
+			return PEIL_ENOMEM;
+		p = r->der[r->nchain];
+		if (i2d_X509(x, &p) != len) {
+			free(r->der[r->nchain]);
+			r->der[r->nchain] = NULL;
+			r->chain_truncated = true;
+			break;
+		}
+		r->derlen[r->nchain] = (size_t)len;
+		r->chain_sig_nids[r->nchain] = X509_get_signature_nid(x);
+		r->nchain++;
+		total += (size_t)len;
+	}
+	leaf_key(r, leaf);
+	chain_trust(e, sk, leaf);
+	if (e->t->sni != NULL && e->t->sni[0] != '\0')
+		r->name_ok = is_ip_literal(e->t->sni) ? X509_check_ip_asc(leaf, e->t->sni, 0) == 1 :
+		    X509_check_host(leaf, e->t->sni, strlen(e->t->sni), 0, NULL) == 1;
+	ERR_clear_error();
+	return 0;
+}
+
+/* What one completed handshake tells: suite (returned in *suite), group, FFDH, signature
+ * scheme (*scheme), chain. Returns 0 or PEIL_ENOMEM. */
+static int
+conn_note(struct eng *e, struct conn *c, uint16_t *suite, const SSL_CIPHER **cipher,
+    uint16_t *scheme)
+{
+	struct tls_report *r = e->r;
+	const SSL_CIPHER *cp = SSL_get_current_cipher(c->ssl);
+	int ver = SSL_version(c->ssl);
+	int kx, type = 0, hash = 0;
+	EVP_PKEY *pk = NULL;
+
+	*suite = 0;
+	*scheme = 0;
+	*cipher = cp;
+	if (cp == NULL)
+		return 0;
+	*suite = SSL_CIPHER_get_protocol_id(cp);
+	kx = SSL_CIPHER_get_kx_nid(cp);
+	if (ver == TLS1_3_VERSION || kx == NID_kx_ecdhe) {
+		uint16_t g = group_iana((int)SSL_get_negotiated_group(c->ssl));
+
+		if (g != 0)
+			(void)add16(r->groups, &r->ngroups, TLS_MAX_GROUPS, g);
+	}
+	if (kx == NID_kx_dhe && r->ffdh_bits == 0 && SSL_get_peer_tmp_key(c->ssl, &pk) == 1) {
+		int bits = EVP_PKEY_get_bits(pk);
+
+		r->ffdh_bits = bits > 0 ? (unsigned)bits : 0;
+		if (EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, r->ffdh_group,
+		    sizeof(r->ffdh_group), NULL) != 1)
+			r->ffdh_group[0] = '\0';
+		r->ffdh_named = strncmp(r->ffdh_group, "ffdhe", 5) == 0;
+		EVP_PKEY_free(pk);
+	}
+	if (ver == TLS1_2_VERSION && (kx == NID_kx_ecdhe || kx == NID_kx_dhe) &&
+	    SSL_get_peer_signature_type_nid(c->ssl, &type) == 1) {
+		X509 *leaf = SSL_get0_peer_certificate(c->ssl);
+		EVP_PKEY *lk = leaf != NULL ? X509_get0_pubkey(leaf) : NULL;
+
+		if (SSL_get_peer_signature_nid(c->ssl, &hash) != 1)
+			hash = NID_undef;
+		*scheme = sig_iana(type, hash, lk != NULL && EVP_PKEY_get_base_id(lk) == EVP_PKEY_RSA_PSS);
+		if (*scheme != 0)
+			(void)add16(r->sigschemes, &r->nsigschemes, TLS_MAX_SIGS, *scheme);
+	}
+	ERR_clear_error();
+	if (r->nchain == 0)
+		return chain_keep(e, c->ssl);
+	return 0;
+}
+
+/* Adds a suite found for version index vi. */
+static void
+suite_add(struct eng *e, int vi, uint16_t suite, const SSL_CIPHER *cp)
+{
+	struct tls_version_suites *pv;
+	struct found *f = &e->f[vi];
+
+	if (e->pv[vi] < 0) {
+		e->pv[vi] = (int)e->r->nper;
+		pv = &e->r->per_version[e->r->nper++];
+		pv->version = versions[vi];
+		pv->server_order = -1;
+		e->r->versions[e->r->nversions++] = versions[vi];
+	}
+	pv = &e->r->per_version[e->pv[vi]];
+	if (pv->nsuites >= TLS_MAX_SUITES || has16(pv->suites, pv->nsuites, suite))
+		return;
+	f->names[pv->nsuites] = cp != NULL ? SSL_CIPHER_get_name(cp) : NULL;
+	f->kx[pv->nsuites] = cp != NULL ? SSL_CIPHER_get_kx_nid(cp) : NID_undef;
+	f->auth[pv->nsuites] = cp != NULL ? SSL_CIPHER_get_auth_nid(cp) : NID_undef;
+	pv->suites[pv->nsuites++] = suite;
+}
+
+/* Client-initiated renegotiation on an open TLS <= 1.2 connection. */
+static void
+reneg_test(struct eng *e, struct conn *c)
+{
+	char why[128];
+	int64_t until = clock_mono_ms() + e->hs_ms;
+	bool timedout;
+
+	if (e->deadline != 0 && until > e->deadline)
+		until = e->deadline;
+	ERR_clear_error();
+	if (SSL_renegotiate(c->ssl) != 1) {
+		ERR_clear_error();
+		return;
+	}
+	if (drive(c, until, why, sizeof(why), &timedout) == HS_OK)
+		e->r->client_reneg = SSL_renegotiate_pending(c->ssl) ? -1 : 1;
+	else
+		e->r->client_reneg = timedout ? -1 : 0;
+	ERR_clear_error();
+}
+
+/* Step 1: one handshake per version, everything offered. */
+static int
+versions_probe(struct eng *e)
+{
+	for (int vi = 0; vi < TLS_NVERSIONS - 1 && !e->stop; vi++) {
+		struct hs o = { .version = versions[vi] };
+		struct conn c;
+		char why[200];
+		const SSL_CIPHER *cp;
+		uint16_t suite, scheme;
+		int rc;
+
+		rc = hs_try(e, &o, &c, why, sizeof(why));
+		if (rc == HS_STOP)
+			break;
+		e->r->version_tried[vi] = true;
+		if (rc == PEIL_ENOMEM)
+			return rc;
+		if (rc == HS_FAIL) {
+			first_why(e, version_names[vi], why);
+			continue;
+		}
+		if ((rc = conn_note(e, &c, &suite, &cp, &scheme)) != 0) {
+			conn_close(&c);
+			return rc;
+		}
+		e->r->available = true;
+		suite_add(e, vi, suite, cp);
+		if (versions[vi] != TLS_V13 && !e->legacy_done) {
+			e->legacy_done = true;
+			e->r->secure_reneg = SSL_get_secure_renegotiation_support(c.ssl) ? 1 : 0;
+			e->r->ems = SSL_get_extms_support(c.ssl) == 1 ? 1 : 0;
+			reneg_test(e, &c);
+		}
+		conn_close(&c);
+	}
+	return 0;
+}
+
+int
+tls_client_hello_build(uint16_t version, const uint16_t *suites, size_t nsuites, bool deflate,
+    const char *sni, uint8_t *out, size_t outlen, size_t *used)
+{
+	static const uint16_t groups[] = { 29, 23, 24, 25, 30 };
+	static const uint16_t sigs[] = { 0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401,
+	    0x0501, 0x0601, 0x0201, 0x0203, 0x0402, 0x0202 };
+	size_t snilen = 0, need;
+	uint8_t *p, *ext;
+
+	if (nsuites == 0 || nsuites > 1000 || version < TLS_SSL3 || version > TLS_V12)
+		return PEIL_EINVAL;
+	if (version > TLS_SSL3 && sni != NULL && !is_ip_literal(sni))
+		snilen = strlen(sni);
+	if (snilen > 255)
+		snilen = 0;
+	need = 5 + 4 + 2 + 32 + 1 + 2 + 2 * nsuites + 1 + 2;
+	if (version > TLS_SSL3)
+		need += 2 + (snilen ? 9 + snilen : 0) + 6 + 2 * sizeof(groups) / sizeof(groups[0]) +
+		    6 + 6 + 2 * sizeof(sigs) / sizeof(sigs[0]) + 5;
+	if (need > outlen || need - 5 > 0xffff)
+		return PEIL_ETOOBIG;
+	p = out;
+	*p++ = REC_HANDSHAKE;
+	p = put16(p, version == TLS_SSL3 ? TLS_SSL3 : TLS_V10);
+	p += 2;                                   /* record length, below */
+	*p++ = HS_CLIENT_HELLO;
+	p += 3;                                   /* message length, below */
+	p = put16(p, version);
+	if (RAND_bytes(p, 32) != 1)
+		memset(p, 0x5a, 32);
+	p += 32;
+	*p++ = 0;                                 /* no session id */
+	p = put16(p, (uint16_t)(2 * nsuites));
+	for (size_t i = 0; i < nsuites; i++)
+		p = put16(p, suites[i]);
+	if (deflate) {
+		*p++ = 2;
+		*p++ = 1;
+		*p++ = 0;
+	} else {
+		*p++ = 1;
+		*p++ = 0;
+	}
+	if (version > TLS_SSL3) {
+		ext = p;
+		p += 2;
+		if (snilen) {
+			p = put16(p, 0);                  /* server_name */
+			p = put16(p, (uint16_t)(snilen + 5));
+			p = put16(p, (uint16_t)(snilen + 3));
+			*p++ = 0;                         /* host_name */
+			p = put16(p, (uint16_t)snilen);
+			memcpy(p, sni, snilen);
+			p += snilen;
+		}
+		p = put16(p, 10);                     /* supported_groups */
+		p = put16(p, (uint16_t)(2 + sizeof(groups)));
+		p = put16(p, (uint16_t)sizeof(groups));
+		for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+			p = put16(p, groups[i]);
+		p = put16(p, 11);                     /* ec_point_formats: uncompressed */
+		p = put16(p, 2);
+		*p++ = 1;
+		*p++ = 0;
+		if (version == TLS_V12) {
+			p = put16(p, 13);                 /* signature_algorithms */
+			p = put16(p, (uint16_t)(2 + sizeof(sigs)));
+			p = put16(p, (uint16_t)sizeof(sigs));
+			for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+				p = put16(p, sigs[i]);
+		}
+		p = put16(p, 0xff01);                 /* renegotiation_info, initial */
+		p = put16(p, 1);
+		*p++ = 0;
+		put16(ext, (uint16_t)(p - ext - 2));
+	}
+	assert((size_t)(p - out) <= need);
+	put16(out + 3, (uint16_t)(p - out - 5));
+	put24(out + 6, (size_t)(p - out - 9));
+	*used = (size_t)(p - out);
+	return 0;
+}
+
+/* ServerHello body (after the 4-byte message header). */
+static int
+server_hello_body(const uint8_t *b, size_t len, struct tls_hello *h)
+{
+	size_t off = 0, sid;
+
+	if (len < 2 + 32 + 1)
+		return PEIL_EINVAL;
+	h->version = be16(b);
+	off = 2 + 32;
+	sid = b[off++];
+	if (sid > 32 || len - off < sid + 2 + 1)
+		return PEIL_EINVAL;
+	off += sid;
+	h->suite = be16(b + off);
+	off += 2;
+	h->compression = b[off++];
+	if (off == len)
+		return 0;
+	if (len - off < 2 || be16(b + off) != len - off - 2)
+		return PEIL_EINVAL;
+	off += 2;
+	while (off < len) {
+		uint16_t type, elen;
+
+		if (len - off < 4)
+			return PEIL_EINVAL;
+		type = be16(b + off);
+		elen = be16(b + off + 2);
+		off += 4;
+		if (len - off < elen)
+			return PEIL_EINVAL;
+		if (type == 0xff01)
+			h->reneg_info = true;
+		else if (type == 23)
+			h->ems = true;
+		else if (type == 43) {
+			if (elen != 2)
+				return PEIL_EINVAL;
+			h->version = be16(b + off);
+		}
+		off += elen;
+	}
+	return 0;
+}
+
+int
+tls_server_hello_parse(const uint8_t *buf, size_t len, struct tls_hello *h)
+{
+	uint8_t msg[MAX_TLS_HELLO_BYTES];
+	size_t off = 0, got = 0;
+
+	memset(h, 0, sizeof(*h));
+	for (;;) {
+		size_t rlen;
+
+		if (len - off < 5)
+			return PEIL_EAGAIN;
+		if (buf[off + 1] != 3)
+			return PEIL_EINVAL;           /* not a TLS record (SSLv2, HTTP, SMTP ...) */
+		rlen = be16(buf + off + 3);
+		if (rlen == 0 || rlen > MAX_RECORD)
+			return PEIL_EINVAL;
+		if (buf[off] == REC_ALERT) {
+			if (got != 0 || rlen != 2)
+				return PEIL_EINVAL;
+			if (len - off - 5 < 2)
+				return PEIL_EAGAIN;
+			h->alert_level = buf[off + 5];
+			h->alert = buf[off + 6];
+			return PEIL_ENOENT;
+		}
+		if (buf[off] != REC_HANDSHAKE)
+			return PEIL_EINVAL;
+		if (len - off - 5 < rlen)
+			return PEIL_EAGAIN;
+		if (rlen > sizeof(msg) - got)
+			return PEIL_ETOOBIG;
+		memcpy(msg + got, buf + off + 5, rlen);
+		got += rlen;
+		off += 5 + rlen;
+		if (got >= 4) {
+			size_t mlen = (size_t)msg[1] << 16 | (size_t)msg[2] << 8 | msg[3];
+
+			if (msg[0] != HS_SERVER_HELLO)
+				return PEIL_EINVAL;
+			if (mlen > sizeof(msg) - 4)
+				return PEIL_ETOOBIG;
+			if (got >= 4 + mlen)
+				return server_hello_body(msg + 4, mlen, h);
+		}
+	}
+}
+
+/* Sends a hand-built ClientHello on a fresh connection and reads the ServerHello. HS_OK
+ * (*h), HS_FAIL (why), HS_STOP. */
+static int
+hello_try(struct eng *e, uint16_t version, const uint16_t *suites, size_t n, bool deflate,
+    struct tls_hello *h, char *why, size_t whylen)
+{
+	uint8_t out[HELLO_OUT_MAX];
+	uint8_t *in = NULL;
+	size_t olen, sent = 0, got = 0;
+	int64_t until;
+	int fd = -1, rc;
+
+	why[0] = '\0';
+	if (tls_client_hello_build(version, suites, n, deflate, e->t->sni, out, sizeof(out),
+	    &olen) != 0) {
+		err_set(why, whylen, "cannot build the ClientHello");
+		return HS_FAIL;
+	}
+	if ((until = eng_until(e)) == 0)
+		return HS_STOP;
+	if ((rc = eng_connect(e, until, &fd)) != HS_OK)
+		return rc;
+	if ((in = malloc(MAX_TLS_HELLO_BYTES)) == NULL) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = sent < olen ? POLLOUT : POLLIN };
+		int64_t now = clock_mono_ms();
+		ssize_t k;
+
+		if (now >= until) {
+			err_set(why, whylen, "no ServerHello within the time-out");
+			rc = HS_FAIL;
+			goto out;
+		}
+		if (poll(&pfd, 1, until - now > 60000 ? 60000 : (int)(until - now)) < 0 &&
+		    errno != EINTR) {
+			err_set(why, whylen, "poll: %s", strerror(errno));
+			rc = HS_FAIL;
+			goto out;
+		}
+		if (pfd.revents == 0)
+			continue;
+		if (sent < olen) {
+			k = send(fd, out + sent, olen - sent, MSG_NOSIGNAL);
+			if (k < 0 && errno != EAGAIN && errno != EINTR) {
+				err_set(why, whylen, "%s", strerror(errno));
+				rc = HS_FAIL;
+				goto out;
+			}
+			if (k > 0)
+				sent += (size_t)k;
+			continue;
+		}
+		k = recv(fd, in + got, MAX_TLS_HELLO_BYTES - got, 0);
+		if (k < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			err_set(why, whylen, "%s", strerror(errno));
+			rc = HS_FAIL;
+			goto out;
+		}
+		if (k == 0) {
+			err_set(why, whylen, "connection closed by the server");
+			rc = HS_FAIL;
+			goto out;
+		}
+		got += (size_t)k;
+		rc = tls_server_hello_parse(in, got, h);
+		e->tls_seen |= rc == 0 || rc == PEIL_ENOENT;
+		if (rc == 0) {
+			rc = HS_OK;
+			goto out;
+		}
+		if (rc == PEIL_ENOENT) {
+			err_set(why, whylen, "alert: %s", SSL_alert_desc_string_long(h->alert));
+			rc = HS_FAIL;
+			goto out;
+		}
+		if (rc == PEIL_EAGAIN && got < MAX_TLS_HELLO_BYTES)
+			continue;
+		err_set(why, whylen, rc == PEIL_EINVAL ? "not a TLS ServerHello" :
+		    "ServerHello too big");
+		rc = HS_FAIL;
+		goto out;
+	}
+out:
+	free(in);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* Step 2: SSLv3, which OpenSSL 3 cannot speak. */
+static void
+ssl3_probe(struct eng *e)
+{
+	struct tls_hello h;
+	char why[200];
+	int rc = hello_try(e, TLS_SSL3, ssl3_suites, NSSL3, false, &h, why, sizeof(why));
+
+	if (rc == HS_STOP)
+		return;
+	e->r->version_tried[4] = true;
+	if (rc == HS_OK && h.version == TLS_SSL3 && h.suite != 0x00ff &&
+	    has16(ssl3_suites, NSSL3, h.suite)) {
+		e->r->available = true;
+		suite_add(e, 4, h.suite, NULL);
+		return;
+	}
+	if (rc == HS_OK)
+		snprintf(why, sizeof(why), "answered with version 0x%04x", h.version);
+	first_why(e, version_names[4], why);
+}
+
+/* Appends "sep name" to a growing string; false when it does not fit. */
+static bool
+str_add(char *buf, size_t buflen, size_t *off, const char *sep, const char *name)
+{
+	int n = snprintf(buf + *off, buflen - *off, "%s%s", *off ? sep : "", name);
+
+	if (n < 0 || (size_t)n >= buflen - *off)
+		return false;
+	*off += (size_t)n;
+	return true;
+}
+
+/* Step 3: every suite of version vi: offer all but those found, until the server refuses;
+ * then whether it enforces its order (offer the found ones reversed). */
+static int
+suites_probe(struct eng *e, int vi)
+{
+	struct tls_version_suites *pv = &e->r->per_version[e->pv[vi]];
+	struct found *f = &e->f[vi];
+	char offer[8192];
+
+	while (pv->nsuites < TLS_MAX_SUITES && !e->stop) {
+		struct hs o = { .version = versions[vi] };
+		struct conn c;
+		char why[200];
+		const SSL_CIPHER *cp;
+		uint16_t suite, scheme;
+		size_t off = 0;
+		bool room = true;
+		int rc;
+
+		if (versions[vi] == TLS_V13) {
+			for (size_t i = 0; i < NSUITES13; i++) {
+				bool have = false;
+
+				for (size_t j = 0; j < pv->nsuites; j++)
+					have |= f->names[j] != NULL && strcmp(f->names[j], suites13[i]) == 0;
+				if (!have)
+					room &= str_add(offer, sizeof(offer), &off, ":", suites13[i]);
+			}
+			if (off == 0)
+				break;
+			o.suites = offer;
+		} else {
+			room &= str_add(offer, sizeof(offer), &off, ":", ALL12);
+			for (size_t j = 0; j < pv->nsuites; j++)
+				if (f->names[j] != NULL)
+					room &= str_add(offer, sizeof(offer), &off, ":!", f->names[j]);
+			room &= str_add(offer, sizeof(offer), &off, ":", SECLEVEL0);
+			o.ciphers = offer;
+		}
+		if (!room)
+			break;
+		rc = hs_try(e, &o, &c, why, sizeof(why));
+		if (rc == PEIL_ENOMEM)
+			return rc;
+		if (rc != HS_OK)
+			break;
+		rc = conn_note(e, &c, &suite, &cp, &scheme);
+		conn_close(&c);
+		if (rc != 0)
+			return rc;
+		if (has16(pv->suites, pv->nsuites, suite))
+			break;                        /* picked one we did not offer */
+		suite_add(e, vi, suite, cp);
+	}
+	if (pv->nsuites >= 2 && !e->stop) {
+		struct hs o = { .version = versions[vi] };
+		struct conn c;
+		char why[200];
+		const SSL_CIPHER *cp;
+		uint16_t suite, scheme;
+		size_t off = 0;
+		bool room = true;
+		int rc;
+
+		for (size_t j = pv->nsuites; j-- > 0;)
+			room &= str_add(offer, sizeof(offer), &off, ":", f->names[j]);
+		if (versions[vi] == TLS_V13)
+			o.suites = offer;
+		else {
+			room &= str_add(offer, sizeof(offer), &off, ":", SECLEVEL0);
+			o.ciphers = offer;
+		}
+		if (!room)
+			return 0;
+		rc = hs_try(e, &o, &c, why, sizeof(why));
+		if (rc == PEIL_ENOMEM)
+			return rc;
+		if (rc != HS_OK)
+			return 0;
+		rc = conn_note(e, &c, &suite, &cp, &scheme);
+		conn_close(&c);
+		if (rc != 0)
+			return rc;
+		if (suite == pv->suites[pv->nsuites - 1])
+			pv->server_order = 0;
+		else if (has16(pv->suites, pv->nsuites, suite))
+			pv->server_order = 1;
+	}
+	return 0;
+}
+
+/* Step 4: the groups: on TLS 1.3, else TLS <= 1.2 with the ECDHE suites found; offer all
+ * but those found until the server refuses. */
+static int
+groups_probe(struct eng *e)
+{
+	struct tls_report *r = e->r;
+	char ciphers[4096], offer[512];
+	int vi = -1;
+	bool ec13;
+
+	if (e->pv[0] >= 0)
+		vi = 0;
+	else
+		for (int i = 1; i < TLS_NVERSIONS - 1 && vi < 0; i++) {
+			struct tls_version_suites *pv;
+			size_t off = 0;
+
+			if (e->pv[i] < 0)
+				continue;
+			pv = &r->per_version[e->pv[i]];
+			for (size_t j = 0; j < pv->nsuites; j++)
+				if (e->f[i].kx[j] == NID_kx_ecdhe && e->f[i].names[j] != NULL)
+					(void)str_add(ciphers, sizeof(ciphers), &off, ":", e->f[i].names[j]);
+			if (off != 0 && str_add(ciphers, sizeof(ciphers), &off, ":", SECLEVEL0))
+				vi = i;
+		}
+	if (vi < 0)
+		return 0;
+	r->groups_version = versions[vi];
+	ec13 = vi == 0;
+	while (!e->stop) {
+		struct hs o = { .version = versions[vi], .ciphers = ec13 ? NULL : ciphers };
+		struct conn c;
+		char why[200];
+		const SSL_CIPHER *cp;
+		uint16_t suite, scheme;
+		size_t off = 0, before = r->ngroups;
+		int rc;
+
+		for (size_t i = 0; i < NGROUPS; i++) {
+			const struct group *g = &groups_all[i];
+
+			if ((ec13 ? g->v13 : g->ec) && !has16(r->groups, r->ngroups, g->iana))
+				(void)str_add(offer, sizeof(offer), &off, ":", g->name);
+		}
+		if (off == 0 || r->ngroups >= TLS_MAX_GROUPS)
+			break;
+		o.groups = offer;
+		rc = hs_try(e, &o, &c, why, sizeof(why));
+		if (rc == PEIL_ENOMEM)
+			return rc;
+		if (rc != HS_OK)
+			break;
+		rc = conn_note(e, &c, &suite, &cp, &scheme);
+		conn_close(&c);
+		if (rc != 0)
+			return rc;
+		if (r->ngroups == before)
+			break;                        /* nothing new: do not loop */
+	}
+	return 0;
+}
+
+/* Step 5: TLS 1.2 key-exchange signature hashes: offer every hash not yet seen, until the
+ * server refuses. */
+static int
+sigs_probe(struct eng *e)
+{
+	struct tls_report *r = e->r;
+	struct tls_version_suites *pv;
+	bool seen[NSIGHASH] = { false };
+	char ciphers[4096], offer[1024];
+	size_t coff = 0;
+
+	if (e->pv[1] < 0)
+		return 0;
+	pv = &r->per_version[e->pv[1]];
+	for (size_t j = 0; j < pv->nsuites; j++) {
+		int kx = e->f[1].kx[j], au = e->f[1].auth[j];
+
+		if ((kx == NID_kx_ecdhe || kx == NID_kx_dhe) &&
+		    (au == NID_auth_rsa || au == NID_auth_ecdsa || au == NID_auth_dss) &&
+		    e->f[1].names[j] != NULL)
+			(void)str_add(ciphers, sizeof(ciphers), &coff, ":", e->f[1].names[j]);
+	}
+	if (coff == 0 || !str_add(ciphers, sizeof(ciphers), &coff, ":", SECLEVEL0))
+		return 0;
+	for (size_t i = 0; i < r->nsigschemes; i++) {
+		int k = sig_hash_index(r->sigschemes[i]);
+
+		if (k >= 0)
+			seen[k] = true;
+	}
+	while (!e->stop) {
+		struct hs o = { .version = TLS1_2_VERSION, .ciphers = ciphers, .sigalgs = offer };
+		struct conn c;
+		char why[200];
+		const SSL_CIPHER *cp;
+		uint16_t suite, scheme;
+		size_t off = 0;
+		int rc, k;
+
+		for (size_t i = 0; i < NSIGHASH; i++)
+			if (!seen[i])
+				(void)str_add(offer, sizeof(offer), &off, ":", sig_by_hash[i]);
+		if (off == 0)
+			break;
+		rc = hs_try(e, &o, &c, why, sizeof(why));
+		if (rc == PEIL_ENOMEM)
+			return rc;
+		if (rc != HS_OK)
+			break;
+		rc = conn_note(e, &c, &suite, &cp, &scheme);
+		conn_close(&c);
+		if (rc != 0)
+			return rc;
+		k = sig_hash_index(scheme);
+		if (k < 0 || seen[k])
+			break;
+		seen[k] = true;
+	}
+	return 0;
+}
+
+/* The weak suites this OpenSSL build cannot offer. */
+static int
+weak_init(struct eng *e)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	SSL *ssl = NULL;
+	STACK_OF(SSL_CIPHER) *sk;
+	int rc = PEIL_ENOMEM;
+
+	if (ctx == NULL)
+		goto out;
+	SSL_CTX_set_security_level(ctx, 0);
+	if (SSL_CTX_set_cipher_list(ctx, ALL12 ":" SECLEVEL0) != 1 || (ssl = SSL_new(ctx)) == NULL)
+		goto out;
+	sk = SSL_get_ciphers(ssl);
+	for (size_t i = 0; i < NWEAK; i++) {
+		bool have = false;
+
+		for (int j = 0; sk != NULL && j < sk_SSL_CIPHER_num(sk); j++)
+			have |= SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(sk, j)) == weak_suites[i];
+		if (!have)
+			e->weak[e->nweak++] = weak_suites[i];
+	}
+	rc = 0;
+out:
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+	return rc;
+}
+
+/* Step 3b: suites OpenSSL cannot offer, by hand-built hellos on TLS 1.2 ... 1.0 (also where
+ * OpenSSL's handshake failed: a server with 3DES or RC4 only). Accepted means chosen in
+ * the ServerHello. */
+static void
+weak_probe(struct eng *e, int vi)
+{
+	struct tls_report *r = e->r;
+
+	while (!e->stop && e->nweak > 0) {
+		uint16_t offer[NWEAK];
+		size_t n = 0;
+		struct tls_hello h;
+		char why[200];
+		struct tls_version_suites *pv = e->pv[vi] >= 0 ? &r->per_version[e->pv[vi]] : NULL;
+
+		if (pv != NULL && pv->nsuites >= TLS_MAX_SUITES)
+			break;
+		for (size_t i = 0; i < e->nweak; i++)
+			if (pv == NULL || !has16(pv->suites, pv->nsuites, e->weak[i]))
+				offer[n++] = e->weak[i];
+		if (n == 0 || hello_try(e, versions[vi], offer, n, false, &h, why, sizeof(why)) != HS_OK)
+			break;
+		if (h.version != versions[vi] || !has16(offer, n, h.suite))
+			break;
+		r->available = true;
+		suite_add(e, vi, h.suite, NULL);
+		if (r->secure_reneg < 0)
+			r->secure_reneg = h.reneg_info ? 1 : 0;
+		if (r->ems < 0)
+			r->ems = h.ems ? 1 : 0;
+	}
+}
+
+/* Puts versions[] and per_version[] highest first. */
+static void
+versions_sort(struct tls_report *r)
+{
+	for (size_t i = 1; i < r->nper; i++)
+		for (size_t j = i; j > 0 && r->per_version[j].version > r->per_version[j - 1].version; j--) {
+			struct tls_version_suites tmp = r->per_version[j];
+
+			r->per_version[j] = r->per_version[j - 1];
+			r->per_version[j - 1] = tmp;
+		}
+	for (size_t i = 0; i < r->nper; i++)
+		r->versions[i] = r->per_version[i].version;
+}
+
+/* Step 6: compression, by a hand-built hello offering DEFLATE with suites the server took. */
+static void
+compression_probe(struct eng *e)
+{
+	struct tls_report *r = e->r;
+	struct tls_hello h;
+	char why[200];
+
+	for (int vi = 1; vi < TLS_NVERSIONS - 1; vi++) {
+		struct tls_version_suites *pv;
+
+		if (e->pv[vi] < 0)
+			continue;
+		pv = &r->per_version[e->pv[vi]];
+		if (hello_try(e, versions[vi], pv->suites, pv->nsuites, true, &h, why,
+		    sizeof(why)) == HS_OK)
+			r->compression = h.compression == 1 ? 1 : 0;
+		return;
+	}
+	if (e->pv[0] >= 0)
+		r->compression = 0;                   /* TLS 1.3 has no compression */
+}
+
+void
+tls_report_clear(struct tls_report *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < MAX_TLS_CHAIN_CERTS; i++)
+		free(r->der[i]);
+	memset(r, 0, sizeof(*r));
+	r->compression = -1;
+	r->secure_reneg = -1;
+	r->client_reneg = -1;
+	r->ems = -1;
+}
+
+int
+tls_probe(const struct tls_target *t, struct tls_report *r)
+{
+	struct eng e;
+	int64_t t0 = clock_mono_ms();
+	int rc = 0;
+
+	if (r == NULL)
+		return PEIL_EINVAL;
+	memset(r, 0, sizeof(*r));
+	tls_report_clear(r);
+	if (t == NULL || t->connect == NULL)
+		return PEIL_EINVAL;
+	memset(&e, 0, sizeof(e));
+	e.t = t;
+	e.r = r;
+	e.max_hs = t->max_handshakes != 0 ? t->max_handshakes : MAX_TLS_HANDSHAKES;
+	e.hs_ms = t->handshake_ms != 0 ? t->handshake_ms : DEFAULT_TLS_HANDSHAKE_MS;
+	e.deadline = t->deadline_ms;
+	for (int i = 0; i < TLS_NVERSIONS; i++)
+		e.pv[i] = -1;
+	ERR_clear_error();
+
+	if ((rc = weak_init(&e)) != 0 || (rc = versions_probe(&e)) != 0)
+		goto out;
+	ssl3_probe(&e);
+	/* Nothing at all answered like TLS: no use asking for weak suites. */
+	if (!r->available && !e.tls_seen)
+		goto out;
+	for (int vi = 0; vi < TLS_NVERSIONS - 1; vi++) {
+		if (e.pv[vi] >= 0 && (rc = suites_probe(&e, vi)) != 0)
+			goto out;
+		if (vi > 0)
+			weak_probe(&e, vi);
+	}
+	if (!r->available)
+		goto out;
+	if ((rc = groups_probe(&e)) != 0 || (rc = sigs_probe(&e)) != 0)
+		goto out;
+	compression_probe(&e);
+out:
+	ERR_clear_error();
+	versions_sort(r);
+	if (rc == PEIL_ENOMEM)
+		tls_report_clear(r);
+	r->ms = (unsigned)(clock_mono_ms() - t0);
+	return rc;
+}
+
+const char *
+tls_suite_name(uint16_t id)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	SSL *ssl = ctx != NULL ? SSL_new(ctx) : NULL;
+	const char *name = NULL;
+	unsigned char b[2] = { (unsigned char)(id >> 8), (unsigned char)id };
+
+	if (ssl != NULL) {
+		const SSL_CIPHER *cp = SSL_CIPHER_find(ssl, b);
+
+		if (cp != NULL)
+			name = SSL_CIPHER_get_name(cp);
+	}
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+	return name;
+}

@@ -1,0 +1,148 @@
+/* tls.h: the TLS engine: what a TLS server accepts (versions, suites, groups, ...) and the chain it presents. */
+#ifndef PEIL_TLS_H
+#define PEIL_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "limits.h"
+
+/* Protocol versions, as on the wire. */
+#define TLS_V13  0x0304
+#define TLS_V12  0x0303
+#define TLS_V11  0x0302
+#define TLS_V10  0x0301
+#define TLS_SSL3 0x0300
+#define TLS_NVERSIONS 5           /* index 0 TLS 1.3, 1 TLS 1.2, 2 TLS 1.1, 3 TLS 1.0, 4 SSLv3 */
+
+#define TLS_MAX_SUITES  64        /* suites kept per version */
+#define TLS_MAX_GROUPS  16
+#define TLS_MAX_SIGS    16
+
+/* Where the engine gets its connections: every handshake is a fresh connection. */
+struct tls_target {
+	/* Returns 0 and *fd, a connected socket ready for a ClientHello (for SMTP: after
+	 * STARTTLS was accepted; for HTTPS: just connected), or a PEIL_E* code with why.
+	 * Must return by deadline_ms (clock_mono_ms()). The engine owns *fd afterwards (it
+	 * makes it non-blocking and closes it). A failure stops the probe. */
+	int (*connect)(void *arg, int64_t deadline_ms, int *fd, char *why, size_t whylen);
+	void *arg;
+	const char *sni;            /* server name to send and to check the leaf against; an IP
+	                             * literal is not sent as SNI but checked as an address; NULL:
+	                             * no SNI, no name check */
+	const char *ca_file;        /* PEM bundle for trust (NULL: OpenSSL's default paths) */
+	unsigned handshake_ms;      /* one try (connect callback + handshake); 0: DEFAULT_TLS_HANDSHAKE_MS */
+	int64_t deadline_ms;        /* everything, on clock_mono_ms()'s clock; 0: none but the
+	                             * handshake budget */
+	unsigned max_handshakes;    /* tries at most; 0: MAX_TLS_HANDSHAKES */
+};
+
+/* The suites one version accepts. */
+struct tls_version_suites {
+	uint16_t version;                 /* TLS_V13 ... TLS_SSL3 */
+	uint16_t suites[TLS_MAX_SUITES];  /* IANA ids, in the server's order when server_order is
+	                                   * 1, else in the order found; suites this OpenSSL cannot
+	                                   * offer (3DES, RC4, DES, export, IDEA, SEED, static
+	                                   * (EC)DH), found by hand-built hellos, come last and are
+	                                   * not part of the order check */
+	size_t nsuites;
+	int server_order;                 /* 1 the server enforces its order, 0 it follows ours,
+	                                   * -1 unknown (one suite, SSLv3, or the try failed) */
+};
+
+/* What tls_probe found. Every list is deduplicated and bounded by its array. */
+struct tls_report {
+	bool available;                /* some TLS (or SSLv3) handshake completed */
+	char why[256];                 /* the first failure (meaningful when !available) */
+	bool partial;                  /* stopped before every step was done ... */
+	char partial_why[128];         /* ... because of this (deadline, budget, transport) */
+
+	uint16_t versions[TLS_NVERSIONS];  /* accepted, highest first */
+	size_t nversions;
+	bool version_tried[TLS_NVERSIONS]; /* by index (see TLS_NVERSIONS); SSLv3 by a hand-built hello */
+	struct tls_version_suites per_version[TLS_NVERSIONS]; /* one per accepted version, same order */
+	size_t nper;
+
+	uint16_t groups[TLS_MAX_GROUPS];   /* key-exchange groups accepted (IANA ids): every one a
+	                                    * handshake negotiated, enumerated (offer all, remove
+	                                    * the chosen, repeat) on groups_version */
+	size_t ngroups;
+	uint16_t groups_version;           /* TLS_V13, else TLS_V12 with ECDHE suites, else 0 */
+	unsigned ffdh_bits;                /* a DHE suite (TLS <= 1.2) was used: the prime's bits; 0 none */
+	bool ffdh_named;                   /* ... and the prime is an RFC 7919 ffdhe group */
+	char ffdh_group[24];               /* ... OpenSSL's name for a known prime ("ffdhe2048",
+	                                    * "modp_2048", ...), "" when not a known one */
+	uint16_t sigschemes[TLS_MAX_SIGS]; /* TLS 1.2 ServerKeyExchange signature schemes (IANA)
+	                                    * the server used, one per hash it accepts */
+	size_t nsigschemes;
+	int compression;               /* 1 the server chose DEFLATE (hand-built hello offering it),
+	                                * 0 it did not (or only TLS 1.3), -1 unknown */
+	int secure_reneg;              /* RFC 5746: 1 supported, 0 not, -1 unknown (no TLS <= 1.2) */
+	int client_reneg;              /* 1 a client-initiated renegotiation (TLS <= 1.2)
+	                                * completed, 0 refused, -1 unknown */
+	int ems;                       /* RFC 7627 extended master secret on TLS <= 1.2: 1/0/-1 */
+
+	/* The chain of the first completed handshake, leaf first, DER (for DANE). */
+	size_t nchain;
+	uint8_t *der[MAX_TLS_CHAIN_CERTS];
+	size_t derlen[MAX_TLS_CHAIN_CERTS];
+	bool chain_truncated;          /* more certificates than MAX_TLS_CHAIN_CERTS: the rest dropped */
+	int leaf_key_type;             /* EVP_PKEY_RSA, EVP_PKEY_RSA_PSS, EVP_PKEY_EC, EVP_PKEY_ED25519,
+	                                * EVP_PKEY_ED448, EVP_PKEY_DSA, ...; 0 no chain */
+	unsigned leaf_key_bits;        /* RSA/DSA modulus bits, EC field bits */
+	int leaf_curve_nid;            /* EC keys: NID_X9_62_prime256v1, ...; else 0 (NID_undef) */
+	int chain_sig_nids[MAX_TLS_CHAIN_CERTS]; /* each cert's signature algorithm (X509_get_signature_nid) */
+	bool trusted;                  /* X509_verify_cert against ca_file (server purpose) */
+	char trust_why[128];           /* "ok" or OpenSSL's reason, with the depth */
+	bool name_ok;                  /* the leaf matches sni (X509_check_host / X509_check_ip_asc) */
+
+	unsigned handshakes;           /* tries made (connections), the SSLv3 and compression hellos included */
+	unsigned ms;                   /* wall time of tls_probe */
+};
+
+/* Probes the server behind t: versions, suites per version and order, groups, FFDH size,
+ * TLS 1.2 signature schemes, compression, renegotiation, EMS, the chain and its trust.
+ * Handshakes run one at a time (so one connection per host: within DEFAULT_TLS_PER_HOST),
+ * each bounded by t->handshake_ms, all by t->deadline_ms and t->max_handshakes; when a bound
+ * stops it, what was found is kept and r->partial says why. Trust never fails a handshake.
+ * Returns 0 (see r->available), PEIL_EINVAL (no connect callback) or PEIL_ENOMEM (r then
+ * holds nothing). r is overwritten, not freed: pass a fresh one or one tls_report_clear
+ * emptied; the caller frees it with tls_report_clear. Thread-safe (nothing shared). The
+ * process must ignore SIGPIPE (OpenSSL writes to the socket with write()). */
+int tls_probe(const struct tls_target *t, struct tls_report *r);
+
+/* Frees r's DER copies and zeroes r (tri-states at -1). Accepts an uninitialised-but-zeroed r. */
+void tls_report_clear(struct tls_report *r);
+
+/* Returns OpenSSL's name of an IANA TLS suite id ("ECDHE-RSA-AES128-GCM-SHA256",
+ * "TLS_AES_128_GCM_SHA256"), or NULL when OpenSSL does not know it. Static storage. */
+const char *tls_suite_name(uint16_t id);
+
+/* The first reply to a hand-built ClientHello. */
+struct tls_hello {
+	uint16_t version;          /* ServerHello version (supported_versions when present) */
+	uint16_t suite;            /* the chosen suite */
+	uint8_t compression;       /* the chosen compression method (0 none, 1 DEFLATE) */
+	bool reneg_info;           /* renegotiation_info extension present */
+	bool ems;                  /* extended_master_secret extension present */
+	uint8_t alert_level;       /* when the reply was an alert */
+	uint8_t alert;
+};
+
+/* Parses buf[0..len), untrusted bytes a server sent first in answer to a ClientHello:
+ * TLS records up to the end of the ServerHello (which may span records). Returns 0 (*h
+ * filled), PEIL_EAGAIN (incomplete: read more), PEIL_ENOENT (an alert came first: h->alert),
+ * PEIL_EINVAL (not TLS, another message first, or a malformed ServerHello) or PEIL_ETOOBIG
+ * (a ServerHello over MAX_TLS_HELLO_BYTES). Bytes after the ServerHello are ignored. */
+int tls_server_hello_parse(const uint8_t *buf, size_t len, struct tls_hello *h);
+
+/* Builds a ClientHello record (for SSLv3 and the compression check; no TLS 1.3): version
+ * (TLS_SSL3 ... TLS_V12), the suites (IANA ids), DEFLATE offered before null when deflate,
+ * extensions (SNI when sni is a host name, groups, point formats, signature algorithms for
+ * TLS 1.2, renegotiation_info) unless version is TLS_SSL3. Returns 0 and *used, PEIL_EINVAL
+ * (no suites, bad version) or PEIL_ETOOBIG (out too small). */
+int tls_client_hello_build(uint16_t version, const uint16_t *suites, size_t nsuites, bool deflate,
+    const char *sni, uint8_t *out, size_t outlen, size_t *used);
+
+#endif

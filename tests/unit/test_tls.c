@@ -1,0 +1,856 @@
+/* test_tls.c: the TLS engine against `openssl s_server` configurations and hostile loopback servers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+
+#include "clock.h"
+#include "err.h"
+#include "limits.h"
+#include "tls.h"
+
+static char dir[64];              /* certificates and logs of this run */
+static bool have_openssl;
+
+/* ---- helpers ---- */
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+run(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+static uint16_t
+free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	uint16_t port;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+/* A blocking-free connect to 127.0.0.1:port by deadline. */
+static int
+tcp_connect(uint16_t port, int64_t deadline, int *fdp, char *why, size_t whylen)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), err = 0;
+	socklen_t elen = sizeof(err);
+	struct pollfd pfd;
+	int64_t left;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0)
+		return PEIL_EIO;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS) {
+		err_set(why, whylen, "%s", strerror(errno));
+		close(fd);
+		return PEIL_EIO;
+	}
+	left = deadline - clock_mono_ms();
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	if (left <= 0 || poll(&pfd, 1, (int)left) != 1) {
+		err_set(why, whylen, "connect timed out");
+		close(fd);
+		return PEIL_ETIMEDOUT;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0 || err != 0) {
+		err_set(why, whylen, "%s", strerror(err));
+		close(fd);
+		return PEIL_EIO;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+static int
+cb_connect(void *arg, int64_t deadline, int *fd, char *why, size_t whylen)
+{
+	return tcp_connect(*(uint16_t *)arg, deadline, fd, why, whylen);
+}
+
+/* ---- openssl s_server ---- */
+
+struct sserver {
+	pid_t pid;
+	uint16_t port;
+};
+
+/* Starts s_server with a cert name (rsa, ec) and extra arguments (NULL-terminated). */
+static void
+sserver_start(struct sserver *s, const char *cert, ...)
+{
+	const char *argv[40];
+	char accept[32], crt[128], key[128], log[128];
+	size_t n = 0;
+	va_list ap;
+	const char *a;
+
+	s->port = free_port();
+	snprintf(accept, sizeof(accept), "127.0.0.1:%u", s->port);
+	snprintf(crt, sizeof(crt), "%s/%s.pem", dir, cert);
+	snprintf(key, sizeof(key), "%s/%s.key", dir, cert);
+	snprintf(log, sizeof(log), "%s/s_server-%u.log", dir, s->port);
+	argv[n++] = "openssl";
+	argv[n++] = "s_server";
+	argv[n++] = "-accept";
+	argv[n++] = accept;
+	argv[n++] = "-cert";
+	argv[n++] = crt;
+	argv[n++] = "-key";
+	argv[n++] = key;
+	argv[n++] = "-www";
+	argv[n++] = "-quiet";
+	va_start(ap, cert);
+	while ((a = va_arg(ap, const char *)) != NULL && n < 38)
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	s->pid = fork();
+	assert_true(s->pid >= 0);
+	if (s->pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int nul = open("/dev/null", O_RDONLY);
+
+		dup2(nul, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execvp("openssl", (char *const *)argv);
+		_exit(127);
+	}
+	/* Wait until it listens. */
+	for (int i = 0; i < 300; i++) {
+		int fd = -1;
+		char why[64];
+
+		if (tcp_connect(s->port, clock_mono_ms() + 100, &fd, why, sizeof(why)) == 0) {
+			close(fd);
+			return;
+		}
+		usleep(10000);
+	}
+	fail_msg("s_server on port %u did not start (see %s)", s->port, log);
+}
+
+static void
+sserver_stop(struct sserver *s)
+{
+	kill(s->pid, SIGTERM);
+	waitpid(s->pid, NULL, 0);
+}
+
+static void
+probe(uint16_t *port, const char *sni, const char *ca, unsigned hs_ms, int64_t deadline,
+    unsigned maxhs, struct tls_report *r)
+{
+	struct tls_target t = {
+		.connect = cb_connect, .arg = port, .sni = sni, .ca_file = ca,
+		.handshake_ms = hs_ms, .deadline_ms = deadline, .max_handshakes = maxhs,
+	};
+
+	assert_int_equal(tls_probe(&t, r), 0);
+}
+
+static const struct tls_version_suites *
+per(const struct tls_report *r, uint16_t v)
+{
+	for (size_t i = 0; i < r->nper; i++)
+		if (r->per_version[i].version == v)
+			return &r->per_version[i];
+	return NULL;
+}
+
+static bool
+has(const uint16_t *list, size_t n, uint16_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == v)
+			return true;
+	return false;
+}
+
+static void
+dump(const char *what, const struct tls_report *r)
+{
+	printf("# %s: available %d why '%s' partial %d '%s' hs %u ms %u\n#  versions", what,
+	    r->available, r->why, r->partial, r->partial_why, r->handshakes, r->ms);
+	for (size_t i = 0; i < r->nversions; i++)
+		printf(" %04x", r->versions[i]);
+	printf("\n");
+	for (size_t i = 0; i < r->nper; i++) {
+		printf("#  %04x order %d:", r->per_version[i].version, r->per_version[i].server_order);
+		for (size_t j = 0; j < r->per_version[i].nsuites; j++)
+			printf(" %04x", r->per_version[i].suites[j]);
+		printf("\n");
+	}
+	printf("#  groups(%04x):", r->groups_version);
+	for (size_t i = 0; i < r->ngroups; i++)
+		printf(" %u", r->groups[i]);
+	printf(" ffdh %u named %d '%s' sigs:", r->ffdh_bits, r->ffdh_named, r->ffdh_group);
+	for (size_t i = 0; i < r->nsigschemes; i++)
+		printf(" %04x", r->sigschemes[i]);
+	printf("\n#  comp %d secreneg %d clireneg %d ems %d chain %zu key %d/%u/%d trusted %d '%s' name %d\n",
+	    r->compression, r->secure_reneg, r->client_reneg, r->ems, r->nchain, r->leaf_key_type,
+	    r->leaf_key_bits, r->leaf_curve_nid, r->trusted, r->trust_why, r->name_ok);
+}
+
+/* ---- fixtures ---- */
+
+static int
+setup(void **state)
+{
+	FILE *f;
+	char path[128], pem[8192];
+	size_t n;
+
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	have_openssl = run("openssl version >/dev/null 2>&1") == 0;
+	if (!have_openssl)
+		return 0;
+	snprintf(dir, sizeof(dir), "/tmp/peil-test-tls-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	if (run("cd %s && openssl req -x509 -newkey rsa:2048 -nodes -keyout rsa.key -out rsa.pem "
+	    "-days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null", dir) != 0 ||
+	    run("cd %s && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+	    "-keyout ec.key -out ec.pem -days 2 -subj /CN=mx.example.org "
+	    "-addext subjectAltName=DNS:mx.example.org 2>/dev/null", dir) != 0 ||
+	    run("cd %s && openssl dhparam -out dh1024.pem 1024 2>/dev/null", dir) != 0)
+		return -1;
+	/* A chain of 130 copies of the RSA certificate: over 100 KB. */
+	snprintf(path, sizeof(path), "%s/rsa.pem", dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(pem, 1, sizeof(pem) - 1, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/big.pem", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	for (int i = 0; i < 130; i++)
+		fwrite(pem, 1, n, f);
+	fclose(f);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	if (dir[0] != '\0')
+		run("rm -rf %s", dir);
+	return 0;
+}
+
+/* ---- s_server cases ---- */
+
+static void
+test_modern_rsa(void **state)
+{
+	struct sserver s;
+	struct tls_report r;
+	char ca[128];
+	const struct tls_version_suites *v12, *v13;
+	int64_t t0;
+
+	(void)state;
+	if (!have_openssl)
+		skip();
+	snprintf(ca, sizeof(ca), "%s/rsa.pem", dir);
+	sserver_start(&s, "rsa", "-no_tls1", "-no_tls1_1", "-serverpref", "-cipher",
+	    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:"
+	    "DHE-RSA-AES256-GCM-SHA384", NULL);
+	t0 = clock_mono_ms();
+	probe(&s.port, "localhost", ca, 3000, clock_mono_ms() + 30000, 0, &r);
+	dump("modern", &r);
+	assert_true(r.available);
+	assert_false(r.partial);
+	assert_int_equal(r.nversions, 2);
+	assert_int_equal(r.versions[0], TLS_V13);
+	assert_int_equal(r.versions[1], TLS_V12);
+	for (int i = 0; i < TLS_NVERSIONS; i++)
+		assert_true(r.version_tried[i]);
+	v13 = per(&r, TLS_V13);
+	v12 = per(&r, TLS_V12);
+	assert_non_null(v13);
+	assert_non_null(v12);
+	/* s_server's TLS 1.3 default: the three suites without CCM, in its order. */
+	assert_int_equal(v13->nsuites, 3);
+	assert_int_equal(v13->suites[0], 0x1302);
+	assert_int_equal(v13->server_order, 1);
+	assert_int_equal(v12->nsuites, 4);
+	assert_int_equal(v12->suites[0], 0xc030);
+	assert_int_equal(v12->suites[1], 0xcca8);
+	assert_int_equal(v12->suites[2], 0xc02f);
+	assert_int_equal(v12->suites[3], 0x009f);
+	assert_int_equal(v12->server_order, 1);
+	assert_int_equal(r.groups_version, TLS_V13);
+	assert_true(has(r.groups, r.ngroups, 29));
+	assert_true(has(r.groups, r.ngroups, 23));
+	assert_true(has(r.groups, r.ngroups, 24));
+	assert_true(r.ffdh_bits >= 2048);
+	assert_true(r.nsigschemes >= 3);
+	assert_true(has(r.sigschemes, r.nsigschemes, 0x0804) || has(r.sigschemes, r.nsigschemes, 0x0401));
+	assert_int_equal(r.compression, 0);
+	assert_int_equal(r.secure_reneg, 1);
+	assert_int_equal(r.client_reneg, 0);       /* OpenSSL 3 refuses it by default */
+	assert_int_equal(r.ems, 1);
+	assert_int_equal(r.nchain, 1);
+	assert_true(r.derlen[0] > 500 && r.der[0][0] == 0x30);
+	assert_int_equal(r.leaf_key_type, EVP_PKEY_RSA);
+	assert_int_equal(r.leaf_key_bits, 2048);
+	assert_int_equal(r.chain_sig_nids[0], NID_sha256WithRSAEncryption);
+	assert_true(r.trusted);
+	assert_string_equal(r.trust_why, "ok");
+	assert_true(r.name_ok);
+	assert_true(r.handshakes < 40);
+	assert_true(clock_mono_ms() - t0 < 10000);
+	tls_report_clear(&r);
+
+	/* Default trust store: a self-signed certificate is not trusted; another name fails. */
+	probe(&s.port, "mx.example.org", NULL, 3000, 0, 4, &r);
+	assert_true(r.available);
+	assert_true(r.partial);
+	assert_int_equal(r.handshakes, 4);
+	assert_false(r.trusted);
+	assert_string_not_equal(r.trust_why, "ok");
+	assert_false(r.name_ok);
+	tls_report_clear(&r);
+	sserver_stop(&s);
+}
+
+static void
+test_tls12_client_order_reneg(void **state)
+{
+	struct sserver s;
+	struct tls_report r;
+	const struct tls_version_suites *v12;
+
+	(void)state;
+	if (!have_openssl)
+		skip();
+	sserver_start(&s, "rsa", "-tls1_2", "-client_renegotiation", "-cipher",
+	    "AES128-SHA:AES256-SHA:ECDHE-RSA-AES128-SHA", NULL);
+	probe(&s.port, "localhost", NULL, 3000, 0, 0, &r);
+	dump("tls12", &r);
+	assert_true(r.available);
+	assert_int_equal(r.nversions, 1);
+	assert_int_equal(r.versions[0], TLS_V12);
+	v12 = per(&r, TLS_V12);
+	assert_non_null(v12);
+	assert_int_equal(v12->nsuites, 3);
+	assert_true(has(v12->suites, 3, 0x002f));
+	assert_true(has(v12->suites, 3, 0x0035));
+	assert_true(has(v12->suites, 3, 0xc013));
+	assert_int_equal(v12->server_order, 0);
+	assert_int_equal(r.groups_version, TLS_V12);
+	assert_true(has(r.groups, r.ngroups, 29));
+	assert_true(r.ngroups >= 4);
+	assert_int_equal(r.ffdh_bits, 0);
+	assert_int_equal(r.client_reneg, 1);
+	assert_int_equal(r.secure_reneg, 1);
+	assert_int_equal(r.compression, 0);
+	assert_true(strstr(r.why, "TLS 1.3") != NULL);
+	tls_report_clear(&r);
+	sserver_stop(&s);
+}
+
+static void
+test_tls13_ec(void **state)
+{
+	struct sserver s;
+	struct tls_report r;
+	const struct tls_version_suites *v13;
+
+	(void)state;
+	if (!have_openssl)
+		skip();
+	sserver_start(&s, "ec", "-tls1_3", "-ciphersuites",
+	    "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256", "-groups", "secp384r1:x25519",
+	    "-no_renegotiation", NULL);
+	probe(&s.port, "mx.example.org", NULL, 3000, 0, 0, &r);
+	dump("tls13", &r);
+	assert_true(r.available);
+	assert_int_equal(r.nversions, 1);
+	assert_int_equal(r.versions[0], TLS_V13);
+	v13 = per(&r, TLS_V13);
+	assert_int_equal(v13->nsuites, 2);
+	assert_true(has(v13->suites, 2, 0x1301));
+	assert_true(has(v13->suites, 2, 0x1303));
+	assert_int_equal(r.groups_version, TLS_V13);
+	assert_int_equal(r.ngroups, 2);
+	assert_true(has(r.groups, r.ngroups, 24));
+	assert_true(has(r.groups, r.ngroups, 29));
+	assert_int_equal(r.leaf_key_type, EVP_PKEY_EC);
+	assert_int_equal(r.leaf_key_bits, 256);
+	assert_int_equal(r.leaf_curve_nid, NID_X9_62_prime256v1);
+	assert_int_equal(r.chain_sig_nids[0], NID_ecdsa_with_SHA256);
+	assert_true(r.name_ok);
+	assert_int_equal(r.secure_reneg, -1);
+	assert_int_equal(r.client_reneg, -1);
+	assert_int_equal(r.ems, -1);
+	assert_int_equal(r.compression, 0);
+	assert_int_equal(r.nsigschemes, 0);
+	tls_report_clear(&r);
+	sserver_stop(&s);
+}
+
+static void
+test_legacy_dhe(void **state)
+{
+	struct sserver s;
+	struct tls_report r;
+	char dh[128];
+	const struct tls_version_suites *v10;
+
+	(void)state;
+	if (!have_openssl)
+		skip();
+	snprintf(dh, sizeof(dh), "%s/dh1024.pem", dir);
+	sserver_start(&s, "rsa", "-no_tls1_2", "-no_tls1_3", "-dhparam", dh, "-cipher",
+	    "DHE-RSA-AES128-SHA:AES128-SHA:@SECLEVEL=0", NULL);
+	probe(&s.port, "localhost", NULL, 3000, 0, 0, &r);
+	dump("legacy", &r);
+	assert_true(r.available);
+	assert_int_equal(r.nversions, 2);
+	assert_int_equal(r.versions[0], TLS_V11);
+	assert_int_equal(r.versions[1], TLS_V10);
+	v10 = per(&r, TLS_V10);
+	assert_int_equal(v10->nsuites, 2);
+	assert_true(has(v10->suites, 2, 0x0033));
+	assert_true(has(v10->suites, 2, 0x002f));
+	assert_int_equal(r.ffdh_bits, 1024);
+	assert_false(r.ffdh_named);
+	assert_string_equal(r.ffdh_group, "");
+	assert_int_equal(r.groups_version, 0);
+	assert_int_equal(r.nsigschemes, 0);
+	assert_int_equal(r.secure_reneg, 1);
+	tls_report_clear(&r);
+	sserver_stop(&s);
+}
+
+static void
+test_big_chain(void **state)
+{
+	struct sserver s;
+	struct tls_report r;
+	char chain[128];
+	int64_t t0;
+
+	(void)state;
+	if (!have_openssl)
+		skip();
+	snprintf(chain, sizeof(chain), "%s/big.pem", dir);
+	sserver_start(&s, "rsa", "-cert_chain", chain, NULL);
+	t0 = clock_mono_ms();
+	probe(&s.port, "localhost", NULL, 2000, 0, 0, &r);
+	dump("bigchain", &r);
+	assert_false(r.available);
+	assert_true(strstr(r.why, "excessive message size") != NULL);
+	assert_int_equal(r.nchain, 0);
+	assert_true(clock_mono_ms() - t0 < 5000);
+	tls_report_clear(&r);
+	sserver_stop(&s);
+}
+
+/* ---- hand-made servers ---- */
+
+enum fake_mode {
+	FAKE_GARBAGE,     /* answers junk */
+	FAKE_RESET,       /* reads the hello, resets */
+	FAKE_SILENT,      /* reads, never answers */
+	FAKE_LEGACY,      /* SSLv3 and TLS 1.0 with 3DES only (DES-CBC3-SHA): a ServerHello to
+	                   * SSLv3 hellos and to TLS 1.0 hellos offering it, else an alert */
+};
+
+struct fake {
+	int lfd;
+	uint16_t port;
+	enum fake_mode mode;
+	atomic_bool stop;
+	atomic_int conns;
+	pthread_t th;
+};
+
+static void
+fake_serve(struct fake *f, int fd)
+{
+	uint8_t in[4096];
+	ssize_t k = recv(fd, in, sizeof(in), 0);
+
+	if (k <= 0)
+		return;
+	switch (f->mode) {
+	case FAKE_GARBAGE: {
+		static const char junk[] = "220 this is not TLS at all\r\n\x01\x02\x03";
+
+		(void)send(fd, junk, sizeof(junk), MSG_NOSIGNAL);
+		break;
+	}
+	case FAKE_RESET: {
+		struct linger l = { 1, 0 };
+
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		break;
+	}
+	case FAKE_SILENT: {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		while (!atomic_load(&f->stop) && poll(&p, 1, 20) >= 0)
+			if (p.revents && recv(fd, in, sizeof(in), 0) <= 0)
+				break;
+		break;
+	}
+	case FAKE_LEGACY: {
+		bool des3 = false;
+		size_t sl, sid;
+
+		/* Our hand-built hellos have the suites at 44 + session id length. */
+		if (k >= 46 && in[0] == 22 && (sid = in[43]) <= 32 && (size_t)k >= 46 + sid) {
+			sl = (size_t)(in[44 + sid] << 8 | in[45 + sid]);
+			for (size_t i = 0; i + 1 < sl && 46 + sid + i + 1 < (size_t)k; i += 2)
+				des3 |= in[46 + sid + i] == 0 && in[47 + sid + i] == 0x0a;
+		}
+		if (k >= 11 && in[0] == 22 && in[9] == 3 && (in[10] == 0 || in[10] == 1) && des3) {
+			uint8_t sh[] = {
+				22, 3, 0, 0, 42, 2, 0, 0, 38, 3, 0,
+				1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+				17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+				0, 0x00, 0x0a, 0 };
+
+			sh[2] = in[10];
+			sh[10] = in[10];
+			(void)send(fd, sh, sizeof(sh), MSG_NOSIGNAL);
+		} else {
+			static const uint8_t alert[] = { 21, 3, 1, 0, 2, 2, 70 };
+
+			(void)send(fd, alert, sizeof(alert), MSG_NOSIGNAL);
+		}
+		break;
+	}
+	}
+}
+
+static void *
+fake_main(void *arg)
+{
+	struct fake *f = arg;
+
+	while (!atomic_load(&f->stop)) {
+		struct pollfd p = { .fd = f->lfd, .events = POLLIN };
+		int fd;
+
+		if (poll(&p, 1, 20) != 1)
+			continue;
+		if ((fd = accept(f->lfd, NULL, NULL)) < 0)
+			continue;
+		atomic_fetch_add(&f->conns, 1);
+		fake_serve(f, fd);
+		close(fd);
+	}
+	return NULL;
+}
+
+static void
+fake_start(struct fake *f, enum fake_mode mode)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int one = 1;
+
+	memset(f, 0, sizeof(*f));
+	f->mode = mode;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	f->lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(f->lfd >= 0);
+	setsockopt(f->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	assert_int_equal(bind(f->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(f->lfd, 16), 0);
+	assert_int_equal(getsockname(f->lfd, (struct sockaddr *)&sa, &len), 0);
+	f->port = ntohs(sa.sin_port);
+	assert_int_equal(pthread_create(&f->th, NULL, fake_main, f), 0);
+}
+
+static void
+fake_stop(struct fake *f)
+{
+	atomic_store(&f->stop, true);
+	pthread_join(f->th, NULL);
+	close(f->lfd);
+}
+
+static void
+test_garbage(void **state)
+{
+	struct fake f;
+	struct tls_report r;
+
+	(void)state;
+	fake_start(&f, FAKE_GARBAGE);
+	probe(&f.port, "localhost", NULL, 1000, 0, 0, &r);
+	dump("garbage", &r);
+	assert_false(r.available);
+	assert_true(strstr(r.why, "TLS 1.3: ") == r.why);
+	assert_int_equal(r.handshakes, 5);
+	assert_int_equal(r.nchain, 0);
+	tls_report_clear(&r);
+	fake_stop(&f);
+}
+
+static void
+test_reset(void **state)
+{
+	struct fake f;
+	struct tls_report r;
+
+	(void)state;
+	fake_start(&f, FAKE_RESET);
+	probe(&f.port, NULL, NULL, 1000, 0, 0, &r);
+	dump("reset", &r);
+	assert_false(r.available);
+	assert_true(strstr(r.why, "reset") != NULL);
+	assert_int_equal(r.handshakes, 5);
+	tls_report_clear(&r);
+	fake_stop(&f);
+}
+
+static void
+test_silent_deadline(void **state)
+{
+	struct fake f;
+	struct tls_report r;
+	int64_t t0;
+
+	(void)state;
+	fake_start(&f, FAKE_SILENT);
+	t0 = clock_mono_ms();
+	probe(&f.port, "localhost", NULL, 200, clock_mono_ms() + 500, 0, &r);
+	dump("silent", &r);
+	assert_false(r.available);
+	assert_true(strstr(r.why, "time-out") != NULL);
+	assert_true(r.partial);
+	assert_true(strstr(r.partial_why, "deadline") != NULL);
+	assert_true(clock_mono_ms() - t0 < 800);
+	tls_report_clear(&r);
+	fake_stop(&f);
+}
+
+static void
+test_ssl3_3des(void **state)
+{
+	struct fake f;
+	struct tls_report r;
+
+	(void)state;
+	fake_start(&f, FAKE_LEGACY);
+	probe(&f.port, "localhost", NULL, 1000, 0, 0, &r);
+	dump("ssl3+3des", &r);
+	assert_true(r.available);
+	assert_int_equal(r.nversions, 2);
+	assert_int_equal(r.versions[0], TLS_V10);
+	assert_int_equal(r.versions[1], TLS_SSL3);
+	assert_true(r.version_tried[4]);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(r.per_version[i].nsuites, 1);
+		assert_int_equal(r.per_version[i].suites[0], 0x000a);
+		assert_int_equal(r.per_version[i].server_order, -1);
+	}
+	assert_int_equal(r.compression, 0);
+	assert_int_equal(r.secure_reneg, 0);
+	assert_int_equal(r.ems, 0);
+	assert_int_equal(r.nchain, 0);
+	tls_report_clear(&r);
+	fake_stop(&f);
+}
+
+static void
+test_refused(void **state)
+{
+	struct tls_report r;
+	uint16_t port = free_port();      /* nothing listens there */
+
+	(void)state;
+	probe(&port, "localhost", NULL, 1000, 0, 0, &r);
+	assert_false(r.available);
+	assert_true(r.partial);
+	assert_int_equal(r.handshakes, 1);
+	assert_true(strstr(r.why, "connect: ") == r.why);
+	tls_report_clear(&r);
+	{
+		struct tls_target t = { .connect = NULL };
+
+		assert_int_equal(tls_probe(&t, &r), PEIL_EINVAL);
+		tls_report_clear(&r);
+	}
+}
+
+/* ---- the ServerHello parser and the ClientHello builder ---- */
+
+static size_t
+hello_bytes(uint8_t *out, uint16_t version, uint16_t suite, uint8_t comp, const uint8_t *ext,
+    size_t extlen)
+{
+	size_t body = 2 + 32 + 1 + 2 + 1 + (ext != NULL ? 2 + extlen : 0);
+	uint8_t *p = out;
+
+	*p++ = 22; *p++ = 3; *p++ = 3;
+	*p++ = (uint8_t)((body + 4) >> 8); *p++ = (uint8_t)(body + 4);
+	*p++ = 2; *p++ = 0; *p++ = (uint8_t)(body >> 8); *p++ = (uint8_t)body;
+	*p++ = (uint8_t)(version >> 8); *p++ = (uint8_t)version;
+	memset(p, 7, 32); p += 32;
+	*p++ = 0;
+	*p++ = (uint8_t)(suite >> 8); *p++ = (uint8_t)suite;
+	*p++ = comp;
+	if (ext != NULL) {
+		*p++ = (uint8_t)(extlen >> 8); *p++ = (uint8_t)extlen;
+		memcpy(p, ext, extlen); p += extlen;
+	}
+	return (size_t)(p - out);
+}
+
+static void
+test_server_hello_parse(void **state)
+{
+	static const uint8_t ext[] = { 0xff, 0x01, 0, 1, 0, 0, 23, 0, 0, 0, 43, 0, 2, 3, 4 };
+	static const uint8_t badext[] = { 0xff, 0x01, 0, 9, 0 };
+	static const uint8_t alert[] = { 21, 3, 3, 0, 2, 2, 40 };
+	static const uint8_t junk[] = "HTTP/1.1 400 Bad Request\r\n";
+	uint8_t b[512], split[600];
+	struct tls_hello h;
+	size_t n;
+
+	(void)state;
+	n = hello_bytes(b, 0x0303, 0xc02f, 1, NULL, 0);
+	assert_int_equal(tls_server_hello_parse(b, n, &h), 0);
+	assert_int_equal(h.version, 0x0303);
+	assert_int_equal(h.suite, 0xc02f);
+	assert_int_equal(h.compression, 1);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(tls_server_hello_parse(b, i, &h), PEIL_EAGAIN);
+
+	n = hello_bytes(b, 0x0303, 0x1301, 0, ext, sizeof(ext));
+	assert_int_equal(tls_server_hello_parse(b, n, &h), 0);
+	assert_int_equal(h.version, 0x0304);
+	assert_true(h.reneg_info);
+	assert_true(h.ems);
+	n = hello_bytes(b, 0x0303, 0x1301, 0, badext, sizeof(badext));
+	assert_int_equal(tls_server_hello_parse(b, n, &h), PEIL_EINVAL);
+
+	/* The same hello split over two records: header+10 bytes, then the rest. */
+	n = hello_bytes(b, 0x0301, 0x002f, 0, NULL, 0);
+	memcpy(split, b, 5 + 10);
+	split[3] = 0;
+	split[4] = 10;
+	split[15] = 22; split[16] = 3; split[17] = 1;
+	split[18] = (uint8_t)((n - 15) >> 8);
+	split[19] = (uint8_t)(n - 15);
+	memcpy(split + 20, b + 15, n - 15);
+	assert_int_equal(tls_server_hello_parse(split, n + 5, &h), 0);
+	assert_int_equal(h.suite, 0x002f);
+	assert_int_equal(tls_server_hello_parse(split, n + 4, &h), PEIL_EAGAIN);
+
+	assert_int_equal(tls_server_hello_parse(alert, sizeof(alert), &h), PEIL_ENOENT);
+	assert_int_equal(h.alert, 40);
+	assert_int_equal(tls_server_hello_parse(junk, sizeof(junk) - 1, &h), PEIL_EINVAL);
+	/* Another handshake message first, a zero-length record, a session id over 32. */
+	n = hello_bytes(b, 0x0303, 0xc02f, 0, NULL, 0);
+	b[5] = 11;
+	assert_int_equal(tls_server_hello_parse(b, n, &h), PEIL_EINVAL);
+	b[5] = 2;
+	b[43] = 33;
+	assert_int_equal(tls_server_hello_parse(b, n, &h), PEIL_EINVAL);
+	b[3] = 0; b[4] = 0;
+	assert_int_equal(tls_server_hello_parse(b, n, &h), PEIL_EINVAL);
+	/* A message length past MAX_TLS_HELLO_BYTES. */
+	n = hello_bytes(b, 0x0303, 0xc02f, 0, NULL, 0);
+	b[6] = 0x01;
+	assert_int_equal(tls_server_hello_parse(b, n, &h), PEIL_ETOOBIG);
+}
+
+static void
+test_client_hello_build(void **state)
+{
+	static const uint16_t suites[] = { 0xc02f, 0x002f };
+	uint8_t out[1024];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(tls_client_hello_build(TLS_V12, suites, 2, true, "mx.example.org", out,
+	    sizeof(out), &n), 0);
+	assert_int_equal(out[0], 22);
+	assert_int_equal((size_t)(out[3] << 8 | out[4]), n - 5);
+	assert_int_equal(out[5], 1);
+	assert_int_equal((size_t)(out[6] << 16 | out[7] << 8 | out[8]), n - 9);
+	assert_int_equal(out[9] << 8 | out[10], TLS_V12);
+	assert_non_null(memmem(out, n, "mx.example.org", 14));
+	assert_int_equal(tls_client_hello_build(TLS_SSL3, suites, 2, false, "x", out, sizeof(out),
+	    &n), 0);
+	assert_int_equal(n, 5 + 4 + 2 + 32 + 1 + 2 + 4 + 2);
+	assert_int_equal(tls_client_hello_build(TLS_V13, suites, 2, false, NULL, out, sizeof(out),
+	    &n), PEIL_EINVAL);
+	assert_int_equal(tls_client_hello_build(TLS_V12, suites, 0, false, NULL, out, sizeof(out),
+	    &n), PEIL_EINVAL);
+	assert_int_equal(tls_client_hello_build(TLS_V12, suites, 2, false, NULL, out, 40, &n),
+	    PEIL_ETOOBIG);
+	assert_string_equal(tls_suite_name(0xc02f), "ECDHE-RSA-AES128-GCM-SHA256");
+	assert_string_equal(tls_suite_name(0x1301), "TLS_AES_128_GCM_SHA256");
+	assert_null(tls_suite_name(0xfefe));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_server_hello_parse),
+		cmocka_unit_test(test_client_hello_build),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_silent_deadline),
+		cmocka_unit_test(test_ssl3_3des),
+		cmocka_unit_test(test_modern_rsa),
+		cmocka_unit_test(test_tls12_client_order_reneg),
+		cmocka_unit_test(test_tls13_ec),
+		cmocka_unit_test(test_legacy_dhe),
+		cmocka_unit_test(test_big_chain),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
