@@ -58,6 +58,18 @@ static const struct conf_key agent_schema[] = {
 	  "public suffix list (RFC 7489)" },
 	{ "tests", "reach_timeout_ms", CONF_U64, "3000", 100, 600000,
 	  "IPv6 reachability: time for one TCP connect, or one DNS query over UDP then TCP" },
+	{ "tests", "tls_guideline", CONF_STR, "ncsc-tls-2025-05", 0, 0,
+	  "the NCSC TLS guideline TLS is judged by: ncsc-tls-2025-05 or ncsc-tls-2.1" },
+	{ "tests", "ca_file", CONF_PATH, NULL, 0, 0,
+	  "CA bundle for certificate trust (STARTTLS, MTA-STS); unset: the system's" },
+	{ "tests", "ehlo_name", CONF_STR, "localhost", 0, 0,
+	  "the host name this agent gives in SMTP EHLO" },
+	{ "tests", "smtp_step_ms", CONF_U64, "10000", 100, 600000,
+	  "STARTTLS: time for one SMTP step (connect, banner, EHLO, STARTTLS)" },
+	{ "tests", "tls_handshake_ms", CONF_U64, "10000", 100, 600000,
+	  "time for one TLS handshake (its connection and SMTP dialogue included)" },
+	{ "tests", "starttls_host_ms", CONF_U64, "30000", 1000, 3600000,
+	  "STARTTLS: time for every handshake with one mail server address" },
 	{ "limits", "ack_timeout_ms", CONF_U64, "10000", 100, 3600000,
 	  "re-send unacknowledged batches after this long" },
 	{ "limits", "window", CONF_U64, "8", 1, MAX_WINDOW, "batches in flight" },
@@ -129,6 +141,12 @@ probe_conf_from(const struct conf *c, struct probe_conf *pc)
 	pc->domain_budget_ms = (unsigned)conf_u64(c, "resolver", "domain_budget_ms");
 	pc->dmarc_tree_walk = conf_bool(c, "tests", "dmarc_tree_walk");
 	pc->reach_timeout_ms = (unsigned)conf_u64(c, "tests", "reach_timeout_ms");
+	pc->tls_guideline = conf_str(c, "tests", "tls_guideline");
+	pc->ca_file = conf_str(c, "tests", "ca_file");
+	pc->ehlo_name = conf_str(c, "tests", "ehlo_name");
+	pc->smtp_step_ms = (unsigned)conf_u64(c, "tests", "smtp_step_ms");
+	pc->tls_handshake_ms = (unsigned)conf_u64(c, "tests", "tls_handshake_ms");
+	pc->starttls_host_ms = (unsigned)conf_u64(c, "tests", "starttls_host_ms");
 }
 
 /* The daemon's and synth's connection: keys, uplink settings, spool. */

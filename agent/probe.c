@@ -5,20 +5,28 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "err.h"
 #include "limits.h"
 #include "log.h"
+#include "mtasts.h"
+#include "ncsc.h"
 #include "probe.h"
 #include "probe_dns.h"
 #include "reach.h"
 #include "resolver.h"
+#include "smtp.h"
+#include "tls.h"
 
 struct probe {
 	struct resolver *res;
 	unsigned timeout_ms;
 	unsigned budget_ms;
 	unsigned reach_ms;
-	bool ipv6, tree_walk;
+	bool ipv4, ipv6, tree_walk;
+	const char *guideline;      /* ncsc_id of the configured guideline (static) */
+	char *ca_file, *ehlo;
+	unsigned smtp_step_ms, tls_ms, host_ms;
 };
 
 struct probe *
@@ -40,9 +48,33 @@ probe_new(const struct probe_conf *pc, char *err, size_t errlen)
 	p->timeout_ms = pc->dns_timeout_ms ? pc->dns_timeout_ms : DEFAULT_DNS_TIMEOUT_MS;
 	p->budget_ms = pc->domain_budget_ms ? pc->domain_budget_ms : DEFAULT_DOMAIN_BUDGET_MS;
 	p->reach_ms = pc->reach_timeout_ms ? pc->reach_timeout_ms : DEFAULT_REACH_TIMEOUT_MS;
+	p->ipv4 = pc->ipv4;
 	p->ipv6 = pc->ipv6;
 	p->tree_walk = pc->dmarc_tree_walk;
+	p->smtp_step_ms = pc->smtp_step_ms ? pc->smtp_step_ms : DEFAULT_SMTP_STEP_MS;
+	p->tls_ms = pc->tls_handshake_ms ? pc->tls_handshake_ms : DEFAULT_TLS_HANDSHAKE_MS;
+	p->host_ms = pc->starttls_host_ms ? pc->starttls_host_ms : DEFAULT_STARTTLS_HOST_MS;
+	if (pc->tls_guideline == NULL || pc->tls_guideline[0] == '\0')
+		p->guideline = ncsc_id(ncsc_default());
+	else if (ncsc_find(pc->tls_guideline) != NULL)
+		p->guideline = ncsc_id(ncsc_find(pc->tls_guideline));
+	else {
+		snprintf(err, errlen, "unknown TLS guideline '%s' (known: %s, %s)", pc->tls_guideline,
+		    NCSC_ID_2025_05, NCSC_ID_2_1);
+		free(p);
+		return NULL;
+	}
+	if ((pc->ca_file != NULL && (p->ca_file = strdup(pc->ca_file)) == NULL) ||
+	    (p->ehlo = strdup(pc->ehlo_name != NULL && pc->ehlo_name[0] != '\0' ? pc->ehlo_name :
+	    "localhost")) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		free(p->ca_file);
+		free(p);
+		return NULL;
+	}
 	if ((p->res = resolver_new(&rc, err, errlen)) == NULL) {
+		free(p->ca_file);
+		free(p->ehlo);
 		free(p);
 		return NULL;
 	}
@@ -55,6 +87,8 @@ probe_free(struct probe *p)
 	if (p == NULL)
 		return;
 	resolver_free(p->res);
+	free(p->ca_file);
+	free(p->ehlo);
 	free(p);
 }
 
@@ -105,6 +139,80 @@ probe_reach(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
 	if (deadline_ms - now < ms)
 		ms = (unsigned)(deadline_ms - now);
 	return reach_run(kind, items, n, qname, qtype, ms);
+}
+
+/* One connection for the TLS engine: the SMTP dialogue up to STARTTLS. The first one's
+ * session is kept for evidence. */
+struct smtp_conn {
+	const struct probe *p;
+	const char *addr;
+	struct smtp_session *first;
+	bool used;
+};
+
+static int
+smtp_connect(void *arg, int64_t deadline_ms, int *fd, char *why, size_t whylen)
+{
+	struct smtp_conn *c = arg;
+	struct smtp_session tmp;
+	int rc;
+
+	rc = smtp_starttls(c->addr, 25, c->p->ehlo, c->p->smtp_step_ms,
+	    deadline_ms > 0 ? (uint64_t)deadline_ms : 0, fd, c->used ? &tmp : c->first, why,
+	    whylen);
+	c->used = true;
+	return rc;
+}
+
+/* STARTTLS on one address: the TLS engine over SMTP dialogues, bounded per address. */
+static int
+probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_ms,
+    struct tls_report *rep, struct smtp_session *s)
+{
+	struct probe *p = arg;
+	struct smtp_conn c = { .p = p, .addr = addr, .first = s };
+	uint64_t end = resolver_now_ms() + p->host_ms;
+	struct tls_target t = {
+		.connect = smtp_connect,
+		.arg = &c,
+		.sni = host,
+		.ca_file = p->ca_file,
+		.handshake_ms = p->tls_ms,
+		.deadline_ms = (int64_t)(end < deadline_ms ? end : deadline_ms),
+	};
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if ((rc = tls_probe(&t, rep)) == PEIL_ENOMEM)
+		return rc;
+	if (rc != 0 && !rep->available)
+		snprintf(rep->why, sizeof(rep->why), "the TLS engine failed: %s", peil_strerror(rc));
+	if (!rep->available && rep->why[0] == '\0')
+		snprintf(rep->why, sizeof(rep->why), "%s", rep->partial_why[0] != '\0' ?
+		    rep->partial_why : "no TLS handshake completed");
+	return 0;
+}
+
+/* The MTA-STS policy over HTTPS, from the address our resolver found. */
+static int
+probe_fetch(void *arg, const char *domain, const char *addr, uint64_t deadline_ms,
+    struct policy_fetch *out)
+{
+	struct probe *p = arg;
+	uint64_t now = resolver_now_ms();
+	unsigned ms = DEFAULT_MTASTS_FETCH_MS;
+
+	if (now >= deadline_ms) {
+		out->rc = PEIL_ETIMEDOUT;
+		snprintf(out->why, sizeof(out->why), "time budget exhausted");
+		return 0;
+	}
+	if (deadline_ms - now < ms)
+		ms = (unsigned)(deadline_ms - now);
+	out->rc = mtasts_fetch(domain, addr, p->ca_file, ms, out->body, sizeof(out->body),
+	    &out->len, &out->http_code, out->content_type, sizeof(out->content_type),
+	    &out->reason, out->why, sizeof(out->why));
+	return out->rc == PEIL_ENOMEM ? PEIL_ENOMEM : 0;
 }
 
 static uint64_t
@@ -173,6 +281,10 @@ probe_domain(struct probe *p, const char *domain, uint64_t round_id,
 		.ipv6 = p->ipv6,
 		.dmarc_tree_walk = p->tree_walk,
 		.reach = probe_reach,
+		.ipv4 = p->ipv4,
+		.tls_guideline = p->guideline,
+		.starttls = probe_starttls,
+		.fetch = probe_fetch,
 	};
 	Peil__Result *dns[PROBE_DNS_NTESTS] = { 0 };
 	char name[MAX_DOMAIN_LEN + 1];

@@ -17,6 +17,12 @@ struct probe_conf {
 	unsigned domain_budget_ms;  /* all tests of one domain */
 	bool dmarc_tree_walk;       /* DMARC org domain by RFC 9989's tree walk, not the PSL */
 	unsigned reach_timeout_ms;  /* one reachability try; 0: DEFAULT_REACH_TIMEOUT_MS */
+	const char *tls_guideline;  /* NCSC guideline id; NULL: the default (ncsc-tls-2025-05) */
+	const char *ca_file;        /* CA bundle for certificate trust; NULL: OpenSSL's defaults */
+	const char *ehlo_name;      /* the name this agent says EHLO with; NULL: "localhost" */
+	unsigned smtp_step_ms;      /* one SMTP step; 0: DEFAULT_SMTP_STEP_MS */
+	unsigned tls_handshake_ms;  /* one TLS try; 0: DEFAULT_TLS_HANDSHAKE_MS */
+	unsigned starttls_host_ms;  /* everything on one MX address; 0: DEFAULT_STARTTLS_HOST_MS */
 };
 
 struct probe;

@@ -43,6 +43,7 @@ dns_type_name(uint16_t type, char *buf, size_t len)
 	case LDNS_RR_TYPE_DS:     return "DS";
 	case LDNS_RR_TYPE_DNSKEY: return "DNSKEY";
 	case LDNS_RR_TYPE_TXT:    return "TXT";
+	case LDNS_RR_TYPE_TLSA:   return "TLSA";
 	}
 	snprintf(buf, len, "TYPE%u", (unsigned)type);
 	return buf;
@@ -305,6 +306,34 @@ txt_keep(const ldns_rr *rr, struct dnsans *out)
 	return 0;
 }
 
+/* Keeps a TLSA record's rdata (wire form) while room is left; counts it in any case. */
+static int
+tlsa_keep(const ldns_rr *rr, struct dnsans *out)
+{
+	size_t off = 0, total = 0;
+
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++)
+		if (ldns_rr_rdf(rr, i) == NULL)
+			return PEIL_EINVAL;
+		else
+			total += ldns_rdf_size(ldns_rr_rdf(rr, i));
+	out->txt_tagged++;
+	if (out->ntxt > 0)
+		off = out->txt_off[out->ntxt - 1] + out->txt_len[out->ntxt - 1];
+	if (out->ntxt == MAX_TXT_KEEP || total > sizeof(out->txt) - off)
+		return 0;
+	out->txt_off[out->ntxt] = (uint32_t)off;
+	out->txt_len[out->ntxt] = (uint32_t)total;
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		const ldns_rdf *d = ldns_rr_rdf(rr, i);
+
+		memcpy(out->txt + off, ldns_rdf_data(d), ldns_rdf_size(d));
+		off += ldns_rdf_size(d);
+	}
+	out->ntxt++;
+	return 0;
+}
+
 static bool
 dname_eq(const ldns_rdf *a, const ldns_rdf *b)
 {
@@ -420,9 +449,9 @@ dnsans_parse(const uint8_t *pkt, size_t len, const char *qname, uint16_t qtype, 
 		    !dname_eq(ldns_rr_owner(rr), cur))
 			continue;
 		out->total++;
-		if (qtype == LDNS_RR_TYPE_TXT) {
-			if (txt_keep(rr, out) != 0) {
-				dnsans_fail(out, PEIL_EINVAL, "malformed TXT record");
+		if (qtype == LDNS_RR_TYPE_TXT || qtype == LDNS_RR_TYPE_TLSA) {
+			if ((qtype == LDNS_RR_TYPE_TXT ? txt_keep(rr, out) : tlsa_keep(rr, out)) != 0) {
+				dnsans_fail(out, PEIL_EINVAL, "malformed %s record", tname);
 				goto out;
 			}
 			continue;
@@ -502,6 +531,24 @@ static const char *const probe_dns_ids[PROBE_DNS_NTESTS] = {
 	[PROBE_DNS_MAIL_NS_REACH] = "mail_ipv6_ns_reach",
 	[PROBE_DNS_WEB_WS_REACH] = "web_ipv6_ws_reach",
 	[PROBE_DNS_MAIL_MX_REACH] = "mail_ipv6_mx_reach",
+	[PROBE_DNS_STARTTLS_AVAILABLE] = "mail_starttls_tls_available",
+	[PROBE_DNS_STARTTLS_VERSION] = "mail_starttls_tls_version",
+	[PROBE_DNS_STARTTLS_CIPHERS] = "mail_starttls_tls_ciphers",
+	[PROBE_DNS_STARTTLS_CIPHERORDER] = "mail_starttls_tls_cipherorder",
+	[PROBE_DNS_STARTTLS_KEYEXCHANGE] = "mail_starttls_tls_keyexchange",
+	[PROBE_DNS_STARTTLS_KEYEXCHANGEHASH] = "mail_starttls_tls_keyexchangehash",
+	[PROBE_DNS_STARTTLS_COMPRESS] = "mail_starttls_tls_compress",
+	[PROBE_DNS_STARTTLS_SECRENEG] = "mail_starttls_tls_secreneg",
+	[PROBE_DNS_STARTTLS_CLIENTRENEG] = "mail_starttls_tls_clientreneg",
+	[PROBE_DNS_STARTTLS_CERT_CHAIN] = "mail_starttls_cert_chain",
+	[PROBE_DNS_STARTTLS_CERT_PUBKEY] = "mail_starttls_cert_pubkey",
+	[PROBE_DNS_STARTTLS_CERT_SIG] = "mail_starttls_cert_sig",
+	[PROBE_DNS_STARTTLS_CERT_DOMAIN] = "mail_starttls_cert_domain",
+	[PROBE_DNS_STARTTLS_DANE_EXIST] = "mail_starttls_dane_exist",
+	[PROBE_DNS_STARTTLS_DANE_VALID] = "mail_starttls_dane_valid",
+	[PROBE_DNS_STARTTLS_DANE_ROLLOVER] = "mail_starttls_dane_rollover",
+	[PROBE_DNS_MTASTS] = "mail_mtasts",
+	[PROBE_DNS_TLSRPT] = "mail_tlsrpt",
 };
 
 const char *
@@ -1173,6 +1220,8 @@ probe_dns_run(const struct probe_dns_source *src, const char *domain, uint64_t d
 	if ((rc = probe_mail_run(w, res, done)) != 0)
 		goto out;
 	if ((rc = probe_reach_run(w, res, done)) != 0)
+		goto out;
+	if ((rc = probe_tls_run(w, res, done)) != 0)
 		goto out;
 	rc = fail_rest(res, done, MSG_BUDGET, NULL, domain);
 out:

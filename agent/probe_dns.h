@@ -7,7 +7,10 @@
 #include <stdint.h>
 
 #include "limits.h"
+#include "mtasts.h"
 #include "reach.h"
+#include "smtp.h"
+#include "tls.h"
 #include "verdict.h"
 
 /* What the validator said about an answer. */
@@ -38,9 +41,10 @@ struct dnsans {
 	char zone[DNSANS_TEXT_LEN];      /* owner of a SOA in the answer or authority section, or "" */
 	/* TXT answers: the version-tagged records ("v", blanks, "=" at the start: SPF, DMARC,
 	 * MTA-STS, TLS-RPT), each one's strings joined, kept while MAX_TXT_KEEP records and
-	 * MAX_TXT_POOL bytes last; other TXT records are only counted in total. */
+	 * MAX_TXT_POOL bytes last; other TXT records are only counted in total. TLSA answers:
+	 * every record's rdata (wire form) in the same places. */
 	size_t ntxt;                     /* kept */
-	size_t txt_tagged;               /* version-tagged records seen, kept or not */
+	size_t txt_tagged;               /* version-tagged (TLSA: all) records seen, kept or not */
 	uint32_t txt_off[MAX_TXT_KEEP], txt_len[MAX_TXT_KEEP];
 	uint8_t txt[MAX_TXT_POOL];
 };
@@ -70,6 +74,17 @@ int dnsans_fail(struct dnsans *out, int err, const char *fmt, ...)
  * digits. */
 bool probe_dns_hostname_ok(const char *name);
 
+/* An MTA-STS policy fetch's outcome. */
+struct policy_fetch {
+	int rc;                          /* mtasts_fetch's return */
+	enum mtasts_reason reason;       /* its failure class */
+	char why[256];
+	long http_code;
+	char content_type[MAX_CONTENT_TYPE_LEN + 1];
+	size_t len;
+	uint8_t body[MAX_MTASTS_POLICY_BYTES];
+};
+
 /* Where the DNS tests get their answers: the resolver in the agent, canned packets in tests. */
 struct probe_dns_source {
 	/* Looks up name/type, keeping at most `max` records (dnsans_parse), and must return by
@@ -87,6 +102,19 @@ struct probe_dns_source {
 	 * are not_tested. Returns 0 or a PEIL_E* code (PEIL_ENOMEM ends the run). */
 	int (*reach)(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
 	    const char *qname, uint16_t qtype, uint64_t deadline_ms);
+	bool ipv4;                   /* the vantage has IPv4: STARTTLS tries IPv4 addresses too */
+	const char *tls_guideline;   /* the NCSC guideline id TLS is judged by; NULL: the default */
+	/* STARTTLS: the SMTP dialogue with addr (numeric) of MX host, then the TLS engine, by
+	 * deadline_ms; NULL: the STARTTLS tests are not_tested. Fills *rep (the caller clears it
+	 * with tls_report_clear; rep->available false with rep->why when there was no TLS) and
+	 * *s. Returns 0, or PEIL_ENOMEM. */
+	int (*starttls)(void *arg, const char *host, const char *addr, uint64_t deadline_ms,
+	    struct tls_report *rep, struct smtp_session *s);
+	/* MTA-STS: fetches https://mta-sts.<domain>/.well-known/mta-sts.txt from addr (numeric)
+	 * by deadline_ms into *out; NULL: mail_mtasts is not_tested. Returns 0 (out->rc says how
+	 * it went) or PEIL_ENOMEM. */
+	int (*fetch)(void *arg, const char *domain, const char *addr, uint64_t deadline_ms,
+	    struct policy_fetch *out);
 };
 
 enum probe_dns_test {
@@ -110,6 +138,24 @@ enum probe_dns_test {
 	PROBE_DNS_MAIL_NS_REACH,
 	PROBE_DNS_WEB_WS_REACH,
 	PROBE_DNS_MAIL_MX_REACH,
+	PROBE_DNS_STARTTLS_AVAILABLE,
+	PROBE_DNS_STARTTLS_VERSION,
+	PROBE_DNS_STARTTLS_CIPHERS,
+	PROBE_DNS_STARTTLS_CIPHERORDER,
+	PROBE_DNS_STARTTLS_KEYEXCHANGE,
+	PROBE_DNS_STARTTLS_KEYEXCHANGEHASH,
+	PROBE_DNS_STARTTLS_COMPRESS,
+	PROBE_DNS_STARTTLS_SECRENEG,
+	PROBE_DNS_STARTTLS_CLIENTRENEG,
+	PROBE_DNS_STARTTLS_CERT_CHAIN,
+	PROBE_DNS_STARTTLS_CERT_PUBKEY,
+	PROBE_DNS_STARTTLS_CERT_SIG,
+	PROBE_DNS_STARTTLS_CERT_DOMAIN,
+	PROBE_DNS_STARTTLS_DANE_EXIST,
+	PROBE_DNS_STARTTLS_DANE_VALID,
+	PROBE_DNS_STARTTLS_DANE_ROLLOVER,
+	PROBE_DNS_MTASTS,
+	PROBE_DNS_TLSRPT,
 	PROBE_DNS_NTESTS
 };
 

@@ -96,6 +96,9 @@ void dnsans_addr_text(const struct dnsans *a, struct textlist *tl);
  * done[i] set for each it judged. Return 0 or PEIL_ENOMEM. */
 int probe_mail_run(struct dnswork *w, Peil__Result *res[PROBE_DNS_NTESTS],
     bool done[PROBE_DNS_NTESTS]);
+/* STARTTLS, DANE, MTA-STS and TLS-RPT (probe_tls.c). */
+int probe_tls_run(struct dnswork *w, Peil__Result *res[PROBE_DNS_NTESTS],
+    bool done[PROBE_DNS_NTESTS]);
 /* The IPv6 reachability tests (probe_mail.c too: they share the MX and NS discovery). */
 int probe_reach_run(struct dnswork *w, Peil__Result *res[PROBE_DNS_NTESTS],
     bool done[PROBE_DNS_NTESTS]);

@@ -77,11 +77,48 @@
 #define MAX_DMARC_URIS           8       /* URIs in one rua or ruf tag */
 #define MAX_DMARC_URI_LEN        512     /* bytes of one rua/ruf URI */
 #define MAX_DMARC_TREE_WALK      8       /* RFC 9989 tree walk: DNS queries at most */
-#define MAX_TXT_KEEP             8       /* version-tagged TXT records one answer keeps */
+#define MAX_TXT_KEEP             16      /* version-tagged TXT (or TLSA) records one answer keeps */
 #define MAX_TXT_POOL             16384   /* bytes of kept TXT data per answer */
 #define MAX_REACH_ITEMS          (MAX_NS * MAX_ADDRS_PER_HOST)  /* addresses one reach test tries */
 #define MAX_REACH_PARALLEL       64      /* sockets open at once per reach test */
 #define DEFAULT_REACH_TIMEOUT_MS 3000    /* one connect or one DNS query (UDP + TCP) */
+#define MAX_RESOLVER_CONTEXTS    4       /* libunbound contexts (a thread each) the workers share */
+#define MAX_RESOLVER_SOCKETS     8192    /* UDP sockets one context may have open (outgoing-range) */
+
+/* SMTP dialogue to STARTTLS (agent/smtp.c). */
+#define MAX_SMTP_REPLY_BYTES     65536   /* one reply, all lines: a longer one is refused */
+#define MAX_SMTP_REPLY_LINES     128     /* lines of one reply (an EHLO reply has ~10) */
+#define MAX_SMTP_LINE_LEN        2048    /* one reply line, CRLF included (RFC 5321: 512) */
+#define DEFAULT_SMTP_STEP_MS     10000   /* connect, greeting, EHLO, STARTTLS: each step */
+#define DEFAULT_SMTP_HOST_MS     60000   /* the whole SMTP dialogue with one address */
+
+/* DANE (agent/dane.c). */
+#define MAX_TLSA_RECORDS         16      /* TLSA records of one name examined */
+#define MAX_TLSA_DATA            2048    /* association data bytes: any SPKI, most full certs */
+#define MAX_CHAIN_CERTS          16      /* certificates of a presented chain examined */
+
+/* MTA-STS and TLS-RPT (agent/mtasts.c). */
+#define MAX_MTASTS_RECORD_LEN    4096    /* bytes of one _mta-sts TXT record, strings joined */
+#define MAX_MTASTS_ID_LEN        32      /* id= characters (RFC 8461 3.1) */
+#define MAX_MTASTS_POLICY_BYTES  65536   /* policy file body (RFC 8461 3.3 suggests 64 KiB) */
+#define MAX_MTASTS_MX            64      /* mx: patterns kept from one policy */
+#define MAX_MTASTS_MAX_AGE       31557600 /* max_age seconds, at most (RFC 8461 3.2) */
+#define DEFAULT_MTASTS_FETCH_MS  10000   /* the whole policy fetch: connect, TLS, body */
+#define MAX_CONTENT_TYPE_LEN     128     /* Content-Type header kept for evidence */
+#define MAX_TLSRPT_RECORD_LEN    4096    /* bytes of one _smtp._tls TXT record, strings joined */
+#define MAX_TLSRPT_RUA           8       /* rua URIs in one TLS-RPT record */
+#define MAX_TLSRPT_URI_LEN       512     /* bytes of one rua URI */
+
+/* TLS engine (agent/tls.c). */
+#define MAX_TLS_CHAIN_BYTES      (64 * 1024) /* the server's Certificate message: a larger one
+                                              * fails the handshake ("excessive message size") */
+#define MAX_TLS_CHAIN_CERTS      16      /* certificates of a chain kept (DER), as MAX_CHAIN_CERTS */
+#define MAX_TLS_HANDSHAKES       200     /* tries per server, every version and step included */
+#define MAX_TLS_HELLO_BYTES      16384   /* a ServerHello read after a hand-built ClientHello */
+#define DEFAULT_TLS_HANDSHAKE_MS 10000   /* one try: connect (STARTTLS included) and handshake */
+#define DEFAULT_TLS_PER_HOST     2       /* connections to one server host at once */
+#define MAX_STARTTLS_ADDRS       8       /* addresses of one MX the STARTTLS tests try */
+#define DEFAULT_STARTTLS_HOST_MS 30000   /* SMTP dialogues and the TLS engine on one address */
 
 /* Rounds. */
 #define DEFAULT_ROUND_INTERVAL_S 86400

@@ -343,6 +343,18 @@ result_new(const char *domain, const char *test_id, int status, const char *guid
 	return r;
 }
 
+int
+result_set_guideline(Peil__Result *r, const char *guideline)
+{
+	char *g = str_copy(guideline);
+
+	if (g == NULL)
+		return PEIL_ENOMEM;
+	str_free(r->guideline);
+	r->guideline = g;
+	return 0;
+}
+
 /* Appends a pair made of two malloc'd strings (taken over, freed on failure). */
 static int
 result_push(Peil__Result *r, char *key, char *value)

@@ -41,6 +41,9 @@ int result_add_evidence(Peil__Result *r, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Replaces the status (and keeps the evidence). */
 void result_set_status(Peil__Result *r, int status);
+/* Replaces the guideline the result was judged by (e.g. "ncsc-tls-2.1"). Returns 0 or
+ * PEIL_ENOMEM (the old one is kept). */
+int result_set_guideline(Peil__Result *r, const char *guideline);
 void result_free(Peil__Result *r);
 /* A deep copy made with our allocator, or NULL. */
 Peil__Result *result_dup(const Peil__Result *r);

@@ -1,11 +1,18 @@
-/* dnsfake.h: DNS answer messages built from zone-file lines, for the probe tests. */
+/* dnsfake.h: DNS answers built from zone-file lines, and a zone as a probe source, for the
+ * probe tests. */
 #ifndef PEIL_TEST_DNSFAKE_H
 #define PEIL_TEST_DNSFAKE_H
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ldns/ldns.h>
+
+#include "err.h"
+#include "probe_dns.h"
 
 /* ---- building answers ---- */
 
@@ -42,6 +49,135 @@ build_packet(const char *name, uint16_t type, int rcode, const char *answer,
 	}
 	assert_int_equal(ldns_pkt2wire(wire, p, len), LDNS_STATUS_OK);
 	ldns_pkt_free(p);
+}
+
+/* ---- a zone as the source of answers ---- */
+
+struct zonefake {
+	const char *zone;        /* "\n"-separated records, absolute owner names */
+	const char *bogus;       /* owner names (suffix match) whose answers are bogus, ";"-separated */
+	const char *insecure;    /* ... insecure; everything else is secure */
+	const char *timeout;     /* ... that time out */
+	unsigned lookups;
+	const char *reach_fail;  /* addresses that do not answer (reach), ";"-separated */
+	unsigned reach_items;
+	void *user;              /* the test's own state, for its other callbacks */
+};
+
+/* True when name equals one of the ";"-separated list, or is below one of them. */
+static bool __attribute__((unused))
+in_list(const char *list, const char *name)
+{
+	char *copy, *tok, *save = NULL;
+	bool hit = false;
+
+	if (list == NULL)
+		return false;
+	copy = strdup(list);
+	for (tok = strtok_r(copy, ";", &save); tok != NULL && !hit;
+	    tok = strtok_r(NULL, ";", &save)) {
+		size_t n = strlen(name), t = strlen(tok);
+
+		hit = strcasecmp(name, tok) == 0 ||
+		    (n > t && name[n - t - 1] == '.' && strcasecmp(name + n - t, tok) == 0);
+	}
+	free(copy);
+	return hit;
+}
+
+/* The zone's records at name/type (text lines), and whether the name exists at all. */
+static char * __attribute__((unused))
+zone_lookup(const char *zone, const char *name, uint16_t type, bool *exists)
+{
+	char *copy = strdup(zone), *line, *save = NULL, *out = calloc(1, strlen(zone) + 2);
+	char want[300];
+	size_t wl;
+
+	snprintf(want, sizeof(want), "%s.", name);
+	wl = strlen(want);
+	*exists = false;
+	for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		char owner[300], tname[16];
+		ldns_rr_type t;
+
+		if (sscanf(line, "%299s %15s", owner, tname) != 2)
+			continue;
+		/* The owner exists, and so does every name above it (empty non-terminals). */
+		if (strcasecmp(owner, want) == 0 || (strlen(owner) > wl &&
+		    owner[strlen(owner) - wl - 1] == '.' &&
+		    strcasecmp(owner + strlen(owner) - wl, want) == 0))
+			*exists = true;
+		t = ldns_get_rr_type_by_name(tname);
+		if (strcasecmp(owner, want) == 0 && t == type) {
+			strcat(out, line);
+			strcat(out, "\n");
+		}
+	}
+	free(copy);
+	return out;
+}
+
+static int __attribute__((unused))
+zf_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadline_ms,
+    struct dnsans *out)
+{
+	struct zonefake *z = arg;
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	bool exists;
+	char *ans, soa[400];
+	int rc;
+
+	(void)deadline_ms;
+	z->lookups++;
+	if (in_list(z->timeout, name))
+		return dnsans_fail(out, PEIL_ETIMEDOUT, "no answer within 3000 ms");
+	ans = zone_lookup(z->zone, name, type, &exists);
+	if (type == LDNS_RR_TYPE_SOA && ans[0] == '\0')
+		snprintf(soa, sizeof(soa), "test. 300 IN SOA ns.test. h.test. 1 2 3 4 5");
+	else
+		soa[0] = '\0';
+	build_packet(name, type, exists ? LDNS_RCODE_NOERROR : LDNS_RCODE_NXDOMAIN,
+	    ans[0] != '\0' ? ans : NULL, soa[0] != '\0' ? soa : NULL, &wire, &len);
+	rc = dnsans_parse(wire, len, name, type, max, out);
+	free(wire);
+	free(ans);
+	out->sec = in_list(z->bogus, name) ? DNSANS_BOGUS :
+	    in_list(z->insecure, name) ? DNSANS_INSECURE : DNSANS_SECURE;
+	if (out->sec == DNSANS_BOGUS) {
+		out->rcode = LDNS_RCODE_SERVFAIL;
+		snprintf(out->why_bogus, sizeof(out->why_bogus), "signature expired");
+	}
+	return rc;
+}
+
+static uint64_t __attribute__((unused))
+zf_now(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+static int __attribute__((unused))
+zf_reach(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
+    const char *qname, uint16_t qtype, uint64_t deadline_ms)
+{
+	struct zonefake *z = arg;
+
+	(void)kind;
+	(void)qname;
+	(void)qtype;
+	(void)deadline_ms;
+	for (size_t i = 0; i < n; i++) {
+		char key[80];
+
+		snprintf(key, sizeof(key), "%s:%u", items[i].addr, (unsigned)items[i].port);
+		items[i].ok = !in_list(z->reach_fail, key) && !in_list(z->reach_fail, items[i].addr);
+		snprintf(items[i].why, sizeof(items[i].why), "%s", items[i].ok ? "" :
+		    "connection refused");
+		z->reach_items++;
+	}
+	return 0;
 }
 
 #endif
