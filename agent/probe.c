@@ -1,5 +1,6 @@
 /* probe.c: runs the catalogue against one domain: the resolver, the DNS tests, the rest. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,75 @@ probe_reach(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
 	return reach_run(kind, items, n, qname, qtype, ms);
 }
 
+/* Mail servers shared by many domains must not see one connection per worker thread: every
+ * worker of the process takes a slot of the address it tests, at most DEFAULT_TLS_PER_HOST
+ * per address (the engine itself holds one connection at a time). */
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slot_cond = PTHREAD_COND_INITIALIZER;
+static struct { char addr[64]; unsigned n; } slots[2 * MAX_CONCURRENCY];
+
+/* Takes a slot of addr, waiting until deadline_ms (clock_mono_ms); PEIL_ETIMEDOUT if none
+ * came free in time. */
+static int
+slot_take(const char *addr, uint64_t deadline_ms)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&slot_lock);
+	for (;;) {
+		size_t i, fr = SIZE_MAX;
+
+		for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+			if (slots[i].n > 0 && strcmp(slots[i].addr, addr) == 0)
+				break;
+			if (slots[i].n == 0 && fr == SIZE_MAX)
+				fr = i;
+		}
+		if (i == sizeof(slots) / sizeof(slots[0])) {
+			/* Not in use: a free entry always exists (each worker holds one at most). */
+			snprintf(slots[fr].addr, sizeof(slots[fr].addr), "%s", addr);
+			slots[fr].n = 1;
+			break;
+		}
+		if (slots[i].n < DEFAULT_TLS_PER_HOST) {
+			slots[i].n++;
+			break;
+		}
+		{
+			uint64_t now = (uint64_t)clock_mono_ms();
+			struct timespec ts;
+
+			if (now >= deadline_ms) {
+				rc = PEIL_ETIMEDOUT;
+				break;
+			}
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += (time_t)((deadline_ms - now) / 1000);
+			ts.tv_nsec += (long)((deadline_ms - now) % 1000) * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			(void)pthread_cond_timedwait(&slot_cond, &slot_lock, &ts);
+		}
+	}
+	pthread_mutex_unlock(&slot_lock);
+	return rc;
+}
+
+static void
+slot_give(const char *addr)
+{
+	pthread_mutex_lock(&slot_lock);
+	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+		if (slots[i].n > 0 && strcmp(slots[i].addr, addr) == 0) {
+			slots[i].n--;
+			break;
+		}
+	pthread_cond_broadcast(&slot_cond);
+	pthread_mutex_unlock(&slot_lock);
+}
+
 /* One connection for the TLS engine: the SMTP dialogue up to STARTTLS. The first one's
  * session is kept for evidence. */
 struct smtp_conn {
@@ -183,7 +253,16 @@ probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_
 	int rc;
 
 	memset(s, 0, sizeof(*s));
-	if ((rc = tls_probe(&t, rep)) == PEIL_ENOMEM)
+	if (slot_take(addr, (uint64_t)t.deadline_ms) != 0) {
+		memset(rep, 0, sizeof(*rep));
+		rep->secure_reneg = rep->client_reneg = rep->ems = rep->compression = -1;
+		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
+		    "time budget (%d per address at once)", addr, DEFAULT_TLS_PER_HOST);
+		return 0;
+	}
+	rc = tls_probe(&t, rep);
+	slot_give(addr);
+	if (rc == PEIL_ENOMEM)
 		return rc;
 	if (rc != 0 && !rep->available)
 		snprintf(rep->why, sizeof(rep->why), "the TLS engine failed: %s", peil_strerror(rc));
