@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""dns-tier-gen.py: the DNS-tier benchmark's lab domains (tests/bench/dns-tier).
+
+  dns-tier-gen.py OUT N SILENT
+
+Writes into OUT:
+  cases/bench-s.test, cases/bench-u.test, cases/bench-b.test: three lab case folders (signed,
+      unsigned with one name server without AAAA, bogus with no name server AAAA), holding N
+      live domains between them, dNNNNN.<zone>, each with its own records in a mix of the
+      lab cases' shapes: A with/without AAAA, www CNAME, MX with/without AAAA, a shared MX,
+      null MX, no MX, SPF (own or include of a shared record), DMARC (own or external
+      reporting address), none;
+      and SILENT more, sNNNNN.<zone>, each delegated (NS + glue) to the silent name server
+      192.0.2.53 / 2001:db8:53::53, a zone of its own, so each pays its own time-out.
+  normal.csv:  the N live domains (collector targets), in a fixed shuffled order.
+  silent.csv:  N - SILENT of the live domains (a random sample) and the SILENT silent ones,
+               shuffled together.
+  queries.txt: a dnsperf query file: the names and types the probe asks of the live domains.
+"""
+import os
+import random
+import sys
+
+# Every domain's web and mail addresses are the two hosts the lab serves for the benchmark (as
+# shared hosting does), so that the reachability tests connect; the web host does not listen
+# on port 25 (a refused connection for the MX of one domain in ten).
+WEB4, WEB6, MX4, MX6 = "192.0.2.180", "2001:db8:b5::80", "192.0.2.181", "2001:db8:b5::25"
+SERVED = "www.bench-s.test = nginx-https dual\nmx.bench-s.test = postfix-plain dual\n"
+ZONES = [  # zone, case.conf, share of the live domains
+    ("bench-s.test", "dnssec = signed\n" + SERVED, 50),
+    ("bench-u.test", "dnssec = unsigned\nns_ipv6 = one\n", 30),
+    ("bench-b.test", "dnssec = bogus\nns_ipv6 = none\n", 20),
+]
+SILENT_ZONES = ["bench-s.test", "bench-u.test"]
+
+
+def live_records(label, zone, i, queries):
+    """Records of live domain `label`.`zone` (owners relative to the zone)."""
+    name = f"{label}.{zone}"
+    k = i % 10
+    r = [f"{label} A {WEB4}"]
+    queries += [(name, "SOA"), (name, "NS"), (name, "A"), (name, "AAAA"), (name, "MX"),
+                (name, "TXT"), (f"_dmarc.{name}", "TXT")]
+    if k not in (3, 7):
+        r.append(f"{label} AAAA {WEB6}")
+    if k % 2 == 0:
+        r.append(f"www.{label} CNAME {label}")
+    mxhost = f"mx.{label}"
+    if k <= 3:                      # own MX, dual-stack
+        r += [f"{label} MX 10 {mxhost}", f"{mxhost} A {MX4}",
+              f"{mxhost} AAAA {WEB6 if k == 1 else MX6}"]
+        queries += [(f"{mxhost}.{zone}", "A"), (f"{mxhost}.{zone}", "AAAA")]
+    elif k <= 5:                    # own MX without AAAA, the shared one as backup
+        r += [f"{label} MX 10 {mxhost}", f"{label} MX 20 mx", f"{mxhost} A {MX4}"]
+        queries += [(f"{mxhost}.{zone}", "A"), (f"{mxhost}.{zone}", "AAAA")]
+    elif k == 6:                    # null MX (RFC 7505)
+        r.append(f"{label} MX 0 .")
+    elif k == 7:                    # the zone's shared MX only
+        r.append(f"{label} MX 10 mx")
+    if k != 9:
+        spf = "v=spf1 include:_spf." + zone + " -all" if k % 3 == 0 else \
+            f"v=spf1 ip4:{MX4} ip6:{MX6} -all"
+        r.append(f'{label} TXT "{spf}"')
+    if k in (0, 1, 2, 4, 6):
+        r.append(f'_dmarc.{label} TXT "v=DMARC1; p=reject; rua=mailto:dmarc@{name}"')
+    elif k == 5:
+        r.append(f'_dmarc.{label} TXT "v=DMARC1; p=none; rua=mailto:agg@report.bench-u.test"')
+    return r
+
+
+def main():
+    out, n, silent = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    rnd = random.Random(20261129)
+    recs = {z: [] for z, _, _ in ZONES}
+    live, silent_names, queries = [], [], []
+    total_share = sum(s for _, _, s in ZONES)
+    i = 0
+    for z, _, share in ZONES:
+        recs[z] += [f"@ A {WEB4}", f"@ AAAA {WEB6}", f"www A {WEB4}", f"www AAAA {WEB6}",
+                    f"mx A {MX4}", f"mx AAAA {MX6}", '_spf TXT "v=spf1 ip4:192.0.2.0/24 -all"']
+        count = n * share // total_share if z != ZONES[-1][0] else n - i
+        for _ in range(count):
+            label = f"d{i:05d}"
+            recs[z] += live_records(label, z, i, queries)
+            live.append(f"{label}.{z}")
+            i += 1
+    recs["bench-u.test"].append('report TXT "reporting host of the benchmark"')
+    for j in range(silent):
+        z = SILENT_ZONES[j % len(SILENT_ZONES)]
+        label = f"s{j:05d}"
+        recs[z] += [f"{label} NS ns1.{label}", f"{label} NS ns2.{label}",
+                    f"ns1.{label} A 192.0.2.53", f"ns1.{label} AAAA 2001:db8:53::53",
+                    f"ns2.{label} A 192.0.2.53", f"ns2.{label} AAAA 2001:db8:53::53"]
+        silent_names.append(f"{label}.{z}")
+    for z, conf, _ in ZONES:
+        d = os.path.join(out, "cases", z)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "zone"), "w") as f:
+            f.write("; generated by tests/bench/dns-tier-gen.py\n" + "\n".join(recs[z]) + "\n")
+        with open(os.path.join(d, "case.conf"), "w") as f:
+            f.write(conf)
+        with open(os.path.join(d, "expect"), "w") as f:
+            f.write("# benchmark domains: nothing is checked\n")
+    normal = live[:]
+    rnd.shuffle(normal)
+    mixed = rnd.sample(live, n - silent) + silent_names   # the same mix of live shapes
+    rnd.shuffle(mixed)
+    for fname, names in (("normal.csv", normal), ("silent.csv", mixed)):
+        with open(os.path.join(out, fname), "w") as f:
+            f.write("organisation,domain\n")
+            f.writelines(f"Bench {k % 97},{d}\n" for k, d in enumerate(names))
+    rnd.shuffle(queries)
+    with open(os.path.join(out, "queries.txt"), "w") as f:
+        f.writelines(f"{q} {t}\n" for q, t in queries)
+    print(f"{len(live)} live and {len(silent_names)} silent domains, {len(queries)} queries")
+
+
+if __name__ == "__main__":
+    main()
