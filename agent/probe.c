@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "clock.h"
@@ -19,7 +20,20 @@
 #include "smtp.h"
 #include "tls.h"
 
+/* One answer kept for the rest of a domain's tests (several tests ask the same question). */
+struct memo {
+	char name[MAX_DOMAIN_LEN + 1];
+	uint16_t type;
+	int rcode;
+	bool secure, bogus;
+	char why_bogus[MAX_WHY_BOGUS_LEN];
+	uint8_t *pkt;
+	size_t len;
+};
+
 struct probe {
+	struct memo memo[MAX_PROBE_MEMO];
+	size_t nmemo, memo_bytes;
 	struct resolver *res;
 	unsigned timeout_ms;
 	unsigned budget_ms;
@@ -29,6 +43,42 @@ struct probe {
 	char *ca_file, *ehlo;
 	unsigned smtp_step_ms, tls_ms, host_ms;
 };
+
+/* Keeps an answer for the rest of the domain, while MAX_PROBE_MEMO answers and
+ * MAX_PROBE_MEMO_BYTES last. */
+static void
+memo_keep(struct probe *p, const char *name, uint16_t type, const struct resolver_reply *rep)
+{
+	struct memo *m;
+
+	if (p->nmemo == MAX_PROBE_MEMO || strlen(name) > MAX_DOMAIN_LEN ||
+	    p->memo_bytes + rep->len > MAX_PROBE_MEMO_BYTES)
+		return;
+	m = &p->memo[p->nmemo];
+	memset(m, 0, sizeof(*m));
+	if (rep->pkt != NULL && (m->pkt = malloc(rep->len > 0 ? rep->len : 1)) == NULL)
+		return;
+	if (rep->pkt != NULL)
+		memcpy(m->pkt, rep->pkt, rep->len);
+	m->len = rep->pkt != NULL ? rep->len : 0;
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->type = type;
+	m->rcode = rep->rcode;
+	m->secure = rep->secure;
+	m->bogus = rep->bogus;
+	memcpy(m->why_bogus, rep->why_bogus, sizeof(m->why_bogus));
+	p->memo_bytes += m->len;
+	p->nmemo++;
+}
+
+static void
+memo_clear(struct probe *p)
+{
+	for (size_t i = 0; i < p->nmemo; i++)
+		free(p->memo[i].pkt);
+	p->nmemo = 0;
+	p->memo_bytes = 0;
+}
 
 struct probe *
 probe_new(const struct probe_conf *pc, char *err, size_t errlen)
@@ -87,6 +137,7 @@ probe_free(struct probe *p)
 {
 	if (p == NULL)
 		return;
+	memo_clear(p);
 	resolver_free(p->res);
 	free(p->ca_file);
 	free(p->ehlo);
@@ -101,18 +152,35 @@ probe_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t de
 {
 	struct probe *p = arg;
 	struct resolver_reply rep;
+	struct memo *m = NULL;
 	char why[DNSANS_REASON_LEN];
 	uint64_t now = resolver_now_ms(), qdeadline = now + p->timeout_ms;
 	int rc;
 
-	if (qdeadline > deadline_ms)
-		qdeadline = deadline_ms;
-	rc = resolver_query(p->res, name, type, qdeadline, &rep, why, sizeof(why));
-	if (rc == PEIL_ETIMEDOUT)
-		return dnsans_fail(out, rc, "no answer within %llu ms",
-		    (unsigned long long)(qdeadline > now ? qdeadline - now : 0));
-	if (rc != 0)
-		return dnsans_fail(out, rc, "resolver: %s", why);
+	/* The same question twice within one domain's tests: the answer already had. */
+	for (size_t i = 0; i < p->nmemo; i++)
+		if (p->memo[i].type == type && strcasecmp(p->memo[i].name, name) == 0)
+			m = &p->memo[i];
+	if (m != NULL) {
+		memset(&rep, 0, sizeof(rep));
+		rep.rcode = m->rcode;
+		rep.secure = m->secure;
+		rep.bogus = m->bogus;
+		memcpy(rep.why_bogus, m->why_bogus, sizeof(rep.why_bogus));
+		rep.pkt = m->pkt;
+		rep.len = m->len;
+		rc = 0;
+	} else {
+		if (qdeadline > deadline_ms)
+			qdeadline = deadline_ms;
+		rc = resolver_query(p->res, name, type, qdeadline, &rep, why, sizeof(why));
+		if (rc == PEIL_ETIMEDOUT)
+			return dnsans_fail(out, rc, "no answer within %llu ms",
+			    (unsigned long long)(qdeadline > now ? qdeadline - now : 0));
+		if (rc != 0)
+			return dnsans_fail(out, rc, "resolver: %s", why);
+		memo_keep(p, name, type, &rep);
+	}
 	if (rep.pkt != NULL) {
 		rc = dnsans_parse(rep.pkt, rep.len, name, type, max, out);
 	} else {
@@ -121,7 +189,8 @@ probe_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t de
 	}
 	out->sec = rep.secure ? DNSANS_SECURE : rep.bogus ? DNSANS_BOGUS : DNSANS_INSECURE;
 	memcpy(out->why_bogus, rep.why_bogus, sizeof(out->why_bogus));
-	resolver_reply_clear(&rep);
+	if (m == NULL)
+		resolver_reply_clear(&rep);
 	return rc;
 }
 
@@ -419,8 +488,10 @@ probe_domain(struct probe *p, const char *domain, uint64_t round_id,
 		if (rc != 0)
 			goto out;
 	}
-	if (valid)
+	if (valid) {
 		rc = probe_dns_run(&src, name, deadline, dns);
+		memo_clear(p);
+	}
 out:
 	now = probe_wall_ms();
 	for (size_t i = first; i < out->n; i++)

@@ -4,6 +4,7 @@
  * canned reports in the tests); here the reports are judged by the NCSC tables (ncsc.c), the
  * TLSA records matched (dane.c), the MTA-STS policy read (mtasts.c). A test's verdict is the
  * worst over every address tried; its evidence lists each one. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -776,7 +777,8 @@ printable(const uint8_t *b, size_t len, char *out, size_t outlen)
 	size_t n = len < outlen - 1 ? len : outlen - 1;
 
 	for (size_t i = 0; i < n; i++)
-		out[i] = b[i] >= 0x20 && b[i] < 0x7f ? (char)b[i] : '?';
+		out[i] = b[i] >= 0x20 && b[i] < 0x7f ? (char)b[i] : b[i] == '\n' || b[i] == '\r' ?
+		    ' ' : '?';
 	out[n] = '\0';
 }
 
@@ -974,6 +976,72 @@ judge:
 
 /* ---- the run ---- */
 
+/* The tries of one run, shared by its threads. */
+struct tryrun {
+	struct tlswork *tw;
+	pthread_mutex_t lock;
+	size_t next;       /* the next try to take */
+	int rc;            /* PEIL_ENOMEM from a try ends the run */
+};
+
+static void *
+try_thread(void *arg)
+{
+	struct tryrun *tr = arg;
+	struct tlswork *tw = tr->tw;
+	struct dnswork *w = tw->w;
+
+	for (;;) {
+		struct mxtry *t;
+		size_t i;
+		int rc;
+
+		pthread_mutex_lock(&tr->lock);
+		i = tr->next++;
+		pthread_mutex_unlock(&tr->lock);
+		if (i >= tw->ntry)
+			break;
+		t = &tw->tries[i];
+		/* The source's clock and the deadline only; the budget flag is the caller's. */
+		if (w->src->now_ms(w->src->arg) >= w->deadline)
+			continue;
+		rc = w->src->starttls(w->src->arg, tw->host[t->host].rr->text, t->addr, w->deadline,
+		    &t->rep, &t->s);
+		pthread_mutex_lock(&tr->lock);
+		if (rc != 0 && tr->rc == 0)
+			tr->rc = rc;
+		pthread_mutex_unlock(&tr->lock);
+		t->tried = rc == 0;
+	}
+	return NULL;
+}
+
+/* STARTTLS on every address, MAX_STARTTLS_PARALLEL at once (different addresses: a server
+ * sees one connection of this run at a time; the source bounds the process's per address). */
+static int
+try_all(struct tlswork *tw)
+{
+	struct tryrun tr = { .tw = tw };
+	pthread_t th[MAX_STARTTLS_PARALLEL];
+	size_t nth = tw->ntry < MAX_STARTTLS_PARALLEL ? tw->ntry : MAX_STARTTLS_PARALLEL, started = 0;
+
+	pthread_mutex_init(&tr.lock, NULL);
+	/* The first try runs in this thread; helpers only when there is more than one. */
+	for (size_t i = 1; i < nth; i++)
+		if (pthread_create(&th[started], NULL, try_thread, &tr) == 0)
+			started++;
+	try_thread(&tr);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&tr.lock);
+	for (size_t i = 0; i < tw->ntry; i++)
+		if (!tw->tries[i].tried)
+			tw->budget_cut = true;
+	if (tw->budget_cut)
+		(void)dnswork_budget_left(tw->w);
+	return tr.rc;
+}
+
 static const int starttls_ids[] = {
 	PROBE_DNS_STARTTLS_AVAILABLE, PROBE_DNS_STARTTLS_VERSION, PROBE_DNS_STARTTLS_CIPHERS,
 	PROBE_DNS_STARTTLS_CIPHERORDER, PROBE_DNS_STARTTLS_KEYEXCHANGE,
@@ -1092,18 +1160,8 @@ probe_tls_run(struct dnswork *w, Peil__Result *res[PROBE_DNS_NTESTS],
 	for (size_t i = 0; i < tw->nhosts; i++)
 		if ((rc = host_addrs(tw, i)) != 0)
 			goto out;
-	for (size_t i = 0; i < tw->ntry; i++) {
-		struct mxtry *t = &tw->tries[i];
-
-		if (!dnswork_budget_left(w)) {
-			tw->budget_cut = true;
-			break;
-		}
-		if ((rc = w->src->starttls(w->src->arg, tw->host[t->host].rr->text, t->addr,
-		    w->deadline, &t->rep, &t->s)) != 0)
-			goto out;
-		t->tried = true;
-	}
+	if ((rc = try_all(tw)) != 0)
+		goto out;
 	if (tw->ntry == 0) {
 		for (size_t i = 0; i < NSTARTTLS_IDS && rc == 0; i++) {
 			int id = starttls_ids[i];

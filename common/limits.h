@@ -84,6 +84,8 @@
 #define DEFAULT_REACH_TIMEOUT_MS 3000    /* one connect or one DNS query (UDP + TCP) */
 #define MAX_RESOLVER_CONTEXTS    4       /* libunbound contexts (a thread each) the workers share */
 #define MAX_RESOLVER_SOCKETS     8192    /* UDP sockets one context may have open (outgoing-range) */
+#define MAX_PROBE_MEMO           64      /* answers one domain's tests share (a question once) */
+#define MAX_PROBE_MEMO_BYTES     (256 * 1024) /* ... and their bytes */
 
 /* SMTP dialogue to STARTTLS (agent/smtp.c). */
 #define MAX_SMTP_REPLY_BYTES     65536   /* one reply, all lines: a longer one is refused */
@@ -119,6 +121,7 @@
 #define DEFAULT_TLS_PER_HOST     2       /* connections to one server host at once */
 #define MAX_STARTTLS_ADDRS       8       /* addresses of one MX the STARTTLS tests try */
 #define DEFAULT_STARTTLS_HOST_MS 30000   /* SMTP dialogues and the TLS engine on one address */
+#define MAX_STARTTLS_PARALLEL    4       /* addresses of one domain's MX tested at once */
 
 /* Rounds. */
 #define DEFAULT_ROUND_INTERVAL_S 86400

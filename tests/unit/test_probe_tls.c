@@ -154,7 +154,7 @@ fake_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_m
 
 	(void)host;
 	(void)deadline_ms;
-	t->calls++;
+	__atomic_add_fetch(&t->calls, 1, __ATOMIC_RELAXED);
 	for (size_t i = 0; i < t->n; i++)
 		if (strcmp(t->c[i].addr, addr) == 0)
 			k = t->c[i].kind;
