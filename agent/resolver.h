@@ -1,4 +1,4 @@
-/* resolver.h: one libunbound validating resolver, queried one question at a time with a deadline. */
+/* resolver.h: a libunbound validating resolver, queried one question at a time with a deadline. */
 #ifndef PEIL_RESOLVER_H
 #define PEIL_RESOLVER_H
 
@@ -27,9 +27,13 @@ struct resolver_reply {
 
 struct resolver;
 
-/* Makes a resolver (one ub_ctx, resolving in a thread of its own). Not thread-safe: one per
- * thread. NULL on error with the reason in err (a file that cannot be read, a bad forwarder,
- * no transport). Freed with resolver_free (accepts NULL). */
+/* Makes a resolver. The resolvers of the process made with the same configuration share a
+ * few libunbound contexts (one per processor, at most MAX_RESOLVER_CONTEXTS; each with its
+ * cache, validated chains, servers known not to answer, and two threads: libunbound's and the
+ * one receiving its answers); a context goes with the last resolver using it. A resolver is
+ * used by one thread at a time (one per worker thread); resolver_new and resolver_free may
+ * be called from any thread. NULL on error with the reason in err (a file that cannot be
+ * read, a bad forwarder, no transport). Freed with resolver_free (accepts NULL). */
 struct resolver *resolver_new(const struct resolver_conf *rc, char *err, size_t errlen);
 void resolver_free(struct resolver *r);
 
