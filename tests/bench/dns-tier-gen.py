@@ -24,7 +24,7 @@ import sys
 # Every domain's web and mail addresses are the two hosts the lab serves for the benchmark (as
 # shared hosting does), so that the reachability tests connect; the web host does not listen
 # on port 25 (a refused connection for the MX of one domain in ten).
-WEB4, WEB6, MX4, MX6 = "192.0.2.180", "2001:db8:b5::80", "192.0.2.181", "2001:db8:b5::25"
+WEB4, WEB6, MX4, MX6 = "192.0.2.210", "2001:db8:b5::80", "192.0.2.211", "2001:db8:b5::25"
 SERVED = "www.bench-s.test = nginx-https dual\nmx.bench-s.test = postfix-plain dual\n"
 ZONES = [  # zone, case.conf, share of the live domains
     ("bench-s.test", "dnssec = signed\n" + SERVED, 50),
