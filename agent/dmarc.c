@@ -71,38 +71,6 @@ dmarc_fail(struct dmarc_ctx *c, enum dmarc_reason r, size_t off, const char *wha
 	return dmarc_fail_rc(c, r, PEIL_EINVAL, off, what);
 }
 
-static bool
-dmarc_is_alpha(uint8_t ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-static bool
-dmarc_is_digit(uint8_t ch)
-{
-	return ch >= '0' && ch <= '9';
-}
-
-static bool
-dmarc_is_wsp(uint8_t ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
-static bool
-dmarc_is_hex(uint8_t ch)
-{
-	return dmarc_is_digit(ch) || (ascii_lower(ch) >= 'a' && ascii_lower(ch) <= 'f');
-}
-
-
-static size_t
-dmarc_skip_wsp(const uint8_t *buf, size_t p, size_t e)
-{
-	while (p < e && dmarc_is_wsp(buf[p]))
-		p++;
-	return p;
-}
 
 /* Matches dmarc-version at the start of buf; on success *end is the offset after "DMARC1".
  * The tag name is case-insensitive (an ABNF literal), the value exact (%x-coded). */
@@ -114,14 +82,14 @@ dmarc_version(const uint8_t *buf, size_t len, size_t *end)
 
 	if (buf == NULL || len < 1 || ascii_lower(buf[0]) != 'v')
 		return false;
-	p = dmarc_skip_wsp(buf, 1, len);
+	p = ascii_skip_wsp(buf, 1, len);
 	if (p >= len || buf[p] != '=')
 		return false;
-	p = dmarc_skip_wsp(buf, p + 1, len);
+	p = ascii_skip_wsp(buf, p + 1, len);
 	if (len - p < sizeof(ver) - 1 || memcmp(buf + p, ver, sizeof(ver) - 1) != 0)
 		return false;
 	p += sizeof(ver) - 1;
-	if (p < len && !dmarc_is_wsp(buf[p]) && buf[p] != ';')
+	if (p < len && !ascii_is_wsp(buf[p]) && buf[p] != ';')
 		return false;
 	*end = p;
 	return true;
@@ -176,7 +144,7 @@ dmarc_pct_value(struct dmarc_ctx *c, size_t s, size_t e, unsigned *out)
 	if (e - s < 1 || e - s > 3)
 		return dmarc_fail(c, DMARC_R_BAD_PCT, s, "pct not 1 to 3 digits");
 	for (p = s; p < e; p++) {
-		if (!dmarc_is_digit(c->buf[p]))
+		if (!ascii_is_digit(c->buf[p]))
 			return dmarc_fail(c, DMARC_R_BAD_PCT, p, "pct not a number");
 		v = v * 10 + (unsigned)(c->buf[p] - '0');
 	}
@@ -196,7 +164,7 @@ dmarc_ri_value(struct dmarc_ctx *c, size_t s, size_t e, uint32_t *out)
 	if (s >= e)
 		return dmarc_fail(c, DMARC_R_BAD_RI, s, "empty ri");
 	for (p = s; p < e; p++) {
-		if (!dmarc_is_digit(c->buf[p]))
+		if (!ascii_is_digit(c->buf[p]))
 			return dmarc_fail(c, DMARC_R_BAD_RI, p, "ri not a number");
 		v = v * 10 + (uint64_t)(c->buf[p] - '0');
 		if (v > UINT32_MAX)
@@ -212,7 +180,7 @@ dmarc_keyword(const uint8_t *b, size_t s, size_t e)
 {
 	size_t p = s;
 
-	while (p < e && (dmarc_is_alpha(b[p]) || dmarc_is_digit(b[p]) || b[p] == '-'))
+	while (p < e && (ascii_is_alpha(b[p]) || ascii_is_digit(b[p]) || b[p] == '-'))
 		p++;
 	if (p == s || b[p - 1] == '-')
 		return 0;
@@ -241,12 +209,12 @@ dmarc_colon_list(struct dmarc_ctx *c, size_t s, size_t e, bool fo)
 				return dmarc_fail(c, r, p, "report format not a keyword");
 			p += n;
 		}
-		p = dmarc_skip_wsp(b, p, e);
+		p = ascii_skip_wsp(b, p, e);
 		if (p >= e)
 			return 0;
 		if (b[p] != ':')
 			return dmarc_fail(c, r, p, fo ? "junk in fo list" : "junk in rf list");
-		p = dmarc_skip_wsp(b, p + 1, e);
+		p = ascii_skip_wsp(b, p + 1, e);
 	}
 }
 
@@ -268,7 +236,7 @@ dmarc_host_name(const uint8_t *b, size_t s, size_t e)
 			top = p + 1;
 			continue;
 		}
-		if (!dmarc_is_alpha(b[p]) && !dmarc_is_digit(b[p]) && b[p] != '-')
+		if (!ascii_is_alpha(b[p]) && !ascii_is_digit(b[p]) && b[p] != '-')
 			return false;
 		if (lab == 0 && b[p] == '-')
 			return false;
@@ -278,7 +246,7 @@ dmarc_host_name(const uint8_t *b, size_t s, size_t e)
 	if (lab == 0 || b[e - 1] == '-')
 		return false;
 	for (p = top; p < e; p++)
-		if (dmarc_is_alpha(b[p]) || b[p] == '-')
+		if (ascii_is_alpha(b[p]) || b[p] == '-')
 			alpha = true;
 	return alpha;
 }
@@ -292,7 +260,7 @@ dmarc_size_suffix(struct dmarc_ctx *c, size_t s, size_t e, uint64_t *out)
 	unsigned shift = 0;
 	size_t p;
 
-	for (p = s; p < e && dmarc_is_digit(b[p]); p++) {
+	for (p = s; p < e && ascii_is_digit(b[p]); p++) {
 		d = (uint64_t)(b[p] - '0');
 		if (v > (UINT64_MAX - d) / 10)
 			return dmarc_fail(c, DMARC_R_BAD_URI, s, "size above 2^64-1");
@@ -333,10 +301,10 @@ dmarc_uri(struct dmarc_ctx *c, size_t s, size_t e, struct dmarc_uri *u)
 	if (bang - s > MAX_DMARC_URI_LEN)
 		return dmarc_fail_rc(c, DMARC_R_BAD_URI, PEIL_ETOOBIG, s,
 		    "URI longer than MAX_DMARC_URI_LEN");
-	if (!dmarc_is_alpha(b[s]))
+	if (!ascii_is_alpha(b[s]))
 		return dmarc_fail(c, DMARC_R_BAD_URI, s, "URI scheme must start with a letter");
 	for (colon = s; colon < bang && b[colon] != ':'; colon++)
-		if (!dmarc_is_alpha(b[colon]) && !dmarc_is_digit(b[colon]) &&
+		if (!ascii_is_alpha(b[colon]) && !ascii_is_digit(b[colon]) &&
 		    b[colon] != '+' && b[colon] != '-' && b[colon] != '.')
 			return dmarc_fail(c, DMARC_R_BAD_URI, colon, "bad character in URI scheme");
 	if (colon >= bang)
@@ -347,12 +315,12 @@ dmarc_uri(struct dmarc_ctx *c, size_t s, size_t e, struct dmarc_uri *u)
 		uint8_t ch = b[p];
 
 		if (ch == '%') {
-			if (bang - p < 3 || !dmarc_is_hex(b[p + 1]) || !dmarc_is_hex(b[p + 2]))
+			if (bang - p < 3 || !ascii_is_hex(b[p + 1]) || !ascii_is_hex(b[p + 2]))
 				return dmarc_fail(c, DMARC_R_BAD_URI, p, "bad percent-encoding in URI");
 			p += 2;
 			continue;
 		}
-		if (dmarc_is_alpha(ch) || dmarc_is_digit(ch) || strchr("-._~:/?#[]@$&'()*+=", ch))
+		if (ascii_is_alpha(ch) || ascii_is_digit(ch) || strchr("-._~:/?#[]@$&'()*+=", ch))
 			continue;
 		return dmarc_fail(c, DMARC_R_BAD_URI, p, "character not allowed in a URI");
 	}
@@ -390,7 +358,7 @@ dmarc_uri_list(struct dmarc_ctx *c, size_t s, size_t e, struct dmarc_uri *list, 
 	size_t p = s, us;
 
 	for (;;) {
-		for (us = p; p < e && b[p] != ',' && !dmarc_is_wsp(b[p]); p++)
+		for (us = p; p < e && b[p] != ',' && !ascii_is_wsp(b[p]); p++)
 			;
 		if (*n >= MAX_DMARC_URIS)
 			return dmarc_fail_rc(c, DMARC_R_TOO_MANY_URIS, PEIL_ETOOBIG, us,
@@ -398,12 +366,12 @@ dmarc_uri_list(struct dmarc_ctx *c, size_t s, size_t e, struct dmarc_uri *list, 
 		if (dmarc_uri(c, us, p, &list[*n]) < 0)
 			return -1;
 		(*n)++;
-		p = dmarc_skip_wsp(b, p, e);
+		p = ascii_skip_wsp(b, p, e);
 		if (p >= e)
 			return 0;
 		if (b[p] != ',')
 			return dmarc_fail(c, DMARC_R_BAD_URI, p, "URIs not separated by ','");
-		p = dmarc_skip_wsp(b, p + 1, e);
+		p = ascii_skip_wsp(b, p + 1, e);
 	}
 }
 
@@ -491,30 +459,30 @@ dmarc_tags(struct dmarc_ctx *c, size_t p, struct dmarc_record *r)
 	enum dmarc_tag tag;
 
 	for (;;) {
-		p = dmarc_skip_wsp(b, p, len);
+		p = ascii_skip_wsp(b, p, len);
 		if (p >= len)
 			return 0;
 		if (b[p] != ';')
 			return dmarc_fail(c, DMARC_R_SYNTAX, p, "expected ';' between tags");
-		p = dmarc_skip_wsp(b, p + 1, len);
+		p = ascii_skip_wsp(b, p + 1, len);
 		if (p >= len)
 			return 0; /* a final ';' */
 		if (b[p] == ';')
 			return dmarc_fail(c, DMARC_R_SYNTAX, p, "empty tag between ';'");
 		/* tag-name = ALPHA *(ALPHA / DIGIT / "_") (RFC 6376 tag-list) */
 		ns = p;
-		if (!dmarc_is_alpha(b[p]))
+		if (!ascii_is_alpha(b[p]))
 			return dmarc_fail(c, DMARC_R_SYNTAX, p, "tag name must start with a letter");
-		while (p < len && (dmarc_is_alpha(b[p]) || dmarc_is_digit(b[p]) || b[p] == '_'))
+		while (p < len && (ascii_is_alpha(b[p]) || ascii_is_digit(b[p]) || b[p] == '_'))
 			p++;
 		ne = p;
-		p = dmarc_skip_wsp(b, p, len);
+		p = ascii_skip_wsp(b, p, len);
 		if (p >= len || b[p] != '=')
 			return dmarc_fail(c, DMARC_R_SYNTAX, p, "tag name not followed by '='");
-		vs = dmarc_skip_wsp(b, p + 1, len);
+		vs = ascii_skip_wsp(b, p + 1, len);
 		for (p = vs; p < len && b[p] != ';'; p++)
 			;
-		for (ve = p; ve > vs && dmarc_is_wsp(b[ve - 1]); ve--)
+		for (ve = p; ve > vs && ascii_is_wsp(b[ve - 1]); ve--)
 			;
 		tag = dmarc_tag_of(b, ns, ne);
 		if (tag != DMARC_TAG_UNKNOWN) {

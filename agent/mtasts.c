@@ -106,41 +106,9 @@ tlsrpt_fail(struct mtasts_ctx *c, enum tlsrpt_reason r, size_t off, const char *
 }
 
 static bool
-mtasts_is_alpha(uint8_t ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-static bool
-mtasts_is_digit(uint8_t ch)
-{
-	return ch >= '0' && ch <= '9';
-}
-
-static bool
 mtasts_is_alnum(uint8_t ch)
 {
-	return mtasts_is_alpha(ch) || mtasts_is_digit(ch);
-}
-
-static bool
-mtasts_is_wsp(uint8_t ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
-static bool
-mtasts_is_hex(uint8_t ch)
-{
-	return mtasts_is_digit(ch) || (ascii_lower(ch) >= 'a' && ascii_lower(ch) <= 'f');
-}
-
-static size_t
-mtasts_skip_wsp(const uint8_t *buf, size_t p, size_t e)
-{
-	while (p < e && mtasts_is_wsp(buf[p]))
-		p++;
-	return p;
+	return ascii_is_alpha(ch) || ascii_is_digit(ch);
 }
 
 /* Does buf start with the exact (case-sensitive) version string `v`, followed by the end, WSP
@@ -152,7 +120,7 @@ mtasts_version_at(const uint8_t *buf, size_t len, const char *v, size_t *end)
 
 	if (buf == NULL || len < n || memcmp(buf, v, n) != 0)
 		return false;
-	if (len > n && !mtasts_is_wsp(buf[n]) && buf[n] != ';')
+	if (len > n && !ascii_is_wsp(buf[n]) && buf[n] != ';')
 		return false;
 	*end = n;
 	return true;
@@ -224,12 +192,12 @@ mtasts_txt_fields(struct mtasts_ctx *c, size_t p,
 	bool ok;
 
 	for (;;) {
-		p = mtasts_skip_wsp(b, p, len);
+		p = ascii_skip_wsp(b, p, len);
 		if (p >= len)
 			return 0;
 		if (b[p] != ';')
 			return mtasts_fail(c, MTASTS_R_SYNTAX, p, "expected ';' between fields");
-		p = mtasts_skip_wsp(b, p + 1, len);
+		p = ascii_skip_wsp(b, p + 1, len);
 		if (p >= len)
 			return 0; /* a final ';' */
 		ns = p;
@@ -260,7 +228,7 @@ mtasts_record_field(struct mtasts_ctx *c, size_t ns, size_t ne, size_t vs, size_
 	const uint8_t *b = c->buf;
 	size_t p;
 
-	if (ve < c->len && !mtasts_is_wsp(b[ve]) && b[ve] != ';')
+	if (ve < c->len && !ascii_is_wsp(b[ve]) && b[ve] != ';')
 		return mtasts_fail(c, ne - ns == 2 && memcmp(b + ns, "id", 2) == 0 ?
 		    MTASTS_R_BAD_ID : MTASTS_R_BAD_EXT, ve, "character not allowed in a value");
 	if (ne - ns == 2 && memcmp(b + ns, "id", 2) == 0) {
@@ -458,7 +426,7 @@ mtasts_policy_max_age(struct mtasts_ctx *c, size_t s, size_t e, uint32_t *out)
 	if (e - s < 1 || e - s > 10)
 		return mtasts_fail(c, MTASTS_R_BAD_MAX_AGE, s, "max_age not 1 to 10 digits");
 	for (p = s; p < e; p++) {
-		if (!mtasts_is_digit(c->buf[p]))
+		if (!ascii_is_digit(c->buf[p]))
 			return mtasts_fail(c, MTASTS_R_BAD_MAX_AGE, p, "max_age not a number");
 		v = v * 10 + (uint64_t)(c->buf[p] - '0');
 	}
@@ -519,8 +487,8 @@ mtasts_policy_line(struct mtasts_ctx *c, size_t s, size_t e, struct mtasts_polic
 		return mtasts_fail(c, MTASTS_R_SYNTAX, s, "line not key: value");
 	if (!ok)
 		return mtasts_fail(c, MTASTS_R_BAD_EXT, s, "bad key name");
-	vs = mtasts_skip_wsp(b, ke + 1, e);
-	for (ve = e; ve > vs && mtasts_is_wsp(b[ve - 1]); ve--)
+	vs = ascii_skip_wsp(b, ke + 1, e);
+	for (ve = e; ve > vs && ascii_is_wsp(b[ve - 1]); ve--)
 		;
 	key = mtasts_key_of(b, s, ke);
 	if (key != MTASTS_KEY_MX && key != MTASTS_KEY_OTHER) {
@@ -594,7 +562,7 @@ mtasts_policy_parse(const uint8_t *buf, size_t len, struct mtasts_policy *out,
 				out->nlf++;
 			}
 		}
-		if (mtasts_skip_wsp(buf, s, le) == le) {
+		if (ascii_skip_wsp(buf, s, le) == le) {
 			out->nblank++;
 			continue;
 		}
@@ -771,7 +739,7 @@ port:
 		if (b[p] != ':')
 			return false;
 		for (p++; p < ae; p++)
-			if (!mtasts_is_digit(b[p]))
+			if (!ascii_is_digit(b[p]))
 				return false;
 	}
 	return true;
@@ -789,7 +757,7 @@ tlsrpt_uri(struct mtasts_ctx *c, size_t s, size_t e, struct tlsrpt_uri *u)
 	if (e - s > MAX_TLSRPT_URI_LEN)
 		return tlsrpt_fail_rc(c, TLSRPT_R_TOO_MANY_URIS, PEIL_ETOOBIG, s,
 		    "URI longer than MAX_TLSRPT_URI_LEN");
-	if (!mtasts_is_alpha(b[s]))
+	if (!ascii_is_alpha(b[s]))
 		return tlsrpt_fail(c, TLSRPT_R_BAD_URI, s, "URI scheme must start with a letter");
 	for (colon = s; colon < e && b[colon] != ':'; colon++)
 		if (!mtasts_is_alnum(b[colon]) && b[colon] != '+' && b[colon] != '-' &&
@@ -803,7 +771,7 @@ tlsrpt_uri(struct mtasts_ctx *c, size_t s, size_t e, struct tlsrpt_uri *u)
 		uint8_t ch = b[p];
 
 		if (ch == '%') {
-			if (e - p < 3 || !mtasts_is_hex(b[p + 1]) || !mtasts_is_hex(b[p + 2]))
+			if (e - p < 3 || !ascii_is_hex(b[p + 1]) || !ascii_is_hex(b[p + 2]))
 				return tlsrpt_fail(c, TLSRPT_R_BAD_URI, p,
 				    "bad percent-encoding in URI");
 			p += 2;
@@ -853,11 +821,11 @@ tlsrpt_rua(struct mtasts_ctx *c, size_t vs, struct tlsrpt_record *r, size_t *end
 
 	for (e = vs; e < c->len && b[e] != ';'; e++)
 		;
-	while (e > vs && mtasts_is_wsp(b[e - 1]))
+	while (e > vs && ascii_is_wsp(b[e - 1]))
 		e--;
 	*end = e;
 	for (;;) {
-		for (us = p; p < e && b[p] != ',' && !mtasts_is_wsp(b[p]); p++)
+		for (us = p; p < e && b[p] != ',' && !ascii_is_wsp(b[p]); p++)
 			;
 		if (r->nrua >= MAX_TLSRPT_RUA)
 			return tlsrpt_fail_rc(c, TLSRPT_R_TOO_MANY_URIS, PEIL_ETOOBIG, us,
@@ -870,12 +838,12 @@ tlsrpt_rua(struct mtasts_ctx *c, size_t vs, struct tlsrpt_record *r, size_t *end
 		case TLSRPT_URI_OTHER: r->nother++; break;
 		}
 		r->nrua++;
-		p = mtasts_skip_wsp(b, p, e);
+		p = ascii_skip_wsp(b, p, e);
 		if (p >= e)
 			return 0;
 		if (b[p] != ',')
 			return tlsrpt_fail(c, TLSRPT_R_BAD_URI, p, "URIs not separated by ','");
-		p = mtasts_skip_wsp(b, p + 1, e);
+		p = ascii_skip_wsp(b, p + 1, e);
 	}
 }
 
@@ -909,14 +877,14 @@ tlsrpt_record_parse(const uint8_t *buf, size_t len, struct tlsrpt_record *out,
 		goto out;
 	}
 	for (;;) {
-		p = mtasts_skip_wsp(buf, p, len);
+		p = ascii_skip_wsp(buf, p, len);
 		if (p >= len)
 			break;
 		if (buf[p] != ';') {
 			tlsrpt_fail(&c, TLSRPT_R_SYNTAX, p, "expected ';' between fields");
 			goto out;
 		}
-		p = mtasts_skip_wsp(buf, p + 1, len);
+		p = ascii_skip_wsp(buf, p + 1, len);
 		if (p >= len)
 			break; /* a final ';' */
 		ns = p;
@@ -945,7 +913,7 @@ tlsrpt_record_parse(const uint8_t *buf, size_t len, struct tlsrpt_record *out,
 			goto out;
 		}
 		ve = mtasts_txt_value(buf, vs, len);
-		if (ve == vs || (ve < len && !mtasts_is_wsp(buf[ve]) && buf[ve] != ';')) {
+		if (ve == vs || (ve < len && !ascii_is_wsp(buf[ve]) && buf[ve] != ';')) {
 			tlsrpt_fail(&c, TLSRPT_R_BAD_EXT, ve, "bad extension value");
 			goto out;
 		}

@@ -81,34 +81,6 @@ be16_put(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)(v & 0xff);
 }
 
-/* Short lower-case text for a socket errno, as evidence reads it. */
-static void
-errno_text(int e, char *out, size_t outlen)
-{
-	const char *s = NULL;
-	char buf[96];
-
-	switch (e) {
-	case ECONNREFUSED: s = "connection refused"; break;
-	case ENETUNREACH: s = "network unreachable"; break;
-	case EHOSTUNREACH: s = "host unreachable"; break;
-	case ETIMEDOUT: s = "connection timed out"; break;
-	case ECONNRESET: s = "connection reset"; break;
-	case EPIPE: s = "connection closed"; break;
-	case EADDRNOTAVAIL: s = "address not available"; break;
-	case EAFNOSUPPORT: s = "address family not supported"; break;
-	case EACCES: case EPERM: s = "not permitted"; break;
-	case EMFILE: case ENFILE: s = "too many open files"; break;
-	case ENOBUFS: case ENOMEM: s = "out of buffers"; break;
-	default:
-		s = strerror_r(e, buf, sizeof(buf));
-		break;
-	}
-	snprintf(out, outlen, "%s", s);
-	if (out[0] >= 'A' && out[0] <= 'Z')
-		out[0] = (char)(out[0] - 'A' + 'a');
-}
-
 static int
 random_id(uint16_t *id)
 {
@@ -343,7 +315,7 @@ tcp_fail_errno(struct run *r, struct job *j, int64_t now, int e)
 {
 	char text[96];
 
-	errno_text(e, text, sizeof(text));
+	err_errno_text(e, text, sizeof(text));
 	tcp_fail(r, j, now, text);
 }
 
@@ -372,7 +344,7 @@ udp_give_up_errno(struct run *r, struct job *j, int64_t now, int e)
 {
 	char text[64];
 
-	errno_text(e, text, sizeof(text));
+	err_errno_text(e, text, sizeof(text));
 	udp_give_up(r, j, now, text);
 }
 
@@ -552,7 +524,7 @@ udp_open(struct run *r, struct job *j, int64_t now)
 	if (job_socket(r, j, SOCK_DGRAM) != 0) {
 		char text[64];
 
-		errno_text(errno, text, sizeof(text));
+		err_errno_text(errno, text, sizeof(text));
 		job_fail(r, j, now, "udp socket: %s", text);
 		return;
 	}

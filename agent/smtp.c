@@ -184,33 +184,6 @@ smtp_now(void)
 	return (uint64_t)clock_mono_ms();
 }
 
-static void
-smtp_errno_text(int e, char *out, size_t outlen)
-{
-	const char *s;
-	char buf[128];
-
-	switch (e) {
-	case ECONNREFUSED: s = "connection refused"; break;
-	case ENETUNREACH: s = "network unreachable"; break;
-	case EHOSTUNREACH: s = "host unreachable"; break;
-	case ETIMEDOUT: s = "connection timed out"; break;
-	case ECONNRESET: s = "connection reset"; break;
-	case EPIPE: s = "connection closed"; break;
-	case EADDRNOTAVAIL: s = "address not available"; break;
-	case EAFNOSUPPORT: s = "address family not supported"; break;
-	case EACCES: case EPERM: s = "not permitted"; break;
-	case EMFILE: case ENFILE: s = "too many open files"; break;
-	case ENOBUFS: case ENOMEM: s = "out of buffers"; break;
-	default:
-		s = strerror_r(e, buf, sizeof(buf));
-		break;
-	}
-	snprintf(out, outlen, "%s", s);
-	if (out[0] >= 'A' && out[0] <= 'Z')
-		out[0] = (char)(out[0] - 'A' + 'a');
-}
-
 /* The end of a step begun at t0: step_ms later, or the host deadline if that comes first. */
 static uint64_t
 smtp_until(const struct smtp_conv *c, uint64_t t0)
@@ -268,7 +241,7 @@ smtp_connect(struct smtp_conv *c, const struct sockaddr_storage *sa, socklen_t s
 
 	c->fd = socket(sa->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) {
-		smtp_errno_text(errno, e, sizeof(e));
+		err_errno_text(errno, e, sizeof(e));
 		err_set(c->why, c->whylen, "connect: %s", e);
 		rc = PEIL_EIO;
 		goto out;
@@ -278,7 +251,7 @@ smtp_connect(struct smtp_conv *c, const struct sockaddr_storage *sa, socklen_t s
 		goto out;
 	}
 	if (errno != EINPROGRESS) {
-		smtp_errno_text(errno, e, sizeof(e));
+		err_errno_text(errno, e, sizeof(e));
 		err_set(c->why, c->whylen, "connect: %s", e);
 		rc = PEIL_EIO;
 		goto out;
@@ -301,7 +274,7 @@ smtp_connect(struct smtp_conv *c, const struct sockaddr_storage *sa, socklen_t s
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0)
 		err = errno;
 	if (err != 0) {
-		smtp_errno_text(err, e, sizeof(e));
+		err_errno_text(err, e, sizeof(e));
 		err_set(c->why, c->whylen, "connect: %s", e);
 		rc = PEIL_EIO;
 		goto out;
@@ -331,7 +304,7 @@ smtp_send(struct smtp_conv *c, const char *step, const char *cmd, size_t n, uint
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-			smtp_errno_text(errno, e, sizeof(e));
+			err_errno_text(errno, e, sizeof(e));
 			err_set(c->why, c->whylen, "%s: sending the command: %s", step, e);
 			return PEIL_EIO;
 		}
@@ -388,7 +361,7 @@ smtp_read(struct smtp_conv *c, const char *step, struct smtp_reply *r, uint64_t 
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			smtp_errno_text(errno, e, sizeof(e));
+			err_errno_text(errno, e, sizeof(e));
 			err_set(c->why, c->whylen, "%s: %s (%zu bytes received)", step, e,
 			    c->have);
 			return PEIL_EIO;

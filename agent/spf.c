@@ -69,18 +69,6 @@ spf_fail(struct spf_ctx *c, enum spf_reason r, size_t off, const char *what)
 	return -1;
 }
 
-static bool
-spf_is_alpha(uint8_t ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-static bool
-spf_is_digit(uint8_t ch)
-{
-	return ch >= '0' && ch <= '9';
-}
-
 
 /* Validates the macro at buf[*pos] == '%' (within [.., e)); advances *pos past it. */
 static int
@@ -109,7 +97,7 @@ spf_macro(struct spf_ctx *c, size_t *pos, size_t e)
 	if (letter == 'c' || letter == 'r' || letter == 't')
 		return spf_fail(c, SPF_R_BAD_MACRO, p, "macro letter c, r or t outside exp text");
 	p++;
-	while (p < e && spf_is_digit(b[p])) {
+	while (p < e && ascii_is_digit(b[p])) {
 		if (digits < 1000)
 			digits = digits * 10 + (unsigned long)(b[p] - '0');
 		ndigits++;
@@ -177,9 +165,9 @@ spf_domain_spec(struct spf_ctx *c, size_t s, size_t e, struct spf_term *t)
 	if (b[dot] == '-' || b[end - 1] == '-')
 		return spf_fail(c, SPF_R_BAD_DOMAIN, dot, "top label starts or ends with '-'");
 	for (p = dot; p < end; p++) {
-		if (spf_is_alpha(b[p]))
+		if (ascii_is_alpha(b[p]))
 			alpha = true;
-		else if (!spf_is_digit(b[p]) && b[p] != '-')
+		else if (!ascii_is_digit(b[p]) && b[p] != '-')
 			return spf_fail(c, SPF_R_BAD_DOMAIN, p, "bad character in top label");
 	}
 	/* All-numeric top labels are allowed only in the hyphenated form. */
@@ -210,7 +198,7 @@ spf_cidr(struct spf_ctx *c, size_t s, size_t e, unsigned max, uint8_t *val, size
 	size_t p = s + 1, nd = 0;
 	unsigned v = 0;
 
-	while (p < e && spf_is_digit(b[p]) && nd < 4) {
+	while (p < e && ascii_is_digit(b[p]) && nd < 4) {
 		v = v * 10 + (unsigned)(b[p] - '0');
 		p++;
 		nd++;
@@ -262,7 +250,7 @@ spf_ip4(struct spf_ctx *c, size_t s, size_t e, uint8_t *out)
 		}
 		v = 0;
 		nd = 0;
-		while (p < e && spf_is_digit(b[p]) && nd < 4) {
+		while (p < e && ascii_is_digit(b[p]) && nd < 4) {
 			v = v * 10 + (unsigned)(b[p] - '0');
 			p++;
 			nd++;
@@ -327,10 +315,10 @@ spf_modifier(struct spf_ctx *c, struct spf_record *r, size_t s, size_t eq, size_
 	bool macro, last;
 	size_t p;
 
-	if (!spf_is_alpha(b[s]))
+	if (!ascii_is_alpha(b[s]))
 		return spf_fail(c, SPF_R_BAD_MODIFIER, s, "modifier name must start with a letter");
 	for (p = s; p < eq; p++)
-		if (!spf_is_alpha(b[p]) && !spf_is_digit(b[p]) && strchr("-_.", b[p]) == NULL)
+		if (!ascii_is_alpha(b[p]) && !ascii_is_digit(b[p]) && strchr("-_.", b[p]) == NULL)
 			return spf_fail(c, SPF_R_BAD_MODIFIER, p, "bad character in modifier name");
 	if (ascii_word_is(b, s, eq, "redirect") || ascii_word_is(b, s, eq, "exp")) {
 		bool redir = ascii_word_is(b, s, eq, "redirect");

@@ -73,4 +73,38 @@ ascii_word_is(const uint8_t *buf, size_t s, size_t e, const char *w)
 	return true;
 }
 
+/* ASCII classes for parsers of the standards' records (ABNF ALPHA, DIGIT, HEXDIG, WSP). */
+static inline bool
+ascii_is_alpha(uint8_t ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+static inline bool
+ascii_is_digit(uint8_t ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+static inline bool
+ascii_is_hex(uint8_t ch)
+{
+	return ascii_is_digit(ch) || (ascii_lower(ch) >= 'a' && ascii_lower(ch) <= 'f');
+}
+
+static inline bool
+ascii_is_wsp(uint8_t ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* The first offset from p (below e) that is not a space or tab. */
+static inline size_t
+ascii_skip_wsp(const uint8_t *buf, size_t p, size_t e)
+{
+	while (p < e && ascii_is_wsp(buf[p]))
+		p++;
+	return p;
+}
+
 #endif

@@ -1,6 +1,8 @@
-/* err.c: descriptions of the PEIL_E* codes. */
+/* err.c: descriptions of the PEIL_E* codes and of socket errors. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "err.h"
 
@@ -37,4 +39,33 @@ err_set(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+}
+
+void
+err_errno_text(int e, char *out, size_t outlen)
+{
+	const char *s;
+	char buf[128];
+
+	switch (e) {
+	case ECONNREFUSED: s = "connection refused"; break;
+	case ENETUNREACH: s = "network unreachable"; break;
+	case EHOSTUNREACH: s = "host unreachable"; break;
+	case ETIMEDOUT: s = "connection timed out"; break;
+	case ECONNRESET: s = "connection reset"; break;
+	case EPIPE: s = "connection closed"; break;
+	case EADDRNOTAVAIL: s = "address not available"; break;
+	case EAFNOSUPPORT: s = "address family not supported"; break;
+	case EACCES: case EPERM: s = "not permitted"; break;
+	case EMFILE: case ENFILE: s = "too many open files"; break;
+	case ENOBUFS: case ENOMEM: s = "out of buffers"; break;
+	default:
+		s = strerror_r(e, buf, sizeof(buf));
+		break;
+	}
+	if (outlen == 0)
+		return;
+	snprintf(out, outlen, "%s", s);
+	if (out[0] >= 'A' && out[0] <= 'Z')
+		out[0] = (char)(out[0] - 'A' + 'a');
 }

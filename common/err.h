@@ -22,6 +22,9 @@ enum peil_err {
 
 #include <stddef.h>
 
+/* A socket errno as evidence says it ("connection refused", "network unreachable", ...; others
+ * strerror's text in lower case) into out, always NUL-terminated. */
+void err_errno_text(int e, char *out, size_t outlen);
 /* Returns a static English description of a PEIL_E* code. */
 const char *peil_strerror(int err);
 /* Formats a reason into a caller's err buffer; does nothing when err is NULL or errlen 0. */
