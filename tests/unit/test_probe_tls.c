@@ -450,6 +450,29 @@ test_mtasts_tlsrpt(void **state)
 	free_results(res);
 }
 
+/* An MX with 50 addresses: MAX_STARTTLS_ADDRS of them are tried, and the evidence says so. */
+static void
+test_many_addresses(void **state)
+{
+	char zone[8192];
+	size_t len;
+	struct tlsfake t = { 0 };
+	struct zonefake z = { .zone = zone, .user = &t };
+	Peil__Result *res[PROBE_DNS_NTESTS];
+
+	(void)state;
+	len = (size_t)snprintf(zone, sizeof(zone), "d.test. MX 10 mx.d.test.\n");
+	for (int i = 1; i <= 50; i++)
+		len += (size_t)snprintf(zone + len, sizeof(zone) - len, "mx.d.test. A 192.0.2.%d\n",
+		    i);
+	run_tls(&z, NULL, res);
+	assert_int_equal(t.calls, MAX_STARTTLS_ADDRS);
+	assert_int_equal(res[PROBE_DNS_STARTTLS_AVAILABLE]->status, PEIL__STATUS__PASSED);
+	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_AVAILABLE], "addr_cut"),
+	    "mx.d.test has 50 addresses; the first 8 tested"));
+	free_results(res);
+}
+
 static void
 test_null_mx(void **state)
 {
@@ -475,6 +498,7 @@ main(void)
 		cmocka_unit_test(test_cipher_order),
 		cmocka_unit_test(test_dane),
 		cmocka_unit_test(test_mtasts_tlsrpt),
+		cmocka_unit_test(test_many_addresses),
 		cmocka_unit_test(test_null_mx),
 	};
 
