@@ -355,30 +355,14 @@ fail:
 }
 
 
-struct resolver *
-resolver_new(const struct resolver_conf *rc, char *err, size_t errlen)
+/* Joins r to a working context of rc's configuration: a new one while fewer than
+ * resolver_contexts() work, else the least used. Returns 0, or PEIL_EDNS with err. */
+static int
+resolver_join(struct resolver *r, const struct resolver_conf *rc, char *err, size_t errlen)
 {
 	struct resolver_shared *sh, *best;
-	struct resolver *r;
-	pthread_condattr_t ca;
 	unsigned count = 0;
 
-	if (!rc->ipv4 && !rc->ipv6) {
-		err_set(err, errlen, "resolver: neither IPv4 nor IPv6 allowed");
-		return NULL;
-	}
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		err_set(err, errlen, "out of memory");
-		return NULL;
-	}
-	if (pthread_condattr_init(&ca) != 0 ||
-	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
-	    pthread_cond_init(&r->cond, &ca) != 0) {
-		err_set(err, errlen, "resolver: cannot make a condition variable");
-		free(r);
-		return NULL;
-	}
-	pthread_condattr_destroy(&ca);
 	/* Under the list's lock: the threads of a round start together. One libunbound context
 	 * resolves and validates in one thread; up to one per processor (MAX_RESOLVER_CONTEXTS
 	 * at most) are made for a configuration, each resolver joining the least used. */
@@ -405,23 +389,18 @@ resolver_new(const struct resolver_conf *rc, char *err, size_t errlen)
 	if (sh != NULL)
 		sh->refs++;
 	pthread_mutex_unlock(&resolver_list_lock);
-	if (sh == NULL) {
-		pthread_cond_destroy(&r->cond);
-		free(r);
-		return NULL;
-	}
+	if (sh == NULL)
+		return PEIL_EDNS;
 	r->sh = sh;
-	return r;
+	return 0;
 }
 
-void
-resolver_free(struct resolver *r)
+/* Lets go of one reference to sh; the last one deletes the context. */
+static void
+resolver_leave(struct resolver_shared *sh)
 {
-	struct resolver_shared *sh, **pp;
+	struct resolver_shared **pp;
 
-	if (r == NULL)
-		return;
-	sh = r->sh;
 	pthread_mutex_lock(&resolver_list_lock);
 	if (--sh->refs == 0) {
 		for (pp = &resolver_list; *pp != NULL; pp = &(*pp)->next) {
@@ -435,6 +414,67 @@ resolver_free(struct resolver *r)
 	}
 	pthread_mutex_unlock(&resolver_list_lock);
 	resolver_shared_free(sh);
+}
+
+/* A context whose ub_process failed answers nothing more: r moves to a working one of the
+ * same configuration (made anew if needed). Returns 0, or PEIL_EDNS when none can be had. */
+static int
+resolver_rejoin(struct resolver *r, char *err, size_t errlen)
+{
+	struct resolver_shared *old = r->sh;
+	struct resolver_conf rc = {
+		.root_hints = old->root_hints,
+		.trust_anchor = old->trust_anchor,
+		.forwarder = old->forwarder,
+		.ipv4 = old->ipv4,
+		.ipv6 = old->ipv6,
+	};
+
+	/* Join first: the old context's strings are rc's until then. */
+	if (resolver_join(r, &rc, err, errlen) != 0)
+		return PEIL_EDNS;
+	resolver_leave(old);
+	log_warn("resolver: a failed libunbound context was replaced");
+	return 0;
+}
+
+struct resolver *
+resolver_new(const struct resolver_conf *rc, char *err, size_t errlen)
+{
+	struct resolver *r;
+	pthread_condattr_t ca;
+
+	if (!rc->ipv4 && !rc->ipv6) {
+		err_set(err, errlen, "resolver: neither IPv4 nor IPv6 allowed");
+		return NULL;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		err_set(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (pthread_condattr_init(&ca) != 0 ||
+	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&r->cond, &ca) != 0) {
+		err_set(err, errlen, "resolver: cannot make a condition variable");
+		pthread_condattr_destroy(&ca);
+		free(r);
+		return NULL;
+	}
+	pthread_condattr_destroy(&ca);
+	if (resolver_join(r, rc, err, errlen) != 0) {
+		pthread_cond_destroy(&r->cond);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+resolver_free(struct resolver *r)
+{
+	if (r == NULL)
+		return;
+	resolver_leave(r->sh);
 	pthread_cond_destroy(&r->cond);
 	free(r);
 }
@@ -548,6 +588,11 @@ resolver_query(struct resolver *r, const char *name, uint16_t type, uint64_t dea
 		err_set(err, errlen, "out of memory");
 		return PEIL_ENOMEM;
 	}
+	pthread_mutex_lock(&sh->lock);
+	failed = sh->failed;
+	pthread_mutex_unlock(&sh->lock);
+	if (failed != 0 && resolver_rejoin(r, err, errlen) == 0)
+		sh = r->sh;
 	t->sh = sh;
 	t->r = r;
 	pthread_mutex_lock(&sh->lock);
