@@ -574,8 +574,10 @@ dnsev_add(struct dnsev *ev, const char *key, const char *fmt, ...)
 	char *v = NULL;
 	int n;
 
-	if (ev->n == DNSEV_MAX)
+	if (ev->n == MAX_TEST_EVIDENCE) {
+		ev->cut++;
 		return;
+	}
 	va_start(ap, fmt);
 	n = vasprintf(&v, fmt, ap);
 	va_end(ap);
@@ -612,7 +614,18 @@ dnsev_apply(const struct dnsev *ev, Peil__Result *r, int status, const char *rea
 	for (size_t i = 0; i < ev->n; i++)
 		if (result_add_evidence(r, ev->key[i], "%s", ev->val[i]) != 0)
 			return PEIL_ENOMEM;
+	if (ev->cut > 0 && result_add_evidence(r, "evidence_cut", "%zu more pairs left out "
+	    "(MAX_TEST_EVIDENCE)", ev->cut) != 0)
+		return PEIL_ENOMEM;
 	return 0;
+}
+
+void
+dnsev_copy(struct dnsev *dst, const struct dnsev *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		dnsev_add(dst, src->key[i], "%s", src->val[i]);
+	dst->cut += src->cut;
 }
 
 

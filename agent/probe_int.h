@@ -13,21 +13,23 @@
 #define MSG_NXDOMAIN "domain does not exist"
 
 /* Evidence gathered once and given to one or more results (web and mail share lookups). */
-#define DNSEV_MAX 64
-
 struct dnsev {
 	size_t n;
-	char *key[DNSEV_MAX];
-	char *val[DNSEV_MAX];
+	char *key[MAX_TEST_EVIDENCE];
+	char *val[MAX_TEST_EVIDENCE];
+	size_t cut;                 /* pairs left out once MAX_TEST_EVIDENCE were held */
 	bool nomem;
 };
 
-/* Adds key = formatted value (dropped once DNSEV_MAX pairs are held; nomem set on failure). */
+/* Adds key = formatted value (counted in cut, not kept, once MAX_TEST_EVIDENCE pairs are held;
+ * nomem set on failure). */
 void dnsev_add(struct dnsev *ev, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Appends every pair of src (and its cut count) to dst. */
+void dnsev_copy(struct dnsev *dst, const struct dnsev *src);
 void dnsev_clear(struct dnsev *ev);
-/* Sets r's status, then "reason" (if any), then the evidence; r NULL: nothing. Returns 0 or
- * PEIL_ENOMEM. */
+/* Sets r's status, then "reason" (if any), then the evidence, then "evidence_cut" when pairs
+ * were left out; r NULL: nothing. Returns 0 or PEIL_ENOMEM. */
 int dnsev_apply(const struct dnsev *ev, Peil__Result *r, int status, const char *reason);
 
 /* A bounded text list: "a, b, c" (cut silently at the evidence value limit). */

@@ -724,8 +724,7 @@ run_dmarc(struct dnswork *w, Peil__Result *exist, Peil__Result *policy, Peil__Re
 rest:
 	if (rc == 0)
 		rc = dnsev_apply(&ev, policy, st_policy, r_policy);
-	for (size_t i = 0; i < dev.n && rc == 0; i++)
-		dnsev_add(&ev, dev.key[i], "%s", dev.val[i]);
+	dnsev_copy(&ev, &dev);
 	if (rc == 0)
 		rc = dnsev_apply(&ev, dest, st_dest, r_dest);
 out:

@@ -558,8 +558,7 @@ judge_addrs(struct tlswork *tw, Peil__Result *r, addr_judge_fn fn, const char *w
 		free(bad);
 		return PEIL_ENOMEM;
 	}
-	for (size_t i = 0; i < tw->mxev.n; i++)
-		dnsev_add(&ev, tw->mxev.key[i], "%s", tw->mxev.val[i]);
+	dnsev_copy(&ev, &tw->mxev);
 	for (size_t i = 0; i < tw->ntry; i++) {
 		const struct mxtry *t = &tw->tries[i];
 		char key[32], who[DNSANS_TEXT_LEN + 80];
@@ -617,8 +616,7 @@ judge_available(struct tlswork *tw, Peil__Result *r)
 		return 0;
 	if ((bad = calloc(1, sizeof(*bad))) == NULL)
 		return PEIL_ENOMEM;
-	for (size_t i = 0; i < tw->mxev.n; i++)
-		dnsev_add(&ev, tw->mxev.key[i], "%s", tw->mxev.val[i]);
+	dnsev_copy(&ev, &tw->mxev);
 	for (size_t i = 0; i < tw->ntry; i++) {
 		const struct mxtry *t = &tw->tries[i];
 		char key[32], who[DNSANS_TEXT_LEN + 80];
@@ -686,8 +684,7 @@ judge_dane_hosts(struct tlswork *tw, Peil__Result *exist, Peil__Result *roll)
 		free(badroll);
 		return PEIL_ENOMEM;
 	}
-	for (size_t i = 0; i < tw->mxev.n; i++)
-		dnsev_add(&ev, tw->mxev.key[i], "%s", tw->mxev.val[i]);
+	dnsev_copy(&ev, &tw->mxev);
 	for (size_t i = 0; i < tw->nhosts; i++) {
 		const struct mxhost *h = &tw->host[i];
 		char key[32];

@@ -84,6 +84,8 @@
 #define DEFAULT_REACH_TIMEOUT_MS 3000    /* one connect or one DNS query (UDP + TCP) */
 #define MAX_RESOLVER_CONTEXTS    4       /* libunbound contexts (a thread each) the workers share */
 #define MAX_RESOLVER_SOCKETS     8192    /* UDP sockets one context may have open (outgoing-range) */
+#define MAX_TEST_EVIDENCE        128     /* evidence pairs one DNS/mail test gathers (the rest
+                                          * counted in an evidence_cut pair) */
 #define MAX_PROBE_MEMO           64      /* answers one domain's tests share (a question once) */
 #define MAX_PROBE_MEMO_BYTES     (256 * 1024) /* ... and their bytes */
 
