@@ -66,7 +66,7 @@ replay_now(void *arg)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const uint16_t types[] = { 1, 2, 5, 6, 15, 16, 28, 43, 48 };
+	static const uint16_t types[] = { 1, 2, 5, 6, 15, 16, 28, 43, 48, 52 };
 	struct replay r;
 	struct probe_dns_source src = { .lookup = replay_lookup, .now_ms = replay_now, .arg = &r };
 	Peil__Result *res[PROBE_DNS_NTESTS] = { 0 };
