@@ -278,24 +278,21 @@ spf_ip6(struct spf_ctx *c, size_t s, size_t e, uint8_t *out)
 	return 0;
 }
 
-/* First '/' in [s, e) outside %{...}, or e. */
+/* Where the dual-cidr-length of an a or mx term [s, e) starts: the first '/' of the run of
+ * digits and '/' that ends the term, or e. A domain-spec never ends in such a run (its last
+ * character is a top label's, a '.' or a macro-expand's), while ':' and '/' elsewhere are
+ * macro-literals (RFC 7208 7.1), so this split is the only one the ABNF allows. */
 static size_t
-spf_slash(const uint8_t *b, size_t s, size_t e)
+spf_cidr_start(const uint8_t *b, size_t s, size_t e)
 {
-	bool in = false;
-	size_t p;
+	size_t p = e, slash = e;
 
-	for (p = s; p < e; p++) {
-		if (b[p] == '%' && p + 1 < e && !in) {
-			p++; /* "%%", "%_", "%-" or the '{' opening a macro */
-			if (b[p] == '{')
-				in = true;
-		} else if (b[p] == '}')
-			in = false;
-		else if (b[p] == '/' && !in)
-			return p;
+	while (p > s && (ascii_is_digit(b[p - 1]) || b[p - 1] == '/')) {
+		p--;
+		if (b[p] == '/')
+			slash = p;
 	}
-	return e;
+	return slash;
 }
 
 /* Sets t->domain to the pool copy of [s, e) by writing a NUL at e. */
@@ -412,7 +409,7 @@ spf_directive(struct spf_ctx *c, struct spf_record *r, size_t s, size_t e, struc
 	case SPF_MX:
 		r->lookups++;
 		if (ne < e && b[ne] == ':') {
-			slash = spf_slash(b, ne + 1, e);
+			slash = spf_cidr_start(b, ne + 1, e);
 			if (slash == ne + 1)
 				return spf_fail(c, SPF_R_MISSING_DOMAIN, ne, "empty domain after ':'");
 			if (spf_domain_spec(c, ne + 1, slash, t) < 0)

@@ -119,6 +119,30 @@ static const struct vec vecs[] = {
 	{ "v=spf1 a:" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	  ".example.com", 0, E_INV, SPF_R_BAD_DOMAIN, 0, 0, 0 },
 	{ "v=spf1 ~foo", 0, E_INV, SPF_R_UNKNOWN_MECH, 0, 0, 0 },
+	/* RFC 7208 7.1: ':' and '/' are macro-literals inside a domain-spec; only a trailing
+	 * "/digits" and "//digits" is a dual-cidr-length (suite "a-colon-domain" and kin). */
+	{ "v=spf1 a:foo:bar/baz.example.com", 0, E_OK, SPF_R_OK, 1, 1, 0 },
+	{ "v=spf1 a:foo/bar.example.com -all", 0, E_OK, SPF_R_OK, 2, 1, '-' },
+	{ "v=spf1 mx:foo:bar/baz.example.com -all", 0, E_OK, SPF_R_OK, 2, 1, '-' },
+	{ "v=spf1 a:foo:bar/baz.example.com/24//64 -all", 0, E_OK, SPF_R_OK, 2, 1, '-' },
+	{ "v=spf1 mx:foo/bar.example.com//0", 0, E_OK, SPF_R_OK, 1, 1, 0 },
+	{ "v=spf1 a:mail.example.com1/24", 0, E_OK, SPF_R_OK, 1, 1, 0 },
+	{ "v=spf1 a:a/b.%{d}/24", 0, E_OK, SPF_R_OK, 1, 1, 0 },
+	{ "v=spf1 a:example.com/24/64", 0, E_INV, SPF_R_BAD_CIDR, 0, 0, 0 },
+	{ "v=spf1 a:example.com/", 0, E_INV, SPF_R_BAD_CIDR, 0, 0, 0 },
+	{ "v=spf1 mx:example.com//", 0, E_INV, SPF_R_BAD_CIDR, 0, 0, 0 },
+	{ "v=spf1 a:example.com/024", 0, E_INV, SPF_R_BAD_CIDR, 0, 0, 0 },
+	{ "v=spf1 a:example.com/33", 0, E_INV, SPF_R_BAD_CIDR, 0, 0, 0 },
+	{ "v=spf1 a:example.com//129", 0, E_INV, SPF_R_BAD_CIDR, 0, 0, 0 },
+	{ "v=spf1 a:example.com/24x", 0, E_INV, SPF_R_BAD_DOMAIN, 0, 0, 0 },
+	{ "v=spf1 a:foo/24", 0, E_INV, SPF_R_BAD_DOMAIN, 0, 0, 0 },
+	{ "v=spf1 include:foo:bar/baz.example.com -all", 0, E_OK, SPF_R_OK, 2, 1, '-' },
+	{ "v=spf1 exists:foo/bar:%{i}.example.com", 0, E_OK, SPF_R_OK, 1, 1, 0 },
+	{ "v=spf1 ptr:foo:bar/baz.example.com", 0, E_OK, SPF_R_OK, 1, 1, 0 },
+	{ "v=spf1 redirect=foo:bar/baz.example.com", 0, E_OK, SPF_R_OK, 1, 1, 0 },
+	{ "v=spf1 -all exp=foo:bar/baz.example.com", 0, E_OK, SPF_R_OK, 2, 0, '-' },
+	{ "v=spf1 include:example.com/24", 0, E_INV, SPF_R_BAD_DOMAIN, 0, 0, 0 },
+	{ "v=spf1 a:foo=bar.example.com", 0, E_OK, SPF_R_OK, 1, 1, 0 },
 	/* include, exists, ptr. */
 	{ "v=spf1 include", 0, E_INV, SPF_R_MISSING_DOMAIN, 0, 0, 0 },
 	{ "v=spf1 include:", 0, E_INV, SPF_R_MISSING_DOMAIN, 0, 0, 0 },
@@ -265,6 +289,25 @@ test_fields(void **state)
 	spf_free(NULL);
 }
 
+/* a:/mx: split the dual-cidr-length off the end only; ':' and '/' before it are the domain's. */
+static void
+test_colon_slash_domain(void **state)
+{
+	static const char rec[] = "v=spf1 a:foo:bar/baz.example.com/24//64 mx:a/b.example.com";
+	struct spf_record *r = NULL;
+
+	(void)state;
+	assert_int_equal(spf_parse((const uint8_t *)rec, strlen(rec), &r, NULL, 0), 0);
+	assert_int_equal(r->nterms, 2);
+	assert_string_equal(r->terms[0].domain, "foo:bar/baz.example.com");
+	assert_true(r->terms[0].has_cidr4 && r->terms[0].has_cidr6);
+	assert_int_equal(r->terms[0].cidr4, 24);
+	assert_int_equal(r->terms[0].cidr6, 64);
+	assert_string_equal(r->terms[1].domain, "a/b.example.com");
+	assert_false(r->terms[1].has_cidr4 || r->terms[1].has_cidr6);
+	spf_free(r);
+}
+
 static void
 test_all_not_last(void **state)
 {
@@ -398,6 +441,7 @@ main(void)
 {
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_colon_slash_domain),
 		cmocka_unit_test(test_all_not_last),
 		cmocka_unit_test(test_long_record),
 		cmocka_unit_test(test_term_limit),
