@@ -115,6 +115,10 @@ static const struct spfvec spf_vectors[] = {
 	{ D "\"v=spf1 redirect=a.test redirect=b.test\"", 'P', 'F', "syntax error", NULL },
 	{ D "\"v=spf1 include -all\"", 'P', 'F', "syntax error", NULL },
 	{ D "\"v=spf1 a:\\195\\169.test -all\"", 'P', 'F', "syntax error", NULL },
+	/* ':' and '/' inside a: and mx: domain-specs are macro-literals (RFC 7208 7.1) */
+	{ D "\"v=spf1 a:foo:bar/baz.test mx:a/b.test/24 -all\"\nfoo:bar/baz.test. A 192.0.2.1\n"
+	  "a/b.test. MX 10 m.test.", 'P', 'P', "", NULL },
+	{ D "\"v=spf1 a:foo:bar/baz.test/33 -all\"", 'P', 'F', "bad-cidr", NULL },
 	/* strings joined without a space (RFC 7208 3.3) */
 	{ D "\"v=spf1 ip4:192.0.2.0/24 \" \"-all\"", 'P', 'P', "", NULL },
 	{ D "\"v=spf1 ip4:192.0.2.0/24\" \" -all\"", 'P', 'P', "", NULL },
