@@ -1,4 +1,5 @@
 /* dmarc.c: the DMARC record parser (RFC 7489 6.3-6.4, RFC 9989 tags t, psd, np): no heap. */
+#include <stdio.h>
 #include <string.h>
 
 #include "bytes.h"
@@ -6,12 +7,15 @@
 #include "err.h"
 #include "limits.h"
 
-/* A parse in progress: the input and the first error. */
+/* A parse in progress: the input and the first error (of the record, or of the tag being
+ * parsed when lenient). */
 struct dmarc_ctx {
 	const uint8_t *buf;
 	size_t len;
 	enum dmarc_reason reason;
 	int rc;                  /* PEIL_EINVAL or PEIL_ETOOBIG for the first error */
+	bool lenient;            /* RFC 9989 4.8: a bad tag is discarded, not the record */
+	char msg[sizeof(((struct dmarc_tag_error *)0)->why)]; /* the first error's text */
 	char *why;
 	size_t whylen;
 };
@@ -61,6 +65,8 @@ dmarc_fail_rc(struct dmarc_ctx *c, enum dmarc_reason r, int rc, size_t off, cons
 		c->reason = r;
 		c->rc = rc;
 		err_set(c->why, c->whylen, "%s: %s (offset %zu)", dmarc_reason_name(r), what, off);
+		err_set(c->msg, sizeof(c->msg), "%s: %s (offset %zu)", dmarc_reason_name(r), what,
+		    off);
 	}
 	return -1;
 }
@@ -89,7 +95,8 @@ dmarc_version(const uint8_t *buf, size_t len, size_t *end)
 	if (len - p < sizeof(ver) - 1 || memcmp(buf + p, ver, sizeof(ver) - 1) != 0)
 		return false;
 	p += sizeof(ver) - 1;
-	if (p < len && !ascii_is_wsp(buf[p]) && buf[p] != ';')
+	/* The value ends at ';' or the end; trailing spaces are not part of it. */
+	if (ascii_skip_wsp(buf, p, len) < len && buf[ascii_skip_wsp(buf, p, len)] != ';')
 		return false;
 	*end = p;
 	return true;
@@ -449,6 +456,78 @@ dmarc_clear(struct dmarc_record *r)
 	r->ri = 86400;
 }
 
+/* One tag-spec from *p (after a ';' and spaces): name [ns, *ne), value [*vs, *ve) without the
+ * spaces around it; *p ends at the ';' that ends it, or the end. On a malformed tag-spec
+ * fails with *p still at the ';' that ends it, so a lenient parse can go on from there. */
+static int
+dmarc_tag_spec(struct dmarc_ctx *c, size_t *pp, size_t *ne, size_t *vs, size_t *ve)
+{
+	const uint8_t *b = c->buf;
+	size_t len = c->len, p = *pp, end;
+	int rc = 0;
+
+	for (end = p; end < len && b[end] != ';'; end++)
+		;
+	/* tag-name = ALPHA *(ALPHA / DIGIT / "_") (RFC 6376 tag-list) */
+	if (b[p] == ';')
+		rc = dmarc_fail(c, DMARC_R_SYNTAX, p, "empty tag between ';'");
+	else if (!ascii_is_alpha(b[p]))
+		rc = dmarc_fail(c, DMARC_R_SYNTAX, p, "tag name must start with a letter");
+	if (rc == 0) {
+		while (p < len && (ascii_is_alpha(b[p]) || ascii_is_digit(b[p]) || b[p] == '_'))
+			p++;
+		*ne = p;
+		p = ascii_skip_wsp(b, p, len);
+		if (p >= len || b[p] != '=')
+			rc = dmarc_fail(c, DMARC_R_SYNTAX, p, "tag name not followed by '='");
+	}
+	if (rc == 0) {
+		*vs = ascii_skip_wsp(b, p + 1, len);
+		for (*ve = end; *ve > *vs && ascii_is_wsp(b[*ve - 1]); (*ve)--)
+			;
+	}
+	*pp = end;
+	return rc;
+}
+
+/* After a tag failed: lenient, the error is listed in r and cleared so the parse goes on
+ * (0); strict, -1 and the error stands. */
+static int
+dmarc_discard(struct dmarc_ctx *c, struct dmarc_record *r)
+{
+	if (!c->lenient)
+		return -1;
+	if (r->nerrors < MAX_DMARC_TAG_ERRORS) {
+		struct dmarc_tag_error *e = &r->errors[r->nerrors];
+
+		e->reason = c->reason;
+		memcpy(e->why, c->msg, sizeof(e->why));
+	}
+	r->nerrors++;
+	c->reason = DMARC_R_OK;
+	c->rc = 0;
+	if (c->why != NULL && c->whylen > 0)
+		c->why[0] = '\0';
+	return 0;
+}
+
+/* A discarded tag's value back to its default (values are stored only once valid, but the
+ * lists fill as they go). */
+static void
+dmarc_reset_tag(enum dmarc_tag tag, struct dmarc_record *r)
+{
+	if (tag == DMARC_TAG_RUA) {
+		memset(r->rua, 0, sizeof(r->rua));
+		r->nrua = 0;
+	} else if (tag == DMARC_TAG_RUF) {
+		memset(r->ruf, 0, sizeof(r->ruf));
+		r->nruf = 0;
+	} else if (tag == DMARC_TAG_PCT) {
+		r->pct = 100;
+		r->pct_set = false;
+	}
+}
+
 /* The tags after the version: *(dmarc-sep tag) [dmarc-sep], from p. */
 static int
 dmarc_tags(struct dmarc_ctx *c, size_t p, struct dmarc_record *r)
@@ -467,23 +546,12 @@ dmarc_tags(struct dmarc_ctx *c, size_t p, struct dmarc_record *r)
 		p = ascii_skip_wsp(b, p + 1, len);
 		if (p >= len)
 			return 0; /* a final ';' */
-		if (b[p] == ';')
-			return dmarc_fail(c, DMARC_R_SYNTAX, p, "empty tag between ';'");
-		/* tag-name = ALPHA *(ALPHA / DIGIT / "_") (RFC 6376 tag-list) */
 		ns = p;
-		if (!ascii_is_alpha(b[p]))
-			return dmarc_fail(c, DMARC_R_SYNTAX, p, "tag name must start with a letter");
-		while (p < len && (ascii_is_alpha(b[p]) || ascii_is_digit(b[p]) || b[p] == '_'))
-			p++;
-		ne = p;
-		p = ascii_skip_wsp(b, p, len);
-		if (p >= len || b[p] != '=')
-			return dmarc_fail(c, DMARC_R_SYNTAX, p, "tag name not followed by '='");
-		vs = ascii_skip_wsp(b, p + 1, len);
-		for (p = vs; p < len && b[p] != ';'; p++)
-			;
-		for (ve = p; ve > vs && ascii_is_wsp(b[ve - 1]); ve--)
-			;
+		if (dmarc_tag_spec(c, &p, &ne, &vs, &ve) < 0) {
+			if (dmarc_discard(c, r) < 0)
+				return -1;
+			continue;
+		}
 		tag = dmarc_tag_of(b, ns, ne);
 		if (tag != DMARC_TAG_UNKNOWN) {
 			if (seen & (1u << tag))
@@ -491,16 +559,20 @@ dmarc_tags(struct dmarc_ctx *c, size_t p, struct dmarc_record *r)
 				    "v given twice" : "tag given twice");
 			seen |= 1u << tag;
 		}
-		if (dmarc_value(c, tag, vs, ve, r) < 0)
-			return -1;
+		if (dmarc_value(c, tag, vs, ve, r) < 0) {
+			dmarc_reset_tag(tag, r);
+			if (dmarc_discard(c, r) < 0)
+				return -1;
+		}
 	}
 }
 
-int
-dmarc_parse(const uint8_t *buf, size_t len, struct dmarc_record *out,
+static int
+dmarc_parse_mode(const uint8_t *buf, size_t len, struct dmarc_record *out, bool lenient,
     enum dmarc_reason *reason, char *why, size_t whylen)
 {
-	struct dmarc_ctx c = { .buf = buf, .len = len, .rc = 0, .why = why, .whylen = whylen };
+	struct dmarc_ctx c = { .buf = buf, .len = len, .rc = 0, .why = why, .whylen = whylen,
+	    .lenient = lenient };
 	size_t p, i;
 	int rc;
 
@@ -530,10 +602,12 @@ dmarc_parse(const uint8_t *buf, size_t len, struct dmarc_record *out,
 			goto out;
 		}
 	}
+	out->rfc9989 = lenient;
 	if (dmarc_tags(&c, p, out) < 0)
 		goto out;
-	/* RFC 7489 6.6.3: no p but a valid rua is taken as p=none (p stays UNSET here). */
-	if (out->p == DMARC_P_UNSET && out->nrua == 0)
+	/* RFC 7489 6.6.3: no p but a valid rua is taken as p=none; RFC 9989 4.7: no p is p=none
+	 * (p stays UNSET here either way). */
+	if (out->p == DMARC_P_UNSET && out->nrua == 0 && !lenient)
 		dmarc_fail(&c, DMARC_R_NO_POLICY, len, "no p tag and no rua to fall back on");
 out:
 	rc = c.reason == DMARC_R_OK ? 0 : c.rc;
@@ -542,6 +616,20 @@ out:
 	if (reason != NULL)
 		*reason = c.reason;
 	return rc;
+}
+
+int
+dmarc_parse(const uint8_t *buf, size_t len, struct dmarc_record *out,
+    enum dmarc_reason *reason, char *why, size_t whylen)
+{
+	return dmarc_parse_mode(buf, len, out, false, reason, why, whylen);
+}
+
+int
+dmarc_parse_rfc9989(const uint8_t *buf, size_t len, struct dmarc_record *out,
+    enum dmarc_reason *reason, char *why, size_t whylen)
+{
+	return dmarc_parse_mode(buf, len, out, true, reason, why, whylen);
 }
 
 enum dmarc_policy
@@ -554,7 +642,7 @@ dmarc_effective_policy(const struct dmarc_record *rec, bool subdomain)
 	pol = rec->p;
 	if (subdomain && rec->sp != DMARC_P_UNSET)
 		pol = rec->sp;
-	if (pol == DMARC_P_UNSET && rec->nrua > 0)
+	if (pol == DMARC_P_UNSET && (rec->nrua > 0 || rec->rfc9989))
 		pol = DMARC_P_NONE;
 	if (rec->testing) {
 		if (pol == DMARC_P_REJECT)

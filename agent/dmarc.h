@@ -46,6 +46,12 @@ struct dmarc_uri {
 	                      * at UINT64_MAX), 0 when absent; the suffix is not kept in `uri` */
 };
 
+/* A tag dmarc_parse_rfc9989 discarded (RFC 9989 4.8): its default applies instead. */
+struct dmarc_tag_error {
+	enum dmarc_reason reason;
+	char why[160];                 /* "<reason-name>: detail (offset N)" */
+};
+
 struct dmarc_record {
 	enum dmarc_policy p, sp, np;   /* UNSET when absent */
 	bool testing;                  /* t=y (RFC 9989) */
@@ -58,11 +64,18 @@ struct dmarc_record {
 	struct dmarc_uri rua[MAX_DMARC_URIS];
 	struct dmarc_uri ruf[MAX_DMARC_URIS];
 	size_t nunknown;               /* unknown tags (ignored, as the RFC says), counted */
+	bool rfc9989;                  /* parsed by dmarc_parse_rfc9989: no p means p=none */
+	size_t nerrors;                /* tags discarded for a syntax error (all counted) */
+	struct dmarc_tag_error errors[MAX_DMARC_TAG_ERRORS]; /* the first of them */
 };
 
-/* True when the TXT record (strings joined) starts with the DMARC version tag: "v", optional
- * spaces/tabs, "=", optional spaces/tabs, "DMARC1", then end, spaces/tabs or ';'. Records that
- * fail this are not DMARC records and are ignored by the lookup (RFC 7489 6.6.3). */
+/* True when the first tag of the TXT record (strings joined) is exactly v=DMARC1: "v",
+ * optional spaces/tabs, "=", optional spaces/tabs, "DMARC1", optional spaces/tabs, then the
+ * end or ';'. "v=DMARC1 p=reject" is not one: in the tag-list (RFC 6376 3.2, which RFC 7489
+ * 6.3 and RFC 9989 4.7 use) a value runs to the next ';' and may hold spaces and '=', so v's
+ * value there is "DMARC1 p=reject", not "DMARC1" (and RFC 7489's ABNF wants dmarc-sep after
+ * dmarc-version). Records that fail this are not DMARC records and are discarded by the
+ * lookup (RFC 7489 6.6.3, RFC 9989 4.7). */
 bool dmarc_is_record(const uint8_t *buf, size_t len);
 
 /* Parses one DMARC record into *out (cleared first; no heap). Returns 0, or PEIL_EINVAL /
@@ -71,9 +84,18 @@ bool dmarc_is_record(const uint8_t *buf, size_t len);
 int dmarc_parse(const uint8_t *buf, size_t len, struct dmarc_record *out,
     enum dmarc_reason *reason, char *why, size_t whylen);
 
+/* dmarc_parse by RFC 9989 4.8: a tag whose value (or tag-spec) is malformed is discarded,
+ * its default applies, and the error is listed in out->errors (out->nerrors counts all);
+ * a record without p has p=none in effect. Only what makes the text no DMARC tag-list is
+ * refused: the version, its length, control or non-ASCII bytes, and a tag given twice (RFC
+ * 6376 3.2 makes such a tag-list invalid). Returns as dmarc_parse. */
+int dmarc_parse_rfc9989(const uint8_t *buf, size_t len, struct dmarc_record *out,
+    enum dmarc_reason *reason, char *why, size_t whylen);
+
 /* The policy that applies: for the domain itself p; for a subdomain found through its
  * organizational domain's record (subdomain true) sp if set, else p. With t=y the result is
- * lowered one step (reject -> quarantine, quarantine -> none). */
+ * lowered one step (reject -> quarantine, quarantine -> none). No p counts as none when the
+ * record has a rua (RFC 7489 6.6.3) or was parsed by dmarc_parse_rfc9989. */
 enum dmarc_policy dmarc_effective_policy(const struct dmarc_record *rec, bool subdomain);
 
 /* Static names: "none", "quarantine", "reject", "unset"; reasons e.g. "bad-policy". */

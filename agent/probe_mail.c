@@ -528,7 +528,9 @@ dmarc_ask(struct dnswork *w, struct dnsev *ev, const char *name, struct dmarcfin
 		    "allows one", q, f.count);
 		return 1;
 	}
-	if (dmarc_parse(f.rec, f.len, &df->rec, &cls, why, sizeof(why)) != 0) {
+	/* RFC 9989 (with its tree walk): a malformed tag is discarded, not the record (4.8). */
+	if ((w->src->dmarc_tree_walk ? dmarc_parse_rfc9989 : dmarc_parse)(f.rec, f.len, &df->rec,
+	    &cls, why, sizeof(why)) != 0) {
 		df->status = PEIL__STATUS__FAILED;
 		snprintf(df->reason, sizeof(df->reason), "the DMARC record at %s is invalid: %s", q,
 		    why);
@@ -676,7 +678,7 @@ run_dmarc(struct dnswork *w, Peil__Result *exist, Peil__Result *policy, Peil__Re
 {
 	struct dnsev ev = { 0 }, dev = { 0 };
 	struct dmarcfind *df;
-	char dreason[WHY_LEN + 256] = "";
+	char dreason[WHY_LEN + 256] = "", pbuf[sizeof(df->rec.errors[0].why) + 160];
 	int st_policy = PEIL__STATUS__NOT_TESTED, st_dest = PEIL__STATUS__NOT_TESTED, rc;
 	const char *r_policy = "no valid DMARC record", *r_dest = "no valid DMARC record";
 	enum dmarc_policy eff;
@@ -694,7 +696,16 @@ run_dmarc(struct dnswork *w, Peil__Result *exist, Peil__Result *policy, Peil__Re
 	if (strcmp(df->at, w->domain) != 0)
 		dnsev_add(&ev, "dmarc_used", "the record of %s, the organizational domain", df->at);
 	eff = dmarc_effective_policy(&df->rec, df->subdomain);
-	dnsev_add(&ev, "dmarc_p", "%s", dmarc_policy_name(df->rec.p));
+	if (df->rec.p == DMARC_P_UNSET)
+		dnsev_add(&ev, "dmarc_p", "absent: none in effect (%s)", df->rec.rfc9989 ?
+		    "RFC 9989 4.7" : "RFC 7489 6.6.3, the record has a rua");
+	else
+		dnsev_add(&ev, "dmarc_p", "%s", dmarc_policy_name(df->rec.p));
+	for (size_t i = 0; i < df->rec.nerrors && i < MAX_DMARC_TAG_ERRORS; i++)
+		dnsev_add(&ev, "dmarc_tag_discarded", "%s", df->rec.errors[i].why);
+	if (df->rec.nerrors > MAX_DMARC_TAG_ERRORS)
+		dnsev_add(&ev, "dmarc_tag_discarded", "... %zu in all",
+		    df->rec.nerrors);
 	if (df->rec.sp != DMARC_P_UNSET)
 		dnsev_add(&ev, "dmarc_sp", "%s", dmarc_policy_name(df->rec.sp));
 	if (df->rec.testing)
@@ -706,7 +717,15 @@ run_dmarc(struct dnswork *w, Peil__Result *exist, Peil__Result *policy, Peil__Re
 	w->dmarc_reject = eff == DMARC_P_REJECT;
 	if ((rc = dnsev_apply(&ev, exist, PEIL__STATUS__PASSED, NULL)) != 0)
 		goto out;
-	if (eff == DMARC_P_QUARANTINE || eff == DMARC_P_REJECT) {
+	if (df->rec.nerrors > 0) {
+		/* As internet.nl: a record with syntax errors fails the policy test; the policy
+		 * in effect above is what a receiver applies (RFC 9989 4.8). */
+		st_policy = PEIL__STATUS__FAILED;
+		snprintf(pbuf, sizeof(pbuf), "the DMARC record has %zu malformed tag(s), discarded "
+		    "for their defaults (RFC 9989 4.8): %s; the policy in effect is %s",
+		    df->rec.nerrors, df->rec.errors[0].why, dmarc_policy_name(eff));
+		r_policy = pbuf;
+	} else if (eff == DMARC_P_QUARANTINE || eff == DMARC_P_REJECT) {
 		st_policy = PEIL__STATUS__PASSED;
 		r_policy = NULL;
 	} else {

@@ -77,6 +77,7 @@
 #define MAX_DMARC_URIS           8       /* URIs in one rua or ruf tag */
 #define MAX_DMARC_URI_LEN        512     /* bytes of one rua/ruf URI */
 #define MAX_DMARC_TREE_WALK      8       /* RFC 9989 tree walk: DNS queries at most */
+#define MAX_DMARC_TAG_ERRORS     8       /* RFC 9989 4.8: discarded tags kept for evidence */
 #define MAX_TXT_KEEP             16      /* version-tagged TXT (or TLSA) records one answer keeps */
 #define MAX_TXT_POOL             16384   /* bytes of kept TXT data per answer */
 #define MAX_REACH_ITEMS          (MAX_NS * MAX_ADDRS_PER_HOST)  /* addresses one reach test tries */

@@ -25,8 +25,19 @@ fuzz_dmarc_uri(const struct dmarc_uri *u, size_t n)
 			__builtin_trap();
 }
 
+static int fuzz_dmarc_strict(const uint8_t *d, size_t n);
+static void fuzz_dmarc_rfc9989(const uint8_t *d, size_t n, int strict_rc);
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	fuzz_dmarc_rfc9989(d, n, fuzz_dmarc_strict(d, n));
+	return 0;
+}
+
+/* The RFC 7489 parse; returns its rc. */
+static int
+fuzz_dmarc_strict(const uint8_t *d, size_t n)
 {
 	struct dmarc_record r;
 	enum dmarc_reason reason;
@@ -52,7 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			__builtin_trap();
 		if (reason == DMARC_R_TOO_LONG && n <= MAX_DMARC_RECORD_LEN)
 			__builtin_trap();
-		return 0;
+		return rc;
 	}
 	/* Every accepted record is a DMARC record with a policy, within all limits. */
 	if (!is || reason != DMARC_R_OK || n > MAX_DMARC_RECORD_LEN || why[0] != '\0')
@@ -74,4 +85,42 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	for (i = 0; i < r.nruf; i++)
 		fuzz_dmarc_uri(&r.ruf[i], n);
 	return 0;
+}
+
+/* The RFC 9989 parse: what the strict one accepts it accepts alike, with no error; what it
+ * accepts has a policy in effect, every value in range, and its errors listed. */
+static void
+fuzz_dmarc_rfc9989(const uint8_t *d, size_t n, int strict_rc)
+{
+	struct dmarc_record r;
+	enum dmarc_reason reason;
+	char why[64];
+	size_t i;
+	int rc;
+
+	rc = dmarc_parse_rfc9989(d, n, &r, &reason, why, sizeof(why));
+	if (strnlen(why, sizeof(why)) == sizeof(why))
+		__builtin_trap();
+	if (strict_rc == 0 && (rc != 0 || r.nerrors != 0))
+		__builtin_trap();
+	if (rc != 0) {
+		if (reason == DMARC_R_OK || why[0] == '\0' || r.nrua != 0 || r.nerrors != 0)
+			__builtin_trap();
+		return;
+	}
+	if (!dmarc_is_record(d, n) || !r.rfc9989 || why[0] != '\0')
+		__builtin_trap();
+	if (dmarc_effective_policy(&r, false) == DMARC_P_UNSET ||
+	    dmarc_effective_policy(&r, true) == DMARC_P_UNSET)
+		__builtin_trap();
+	if (r.nrua > MAX_DMARC_URIS || r.nruf > MAX_DMARC_URIS || r.pct > 100)
+		__builtin_trap();
+	for (i = 0; i < r.nerrors && i < MAX_DMARC_TAG_ERRORS; i++)
+		if (r.errors[i].reason == DMARC_R_OK ||
+		    strnlen(r.errors[i].why, sizeof(r.errors[i].why)) == sizeof(r.errors[i].why))
+			__builtin_trap();
+	for (i = 0; i < r.nrua; i++)
+		fuzz_dmarc_uri(&r.rua[i], n);
+	for (i = 0; i < r.nruf; i++)
+		fuzz_dmarc_uri(&r.ruf[i], n);
 }

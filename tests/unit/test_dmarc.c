@@ -183,7 +183,15 @@ static const struct vec vecs[] = {
 	BAD("v=DMARC1; p=reject;;", E_INV, DMARC_R_SYNTAX),
 	BAD("v=DMARC1;; p=reject", E_INV, DMARC_R_SYNTAX),
 	BAD("v=DMARC1; ; p=reject", E_INV, DMARC_R_SYNTAX),
-	BAD("v=DMARC1 p=reject", E_INV, DMARC_R_SYNTAX),
+	/* No ';' after the version: in the tag-list a value runs to the next ';' and may hold
+	 * spaces and '=' (RFC 6376 3.2 tag-value = tval *(1*(WSP / FWS) tval), tval-char
+	 * %x21-3A / %x3C-7E), so the first tag is v with the value "DMARC1 p=reject", which is
+	 * not "DMARC1": not a DMARC record at all (RFC 7489 6.6.3, RFC 9989 4.7), and RFC 7489's
+	 * ABNF (dmarc-record = dmarc-version dmarc-sep ...) does not match it either. */
+	BAD("v=DMARC1 p=reject", E_INV, DMARC_R_VERSION),
+	BAD("v=DMARC1 p=reject;", E_INV, DMARC_R_VERSION),
+	BAD("v=DMARC1\tp=reject; sp=none", E_INV, DMARC_R_VERSION),
+	{ "v=DMARC1 \t; p=reject", 0, E_OK, DMARC_R_OK, RE, UN, UN, 0, 0, RE, RE },
 	BAD("v=DMARC1; p reject", E_INV, DMARC_R_SYNTAX),
 	BAD("v=DMARC1; p=reject; =none", E_INV, DMARC_R_SYNTAX),
 	BAD("v=DMARC1; p=reject; 1x=none", E_INV, DMARC_R_SYNTAX),
@@ -493,7 +501,13 @@ test_is_record(void **state)
 		{ "v = DMARC1", true },
 		{ "v\t=\tDMARC1;", true },
 		{ "V=DMARC1; p=none", true },
-		{ "v=DMARC1 p=none", true },   /* a DMARC record, if a broken one */
+		/* v's value is "DMARC1 p=none", not "DMARC1" (see the vectors): not a record */
+		{ "v=DMARC1 p=none", false },
+		{ "v=DMARC1\tp=none", false },
+		{ "v=DMARC1 x", false },
+		{ "v=DMARC1 ", true },
+		{ "v=DMARC1 \t;p=none", true },
+		{ "v = DMARC1 ;", true },
 		{ "v=DMARC1p=none", false },
 		{ "v=DMARC1,", false },
 		{ "v=dmarc1; p=none", false },
@@ -518,6 +532,93 @@ test_is_record(void **state)
 		assert_int_equal(dmarc_is_record((const uint8_t *)cases[i].s,
 		    strlen(cases[i].s)), cases[i].yes);
 	}
+}
+
+/* RFC 9989 4.7-4.8: a malformed tag is discarded and its default applies; no p is p=none. */
+static void
+test_rfc9989(void **state)
+{
+	static const struct {
+		const char *rec;
+		int rc;
+		enum dmarc_reason reason;     /* of the record when refused, else of the 1st error */
+		size_t nerrors;
+		enum dmarc_policy p, eff, eff_sub;
+		size_t nrua;
+	} v[] = {
+		{ "v=DMARC1", E_OK, DMARC_R_OK, 0, UN, NO, NO, 0 },
+		{ "v=DMARC1;", E_OK, DMARC_R_OK, 0, UN, NO, NO, 0 },
+		{ "v=DMARC1; p=reject", E_OK, DMARC_R_OK, 0, RE, RE, RE, 0 },
+		{ "v=DMARC1; p=bogus", E_OK, DMARC_R_BAD_POLICY, 1, UN, NO, NO, 0 },
+		{ "v=DMARC1; p=bogus; sp=reject", E_OK, DMARC_R_BAD_POLICY, 1, UN, NO, RE, 0 },
+		{ "v=DMARC1; p=reject; pct=200", E_OK, DMARC_R_BAD_PCT, 1, RE, RE, RE, 0 },
+		{ "v=DMARC1; p=reject; sp=bogus", E_OK, DMARC_R_BAD_POLICY, 1, RE, RE, RE, 0 },
+		{ "v=DMARC1; p=quarantine; t=maybe", E_OK, DMARC_R_BAD_T, 1, QU, QU, QU, 0 },
+		{ "v=DMARC1; p=reject; rua=mailto:a@example.com,bad", E_OK, DMARC_R_BAD_URI, 1,
+		  RE, RE, RE, 0 },
+		{ "v=DMARC1; p reject; sp=quarantine", E_OK, DMARC_R_SYNTAX, 1, UN, NO, QU, 0 },
+		{ "v=DMARC1; p=reject;; adkim=x; 1x=y", E_OK, DMARC_R_SYNTAX, 3, RE, RE, RE, 0 },
+		{ "v=DMARC1; rua=mailto:a@example.com; sp=reject; t=y", E_OK, DMARC_R_OK, 0,
+		  UN, NO, QU, 1 },
+		{ "v=DMARC1; p=none; rua=mailto:a@example.com; ri=x; fo=9; rf=,; psd=q", E_OK,
+		  DMARC_R_BAD_RI, 4, NO, NO, NO, 1 },
+		/* What is no tag-list stays refused. */
+		{ "v=DMARC1 p=reject", E_INV, DMARC_R_VERSION, 0, UN, UN, UN, 0 },
+		{ "v=DMARC1; p=reject; p=none", E_INV, DMARC_R_DUP_TAG, 0, UN, UN, UN, 0 },
+		{ "v=DMARC1; p=reject\r\n", E_INV, DMARC_R_BAD_CHAR, 0, UN, UN, UN, 0 },
+	};
+	static const char many[] = "v=DMARC1; p=reject; a=1; pct=x; ;; 1=; adkim=; aspf=q; ri=;"
+	    " fo=; rf=; t=; psd=; sp=; np=";
+	struct dmarc_record r;
+	enum dmarc_reason reason;
+	char why[160];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		int rc = dmarc_parse_rfc9989((const uint8_t *)v[i].rec, strlen(v[i].rec), &r,
+		    &reason, why, sizeof(why));
+
+		if (rc != v[i].rc)
+			print_error("\"%s\": rc %d (%s)\n", v[i].rec, rc, why);
+		assert_int_equal(rc, v[i].rc);
+		if (rc != 0) {
+			assert_int_equal(reason, v[i].reason);
+			continue;
+		}
+		if (r.nerrors != v[i].nerrors)
+			print_error("\"%s\": %zu errors, first %s\n", v[i].rec, r.nerrors,
+			    r.nerrors ? r.errors[0].why : "-");
+		assert_int_equal(r.nerrors, v[i].nerrors);
+		assert_true(r.rfc9989);
+		if (v[i].nerrors > 0) {
+			assert_int_equal(r.errors[0].reason, v[i].reason);
+			assert_true(strncmp(r.errors[0].why, dmarc_reason_name(v[i].reason),
+			    strlen(dmarc_reason_name(v[i].reason))) == 0);
+		}
+		assert_string_equal(why, "");
+		assert_int_equal(r.p, v[i].p);
+		assert_int_equal(r.nrua, v[i].nrua);
+		assert_int_equal(dmarc_effective_policy(&r, false), v[i].eff);
+		assert_int_equal(dmarc_effective_policy(&r, true), v[i].eff_sub);
+		/* The strict parser (RFC 7489) refuses every record with an error. */
+		if (v[i].nerrors > 0)
+			assert_int_not_equal(dmarc_parse((const uint8_t *)v[i].rec,
+			    strlen(v[i].rec), &r, &reason, NULL, 0), 0);
+	}
+	/* The defaults stand for what was discarded; errors beyond the limit are counted. */
+	assert_int_equal(dmarc_parse_rfc9989((const uint8_t *)many, strlen(many), &r, &reason,
+	    NULL, 0), 0);
+	assert_int_equal(r.p, DMARC_P_REJECT);
+	assert_int_equal(r.pct, 100);
+	assert_false(r.pct_set);
+	assert_int_equal(r.adkim, 'r');
+	assert_int_equal(r.aspf, 'r');
+	assert_int_equal(r.ri, 86400);
+	assert_int_equal(r.sp, DMARC_P_UNSET);
+	assert_int_equal(r.nunknown, 1);
+	assert_int_equal(r.nerrors, 13);
+	assert_int_equal(r.errors[MAX_DMARC_TAG_ERRORS - 1].reason, DMARC_R_BAD_FO);
+	assert_int_equal(dmarc_effective_policy(&r, true), DMARC_P_REJECT);
 }
 
 static void
@@ -549,6 +650,7 @@ main(void)
 		cmocka_unit_test(test_len_bound),
 		cmocka_unit_test(test_short_why),
 		cmocka_unit_test(test_is_record),
+		cmocka_unit_test(test_rfc9989),
 		cmocka_unit_test(test_names),
 	};
 	size_t nv = sizeof(vecs) / sizeof(vecs[0]), nf = sizeof(fixed) / sizeof(fixed[0]), i;

@@ -309,6 +309,27 @@ static const struct dmarcvec dmarc_vectors[] = {
 	  "has 2 DMARC records", 0 },
 	{ "d.test", R("v=DMARC1; p=reject") "\n_dmarc.d.test. TXT \"v=spf1 -all\"", 'P', 'P', 'N',
 	  NULL, 0 },
+	/* "v=DMARC1 p=reject": v's value is "DMARC1 p=reject" (no ';'), not a DMARC record
+	 * (RFC 7489 6.6.3, RFC 9989 4.7): it is discarded, not counted as a second record */
+	{ "d.test", R("v=DMARC1; p=reject") "\n" R("v=DMARC1 p=reject"), 'P', 'P', 'N', NULL, 0 },
+	{ "d.test", R("v=DMARC1 p=reject"), 'F', 'N', 'N', "no DMARC record", 0 },
+	{ "d.test", R("v=DMARC1 p=reject") "\n" R("v=DMARC1; p=none"), 'P', 'F', 'N',
+	  "policy in effect is none", 1 },
+	/* RFC 9989: no p is p=none (4.7); a malformed tag is discarded for its default (4.8),
+	 * reported, and fails the policy test, but the record counts and the policy in effect
+	 * is the receiver's */
+	{ "d.test", R("v=DMARC1"), 'P', 'F', 'N', "policy in effect is none", 1 },
+	{ "d.test", R("v=DMARC1; rua=mailto:r@d.test"), 'P', 'F', 'P', "policy in effect is none",
+	  1 },
+	{ "d.test", R("v=DMARC1; p=reject; pct=200"), 'P', 'F', 'N',
+	  "1 malformed tag(s), discarded for their defaults (RFC 9989 4.8): bad-pct", 1 },
+	{ "d.test", R("v=DMARC1; p=bogus; rua=mailto:r@d.test"), 'P', 'F', 'P',
+	  "bad-policy: policy not none, quarantine or reject (offset 12); the policy in effect is "
+	  "none", 1 },
+	{ "s.d.test", R("v=DMARC1; p=reject; sp=bogus; adkim=x"), 'P', 'F', 'N',
+	  "2 malformed tag(s), discarded for their defaults (RFC 9989 4.8): bad-policy", 1 },
+	{ "d.test", R("v=DMARC1; p=reject; p=none"), 'F', 'N', 'N', "duplicate-tag", 1 },
+	{ "d.test", R("v=DMARC1; p=reject; pct=200"), 'F', 'N', 'N', "bad-pct", 0 },
 	/* the organizational domain (PSL; "test" is unknown to it: the last two labels) */
 	{ "s.d.test", R("v=DMARC1; p=reject"), 'P', 'P', 'N', NULL, 0 },
 	{ "s.d.test", R("v=DMARC1; p=reject; sp=none"), 'P', 'F', 'N', "policy in effect is none",
@@ -387,6 +408,32 @@ test_dmarc_vectors(void **state)
 	}
 	assert_int_equal(bad, 0);
 	assert_true(sizeof(dmarc_vectors) / sizeof(dmarc_vectors[0]) >= 40);
+}
+
+/* RFC 9989: the discarded tags are in the evidence, and the policy in effect. */
+static void
+test_dmarc_discarded_evidence(void **state)
+{
+	static const int ids[] = { PROBE_DNS_DMARC_POLICY };
+	struct zonefake z = { .zone = "x.d.test. A 192.0.2.1\n"
+	    "_dmarc.d.test. TXT \"v=DMARC1; sp=quarantine; pct=x; fo=9\"" };
+	Peil__Result *res[PROBE_DNS_NTESTS];
+	const Peil__Result *r;
+	size_t n = 0;
+
+	(void)state;
+	run(&z, true, true, "x.d.test", ids, 1, res);
+	r = res[PROBE_DNS_DMARC_POLICY];
+	assert_true(expect(r, 'F', "2 malformed tag(s)"));
+	assert_true(expect(r, 'F', "the policy in effect is quarantine"));
+	assert_string_equal(ev(r, "dmarc_p"), "absent: none in effect (RFC 9989 4.7)");
+	assert_non_null(strstr(ev(r, "dmarc_policy_in_effect"), "quarantine"));
+	for (size_t i = 0; i < r->n_evidence; i++)
+		if (strcmp(r->evidence[i]->key, "dmarc_tag_discarded") == 0)
+			n++;
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(ev(r, "dmarc_tag_discarded"), "bad-pct"));
+	free_results(res);
 }
 
 /* ---- DKIM ---- */
@@ -613,6 +660,7 @@ main(void)
 		cmocka_unit_test(test_spf_vectors),
 		cmocka_unit_test(test_spf_evidence),
 		cmocka_unit_test(test_dmarc_vectors),
+		cmocka_unit_test(test_dmarc_discarded_evidence),
 		cmocka_unit_test(test_dkim),
 		cmocka_unit_test(test_mx_dnssec),
 		cmocka_unit_test(test_reach),
