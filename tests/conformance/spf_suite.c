@@ -277,7 +277,7 @@ main(void)
 				fprintf(stderr, "spf_suite: line %zu malformed\n", lineno);
 				return 2;
 			}
-			r->type = ldns_get_rr_type_by_name(tname);
+			r->type = (uint16_t)ldns_get_rr_type_by_name(tname);
 			if (strlen(r->owner) + strlen(tname) + strlen(rdata) + 16 > sizeof(r->text)) {
 				fprintf(stderr, "spf_suite: line %zu too long a record\n", lineno);
 				return 2;
