@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "err.h"
+#include "esc.h"
 #include "keys.h"
 #include "limits.h"
 #include "log.h"
@@ -542,8 +543,10 @@ cmd_probe(int argc, char **argv)
 			status = EXIT_FAIL;
 			break;
 		}
-		if (!json)
-			printf("%s\n", argv[i]);
+		if (!json) {
+			esc_text_str(stdout, argv[i]);
+			putc('\n', stdout);
+		}
 		for (size_t r = 0; r < rs.n; r++) {
 			if (json)
 				result_write_json(rs.items[r], stdout);

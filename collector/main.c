@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "err.h"
+#include "esc.h"
 #include "keys.h"
 #include "limits.h"
 #include "log.h"
@@ -193,7 +194,10 @@ cmd_targets(int argc, char **argv)
 		if ((status = open_store(conf, false, &s)) != EXIT_OK)
 			goto out;
 		if ((rc = store_targets_import(s, argv[i + 1], &count, err, sizeof(err))) != 0) {
-			fprintf(stderr, "peil-collector: %s\n", err[0] ? err : peil_strerror(rc));
+			/* The reason quotes the file's bytes: made safe for the terminal. */
+			fputs("peil-collector: ", stderr);
+			esc_text_str(stderr, err[0] ? err : peil_strerror(rc));
+			putc('\n', stderr);
 			status = EXIT_FAIL;
 			goto out;
 		}

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "err.h"
+#include "esc.h"
 #include "query.h"
 #include "verdict.h"
 
@@ -102,10 +103,10 @@ agent_one(const struct store_agent *ag, void *argp)
 	fmt_time(ag->last_seen, last, sizeof(last));
 	if (a->fmt == QUERY_JSON) {
 		fprintf(a->f, "{\"agent\":");
-		json_write_string(a->f, ag->name);
+		esc_json(a->f, ag->name);
 		fprintf(a->f, ",\"ipv4\":%s,\"ipv6\":%s,\"description\":", ag->ipv4 ? "true" : "false",
 		    ag->ipv6 ? "true" : "false");
-		json_write_string(a->f, ag->description ? ag->description : "");
+		esc_json(a->f, ag->description ? ag->description : "");
 		fprintf(a->f, ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"last_batch\":%llu,"
 		    "\"results\":%llu,\"last_round_done\":%llu}\n", first, last,
 		    (unsigned long long)ag->last_batch_seq, (unsigned long long)ag->results,
@@ -114,10 +115,15 @@ agent_one(const struct store_agent *ag, void *argp)
 		if (a->n == 0)
 			fprintf(a->f, "%-20s %-9s %-20s %-20s %10s %6s  %s\n", "AGENT", "FAMILIES",
 			    "FIRST SEEN", "LAST SEEN", "RESULTS", "ROUND", "DESCRIPTION");
-		fprintf(a->f, "%-20s %-9s %-20s %-20s %10llu %6llu  %s\n", ag->name,
+		/* The name is the allowlist's file name, the description what the agent said in its
+		 * Hello: both untrusted, both through esc_text. */
+		esc_text_pad(a->f, ag->name, 20);
+		fprintf(a->f, " %-9s %-20s %-20s %10llu %6llu  ",
 		    ag->ipv4 && ag->ipv6 ? "ipv4+ipv6" : ag->ipv6 ? "ipv6" : ag->ipv4 ? "ipv4" : "-",
 		    first, last, (unsigned long long)ag->results,
-		    (unsigned long long)ag->last_round_done, ag->description ? ag->description : "");
+		    (unsigned long long)ag->last_round_done);
+		esc_text_str(a->f, ag->description);
+		putc('\n', a->f);
 	}
 	a->n++;
 	return 0;
@@ -141,21 +147,18 @@ target_one(const struct store_target *t, void *argp)
 
 	if (a->fmt == QUERY_JSON) {
 		fprintf(a->f, "{\"organisation\":");
-		json_write_string(a->f, t->organisation);
+		esc_json(a->f, t->organisation);
 		fprintf(a->f, ",\"domain\":");
-		json_write_string(a->f, t->domain);
+		esc_json(a->f, t->domain);
 		fprintf(a->f, ",\"publish\":%s}\n", t->publish ? "true" : "false");
 	} else {
 		/* CSV in the import format, so a listing can be edited and imported again. */
 		if (a->n == 0)
 			fprintf(a->f, "organisation,domain,publish\n");
-		fputc('"', a->f);
-		for (const char *p = t->organisation; *p; p++) {
-			if (*p == '"')
-				fputc('"', a->f);
-			fputc(*p, a->f);
-		}
-		fprintf(a->f, "\",%s,%s\n", t->domain, t->publish ? "yes" : "no");
+		esc_csv_quoted(a->f, t->organisation);
+		putc(',', a->f);
+		esc_csv(a->f, t->domain);
+		fprintf(a->f, ",%s\n", t->publish ? "yes" : "no");
 	}
 	a->n++;
 	return 0;

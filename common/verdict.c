@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "err.h"
+#include "esc.h"
 #include "limits.h"
 #include "verdict.h"
 
@@ -172,43 +173,6 @@ status_parse(const char *s, int *out)
 	return PEIL_EINVAL;
 }
 
-/* Length of the well-formed UTF-8 sequence at p (1..4), or 0 when it is not one: no overlong
- * forms, no surrogates, nothing past U+10FFFF. */
-static size_t
-utf8_seq(const uint8_t *p, size_t n)
-{
-	uint32_t cp;
-	size_t len;
-
-	if (n == 0)
-		return 0;
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		cp = p[0] & 0x1fu;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		cp = p[0] & 0x0fu;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		cp = p[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3fu);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* Is s[0..n) well-formed UTF-8? Runs of ASCII, the common case, are skipped in a tight loop. */
 static bool
 utf8_valid_n(const char *s, size_t n)
@@ -221,7 +185,7 @@ utf8_valid_n(const char *s, size_t n)
 			i++;
 		if (i == n)
 			break;
-		if ((l = utf8_seq(p + i, n - i)) == 0)
+		if ((l = esc_utf8_len(p + i, n - i)) == 0)
 			return false;
 		i += l;
 	}
@@ -241,7 +205,7 @@ utf8_sanitize(const char *s, size_t len)
 		return NULL;
 	o = out;
 	for (size_t i = 0; i < len; i += l) {
-		if ((l = utf8_seq(p + i, len - i)) == 0) {
+		if ((l = esc_utf8_len(p + i, len - i)) == 0) {
 			memcpy(o, "\xef\xbf\xbd", 3);
 			o += 3;
 			l = 1;
@@ -639,47 +603,6 @@ result_check(const Peil__Result *r)
 
 /* Writers. Each checks ferror() at the end rather than every call: stdio keeps the error. */
 
-static const char HEX[] = "0123456789abcdef";
-
-void
-json_write_string(FILE *f, const char *s)
-{
-	const uint8_t *p = (const uint8_t *)(s != NULL ? s : "");
-	size_t n = strlen((const char *)p), l;
-
-	putc('"', f);
-	for (size_t i = 0; i < n; i += l) {
-		uint8_t c = p[i];
-
-		l = 1;
-		switch (c) {
-		case '"':  fputs("\\\"", f); continue;
-		case '\\': fputs("\\\\", f); continue;
-		case '\b': fputs("\\b", f); continue;
-		case '\f': fputs("\\f", f); continue;
-		case '\n': fputs("\\n", f); continue;
-		case '\r': fputs("\\r", f); continue;
-		case '\t': fputs("\\t", f); continue;
-		default:   break;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			fprintf(f, "\\u00%c%c", HEX[c >> 4], HEX[c & 0xf]);
-		} else if (c < 0x80) {
-			putc(c, f);
-		} else if ((l = utf8_seq(p + i, n - i)) == 0) {
-			fputs("\\ufffd", f);
-			l = 1;
-		} else if (l == 3 && c == 0xe2 && p[i + 1] == 0x80 &&
-		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
-			/* U+2028 and U+2029 end lines in JavaScript. */
-			fputs(p[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", f);
-		} else {
-			fwrite(p + i, 1, l, f);
-		}
-	}
-	putc('"', f);
-}
-
 /* RFC 3339 UTC with milliseconds into buf; false when the time is unset or out of range. */
 static bool
 format_time(int64_t ms, char *buf, size_t len)
@@ -703,13 +626,13 @@ result_write_json(const Peil__Result *r, FILE *f)
 	char ts[80];
 
 	fprintf(f, "{\"round\":%llu,\"domain\":", (unsigned long long)r->round_id);
-	json_write_string(f, r->domain);
+	esc_json(f, r->domain);
 	fputs(",\"test\":", f);
-	json_write_string(f, r->test_id);
+	esc_json(f, r->test_id);
 	fprintf(f, ",\"status\":\"%s\",\"vantage\":", status_name((int)r->status));
-	json_write_string(f, r->vantage);
+	esc_json(f, r->vantage);
 	fputs(",\"guideline\":", f);
-	json_write_string(f, r->guideline);
+	esc_json(f, r->guideline);
 	if (format_time(r->measured_at_ms, ts, sizeof(ts)))
 		fprintf(f, ",\"measured_at\":\"%s\"", ts);
 	else
@@ -719,94 +642,13 @@ result_write_json(const Peil__Result *r, FILE *f)
 		if (i > 0)
 			putc(',', f);
 		putc('[', f);
-		json_write_string(f, r->evidence[i] ? r->evidence[i]->key : NULL);
+		esc_json(f, r->evidence[i] ? r->evidence[i]->key : NULL);
 		putc(',', f);
-		json_write_string(f, r->evidence[i] ? r->evidence[i]->value : NULL);
+		esc_json(f, r->evidence[i] ? r->evidence[i]->value : NULL);
 		putc(']', f);
 	}
 	fputs("]}\n", f);
 	return ferror(f) ? PEIL_EIO : 0;
-}
-
-enum text_mode { TEXT_CSV, TEXT_TABLE };
-
-/* Writes len bytes of untrusted text for a CSV field or a table cell: well-formed UTF-8 is
- * kept and a byte that is not becomes U+FFFD. Control characters: CSV keeps tab, CR and LF
- * (inside quotes) and replaces the others with U+FFFD; a table shows them as \n, \t, \xNN so
- * that a value cannot move the cursor or colour the terminal. Returns the characters written,
- * for alignment. */
-static size_t
-text_write(FILE *f, const char *s, size_t n, enum text_mode mode)
-{
-	const uint8_t *p = (const uint8_t *)s;
-	size_t l, cols = 0;
-
-	for (size_t i = 0; i < n; i += l, cols++) {
-		uint8_t c = p[i];
-
-		l = 1;
-		if (c < 0x20 || c == 0x7f) {
-			if (mode == TEXT_CSV && (c == '\t' || c == '\r' || c == '\n'))
-				putc(c, f);
-			else if (mode == TEXT_CSV)
-				fputs("\xef\xbf\xbd", f);
-			else if (c == '\n' || c == '\t' || c == '\r')
-				fprintf(f, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
-			else
-				fprintf(f, "\\x%c%c", HEX[c >> 4], HEX[c & 0xf]);
-		} else if (c < 0x80) {
-			putc(c, f);
-		} else if ((l = utf8_seq(p + i, n - i)) == 0 ||
-		    (l == 2 && c == 0xc2 && p[i + 1] < 0xa0)) {
-			/* Not UTF-8, or a C1 control character. */
-			fputs("\xef\xbf\xbd", f);
-			if (l == 0)
-				l = 1;
-		} else {
-			fwrite(p + i, 1, l, f);
-		}
-	}
-	return cols;
-}
-
-static size_t
-text_write_str(FILE *f, const char *s, enum text_mode mode)
-{
-	if (s == NULL)
-		return 0;
-	return text_write(f, s, strlen(s), mode);
-}
-
-static bool
-csv_needs_quotes(const char *s)
-{
-	size_t n;
-
-	if (s == NULL || *s == '\0')
-		return false;
-	n = strlen(s);
-	return strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || s[0] == '\t' ||
-	    s[n - 1] == ' ' || s[n - 1] == '\t';
-}
-
-/* One field (RFC 4180): quoted when it must be, with quotes doubled inside. */
-static void
-csv_field(FILE *f, const char *s)
-{
-	const char *q;
-
-	if (!csv_needs_quotes(s)) {
-		text_write_str(f, s, TEXT_CSV);
-		return;
-	}
-	putc('"', f);
-	while ((q = strchr(s, '"')) != NULL) {
-		text_write(f, s, (size_t)(q - s), TEXT_CSV);
-		fputs("\"\"", f);
-		s = q + 1;
-	}
-	text_write_str(f, s, TEXT_CSV);
-	putc('"', f);
 }
 
 int
@@ -839,18 +681,18 @@ result_write_csv(const Peil__Result *r, FILE *f)
 	}
 
 	fprintf(f, "%llu,", (unsigned long long)r->round_id);
-	csv_field(f, r->domain);
+	esc_csv(f, r->domain);
 	putc(',', f);
-	csv_field(f, r->test_id);
+	esc_csv(f, r->test_id);
 	fprintf(f, ",%s,", status_name((int)r->status));
-	csv_field(f, r->vantage);
+	esc_csv(f, r->vantage);
 	putc(',', f);
-	csv_field(f, r->guideline);
+	esc_csv(f, r->guideline);
 	putc(',', f);
 	if (format_time(r->measured_at_ms, ts, sizeof(ts)))
 		fputs(ts, f);
 	fprintf(f, ",%llu,", (unsigned long long)r->result_seq);
-	csv_field(f, ev);
+	esc_csv(f, ev);
 	putc('\n', f);
 	free(ev);
 	if (ferror(f))
@@ -858,26 +700,17 @@ result_write_csv(const Peil__Result *r, FILE *f)
 	return rc;
 }
 
-static void
-pad(FILE *f, size_t used, size_t width)
-{
-	for (; used < width; used++)
-		putc(' ', f);
-}
-
 int
 result_write_table(const Peil__Result *r, FILE *f, bool with_vantage)
 {
-	size_t w;
-
-	w = text_write_str(f, r->test_id, TEXT_TABLE);
-	pad(f, w, 40);
+	esc_text_pad(f, r->test_id, 40);
 	putc(' ', f);
-	w = text_write_str(f, status_name((int)r->status), TEXT_TABLE);
-	if (with_vantage) {
-		pad(f, w, 10);
+	if (!with_vantage) {
+		esc_text_str(f, status_name((int)r->status));
+	} else {
+		esc_text_pad(f, status_name((int)r->status), 10);
 		putc(' ', f);
-		text_write_str(f, r->vantage != NULL && *r->vantage ? r->vantage : "-", TEXT_TABLE);
+		esc_text_str(f, r->vantage != NULL && *r->vantage ? r->vantage : "-");
 	}
 	putc('\n', f);
 	for (size_t i = 0; i < r->n_evidence; i++) {
@@ -886,9 +719,9 @@ result_write_table(const Peil__Result *r, FILE *f, bool with_vantage)
 		if (e == NULL)
 			continue;
 		fputs("    ", f);
-		text_write_str(f, e->key, TEXT_TABLE);
+		esc_text_str(f, e->key);
 		fputs(": ", f);
-		text_write_str(f, e->value, TEXT_TABLE);
+		esc_text_str(f, e->value);
 		putc('\n', f);
 	}
 	return ferror(f) ? PEIL_EIO : 0;

@@ -67,10 +67,8 @@ int result_write_json(const Peil__Result *r, FILE *f);
 /* CSV header and one CSV row (RFC 4180 quoting; evidence as key=value joined by "; "). */
 int result_write_csv_header(FILE *f);
 int result_write_csv(const Peil__Result *r, FILE *f);
-/* Writes one result as aligned table rows: test, status, vantage, then indented evidence. */
+/* Writes one result as aligned table rows: test, status, vantage, then indented evidence.
+ * Every string goes through esc.h: JSON by esc_json, CSV by esc_csv, the table by esc_text. */
 int result_write_table(const Peil__Result *r, FILE *f, bool with_vantage);
-
-/* JSON string escaping of untrusted bytes (control characters, quotes, invalid UTF-8 as \uFFFD). */
-void json_write_string(FILE *f, const char *s);
 
 #endif

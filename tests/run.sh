@@ -11,8 +11,27 @@ jobs=$(nproc)
 echo "== build (gcc, warnings are errors)"
 cmake -S . -B build -DPEIL_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
+# Skips are counted: ctest's (an integration script's exit 77) and the unit tests' (a line each
+# in PEIL_SKIP_LOG, tests/unit/skip.h). Under CI (CI=true) a test that skips fails itself, and
+# any skip counted here fails the run too.
+skips=0
+export PEIL_SKIP_LOG
+PEIL_SKIP_LOG=$(mktemp /tmp/peil-skips-XXXXXX)
+trap 'rm -f "$PEIL_SKIP_LOG" "$PEIL_SKIP_LOG.ctest"' EXIT
+count_skips() {   # $1: what ran; reads the ctest log, then resets both logs
+	local n
+	n=$(( $(grep -c -- '\*\*\*Skipped' "$PEIL_SKIP_LOG.ctest" || true) +
+	    $(wc -l <"$PEIL_SKIP_LOG") ))
+	grep -- '\*\*\*Skipped' "$PEIL_SKIP_LOG.ctest" || true
+	cat "$PEIL_SKIP_LOG"
+	echo "$1: $n tests skipped"
+	skips=$((skips + n))
+	: >"$PEIL_SKIP_LOG"
+}
+
 echo "== tests"
-ctest --test-dir build --output-on-failure -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs" | tee "$PEIL_SKIP_LOG.ctest"
+count_skips "tests"
 
 echo "== build (clang, ASan + UBSan, libFuzzer targets)"
 cmake -S . -B build-asan -DCMAKE_C_COMPILER=clang -DPEIL_SANITIZE=ON -DPEIL_FUZZ=ON \
@@ -20,4 +39,11 @@ cmake -S . -B build-asan -DCMAKE_C_COMPILER=clang -DPEIL_SANITIZE=ON -DPEIL_FUZZ
 cmake --build build-asan -j"$jobs"
 echo "== tests under the sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$jobs"
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" | tee "$PEIL_SKIP_LOG.ctest"
+count_skips "tests under the sanitizers"
+
+echo "== $skips tests skipped in all"
+if [ "${CI:-}" = true ] && [ "$skips" -ne 0 ]; then
+	echo "FAIL: under CI nothing may be skipped" >&2
+	exit 1
+fi

@@ -809,10 +809,8 @@ test_tree(void **state)
 	unsigned checked = 0, bad = 0;
 
 	(void)state;
-	if (dir == NULL || *dir == '\0') {
-		skip();
-		return;
-	}
+	/* main registers this test only when PEIL_DNSTREE names a tree. */
+	assert_true(dir != NULL && *dir != '\0');
 	snprintf(hints, sizeof(hints), "%s/root.hints", dir);
 	snprintf(anchor, sizeof(anchor), "%s/root.ds", dir);
 	if (getenv("PEIL_DNSTREE_EXPECT") != NULL)
@@ -879,6 +877,13 @@ main(void)
 		cmocka_unit_test(test_probe_domain_offline),
 		cmocka_unit_test(test_tree),
 	};
+	const char *tree = getenv("PEIL_DNSTREE");
+	size_t n = sizeof(tests) / sizeof(tests[0]);
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* test_tree checks a running DNS tree (tests/integration/dns/README.md, by hand; the same
+	 * verdicts are integ_round's). Without one it is not part of this run, rather than a skip
+	 * that every run would count. */
+	if (tree == NULL || *tree == '\0')
+		n--;
+	return _cmocka_run_group_tests("test_probe_dns", tests, n, NULL, NULL);
 }

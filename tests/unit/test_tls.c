@@ -24,6 +24,7 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 
+#include "skip.h"
 #include "clock.h"
 #include "err.h"
 #include "limits.h"
@@ -292,7 +293,7 @@ test_modern_rsa(void **state)
 
 	(void)state;
 	if (!have_openssl)
-		skip();
+		SKIP_OR_FAIL("openssl (the command) not found");
 	snprintf(ca, sizeof(ca), "%s/rsa.pem", dir);
 	sserver_start(&s, "rsa", "-no_tls1", "-no_tls1_1", "-serverpref", "-cipher",
 	    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:"
@@ -365,7 +366,7 @@ test_tls12_client_order_reneg(void **state)
 
 	(void)state;
 	if (!have_openssl)
-		skip();
+		SKIP_OR_FAIL("openssl (the command) not found");
 	sserver_start(&s, "rsa", "-tls1_2", "-client_renegotiation", "-cipher",
 	    "AES128-SHA:AES256-SHA:ECDHE-RSA-AES128-SHA", NULL);
 	probe(&s.port, "localhost", NULL, 3000, 0, 0, &r);
@@ -401,7 +402,7 @@ test_tls13_ec(void **state)
 
 	(void)state;
 	if (!have_openssl)
-		skip();
+		SKIP_OR_FAIL("openssl (the command) not found");
 	sserver_start(&s, "ec", "-tls1_3", "-ciphersuites",
 	    "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256", "-groups", "secp384r1:x25519",
 	    "-no_renegotiation", NULL);
@@ -442,7 +443,7 @@ test_legacy_dhe(void **state)
 
 	(void)state;
 	if (!have_openssl)
-		skip();
+		SKIP_OR_FAIL("openssl (the command) not found");
 	snprintf(dh, sizeof(dh), "%s/dh1024.pem", dir);
 	sserver_start(&s, "rsa", "-no_tls1_2", "-no_tls1_3", "-dhparam", dh, "-cipher",
 	    "DHE-RSA-AES128-SHA:AES128-SHA:@SECLEVEL=0", NULL);
@@ -476,7 +477,7 @@ test_big_chain(void **state)
 
 	(void)state;
 	if (!have_openssl)
-		skip();
+		SKIP_OR_FAIL("openssl (the command) not found");
 	snprintf(chain, sizeof(chain), "%s/big.pem", dir);
 	sserver_start(&s, "rsa", "-cert_chain", chain, NULL);
 	t0 = clock_mono_ms();

@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "limits.h"
+#include "esc.h"
 #include "verdict.h"
 
 /* Captures what a writer prints. */
@@ -555,12 +556,12 @@ test_json_hostile(void **state)
 
 	(void)state;
 	cap_open(&c);
-	json_write_string(c.f, "q\"b\\s/\b\f\n\r\t\x01\x1f\x7f");
-	json_write_string(c.f, "ok \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
-	json_write_string(c.f, "bad \xff \xc3 \xe0\x80\x80 \xed\xa0\x80 \xf4\x90\x80\x80|");
-	json_write_string(c.f, "ls \xe2\x80\xa8 ps \xe2\x80\xa9");
-	json_write_string(c.f, NULL);
-	json_write_string(c.f, "</script>");
+	esc_json(c.f, "q\"b\\s/\b\f\n\r\t\x01\x1f\x7f");
+	esc_json(c.f, "ok \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+	esc_json(c.f, "bad \xff \xc3 \xe0\x80\x80 \xed\xa0\x80 \xf4\x90\x80\x80|");
+	esc_json(c.f, "ls \xe2\x80\xa8 ps \xe2\x80\xa9");
+	esc_json(c.f, NULL);
+	esc_json(c.f, "</script>");
 	assert_string_equal(cap_close(&c),
 	    "\"q\\\"b\\\\s/\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f\""
 	    "\"ok \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\""
@@ -659,7 +660,7 @@ test_table(void **state)
 	    "mail_auth_dmarc_policy                   warning    ams\\x1b]0;x\\x07\n"
 	    "    record: v=DMARC1; p=none\n"
 	    "    reason: p=none\n"
-	    "    multi: a\\nb\\tc\\x1b[2J\xef\xbf\xbd\n");
+	    "    multi: a\\nb\\tc\\x1b[2J\\u009b\n");
 	free(c.buf);
 	r->vantage = saved;
 	result_free(r);
