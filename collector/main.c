@@ -1,4 +1,5 @@
 /* main.c: peil-collector, the central daemon and the coordinator's command line. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,11 @@ cmd_run(int argc, char **argv)
 	}
 	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
 		return status;
+	/* The daemon's large blocks (messages, arena chunks) are mmap'd and go back to the
+	 * system when freed: its resident memory follows what it holds, under memory_mb, rather
+	 * than keeping the heap's high-water mark of several threads' arenas. */
+	mallopt(M_MMAP_THRESHOLD, COLLECTOR_MMAP_THRESHOLD);
+	mallopt(M_TRIM_THRESHOLD, COLLECTOR_MMAP_THRESHOLD);
 	sc.listen = conf_str(conf, "collector", "listen");
 	sc.allowlist_dir = conf_str(conf, "collector", "allowlist");
 	sc.store_dir = conf_str(conf, "collector", "store");

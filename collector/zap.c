@@ -307,9 +307,13 @@ zap_check(struct zap *z, const struct wire_in *in)
 {
 	struct conn *c = conn_at(z, in->fd);
 
+	/* What was queued on a connection being closed is not worth decoding: an agent sends
+	 * it again over its next connection. */
+	if (c != NULL && c->state == CONN_CLOSING)
+		return ZAP_CLOSING;
 	if (!z->plaintext && !zap_key_allowed(z, in->user, in->key)) {
 		z->stats.refused++;
-		if (c != NULL && c->state != CONN_CLOSING) {
+		if (c != NULL) {
 			snprintf(c->name, sizeof(c->name), "%.*s", MAX_AGENT_NAME_LEN, in->user);
 			z->stats.revoked++;
 			conn_close(z, in->fd, "its key is no longer in the allowlist");

@@ -22,6 +22,7 @@ struct zap_stats {
 enum zap_verdict {
 	ZAP_OK,
 	ZAP_REVOKED,     /* the key is no longer allowed under this name: refuse the message */
+	ZAP_CLOSING,     /* its connection is being closed: drop the message unread */
 };
 
 /* Binds the handler at inproc://zeromq.zap.01 in `zctx`; must happen before the ROUTER
@@ -47,7 +48,8 @@ void zap_handle_events(struct zap *z);
 /* Open connections, as far as the events tell. */
 size_t zap_connections(const struct zap *z);
 /* Checks one message's connection against the allowlist of the moment: ZAP_REVOKED (and
- * its connection closed) when its key is no longer allowed under its name. Names the
+ * its connection closed) when its key is no longer allowed under its name; ZAP_CLOSING when
+ * its connection is already being closed (queued messages are drained unread). Names the
  * connection on its first message (closing the agent's oldest beyond MAX_AGENT_CONNECTIONS).
  * Plain-text mode checks no keys. */
 enum zap_verdict zap_check(struct zap *z, const struct wire_in *in);

@@ -73,6 +73,7 @@
 #define CONN_EVICT_AGE_MS        1000    /* a full table closes an unnamed (handshaking or
                                           * silent) connection older than this for a new one */
 #define COLLECTOR_BASE_MB        64
+#define COLLECTOR_MMAP_THRESHOLD (256 * 1024) /* collector daemon: larger blocks are mmap'd */
 #define COLLECTOR_MEMORY_BUDGET_MB 1536
 #define MAX_MEMORY_BUDGET_MB     1048576
 /* Room the agent leaves under the collector's message limit when it seals a batch: the

@@ -157,7 +157,7 @@ flood(int argc, char **argv)
 		zmq_close(s[i]);
 	zmq_ctx_term(ctx);
 	free(batch);
-	printf("rawclient: flooded %zu messages of %zu bytes over %zu connections\n", sent, len,
+	printf("rawclient: queued %zu messages of %zu bytes over %zu connections\n", sent, len,
 	    conns);
 	return 0;
 }
