@@ -56,9 +56,9 @@
  *   two turn arenas (one decoding, one committing), TURN_ARENA_FACTOR times a turn's bytes
  *     plus DECODE_SLACK_BYTES per message each;
  *   COLLECTOR_BASE_MB for the rest (code, libraries, allowlist, log limiter, LMDB pages).
- * With the defaults below: 32 x ((8 + 2) x 1 MiB + 16 x 1.05 MB) = 833 MiB, + 5 MiB held,
- * + 2 x (32 x 5 MiB + 256 x 64 KiB) = 352 MiB of arenas, + 64 MiB = 1254 MiB, under the
- * budget of 1536 MiB. The collector refuses a configuration whose worst case is over
+ * With the defaults below: 32 x ((8 + 2) x 1 MiB + (16 + 2) x 1.01 MiB) = 901 MiB, + 5 MiB
+ * held, + 2 x (32 x 5 MiB + 256 x 64 KiB) = 352 MiB of arenas, + 64 MiB = 1322 MiB, under
+ * the budget of 1536 MiB. The collector refuses a configuration whose worst case is over
  * collector.memory_mb (default COLLECTOR_MEMORY_BUDGET_MB). Connections beyond
  * collector.max_connections are closed as they come (unauthenticated ones first). */
 #define COLLECTOR_MAX_MESSAGE_BYTES 1048576  /* collector's ZMQ_MAXMSGSIZE: 3 real batches, 4
@@ -70,8 +70,9 @@
 #define MAX_CONNECTIONS_LIMIT    4096    /* ... configurable up to this */
 #define MAX_AGENT_CONNECTIONS    2       /* per agent name: a reconnect may overlap the old one;
                                           * a third closes the oldest */
-#define CONN_EVICT_AGE_MS        1000    /* a full table closes an unnamed (handshaking or
-                                          * silent) connection older than this for a new one */
+#define CONN_EVICT_AGE_MS        10000   /* a full table closes an unnamed connection older
+                                          * than this (past the 10 s handshake limit: an
+                                          * admitted one that never spoke) for a new one */
 #define COLLECTOR_BASE_MB        64
 #define COLLECTOR_MMAP_THRESHOLD (256 * 1024) /* collector daemon: larger blocks are mmap'd */
 #define COLLECTOR_MEMORY_BUDGET_MB 1536
