@@ -27,6 +27,7 @@ struct uplink {
 	uint64_t base;             /* oldest batch not acknowledged */
 	uint64_t ack_pending;      /* highest Ack received and not yet applied to the spool */
 	uint64_t max_message_bytes;   /* ours, or the collector's when smaller */
+	unsigned batch_max;        /* results per batch: ours, or the collector's when smaller */
 	uint64_t task_req_seq;     /* envelope seq of the outstanding task request */
 	int64_t last_progress_ms;  /* last ack advance, or first send into an empty window */
 	int64_t next_hello_ms;
@@ -96,6 +97,7 @@ uplink_new(void *zctx, const struct uplink_conf *uc, struct spool *sp, char *err
 		u->conf.window = DEFAULT_WINDOW;
 	if (u->conf.batch_max == 0 || u->conf.batch_max > MAX_BATCH_RESULTS)
 		u->conf.batch_max = DEFAULT_BATCH_MAX;
+	u->batch_max = u->conf.batch_max;
 	u->sock = wire_dealer_new(zctx, uc->endpoint, uc->keys, uc->server_public,
 	    uc->keys == NULL ? uc->name : NULL, &uc->limits, err, errlen);
 	if (u->sock == NULL) {
@@ -228,11 +230,16 @@ uplink_handle(struct uplink *u, Peil__Envelope *env)
 		u->next_send = u->base;
 		u->last_progress_ms = clock_mono_ms();
 		u->redial_backoff_ms = 3 * (int64_t)u->conf.ack_timeout_ms;
-		/* Seal below the smaller of the two message limits. */
+		/* Seal below the smaller of the two message limits, and no more results than the
+		 * collector takes in a batch (a batch sealed before, under other limits, is sent
+		 * as it is). */
 		u->max_message_bytes = u->conf.limits.max_message_bytes;
 		if (env->welcome->max_message_bytes > 0 &&
 		    env->welcome->max_message_bytes < u->max_message_bytes)
 			u->max_message_bytes = env->welcome->max_message_bytes;
+		u->batch_max = u->conf.batch_max;
+		if (env->welcome->max_batch > 0 && env->welcome->max_batch < u->batch_max)
+			u->batch_max = env->welcome->max_batch;
 		if (!u->welcomed)
 			log_info("collector welcomed us as '%s'; it holds our batches up to %llu",
 			    env->welcome->agent, (unsigned long long)env->welcome->last_batch_seq);
@@ -336,7 +343,8 @@ static int
 uplink_seal(struct uplink *u, int64_t now)
 {
 	struct spool_stats st;
-	size_t max_bytes = (size_t)u->max_message_bytes - 64;
+	/* The Envelope and CURVE's framing around the sealed batch count against the limit. */
+	size_t max_bytes = (size_t)u->max_message_bytes - WIRE_SEAL_MARGIN;
 	uint64_t seq;
 	int rc;
 
@@ -345,8 +353,8 @@ uplink_seal(struct uplink *u, int64_t now)
 	/* Seal full batches at once, a partial one when it has waited long enough; keep at most
 	 * a window's worth sealed ahead so results can still join fuller batches. */
 	while (st.pending > 0 && st.batches < 2 * (uint64_t)u->conf.window &&
-	    (st.pending >= u->conf.batch_max || now - u->last_seal_ms >= u->conf.seal_interval_ms)) {
-		if ((rc = spool_seal(u->sp, u->conf.batch_max, max_bytes, &seq)) != 0)
+	    (st.pending >= u->batch_max || now - u->last_seal_ms >= u->conf.seal_interval_ms)) {
+		if ((rc = spool_seal(u->sp, u->batch_max, max_bytes, &seq)) != 0)
 			return rc;
 		u->last_seal_ms = now;
 		if ((rc = spool_stats(u->sp, &st)) != 0)

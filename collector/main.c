@@ -1,4 +1,5 @@
 /* main.c: peil-collector, the central daemon and the coordinator's command line. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,9 @@
 #include "server.h"
 #include "store.h"
 #include "tasks.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static const struct conf_key collector_schema[] = {
 	{ "collector", "listen", CONF_STR, "tcp://127.0.0.1:4700", 0, 0,
@@ -36,7 +40,15 @@ static const struct conf_key collector_schema[] = {
 	  "fsync every commit; 'no' only for tests: a crash may lose acknowledged results" },
 	{ "collector", "plaintext", CONF_BOOL, "no", 0, 0,
 	  "DEBUG ONLY: no CURVE, no authentication; refused unless listen is on loopback" },
-	CLI_LIMIT_KEYS,
+	{ "collector", "max_connections", CONF_U64, STR(DEFAULT_MAX_CONNECTIONS), 1,
+	  MAX_CONNECTIONS_LIMIT, "connections kept open at once; past it the oldest unnamed "
+	  "one, or the newcomer, is closed" },
+	{ "collector", "memory_mb", CONF_U64, STR(COLLECTOR_MEMORY_BUDGET_MB), 64,
+	  MAX_MEMORY_BUDGET_MB, "memory budget, MiB: the collector refuses to start when "
+	  "max_connections x ((rcvhwm + 2) x max_message_bytes + (sndhwm + 2) x the largest "
+	  "reply) plus its decoding arenas could exceed it" },
+	CLI_LIMIT_KEYS_WITH(STR(COLLECTOR_MAX_MESSAGE_BYTES), STR(COLLECTOR_SNDHWM),
+	    STR(COLLECTOR_RCVHWM)),
 	{ NULL, NULL, CONF_STR, NULL, 0, 0, NULL },
 };
 
@@ -111,6 +123,11 @@ cmd_run(int argc, char **argv)
 	}
 	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
 		return status;
+	/* The daemon's large blocks (messages, arena chunks) are mmap'd and go back to the
+	 * system when freed: its resident memory follows what it holds, under memory_mb, rather
+	 * than keeping the heap's high-water mark of several threads' arenas. */
+	mallopt(M_MMAP_THRESHOLD, COLLECTOR_MMAP_THRESHOLD);
+	mallopt(M_TRIM_THRESHOLD, COLLECTOR_MMAP_THRESHOLD);
 	sc.listen = conf_str(conf, "collector", "listen");
 	sc.allowlist_dir = conf_str(conf, "collector", "allowlist");
 	sc.store_dir = conf_str(conf, "collector", "store");
@@ -118,6 +135,8 @@ cmd_run(int argc, char **argv)
 	sc.interval_s = conf_u64(conf, "collector", "interval");
 	sc.tests = conf_str(conf, "collector", "tests");
 	sc.retry_after_s = (uint32_t)conf_u64(conf, "collector", "retry_after");
+	sc.max_conns = (size_t)conf_u64(conf, "collector", "max_connections");
+	sc.memory_mb = conf_u64(conf, "collector", "memory_mb");
 	if (tasks_check_tests(sc.tests, err, sizeof(err)) != 0) {
 		fprintf(stderr, "peil-collector: %s\n", err);
 		conf_free(conf);
@@ -125,6 +144,15 @@ cmd_run(int argc, char **argv)
 	}
 	sc.nosync = !conf_bool(conf, "collector", "durable");
 	cli_wire_limits(conf, &sc.limits);
+	if (server_memory_worst(&sc) > (sc.memory_mb << 20)) {
+		fprintf(stderr, "peil-collector: the limits could take %llu MiB, over "
+		    "collector.memory_mb = %llu: lower limits.max_message_bytes, rcvhwm, sndhwm "
+		    "or collector.max_connections, or raise collector.memory_mb\n",
+		    (unsigned long long)(server_memory_worst(&sc) >> 20),
+		    (unsigned long long)sc.memory_mb);
+		conf_free(conf);
+		return EXIT_USAGE;
+	}
 	if (conf_bool(conf, "collector", "plaintext")) {
 		if (!wire_endpoint_is_loopback(sc.listen)) {
 			fprintf(stderr, "peil-collector: collector.plaintext is refused: %s is not "

@@ -23,6 +23,22 @@
 #include "verdict.h"
 #include "zap.h"
 
+/* The defaults of common/limits.h fit their budget (server_memory_worst, by hand). */
+_Static_assert((uint64_t)DEFAULT_MAX_CONNECTIONS *
+    (((uint64_t)COLLECTOR_RCVHWM + 2) * COLLECTOR_MAX_MESSAGE_BYTES +
+     ((uint64_t)COLLECTOR_SNDHWM + 2) * MAX_TASKLIST_BYTES) +
+    MAX_TURN_RECEIVED_BYTES + COLLECTOR_MAX_MESSAGE_BYTES +
+    2 * ((uint64_t)TURN_ARENA_FACTOR * (MAX_TURN_RECEIVED_BYTES + COLLECTOR_MAX_MESSAGE_BYTES) +
+         (uint64_t)MAX_DRAIN_MESSAGES * DECODE_SLACK_BYTES) +
+    ((uint64_t)COLLECTOR_BASE_MB << 20) <= ((uint64_t)COLLECTOR_MEMORY_BUDGET_MB << 20),
+    "the collector's default limits exceed COLLECTOR_MEMORY_BUDGET_MB");
+/* The largest result, wrapped, fits the smallest message limit a collector may set. */
+_Static_assert(MAX_RESULT_BYTES + 16 + WIRE_SEAL_MARGIN <= 1048576,
+    "a result of MAX_RESULT_BYTES does not fit limits.max_message_bytes");
+/* A turn's acks to one agent fit its send queue. */
+_Static_assert(MAX_TURN_PEER_MESSAGES + 1 <= COLLECTOR_SNDHWM,
+    "COLLECTOR_SNDHWM is below one turn's acks to one agent");
+
 static volatile sig_atomic_t server_stop;
 static volatile sig_atomic_t server_reload;
 
@@ -278,16 +294,23 @@ decoder_wait(struct decoder *d)
 	pthread_mutex_unlock(&d->mu);
 }
 
-/* Takes what is waiting, up to a message count and size per turn; returns how many. */
+/* Takes what is waiting, up to a message count and size per turn; returns how many. A
+ * message of a key no longer allowed is refused here, before any decoding. The ROUTER hands
+ * out the peers' messages in turn; an agent's message past MAX_TURN_PEER_MESSAGES ends the
+ * turn, so one agent's flood takes no more of a turn than the others. */
 static size_t
 turn_receive(struct server *sv, struct turn *t)
 {
-	size_t bytes = 0;
+	struct { const char *user; unsigned n; } peers[MAX_DRAIN_MESSAGES];
+	size_t bytes = 0, npeers = 0, k;
+	bool full = false;
 	int rc;
 
 	t->np = t->nb = 0;
-	while (t->np < MAX_DRAIN_MESSAGES && bytes < MAX_TURN_RECEIVED_BYTES) {
+	for (size_t tries = 0; !full && t->np < MAX_DRAIN_MESSAGES &&
+	    bytes < MAX_TURN_RECEIVED_BYTES && tries < 4 * MAX_DRAIN_MESSAGES; tries++) {
 		struct pending *p = &t->pend[t->np];
+		enum zap_verdict verdict = ZAP_OK;
 
 		memset(p, 0, sizeof(*p));
 		rc = wire_recv_router(sv->router, &p->in, true);
@@ -310,12 +333,56 @@ turn_receive(struct server *sv, struct turn *t)
 			else
 				snprintf(p->in.user, sizeof(p->in.user), "plain:%s", id);
 		}
+		if (p->in.user[0] != '\0')
+			verdict = zap_check(sv->zap, &p->in);
+		if (verdict == ZAP_CLOSING) {
+			/* Drained cheaply, so a closed connection's queue goes at once. */
+			sv->stats.messages_dropped++;
+			wire_in_release(&p->in);
+			continue;
+		}
+		if (verdict == ZAP_REVOKED) {
+			/* Not decoded, not stored, not acknowledged; the connection is closing. */
+			sv->stats.messages_refused++;
+			server_drop(sv, &p->in, "its key is no longer in the allowlist");
+			wire_in_release(&p->in);
+			server_reply_error(sv, &p->in, 0, PEIL__ERROR__CODE__BAD_MESSAGE,
+			    "this agent's key is no longer in the collector's allowlist", 0);
+			continue;
+		}
+		for (k = 0; k < npeers && strcmp(peers[k].user, p->in.user) != 0; k++)
+			;
+		if (k == npeers) {
+			peers[npeers].user = p->in.user;
+			peers[npeers++].n = 0;
+		}
+		full = ++peers[k].n > MAX_TURN_PEER_MESSAGES;
 		bytes += p->in.len;
 		t->np++;
 	}
 	if (t->np > 0)
 		sv->last_msg_ms = clock_mono_ms();
 	return t->np;
+}
+
+/* A turn's arena: every message of a full turn may decode to MAX_DECODE_FACTOR times its
+ * size and be packed again, so honest batches in a turn with hostile ones still fit. */
+static size_t
+server_arena_limit(uint64_t max_message_bytes)
+{
+	return (size_t)(TURN_ARENA_FACTOR * (MAX_TURN_RECEIVED_BYTES + max_message_bytes) +
+	    (uint64_t)MAX_DRAIN_MESSAGES * DECODE_SLACK_BYTES);
+}
+
+uint64_t
+server_memory_worst(const struct server_conf *sc)
+{
+	uint64_t m = sc->limits.max_message_bytes;
+	uint64_t conn = ((uint64_t)sc->limits.rcvhwm + 2) * m +
+	    ((uint64_t)sc->limits.sndhwm + 2) * MAX_TASKLIST_BYTES;
+
+	return (uint64_t)sc->max_conns * conn + MAX_TURN_RECEIVED_BYTES + m +
+	    2 * (uint64_t)server_arena_limit(m) + ((uint64_t)COLLECTOR_BASE_MB << 20);
 }
 
 /* On the main thread, after decoding: answers, one write transaction for every batch, then
@@ -419,14 +486,20 @@ server_log_stats(const struct server *sv)
 
 	zap_get_stats(sv->zap, &zs);
 	log_info("stored %llu results in %llu batches (%llu re-sent, %llu out of order); dropped "
-	    "%llu messages and %llu results; connections admitted %llu, refused %llu",
+	    "%llu messages (%llu of revoked keys) and %llu results; connections admitted %llu, "
+	    "refused %llu, closed %llu (revoked key), %llu (table full), %llu (agent over %d), "
+	    "open %zu",
 	    (unsigned long long)sv->stats.results_stored,
 	    (unsigned long long)sv->stats.batches_stored,
 	    (unsigned long long)sv->stats.batches_duplicate,
 	    (unsigned long long)sv->stats.batches_gap,
 	    (unsigned long long)sv->stats.messages_dropped,
+	    (unsigned long long)sv->stats.messages_refused,
 	    (unsigned long long)sv->stats.results_dropped,
-	    (unsigned long long)zs.admitted, (unsigned long long)zs.denied);
+	    (unsigned long long)zs.admitted, (unsigned long long)zs.denied,
+	    (unsigned long long)zs.revoked, (unsigned long long)zs.closed_full,
+	    (unsigned long long)zs.closed_agent, MAX_AGENT_CONNECTIONS,
+	    zap_connections(sv->zap));
 }
 
 int
@@ -475,6 +548,16 @@ server_run(const struct server_conf *sc)
 		rc = PEIL_EZMQ;
 		goto out;
 	}
+	if (zap_watch(sv.zap, sv.zctx, sv.router, sc->max_conns, err, sizeof(err)) != 0) {
+		log_err("%s", err);
+		rc = PEIL_EZMQ;
+		goto out;
+	}
+	log_info("memory: at most %llu MiB of %llu (%zu connections, messages up to %llu bytes, "
+	    "rcvhwm %d, sndhwm %d)", (unsigned long long)(server_memory_worst(sc) >> 20),
+	    (unsigned long long)sc->memory_mb, sc->max_conns,
+	    (unsigned long long)sc->limits.max_message_bytes, sc->limits.rcvhwm,
+	    sc->limits.sndhwm);
 	if ((sv.tasks = tasks_new(sv.store, sc->interval_s, sc->tests, err, sizeof(err))) == NULL) {
 		log_err("%s", err);
 		rc = PEIL_ECONF;
@@ -486,7 +569,8 @@ server_run(const struct server_conf *sc)
 	for (int i = 0; i < 2; i++) {
 		struct turn *t = &sv.turns[i];
 
-		if ((t->arena = wire_arena_new(MAX_TURN_DECODED_BYTES)) == NULL ||
+		if ((t->arena = wire_arena_new(server_arena_limit(sc->limits.max_message_bytes))) ==
+		    NULL ||
 		    (t->pend = calloc(MAX_DRAIN_MESSAGES, sizeof(*t->pend))) == NULL ||
 		    (t->batches = calloc(MAX_DRAIN_MESSAGES, sizeof(*t->batches))) == NULL ||
 		    (t->kept = calloc(MAX_DRAIN_MESSAGES, sizeof(*t->kept))) == NULL)
@@ -501,9 +585,10 @@ server_run(const struct server_conf *sc)
 	    "PLAIN TEXT, debug only");
 
 	while (!server_stop) {
-		zmq_pollitem_t pi[2] = {
+		zmq_pollitem_t pi[3] = {
 			{ sv.router, 0, ZMQ_POLLIN, 0 },
 			{ zap_socket(sv.zap), 0, ZMQ_POLLIN, 0 },
+			{ zap_monitor_socket(sv.zap), 0, ZMQ_POLLIN, 0 },
 		};
 		int64_t wait_ms = tasks_tick(sv.tasks, now_s());
 		struct turn *next = &sv.turns[cur], *prev = &sv.turns[1 - cur];
@@ -522,7 +607,7 @@ server_run(const struct server_conf *sc)
 			int64_t quiet = clock_mono_ms() - sv.last_msg_ms;
 
 			if (st.results - st.indexed > MAX_INDEX_LAG ||
-			    (quiet >= INDEX_QUIET_MS && zmq_poll(pi, 2, 0) == 0)) {
+			    (quiet >= INDEX_QUIET_MS && zmq_poll(pi, 3, 0) == 0)) {
 				if (store_index_step(sv.store, MAX_INDEX_CHUNK, &indexed) != 0)
 					log_err("indexing failed; the indexes lag behind the log");
 				else if (indexed > 0)
@@ -534,13 +619,16 @@ server_run(const struct server_conf *sc)
 		if (wait_ms > 1000)
 			wait_ms = 1000;
 		/* A decoded turn waiting for its commit: do not sleep. */
-		if (zmq_poll(pi, 2, prev->np > 0 ? 0 : (long)wait_ms) < 0) {
+		if (zmq_poll(pi, 3, prev->np > 0 ? 0 : (long)wait_ms) < 0) {
 			if (zmq_errno() == EINTR)
 				continue;
 			log_err("zmq_poll: %s", zmq_strerror(zmq_errno()));
 			rc = PEIL_EZMQ;
 			goto out;
 		}
+		/* Connection events first, so the table knows every connection a message names. */
+		if (pi[2].revents & ZMQ_POLLIN)
+			zap_handle_events(sv.zap);
 		if (pi[1].revents & ZMQ_POLLIN)
 			zap_handle(sv.zap);
 		/* Decode this turn on the decoder thread while committing the last one here. */

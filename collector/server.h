@@ -19,13 +19,21 @@ struct server_conf {
 	uint32_t retry_after_s;      /* how long idle agents wait before asking again */
 	const char *tests;           /* test ids for the agents, space or comma separated; "": all */
 	struct wire_limits limits;
+	size_t max_conns;            /* connections kept open at once */
+	uint64_t memory_mb;          /* budget the limits must fit (server_memory_worst) */
 };
 
 struct server_stats {
 	uint64_t batches_stored, batches_duplicate, batches_gap;
 	uint64_t results_stored, results_dropped;
 	uint64_t messages_dropped;   /* not an Envelope, extra frames, wrong body, no user id */
+	uint64_t messages_refused;   /* of a key no longer in the allowlist (also dropped) */
 };
+
+/* The most memory, in bytes, the collector may hold with these limits (common/limits.h,
+ * "Collector memory"): per connection the receive and send queues, the turn held, two
+ * decoding arenas, and COLLECTOR_BASE_MB. */
+uint64_t server_memory_worst(const struct server_conf *sc);
 
 /* Runs until SIGINT or SIGTERM; SIGHUP reloads the allowlist. Returns 0 on a clean stop,
  * else a PEIL_E* code after logging why. */

@@ -1,25 +1,54 @@
-/* zap.c: ZAP handler. Every ZMTP handshake on the collector's socket asks this handler; a
- * CURVE client key not in the allowlist is refused before any message of its is read. */
+/* zap.c: admission to the collector. The ZAP handler: every ZMTP handshake on the collector's
+ * socket asks it; a CURVE client key not in the allowlist is refused before any message of its
+ * is read. The key admitted rides along as connection metadata, so every later message is
+ * checked against the allowlist of the moment (a key removed or replaced loses its
+ * connection). And the connection table, fed by the ROUTER's monitor: it keeps the number of
+ * open connections and of connections per agent under their caps. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <zmq.h>
 
+#include "clock.h"
 #include "err.h"
 #include "limits.h"
 #include "log.h"
 #include "zap.h"
 
 #define ZAP_FRAMES 7   /* version, request id, domain, address, identity, mechanism, key */
+#define ZAP_MONITOR "inproc://peil-router-monitor"
+#define ZAP_MAX_FD  (1 << 20)   /* the table grows with the socket numbers, to this at most */
+
+enum conn_state {
+	CONN_NONE = 0,   /* no connection known on this socket number */
+	CONN_OPEN,       /* accepted; handshaking, or admitted and silent so far */
+	CONN_NAMED,      /* a message of an admitted agent came on it */
+	CONN_CLOSING,    /* we shut it down; libzmq has not reported it gone yet */
+};
+
+struct conn {
+	enum conn_state state;
+	int64_t opened_ms;
+	char name[MAX_AGENT_NAME_LEN + 1];
+	char key[KEY_Z85_LEN + 1];
+};
 
 struct zap {
 	void *sock;
+	void *mon;               /* PAIR on the ROUTER's monitor */
 	struct allowlist *al;
 	bool plaintext;
 	struct log_limit *ll;
 	struct zap_stats stats;
+	struct conn *conns;      /* indexed by socket number */
+	size_t nconns;
+	size_t live;             /* OPEN and NAMED entries */
+	size_t max_conns;
 };
 
 struct zap *
@@ -52,8 +81,11 @@ zap_free(struct zap *z)
 		return;
 	if (z->sock != NULL)
 		zmq_close(z->sock);
+	if (z->mon != NULL)
+		zmq_close(z->mon);
 	allowlist_free(z->al);
 	log_limit_free(z->ll);
+	free(z->conns);
 	free(z);
 }
 
@@ -63,11 +95,234 @@ zap_socket(struct zap *z)
 	return z->sock;
 }
 
+/* The entry for socket `fd`, the table grown to hold it; NULL for a number out of range. */
+static struct conn *
+conn_at(struct zap *z, int fd)
+{
+	size_t n;
+	struct conn *c;
+
+	if (fd < 0 || fd >= ZAP_MAX_FD)
+		return NULL;
+	if ((size_t)fd >= z->nconns) {
+		n = z->nconns == 0 ? 1024 : z->nconns;
+		while (n <= (size_t)fd)
+			n *= 2;
+		if ((c = realloc(z->conns, n * sizeof(*c))) == NULL)
+			log_fatal("out of memory");
+		memset(c + z->nconns, 0, (n - z->nconns) * sizeof(*c));
+		z->conns = c;
+		z->nconns = n;
+	}
+	return &z->conns[fd];
+}
+
+/* Closes the TCP connection under libzmq's feet: its engine reads end-of-file and tears the
+ * connection down as if the peer had gone (ROUTER has no per-peer disconnect in libzmq 4.3). */
+static void
+conn_close(struct zap *z, int fd, const char *why)
+{
+	struct conn *c = &z->conns[fd];
+	int type;
+	socklen_t len = sizeof(type);
+
+	if (c->state == CONN_OPEN || c->state == CONN_NAMED)
+		z->live--;
+	c->state = CONN_CLOSING;
+	/* Only a stream socket: never act on a number that is not (or no longer) one. */
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM)
+		return;
+	if (shutdown(fd, SHUT_RDWR) != 0 && errno != ENOTCONN)
+		log_warn("closing connection %d: %s", fd, strerror(errno));
+	if (log_limit_ok(z->ll, c->name[0] ? c->name : "conn", time(NULL)))
+		log_warn("closed the connection of '%s': %s", c->name[0] ? c->name : "(unnamed)",
+		    why);
+}
+
+/* Is `key_z85` in the allowlist under the name `user`? */
+static bool
+zap_key_allowed(const struct zap *z, const char *user, const char *key_z85)
+{
+	uint8_t bin[32];
+	const char *name;
+
+	if (strlen(key_z85) != KEY_Z85_LEN || zmq_z85_decode(bin, key_z85) == NULL)
+		return false;
+	name = allowlist_find(z->al, bin);
+	return name != NULL && strcmp(name, user) == 0;
+}
+
 void
 zap_set_allowlist(struct zap *z, struct allowlist *al)
 {
 	allowlist_free(z->al);
 	z->al = al;
+	if (z->plaintext)
+		return;
+	/* Connections of keys no longer allowed (removed, or their name now has another key)
+	 * are closed now; those that have not spoken yet are caught by their first message. */
+	for (size_t fd = 0; fd < z->nconns; fd++) {
+		struct conn *c = &z->conns[fd];
+
+		if (c->state == CONN_NAMED && !zap_key_allowed(z, c->name, c->key)) {
+			z->stats.revoked++;
+			conn_close(z, (int)fd, "its key is no longer in the allowlist");
+		}
+	}
+}
+
+int
+zap_watch(struct zap *z, void *zctx, void *router, size_t max_conns, char *err, size_t errlen)
+{
+	z->max_conns = max_conns;
+	if (zmq_socket_monitor(router, ZAP_MONITOR,
+	    ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) != 0 ||
+	    (z->mon = zmq_socket(zctx, ZMQ_PAIR)) == NULL ||
+	    zmq_connect(z->mon, ZAP_MONITOR) != 0) {
+		snprintf(err, errlen, "monitoring the collector's socket: %s",
+		    zmq_strerror(zmq_errno()));
+		return PEIL_EZMQ;
+	}
+	return 0;
+}
+
+void *
+zap_monitor_socket(struct zap *z)
+{
+	return z->mon;
+}
+
+/* A full table: the oldest unnamed connection past CONN_EVICT_AGE_MS makes room (a peer
+ * that never finishes its handshake, or an admitted one that never speaks, holds no place
+ * for long), else the newcomer is turned away. */
+static void
+zap_make_room(struct zap *z, int newfd, int64_t now)
+{
+	int victim = -1;
+	int64_t oldest = now - CONN_EVICT_AGE_MS;
+
+	for (size_t fd = 0; fd < z->nconns; fd++) {
+		struct conn *c = &z->conns[fd];
+
+		if (c->state == CONN_OPEN && (int)fd != newfd && c->opened_ms <= oldest) {
+			oldest = c->opened_ms;
+			victim = (int)fd;
+		}
+	}
+	z->stats.closed_full++;
+	conn_close(z, victim >= 0 ? victim : newfd, victim >= 0 ?
+	    "connection table full; unnamed for too long" : "connection table full");
+}
+
+static void
+zap_event(struct zap *z, uint16_t event, int fd)
+{
+	struct conn *c = conn_at(z, fd);
+	int64_t now = clock_mono_ms();
+
+	if (c == NULL)
+		return;
+	if (c->state == CONN_OPEN || c->state == CONN_NAMED)
+		z->live--;   /* accepted again: its end was not reported */
+	memset(c, 0, sizeof(*c));
+	if (event != ZMQ_EVENT_ACCEPTED)
+		return;
+	c->state = CONN_OPEN;
+	c->opened_ms = now;
+	z->live++;
+	if (z->max_conns > 0 && z->live > z->max_conns)
+		zap_make_room(z, fd, now);
+}
+
+void
+zap_handle_events(struct zap *z)
+{
+	for (int i = 0; z->mon != NULL && i < MAX_DRAIN_MESSAGES * 4; i++) {
+		zmq_msg_t m;
+		uint16_t event;
+		uint32_t value;
+		bool ok;
+
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, z->mon, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&m);
+			return;
+		}
+		/* libzmq 4.3 (v1 events): 16-bit event and 32-bit value, then the endpoint. */
+		ok = zmq_msg_size(&m) == 6 && zmq_msg_more(&m);
+		if (ok) {
+			memcpy(&event, zmq_msg_data(&m), 2);
+			memcpy(&value, (uint8_t *)zmq_msg_data(&m) + 2, 4);
+		}
+		while (zmq_msg_more(&m)) {
+			zmq_msg_close(&m);
+			zmq_msg_init(&m);
+			if (zmq_msg_recv(&m, z->mon, 0) < 0)
+				break;
+		}
+		zmq_msg_close(&m);
+		if (ok && (event == ZMQ_EVENT_ACCEPTED || event == ZMQ_EVENT_DISCONNECTED))
+			zap_event(z, event, (int)value);
+	}
+}
+
+size_t
+zap_connections(const struct zap *z)
+{
+	return z->live;
+}
+
+/* Names a connection by its first message; a third connection of one agent closes its
+ * oldest (a reconnect's stale predecessor, or a peer hoarding connections). */
+static void
+zap_name(struct zap *z, struct conn *c, int fd, const struct wire_in *in)
+{
+	int oldest = -1;
+	size_t same = 0;
+
+	if (c->state == CONN_NONE) {     /* accepted before the monitor ran: count it now */
+		c->opened_ms = clock_mono_ms();
+		z->live++;
+	}
+	c->state = CONN_NAMED;
+	snprintf(c->name, sizeof(c->name), "%.*s", MAX_AGENT_NAME_LEN, in->user);
+	snprintf(c->key, sizeof(c->key), "%.*s", KEY_Z85_LEN, in->key);
+	for (size_t i = 0; i < z->nconns; i++) {
+		struct conn *o = &z->conns[i];
+
+		if (o->state != CONN_NAMED || strcmp(o->name, c->name) != 0)
+			continue;
+		same++;
+		if ((int)i != fd && (oldest < 0 || o->opened_ms < z->conns[oldest].opened_ms))
+			oldest = (int)i;
+	}
+	if (same > MAX_AGENT_CONNECTIONS && oldest >= 0) {
+		z->stats.closed_agent++;
+		conn_close(z, oldest, "a newer connection of the same agent");
+	}
+}
+
+enum zap_verdict
+zap_check(struct zap *z, const struct wire_in *in)
+{
+	struct conn *c = conn_at(z, in->fd);
+
+	/* What was queued on a connection being closed is not worth decoding: an agent sends
+	 * it again over its next connection. */
+	if (c != NULL && c->state == CONN_CLOSING)
+		return ZAP_CLOSING;
+	if (!z->plaintext && !zap_key_allowed(z, in->user, in->key)) {
+		z->stats.refused++;
+		if (c != NULL) {
+			snprintf(c->name, sizeof(c->name), "%.*s", MAX_AGENT_NAME_LEN, in->user);
+			z->stats.revoked++;
+			conn_close(z, in->fd, "its key is no longer in the allowlist");
+		}
+		return ZAP_REVOKED;
+	}
+	if (c != NULL && (c->state == CONN_NONE || c->state == CONN_OPEN))
+		zap_name(z, c, in->fd, in);
+	return ZAP_OK;
 }
 
 void
@@ -76,11 +331,14 @@ zap_get_stats(const struct zap *z, struct zap_stats *out)
 	*out = z->stats;
 }
 
+/* `key`, when not NULL, goes back as the connection's metadata (WIRE_KEY_PROPERTY). */
 static void
 zap_reply(struct zap *z, const zmq_msg_t *reqid, const char *code, const char *text,
-    const char *user)
+    const char *user, const char *key)
 {
 	zmq_msg_t id;
+	uint8_t meta[1 + sizeof(WIRE_KEY_PROPERTY) + 4 + KEY_Z85_LEN];
+	size_t nl = strlen(WIRE_KEY_PROPERTY), ml = 0;
 
 	zmq_send(z->sock, "1.0", 3, ZMQ_SNDMORE);
 	zmq_msg_init(&id);
@@ -89,7 +347,19 @@ zap_reply(struct zap *z, const zmq_msg_t *reqid, const char *code, const char *t
 	zmq_send(z->sock, code, strlen(code), ZMQ_SNDMORE);
 	zmq_send(z->sock, text, strlen(text), ZMQ_SNDMORE);
 	zmq_send(z->sock, user, strlen(user), ZMQ_SNDMORE);
-	zmq_send(z->sock, "", 0, 0);
+	/* ZMTP metadata: name length (1 byte), name, value length (4 bytes, big-endian), value. */
+	if (key != NULL && strlen(key) == KEY_Z85_LEN) {
+		meta[ml++] = (uint8_t)nl;
+		memcpy(meta + ml, WIRE_KEY_PROPERTY, nl);
+		ml += nl;
+		meta[ml++] = 0;
+		meta[ml++] = 0;
+		meta[ml++] = 0;
+		meta[ml++] = KEY_Z85_LEN;
+		memcpy(meta + ml, key, KEY_Z85_LEN);
+		ml += KEY_Z85_LEN;
+	}
+	zmq_send(z->sock, meta, ml, 0);
 }
 
 static bool
@@ -106,7 +376,7 @@ zap_handle_one(struct zap *z)
 {
 	zmq_msg_t f[ZAP_FRAMES];
 	int n = 0, more = 1;
-	char addr[64] = "", user[MAX_AGENT_NAME_LEN + 16] = "";
+	char addr[64] = "", user[MAX_AGENT_NAME_LEN + 16] = "", key[KEY_Z85_LEN + 1] = "";
 	const char *name = NULL, *why = NULL;
 	bool ok = false;
 
@@ -130,16 +400,17 @@ zap_handle_one(struct zap *z)
 	}
 	if (n < 6 || !frame_is(&f[0], "1.0")) {
 		/* Not a request we understand; a REP socket must still answer. */
-		zap_reply(z, &f[1], "500", "malformed ZAP request", "");
+		zap_reply(z, &f[1], "500", "malformed ZAP request", "", NULL);
 		ok = true;
 		goto out;
 	}
 	snprintf(addr, sizeof(addr), "%.*s", (int)zmq_msg_size(&f[3]), (char *)zmq_msg_data(&f[3]));
 	if (frame_is(&f[5], "CURVE") && n == 7 && zmq_msg_size(&f[6]) == 32) {
 		name = z->al != NULL ? allowlist_find(z->al, zmq_msg_data(&f[6])) : NULL;
-		if (name != NULL)
+		if (name != NULL) {
 			snprintf(user, sizeof(user), "%s", name);
-		else
+			zmq_z85_encode(key, zmq_msg_data(&f[6]), 32);
+		} else
 			why = "public key not in the allowlist";
 	} else if (frame_is(&f[5], "NULL") && z->plaintext) {
 		/* ZAP does not carry the peer's routing id: the server names plain-text
@@ -151,13 +422,13 @@ zap_handle_one(struct zap *z)
 	if (why == NULL) {
 		z->stats.admitted++;
 		log_debug("admitted %s from %s", user, addr);
-		zap_reply(z, &f[1], "200", "OK", user);
+		zap_reply(z, &f[1], "200", "OK", user, key[0] ? key : NULL);
 	} else {
 		z->stats.denied++;
 		if (log_limit_ok(z->ll, addr, time(NULL)))
 			log_warn("refused a connection from %s: %s (%llu refused so far)", addr, why,
 			    (unsigned long long)z->stats.denied);
-		zap_reply(z, &f[1], "400", why, "");
+		zap_reply(z, &f[1], "400", why, "", NULL);
 	}
 	ok = true;
 out:

@@ -15,12 +15,14 @@
 #define EXIT_FAIL  1
 #define EXIT_USAGE 2
 
-/* The [limits] keys both programs take, and [log] level; spliced into each schema. */
-#define CLI_LIMIT_KEYS \
-	{ "limits", "max_message_bytes", CONF_U64, "16777216", 1048576, 1073741824, \
+/* The [limits] keys both programs take, and [log] level; spliced into each schema. The
+ * collector has its own defaults for the first three (CLI_LIMIT_KEYS_WITH). */
+#define CLI_LIMIT_KEYS CLI_LIMIT_KEYS_WITH("16777216", "1000", "1000")
+#define CLI_LIMIT_KEYS_WITH(maxmsg, sndhwm, rcvhwm) \
+	{ "limits", "max_message_bytes", CONF_U64, maxmsg, 1048576, 1073741824, \
 	  "largest message accepted or sent (ZMQ_MAXMSGSIZE), bytes" }, \
-	{ "limits", "sndhwm", CONF_U64, "1000", 1, 1000000, "send high-water mark, messages" }, \
-	{ "limits", "rcvhwm", CONF_U64, "1000", 1, 1000000, "receive high-water mark, messages" }, \
+	{ "limits", "sndhwm", CONF_U64, sndhwm, 1, 1000000, "send high-water mark, messages" }, \
+	{ "limits", "rcvhwm", CONF_U64, rcvhwm, 1, 1000000, "receive high-water mark, messages" }, \
 	{ "limits", "heartbeat_ivl_ms", CONF_U64, "5000", 100, 3600000, \
 	  "ZMTP heartbeat interval" }, \
 	{ "limits", "heartbeat_ttl_ms", CONF_U64, "30000", 100, 3600000, \

@@ -18,8 +18,15 @@
 #define DEFAULT_RECONNECT_IVL_MS 1000
 #define MAX_REDIAL_MS            60000   /* agent: longest pause before a new socket */
 #define MAX_DRAIN_MESSAGES       256     /* collector: messages taken per write transaction */
-#define MAX_TURN_RECEIVED_BYTES  (64u << 20)  /* collector: message bytes taken per turn */
-#define MAX_TURN_DECODED_BYTES   (1024u << 20) /* collector: memory for one turn's decoding */
+#define MAX_TURN_RECEIVED_BYTES  (4u << 20)  /* collector: message bytes taken per turn (a real
+                                          * batch is ~300 KB: a dozen batches, ~10^4 results) */
+#define MAX_TURN_PEER_MESSAGES   8       /* collector: one agent's messages per turn; the turn
+                                          * ends after the one that passes it (fairness) */
+#define MAX_DECODE_FACTOR        16u     /* decoding one message may use 16 times its bytes (a
+                                          * real batch uses 2-3; tiny evidence pairs ~11) */
+#define DECODE_SLACK_BYTES       (64u << 10)  /* ... plus this much */
+#define TURN_ARENA_FACTOR        32u     /* a turn's arena: decoding (16x) plus the checked
+                                          * results packed again with their vantage */
 #define DROP_LOG_INTERVAL_S      60      /* one drop log line per peer per this many seconds */
 
 /* Strings inside messages. */
@@ -31,9 +38,49 @@
 #define MAX_EVIDENCE_VALUE_LEN   4096
 #define MAX_GUIDELINE_LEN        64
 #define MAX_TARGETS_PER_ROUND    1000000
-#define MAX_TASK_PAGE            10000   /* targets per TaskList message */
+#define MAX_TASK_PAGE            4096    /* targets per TaskList message: a page of the
+                                          * longest names fits MAX_TASKLIST_BYTES */
 #define MAX_TASK_TESTS           128     /* test ids a round may name */
 #define MAX_RESULT_BYTES         (256 * 1024)
+
+/* The largest message the collector sends: a TaskList page of the longest names (a string:
+ * tag, 2-byte length, 253 bytes) and every test id, plus the Envelope. About 1.05 MB. */
+#define MAX_TASKLIST_BYTES       (MAX_TASK_PAGE * (MAX_DOMAIN_LEN + 3) + \
+                                  MAX_TASK_TESTS * (MAX_TEST_ID_LEN + 2) + 256)
+
+/* Collector memory (collector/server.c, collector/zap.c). What the collector holds at most:
+ *   per admitted connection: (rcvhwm + 2) messages of max_message_bytes inbound (the
+ *     ROUTER's receive pipe, plus the frame libzmq is reading and its CURVE-decrypted copy)
+ *     and sndhwm replies of at most MAX_TASKLIST_BYTES outbound (a peer that never reads);
+ *   the turn being decoded: MAX_TURN_RECEIVED_BYTES plus one message, held;
+ *   two turn arenas (one decoding, one committing), TURN_ARENA_FACTOR times a turn's bytes
+ *     plus DECODE_SLACK_BYTES per message each;
+ *   COLLECTOR_BASE_MB for the rest (code, libraries, allowlist, log limiter, LMDB pages).
+ * With the defaults below: 32 x ((8 + 2) x 1 MiB + (16 + 2) x 1.01 MiB) = 901 MiB, + 5 MiB
+ * held, + 2 x (32 x 5 MiB + 256 x 64 KiB) = 352 MiB of arenas, + 64 MiB = 1322 MiB, under
+ * the budget of 1536 MiB. The collector refuses a configuration whose worst case is over
+ * collector.memory_mb (default COLLECTOR_MEMORY_BUDGET_MB). Connections beyond
+ * collector.max_connections are closed as they come (unauthenticated ones first). */
+#define COLLECTOR_MAX_MESSAGE_BYTES 1048576  /* collector's ZMQ_MAXMSGSIZE: 3 real batches, 4
+                                          * results of MAX_RESULT_BYTES; agents seal below it */
+#define COLLECTOR_RCVHWM         8       /* messages queued per connection (then TCP waits) */
+#define COLLECTOR_SNDHWM         16      /* replies queued per connection: a turn's acks to one
+                                          * agent (MAX_TURN_PEER_MESSAGES + 1) fit twice */
+#define DEFAULT_MAX_CONNECTIONS  32      /* connections the collector keeps open at once */
+#define MAX_CONNECTIONS_LIMIT    4096    /* ... configurable up to this */
+#define MAX_AGENT_CONNECTIONS    2       /* per agent name: a reconnect may overlap the old one;
+                                          * a third closes the oldest */
+#define CONN_EVICT_AGE_MS        10000   /* a full table closes an unnamed connection older
+                                          * than this (past the 10 s handshake limit: an
+                                          * admitted one that never spoke) for a new one */
+#define COLLECTOR_BASE_MB        64
+#define COLLECTOR_MMAP_THRESHOLD (256 * 1024) /* collector daemon: larger blocks are mmap'd */
+#define COLLECTOR_MEMORY_BUDGET_MB 1536
+#define MAX_MEMORY_BUDGET_MB     1048576
+/* Room the agent leaves under the collector's message limit when it seals a batch: the
+ * Envelope around the stored batch (seq, length, instance: 27 bytes at most) and CURVE's
+ * MESSAGE framing (33 bytes), which libzmq counts against ZMQ_MAXMSGSIZE. */
+#define WIRE_SEAL_MARGIN         64
 
 /* Configuration files. */
 #define MAX_CONF_LINE            4096

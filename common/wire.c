@@ -116,13 +116,19 @@ wire_router_new(void *zctx, const char *endpoint, const struct keypair *server,
     const struct wire_limits *wl, char *err, size_t errlen)
 {
 	void *sock;
-	int one = 1;
+	int one = 1, zero = 0;
 
 	if ((sock = wire_socket_new(zctx, ZMQ_ROUTER, endpoint, server != NULL, wl, err,
 	    errlen)) == NULL)
 		return NULL;
+	/* No ZMTP pings from the collector: in libzmq 4.3 a ping timer firing on a connection
+	 * whose input is stopped (its receive queue full) after the peer hung up aborts the
+	 * process (zeromq/libzmq#4364, #3937: "Assertion failed: !_io_error"), which any agent
+	 * could cause by flooding and closing. The agents' pings, with their TTL, still make
+	 * the collector drop a silent connection. */
 	if (zmq_setsockopt(sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one)) != 0 ||
-	    zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, "peil", 4) != 0)
+	    zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, "peil", 4) != 0 ||
+	    zmq_setsockopt(sock, ZMQ_HEARTBEAT_IVL, &zero, sizeof(zero)) != 0)
 		goto zfail;
 	if (server != NULL &&
 	    (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof(one)) != 0 ||
@@ -235,7 +241,7 @@ int
 wire_recv_router(void *sock, struct wire_in *in, bool nowait)
 {
 	zmq_msg_t m;
-	const char *user;
+	const char *user, *key;
 	int rc;
 
 	in->held = false;
@@ -243,6 +249,8 @@ wire_recv_router(void *sock, struct wire_in *in, bool nowait)
 	in->data = NULL;
 	in->len = 0;
 	in->user[0] = '\0';
+	in->key[0] = '\0';
+	in->fd = -1;
 	if ((rc = wire_recv_frame(sock, &m, nowait)) != 0)
 		return rc;
 	in->route_len = zmq_msg_size(&m);
@@ -256,6 +264,10 @@ wire_recv_router(void *sock, struct wire_in *in, bool nowait)
 	in->held = true;
 	user = zmq_msg_gets(&in->msg, "User-Id");
 	snprintf(in->user, sizeof(in->user), "%s", user != NULL ? user : "");
+	key = zmq_msg_gets(&in->msg, WIRE_KEY_PROPERTY);
+	snprintf(in->key, sizeof(in->key), "%s", key != NULL ? key : "");
+	/* The connection's socket, for closing it (ZMQ_SRCFD: deprecated, kept in 4.3). */
+	in->fd = zmq_msg_get(&in->msg, ZMQ_SRCFD);
 	in->data = zmq_msg_data(&in->msg);
 	in->len = zmq_msg_size(&in->msg);
 	if (zmq_msg_more(&in->msg)) {
@@ -320,9 +332,6 @@ struct wire_arena {
 
 #define WIRE_CHUNK_BYTES (4u << 20)
 #define WIRE_ARENA_KEEP  (64u << 20)   /* chunk bytes kept across resets */
-/* A legitimate batch decodes to 2-3 times its size; a message may use 16 times. */
-#define WIRE_DECODE_FACTOR 16u
-#define WIRE_DECODE_SLACK  (1u << 20)
 
 struct wire_arena *
 wire_arena_new(size_t limit)
@@ -462,7 +471,7 @@ wire_decode_arena(const uint8_t *buf, size_t len, struct wire_arena *arena, cons
 
 	/* Each message has its own budget, so one hostile message cannot use up the turn's. */
 	arena->over = false;
-	arena->call_limit = arena->used + WIRE_DECODE_FACTOR * len + WIRE_DECODE_SLACK;
+	arena->call_limit = arena->used + MAX_DECODE_FACTOR * len + DECODE_SLACK_BYTES;
 	env = wire_decode_with(buf, len, &alloc, why);
 	arena->call_limit = 0;
 	if (env == NULL && arena->over)

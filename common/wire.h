@@ -41,11 +41,16 @@ void *wire_dealer_new(void *zctx, const char *endpoint, const struct keypair *cl
     char *err, size_t errlen);
 void wire_close(void *sock);
 
+/* The ZAP metadata property naming the CURVE key a connection was admitted with (Z85). */
+#define WIRE_KEY_PROPERTY "X-Peil-Key"
+
 /* One message taken from a ROUTER socket, without copying its payload. */
 struct wire_in {
 	uint8_t route[256];
 	size_t route_len;
 	char user[128];         /* ZAP user id: the authenticated agent name */
+	char key[48];           /* WIRE_KEY_PROPERTY of its connection ("" when none) */
+	int fd;                 /* the connection's socket (ZMQ_SRCFD), -1 when unknown */
 	const uint8_t *data;    /* the payload frame, inside `msg` */
 	size_t len;
 	bool extra_frames;      /* more than one payload frame arrived (a protocol error) */
