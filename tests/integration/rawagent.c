@@ -6,10 +6,11 @@
  *     taking the replies, until STOP_FILE exists or MAX_S seconds passed. Prints the counts.
  *   rawagent send ENDPOINT COLLECTOR.pub AGENT.key BATCH...
  *     Hello, then a TaskRequest: the round handed out is "R" below. Then one ResultBatch per
- *     BATCH (batch seq 1, 2, ...), each waited for. A BATCH is ITEM[+ITEM...], an ITEM
- *     ROUND:DOMAIN:N (N results of DOMAIN, test ids web_a0, web_a1, ...; ROUND a number, or
- *     R, R-1, R+1 relative to the round handed out; DOMAIN "T" is the round's first target).
- *     Prints "batch SEQ: ack refused=K" or "batch SEQ: error CODE MESSAGE" per batch. */
+ *     BATCH (numbered on from what the Welcome says the collector holds), each waited for.
+ *     A BATCH is ITEM[,ITEM...], an ITEM ROUND:DOMAIN:N: N results of DOMAIN (test ids
+ *     web_a0, web_a1, ...); ROUND a number, or R, R-1, R+1 relative to the round handed out;
+ *     DOMAIN "T" is the round's first target. Prints "batch SEQ: ack refused=K" or
+ *     "batch SEQ: error CODE MESSAGE" per batch. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,8 +73,10 @@ raw_reply(void *s, uint64_t seq, int64_t wait_ms)
 	return NULL;
 }
 
+/* Says Hello; when `last` is not NULL, waits for the Welcome and sets *last to the highest
+ * batch the collector holds from us. */
 static int
-raw_hello(void *s, uint64_t seq, const char *desc, bool wait)
+raw_hello(void *s, uint64_t seq, const char *desc, uint64_t *last)
 {
 	Peil__Envelope env = PEIL__ENVELOPE__INIT, *r;
 	Peil__Hello h = PEIL__HELLO__INIT;
@@ -91,7 +94,7 @@ raw_hello(void *s, uint64_t seq, const char *desc, bool wait)
 	env.hello = &h;
 	if (wire_send(s, NULL, 0, &env, 0) != 0)
 		return -1;
-	if (!wait)
+	if (last == NULL)
 		return 0;
 	if ((r = raw_reply(s, seq, RAW_WAIT_MS)) == NULL ||
 	    r->body_case != PEIL__ENVELOPE__BODY_WELCOME) {
@@ -99,6 +102,7 @@ raw_hello(void *s, uint64_t seq, const char *desc, bool wait)
 		wire_envelope_free(r);
 		return -1;
 	}
+	*last = r->welcome->last_batch_seq;
 	wire_envelope_free(r);
 	return 0;
 }
@@ -119,7 +123,7 @@ raw_flood(void *s, const char *stop_file, int64_t max_s)
 
 		/* A vantage that changes every time: each Hello changes the agent's record. */
 		snprintf(desc, sizeof(desc), "flood %llu", (unsigned long long)seq);
-		if (raw_hello(s, seq++, desc, false) == 0)
+		if (raw_hello(s, seq++, desc, NULL) == 0)
 			hellos++;
 		env.seq = seq++;
 		env.body_case = PEIL__ENVELOPE__BODY_TASK_REQUEST;
@@ -159,7 +163,7 @@ raw_send(void *s, int nb, char **batches)
 {
 	Peil__Envelope env = PEIL__ENVELOPE__INIT, *r;
 	Peil__TaskRequest tr = PEIL__TASK_REQUEST__INIT;
-	uint64_t given = 0, seq = 10;
+	uint64_t given = 0, seq = 10, last = 0;
 	char first[MAX_DOMAIN_LEN + 1] = "";
 	static Peil__Result res[RAW_MAX_RESULTS];
 	static Peil__Result *resp[RAW_MAX_RESULTS];
@@ -167,7 +171,7 @@ raw_send(void *s, int nb, char **batches)
 	static char tests[RAW_MAX_RESULTS][32];
 	int rc = 0;
 
-	if (raw_hello(s, 1, "rawagent", true) != 0)
+	if (raw_hello(s, 1, "rawagent", &last) != 0)
 		return 1;
 	env.seq = 2;
 	env.body_case = PEIL__ENVELOPE__BODY_TASK_REQUEST;
@@ -191,7 +195,7 @@ raw_send(void *s, int nb, char **batches)
 
 		if (spec == NULL)
 			return 1;
-		for (item = strtok_r(spec, "+", &save); item != NULL; item = strtok_r(NULL, "+", &save)) {
+		for (item = strtok_r(spec, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
 			char *c1 = strchr(item, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 			unsigned long cnt;
 
@@ -214,12 +218,12 @@ raw_send(void *s, int nb, char **batches)
 				res[n].guideline = "raw";
 				res[n].vantage = "";
 				res[n].measured_at_ms = (int64_t)time(NULL) * 1000;
-				res[n].result_seq = (uint64_t)b * RAW_MAX_RESULTS + n;
+				res[n].result_seq = (last + (uint64_t)b) * RAW_MAX_RESULTS + n;
 				resp[n] = &res[n];
 			}
 		}
 		free(spec);
-		rb.batch_seq = (uint64_t)b + 1;
+		rb.batch_seq = last + (uint64_t)b + 1;
 		rb.instance = 0x5eed;
 		rb.n_results = n;
 		rb.results = resp;
@@ -227,7 +231,7 @@ raw_send(void *s, int nb, char **batches)
 		be.body_case = PEIL__ENVELOPE__BODY_RESULT_BATCH;
 		be.result_batch = &rb;
 		if (wire_send(s, NULL, 0, &be, 0) != 0 || (r = raw_reply(s, seq, RAW_WAIT_MS)) == NULL) {
-			printf("batch %d: no reply\n", b + 1);
+			printf("batch %llu: no reply\n", (unsigned long long)rb.batch_seq);
 			rc = 1;
 			continue;
 		}
@@ -235,10 +239,12 @@ raw_send(void *s, int nb, char **batches)
 			printf("batch %llu: ack refused=%u\n", (unsigned long long)r->ack->batch_seq,
 			    r->ack->refused);
 		else if (r->body_case == PEIL__ENVELOPE__BODY_ERROR)
-			printf("batch %d: error %d %s\n", b + 1, (int)r->error->code,
+			printf("batch %llu: error %d %s\n", (unsigned long long)rb.batch_seq,
+			    (int)r->error->code,
 			    r->error->message);
 		else
-			printf("batch %d: reply %d\n", b + 1, (int)r->body_case);
+			printf("batch %llu: reply %d\n", (unsigned long long)rb.batch_seq,
+			    (int)r->body_case);
 		wire_envelope_free(r);
 	}
 	return rc;

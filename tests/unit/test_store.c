@@ -364,7 +364,8 @@ test_ingest_outcomes(void **state)
 	assert_int_equal(b[3].outcome, STORE_GAP);
 	assert_int_equal(b[3].expected, 4);
 	b[0] = (struct store_batch){ "alpha", 3, r, 4, 0, 0, 0, NULL, { 0 } };
-	b[1] = (struct store_batch){ "alpha", 4, r, 0, 0, 0, 0, NULL, { 0 } };   /* an empty batch counts */
+	/* An empty batch counts. */
+	b[1] = (struct store_batch){ "alpha", 4, r, 0, 0, 0, 0, NULL, { 0 } };
 	b[2] = (struct store_batch){ "alpha", 4, r, 4, 0, 0, 0, NULL, { 0 } };
 	assert_int_equal(store_ingest(fx->s, b, 3, 3000), 0);
 	assert_int_equal(b[0].outcome, STORE_DUPLICATE);
