@@ -13,6 +13,11 @@
  * Ingest touches only log (append), agents, meta and one rounds record per round seen, in
  * one write transaction per call; only a call with more dirty pages than LMDB lets one
  * transaction hold (MDB_TXN_FULL, about 512 MiB) is split into consecutive transactions.
+ * A result is appended only when its round was handed to the agent (the agent's record keeps
+ * the MAX_AGENT_ROUNDS newest, with what it stored for each: the cap), is open or ended within
+ * the grace period, and its domain is a target (a read of targets per run of one domain);
+ * the rest are counted per reason in the batch, the agent and the round (docs/protocol.md).
+ * The map grows up to its ceiling; a transaction that needs more is aborted whole.
  *
  * Threads: a struct store is used by one thread at a time (the collector's writer thread):
  * the map may only be resized while this process has no transaction open. Other processes
