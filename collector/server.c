@@ -128,7 +128,6 @@ server_hello(struct server *sv, struct turn *t, struct pending *p)
 	const Peil__Hello *h = p->env->hello;
 	struct store_touch *tc;
 
-	(void)sv;
 	if (h->version != WIRE_PROTOCOL_VERSION) {
 		server_reply_error(sv, &p->in, p->env->seq, PEIL__ERROR__CODE__UNSUPPORTED_VERSION,
 		    "unsupported protocol version", 0);
