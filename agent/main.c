@@ -577,24 +577,28 @@ cmd_keygen(int argc, char **argv)
 	    "  -F, --force            overwrite existing files\n");
 }
 
-/* Synthetic results of about 300 bytes packed, as a probe's would be. */
+#define SYNTH_TASK_WAIT_MS 600000   /* synth: longest wait for a round to be handed out */
+
+/* Synthetic results of about 300 bytes packed, as a probe's would be: for the round's
+ * targets (the first page of its task list) in turn, every test of the catalogue for each. */
 static int
-synth_fill(struct spool *sp, uint64_t count)
+synth_fill(struct spool *sp, uint64_t count, const Peil__TaskList *tl)
 {
 	Peil__Result *batch[1000];
 	uint64_t made = 0;
+	size_t ncat = 0;
+	const struct catalogue_entry *cat = catalogue_all(&ncat);
 	int rc = 0;
 
 	while (made < count && rc == 0) {
 		size_t n = count - made < 1000 ? (size_t)(count - made) : 1000;
 
 		for (size_t k = 0; k < n; k++) {
-			char domain[64];
+			uint64_t i = made + k;
+			const char *domain = tl->targets[i % tl->n_targets];
 
-			snprintf(domain, sizeof(domain), "synth%llu.example.nl",
-			    (unsigned long long)(made + k));
-			batch[k] = result_new(domain, "web_dnssec_valid", PEIL__STATUS__PASSED,
-			    "rfc4033");
+			batch[k] = result_new(domain, cat[(i / tl->n_targets) % ncat].id,
+			    PEIL__STATUS__PASSED, "rfc4033");
 			if (batch[k] == NULL ||
 			    result_add_evidence(batch[k], "dnssec", "secure") != 0 ||
 			    result_add_evidence(batch[k], "rrset", "%s. 3600 IN SOA ns1.%s. "
@@ -603,7 +607,7 @@ synth_fill(struct spool *sp, uint64_t count)
 			    result_add_evidence(batch[k], "resolver", "validating, trust anchor "
 			    "root.ds, 2 queries, 3 ms") != 0)
 				log_fatal("out of memory");
-			batch[k]->round_id = 1;
+			batch[k]->round_id = tl->round_id;
 			batch[k]->measured_at_ms = (int64_t)time(NULL) * 1000;
 		}
 		rc = spool_put(sp, 0, NULL, batch, n);
@@ -619,9 +623,10 @@ cmd_synth(int argc, char **argv)
 {
 	static const char help[] =
 	    "usage: peil-agent synth [--count N] [--go-file F] [-c FILE]\n"
-	    "For tests and benchmarks: puts N synthetic results (about 300 bytes each) into the\n"
-	    "spool, waits until file F exists (when given), then delivers everything in the\n"
-	    "spool to the collector and exits. Prints the delivery time and rate.\n"
+	    "For tests and benchmarks: asks the collector for a round (as an agent does), puts N\n"
+	    "synthetic results (about 300 bytes each) for its targets into the spool, waits until\n"
+	    "file F exists (when given), then delivers everything in the spool to the collector\n"
+	    "and exits. Prints the delivery time and rate.\n"
 	    "  -n, --count N          results to make (default 0: deliver what the spool holds)\n"
 	    "  -g, --go-file F        start delivering once F exists\n";
 	struct cli_opts o;
@@ -630,7 +635,7 @@ cmd_synth(int argc, char **argv)
 	struct uplink_stats us;
 	struct stat sb;
 	int64_t t0, t1;
-	int status = EXIT_OK, i;
+	int status = EXIT_OK, i, rc;
 
 	if ((i = cli_parse("peil-agent", argc, argv, "ng", &o, help, &status)) < 0)
 		return status;
@@ -644,10 +649,41 @@ cmd_synth(int argc, char **argv)
 	install_signals();
 	if ((status = session_open(&ss, conf)) != EXIT_OK)
 		goto out;
-	if (o.count > 0 && synth_fill(ss.sp, o.count) != 0) {
-		fprintf(stderr, "peil-agent: synth: could not fill the spool\n");
-		status = EXIT_FAIL;
-		goto out;
+	if (o.count > 0) {
+		/* The collector takes results only for a round it handed out (bounded wait: an
+		 * agent not yet admitted waits to be). */
+		Peil__Envelope *env = NULL;
+		int64_t end = clock_mono_ms() + SYNTH_TASK_WAIT_MS, ask = 0;
+
+		while (!agent_stop && clock_mono_ms() < end) {
+			if (uplink_step(ss.up, 20) != 0)
+				break;
+			if (!uplink_welcomed(ss.up))
+				continue;
+			if ((env = uplink_take_tasks(ss.up)) != NULL) {
+				if (env->task_list->round_id != 0 && env->task_list->n_targets > 0)
+					break;
+				wire_envelope_free(env);
+				env = NULL;
+			}
+			if (clock_mono_ms() >= ask) {
+				uplink_request_tasks(ss.up, 0, 0, 0);
+				ask = clock_mono_ms() + 1000;
+			}
+		}
+		if (env == NULL) {
+			fprintf(stderr, "peil-agent: synth: the collector handed out no round "
+			    "(targets import FILE, then a round opens)\n");
+			status = EXIT_FAIL;
+			goto out;
+		}
+		rc = synth_fill(ss.sp, o.count, env->task_list);
+		wire_envelope_free(env);
+		if (rc != 0) {
+			fprintf(stderr, "peil-agent: synth: could not fill the spool\n");
+			status = EXIT_FAIL;
+			goto out;
+		}
 	}
 	log_info("spooled %llu synthetic results", (unsigned long long)o.count);
 	while (o.go_file != NULL && stat(o.go_file, &sb) != 0 && !agent_stop)

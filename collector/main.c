@@ -16,6 +16,7 @@
 #include "store.h"
 #include "tasks.h"
 
+/* A default of limits.h as the schema's text. */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -30,6 +31,10 @@ static const struct conf_key collector_schema[] = {
 	  "directory of the LMDB store" },
 	{ "collector", "map_mb", CONF_U64, "64", 1, 1048576,
 	  "initial LMDB map size in MiB; it grows by itself" },
+	{ "collector", "map_max_mb", CONF_U64, STR(DEFAULT_STORE_MAP_MAX_MB), 1, 1048576,
+	  "the LMDB map never grows past this many MiB: results are then refused (Error STORE_FULL)" },
+	{ "collector", "round_grace", CONF_U64, STR(DEFAULT_ROUND_GRACE_S), 1, 31536000,
+	  "seconds after a round ended that its late results are still taken" },
 	{ "collector", "interval", CONF_U64, "86400", 10, 31536000,
 	  "seconds between the starts of two rounds" },
 	{ "collector", "retry_after", CONF_U64, "30", 1, 3600,
@@ -78,7 +83,9 @@ static int
 open_store(const struct conf *conf, bool readonly, struct store **s)
 {
 	struct store_opts so = { (size_t)conf_u64(conf, "collector", "map_mb"), readonly,
-	    !conf_bool(conf, "collector", "durable") };
+	    !conf_bool(conf, "collector", "durable"),
+	    (size_t)conf_u64(conf, "collector", "map_max_mb"),
+	    (uint32_t)conf_u64(conf, "collector", "round_grace") };
 	const char *dir = conf_str(conf, "collector", "store");
 	int rc;
 
@@ -132,12 +139,20 @@ cmd_run(int argc, char **argv)
 	sc.allowlist_dir = conf_str(conf, "collector", "allowlist");
 	sc.store_dir = conf_str(conf, "collector", "store");
 	sc.map_mb = (size_t)conf_u64(conf, "collector", "map_mb");
+	sc.map_max_mb = (size_t)conf_u64(conf, "collector", "map_max_mb");
+	sc.round_grace_s = (uint32_t)conf_u64(conf, "collector", "round_grace");
+	if (sc.map_mb > sc.map_max_mb) {
+		fprintf(stderr, "peil-collector: collector.map_mb (%zu) is over collector.map_max_mb "
+		    "(%zu)\n", sc.map_mb, sc.map_max_mb);
+		conf_free(conf);
+		return EXIT_USAGE;
+	}
 	sc.interval_s = conf_u64(conf, "collector", "interval");
 	sc.tests = conf_str(conf, "collector", "tests");
 	sc.retry_after_s = (uint32_t)conf_u64(conf, "collector", "retry_after");
 	sc.max_conns = (size_t)conf_u64(conf, "collector", "max_connections");
 	sc.memory_mb = conf_u64(conf, "collector", "memory_mb");
-	if (tasks_check_tests(sc.tests, err, sizeof(err)) != 0) {
+	if (tasks_check_tests(sc.tests, NULL, err, sizeof(err)) != 0) {
 		fprintf(stderr, "peil-collector: %s\n", err);
 		conf_free(conf);
 		return EXIT_USAGE;
@@ -350,8 +365,8 @@ cmd_rounds(int argc, char **argv)
 	struct conf *conf = NULL;
 	struct store *s = NULL;
 	enum query_format fmt;
-	char **domains = NULL;
-	size_t n = 0;
+	char **domains = NULL, err[1024];
+	size_t n = 0, ntests = 0;
 	uint64_t id;
 	int status = EXIT_OK, i, rc;
 
@@ -375,7 +390,14 @@ cmd_rounds(int argc, char **argv)
 			status = EXIT_FAIL;
 			goto out;
 		}
-		if ((rc = store_round_begin(s, (int64_t)time(NULL), (uint32_t)n, &id)) != 0) {
+		if (tasks_check_tests(conf_str(conf, "collector", "tests"), &ntests, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "peil-collector: no round opened: %s\n", err);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		if ((rc = store_round_begin(s, (int64_t)time(NULL), (uint32_t)n, (uint32_t)ntests,
+		    &id)) != 0) {
 			fprintf(stderr, "peil-collector: no round opened: %s\n", peil_strerror(rc));
 			status = EXIT_FAIL;
 			goto out;

@@ -108,19 +108,19 @@ agent_one(const struct store_agent *ag, void *argp)
 		    ag->ipv6 ? "true" : "false");
 		esc_json(a->f, ag->description ? ag->description : "");
 		fprintf(a->f, ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"last_batch\":%llu,"
-		    "\"results\":%llu,\"last_round_done\":%llu}\n", first, last,
+		    "\"results\":%llu,\"last_round_done\":%llu,\"refused\":%llu}\n", first, last,
 		    (unsigned long long)ag->last_batch_seq, (unsigned long long)ag->results,
-		    (unsigned long long)ag->last_round_done);
+		    (unsigned long long)ag->last_round_done, (unsigned long long)ag->refused);
 	} else {
 		if (a->n == 0)
-			fprintf(a->f, "%-20s %-9s %-20s %-20s %10s %6s  %s\n", "AGENT", "FAMILIES",
-			    "FIRST SEEN", "LAST SEEN", "RESULTS", "ROUND", "DESCRIPTION");
+			fprintf(a->f, "%-20s %-9s %-20s %-20s %10s %8s %6s  %s\n", "AGENT", "FAMILIES",
+			    "FIRST SEEN", "LAST SEEN", "RESULTS", "REFUSED", "ROUND", "DESCRIPTION");
 		/* The name is the allowlist's file name, the description what the agent said in its
 		 * Hello: both untrusted, both through esc_text. */
 		esc_text_pad(a->f, ag->name, 20);
-		fprintf(a->f, " %-9s %-20s %-20s %10llu %6llu  ",
+		fprintf(a->f, " %-9s %-20s %-20s %10llu %8llu %6llu  ",
 		    ag->ipv4 && ag->ipv6 ? "ipv4+ipv6" : ag->ipv6 ? "ipv6" : ag->ipv4 ? "ipv4" : "-",
-		    first, last, (unsigned long long)ag->results,
+		    first, last, (unsigned long long)ag->results, (unsigned long long)ag->refused,
 		    (unsigned long long)ag->last_round_done);
 		esc_text_str(a->f, ag->description);
 		putc('\n', a->f);
@@ -182,15 +182,16 @@ round_one(const struct store_round *r, void *argp)
 	fmt_time(r->ended, en, sizeof(en));
 	if (a->fmt == QUERY_JSON) {
 		fprintf(a->f, "{\"round\":%llu,\"started\":\"%s\",\"ended\":%s%s%s,\"targets\":%u,"
-		    "\"results\":%llu}\n", (unsigned long long)r->id, st, r->ended ? "\"" : "",
-		    r->ended ? en : "null", r->ended ? "\"" : "", r->targets,
-		    (unsigned long long)r->results);
+		    "\"results\":%llu,\"refused\":%llu}\n", (unsigned long long)r->id, st,
+		    r->ended ? "\"" : "", r->ended ? en : "null", r->ended ? "\"" : "", r->targets,
+		    (unsigned long long)r->results, (unsigned long long)r->refused);
 	} else {
 		if (a->n == 0)
-			fprintf(a->f, "%6s %-20s %-20s %8s %10s\n", "ROUND", "STARTED", "ENDED",
-			    "TARGETS", "RESULTS");
-		fprintf(a->f, "%6llu %-20s %-20s %8u %10llu\n", (unsigned long long)r->id, st,
-		    r->ended ? en : "(open)", r->targets, (unsigned long long)r->results);
+			fprintf(a->f, "%6s %-20s %-20s %8s %10s %8s\n", "ROUND", "STARTED", "ENDED",
+			    "TARGETS", "RESULTS", "REFUSED");
+		fprintf(a->f, "%6llu %-20s %-20s %8u %10llu %8llu\n", (unsigned long long)r->id, st,
+		    r->ended ? en : "(open)", r->targets, (unsigned long long)r->results,
+		    (unsigned long long)r->refused);
 	}
 	a->n++;
 	return 0;

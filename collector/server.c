@@ -58,6 +58,9 @@ struct pending {
 	const char *why;         /* set when the message is dropped */
 	size_t bad;              /* malformed results dropped from a batch */
 	size_t batch;            /* 1 + index into the turn's batches when a ResultBatch */
+	size_t touch;            /* 1 + index into the turn's touches: a Hello or TaskRequest */
+	Peil__TaskList tl;       /* the answer to a TaskRequest, sent after the commit */
+	bool answered;           /* an Error went back already (bad version, no task list) */
 };
 
 /* The messages of one turn and what decoding made of them. Two turns alternate: while the
@@ -68,6 +71,8 @@ struct turn {
 	struct store_batch *batches;
 	Peil__Result ***kept;    /* per batch, the results that passed result_check (arena) */
 	struct wire_arena *arena;
+	struct store_touch *touches;  /* what the turn's Hellos and TaskRequests record */
+	size_t nt;
 };
 
 struct decoder {
@@ -132,62 +137,102 @@ server_reply_error(struct server *sv, const struct wire_in *in, uint64_t seq,
 	server_reply(sv, in, &env);
 }
 
+/* A Hello, before the turn's transaction: what it records goes into the turn. */
 static void
-server_hello(struct server *sv, const struct wire_in *in, const Peil__Envelope *req)
+server_hello(struct server *sv, struct turn *t, struct pending *p)
+{
+	const Peil__Hello *h = p->env->hello;
+	struct store_touch *tc;
+
+	if (h->version != WIRE_PROTOCOL_VERSION) {
+		server_reply_error(sv, &p->in, p->env->seq, PEIL__ERROR__CODE__UNSUPPORTED_VERSION,
+		    "unsupported protocol version", 0);
+		p->answered = true;
+		return;
+	}
+	tc = &t->touches[t->nt];
+	memset(tc, 0, sizeof(*tc));
+	tc->agent = p->in.user;
+	tc->hello = true;
+	tc->vantage = h->vantage;
+	tc->instance = h->instance;
+	tc->first_unacked = h->first_unacked_batch;
+	p->touch = ++t->nt;
+}
+
+/* After the commit: Welcome, or why not. */
+static void
+server_hello_reply(struct server *sv, const struct pending *p, const struct store_touch *tc,
+    bool stored)
 {
 	Peil__Envelope env = PEIL__ENVELOPE__INIT;
 	Peil__Welcome w = PEIL__WELCOME__INIT;
-	struct store_agent a;
-	uint64_t last = 0;
-	int rc;
 
-	if (req->hello->version != WIRE_PROTOCOL_VERSION) {
-		server_reply_error(sv, in, req->seq, PEIL__ERROR__CODE__UNSUPPORTED_VERSION,
-		    "unsupported protocol version", 0);
+	if (!stored) {
+		server_reply_error(sv, &p->in, p->env->seq, PEIL__ERROR__CODE__INTERNAL,
+		    "the collector could not record the hello", 0);
 		return;
 	}
-	rc = store_agent_hello(sv->store, in->user, req->hello->vantage, req->hello->instance,
-	    req->hello->first_unacked_batch, now_s());
-	if (rc == PEIL_EEXIST) {
-		if (log_limit_ok(sv->ll, in->user, now_s()))
+	if (tc->conflict) {
+		if (log_limit_ok(sv->ll, p->in.user, now_s()))
 			log_err("agent '%s': a second instance (%016llx) says hello while another "
 			    "is active: is one key on two machines? It is refused until the other "
-			    "has been silent for %d s", in->user,
-			    (unsigned long long)req->hello->instance, AGENT_TAKEOVER_S);
-		server_reply_error(sv, in, req->seq, PEIL__ERROR__CODE__INSTANCE_CONFLICT,
+			    "has been silent for %d s", p->in.user,
+			    (unsigned long long)tc->instance, AGENT_TAKEOVER_S);
+		server_reply_error(sv, &p->in, p->env->seq, PEIL__ERROR__CODE__INSTANCE_CONFLICT,
 		    "another agent with this key is active", 0);
 		return;
 	}
-	if (rc != 0)
-		log_err("could not record hello of '%s'", in->user);
-	if (store_agent_get(sv->store, in->user, &a) == 0)
-		last = a.last_batch_seq;
 	w.version = WIRE_PROTOCOL_VERSION;
-	w.agent = (char *)in->user;
-	w.last_batch_seq = last;
+	w.agent = (char *)p->in.user;
+	w.last_batch_seq = tc->last_batch_seq;
 	w.max_batch = MAX_BATCH_RESULTS;
 	w.max_message_bytes = sv->sc->limits.max_message_bytes;
-	env.seq = req->seq;
+	env.seq = p->env->seq;
 	env.body_case = PEIL__ENVELOPE__BODY_WELCOME;
 	env.welcome = &w;
-	server_reply(sv, in, &env);
+	server_reply(sv, &p->in, &env);
+}
+
+/* A TaskRequest, before the turn's transaction: the answer is made now (the round handed out
+ * and a finished round are recorded in the turn), and sent after the commit. */
+static void
+server_task_request(struct server *sv, struct turn *t, struct pending *p)
+{
+	struct tasks_note note;
+	struct store_touch *tc;
+
+	peil__task_list__init(&p->tl);
+	if (tasks_answer(sv->tasks, p->in.user, p->env->task_request, &p->tl, &note,
+	    now_s()) != 0) {
+		server_reply_error(sv, &p->in, p->env->seq, PEIL__ERROR__CODE__INTERNAL,
+		    "no task list", 0);
+		p->answered = true;
+		return;
+	}
+	tc = &t->touches[t->nt];
+	memset(tc, 0, sizeof(*tc));
+	tc->agent = p->in.user;
+	tc->round_done = note.done;
+	tc->round_given = note.given;
+	p->touch = ++t->nt;
 }
 
 static void
-server_task_request(struct server *sv, const struct wire_in *in, const Peil__Envelope *req)
+server_task_reply(struct server *sv, struct pending *p, bool stored)
 {
 	Peil__Envelope env = PEIL__ENVELOPE__INIT;
-	Peil__TaskList tl = PEIL__TASK_LIST__INIT;
 
-	if (tasks_answer(sv->tasks, in->user, req->task_request, &tl, now_s()) != 0) {
-		server_reply_error(sv, in, req->seq, PEIL__ERROR__CODE__INTERNAL,
+	/* A round handed out but not recorded would have its results refused: no list. */
+	if (!stored) {
+		server_reply_error(sv, &p->in, p->env->seq, PEIL__ERROR__CODE__INTERNAL,
 		    "no task list", 0);
 		return;
 	}
-	env.seq = req->seq;
+	env.seq = p->env->seq;
 	env.body_case = PEIL__ENVELOPE__BODY_TASK_LIST;
-	env.task_list = &tl;
-	server_reply(sv, in, &env);
+	env.task_list = &p->tl;
+	server_reply(sv, &p->in, &env);
 }
 
 /* Decoding and checking, on the decoder thread: no store, no socket, no shared counters. */
@@ -385,13 +430,36 @@ server_memory_worst(const struct server_conf *sc)
 	    2 * (uint64_t)server_arena_limit(m) + ((uint64_t)COLLECTOR_BASE_MB << 20);
 }
 
-/* On the main thread, after decoding: answers, one write transaction for every batch, then
- * the acknowledgements. */
+/* A stored batch with refused results: counted, and logged once a minute per agent. */
+static void
+server_refused(struct server *sv, const struct pending *p, const struct store_batch *b)
+{
+	uint64_t n = 0;
+
+	for (int r = 0; r < STORE_REFUSALS; r++) {
+		sv->stats.results_refused[r] += b->refused[r];
+		n += b->refused[r];
+	}
+	if (n == 0 || !log_limit_ok(sv->ll, p->in.user, now_s()))
+		return;
+	log_warn("batch %llu from '%s': refused %llu of %zu results (%u %s, %u %s, %u %s, %u %s)",
+	    (unsigned long long)b->batch_seq, p->in.user, (unsigned long long)n, b->n,
+	    b->refused[STORE_REFUSED_NOT_GIVEN], store_refusal_name(STORE_REFUSED_NOT_GIVEN),
+	    b->refused[STORE_REFUSED_CLOSED], store_refusal_name(STORE_REFUSED_CLOSED),
+	    b->refused[STORE_REFUSED_DOMAIN], store_refusal_name(STORE_REFUSED_DOMAIN),
+	    b->refused[STORE_REFUSED_CAP], store_refusal_name(STORE_REFUSED_CAP));
+}
+
+/* On the main thread, after decoding: answers are made, then one write transaction records
+ * every Hello and TaskRequest and stores every batch of the turn (one fsync however many came),
+ * then the replies go out: none before what it reports is on disk. */
 static void
 turn_commit(struct server *sv, struct turn *t)
 {
-	int rc = 0;
+	int rc = 0, trc = 0;
+	size_t nb = t->nb;
 
+	t->nt = 0;
 	for (size_t i = 0; i < t->np; i++) {
 		struct pending *p = &t->pend[i];
 
@@ -411,10 +479,10 @@ turn_commit(struct server *sv, struct turn *t)
 		}
 		switch (p->env->body_case) {
 		case PEIL__ENVELOPE__BODY_HELLO:
-			server_hello(sv, &p->in, p->env);
+			server_hello(sv, t, p);
 			break;
 		case PEIL__ENVELOPE__BODY_TASK_REQUEST:
-			server_task_request(sv, &p->in, p->env);
+			server_task_request(sv, t, p);
 			break;
 		case PEIL__ENVELOPE__BODY_RESULT_BATCH:
 			break;
@@ -423,19 +491,47 @@ turn_commit(struct server *sv, struct turn *t)
 			break;
 		}
 	}
-	if (t->nb > 0 && (rc = store_ingest(sv->store, t->batches, t->nb, now_s())) != 0) {
-		/* Nothing stored and nothing acked: the agents re-send. */
-		log_err("storing %zu batches failed: %s", t->nb, peil_strerror(rc));
+	if (t->nt > 0 || nb > 0)
+		rc = store_turn(sv->store, t->touches, t->nt, t->batches, nb, now_s());
+	if (rc == PEIL_ETOOBIG && nb > 0) {
+		/* The store is at its ceiling: no batch is stored or acknowledged (each sender is
+		 * told), but Hellos and TaskRequests, which hardly write, are still answered. */
+		sv->stats.batches_full += nb;
+		log_err("storing %zu batches refused: the store is full (collector.map_max_mb)", nb);
+		trc = PEIL_ETOOBIG;
+		nb = 0;
+		rc = t->nt > 0 ? store_turn(sv->store, t->touches, t->nt, NULL, 0, now_s()) : 0;
 	}
-	for (size_t i = 0; rc == 0 && i < t->np; i++) {
+	if (rc != 0) {
+		/* Nothing stored and nothing acked: the agents re-send. */
+		log_err("storing a turn of %zu batches and %zu hellos or task requests failed: %s",
+		    t->nb, t->nt, peil_strerror(rc));
+	}
+	for (size_t i = 0; i < t->np; i++) {
 		struct pending *p = &t->pend[i];
 		struct store_batch *b;
 		Peil__Envelope env = PEIL__ENVELOPE__INIT;
 		Peil__Ack ack = PEIL__ACK__INIT;
 
+		if (p->why != NULL || p->answered)
+			continue;
+		if (p->touch > 0) {
+			if (p->env->body_case == PEIL__ENVELOPE__BODY_HELLO)
+				server_hello_reply(sv, p, &t->touches[p->touch - 1], rc == 0);
+			else
+				server_task_reply(sv, p, rc == 0);
+			continue;
+		}
 		if (p->batch == 0)
 			continue;
 		b = &t->batches[p->batch - 1];
+		if (trc == PEIL_ETOOBIG) {
+			server_reply_error(sv, &p->in, p->env->seq, PEIL__ERROR__CODE__STORE_FULL,
+			    "the collector's store is full: nothing stored, send again later", 0);
+			continue;
+		}
+		if (rc != 0)
+			continue;
 		if (b->outcome == STORE_CONFLICT) {
 			sv->stats.batches_gap++;
 			server_reply_error(sv, &p->in, p->env->seq,
@@ -450,8 +546,14 @@ turn_commit(struct server *sv, struct turn *t)
 			continue;
 		}
 		if (b->outcome == STORE_STORED) {
+			uint32_t refused = 0;
+
+			for (int r = 0; r < STORE_REFUSALS; r++)
+				refused += b->refused[r];
 			sv->stats.batches_stored++;
-			sv->stats.results_stored += b->n;
+			sv->stats.results_stored += b->n - refused;
+			server_refused(sv, p, b);
+			ack.refused = refused;
 		} else {
 			sv->stats.batches_duplicate++;
 		}
@@ -461,8 +563,10 @@ turn_commit(struct server *sv, struct turn *t)
 		env.ack = &ack;
 		server_reply(sv, &p->in, &env);
 	}
+	if (rc == 0)
+		tasks_after_turn(sv->tasks, now_s());
 	wire_arena_reset(t->arena);
-	t->np = t->nb = 0;
+	t->np = t->nb = t->nt = 0;
 }
 
 static void
@@ -485,17 +589,27 @@ server_log_stats(const struct server *sv)
 	struct zap_stats zs;
 
 	zap_get_stats(sv->zap, &zs);
-	log_info("stored %llu results in %llu batches (%llu re-sent, %llu out of order); dropped "
-	    "%llu messages (%llu of revoked keys) and %llu results; connections admitted %llu, "
+	log_info("stored %llu results in %llu batches (%llu re-sent, %llu out of order, %llu "
+	    "refused: store full); dropped %llu messages (%llu of revoked keys) and %llu results; "
+	    "refused results: %llu %s, %llu %s, %llu %s, %llu %s; connections admitted %llu, "
 	    "refused %llu, closed %llu (revoked key), %llu (table full), %llu (agent over %d), "
 	    "open %zu",
 	    (unsigned long long)sv->stats.results_stored,
 	    (unsigned long long)sv->stats.batches_stored,
 	    (unsigned long long)sv->stats.batches_duplicate,
 	    (unsigned long long)sv->stats.batches_gap,
+	    (unsigned long long)sv->stats.batches_full,
 	    (unsigned long long)sv->stats.messages_dropped,
 	    (unsigned long long)sv->stats.messages_refused,
 	    (unsigned long long)sv->stats.results_dropped,
+	    (unsigned long long)sv->stats.results_refused[STORE_REFUSED_NOT_GIVEN],
+	    store_refusal_name(STORE_REFUSED_NOT_GIVEN),
+	    (unsigned long long)sv->stats.results_refused[STORE_REFUSED_CLOSED],
+	    store_refusal_name(STORE_REFUSED_CLOSED),
+	    (unsigned long long)sv->stats.results_refused[STORE_REFUSED_DOMAIN],
+	    store_refusal_name(STORE_REFUSED_DOMAIN),
+	    (unsigned long long)sv->stats.results_refused[STORE_REFUSED_CAP],
+	    store_refusal_name(STORE_REFUSED_CAP),
 	    (unsigned long long)zs.admitted, (unsigned long long)zs.denied,
 	    (unsigned long long)zs.revoked, (unsigned long long)zs.closed_full,
 	    (unsigned long long)zs.closed_agent, MAX_AGENT_CONNECTIONS,
@@ -506,7 +620,8 @@ int
 server_run(const struct server_conf *sc)
 {
 	struct server sv;
-	struct store_opts so = { sc->map_mb, false, sc->nosync };
+	struct store_opts so = { sc->map_mb, false, sc->nosync, sc->map_max_mb,
+	    sc->round_grace_s };
 	struct allowlist *al;
 	struct sigaction sa;
 	char err[512];
@@ -573,7 +688,8 @@ server_run(const struct server_conf *sc)
 		    NULL ||
 		    (t->pend = calloc(MAX_DRAIN_MESSAGES, sizeof(*t->pend))) == NULL ||
 		    (t->batches = calloc(MAX_DRAIN_MESSAGES, sizeof(*t->batches))) == NULL ||
-		    (t->kept = calloc(MAX_DRAIN_MESSAGES, sizeof(*t->kept))) == NULL)
+		    (t->kept = calloc(MAX_DRAIN_MESSAGES, sizeof(*t->kept))) == NULL ||
+		    (t->touches = calloc(MAX_DRAIN_MESSAGES, sizeof(*t->touches))) == NULL)
 			log_fatal("out of memory");
 	}
 	pthread_mutex_init(&sv.dec.mu, NULL);
@@ -676,6 +792,7 @@ out:
 		free(sv.turns[i].pend);
 		free(sv.turns[i].batches);
 		free(sv.turns[i].kept);
+		free(sv.turns[i].touches);
 	}
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "keys.h"
+#include "store.h"
 #include "wire.h"
 
 struct server_conf {
@@ -14,6 +15,8 @@ struct server_conf {
 	const char *allowlist_dir;
 	const char *store_dir;
 	size_t map_mb;
+	size_t map_max_mb;           /* the store's map never grows past this */
+	uint32_t round_grace_s;      /* a closed round's results are taken this long after */
 	bool nosync;                 /* tests only */
 	uint64_t interval_s;         /* a new round every this many seconds */
 	uint32_t retry_after_s;      /* how long idle agents wait before asking again */
@@ -25,7 +28,9 @@ struct server_conf {
 
 struct server_stats {
 	uint64_t batches_stored, batches_duplicate, batches_gap;
+	uint64_t batches_full;       /* refused unstored: the store at its map ceiling */
 	uint64_t results_stored, results_dropped;
+	uint64_t results_refused[STORE_REFUSALS];  /* inside stored batches, per store_refusal */
 	uint64_t messages_dropped;   /* not an Envelope, extra frames, wrong body, no user id */
 	uint64_t messages_refused;   /* of a key no longer in the allowlist (also dropped) */
 };

@@ -24,6 +24,7 @@ struct tasks {
 	size_t ntests;
 	uint32_t retry_after_s;
 	int64_t next_begin_try;     /* after a round could not open */
+	bool done_reported;         /* an agent said it finished the current round this turn */
 };
 
 void
@@ -60,13 +61,15 @@ tasks_parse_tests(struct tasks *t, const char *spec, char *err, size_t errlen)
 }
 
 int
-tasks_check_tests(const char *tests, char *err, size_t errlen)
+tasks_check_tests(const char *tests, size_t *n, char *err, size_t errlen)
 {
 	struct tasks t;
 	int rc;
 
 	memset(&t, 0, sizeof(t));
 	rc = tasks_parse_tests(&t, tests, err, errlen);
+	if (n != NULL)
+		*n = t.ntests;
 	free(t.tests_buf);
 	return rc;
 }
@@ -135,7 +138,7 @@ tasks_begin(struct tasks *t, int64_t now)
 		store_strv_free(domains, n);
 		return PEIL_ETOOBIG;
 	}
-	if ((rc = store_round_begin(t->s, now, (uint32_t)n, &id)) != 0) {
+	if ((rc = store_round_begin(t->s, now, (uint32_t)n, (uint32_t)t->ntests, &id)) != 0) {
 		store_strv_free(domains, n);
 		return rc;
 	}
@@ -210,12 +213,14 @@ tasks_count_pending(const struct store_agent *a, void *argp)
 
 /* The round ends when every agent seen within the last interval has finished it: an agent
  * that has not asked yet still counts. */
-static void
-tasks_finished(struct tasks *t, const char *agent, int64_t now)
+void
+tasks_after_turn(struct tasks *t, int64_t now)
 {
 	struct pending_arg p = { t->round_id, now - (int64_t)t->interval_s, 0, NULL, "" };
 
-	(void)agent;
+	if (!t->done_reported)
+		return;
+	t->done_reported = false;
 	if (t->round_ended)
 		return;
 	if (store_agents_each(t->s, tasks_count_pending, &p) != 0 || p.pending > 0) {
@@ -232,15 +237,18 @@ tasks_finished(struct tasks *t, const char *agent, int64_t now)
 
 int
 tasks_answer(struct tasks *t, const char *agent, const Peil__TaskRequest *req,
-    Peil__TaskList *out, int64_t now)
+    Peil__TaskList *out, struct tasks_note *note, int64_t now)
 {
 	int64_t next;
 	size_t off, n;
 
-	if (req->done_round_id != 0) {
-		(void)store_agent_round_done(t->s, agent, req->done_round_id, now);
+	(void)agent;
+	note->done = note->given = 0;
+	/* A round that does not exist yet is not finished: such a report is not recorded. */
+	if (req->done_round_id != 0 && req->done_round_id <= t->round_id) {
+		note->done = req->done_round_id;
 		if (req->done_round_id == t->round_id)
-			tasks_finished(t, agent, now);
+			t->done_reported = true;
 	}
 	out->round_started = t->round_started;
 	if (t->round_id == 0 || req->done_round_id >= t->round_id) {
@@ -269,5 +277,6 @@ tasks_answer(struct tasks *t, const char *agent, const Peil__TaskRequest *req,
 	out->n_tests = t->ntests;
 	out->tests = t->tests;
 	out->retry_after_s = t->retry_after_s;
+	note->given = t->round_id;
 	return 0;
 }

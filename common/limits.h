@@ -92,6 +92,8 @@
 
 /* Stores. */
 #define DEFAULT_STORE_MAP_MB     64
+#define DEFAULT_STORE_MAP_MAX_MB 65536   /* the collector's map never grows past this; a write
+                                          * that needs more is refused (collector.map_max_mb) */
 #define MAX_STORE_MAP_GROWTHS    32      /* doublings of the map per transaction, at most */
 #define AGENT_TAKEOVER_S         600     /* a key's new instance replaces a silent one after this */
 #define AGENT_SEEN_WRITE_S       60      /* agent record: an unchanged hello is written this rarely */
@@ -176,5 +178,12 @@
 /* Rounds. */
 #define DEFAULT_ROUND_INTERVAL_S 86400
 #define DEFAULT_RETRY_AFTER_S    30
+#define DEFAULT_ROUND_GRACE_S    21600   /* a closed round's results are taken this long after it
+                                          * ended (collector.round_grace) */
+#define MAX_AGENT_ROUNDS         16      /* rounds handed to one agent that its record keeps:
+                                          * results of older rounds are refused */
+#define ROUND_CAP_MARGIN_PCT     25      /* results one agent may store for a round: targets x
+                                          * tests, plus this much for re-probed domains ... */
+#define ROUND_CAP_SLACK          1024    /* ... plus this many (vantage self-tests, tiny rounds) */
 
 #endif

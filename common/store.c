@@ -13,6 +13,11 @@
  * Ingest touches only log (append), agents, meta and one rounds record per round seen, in
  * one write transaction per call; only a call with more dirty pages than LMDB lets one
  * transaction hold (MDB_TXN_FULL, about 512 MiB) is split into consecutive transactions.
+ * A result is appended only when its round was handed to the agent (the agent's record keeps
+ * the MAX_AGENT_ROUNDS newest, with what it stored for each: the cap), is open or ended within
+ * the grace period, and its domain is a target (a read of targets per run of one domain);
+ * the rest are counted per reason in the batch, the agent and the round (docs/protocol.md).
+ * The map grows up to its ceiling; a transaction that needs more is aborted whole.
  *
  * Threads: a struct store is used by one thread at a time (the collector's writer thread):
  * the map may only be resized while this process has no transaction open. Other processes
@@ -25,6 +30,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <lmdb.h>
 
@@ -34,6 +40,7 @@
 #include "log.h"
 #include "store.h"
 #include "store.pb-c.h"
+#include "verdict.h"
 
 #define STORE_MAX_DBS       16
 #define STORE_RESIZE_TRIES  8      /* adopting a map another process grew, per transaction */
@@ -45,6 +52,9 @@ struct store {
 	MDB_env *env;
 	MDB_dbi log, agents, orgs, targets, rounds, meta, latest, rindex;
 	size_t map_bytes;
+	size_t map_max_bytes;    /* the ceiling: the map is not grown past it */
+	int64_t ceiling_logged;  /* when reaching the ceiling was last logged */
+	int64_t round_grace_s;   /* a closed round's results are taken this long after */
 	bool readonly;
 	int mrc;                 /* the last LMDB error: MDB_MAP_FULL makes a write replay */
 	char *agent_name;        /* strings of the last store_agent_get */
@@ -106,18 +116,24 @@ store_txn_begin(struct store *s, unsigned flags, MDB_txn **txn)
 	return 0;
 }
 
+/* Doubles the map, up to its ceiling. At the ceiling: PEIL_ETOOBIG, logged once a minute. */
 static int
 store_grow(struct store *s)
 {
 	size_t size;
+	int64_t now = (int64_t)time(NULL);
 	int mrc;
 
 	store_refresh_mapsize(s);
-	if (s->map_bytes > SIZE_MAX / 2) {
-		log_err("store: the map cannot grow past %zu bytes", s->map_bytes);
-		return PEIL_ESTORE;
+	if (s->map_bytes >= s->map_max_bytes) {
+		if (now - s->ceiling_logged >= 60) {
+			log_err("store: full: the map is at its ceiling of %zu MiB (collector.map_max_mb); "
+			    "nothing more is stored until the ceiling is raised", s->map_max_bytes >> 20);
+			s->ceiling_logged = now;
+		}
+		return PEIL_ETOOBIG;
 	}
-	size = s->map_bytes * 2;
+	size = s->map_bytes > s->map_max_bytes / 2 ? s->map_max_bytes : s->map_bytes * 2;
 	if ((mrc = mdb_env_set_mapsize(s->env, size)) != 0)
 		return store_mdb(s, mrc, "growing the map");
 	s->map_bytes = size;
@@ -127,7 +143,8 @@ store_grow(struct store *s)
 
 /* Runs `op` in a write transaction and commits. On MDB_MAP_FULL, anywhere, the transaction
  * is aborted, the map doubled and `op` run again from scratch: op must recompute everything
- * it writes or reports from what it reads in the transaction. */
+ * it writes or reports from what it reads in the transaction. At the map's ceiling it returns
+ * PEIL_ETOOBIG with the transaction aborted: the store stays as the last commit left it. */
 static int
 store_write(struct store *s, int (*op)(struct store *, MDB_txn *, void *), void *arg,
     const char *what)
@@ -314,7 +331,7 @@ store_open(const char *dir, const struct store_opts *opts, struct store **out)
 	struct store *s;
 	MDB_txn *txn = NULL;
 	unsigned flags = MDB_NOTLS;
-	size_t mb = opts->map_mb ? opts->map_mb : DEFAULT_STORE_MAP_MB;
+	size_t mb = opts->map_mb ? opts->map_mb : DEFAULT_STORE_MAP_MB, max_mb;
 	int mrc, rc;
 
 	*out = NULL;
@@ -327,6 +344,13 @@ store_open(const char *dir, const struct store_opts *opts, struct store **out)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return PEIL_ENOMEM;
 	s->readonly = opts->readonly;
+	max_mb = opts->map_max_mb ? opts->map_max_mb : DEFAULT_STORE_MAP_MAX_MB;
+	if (max_mb > (SIZE_MAX >> 21)) {
+		rc = PEIL_EINVAL;
+		goto out;
+	}
+	s->map_max_bytes = max_mb << 20;
+	s->round_grace_s = opts->round_grace_s ? opts->round_grace_s : DEFAULT_ROUND_GRACE_S;
 	if ((mrc = mdb_env_create(&s->env)) != 0) {
 		s->env = NULL;
 		rc = store_mdb(s, mrc, "creating the environment");
@@ -343,6 +367,8 @@ store_open(const char *dir, const struct store_opts *opts, struct store **out)
 		goto out;
 	}
 	store_refresh_mapsize(s);
+	if (mb > max_mb)
+		mb = max_mb;
 	if (!opts->readonly && s->map_bytes < (mb << 20)) {
 		if ((mrc = mdb_env_set_mapsize(s->env, mb << 20)) != 0) {
 			rc = store_mdb(s, mrc, "setting the map size");
@@ -350,6 +376,9 @@ store_open(const char *dir, const struct store_opts *opts, struct store **out)
 		}
 		s->map_bytes = mb << 20;
 	}
+	if (!opts->readonly && s->map_bytes > s->map_max_bytes)
+		log_warn("store: the map (%zu MiB) is past its ceiling (%zu MiB): it is not grown "
+		    "further", s->map_bytes >> 20, s->map_max_bytes >> 20);
 	if (opts->readonly) {
 		if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)) != 0)
 			goto out;
@@ -387,26 +416,90 @@ store_close(struct store *s)
 
 /* ---- ingest -------------------------------------------------------------------------- */
 
+/* One agent's record as a turn changes it. */
 struct ingest_agent {
 	const char *name;
 	Peil__Store__AgentRecord *old;   /* as read; NULL when new */
-	Peil__Store__AgentRecord rec;    /* working copy; strings borrowed from old */
+	Peil__Store__AgentRecord rec;    /* working copy; strings borrowed from old or desc */
+	Peil__Store__AgentRound round[MAX_AGENT_ROUNDS];   /* rec.rounds, sorted by id */
+	Peil__Store__AgentRound *roundp[MAX_AGENT_ROUNDS];
+	char desc[MAX_DESCRIPTION_LEN + 1];
 	bool dirty;
 };
 
-struct round_count {
-	uint64_t id, n;
+/* A round that results of the turn carry, as read, and what the turn adds to it. */
+struct ingest_round {
+	uint64_t id;
+	Peil__Store__RoundRecord *rec;   /* NULL: no such round */
+	uint64_t cap;
+	uint64_t stored, refused;
 };
 
 struct ingest_arg {
+	struct store_touch *t;
+	size_t nt;
 	struct store_batch *b;
 	size_t nb;
 	int64_t now;
-	struct ingest_agent *agents;     /* nb slots */
+	struct ingest_agent *agents;     /* nt + nb slots */
 	size_t nagents;
-	struct round_count *rounds;      /* one per run of equal round ids; merged at the end */
+	struct ingest_round *rounds;     /* rounds looked up in this transaction */
 	size_t nrounds, caprounds;
 };
+
+const char *
+store_refusal_name(enum store_refusal r)
+{
+	switch (r) {
+	case STORE_REFUSED_NOT_GIVEN:
+		return "not given";
+	case STORE_REFUSED_CLOSED:
+		return "round closed";
+	case STORE_REFUSED_DOMAIN:
+		return "not a target";
+	case STORE_REFUSED_CAP:
+		return "over the cap";
+	default:
+		return "?";
+	}
+}
+
+uint64_t
+store_round_cap(uint32_t targets, uint32_t tests)
+{
+	uint64_t n;
+	size_t all = 0;
+
+	if (tests == 0) {
+		(void)catalogue_all(&all);
+		tests = (uint32_t)all;
+	}
+	n = (uint64_t)targets * tests;
+	return n + n * ROUND_CAP_MARGIN_PCT / 100 + ROUND_CAP_SLACK;
+}
+
+/* The rounds kept in the record (the newest MAX_AGENT_ROUNDS), copied so a turn can change
+ * them. */
+static void
+ingest_agent_rounds(struct ingest_agent *ag)
+{
+	size_t n = ag->rec.n_rounds, skip = n > MAX_AGENT_ROUNDS ? n - MAX_AGENT_ROUNDS : 0, k = 0;
+
+	for (size_t i = skip; i < n; i++) {
+		const Peil__Store__AgentRound *r = ag->rec.rounds[i];
+
+		if (r == NULL)
+			continue;
+		peil__store__agent_round__init(&ag->round[k]);
+		ag->round[k].round_id = r->round_id;
+		ag->round[k].results = r->results;
+		k++;
+	}
+	for (size_t i = 0; i < MAX_AGENT_ROUNDS; i++)
+		ag->roundp[i] = &ag->round[i];
+	ag->rec.rounds = ag->roundp;
+	ag->rec.n_rounds = k;
+}
 
 static int
 ingest_agent_find(struct store *s, MDB_txn *txn, struct ingest_arg *a, const char *name,
@@ -435,9 +528,126 @@ ingest_agent_find(struct store *s, MDB_txn *txn, struct ingest_arg *a, const cha
 	} else {
 		return rc;
 	}
+	ingest_agent_rounds(ag);
 	a->nagents++;
 	*out = ag;
 	return 0;
+}
+
+static Peil__Store__AgentRound *
+ingest_agent_round(struct ingest_agent *ag, uint64_t id)
+{
+	for (size_t i = 0; i < ag->rec.n_rounds; i++)
+		if (ag->round[i].round_id == id)
+			return &ag->round[i];
+	return NULL;
+}
+
+/* Records round `id` as handed to the agent; the oldest kept goes when the list is full.
+ * Returns whether the record changed. */
+static bool
+ingest_agent_give(struct ingest_agent *ag, uint64_t id)
+{
+	size_t n = ag->rec.n_rounds, at;
+
+	if (id == 0 || ingest_agent_round(ag, id) != NULL)
+		return false;
+	for (at = n; at > 0 && ag->round[at - 1].round_id > id; at--)
+		;
+	if (n == MAX_AGENT_ROUNDS) {
+		if (at == 0)
+			return false;   /* older than every round kept */
+		memmove(&ag->round[0], &ag->round[1], (at - 1) * sizeof(ag->round[0]));
+		at--;
+		n--;
+	}
+	memmove(&ag->round[at + 1], &ag->round[at], (n - at) * sizeof(ag->round[0]));
+	peil__store__agent_round__init(&ag->round[at]);
+	ag->round[at].round_id = id;
+	ag->rec.n_rounds = n + 1;
+	return true;
+}
+
+/* Copies at most MAX_DESCRIPTION_LEN bytes, not splitting a UTF-8 sequence. */
+static void
+description_copy(char *out, const char *in)
+{
+	size_t len = strlen(in);
+
+	if (len > MAX_DESCRIPTION_LEN) {
+		len = MAX_DESCRIPTION_LEN;
+		while (len > 0 && ((unsigned char)in[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(out, in, len);
+	out[len] = '\0';
+	/* Printed in tables later: no control characters from the network. */
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = '?';
+}
+
+/* A Hello or TaskRequest applied to the agent's working record. */
+static void
+ingest_touch(struct store_touch *t, struct ingest_agent *ag, int64_t now)
+{
+	Peil__Store__AgentRecord *rec = &ag->rec;
+	char desc[MAX_DESCRIPTION_LEN + 1];
+	bool changed = ag->old == NULL && !ag->dirty;
+
+	t->conflict = false;
+	/* One instance (spool) per name: two agents started from one key would otherwise ack
+	 * each other's batches away. A silent instance is replaced after AGENT_TAKEOVER_S. */
+	if (t->hello && t->instance != 0 && rec->instance != 0 && t->instance != rec->instance) {
+		if (now - rec->last_seen < AGENT_TAKEOVER_S) {
+			t->conflict = true;
+			t->last_batch_seq = rec->last_batch_seq;
+			return;
+		}
+		log_warn("agent '%s' now runs from another spool (instance %016llx, was %016llx, "
+		    "silent for %lld s)", t->agent, (unsigned long long)t->instance,
+		    (unsigned long long)rec->instance, (long long)(now - rec->last_seen));
+	}
+	if (t->hello && t->vantage != NULL) {
+		description_copy(desc, t->vantage->description ? t->vantage->description : "");
+		if (rec->ipv4 != t->vantage->ipv4 || rec->ipv6 != t->vantage->ipv6 ||
+		    strcmp(rec->description, desc) != 0)
+			changed = true;
+		rec->ipv4 = t->vantage->ipv4;
+		rec->ipv6 = t->vantage->ipv6;
+		memcpy(ag->desc, desc, sizeof(desc));
+		rec->description = ag->desc;
+	}
+	if (t->hello && t->instance != 0 && t->instance != rec->instance) {
+		rec->instance = t->instance;
+		changed = true;
+	}
+	/* The agent's oldest batch not yet acknowledged sets where its sequence goes on: the
+	 * start for an agent never stored from, a loud jump over batches the store lost (a
+	 * store restored from a backup; the agent deleted them when they were acknowledged). */
+	if (t->hello && t->first_unacked > rec->last_batch_seq + 1) {
+		if (rec->last_batch_seq > 0)
+			log_err("agent '%s' starts at batch %llu but the store holds only up to %llu: "
+			    "batches in between were acknowledged and are lost from this store",
+			    t->agent, (unsigned long long)t->first_unacked,
+			    (unsigned long long)rec->last_batch_seq);
+		rec->last_batch_seq = t->first_unacked - 1;
+		changed = true;
+	}
+	if (t->round_done > rec->last_round_done) {
+		rec->last_round_done = t->round_done;
+		changed = true;
+	}
+	if (ingest_agent_give(ag, t->round_given))
+		changed = true;
+	if (rec->first_seen == 0)
+		rec->first_seen = now;
+	/* A hello or report that changes nothing is written at most once a minute. */
+	if (changed || now - rec->last_seen >= AGENT_SEEN_WRITE_S) {
+		rec->last_seen = now;
+		ag->dirty = true;
+	}
+	t->last_batch_seq = rec->last_batch_seq;
 }
 
 static int
@@ -472,160 +682,208 @@ ingest_append_packed(struct store *s, MDB_cursor *cur, const struct store_packed
 	return mrc != 0 ? store_mdb(s, mrc, "appending to the log") : 0;
 }
 
+/* The round `id` as this transaction sees it (looked up once). */
 static int
-ingest_count_round(struct ingest_arg *a, uint64_t id, uint64_t latest)
+ingest_round_get(struct store *s, MDB_txn *txn, struct ingest_arg *a, uint64_t id,
+    struct ingest_round **out)
 {
-	struct round_count *nr;
+	struct ingest_round *r;
+	ProtobufCMessage *m;
+	uint8_t kb[8];
+	int rc;
 
-	if (id == 0 || id > latest)
-		return 0;
-	if (a->nrounds > 0 && a->rounds[a->nrounds - 1].id == id) {
-		a->rounds[a->nrounds - 1].n++;
-		return 0;
+	for (size_t i = 0; i < a->nrounds; i++) {
+		if (a->rounds[i].id == id) {
+			*out = &a->rounds[i];
+			return 0;
+		}
 	}
 	if (a->nrounds == a->caprounds) {
 		size_t cap = a->caprounds ? a->caprounds * 2 : 8;
 
-		if ((nr = realloc(a->rounds, cap * sizeof(*nr))) == NULL)
+		if ((r = realloc(a->rounds, cap * sizeof(*r))) == NULL)
 			return PEIL_ENOMEM;
-		a->rounds = nr;
+		a->rounds = r;
 		a->caprounds = cap;
 	}
-	a->rounds[a->nrounds].id = id;
-	a->rounds[a->nrounds].n = 1;
+	r = &a->rounds[a->nrounds];
+	memset(r, 0, sizeof(*r));
+	r->id = id;
+	be64_put(kb, id);
+	rc = rec_get(s, txn, s->rounds, kb, 8, &peil__store__round_record__descriptor, &m);
+	if (rc != 0 && rc != PEIL_ENOENT)
+		return rc;
+	if (rc == 0) {
+		r->rec = (Peil__Store__RoundRecord *)m;
+		r->cap = store_round_cap(r->rec->targets, r->rec->tests);
+	}
 	a->nrounds++;
+	*out = r;
 	return 0;
 }
 
-static int
-round_count_cmp(const void *x, const void *y)
-{
-	const struct round_count *a = x, *b = y;
+/* Per batch: the last domain looked up in targets, and the answer. */
+struct ingest_domain {
+	const char *domain;
+	bool target;
+};
 
-	return a->id < b->id ? -1 : a->id > b->id;
+/* Decides whether result `r` of agent `ag` is taken: *why is -1, or a store_refusal. */
+static int
+ingest_check(struct store *s, MDB_txn *txn, struct ingest_arg *a, struct ingest_agent *ag,
+    const Peil__Result *r, struct ingest_domain *dc, int *why)
+{
+	Peil__Store__AgentRound *given;
+	struct ingest_round *round;
+	size_t dlen;
+	int rc, mrc;
+
+	*why = -1;
+	if ((given = ingest_agent_round(ag, r->round_id)) == NULL) {
+		*why = STORE_REFUSED_NOT_GIVEN;
+		return 0;
+	}
+	if ((rc = ingest_round_get(s, txn, a, r->round_id, &round)) != 0)
+		return rc;
+	if (round->rec == NULL ||
+	    (round->rec->ended != 0 && a->now - round->rec->ended > s->round_grace_s)) {
+		*why = STORE_REFUSED_CLOSED;
+		goto refused;
+	}
+	/* The round's targets are the target list (a round is opened over all of it). Results
+	 * of one domain come together: one look-up per run of them. */
+	if (dc->domain == NULL || strcmp(dc->domain, r->domain) != 0) {
+		dlen = r->domain != NULL ? strlen(r->domain) : 0;
+		dc->domain = r->domain;
+		dc->target = false;
+		if (dlen > 0 && dlen <= MAX_DOMAIN_LEN) {
+			MDB_val k = { dlen, r->domain }, v;
+
+			mrc = mdb_get(txn, s->targets, &k, &v);
+			if (mrc != 0 && mrc != MDB_NOTFOUND)
+				return store_mdb(s, mrc, "reading targets");
+			dc->target = mrc == 0;
+		}
+	}
+	if (!dc->target) {
+		*why = STORE_REFUSED_DOMAIN;
+		goto refused;
+	}
+	if (given->results >= round->cap) {
+		*why = STORE_REFUSED_CAP;
+		goto refused;
+	}
+	given->results++;
+	round->stored++;
+	return 0;
+refused:
+	round->refused++;
+	return 0;
 }
 
-static int
-round_last(struct store *s, MDB_txn *txn, Peil__Store__RoundRecord **out)
-{
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int mrc, rc;
-
-	*out = NULL;
-	if ((mrc = mdb_cursor_open(txn, s->rounds, &cur)) != 0)
-		return store_mdb(s, mrc, "opening a cursor on rounds");
-	mrc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-	if (mrc != 0) {
-		rc = store_mdb(s, mrc, "reading rounds");
-		goto out;
-	}
-	if ((*out = peil__store__round_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL) {
-		log_err("store: a round record does not decode");
-		rc = PEIL_ESTORE;
-		goto out;
-	}
-	rc = 0;
-out:
-	mdb_cursor_close(cur);
-	return rc;
-}
-
-/* Adds the merged per-round counts of this call to the round records. */
+/* Adds what this turn stored and refused to the round records. */
 static int
 ingest_rounds(struct store *s, MDB_txn *txn, struct ingest_arg *a)
 {
-	size_t i = 0;
+	uint8_t kb[8];
 	int rc;
 
-	if (a->nrounds > 1)
-		qsort(a->rounds, a->nrounds, sizeof(*a->rounds), round_count_cmp);
-	while (i < a->nrounds) {
-		uint64_t id = a->rounds[i].id, n = 0;
-		uint8_t kb[8];
-		ProtobufCMessage *m;
-		Peil__Store__RoundRecord *r;
+	for (size_t i = 0; i < a->nrounds; i++) {
+		struct ingest_round *r = &a->rounds[i];
 
-		for (; i < a->nrounds && a->rounds[i].id == id; i++)
-			n += a->rounds[i].n;
-		be64_put(kb, id);
-		rc = rec_get(s, txn, s->rounds, kb, 8, &peil__store__round_record__descriptor, &m);
-		if (rc == PEIL_ENOENT)
+		if (r->rec == NULL || (r->stored == 0 && r->refused == 0))
 			continue;
-		if (rc != 0)
-			return rc;
-		r = (Peil__Store__RoundRecord *)m;
-		r->results += n;
-		rc = rec_put(s, txn, s->rounds, kb, 8, m, 0);
-		peil__store__round_record__free_unpacked(r, NULL);
-		if (rc != 0)
+		r->rec->results += r->stored;
+		r->rec->refused += r->refused;
+		be64_put(kb, r->id);
+		if ((rc = rec_put(s, txn, s->rounds, kb, 8, &r->rec->base, 0)) != 0)
 			return rc;
 	}
 	return 0;
 }
 
 static int
-store_ingest_op(struct store *s, MDB_txn *txn, void *argp)
+ingest_batch(struct store *s, MDB_txn *txn, struct ingest_arg *a, struct store_batch *b,
+    MDB_cursor *cur, uint64_t *seq)
+{
+	struct ingest_agent *ag;
+	struct ingest_domain dc = { NULL, false };
+	uint64_t prev, stored = 0;
+	int rc, why;
+
+	memset(b->refused, 0, sizeof(b->refused));
+	b->expected = 0;
+	if ((rc = ingest_agent_find(s, txn, a, b->agent, &ag)) != 0)
+		return rc;
+	prev = ag->rec.last_batch_seq;
+	if (b->instance != 0 && ag->rec.instance != 0 && b->instance != ag->rec.instance) {
+		b->outcome = STORE_CONFLICT;
+		return 0;
+	}
+	if (b->batch_seq <= prev) {
+		b->outcome = STORE_DUPLICATE;
+		return 0;
+	}
+	/* Strictly one after the other; where an agent starts is set by its Hello. */
+	if (b->batch_seq != prev + 1) {
+		b->outcome = STORE_GAP;
+		b->expected = prev + 1;
+		return 0;
+	}
+	for (size_t j = 0; j < b->n; j++) {
+		if ((rc = ingest_check(s, txn, a, ag, b->results[j], &dc, &why)) != 0)
+			return rc;
+		if (why >= 0) {
+			b->refused[why]++;
+			ag->rec.refused++;
+			continue;
+		}
+		if ((rc = b->packed != NULL ? ingest_append_packed(s, cur, &b->packed[j], *seq) :
+		    ingest_append(s, cur, b->results[j], b->agent, *seq)) != 0)
+			return rc;
+		(*seq)++;
+		stored++;
+	}
+	/* Acknowledged whatever was refused: a refused result is refused again when re-sent. */
+	ag->rec.last_batch_seq = b->batch_seq;
+	ag->rec.results += stored;
+	if (ag->rec.first_seen == 0)
+		ag->rec.first_seen = a->now;
+	ag->rec.last_seen = a->now;
+	ag->dirty = true;
+	b->outcome = STORE_STORED;
+	return 0;
+}
+
+static int
+store_turn_op(struct store *s, MDB_txn *txn, void *argp)
 {
 	struct ingest_arg *a = argp;
-	Peil__Store__RoundRecord *last = NULL;
 	MDB_cursor *cur = NULL;
-	uint64_t seq, seq0, latest_round = 0;
+	uint64_t seq, seq0;
 	int mrc, rc;
 
 	a->nagents = 0;
 	a->nrounds = 0;
+	for (size_t i = 0; i < a->nt; i++) {
+		struct ingest_agent *ag;
+
+		if ((rc = ingest_agent_find(s, txn, a, a->t[i].agent, &ag)) != 0)
+			goto out;
+		ingest_touch(&a->t[i], ag, a->now);
+	}
 	if ((rc = meta_get(s, txn, META_NEXT_SEQ, 1, &seq)) != 0)
 		goto out;
 	seq0 = seq;
-	rc = round_last(s, txn, &last);
-	if (rc != 0 && rc != PEIL_ENOENT)
-		goto out;
-	latest_round = last != NULL ? last->id : 0;
-	if ((mrc = mdb_cursor_open(txn, s->log, &cur)) != 0) {
+	if (a->nb > 0 && (mrc = mdb_cursor_open(txn, s->log, &cur)) != 0) {
 		rc = store_mdb(s, mrc, "opening a cursor on the log");
 		goto out;
 	}
-	for (size_t i = 0; i < a->nb; i++) {
-		struct store_batch *b = &a->b[i];
-		struct ingest_agent *ag;
-		uint64_t prev;
-
-		if ((rc = ingest_agent_find(s, txn, a, b->agent, &ag)) != 0)
+	for (size_t i = 0; i < a->nb; i++)
+		if ((rc = ingest_batch(s, txn, a, &a->b[i], cur, &seq)) != 0)
 			goto out;
-		prev = ag->rec.last_batch_seq;
-		b->expected = 0;
-		if (b->instance != 0 && ag->rec.instance != 0 && b->instance != ag->rec.instance) {
-			b->outcome = STORE_CONFLICT;
-			continue;
-		}
-		if (b->batch_seq <= prev) {
-			b->outcome = STORE_DUPLICATE;
-			continue;
-		}
-		/* Strictly one after the other; where an agent starts is set by its Hello. */
-		if (b->batch_seq != prev + 1) {
-			b->outcome = STORE_GAP;
-			b->expected = prev + 1;
-			continue;
-		}
-		for (size_t j = 0; j < b->n; j++) {
-			if ((rc = b->packed != NULL ?
-			    ingest_append_packed(s, cur, &b->packed[j], seq) :
-			    ingest_append(s, cur, b->results[j], b->agent, seq)) != 0 ||
-			    (rc = ingest_count_round(a, b->results[j]->round_id, latest_round)) != 0)
-				goto out;
-			seq++;
-		}
-		ag->rec.last_batch_seq = b->batch_seq;
-		ag->rec.results += b->n;
-		if (ag->rec.first_seen == 0)
-			ag->rec.first_seen = a->now;
-		ag->rec.last_seen = a->now;
-		ag->dirty = true;
-		b->outcome = STORE_STORED;
-	}
-	mdb_cursor_close(cur);
+	if (cur != NULL)
+		mdb_cursor_close(cur);
 	cur = NULL;
 	for (size_t i = 0; i < a->nagents; i++) {
 		struct ingest_agent *ag = &a->agents[i];
@@ -645,8 +903,11 @@ out:
 			peil__store__agent_record__free_unpacked(a->agents[i].old, NULL);
 		a->agents[i].old = NULL;
 	}
-	if (last != NULL)
-		peil__store__round_record__free_unpacked(last, NULL);
+	for (size_t i = 0; i < a->nrounds; i++) {
+		if (a->rounds[i].rec != NULL)
+			peil__store__round_record__free_unpacked(a->rounds[i].rec, NULL);
+		a->rounds[i].rec = NULL;
+	}
 	return rc;
 }
 
@@ -659,12 +920,13 @@ agent_name_ok(const char *name)
 }
 
 int
-store_ingest(struct store *s, struct store_batch *b, size_t nb, int64_t now)
+store_turn(struct store *s, struct store_touch *t, size_t nt, struct store_batch *b,
+    size_t nb, int64_t now)
 {
 	struct ingest_arg a;
 	int rc;
 
-	if (nb == 0)
+	if (nb == 0 && nt == 0)
 		return 0;
 	for (size_t i = 0; i < nb; i++) {
 		if (!agent_name_ok(b[i].agent)) {
@@ -672,156 +934,76 @@ store_ingest(struct store *s, struct store_batch *b, size_t nb, int64_t now)
 			return PEIL_EINVAL;
 		}
 	}
+	for (size_t i = 0; i < nt; i++)
+		if (!agent_name_ok(t[i].agent))
+			return PEIL_EINVAL;
 	memset(&a, 0, sizeof(a));
+	a.t = t;
+	a.nt = nt;
 	a.b = b;
 	a.nb = nb;
 	a.now = now;
-	if ((a.agents = calloc(nb, sizeof(*a.agents))) == NULL)
+	if ((a.agents = calloc(nt + nb, sizeof(*a.agents))) == NULL)
 		return PEIL_ENOMEM;
-	rc = store_write(s, store_ingest_op, &a, "storing results");
+	rc = store_write(s, store_turn_op, &a, "storing results");
 	free(a.agents);
 	free(a.rounds);
 	/* More dirty pages than one transaction holds: store the halves one after the other,
 	 * which decides every batch as one transaction would have. */
 	if (rc != 0 && s->mrc == MDB_TXN_FULL && nb > 1) {
 		log_warn("store: %zu batches stored in two transactions", nb);
-		if ((rc = store_ingest(s, b, nb / 2, now)) == 0)
-			rc = store_ingest(s, b + nb / 2, nb - nb / 2, now);
+		if ((rc = store_turn(s, t, nt, b, nb / 2, now)) == 0)
+			rc = store_turn(s, NULL, 0, b + nb / 2, nb - nb / 2, now);
 	}
 	return rc;
+}
+
+int
+store_ingest(struct store *s, struct store_batch *b, size_t nb, int64_t now)
+{
+	return store_turn(s, NULL, 0, b, nb, now);
 }
 
 /* ---- agents -------------------------------------------------------------------------- */
-
-struct touch_arg {
-	const char *agent;
-	const Peil__Vantage *v;
-	bool round_done;
-	uint64_t round_id;
-	int64_t now;
-	uint64_t first_unacked;     /* from Hello; 0: not given */
-	uint64_t instance;          /* from Hello; 0: not given */
-	bool conflict;              /* out: another instance holds the name */
-};
-
-/* Copies at most MAX_DESCRIPTION_LEN bytes, not splitting a UTF-8 sequence. */
-static void
-description_copy(char *out, const char *in)
-{
-	size_t len = strlen(in);
-
-	if (len > MAX_DESCRIPTION_LEN) {
-		len = MAX_DESCRIPTION_LEN;
-		while (len > 0 && ((unsigned char)in[len] & 0xc0) == 0x80)
-			len--;
-	}
-	memcpy(out, in, len);
-	out[len] = '\0';
-	/* Printed in tables later: no control characters from the network. */
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
-			out[i] = '?';
-}
-
-static int
-agent_touch_op(struct store *s, MDB_txn *txn, void *argp)
-{
-	struct touch_arg *a = argp;
-	Peil__Store__AgentRecord rec, *old = NULL;
-	ProtobufCMessage *m;
-	char desc[MAX_DESCRIPTION_LEN + 1];
-	bool changed = false;
-	int rc;
-
-	rc = rec_get(s, txn, s->agents, a->agent, strlen(a->agent),
-	    &peil__store__agent_record__descriptor, &m);
-	if (rc == 0) {
-		old = (Peil__Store__AgentRecord *)m;
-		rec = *old;
-	} else if (rc == PEIL_ENOENT) {
-		peil__store__agent_record__init(&rec);
-	} else {
-		return rc;
-	}
-	if (a->v != NULL) {
-		description_copy(desc, a->v->description ? a->v->description : "");
-		if (old == NULL || rec.ipv4 != a->v->ipv4 || rec.ipv6 != a->v->ipv6 ||
-		    strcmp(rec.description, desc) != 0)
-			changed = true;
-		rec.ipv4 = a->v->ipv4;
-		rec.ipv6 = a->v->ipv6;
-		rec.description = desc;
-	}
-	/* One instance (spool) per name: two agents started from one key would otherwise ack
-	 * each other's batches away. A silent instance is replaced after AGENT_TAKEOVER_S. */
-	if (a->instance != 0 && rec.instance != 0 && a->instance != rec.instance) {
-		if (a->now - rec.last_seen < AGENT_TAKEOVER_S) {
-			a->conflict = true;
-			if (old != NULL)
-				peil__store__agent_record__free_unpacked(old, NULL);
-			return 0;
-		}
-		log_warn("agent '%s' now runs from another spool (instance %016llx, was %016llx, "
-		    "silent for %lld s)", a->agent, (unsigned long long)a->instance,
-		    (unsigned long long)rec.instance, (long long)(a->now - rec.last_seen));
-	}
-	if (a->instance != 0 && a->instance != rec.instance) {
-		rec.instance = a->instance;
-		changed = true;
-	}
-	/* The agent's oldest batch not yet acknowledged sets where its sequence goes on: the
-	 * start for an agent never stored from, a loud jump over batches the store lost (a
-	 * store restored from a backup; the agent deleted them when they were acknowledged). */
-	if (a->first_unacked > rec.last_batch_seq + 1) {
-		if (rec.last_batch_seq > 0)
-			log_err("agent '%s' starts at batch %llu but the store holds only up to %llu: "
-			    "batches in between were acknowledged and are lost from this store",
-			    a->agent, (unsigned long long)a->first_unacked,
-			    (unsigned long long)rec.last_batch_seq);
-		rec.last_batch_seq = a->first_unacked - 1;
-		changed = true;
-	}
-	if (a->round_done && a->round_id > rec.last_round_done) {
-		rec.last_round_done = a->round_id;
-		changed = true;
-	}
-	if (rec.first_seen == 0)
-		rec.first_seen = a->now;
-	/* A hello or report that changes nothing is written at most once a minute. */
-	if (!changed && a->now - rec.last_seen < AGENT_SEEN_WRITE_S) {
-		if (old != NULL)
-			peil__store__agent_record__free_unpacked(old, NULL);
-		return 0;
-	}
-	rec.last_seen = a->now;
-	rc = rec_put(s, txn, s->agents, a->agent, strlen(a->agent), &rec.base, 0);
-	if (old != NULL)
-		peil__store__agent_record__free_unpacked(old, NULL);
-	return rc;
-}
 
 int
 store_agent_hello(struct store *s, const char *agent, const Peil__Vantage *v,
     uint64_t instance, uint64_t first_unacked, int64_t now)
 {
-	struct touch_arg a = { agent, v, false, 0, now, first_unacked, instance, false };
+	struct store_touch t;
 	int rc;
 
-	if (!agent_name_ok(agent))
-		return PEIL_EINVAL;
-	if ((rc = store_write(s, agent_touch_op, &a, "recording a hello")) != 0)
+	memset(&t, 0, sizeof(t));
+	t.agent = agent;
+	t.hello = true;
+	t.vantage = v;
+	t.instance = instance;
+	t.first_unacked = first_unacked;
+	if ((rc = store_turn(s, &t, 1, NULL, 0, now)) != 0)
 		return rc;
-	return a.conflict ? PEIL_EEXIST : 0;
+	return t.conflict ? PEIL_EEXIST : 0;
 }
 
 int
 store_agent_round_done(struct store *s, const char *agent, uint64_t round_id, int64_t now)
 {
-	struct touch_arg a = { agent, NULL, true, round_id, now, 0, 0, false };
+	struct store_touch t;
 
-	if (!agent_name_ok(agent))
-		return PEIL_EINVAL;
-	return store_write(s, agent_touch_op, &a, "recording a finished round");
+	memset(&t, 0, sizeof(t));
+	t.agent = agent;
+	t.round_done = round_id;
+	return store_turn(s, &t, 1, NULL, 0, now);
+}
+
+int
+store_agent_round_given(struct store *s, const char *agent, uint64_t round_id, int64_t now)
+{
+	struct store_touch t;
+
+	memset(&t, 0, sizeof(t));
+	t.agent = agent;
+	t.round_given = round_id;
+	return store_turn(s, &t, 1, NULL, 0, now);
 }
 
 static void
@@ -836,6 +1018,7 @@ agent_fill(struct store_agent *out, const char *name, const Peil__Store__AgentRe
 	out->ipv6 = r->ipv6;
 	out->description = r->description;
 	out->last_round_done = r->last_round_done;
+	out->refused = r->refused;
 }
 
 int
@@ -1586,6 +1769,32 @@ store_strv_free(char **v, size_t n)
 
 /* ---- rounds -------------------------------------------------------------------------- */
 
+static int
+round_last(struct store *s, MDB_txn *txn, Peil__Store__RoundRecord **out)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int mrc, rc;
+
+	*out = NULL;
+	if ((mrc = mdb_cursor_open(txn, s->rounds, &cur)) != 0)
+		return store_mdb(s, mrc, "opening a cursor on rounds");
+	mrc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+	if (mrc != 0) {
+		rc = store_mdb(s, mrc, "reading rounds");
+		goto out;
+	}
+	if ((*out = peil__store__round_record__unpack(NULL, v.mv_size, v.mv_data)) == NULL) {
+		log_err("store: a round record does not decode");
+		rc = PEIL_ESTORE;
+		goto out;
+	}
+	rc = 0;
+out:
+	mdb_cursor_close(cur);
+	return rc;
+}
+
 static void
 round_fill(struct store_round *out, const Peil__Store__RoundRecord *r)
 {
@@ -1593,7 +1802,9 @@ round_fill(struct store_round *out, const Peil__Store__RoundRecord *r)
 	out->started = r->started;
 	out->ended = r->ended;
 	out->targets = r->targets;
+	out->tests = r->tests;
 	out->results = r->results;
+	out->refused = r->refused;
 }
 
 int
@@ -1616,7 +1827,7 @@ store_round_latest(struct store *s, struct store_round *out)
 struct round_arg {
 	uint64_t id;             /* in for end, out for begin */
 	int64_t now;
-	uint32_t targets;
+	uint32_t targets, tests;
 };
 
 static int
@@ -1639,6 +1850,7 @@ round_begin_op(struct store *s, MDB_txn *txn, void *argp)
 	rec.id = last != NULL ? last->id + 1 : 1;
 	rec.started = a->now;
 	rec.targets = a->targets;
+	rec.tests = a->tests;
 	be64_put(kb, rec.id);
 	if ((rc = rec_put(s, txn, s->rounds, kb, 8, &rec.base, MDB_APPEND)) != 0)
 		goto out;
@@ -1650,9 +1862,10 @@ out:
 }
 
 int
-store_round_begin(struct store *s, int64_t now, uint32_t targets, uint64_t *id)
+store_round_begin(struct store *s, int64_t now, uint32_t targets, uint32_t tests,
+    uint64_t *id)
 {
-	struct round_arg a = { 0, now, targets };
+	struct round_arg a = { 0, now, targets, tests };
 	int rc;
 
 	if ((rc = store_write(s, round_begin_op, &a, "opening a round")) == 0)
@@ -1685,7 +1898,7 @@ round_end_op(struct store *s, MDB_txn *txn, void *argp)
 int
 store_round_end(struct store *s, uint64_t id, int64_t now)
 {
-	struct round_arg a = { id, now, 0 };
+	struct round_arg a = { id, now, 0, 0 };
 
 	return store_write(s, round_end_op, &a, "ending a round");
 }

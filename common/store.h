@@ -17,6 +17,9 @@ struct store_opts {
 	size_t map_mb;      /* initial map size; grown by doubling on MDB_MAP_FULL */
 	bool readonly;      /* open for reading (CLI show/export) */
 	bool nosync;        /* tests and benchmarks only: no fsync per commit */
+	size_t map_max_mb;  /* the map never grows past this (0: DEFAULT_STORE_MAP_MAX_MB) */
+	uint32_t round_grace_s;  /* a closed round's results are taken this long after it
+	                          * ended (0: DEFAULT_ROUND_GRACE_S) */
 };
 
 /* Opens (creating when writable) the store in directory `dir`. Checks the schema version in
@@ -24,6 +27,18 @@ struct store_opts {
  * *out is owned by the caller, closed with store_close (accepts NULL). */
 int store_open(const char *dir, const struct store_opts *opts, struct store **out);
 void store_close(struct store *s);
+
+/* Why a result inside a stored batch was refused (it is counted, not stored; the batch is
+ * acknowledged all the same: a re-send would be refused again). Checked in this order. */
+enum store_refusal {
+	STORE_REFUSED_NOT_GIVEN = 0,  /* its round was never handed to this agent (no TaskList) */
+	STORE_REFUSED_CLOSED = 1,     /* its round ended more than the grace period ago */
+	STORE_REFUSED_DOMAIN = 2,     /* its domain is not a target of the round */
+	STORE_REFUSED_CAP = 3,        /* the agent stored its cap for the round already */
+	STORE_REFUSALS = 4
+};
+/* "not given", "round closed", "not a target", "over the cap". */
+const char *store_refusal_name(enum store_refusal r);
 
 /* One ResultBatch from one authenticated agent, decided in store_ingest. */
 enum store_outcome {
@@ -47,12 +62,37 @@ struct store_batch {
 	/* Optional: results[i] already packed, with vantage set to `agent`, so the writer only
 	 * copies bytes (the collector packs on its decoder thread). NULL: packed here. */
 	const struct store_packed *packed;
+	/* out, for STORE_STORED: results refused, per store_refusal (stored: n - their sum) */
+	uint32_t refused[STORE_REFUSALS];
 };
-/* Decides and stores every batch in one durable write transaction (in order, so two batches of
- * one agent in one call are handled as if sent one after the other). Grows the map and
- * replays on MDB_MAP_FULL. When it returns 0 everything STORED is committed to disk.
- * Returns 0 or PEIL_ESTORE/PEIL_ENOMEM (then nothing is stored). */
+/* What one Hello or TaskRequest of an agent changes in its record, in a turn. */
+struct store_touch {
+	const char *agent;             /* authenticated name */
+	bool hello;                    /* a Hello: vantage, instance and first_unacked count */
+	const Peil__Vantage *vantage;  /* NULL: not said */
+	uint64_t instance;             /* the spool's instance; 0: not said */
+	uint64_t first_unacked;        /* the oldest batch not acknowledged; 0: not said */
+	uint64_t round_done;           /* the last round the agent finished; 0: none */
+	uint64_t round_given;          /* a TaskList of this round goes to the agent; 0: none */
+	bool conflict;                 /* out: a Hello from another instance than the active one
+	                                * (AGENT_TAKEOVER_S): nothing of it was recorded */
+	uint64_t last_batch_seq;       /* out: the agent's highest batch stored, after the touch */
+};
+/* One turn of the collector in one durable write transaction: first every touch (in order),
+ * then every batch (in order, so two batches of one agent are handled as if sent one after
+ * the other). A batch is STORED, DUPLICATE, GAP or CONFLICT (as store_batch says); inside a
+ * STORED batch each result is checked (store_refusal) and stored or counted as refused.
+ * A Hello's record is written at most once per AGENT_SEEN_WRITE_S when nothing changed.
+ * Grows the map up to its ceiling and replays on MDB_MAP_FULL. When it returns 0 everything
+ * is committed to disk. Returns 0, PEIL_ETOOBIG (the map is at its ceiling: nothing stored,
+ * the store as it was), PEIL_ESTORE or PEIL_ENOMEM (then nothing is stored either). */
+int store_turn(struct store *s, struct store_touch *t, size_t nt, struct store_batch *b,
+    size_t nb, int64_t now);
+/* store_turn with batches only. */
 int store_ingest(struct store *s, struct store_batch *b, size_t nb, int64_t now);
+/* The most results `agent` may store for a round of `targets` targets and `tests` tests
+ * (0: the whole catalogue): targets x tests, plus ROUND_CAP_MARGIN_PCT and ROUND_CAP_SLACK. */
+uint64_t store_round_cap(uint32_t targets, uint32_t tests);
 
 /* Agents. */
 struct store_agent {
@@ -63,17 +103,21 @@ struct store_agent {
 	bool ipv4, ipv6;
 	const char *description;
 	uint64_t last_round_done;
+	uint64_t refused;         /* results refused from this agent (store_refusal) */
 };
 /* Records that `agent` said Hello (vantage facts, seen times) with its oldest batch not yet
  * acknowledged: batches below it count as stored from then on (a new agent starts there; a
  * store that lost acknowledged batches jumps, logged as an error). Writes at most once per
  * AGENT_SEEN_WRITE_S when nothing changed. `instance` (non-zero) becomes the one instance whose
  * batches are taken under this name, unless another was active within AGENT_TAKEOVER_S:
- * then PEIL_EEXIST and nothing changes. Returns 0, PEIL_EEXIST or PEIL_ESTORE. */
+ * then PEIL_EEXIST and nothing changes. Returns 0, PEIL_EEXIST or PEIL_ESTORE. (One touch in
+ * its own transaction: the collector folds these into its turn with store_turn.) */
 int store_agent_hello(struct store *s, const char *agent, const Peil__Vantage *v,
     uint64_t instance, uint64_t first_unacked, int64_t now);
 /* Records the last round `agent` has finished. */
 int store_agent_round_done(struct store *s, const char *agent, uint64_t round_id, int64_t now);
+/* Records that round `round_id` was handed to `agent` (its results are taken from then on). */
+int store_agent_round_given(struct store *s, const char *agent, uint64_t round_id, int64_t now);
 /* Fills *out (strings valid until the next store call) or returns PEIL_ENOENT. */
 int store_agent_get(struct store *s, const char *agent, struct store_agent *out);
 /* Calls cb for each agent in name order; a non-zero return from cb stops and is returned. */
@@ -105,12 +149,16 @@ struct store_round {
 	uint64_t id;              /* 1, 2, ... */
 	int64_t started, ended;   /* unix seconds; ended 0 while open */
 	uint32_t targets;
+	uint32_t tests;           /* test ids the round asks for; 0: the whole catalogue */
 	uint64_t results;         /* results stored for this round */
+	uint64_t refused;         /* results refused that carried this round's id */
 };
 /* The newest round, or PEIL_ENOENT when none. */
 int store_round_latest(struct store *s, struct store_round *out);
-/* Ends any open round at `now` and opens the next one. */
-int store_round_begin(struct store *s, int64_t now, uint32_t targets, uint64_t *id);
+/* Ends any open round at `now` and opens the next one, of `targets` targets and `tests` test
+ * ids (0: the whole catalogue). */
+int store_round_begin(struct store *s, int64_t now, uint32_t targets, uint32_t tests,
+    uint64_t *id);
 int store_round_end(struct store *s, uint64_t id, int64_t now);
 int store_rounds_each(struct store *s, int (*cb)(const struct store_round *r, void *arg), void *arg);
 

@@ -8,6 +8,7 @@ PORT=${PORT:-47102}
 
 make_keys good stranger
 write_collector_conf "$PORT"
+import_targets 100
 write_agent_conf good "$PORT"
 # The stranger claims to be "good" in its configuration: names come from keys only.
 write_agent_conf stranger "$PORT"

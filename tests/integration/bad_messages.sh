@@ -9,6 +9,7 @@ PORT=${PORT:-47103}
 
 make_keys good hostile
 write_collector_conf "$PORT" "[limits]" "max_message_bytes = 1048576"
+import_targets 100
 write_agent_conf good "$PORT"
 start_collector
 

@@ -14,6 +14,7 @@ HONEST=10000
 
 make_keys honest1 honest2 hostile1 hostile2 hostile3
 write_collector_conf "$PORT" "durable = no"
+import_targets 200
 # Under a flood an honest batch waits its turn behind the hostile ones: a second, not 1 s.
 for a in honest1 honest2; do
 	write_agent_conf "$a" "$PORT" "[agent]" "durable = no"

@@ -9,6 +9,7 @@ PORT=${PORT:-47101}
 
 make_keys a1 a2 a3
 write_collector_conf "$PORT"
+import_targets 100
 for a in a1 a2 a3; do
 	# Small batches and a small window: delivery takes long enough to be killed into.
 	write_agent_conf "$a" "$PORT" "batch_max = 7" "window = 2"

@@ -131,3 +131,13 @@ wait_pid() {
 	done
 	fail "process $pid still running after $secs s"
 }
+
+# import_targets N: N target domains (synth0.example.nl, ...) into the collector's store, after
+# its configuration is written; a round over them opens when the collector starts. The
+# collector takes results only for a round it handed out: `peil-agent synth` asks for one.
+import_targets() {
+	local n=$1
+	seq 0 $((n - 1)) | sed 's/.*/org,synth&.example.nl/' >"$T/targets.csv"
+	"$COLLECTOR_BIN" targets import "$T/targets.csv" -c "$T/collector.conf" >/dev/null ||
+	    fail "targets import failed"
+}

@@ -22,6 +22,7 @@ spool = $T/spool
 endpoint = tcp://127.0.0.1:$PORT
 plaintext = yes
 CONF
+import_targets 10
 start_collector
 grep -q "PLAIN TEXT" "$T/collector.log" || fail "plain-text mode not announced"
 "$AGENT_BIN" synth -c "$T/dbg.conf" --count 100 >"$T/dbg.log" 2>&1 &

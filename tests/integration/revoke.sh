@@ -12,6 +12,7 @@ count() { "$COLLECTOR_BIN" export -c "$T/collector.conf" | grep -c "\"vantage\":
 
 make_keys good other swap
 write_collector_conf "$PORT"
+import_targets 3000
 # Slow deliverers: one small batch at a time, each a durable commit.
 for a in good other swap; do write_agent_conf "$a" "$PORT" "batch_max = 20" "window = 1"; done
 start_collector

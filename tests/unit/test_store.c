@@ -40,7 +40,7 @@ static int
 setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
-	struct store_opts o = { 4, false, true };
+	struct store_opts o = { 4, false, true, 0, 0 };
 
 	assert_non_null(fx);
 	strcpy(fx->dir, "/tmp/peil-test-store-XXXXXX");
@@ -65,7 +65,7 @@ teardown(void **state)
 static void
 reopen(struct fx *fx, size_t map_mb, bool readonly)
 {
-	struct store_opts o = { map_mb, readonly, true };
+	struct store_opts o = { map_mb, readonly, true, 0, 0 };
 
 	store_close(fx->s);
 	fx->s = NULL;
@@ -76,7 +76,7 @@ reopen(struct fx *fx, size_t map_mb, bool readonly)
 static void
 fresh(struct fx *fx, const char *name, size_t map_mb)
 {
-	struct store_opts o = { map_mb, false, true };
+	struct store_opts o = { map_mb, false, true, 0, 0 };
 
 	store_close(fx->s);
 	fx->s = NULL;
@@ -142,13 +142,60 @@ results_make(size_t n, uint64_t base, size_t blob)
 	return r;
 }
 
+/* Makes results `r` acceptable from `agent`, as the collector would have: their domains
+ * become targets, their rounds are opened when missing (at time 1) and handed to the agent
+ * (at time `now`). The acceptance rules themselves are tested without it. */
+static void
+admit(struct store *s, const char *agent, Peil__Result **r, size_t n, int64_t now)
+{
+	char path[] = "/tmp/peil-test-targets-XXXXXX", err[256] = "";
+	int fd = mkstemp(path);
+	FILE *f;
+	struct store_round lr;
+	uint64_t latest = 0, max = 0, id, given = 0;
+	size_t count = 0;
+
+	assert_true(fd >= 0);
+	assert_non_null(f = fdopen(fd, "w"));
+	for (size_t i = 0; i < n; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = strcmp(r[i]->domain, r[j]->domain) == 0;
+		if (!dup)
+			fprintf(f, "o,%s\n", r[i]->domain);
+		if (r[i]->round_id > max)
+			max = r[i]->round_id;
+	}
+	assert_int_equal(fclose(f), 0);
+	if (n > 0)
+		assert_int_equal(store_targets_import(s, path, &count, err, sizeof(err)), 0);
+	unlink(path);
+	if (store_round_latest(s, &lr) == 0)
+		latest = lr.id;
+	while (latest < max) {
+		assert_int_equal(store_round_begin(s, 1, 1000000, 0, &id), 0);
+		latest = id;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (r[i]->round_id != 0 && r[i]->round_id != given) {
+			given = r[i]->round_id;
+			assert_int_equal(store_agent_round_given(s, agent, given, now), 0);
+		}
+	}
+}
+
+/* One batch, its results made acceptable first (admit). */
 static enum store_outcome
 ingest1(struct store *s, const char *agent, uint64_t seq, Peil__Result **r, size_t n,
     uint64_t *expected)
 {
-	struct store_batch b = { agent, seq, r, n, 0, 0, 0, NULL };
+	struct store_batch b = { agent, seq, r, n, 0, 0, 0, NULL, { 0 } };
 
+	admit(s, agent, r, n, 1000);
 	assert_int_equal(store_ingest(s, &b, 1, 1000), 0);
+	for (int i = 0; i < STORE_REFUSALS; i++)
+		assert_int_equal(b.refused[i], 0);
 	if (expected != NULL)
 		*expected = b.expected;
 	return b.outcome;
@@ -208,7 +255,7 @@ test_open_reopen(void **state)
 	struct store_stats st;
 	struct store *s2 = NULL;
 	char sub[160];
-	struct store_opts o = { 1, false, true };
+	struct store_opts o = { 1, false, true, 0, 0 };
 
 	assert_int_equal(ingest1(fx->s, "alpha", 1, r, 3, NULL), STORE_STORED);
 	reopen(fx, 2, false);
@@ -244,7 +291,7 @@ test_schema_mismatch(void **state)
 	MDB_dbi meta;
 	uint8_t b[8];
 	MDB_val k = { strlen("schema_version"), (void *)"schema_version" }, v = { 8, b };
-	struct store_opts o = { 0, false, true }, ro = { 0, true, false };
+	struct store_opts o = { 0, false, true, 0, 0 }, ro = { 0, true, false, 0, 0 };
 	struct store *s = (struct store *)1;
 	char other[160];
 
@@ -304,20 +351,22 @@ test_ingest_outcomes(void **state)
 	assert_int_equal(expected, 2);
 
 	/* One call: alpha 2 and 3 in order, beta 1, alpha 3 again (now a re-send), alpha 5. */
+	admit(fx->s, "beta", r, 4, 1000);
 	memset(b, 0, sizeof(b));
-	b[0] = (struct store_batch){ "alpha", 2, r, 1, 0, 0, 0, NULL };
-	b[1] = (struct store_batch){ "alpha", 3, r + 1, 3, 0, 0, 0, NULL };
-	b[2] = (struct store_batch){ "beta", 1, r, 4, 0, 0, 0, NULL };
-	b[3] = (struct store_batch){ "alpha", 5, r, 4, 0, 0, 0, NULL };
+	b[0] = (struct store_batch){ "alpha", 2, r, 1, 0, 0, 0, NULL, { 0 } };
+	b[1] = (struct store_batch){ "alpha", 3, r + 1, 3, 0, 0, 0, NULL, { 0 } };
+	b[2] = (struct store_batch){ "beta", 1, r, 4, 0, 0, 0, NULL, { 0 } };
+	b[3] = (struct store_batch){ "alpha", 5, r, 4, 0, 0, 0, NULL, { 0 } };
 	assert_int_equal(store_ingest(fx->s, b, 4, 2000), 0);
 	assert_int_equal(b[0].outcome, STORE_STORED);
 	assert_int_equal(b[1].outcome, STORE_STORED);
 	assert_int_equal(b[2].outcome, STORE_STORED);
 	assert_int_equal(b[3].outcome, STORE_GAP);
 	assert_int_equal(b[3].expected, 4);
-	b[0] = (struct store_batch){ "alpha", 3, r, 4, 0, 0, 0, NULL };
-	b[1] = (struct store_batch){ "alpha", 4, r, 0, 0, 0, 0, NULL };   /* an empty batch counts */
-	b[2] = (struct store_batch){ "alpha", 4, r, 4, 0, 0, 0, NULL };
+	b[0] = (struct store_batch){ "alpha", 3, r, 4, 0, 0, 0, NULL, { 0 } };
+	/* An empty batch counts. */
+	b[1] = (struct store_batch){ "alpha", 4, r, 0, 0, 0, 0, NULL, { 0 } };
+	b[2] = (struct store_batch){ "alpha", 4, r, 4, 0, 0, 0, NULL, { 0 } };
 	assert_int_equal(store_ingest(fx->s, b, 3, 3000), 0);
 	assert_int_equal(b[0].outcome, STORE_DUPLICATE);
 	assert_int_equal(b[1].outcome, STORE_STORED);
@@ -360,7 +409,7 @@ test_ingest_outcomes(void **state)
 	assert_int_equal(a.last_batch_seq, 9);
 	assert_int_equal(a.results, 3);
 	/* An empty name is a programming error, refused before any write. */
-	b[0] = (struct store_batch){ "", 9, r, 1, 0, 0, 0, NULL };
+	b[0] = (struct store_batch){ "", 9, r, 1, 0, 0, 0, NULL, { 0 } };
 	assert_int_equal(store_ingest(fx->s, b, 1, 1), PEIL_EINVAL);
 	assert_int_equal(store_ingest(fx->s, b, 0, 1), 0);
 	results_free(r, 4);
@@ -375,6 +424,7 @@ test_instances(void **state)
 	Peil__Result **r = results_make(1, 1, 0);
 	struct store_batch b;
 
+	admit(fx->s, "echo", r, 1, 1000);
 	assert_int_equal(store_agent_hello(fx->s, "echo", NULL, 111, 1, 1000), 0);
 	assert_int_equal(store_agent_hello(fx->s, "echo", NULL, 222, 1, 1010), PEIL_EEXIST);
 	memset(&b, 0, sizeof(b));
@@ -422,6 +472,7 @@ test_ingest_packed(void **state)
 		pk[i].buf = bufs[i];
 		r[i]->vantage = saved;
 	}
+	admit(fx->s, "delta", r, 3, 100);
 	memset(&b, 0, sizeof(b));
 	b.agent = "delta";
 	b.batch_seq = 1;
@@ -451,8 +502,8 @@ test_vantage_overwritten(void **state)
 	Peil__Result *r[2];
 	struct seen x;
 
-	r[0] = result_new("a.example", "web_dnssec_exist", "mallory", 0, PEIL__STATUS__FAILED, 7, 0);
-	r[1] = result_new("a.example", "web_dnssec_valid", "", 0, PEIL__STATUS__FAILED, 8, 0);
+	r[0] = result_new("a.example", "web_dnssec_exist", "mallory", 1, PEIL__STATUS__FAILED, 7, 0);
+	r[1] = result_new("a.example", "web_dnssec_valid", "", 1, PEIL__STATUS__FAILED, 8, 0);
 	assert_int_equal(ingest1(fx->s, "alpha", 1, r, 2, NULL), STORE_STORED);
 	/* The caller's results are left as they were. */
 	assert_string_equal(r[0]->vantage, "mallory");
@@ -492,7 +543,8 @@ test_map_growth(void **state)
 			nb = batches - i;
 		for (size_t j = 0; j < nb; j++) {
 			r[j] = results_make(per, (seq - 1 + j) * per, blob);
-			b[j] = (struct store_batch){ "alpha", seq + j, r[j], per, 0, 0, 0, NULL };
+			b[j] = (struct store_batch){ "alpha", seq + j, r[j], per, 0, 0, 0, NULL, { 0 } };
+			admit(fx->s, "alpha", r[j], per, 5000);
 		}
 		assert_int_equal(store_ingest(fx->s, b, nb, 5000), 0);
 		for (size_t j = 0; j < nb; j++) {
@@ -727,7 +779,7 @@ test_export(void **state)
 	/* An empty store exports nothing. */
 	{
 		struct store *s2 = NULL;
-		struct store_opts o = { 1, false, true };
+		struct store_opts o = { 1, false, true, 0, 0 };
 		char sub[160];
 
 		snprintf(sub, sizeof(sub), "%s/empty", fx->dir);
@@ -964,25 +1016,42 @@ test_rounds(void **state)
 	struct rlist l;
 	uint64_t id = 0;
 	Peil__Result *res[3];
+	struct store_batch b;
+	char path[128], err[256] = "";
+	size_t count = 0;
 
 	assert_int_equal(store_round_latest(fx->s, &r), PEIL_ENOENT);
 	assert_int_equal(store_round_end(fx->s, 1, 50), PEIL_ENOENT);
-	assert_int_equal(store_round_begin(fx->s, 100, 5, &id), 0);
+	assert_int_equal(store_round_begin(fx->s, 100, 5, 0, &id), 0);
 	assert_int_equal(id, 1);
 	assert_int_equal(store_round_latest(fx->s, &r), 0);
 	assert_int_equal(r.id, 1);
 	assert_int_equal(r.started, 100);
 	assert_int_equal(r.ended, 0);
 	assert_int_equal(r.targets, 5);
-	assert_int_equal(store_round_begin(fx->s, 200, 6, &id), 0);
+	assert_int_equal(store_round_begin(fx->s, 200, 6, 0, &id), 0);
 	assert_int_equal(id, 2);
-	/* Results count for the round they carry; unknown rounds and round 0 for none. */
+	/* Results count for the round they carry; a round never handed out (9) is refused and
+	 * counted for no round. */
 	res[0] = result_new("a.example", "t", "", 2, PEIL__STATUS__PASSED, 1, 0);
 	res[1] = result_new("a.example", "u", "", 1, PEIL__STATUS__PASSED, 2, 0);
 	res[2] = result_new("a.example", "v", "", 9, PEIL__STATUS__PASSED, 3, 0);
-	assert_int_equal(ingest1(fx->s, "alpha", 1, res, 3, NULL), STORE_STORED);
-	assert_int_equal(ingest1(fx->s, "beta", 1, res, 2, NULL), STORE_STORED);
-	assert_int_equal(ingest1(fx->s, "beta", 1, res, 2, NULL), STORE_DUPLICATE);
+	snprintf(path, sizeof(path), "%s/t.csv", fx->dir);
+	write_file(path, "o,a.example\n");
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	for (uint64_t k = 1; k <= 2; k++) {
+		assert_int_equal(store_agent_round_given(fx->s, "alpha", k, 250), 0);
+		assert_int_equal(store_agent_round_given(fx->s, "beta", k, 250), 0);
+	}
+	b = (struct store_batch){ "alpha", 1, res, 3, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(store_ingest(fx->s, &b, 1, 250), 0);
+	assert_int_equal(b.outcome, STORE_STORED);
+	assert_int_equal(b.refused[STORE_REFUSED_NOT_GIVEN], 1);
+	b = (struct store_batch){ "beta", 1, res, 2, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(store_ingest(fx->s, &b, 1, 250), 0);
+	assert_int_equal(b.outcome, STORE_STORED);
+	assert_int_equal(store_ingest(fx->s, &b, 1, 250), 0);
+	assert_int_equal(b.outcome, STORE_DUPLICATE);
 	for (size_t i = 0; i < 3; i++)
 		peil__result__free_unpacked(res[i], NULL);
 	assert_int_equal(store_round_end(fx->s, 2, 300), 0);
@@ -1000,7 +1069,7 @@ test_rounds(void **state)
 	assert_int_equal(l.r[1].targets, 6);
 	assert_int_equal(l.r[1].results, 2);
 	/* A round that was ended stays as it is when the next begins. */
-	assert_int_equal(store_round_begin(fx->s, 500, 7, &id), 0);
+	assert_int_equal(store_round_begin(fx->s, 500, 7, 0, &id), 0);
 	assert_int_equal(id, 3);
 	memset(&l, 0, sizeof(l));
 	assert_int_equal(store_rounds_each(fx->s, rlist_cb, &l), 0);
@@ -1080,6 +1149,206 @@ test_agents(void **state)
 	assert_string_equal(a.description, "evil?[2J?");
 }
 
+/* ---- what an agent may store --------------------------------------------------------- */
+
+/* A batch of one agent in one call; returns what it stored, the refusals in b->refused. */
+static size_t
+ingest_counted(struct store *s, struct store_batch *b, int64_t now)
+{
+	size_t refused = 0;
+
+	assert_int_equal(store_ingest(s, b, 1, now), 0);
+	for (int i = 0; i < STORE_REFUSALS; i++)
+		refused += b->refused[i];
+	return b->outcome == STORE_STORED ? b->n - refused : 0;
+}
+
+/* Results are taken only for a target of a round handed to the agent that is open or ended
+ * within the grace period, up to a cap per agent and round; the rest is refused and counted,
+ * and the batch is still acknowledged (its seq taken). */
+static void
+test_accept(void **state)
+{
+	struct fx *fx = *state;
+	Peil__Result *r[6], **many;
+	struct store_batch b;
+	struct store_agent a;
+	struct store_round rd;
+	struct rlist l;
+	struct seen x;
+	char path[128], err[256] = "";
+	size_t count = 0, stored = 0;
+	uint64_t id = 0, cap = store_round_cap(2, 1);
+
+	snprintf(path, sizeof(path), "%s/t.csv", fx->dir);
+	write_file(path, "o,a.example\no,b.example\n");
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	assert_int_equal(store_round_begin(fx->s, 100, 2, 1, &id), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(store_agent_round_given(fx->s, "alpha", 1, 100), 0);
+
+	/* One batch: a good result, a domain not in the round, a round that does not exist, a
+	 * round 0, and one more good one. */
+	r[0] = result_new("a.example", "t0", "", 1, PEIL__STATUS__PASSED, 1, 0);
+	r[1] = result_new("c.example", "t0", "", 1, PEIL__STATUS__PASSED, 2, 0);
+	r[2] = result_new("a.example", "t0", "", 2, PEIL__STATUS__PASSED, 3, 0);
+	r[3] = result_new("a.example", "t0", "", 0, PEIL__STATUS__PASSED, 4, 0);
+	r[4] = result_new("b.example", "t1", "", 1, PEIL__STATUS__PASSED, 5, 0);
+	r[5] = result_new("", "t1", "", 1, PEIL__STATUS__PASSED, 6, 0);
+	b = (struct store_batch){ "alpha", 1, r, 6, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 150), 2);
+	assert_int_equal(b.outcome, STORE_STORED);
+	assert_int_equal(b.refused[STORE_REFUSED_DOMAIN], 2);
+	assert_int_equal(b.refused[STORE_REFUSED_NOT_GIVEN], 2);
+	assert_int_equal(b.refused[STORE_REFUSED_CLOSED], 0);
+	assert_int_equal(b.refused[STORE_REFUSED_CAP], 0);
+	/* Sent again: a re-send, nothing stored or counted twice. */
+	assert_int_equal(ingest_counted(fx->s, &b, 151), 0);
+	assert_int_equal(b.outcome, STORE_DUPLICATE);
+	assert_int_equal(store_agent_get(fx->s, "alpha", &a), 0);
+	assert_int_equal(a.last_batch_seq, 1);
+	assert_int_equal(a.results, 2);
+	assert_int_equal(a.refused, 4);
+
+	/* Round 2 goes to beta only: alpha's results for it are refused, beta's taken. */
+	assert_int_equal(store_round_begin(fx->s, 200, 2, 1, &id), 0);
+	assert_int_equal(store_agent_round_given(fx->s, "beta", 2, 200), 0);
+	b = (struct store_batch){ "alpha", 2, r + 2, 1, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 210), 0);
+	assert_int_equal(b.outcome, STORE_STORED);
+	assert_int_equal(b.refused[STORE_REFUSED_NOT_GIVEN], 1);
+	b = (struct store_batch){ "beta", 1, r + 2, 1, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 210), 1);
+
+	/* Round 1 ended at 200: its results are taken up to the grace period, not after. */
+	b = (struct store_batch){ "alpha", 3, r, 1, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 200 + DEFAULT_ROUND_GRACE_S), 1);
+	b = (struct store_batch){ "alpha", 4, r, 1, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 201 + DEFAULT_ROUND_GRACE_S), 0);
+	assert_int_equal(b.outcome, STORE_STORED);
+	assert_int_equal(b.refused[STORE_REFUSED_CLOSED], 1);
+
+	/* The cap: 2 targets x 1 test, plus the margin; beta fills it and no more. */
+	assert_int_equal(cap, 2 + 2 * ROUND_CAP_MARGIN_PCT / 100 + ROUND_CAP_SLACK);
+	many = calloc(cap + 10, sizeof(*many));
+	assert_non_null(many);
+	for (size_t i = 0; i < cap + 10; i++) {
+		many[i] = r[2];     /* a.example, round 2 */
+	}
+	b = (struct store_batch){ "beta", 2, many, cap - 1 - 5, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 300), cap - 1 - 5);
+	b = (struct store_batch){ "beta", 3, many, 15, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 301), 5);
+	assert_int_equal(b.refused[STORE_REFUSED_CAP], 10);
+	/* The cap is per agent and round: alpha's round 1 is not touched by it. */
+	b = (struct store_batch){ "alpha", 5, r + 4, 1, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 302), 1);
+	free(many);
+
+	/* The rounds say what they took and refused. */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_rounds_each(fx->s, rlist_cb, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.r[0].results, 2 + 1 + 1);
+	assert_int_equal(l.r[0].refused, 2 + 1);       /* domains, the closed one */
+	assert_int_equal(l.r[0].tests, 1);
+	assert_int_equal(l.r[1].results, cap);
+	assert_int_equal(l.r[1].refused, 10);
+
+	/* A record keeps the MAX_AGENT_ROUNDS newest rounds handed out: older ones are refused. */
+	for (uint64_t k = 3; k < 3 + MAX_AGENT_ROUNDS; k++)
+		assert_int_equal(store_agent_round_given(fx->s, "alpha", k, 303), 0);
+	assert_int_equal(store_round_latest(fx->s, &rd), 0);
+	b = (struct store_batch){ "alpha", 6, r + 4, 1, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 304), 0);
+	assert_int_equal(b.refused[STORE_REFUSED_NOT_GIVEN], 1);
+
+	/* What was stored is all there is, after reopening too. */
+	reopen(fx, 0, true);
+	stored = (2 + 1 + 1) + cap;     /* alpha, beta */
+	seen_init(&x);
+	assert_int_equal(store_export(fx->s, seen_cb, &x), 0);
+	assert_int_equal(x.n, stored);
+	assert_int_equal(store_agent_get(fx->s, "alpha", &a), 0);
+	assert_int_equal(a.last_batch_seq, 6);
+	assert_int_equal(a.results, 2 + 1 + 1);
+	assert_int_equal(a.refused, 4 + 1 + 1 + 1);
+	for (int i = 0; i < 6; i++)
+		peil__result__free_unpacked(r[i], NULL);
+}
+
+/* Moves the fixture to a new store `name` with a map of map_mb growing to max_mb at most. */
+static void
+fresh_max(struct fx *fx, const char *name, size_t map_mb, size_t max_mb)
+{
+	struct store_opts o = { map_mb, false, true, max_mb, 0 };
+
+	store_close(fx->s);
+	fx->s = NULL;
+	snprintf(fx->path, sizeof(fx->path), "%s/%s", fx->dir, name);
+	assert_int_equal(store_open(fx->path, &o, &fx->s), 0);
+}
+
+/* At the map's ceiling a write is refused with PEIL_ETOOBIG and changes nothing: the store
+ * stays readable and consistent, and takes the same batch once the ceiling is raised. */
+static void
+test_map_ceiling(void **state)
+{
+	struct fx *fx = *state;
+	const size_t per = 200, blob = 1000;
+	struct store_stats st;
+	struct store_agent a;
+	struct store_batch b;
+	struct seen x;
+	Peil__Result **r = NULL;
+	uint64_t seq = 1;
+	int rc = 0;
+	struct store_opts o = { 1, false, true, 64, 0 };
+
+	fresh_max(fx, "ceiling", 1, 2);
+	for (int i = 0; i < 100; i++) {
+		r = results_make(per, (seq - 1) * per, blob);
+		admit(fx->s, "alpha", r, per, 5000);
+		b = (struct store_batch){ "alpha", seq, r, per, 0, 0, 0, NULL, { 0 } };
+		if ((rc = store_ingest(fx->s, &b, 1, 5000)) != 0)
+			break;
+		assert_int_equal(b.outcome, STORE_STORED);
+		assert_int_equal(b.refused[STORE_REFUSED_CAP], 0);
+		results_free(r, per);
+		r = NULL;
+		seq++;
+	}
+	assert_int_equal(rc, PEIL_ETOOBIG);
+	assert_true(seq > 2);
+	assert_int_equal(store_stats(fx->s, &st), 0);
+	assert_int_equal(st.map_bytes, 2u << 20);
+	assert_int_equal(st.results, (seq - 1) * per);
+	/* Refused again, not half stored; a Hello that changes nothing still works. */
+	assert_int_equal(store_ingest(fx->s, &b, 1, 5001), PEIL_ETOOBIG);
+	assert_int_equal(store_agent_hello(fx->s, "alpha", NULL, 0, 0, 5001), 0);
+	assert_int_equal(store_agent_get(fx->s, "alpha", &a), 0);
+	assert_int_equal(a.last_batch_seq, seq - 1);
+	assert_int_equal(a.results, (seq - 1) * per);
+	/* Readable by another reader, every result whole and in order. */
+	reopen(fx, 0, true);
+	seen_init(&x);
+	assert_int_equal(store_export(fx->s, seen_cb, &x), 0);
+	assert_int_equal(x.n, (seq - 1) * per);
+	assert_true(x.ordered);
+	seen_init(&x);
+	assert_int_equal(store_show(fx->s, "d0.example", seen_cb, &x), 0);
+	assert_int_equal(x.n, 10);
+	/* A higher ceiling: the batch that was refused is stored. */
+	store_close(fx->s);
+	fx->s = NULL;
+	assert_int_equal(store_open(fx->path, &o, &fx->s), 0);
+	assert_int_equal(store_ingest(fx->s, &b, 1, 5002), 0);
+	assert_int_equal(b.outcome, STORE_STORED);
+	assert_int_equal(store_stats(fx->s, &st), 0);
+	assert_int_equal(st.results, seq * per);
+	results_free(r, per);
+}
+
 /* ---- read-only ----------------------------------------------------------------------- */
 
 static void
@@ -1089,7 +1358,7 @@ test_readonly(void **state)
 	Peil__Result **r = results_make(5, 0, 0);
 	struct seen x;
 	struct store_agent a;
-	struct store_batch b = { "alpha", 2, r, 5, 0, 0, 0, NULL };
+	struct store_batch b = { "alpha", 2, r, 5, 0, 0, 0, NULL, { 0 } };
 	size_t done = 9, count = 9;
 	char err[256] = "";
 	uint64_t id;
@@ -1107,7 +1376,7 @@ test_readonly(void **state)
 	assert_int_equal(store_ingest(fx->s, &b, 1, 5), PEIL_EINVAL);
 	assert_int_equal(store_index_step(fx->s, 10, &done), PEIL_EINVAL);
 	assert_int_equal(done, 0);
-	assert_int_equal(store_round_begin(fx->s, 1, 1, &id), PEIL_EINVAL);
+	assert_int_equal(store_round_begin(fx->s, 1, 1, 0, &id), PEIL_EINVAL);
 	assert_int_equal(store_targets_import(fx->s, "/nonexistent", &count, err, sizeof(err)),
 	    PEIL_EINVAL);
 	results_free(r, 5);
@@ -1117,7 +1386,7 @@ test_readonly(void **state)
 static int
 child_export_count(const char *path, int rd, int wr)
 {
-	struct store_opts o = { 0, true, false };
+	struct store_opts o = { 0, true, false, 0, 0 };
 	struct store *s = NULL;
 	struct seen x;
 	char c = 0;
@@ -1191,6 +1460,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_instances, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vantage_overwritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_growth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_ceiling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_show_partial_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_show_order, setup, teardown),
