@@ -58,6 +58,7 @@ struct zonefake {
 	const char *bogus;       /* owner names (suffix match) whose answers are bogus, ";"-separated */
 	const char *insecure;    /* ... insecure; everything else is secure */
 	const char *timeout;     /* ... that time out */
+	const char *servfail;    /* ... whose answers are SERVFAIL (a loop, a broken zone) */
 	unsigned lookups;
 	const char *reach_fail;  /* addresses that do not answer (reach), ";"-separated */
 	unsigned reach_items;
@@ -144,6 +145,8 @@ zf_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadl
 	free(ans);
 	out->sec = in_list(z->bogus, name) ? DNSANS_BOGUS :
 	    in_list(z->insecure, name) ? DNSANS_INSECURE : DNSANS_SECURE;
+	if (in_list(z->servfail, name) && out->sec != DNSANS_BOGUS)
+		out->rcode = LDNS_RCODE_SERVFAIL;
 	if (out->sec == DNSANS_BOGUS) {
 		out->rcode = LDNS_RCODE_SERVFAIL;
 		snprintf(out->why_bogus, sizeof(out->why_bogus), "signature expired");
