@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ldns/ldns.h>
 #include <openssl/x509.h>
@@ -78,7 +79,9 @@ enum { TLSA_FAILED, TLSA_BOGUS, TLSA_INSECURE, TLSA_NONE, TLSA_SECURE };
 struct mxhost {
 	const struct dnsans_rr *rr;     /* in w->mx */
 	size_t naddrs;                  /* addresses found (IPv4 and IPv6 the vantage uses) */
-	int tlsa;                       /* TLSA_* of _25._tcp.<host> */
+	int tlsa;                       /* TLSA_* of _25._tcp.<base> */
+	char base[DNSANS_TEXT_LEN];     /* the TLSA base name: the host, or its secure CNAME
+	                                 * expansion (RFC 7672 2.2.2) when TLSA is found there */
 	char tlsa_why[WHY_LEN];
 	size_t ntlsa, tlsa_total;
 	struct tlsa_rr *set;            /* ntlsa parsed records (heap) */
@@ -109,12 +112,14 @@ struct tlswork {
 /* Whether the host's address resolution worked for at least one family the vantage uses
  * (*ok); the last failure's reason in why. Returns 0 or PEIL_ENOMEM. */
 static int
-host_resolves(struct dnswork *w, const struct mxhost *h, bool *ok, char *why, size_t whylen)
+host_resolves(struct dnswork *w, const struct mxhost *h, bool *ok, char expanded[DNSANS_TEXT_LEN],
+    char *why, size_t whylen)
 {
 	bool tried = false;
 
 	*ok = false;
 	why[0] = '\0';
+	expanded[0] = '\0';
 	for (int fam = 0; fam < 2 && !*ok; fam++) {
 		uint16_t type = fam == 0 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
 		char one[WHY_LEN];
@@ -124,9 +129,13 @@ host_resolves(struct dnswork *w, const struct mxhost *h, bool *ok, char *why, si
 		tried = true;
 		if (dnswork_lookup(w, h->rr->text, type, MAX_ADDRS_PER_HOST, &w->a6) == PEIL_ENOMEM)
 			return PEIL_ENOMEM;
-		if (!dnsans_failed(&w->a6, one, sizeof(one)))
+		if (!dnsans_failed(&w->a6, one, sizeof(one))) {
 			*ok = true;
-		else
+			/* RFC 7672 2.2.2: a secure CNAME expansion is the first TLSA base name */
+			if (w->a6.target[0] != '\0' && w->a6.sec == DNSANS_SECURE &&
+			    probe_dns_hostname_ok(w->a6.target))
+				snprintf(expanded, DNSANS_TEXT_LEN, "%s", w->a6.target);
+		} else
 			snprintf(why, whylen, "%s %s: %.400s", h->rr->text, fam == 0 ? "AAAA" : "A",
 			    one);
 	}
@@ -135,28 +144,19 @@ host_resolves(struct dnswork *w, const struct mxhost *h, bool *ok, char *why, si
 	return 0;
 }
 
-/* The TLSA set of _25._tcp.<host>, through the validator. DANE for an MX host starts from
- * its address resolution (RFC 7672 2.2.1-2.2.2): when that fails, nothing can be decided. */
+/* The TLSA set of _25._tcp.<base>, through the validator. */
 static int
-host_tlsa(struct dnswork *w, struct mxhost *h)
+host_tlsa_at(struct dnswork *w, struct mxhost *h, const char *base)
 {
 	char q[MAX_DOMAIN_LEN + 16], why[WHY_LEN];
 	struct dnsans *a = &w->aux;
-	bool resolves;
 
-	if (host_resolves(w, h, &resolves, why, sizeof(why)) != 0)
-		return PEIL_ENOMEM;
-	if (!resolves) {
-		h->tlsa = TLSA_FAILED;
-		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "the address lookup failed (%.400s): "
-		    "DANE cannot be decided (RFC 7672 2.2)", why);
-		return 0;
-	}
-	if (snprintf(q, sizeof(q), "_25._tcp.%s", h->rr->text) >= (int)sizeof(q) ||
+	snprintf(h->base, sizeof(h->base), "%s", base);
+	h->tlsa_total = 0;
+	if (snprintf(q, sizeof(q), "_25._tcp.%s", base) >= (int)sizeof(q) ||
 	    strlen(q) > MAX_DOMAIN_LEN) {
 		h->tlsa = TLSA_FAILED;
-		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "_25._tcp.%s is too long a name",
-		    h->rr->text);
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "_25._tcp.%s is too long a name", base);
 		return 0;
 	}
 	if (dnswork_lookup(w, q, LDNS_RR_TYPE_TLSA, 0, a) == PEIL_ENOMEM)
@@ -201,6 +201,43 @@ host_tlsa(struct dnswork *w, struct mxhost *h)
 	snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s: %zu TLSA record(s), DNSSEC-secure%s", q,
 	    a->txt_tagged, a->txt_tagged > a->ntxt ? " (not all kept)" : "");
 	return 0;
+}
+
+/* The TLSA set of an MX host. DANE starts from the host's address resolution (RFC 7672
+ * 2.2.1-2.2.2): when that fails, nothing can be decided; when it followed a secure CNAME,
+ * TLSA is looked up at the expanded name first, then at the host's own name. */
+static int
+host_tlsa(struct dnswork *w, struct mxhost *h)
+{
+	char why[WHY_LEN], expanded[DNSANS_TEXT_LEN], first[WHY_LEN];
+	bool resolves;
+	int rc;
+
+	if (host_resolves(w, h, &resolves, expanded, why, sizeof(why)) != 0)
+		return PEIL_ENOMEM;
+	if (!resolves) {
+		h->tlsa = TLSA_FAILED;
+		snprintf(h->base, sizeof(h->base), "%s", h->rr->text);
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "the address lookup failed (%.400s): "
+		    "DANE cannot be decided (RFC 7672 2.2)", why);
+		return 0;
+	}
+	if (expanded[0] != '\0' && strcasecmp(expanded, h->rr->text) != 0) {
+		if ((rc = host_tlsa_at(w, h, expanded)) != 0)
+			return rc;
+		/* secure records, or a lookup that decides nothing: that is the answer */
+		if (h->tlsa != TLSA_NONE && h->tlsa != TLSA_INSECURE)
+			return 0;
+		snprintf(first, sizeof(first), "%s", h->tlsa_why);
+		if ((rc = host_tlsa_at(w, h, h->rr->text)) != 0)
+			return rc;
+		snprintf(why, sizeof(why), "%s", h->tlsa_why);
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%.*s (the secure CNAME expansion "
+		    "first: %.*s)", (int)sizeof(h->tlsa_why) / 2 - 48, why,
+		    (int)sizeof(h->tlsa_why) / 2 - 48, first);
+		return 0;
+	}
+	return host_tlsa_at(w, h, h->rr->text);
 }
 
 /* The addresses of one host the vantage may use, at most MAX_STARTTLS_ADDRS. */
@@ -544,7 +581,7 @@ j_dane_valid(const struct tlswork *tw, const struct mxtry *t, struct addrjudge *
 {
 	const struct mxhost *h = &tw->host[t->host];
 	const uint8_t *der[MAX_TLS_CHAIN_CERTS];
-	const char *names[1] = { h->rr->text };
+	const char *names[2] = { h->rr->text, h->base };
 	struct dane_result *dr;
 
 	if (h->tlsa != TLSA_SECURE)
@@ -562,7 +599,8 @@ j_dane_valid(const struct tlswork *tw, const struct mxtry *t, struct addrjudge *
 	}
 	for (size_t i = 0; i < t->rep.nchain; i++)
 		der[i] = t->rep.der[i];
-	if (dane_match(h->set, h->ntlsa, der, t->rep.derlen, t->rep.nchain, names, 1, dr) != 0) {
+	if (dane_match(h->set, h->ntlsa, der, t->rep.derlen, t->rep.nchain, names,
+	    strcasecmp(h->base, h->rr->text) != 0 ? 2 : 1, dr) != 0) {
 		j->st = PEIL__STATUS__ERROR;
 		textlist_add(&j->line, "matching failed");
 	} else {

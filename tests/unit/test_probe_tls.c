@@ -507,6 +507,59 @@ test_dane_address_fails(void **state)
 	free_results(res);
 }
 
+/* The MX host is a CNAME (RFC 7672 2.2.2): after a secure expansion TLSA is looked up at the
+ * expanded name first, then at the host's own; after an insecure one at the host's only. */
+static void
+test_dane_cname(void **state)
+{
+	char zone[2048];
+	struct tlsfake t = { 0 };
+	struct zonefake z = { .zone = zone, .user = &t };
+	Peil__Result *res[PROBE_DNS_NTESTS];
+
+	(void)state;
+	/* TLSA at the expanded name: used */
+	snprintf(zone, sizeof(zone), "d.test. SOA ns.test. h.test. 1 2 3 4 5\n"
+	    "d.test. MX 10 mx.d.test.\n"
+	    "mx.d.test. CNAME mail.e.test.\n"
+	    "mail.e.test. A 192.0.2.25\n"
+	    "mail.e.test. AAAA 2001:db8::25\n"
+	    "_25._tcp.mail.e.test. TLSA 3 1 1 %s\n", tlsa_hex);
+	run_tls(&z, NULL, res);
+	expect_all(res, "PPPPPPPPPPPPPPPFFF");
+	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"),
+	    "_25._tcp.mail.e.test"));
+	assert_int_equal(t.calls, 2);
+	free_results(res);
+
+	/* TLSA at the host's own name only: the expanded name has none, the original is used */
+	snprintf(zone, sizeof(zone), "d.test. SOA ns.test. h.test. 1 2 3 4 5\n"
+	    "d.test. MX 10 mx.d.test.\n"
+	    "mx.d.test. CNAME mail.e.test.\n"
+	    "mail.e.test. A 192.0.2.25\n"
+	    "_25._tcp.mx.d.test. TLSA 3 1 1 %s\n", tlsa_hex);
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__PASSED);
+	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_VALID]->status, PEIL__STATUS__PASSED);
+	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"),
+	    "_25._tcp.mx.d.test: 1 TLSA"));
+	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"),
+	    "_25._tcp.mail.e.test: no TLSA record"));
+	free_results(res);
+
+	/* an insecure expansion: the expanded name's TLSA is not looked at */
+	snprintf(zone, sizeof(zone), "d.test. SOA ns.test. h.test. 1 2 3 4 5\n"
+	    "d.test. MX 10 mx.d.test.\n"
+	    "mx.d.test. CNAME mail.e.test.\n"
+	    "mail.e.test. A 192.0.2.25\n"
+	    "_25._tcp.mail.e.test. TLSA 3 1 1 %s\n", tlsa_hex);
+	z.insecure = "mx.d.test";
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__FAILED);
+	assert_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"), "mail.e.test"));
+	free_results(res);
+}
+
 /* An MX with 50 addresses: MAX_STARTTLS_ADDRS of them are tried, and the evidence says so. */
 static void
 test_many_addresses(void **state)
@@ -557,6 +610,7 @@ main(void)
 		cmocka_unit_test(test_mtasts_tlsrpt),
 		cmocka_unit_test(test_two_records),
 		cmocka_unit_test(test_dane_address_fails),
+		cmocka_unit_test(test_dane_cname),
 		cmocka_unit_test(test_many_addresses),
 		cmocka_unit_test(test_null_mx),
 	};
