@@ -19,6 +19,7 @@
 #include "limits.h"
 #include "log.h"
 #include "probe.h"
+#include "round.h"
 #include "spool.h"
 #include "uplink.h"
 #include "verdict.h"
@@ -256,22 +257,36 @@ struct work {
 	size_t ntests;
 	struct spool *sp;
 	const struct probe_conf *pc;
-	uint64_t probed, skipped, failed;
+	struct round_tries *tries;  /* failed tries per domain, across the round's retries */
+	uint64_t probed, skipped, failed, gave_up;
 };
+
+static int
+worker_probe(void *arg, const char *domain, uint64_t round_id, const char *const *tests,
+    size_t ntests, struct result_set *out)
+{
+	return probe_domain(arg, domain, round_id, tests, ntests, out);
+}
+
+static int
+worker_put(void *arg, uint64_t round_id, const char *domain, Peil__Result **r, size_t n)
+{
+	return spool_put(arg, round_id, domain, r, n);
+}
 
 static void *
 worker_main(void *argp)
 {
 	struct work *w = argp;
-	struct result_set rs = { 0 };
+	struct round_ops ops = { .probe = worker_probe, .put = worker_put, .put_arg = w->sp };
 	struct probe *p;
 	char err[512];
 
 	if ((p = probe_new(w->pc, err, sizeof(err))) == NULL)
 		log_fatal("cannot make a resolver: %s", err);
+	ops.probe_arg = p;
 	for (;;) {
 		const char *domain;
-		int rc;
 
 		pthread_mutex_lock(&w->lock);
 		if (agent_stop || w->next >= w->ntargets) {
@@ -285,16 +300,22 @@ worker_main(void *argp)
 			__atomic_add_fetch(&w->skipped, 1, __ATOMIC_RELAXED);
 			continue;
 		}
-		rc = probe_domain(p, domain, w->round_id, w->tests, w->ntests, &rs);
-		if (rc == 0)
-			rc = spool_put(w->sp, w->round_id, domain, rs.items, rs.n);
-		if (rc != 0) {
-			log_err("%s: results not kept: %s", domain, peil_strerror(rc));
-			__atomic_add_fetch(&w->failed, 1, __ATOMIC_RELAXED);
-		} else {
+		switch (round_domain(w->tries, &ops, w->round_id, domain, w->tests, w->ntests, err,
+		    sizeof(err))) {
+		case ROUND_KEPT:
 			__atomic_add_fetch(&w->probed, 1, __ATOMIC_RELAXED);
+			break;
+		case ROUND_GAVE_UP:
+		case ROUND_DROPPED:
+			/* Bounded: the round completes without this domain's own results. */
+			log_err("%s: %s", domain, err);
+			__atomic_add_fetch(&w->gave_up, 1, __ATOMIC_RELAXED);
+			break;
+		case ROUND_RETRY:
+			log_err("%s: %s", domain, err);
+			__atomic_add_fetch(&w->failed, 1, __ATOMIC_RELAXED);
+			break;
 		}
-		result_set_clear(&rs);
 	}
 	probe_free(p);
 	return NULL;
@@ -313,7 +334,7 @@ cmd_run(int argc, char **argv)
 	struct conf *conf = NULL;
 	struct session ss;
 	struct probe_conf pc;
-	struct work w;
+	struct work w = { .tries = NULL };
 	pthread_t *threads = NULL;
 	size_t nthreads = 0;
 	char **targets = NULL, **rtests = NULL;
@@ -337,6 +358,8 @@ cmd_run(int argc, char **argv)
 		goto out;
 	memset(&w, 0, sizeof(w));
 	pthread_mutex_init(&w.lock, NULL);
+	if ((w.tries = round_tries_new()) == NULL)
+		log_fatal("out of memory");
 	nthreads = (size_t)conf_u64(conf, "agent", "concurrency");
 	if ((threads = calloc(nthreads, sizeof(*threads))) == NULL)
 		log_fatal("out of memory");
@@ -375,9 +398,10 @@ cmd_run(int argc, char **argv)
 				for (size_t t = 0; t < nthreads; t++)
 					pthread_join(threads[t], NULL);
 				log_info("round %llu: %llu domains probed, %llu already done before a "
-				    "restart, %llu failed", (unsigned long long)cur_round,
-				    (unsigned long long)w.probed, (unsigned long long)w.skipped,
-				    (unsigned long long)w.failed);
+				    "restart, %llu given up after %d tries, %llu failed",
+				    (unsigned long long)cur_round, (unsigned long long)w.probed,
+				    (unsigned long long)w.skipped, (unsigned long long)w.gave_up,
+				    MAX_DOMAIN_TRIES, (unsigned long long)w.failed);
 				strv_free(targets, ntargets);
 				targets = NULL;
 				ntargets = 0;
@@ -472,7 +496,7 @@ cmd_run(int argc, char **argv)
 					w.ntests = nrtests;
 					w.sp = ss.sp;
 					w.pc = &pc;
-					w.probed = w.skipped = w.failed = 0;
+					w.probed = w.skipped = w.failed = w.gave_up = 0;
 					for (size_t t = 0; t < nthreads; t++)
 						if (pthread_create(&threads[t], NULL, worker_main, &w) != 0)
 							log_fatal("cannot start a worker thread");
@@ -489,6 +513,7 @@ cmd_run(int argc, char **argv)
 	}
 	log_info("agent stopping");
 out:
+	round_tries_free(w.tries);
 	strv_free(targets, ntargets);
 	strv_free(rtests, nrtests);
 	free(threads);

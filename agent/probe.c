@@ -499,3 +499,49 @@ out:
 	free(seen);
 	return rc;
 }
+
+int
+probe_domain_error(const char *domain, uint64_t round_id, const char *const *tests,
+    size_t ntests, const char *reason, struct result_set *out)
+{
+	const struct catalogue_entry *cat;
+	char name[MAX_DOMAIN_LEN + 1];
+	bool valid, *seen = NULL;
+	size_t ncat, first = out->n, n;
+	int64_t now;
+	int rc = 0;
+
+	cat = catalogue_all(&ncat);
+	if ((seen = calloc(ncat + 1, sizeof(*seen))) == NULL)
+		return PEIL_ENOMEM;
+	probe_domain_norm(domain, name, &valid);
+	n = ntests ? ntests : ncat;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *id = ntests ? tests[i] : cat[i].id;
+		const struct catalogue_entry *ce;
+		Peil__Result *r;
+
+		if (id == NULL || !probe_test_id_ok(id))
+			continue;
+		if ((ce = catalogue_find(id)) != NULL) {
+			size_t k = (size_t)(ce - cat);
+
+			if (k < ncat && seen[k])
+				continue;
+			if (k < ncat)
+				seen[k] = true;
+		}
+		if ((r = result_new(name, id, PEIL__STATUS__ERROR, ce ? ce->guideline : "")) == NULL) {
+			rc = PEIL_ENOMEM;
+			break;
+		}
+		r->round_id = round_id;
+		if ((rc = result_set_add(out, r)) == 0)
+			rc = result_add_evidence(r, "reason", "%s", reason);
+	}
+	now = probe_wall_ms();
+	for (size_t i = first; i < out->n; i++)
+		out->items[i]->measured_at_ms = now;
+	free(seen);
+	return rc;
+}

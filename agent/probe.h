@@ -40,4 +40,11 @@ void probe_free(struct probe *p);
 int probe_domain(struct probe *p, const char *domain, uint64_t round_id,
     const char *const *tests, size_t ntests, struct result_set *out);
 
+/* Appends to `out` an ERROR result for every test named in `tests` (all of the catalogue when
+ * ntests is 0), each with `reason` as its evidence: what a domain gets when its own results
+ * cannot be had or kept. Domain, test ids, round id and time as probe_domain sets them.
+ * Returns 0, or PEIL_ENOMEM (then `out` may hold part of the results). */
+int probe_domain_error(const char *domain, uint64_t round_id, const char *const *tests,
+    size_t ntests, const char *reason, struct result_set *out);
+
 #endif

@@ -721,41 +721,41 @@ dnsans_addr_text(const struct dnsans *a, struct textlist *tl)
 	}
 }
 
-/* One host's AAAA and A, looked up into w->a6, w->a4; the line of evidence in line. Returns
- * 1 when it has an AAAA, 0 when it has none, -1 when its AAAA lookup failed. */
+/* One host's AAAA and A, looked up into w->a6, w->a4; the line of evidence in line; *has
+ * whether it has an AAAA. Returns 0 or PEIL_ENOMEM. */
 int
 dnswork_host_addresses(struct dnswork *w, const struct dnsans_rr *host, char *line, size_t len,
-    int *rc)
+    enum host_aaaa *has)
 {
 	struct textlist *t6, *t4;
 	char why[DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN];
-	int has, n;
+	int n, rc = 0;
 
-	*rc = 0;
+	*has = HOST_AAAA_NONE;
 	if (!host->host_ok) {
 		snprintf(line, len, "%s: not a valid host name, not looked up", host->text);
 		return 0;
 	}
 	if ((t6 = malloc(sizeof(*t6))) == NULL || (t4 = malloc(sizeof(*t4))) == NULL) {
 		free(t6);
-		*rc = PEIL_ENOMEM;
-		return -1;
+		*has = HOST_AAAA_FAILED;
+		return PEIL_ENOMEM;
 	}
 	if (dnswork_lookup(w, host->text, LDNS_RR_TYPE_AAAA, MAX_ADDRS_PER_HOST, &w->a6) == PEIL_ENOMEM ||
 	    dnswork_lookup(w, host->text, LDNS_RR_TYPE_A, MAX_ADDRS_PER_HOST, &w->a4) == PEIL_ENOMEM)
-		*rc = PEIL_ENOMEM;
+		rc = PEIL_ENOMEM;
 	dnsans_addr_text(&w->a6, t6);
 	dnsans_addr_text(&w->a4, t4);
 	n = snprintf(line, len, "%s: AAAA %s; A %s", host->text, t6->buf, t4->buf);
 	if (n < 0 || (size_t)n >= len)
 		snprintf(line + len - sizeof(CUT_MARK), sizeof(CUT_MARK), "%s", CUT_MARK);
 	if (dnsans_failed(&w->a6, why, sizeof(why)))
-		has = -1;
-	else
-		has = w->a6.rcode == LDNS_RCODE_NOERROR && w->a6.n > 0;
+		*has = HOST_AAAA_FAILED;
+	else if (w->a6.rcode == LDNS_RCODE_NOERROR && w->a6.n > 0)
+		*has = HOST_AAAA_SOME;
 	free(t6);
 	free(t4);
-	return has;
+	return rc;
 }
 
 /* web_dnssec_* and mail_dnssec_mailto_*: the domain's SOA through the validator. */
@@ -949,15 +949,15 @@ run_ns(struct dnswork *w, Peil__Result *res[2])
 		    w->ns.total, w->ns.n);
 	for (size_t i = 0; i < w->ns.n; i++) {
 		char key[32];
-		int has = dnswork_host_addresses(w, &w->ns.rr[i], line, sizeof(line), &rc);
+		enum host_aaaa has;
 
-		if (rc != 0)
+		if ((rc = dnswork_host_addresses(w, &w->ns.rr[i], line, sizeof(line), &has)) != 0)
 			goto out;
 		snprintf(key, sizeof(key), "ns_%zu", i + 1);
 		dnsev_add(&ev, key, "%s", line);
-		if (has > 0)
+		if (has == HOST_AAAA_SOME)
 			with6++;
-		else if (has < 0)
+		else if (has == HOST_AAAA_FAILED)
 			failed++;
 	}
 	dnsev_add(&ev, "with_aaaa", "%zu of %zu", with6, w->ns.n);
@@ -1091,16 +1091,16 @@ run_mx(struct dnswork *w, Peil__Result *r)
 	for (int k = 0; k < nhosts; k++) {
 		const struct dnsans_rr *mx = &w->mx.rr[hosts[k]];
 		char key[32];
-		int has = dnswork_host_addresses(w, mx, line, sizeof(line), &rc);
+		enum host_aaaa has;
 
-		if (rc != 0)
+		if ((rc = dnswork_host_addresses(w, mx, line, sizeof(line), &has)) != 0)
 			goto out;
 		snprintf(key, sizeof(key), "mx_%d", k + 1);
 		dnsev_add(&ev, key, "%u %s", (unsigned)mx->pref, line);
-		if (has == 0) {
+		if (has == HOST_AAAA_NONE) {
 			textlist_add(without, mx->text);
 			nwithout++;
-		} else if (has < 0) {
+		} else if (has == HOST_AAAA_FAILED) {
 			failed++;
 		}
 	}

@@ -81,10 +81,13 @@ int dnswork_ns(struct dnswork *w);
  * MX alone); or PEIL_ENOMEM. */
 int dnswork_mx_hosts(struct dnswork *w, struct dnsev *ev, size_t hosts[MAX_MX], int *status,
     const char **reason);
-/* One host's AAAA and A into w->a6, w->a4, and its line of evidence. Returns 1 when it has an
- * AAAA, 0 when it has none, -1 when its AAAA lookup failed; *rc PEIL_ENOMEM or 0. */
+/* What a host's AAAA lookup found: a status of its own, never a PEIL_E* value. */
+enum host_aaaa { HOST_AAAA_FAILED, HOST_AAAA_NONE, HOST_AAAA_SOME };
+
+/* One host's AAAA and A into w->a6, w->a4, and its line of evidence; *has says whether it
+ * has an AAAA. Returns 0 or PEIL_ENOMEM. */
 int dnswork_host_addresses(struct dnswork *w, const struct dnsans_rr *host, char *line,
-    size_t len, int *rc);
+    size_t len, enum host_aaaa *has);
 
 /* Writes why a lookup gave no usable answer and returns true; false when it is usable: not
  * bogus, and NOERROR or NXDOMAIN. */

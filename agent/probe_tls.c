@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ldns/ldns.h>
 #include <openssl/x509.h>
@@ -78,7 +79,9 @@ enum { TLSA_FAILED, TLSA_BOGUS, TLSA_INSECURE, TLSA_NONE, TLSA_SECURE };
 struct mxhost {
 	const struct dnsans_rr *rr;     /* in w->mx */
 	size_t naddrs;                  /* addresses found (IPv4 and IPv6 the vantage uses) */
-	int tlsa;                       /* TLSA_* of _25._tcp.<host> */
+	int tlsa;                       /* TLSA_* of _25._tcp.<base> */
+	char base[DNSANS_TEXT_LEN];     /* the TLSA base name: the host, or its secure CNAME
+	                                 * expansion (RFC 7672 2.2.2) when TLSA is found there */
 	char tlsa_why[WHY_LEN];
 	size_t ntlsa, tlsa_total;
 	struct tlsa_rr *set;            /* ntlsa parsed records (heap) */
@@ -106,18 +109,54 @@ struct tlswork {
 	bool budget_cut;                /* some address not tried: the run's time ran out */
 };
 
-/* The TLSA set of _25._tcp.<host>, through the validator. */
+/* Whether the host's address resolution worked for at least one family the vantage uses
+ * (*ok); the last failure's reason in why. Returns 0 or PEIL_ENOMEM. */
 static int
-host_tlsa(struct dnswork *w, struct mxhost *h)
+host_resolves(struct dnswork *w, const struct mxhost *h, bool *ok, char expanded[DNSANS_TEXT_LEN],
+    char *why, size_t whylen)
+{
+	bool tried = false;
+
+	*ok = false;
+	why[0] = '\0';
+	expanded[0] = '\0';
+	for (int fam = 0; fam < 2 && !*ok; fam++) {
+		uint16_t type = fam == 0 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
+		char one[WHY_LEN];
+
+		if ((fam == 0 && !w->src->ipv6) || (fam == 1 && !w->src->ipv4))
+			continue;
+		tried = true;
+		if (dnswork_lookup(w, h->rr->text, type, MAX_ADDRS_PER_HOST, &w->a6) == PEIL_ENOMEM)
+			return PEIL_ENOMEM;
+		if (!dnsans_failed(&w->a6, one, sizeof(one))) {
+			*ok = true;
+			/* RFC 7672 2.2.2: a secure CNAME expansion is the first TLSA base name */
+			if (w->a6.target[0] != '\0' && w->a6.sec == DNSANS_SECURE &&
+			    probe_dns_hostname_ok(w->a6.target))
+				snprintf(expanded, DNSANS_TEXT_LEN, "%s", w->a6.target);
+		} else
+			snprintf(why, whylen, "%s %s: %.400s", h->rr->text, fam == 0 ? "AAAA" : "A",
+			    one);
+	}
+	if (!tried)
+		*ok = true;
+	return 0;
+}
+
+/* The TLSA set of _25._tcp.<base>, through the validator. */
+static int
+host_tlsa_at(struct dnswork *w, struct mxhost *h, const char *base)
 {
 	char q[MAX_DOMAIN_LEN + 16], why[WHY_LEN];
 	struct dnsans *a = &w->aux;
 
-	if (snprintf(q, sizeof(q), "_25._tcp.%s", h->rr->text) >= (int)sizeof(q) ||
+	snprintf(h->base, sizeof(h->base), "%s", base);
+	h->tlsa_total = 0;
+	if (snprintf(q, sizeof(q), "_25._tcp.%s", base) >= (int)sizeof(q) ||
 	    strlen(q) > MAX_DOMAIN_LEN) {
 		h->tlsa = TLSA_FAILED;
-		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "_25._tcp.%s is too long a name",
-		    h->rr->text);
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "_25._tcp.%s is too long a name", base);
 		return 0;
 	}
 	if (dnswork_lookup(w, q, LDNS_RR_TYPE_TLSA, 0, a) == PEIL_ENOMEM)
@@ -162,6 +201,43 @@ host_tlsa(struct dnswork *w, struct mxhost *h)
 	snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s: %zu TLSA record(s), DNSSEC-secure%s", q,
 	    a->txt_tagged, a->txt_tagged > a->ntxt ? " (not all kept)" : "");
 	return 0;
+}
+
+/* The TLSA set of an MX host. DANE starts from the host's address resolution (RFC 7672
+ * 2.2.1-2.2.2): when that fails, nothing can be decided; when it followed a secure CNAME,
+ * TLSA is looked up at the expanded name first, then at the host's own name. */
+static int
+host_tlsa(struct dnswork *w, struct mxhost *h)
+{
+	char why[WHY_LEN], expanded[DNSANS_TEXT_LEN], first[WHY_LEN];
+	bool resolves;
+	int rc;
+
+	if (host_resolves(w, h, &resolves, expanded, why, sizeof(why)) != 0)
+		return PEIL_ENOMEM;
+	if (!resolves) {
+		h->tlsa = TLSA_FAILED;
+		snprintf(h->base, sizeof(h->base), "%s", h->rr->text);
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "the address lookup failed (%.400s): "
+		    "DANE cannot be decided (RFC 7672 2.2)", why);
+		return 0;
+	}
+	if (expanded[0] != '\0' && strcasecmp(expanded, h->rr->text) != 0) {
+		if ((rc = host_tlsa_at(w, h, expanded)) != 0)
+			return rc;
+		/* secure records, or a lookup that decides nothing: that is the answer */
+		if (h->tlsa != TLSA_NONE && h->tlsa != TLSA_INSECURE)
+			return 0;
+		snprintf(first, sizeof(first), "%s", h->tlsa_why);
+		if ((rc = host_tlsa_at(w, h, h->rr->text)) != 0)
+			return rc;
+		snprintf(why, sizeof(why), "%s", h->tlsa_why);
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%.*s (the secure CNAME expansion "
+		    "first: %.*s)", (int)sizeof(h->tlsa_why) / 2 - 48, why,
+		    (int)sizeof(h->tlsa_why) / 2 - 48, first);
+		return 0;
+	}
+	return host_tlsa_at(w, h, h->rr->text);
 }
 
 /* The addresses of one host the vantage may use, at most MAX_STARTTLS_ADDRS. */
@@ -505,7 +581,7 @@ j_dane_valid(const struct tlswork *tw, const struct mxtry *t, struct addrjudge *
 {
 	const struct mxhost *h = &tw->host[t->host];
 	const uint8_t *der[MAX_TLS_CHAIN_CERTS];
-	const char *names[1] = { h->rr->text };
+	const char *names[2] = { h->rr->text, h->base };
 	struct dane_result *dr;
 
 	if (h->tlsa != TLSA_SECURE)
@@ -523,7 +599,8 @@ j_dane_valid(const struct tlswork *tw, const struct mxtry *t, struct addrjudge *
 	}
 	for (size_t i = 0; i < t->rep.nchain; i++)
 		der[i] = t->rep.der[i];
-	if (dane_match(h->set, h->ntlsa, der, t->rep.derlen, t->rep.nchain, names, 1, dr) != 0) {
+	if (dane_match(h->set, h->ntlsa, der, t->rep.derlen, t->rep.nchain, names,
+	    strcasecmp(h->base, h->rr->text) != 0 ? 2 : 1, dr) != 0) {
 		j->st = PEIL__STATUS__ERROR;
 		textlist_add(&j->line, "matching failed");
 	} else {
@@ -673,15 +750,17 @@ static int
 judge_dane_hosts(struct tlswork *tw, Peil__Result *exist, Peil__Result *roll)
 {
 	struct dnsev ev = { 0 };
-	struct textlist *bad, *badroll;
+	struct textlist *bad, *badroll, *badfail;
 	int st_e = PEIL__STATUS__NOT_TESTED, st_r = PEIL__STATUS__NOT_TESTED, rc;
 	char *r_e = NULL, *r_r = NULL;
 
 	bad = calloc(1, sizeof(*bad));
 	badroll = calloc(1, sizeof(*badroll));
-	if (bad == NULL || badroll == NULL) {
+	badfail = calloc(1, sizeof(*badfail));
+	if (bad == NULL || badroll == NULL || badfail == NULL) {
 		free(bad);
 		free(badroll);
+		free(badfail);
 		return PEIL_ENOMEM;
 	}
 	dnsev_copy(&ev, &tw->mxev);
@@ -709,6 +788,7 @@ judge_dane_hosts(struct tlswork *tw, Peil__Result *exist, Peil__Result *roll)
 			break;
 		case TLSA_FAILED:
 			worse(&st_e, PEIL__STATUS__ERROR);
+			textlist_add(badfail, h->tlsa_why);
 			break;
 		default:
 			worse(&st_e, PEIL__STATUS__FAILED);
@@ -719,7 +799,8 @@ judge_dane_hosts(struct tlswork *tw, Peil__Result *exist, Peil__Result *roll)
 	if (st_e == PEIL__STATUS__FAILED &&
 	    asprintf(&r_e, "no DNSSEC-secure TLSA record for: %.3000s", bad->buf) < 0)
 		r_e = NULL;
-	if (st_e == PEIL__STATUS__ERROR && asprintf(&r_e, "a TLSA lookup failed") < 0)
+	if (st_e == PEIL__STATUS__ERROR && asprintf(&r_e, "DANE could not be decided for: "
+	    "%.3000s", badfail->buf) < 0)
 		r_e = NULL;
 	if (st_r == PEIL__STATUS__NOT_TESTED && asprintf(&r_r, "no MX publishes DANE") < 0)
 		r_r = NULL;
@@ -732,28 +813,33 @@ judge_dane_hosts(struct tlswork *tw, Peil__Result *exist, Peil__Result *roll)
 	free(r_r);
 	free(bad);
 	free(badroll);
+	free(badfail);
 	dnsev_clear(&ev);
 	return rc;
 }
 
 /* ---- MTA-STS and TLS-RPT ---- */
 
-/* The one TXT record of a kind at name: 1 found (copied to out), 0 none, -1 several, -2 the
- * lookup failed (why). */
+/* What txt_one found: a status of its own, never a PEIL_E* value. */
+enum txtone { TXTONE_FAILED, TXTONE_NONE, TXTONE_ONE, TXTONE_SEVERAL };
+
+/* Looks up TXT at name; *found says whether there is none, one (copied to out), several
+ * records of the kind, or the lookup failed (why). Returns 0 or PEIL_ENOMEM. */
 static int
 txt_one(struct dnswork *w, const char *name, bool (*is_kind)(const uint8_t *, size_t),
-    uint8_t *out, size_t cap, size_t *len, char *why, size_t whylen)
+    uint8_t *out, size_t cap, size_t *len, enum txtone *found, char *why, size_t whylen)
 {
 	struct dnsans *a = &w->aux;
 	size_t count = 0;
 
+	*found = TXTONE_FAILED;
 	if (dnswork_lookup(w, name, LDNS_RR_TYPE_TXT, 0, a) == PEIL_ENOMEM)
 		return PEIL_ENOMEM;
 	if (dnsans_failed(a, why, whylen))
-		return -2;
+		return 0;
 	if (a->txt_tagged > a->ntxt) {
 		snprintf(why, whylen, "%s has more version-tagged TXT records than examined", name);
-		return -2;
+		return 0;
 	}
 	for (size_t i = 0; i < a->ntxt; i++) {
 		const uint8_t *t = a->txt + a->txt_off[i];
@@ -765,7 +851,8 @@ txt_one(struct dnswork *w, const char *name, bool (*is_kind)(const uint8_t *, si
 			memcpy(out, t, *len);
 		}
 	}
-	return count == 0 ? 0 : count == 1 ? 1 : -1;
+	*found = count == 0 ? TXTONE_NONE : count == 1 ? TXTONE_ONE : TXTONE_SEVERAL;
+	return 0;
 }
 
 static void
@@ -794,7 +881,8 @@ judge_mtasts(struct tlswork *tw, Peil__Result *r)
 	const char *reason = NULL;
 	uint8_t buf[MAX_MTASTS_RECORD_LEN];
 	size_t len = 0;
-	int st = PEIL__STATUS__FAILED, rc = 0, found;
+	enum txtone found;
+	int st = PEIL__STATUS__FAILED, rc = 0;
 
 	if (r == NULL)
 		return 0;
@@ -804,22 +892,20 @@ judge_mtasts(struct tlswork *tw, Peil__Result *r)
 		st = PEIL__STATUS__ERROR;
 		goto judge;
 	}
-	if ((found = txt_one(w, q, mtasts_is_record, buf, sizeof(buf), &len, why,
-	    sizeof(why))) == PEIL_ENOMEM) {
-		rc = PEIL_ENOMEM;
+	if ((rc = txt_one(w, q, mtasts_is_record, buf, sizeof(buf), &len, &found, why,
+	    sizeof(why))) != 0)
 		goto out;
-	}
 	dnsev_add(&ev, "query", "%s TXT", q);
-	if (found == -2) {
+	if (found == TXTONE_FAILED) {
 		st = PEIL__STATUS__ERROR;
 		reason = w->budget_out ? MSG_BUDGET : why;
 		goto judge;
 	}
-	if (found == 0) {
+	if (found == TXTONE_NONE) {
 		reason = "no MTA-STS record (TXT v=STSv1 at _mta-sts)";
 		goto judge;
 	}
-	if (found == -1) {
+	if (found == TXTONE_SEVERAL) {
 		reason = "several MTA-STS records (RFC 8461 3.1 wants one)";
 		goto judge;
 	}
@@ -925,7 +1011,8 @@ judge_tlsrpt(struct tlswork *tw, Peil__Result *r)
 	const char *reason = NULL;
 	uint8_t buf[MAX_TLSRPT_RECORD_LEN];
 	size_t len = 0;
-	int st = PEIL__STATUS__FAILED, rc, found;
+	enum txtone found;
+	int st = PEIL__STATUS__FAILED, rc;
 
 	if (r == NULL)
 		return 0;
@@ -937,18 +1024,19 @@ judge_tlsrpt(struct tlswork *tw, Peil__Result *r)
 		reason = "_smtp._tls.<domain> would be too long a name";
 		goto judge;
 	}
-	if ((found = txt_one(w, q, tlsrpt_is_record, buf, sizeof(buf), &len, why,
-	    sizeof(why))) == PEIL_ENOMEM) {
+	if (txt_one(w, q, tlsrpt_is_record, buf, sizeof(buf), &len, &found, why,
+	    sizeof(why)) != 0) {
 		free(rec);
+		dnsev_clear(&ev);
 		return PEIL_ENOMEM;
 	}
 	dnsev_add(&ev, "query", "%s TXT", q);
-	if (found == -2) {
+	if (found == TXTONE_FAILED) {
 		st = PEIL__STATUS__ERROR;
 		reason = w->budget_out ? MSG_BUDGET : why;
-	} else if (found == 0) {
+	} else if (found == TXTONE_NONE) {
 		reason = "no TLS-RPT record (TXT v=TLSRPTv1 at _smtp._tls)";
-	} else if (found == -1) {
+	} else if (found == TXTONE_SEVERAL) {
 		reason = "several TLS-RPT records (RFC 8460 3 wants one)";
 	} else {
 		printable(buf, len, text, sizeof(text));

@@ -110,6 +110,8 @@
 #define DEFAULT_DOMAIN_BUDGET_MS 60000   /* every DNS test of one domain */
 #define DEFAULT_CONCURRENCY      8       /* domains probed at once */
 #define MAX_CONCURRENCY          256
+#define MAX_DOMAIN_TRIES         3       /* tries of one domain per round whose results could
+                                          * not be kept; then error results (round.c) */
 #define MAX_MX                   10      /* as internet.nl */
 #define MAX_NS                   16
 #define MAX_ADDRS_PER_HOST       32

@@ -58,6 +58,7 @@ struct zonefake {
 	const char *bogus;       /* owner names (suffix match) whose answers are bogus, ";"-separated */
 	const char *insecure;    /* ... insecure; everything else is secure */
 	const char *timeout;     /* ... that time out */
+	const char *servfail;    /* ... whose answers are SERVFAIL (a loop, a broken zone) */
 	unsigned lookups;
 	const char *reach_fail;  /* addresses that do not answer (reach), ";"-separated */
 	unsigned reach_items;
@@ -133,6 +134,36 @@ zf_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadl
 	if (in_list(z->timeout, name))
 		return dnsans_fail(out, PEIL_ETIMEDOUT, "no answer within 3000 ms");
 	ans = zone_lookup(z->zone, name, type, &exists);
+	/* No record of the type but a CNAME: the chain and the records at its end (8 hops). */
+	if (ans[0] == '\0' && type != LDNS_RR_TYPE_CNAME) {
+		char cur[300];
+
+		snprintf(cur, sizeof(cur), "%s", name);
+		for (int hop = 0; hop < 8; hop++) {
+			bool e;
+			char *cn = zone_lookup(z->zone, cur, LDNS_RR_TYPE_CNAME, &e), *more, tname[16];
+			char owner[300], target[300];
+
+			if (cn[0] == '\0' || sscanf(cn, "%299s %15s %299s", owner, tname, target) != 3) {
+				free(cn);
+				break;
+			}
+			exists = true;
+			if (target[0] != '\0' && target[strlen(target) - 1] == '.')
+				target[strlen(target) - 1] = '\0';
+			more = zone_lookup(z->zone, target, type, &e);
+			ans = realloc(ans, strlen(ans) + strlen(cn) + strlen(more) + 1);
+			strcat(ans, cn);
+			strcat(ans, more);
+			free(cn);
+			snprintf(cur, sizeof(cur), "%s", target);
+			if (more[0] != '\0') {
+				free(more);
+				break;
+			}
+			free(more);
+		}
+	}
 	if (type == LDNS_RR_TYPE_SOA && ans[0] == '\0')
 		snprintf(soa, sizeof(soa), "test. 300 IN SOA ns.test. h.test. 1 2 3 4 5");
 	else
@@ -144,6 +175,8 @@ zf_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadl
 	free(ans);
 	out->sec = in_list(z->bogus, name) ? DNSANS_BOGUS :
 	    in_list(z->insecure, name) ? DNSANS_INSECURE : DNSANS_SECURE;
+	if (in_list(z->servfail, name) && out->sec != DNSANS_BOGUS)
+		out->rcode = LDNS_RCODE_SERVFAIL;
 	if (out->sec == DNSANS_BOGUS) {
 		out->rcode = LDNS_RCODE_SERVFAIL;
 		snprintf(out->why_bogus, sizeof(out->why_bogus), "signature expired");

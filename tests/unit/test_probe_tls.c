@@ -450,6 +450,116 @@ test_mtasts_tlsrpt(void **state)
 	free_results(res);
 }
 
+/* Two v=STSv1 records (RFC 8461 3.1: no policy) and two v=TLSRPTv1 records (RFC 8460 3: no
+ * reporting): both tests failed with the reason; the run itself succeeds (a status, not an
+ * error: "several" once read as PEIL_ENOMEM and the domain was never kept). */
+static void
+test_two_records(void **state)
+{
+	static const char zone[] = ZONE_BASE
+	    "_mta-sts.d.test. TXT \"v=STSv1; id=20261129\"\n"
+	    "_mta-sts.d.test. TXT \"v=STSv1; id=20261130\"\n"
+	    "mta-sts.d.test. A 192.0.2.80\n"
+	    "_smtp._tls.d.test. TXT \"v=TLSRPTv1; rua=mailto:a@d.test\"\n"
+	    "_smtp._tls.d.test. TXT \"v=TLSRPTv1; rua=mailto:b@d.test\"\n";
+	struct tlsfake t = { .policy = "version: STSv1\nmode: enforce\nmx: mx.d.test\n"
+	    "max_age: 604800\n" };
+	struct zonefake z = { .zone = zone, .user = &t };
+	Peil__Result *res[PROBE_DNS_NTESTS];
+
+	(void)state;
+	run_tls(&z, NULL, res);
+	expect_all(res, "PPPPPPPPPPPPPFNNFF");
+	has_reason(res[PROBE_DNS_MTASTS], "several MTA-STS records");
+	has_reason(res[PROBE_DNS_TLSRPT], "several TLS-RPT records");
+	free_results(res);
+}
+
+/* The MX host's address lookup fails (SERVFAIL: a CNAME loop, a broken zone): DANE starts
+ * from the address resolution (RFC 7672 2.2.1-2.2.2), so dane_exist is an error with the
+ * reason, not "no TLSA record". */
+static void
+test_dane_address_fails(void **state)
+{
+	static const char zone[] = "d.test. SOA ns.test. h.test. 1 2 3 4 5\n"
+	    "d.test. MX 10 mx.d.test.\n";
+	struct tlsfake t = { 0 };
+	struct zonefake z = { .zone = zone, .user = &t, .servfail = "mx.d.test" };
+	Peil__Result *res[PROBE_DNS_NTESTS];
+
+	(void)state;
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__ERROR);
+	has_reason(res[PROBE_DNS_STARTTLS_DANE_EXIST], "address lookup failed");
+	has_reason(res[PROBE_DNS_STARTTLS_DANE_EXIST], "SERVFAIL");
+	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_ROLLOVER]->status, PEIL__STATUS__NOT_TESTED);
+	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_VALID]->status, PEIL__STATUS__ERROR);
+	assert_int_equal(t.calls, 0);
+	free_results(res);
+
+	/* one family resolves: DANE is decided from the TLSA set as before */
+	z.zone = ZONE_BASE;
+	z.servfail = NULL;
+	z.timeout = NULL;
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__FAILED);
+	has_reason(res[PROBE_DNS_STARTTLS_DANE_EXIST], "no DNSSEC-secure TLSA record");
+	free_results(res);
+}
+
+/* The MX host is a CNAME (RFC 7672 2.2.2): after a secure expansion TLSA is looked up at the
+ * expanded name first, then at the host's own; after an insecure one at the host's only. */
+static void
+test_dane_cname(void **state)
+{
+	char zone[2048];
+	struct tlsfake t = { 0 };
+	struct zonefake z = { .zone = zone, .user = &t };
+	Peil__Result *res[PROBE_DNS_NTESTS];
+
+	(void)state;
+	/* TLSA at the expanded name: used */
+	snprintf(zone, sizeof(zone), "d.test. SOA ns.test. h.test. 1 2 3 4 5\n"
+	    "d.test. MX 10 mx.d.test.\n"
+	    "mx.d.test. CNAME mail.e.test.\n"
+	    "mail.e.test. A 192.0.2.25\n"
+	    "mail.e.test. AAAA 2001:db8::25\n"
+	    "_25._tcp.mail.e.test. TLSA 3 1 1 %s\n", tlsa_hex);
+	run_tls(&z, NULL, res);
+	expect_all(res, "PPPPPPPPPPPPPPPFFF");
+	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"),
+	    "_25._tcp.mail.e.test"));
+	assert_int_equal(t.calls, 2);
+	free_results(res);
+
+	/* TLSA at the host's own name only: the expanded name has none, the original is used */
+	snprintf(zone, sizeof(zone), "d.test. SOA ns.test. h.test. 1 2 3 4 5\n"
+	    "d.test. MX 10 mx.d.test.\n"
+	    "mx.d.test. CNAME mail.e.test.\n"
+	    "mail.e.test. A 192.0.2.25\n"
+	    "_25._tcp.mx.d.test. TLSA 3 1 1 %s\n", tlsa_hex);
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__PASSED);
+	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_VALID]->status, PEIL__STATUS__PASSED);
+	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"),
+	    "_25._tcp.mx.d.test: 1 TLSA"));
+	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"),
+	    "_25._tcp.mail.e.test: no TLSA record"));
+	free_results(res);
+
+	/* an insecure expansion: the expanded name's TLSA is not looked at */
+	snprintf(zone, sizeof(zone), "d.test. SOA ns.test. h.test. 1 2 3 4 5\n"
+	    "d.test. MX 10 mx.d.test.\n"
+	    "mx.d.test. CNAME mail.e.test.\n"
+	    "mail.e.test. A 192.0.2.25\n"
+	    "_25._tcp.mail.e.test. TLSA 3 1 1 %s\n", tlsa_hex);
+	z.insecure = "mx.d.test";
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__FAILED);
+	assert_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"), "mail.e.test"));
+	free_results(res);
+}
+
 /* An MX with 50 addresses: MAX_STARTTLS_ADDRS of them are tried, and the evidence says so. */
 static void
 test_many_addresses(void **state)
@@ -498,6 +608,9 @@ main(void)
 		cmocka_unit_test(test_cipher_order),
 		cmocka_unit_test(test_dane),
 		cmocka_unit_test(test_mtasts_tlsrpt),
+		cmocka_unit_test(test_two_records),
+		cmocka_unit_test(test_dane_address_fails),
+		cmocka_unit_test(test_dane_cname),
 		cmocka_unit_test(test_many_addresses),
 		cmocka_unit_test(test_null_mx),
 	};
