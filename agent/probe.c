@@ -212,19 +212,22 @@ probe_reach(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
 }
 
 /* Mail servers shared by many domains must not see one connection per worker thread: every
- * worker of the process takes a slot of the address it tests, at most DEFAULT_TLS_PER_HOST
- * per address (the engine itself holds one connection at a time). */
+ * STARTTLS thread of the process takes a slot of the address it tests, at most
+ * DEFAULT_TLS_PER_HOST per address (the engine itself holds one connection at a time). A
+ * worker tests up to MAX_STARTTLS_PARALLEL addresses at once, so MAX_TLS_SLOTS addresses can
+ * be in use; should the table still be full, a new address waits like a busy one. */
 static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t slot_cond = PTHREAD_COND_INITIALIZER;
-static struct { char addr[64]; unsigned n; } slots[2 * MAX_CONCURRENCY];
+static struct { char addr[64]; unsigned n; } slots[MAX_TLS_SLOTS];
 
-/* Takes a slot of addr, waiting until deadline_ms (clock_mono_ms); PEIL_ETIMEDOUT if none
- * came free in time. */
-static int
-slot_take(const char *addr, uint64_t deadline_ms)
+int
+probe_slot_take(const char *addr, uint64_t deadline_ms)
 {
 	int rc = 0;
 
+	/* A longer text would be cut, then never match again: its slot would leak. */
+	if (strlen(addr) >= sizeof(slots[0].addr))
+		return PEIL_EINVAL;
 	pthread_mutex_lock(&slot_lock);
 	for (;;) {
 		size_t i, fr = SIZE_MAX;
@@ -235,16 +238,17 @@ slot_take(const char *addr, uint64_t deadline_ms)
 			if (slots[i].n == 0 && fr == SIZE_MAX)
 				fr = i;
 		}
-		if (i == sizeof(slots) / sizeof(slots[0])) {
-			/* Not in use: a free entry always exists (each worker holds one at most). */
+		if (i == sizeof(slots) / sizeof(slots[0]) && fr != SIZE_MAX) {
+			/* Not in use, and a free entry to hold it. */
 			snprintf(slots[fr].addr, sizeof(slots[fr].addr), "%s", addr);
 			slots[fr].n = 1;
 			break;
 		}
-		if (slots[i].n < DEFAULT_TLS_PER_HOST) {
+		if (i < sizeof(slots) / sizeof(slots[0]) && slots[i].n < DEFAULT_TLS_PER_HOST) {
 			slots[i].n++;
 			break;
 		}
+		/* The address at its limit, or not in use with the table full: wait for a give. */
 		{
 			uint64_t now = (uint64_t)clock_mono_ms();
 			struct timespec ts;
@@ -267,8 +271,8 @@ slot_take(const char *addr, uint64_t deadline_ms)
 	return rc;
 }
 
-static void
-slot_give(const char *addr)
+void
+probe_slot_give(const char *addr)
 {
 	pthread_mutex_lock(&slot_lock);
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
@@ -322,7 +326,7 @@ probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_
 	int rc;
 
 	memset(s, 0, sizeof(*s));
-	if (slot_take(addr, (uint64_t)t.deadline_ms) != 0) {
+	if (probe_slot_take(addr, (uint64_t)t.deadline_ms) != 0) {
 		memset(rep, 0, sizeof(*rep));
 		rep->secure_reneg = rep->client_reneg = rep->ems = rep->compression = -1;
 		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
@@ -330,7 +334,7 @@ probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_
 		return 0;
 	}
 	rc = tls_probe(&t, rep);
-	slot_give(addr);
+	probe_slot_give(addr);
 	if (rc == PEIL_ENOMEM)
 		return rc;
 	if (rc != 0 && !rep->available)

@@ -47,4 +47,13 @@ int probe_domain(struct probe *p, const char *domain, uint64_t round_id,
 int probe_domain_error(const char *domain, uint64_t round_id, const char *const *tests,
     size_t ntests, const char *reason, struct result_set *out);
 
+/* The process's connection slots to mail server addresses (shared by every worker and its
+ * STARTTLS threads: at most DEFAULT_TLS_PER_HOST connections to one address at once).
+ * probe_slot_take takes a slot of addr (an address as text), waiting until deadline_ms
+ * (clock_mono_ms) while the address has none free or the table (MAX_TLS_SLOTS addresses) is
+ * full; returns 0, PEIL_ETIMEDOUT if none came free in time, or PEIL_EINVAL for an address
+ * text of 64 bytes or more. probe_slot_give gives a taken slot back. */
+int probe_slot_take(const char *addr, uint64_t deadline_ms);
+void probe_slot_give(const char *addr);
+
 #endif

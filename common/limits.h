@@ -176,6 +176,8 @@
 #define MAX_STARTTLS_ADDRS       8       /* addresses of one MX the STARTTLS tests try */
 #define DEFAULT_STARTTLS_HOST_MS 30000   /* SMTP dialogues and the TLS engine on one address */
 #define MAX_STARTTLS_PARALLEL    4       /* addresses of one domain's MX tested at once */
+#define MAX_TLS_SLOTS            (MAX_CONCURRENCY * MAX_STARTTLS_PARALLEL) /* mail server
+                                          * addresses the agent's workers connect to at once */
 
 /* Rounds. */
 #define DEFAULT_ROUND_INTERVAL_S 86400
