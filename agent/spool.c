@@ -16,6 +16,7 @@
 #include "bytes.h"
 #include "err.h"
 #include "limits.h"
+#include "lmdb.h"
 #include "log.h"
 #include "spool.h"
 
@@ -33,23 +34,33 @@ static const char KEY_ROUND[] = "round";
 static const char KEY_ROUND_DONE[] = "round_done";
 static const char KEY_INSTANCE[] = "instance";
 
+/* Every LMDB error of the spool passes here (translated by lmdb_err); MDB_NOTFOUND is an
+ * answer, not logged. */
 static int
 spool_mdb_err(int mrc, const char *what)
 {
-	if (mrc == MDB_NOTFOUND)
-		return PEIL_ENOENT;
-	log_err("spool: %s: %s", what, mdb_strerror(mrc));
-	return mrc == ENOMEM ? PEIL_ENOMEM : PEIL_ESTORE;
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		log_err("spool: %s: %s", what, mdb_strerror(mrc));
+	return lmdb_err(mrc);
 }
 
-static uint64_t
-meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key)
+/* A counter of meta into *out (0 when absent). Returns 0 or an LMDB code: MDB_CORRUPTED
+ * when the value is not 8 bytes. */
+static int
+meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *out)
 {
 	MDB_val k = { strlen(key), (void *)key }, v;
+	int mrc;
 
-	if (mdb_get(txn, dbi, &k, &v) != 0 || v.mv_size != 8)
+	*out = 0;
+	if ((mrc = mdb_get(txn, dbi, &k, &v)) == MDB_NOTFOUND)
 		return 0;
-	return be64_get(v.mv_data);
+	if (mrc != 0)
+		return mrc;
+	if (v.mv_size != 8)
+		return MDB_CORRUPTED;
+	*out = be64_get(v.mv_data);
+	return 0;
 }
 
 static int
@@ -63,7 +74,8 @@ meta_put(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t val)
 }
 
 /* Every entry point holds sp->lock: the map may only be resized with no transaction open.
- * Runs `op` in a write transaction, growing the map and replaying on MDB_MAP_FULL. */
+ * Runs `op` in a write transaction, growing the map and replaying on MDB_MAP_FULL. `op`
+ * returns 0 or an LMDB code (never a PEIL_E* code): translated here, once. */
 static int
 spool_write(struct spool *sp, int (*op)(struct spool *, MDB_txn *, void *), void *arg,
     const char *what)
@@ -80,7 +92,9 @@ spool_write(struct spool *sp, int (*op)(struct spool *, MDB_txn *, void *), void
 		else
 			mdb_txn_abort(txn);
 		if (mrc != MDB_MAP_FULL)
-			return mrc == 0 ? 0 : (mrc < 0 ? mrc : spool_mdb_err(mrc, what));
+			return spool_mdb_err(mrc, what);
+		if (sp->map_bytes > SIZE_MAX / 2)
+			break;
 		sp->map_bytes *= 2;
 		if ((mrc = mdb_env_set_mapsize(sp->env, sp->map_bytes)) != 0)
 			return spool_mdb_err(mrc, "growing the map");
@@ -95,10 +109,11 @@ static int
 spool_instance_op(struct spool *sp, MDB_txn *txn, void *argp)
 {
 	uint64_t id;
+	int mrc;
 
 	(void)argp;
-	if ((sp->instance = meta_get(txn, sp->meta, KEY_INSTANCE)) != 0)
-		return 0;
+	if ((mrc = meta_get(txn, sp->meta, KEY_INSTANCE, &sp->instance)) != 0 || sp->instance != 0)
+		return mrc;
 	do {
 		if (getrandom(&id, sizeof(id), 0) != (ssize_t)sizeof(id))
 			log_fatal("spool: no random numbers: %s", strerror(errno));
@@ -144,10 +159,14 @@ spool_open(const char *dir, size_t map_mb, bool nosync, struct spool **out)
 	    (mrc = mdb_dbi_open(txn, "pending", MDB_CREATE, &sp->pending)) != 0 ||
 	    (mrc = mdb_dbi_open(txn, "batches", MDB_CREATE, &sp->batches)) != 0 ||
 	    (mrc = mdb_dbi_open(txn, "done", MDB_CREATE, &sp->done)) != 0 ||
-	    (mrc = mdb_dbi_open(txn, "meta", MDB_CREATE, &sp->meta)) != 0 ||
-	    (mrc = mdb_txn_commit(txn)) != 0) {
-		if (txn != NULL && mrc != 0)
+	    (mrc = mdb_dbi_open(txn, "meta", MDB_CREATE, &sp->meta)) != 0) {
+		if (txn != NULL)
 			mdb_txn_abort(txn);
+		rc = spool_mdb_err(mrc, "opening databases");
+		goto fail;
+	}
+	/* The commit frees the transaction, failed or not. */
+	if ((mrc = mdb_txn_commit(txn)) != 0) {
 		rc = spool_mdb_err(mrc, "opening databases");
 		goto fail;
 	}
@@ -182,10 +201,12 @@ static int
 spool_put_op(struct spool *sp, MDB_txn *txn, void *argp)
 {
 	struct put_arg *a = argp;
-	uint64_t seq = meta_get(txn, sp->meta, KEY_NEXT_RESULT);
+	uint64_t seq;
 	uint8_t key[8];
 	int mrc;
 
+	if ((mrc = meta_get(txn, sp->meta, KEY_NEXT_RESULT, &seq)) != 0)
+		return mrc;
 	if (seq == 0)
 		seq = 1;
 	for (size_t i = 0; i < a->n; i++) {
@@ -235,11 +256,11 @@ spool_put(struct spool *sp, uint64_t round_id, const char *domain, Peil__Result 
 static int
 spool_round_begin_op(struct spool *sp, MDB_txn *txn, void *argp)
 {
-	uint64_t round_id = *(uint64_t *)argp;
+	uint64_t round_id = *(uint64_t *)argp, cur;
 	int mrc;
 
-	if (meta_get(txn, sp->meta, KEY_ROUND) == round_id)
-		return 0;
+	if ((mrc = meta_get(txn, sp->meta, KEY_ROUND, &cur)) != 0 || cur == round_id)
+		return mrc;
 	if ((mrc = mdb_drop(txn, sp->done, 0)) != 0)
 		return mrc;
 	return meta_put(txn, sp->meta, KEY_ROUND, round_id);
@@ -262,13 +283,19 @@ spool_domain_done_locked(struct spool *sp, uint64_t round_id, const char *domain
 	MDB_txn *txn;
 	MDB_val k = { strlen(domain), (void *)domain }, v;
 	bool done = false;
+	int mrc;
 
+	/* On an error the domain counts as not done: probed again rather than lost. */
 	if (k.mv_size == 0 || k.mv_size > MAX_DOMAIN_LEN)
 		return false;
-	if (mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn) != 0)
+	if ((mrc = mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn)) != 0) {
+		(void)spool_mdb_err(mrc, "reading done domains");
 		return false;
-	if (mdb_get(txn, sp->done, &k, &v) == 0 && v.mv_size == 8 && be64_get(v.mv_data) == round_id)
-		done = true;
+	}
+	if ((mrc = mdb_get(txn, sp->done, &k, &v)) == 0)
+		done = v.mv_size == 8 && be64_get(v.mv_data) == round_id;
+	else
+		(void)spool_mdb_err(mrc, "reading done domains");
 	mdb_txn_abort(txn);
 	return done;
 }
@@ -289,10 +316,15 @@ spool_round_done_locked(struct spool *sp)
 {
 	MDB_txn *txn;
 	uint64_t r = 0;
+	int mrc;
 
-	if (mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn) != 0)
+	/* On an error no round counts as finished: the current one is probed (again). */
+	if ((mrc = mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn)) != 0) {
+		(void)spool_mdb_err(mrc, "reading the round done");
 		return 0;
-	r = meta_get(txn, sp->meta, KEY_ROUND_DONE);
+	}
+	if ((mrc = meta_get(txn, sp->meta, KEY_ROUND_DONE, &r)) != 0)
+		(void)spool_mdb_err(mrc, "reading the round done");
 	mdb_txn_abort(txn);
 	return r;
 }
@@ -345,7 +377,8 @@ spool_seal_op(struct spool *sp, MDB_txn *txn, void *argp)
 	int mrc;
 
 	a->batch_seq = 0;
-	seq = meta_get(txn, sp->meta, KEY_NEXT_BATCH);
+	if ((mrc = meta_get(txn, sp->meta, KEY_NEXT_BATCH, &seq)) != 0)
+		return mrc;
 	if (seq == 0)
 		seq = 1;
 	/* First pass: size the batch. */
@@ -506,12 +539,13 @@ spool_ack(struct spool *sp, uint64_t seq)
 static int
 spool_sync_op(struct spool *sp, MDB_txn *txn, void *argp)
 {
-	uint64_t remote = *(uint64_t *)argp;
+	uint64_t remote = *(uint64_t *)argp, next;
 	int mrc;
 
-	if ((mrc = spool_ack_op(sp, txn, argp)) != 0)
+	if ((mrc = spool_ack_op(sp, txn, argp)) != 0 ||
+	    (mrc = meta_get(txn, sp->meta, KEY_NEXT_BATCH, &next)) != 0)
 		return mrc;
-	if (meta_get(txn, sp->meta, KEY_NEXT_BATCH) <= remote)
+	if (next <= remote)
 		return meta_put(txn, sp->meta, KEY_NEXT_BATCH, remote + 1);
 	return 0;
 }
@@ -540,22 +574,28 @@ spool_stats_locked(struct spool *sp, struct spool_stats *out)
 	memset(out, 0, sizeof(*out));
 	if ((mrc = mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn)) != 0)
 		return spool_mdb_err(mrc, "stats");
-	if (mdb_stat(txn, sp->pending, &st) == 0)
-		out->pending = st.ms_entries;
-	if (mdb_stat(txn, sp->batches, &st) == 0)
-		out->batches = st.ms_entries;
-	if (mdb_cursor_open(txn, sp->batches, &cur) == 0) {
-		if (mdb_cursor_get(cur, &k, &v, MDB_FIRST) == 0 && k.mv_size == 8)
-			out->first_batch = be64_get(k.mv_data);
-		mdb_cursor_close(cur);
-	}
-	next = meta_get(txn, sp->meta, KEY_NEXT_BATCH);
+	if ((mrc = mdb_stat(txn, sp->pending, &st)) != 0)
+		goto out;
+	out->pending = st.ms_entries;
+	if ((mrc = mdb_stat(txn, sp->batches, &st)) != 0)
+		goto out;
+	out->batches = st.ms_entries;
+	if ((mrc = mdb_cursor_open(txn, sp->batches, &cur)) != 0)
+		goto out;
+	mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	if (mrc == 0 && k.mv_size == 8)
+		out->first_batch = be64_get(k.mv_data);
+	mdb_cursor_close(cur);
+	if ((mrc != 0 && mrc != MDB_NOTFOUND) ||
+	    (mrc = meta_get(txn, sp->meta, KEY_NEXT_BATCH, &next)) != 0 ||
+	    (mrc = meta_get(txn, sp->meta, KEY_NEXT_RESULT, &out->next_result_seq)) != 0)
+		goto out;
 	out->last_batch = next > 0 ? next - 1 : 0;
-	out->next_result_seq = meta_get(txn, sp->meta, KEY_NEXT_RESULT);
 	if (out->next_result_seq == 0)
 		out->next_result_seq = 1;
+out:
 	mdb_txn_abort(txn);
-	return 0;
+	return spool_mdb_err(mrc, "stats");
 }
 
 int

@@ -11,6 +11,10 @@
 
 struct spool;
 
+/* Errors: LMDB's are translated once (common/lmdb.h: PEIL_ESTORE for LMDB's own codes, a full
+ * or damaged spool among them; PEIL_EIO with errno for a system error; PEIL_ENOMEM) and
+ * logged with LMDB's text; no MDB_* code is ever returned. */
+
 /* Opens or creates the spool in directory `dir`. `nosync` (tests only) skips fsync.
  * Returns 0, PEIL_EIO or PEIL_ESTORE. Safe to use from several threads. */
 int spool_open(const char *dir, size_t map_mb, bool nosync, struct spool **out);
@@ -20,13 +24,15 @@ uint64_t spool_instance(const struct spool *sp);
 
 /* Durably appends the results of one domain of round `round_id` (each gets the next
  * result_seq, set in the caller's structs too) and, when `domain` is not NULL, marks that
- * domain done for the round in the same transaction. Returns 0, PEIL_ESTORE or PEIL_ETOOBIG. */
+ * domain done for the round in the same transaction. Returns 0, PEIL_ETOOBIG (a result over
+ * MAX_RESULT_BYTES), PEIL_EINVAL (a bad domain) or an LMDB error. */
 int spool_put(struct spool *sp, uint64_t round_id, const char *domain, Peil__Result **r, size_t n);
 /* Starts round `round_id`: forgets which domains were done in another round. */
 int spool_round_begin(struct spool *sp, uint64_t round_id);
-/* Is `domain` done in round `round_id`? */
+/* Is `domain` done in round `round_id`? (false on an error, which is logged) */
 bool spool_domain_done(struct spool *sp, uint64_t round_id, const char *domain);
-/* The last round this agent finished (0 if none), and recording it. */
+/* The last round this agent finished (0 if none, or on an error, which is logged), and
+ * recording it. */
 uint64_t spool_round_done(struct spool *sp);
 int spool_set_round_done(struct spool *sp, uint64_t round_id);
 

@@ -37,6 +37,7 @@
 #include "bytes.h"
 #include "err.h"
 #include "limits.h"
+#include "lmdb.h"
 #include "log.h"
 #include "store.h"
 #include "store.pb-c.h"
@@ -67,23 +68,16 @@ static const char META_INDEXED[] = "indexed";
 
 /* ---- LMDB plumbing ------------------------------------------------------------------- */
 
-/* The one place LMDB errors become PEIL_E* codes. MDB_NOTFOUND is an answer, not a failure;
- * MDB_MAP_FULL and MDB_TXN_FULL are remembered, not logged: the write loop grows the map and
- * replays, store_ingest splits a call too large for one transaction. */
+/* Every LMDB error of the store passes here (translated by lmdb_err). MDB_NOTFOUND is an
+ * answer, not a failure; MDB_MAP_FULL and MDB_TXN_FULL are remembered, not logged: the write
+ * loop grows the map and replays, store_ingest splits a call too large for one transaction. */
 static int
 store_mdb(struct store *s, int mrc, const char *what)
 {
 	s->mrc = mrc;
-	if (mrc == 0)
-		return 0;
-	if (mrc == MDB_NOTFOUND)
-		return PEIL_ENOENT;
-	if (mrc == MDB_MAP_FULL || mrc == MDB_TXN_FULL)
-		return PEIL_ESTORE;
-	log_err("store: %s: %s", what, mdb_strerror(mrc));
-	if (mrc == ENOMEM)
-		return PEIL_ENOMEM;
-	return mrc > 0 ? PEIL_EIO : PEIL_ESTORE;
+	if (mrc != 0 && mrc != MDB_NOTFOUND && mrc != MDB_MAP_FULL && mrc != MDB_TXN_FULL)
+		log_err("store: %s: %s", what, mdb_strerror(mrc));
+	return lmdb_err(mrc);
 }
 
 static void

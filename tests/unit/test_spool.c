@@ -6,9 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <lmdb.h>
 
 #include "err.h"
+#include "lmdb.h"
 #include "spool.h"
 
 static char *
@@ -238,6 +245,181 @@ test_bad_input(void **state)
 	free(dir);
 }
 
+/* One result of domain e.test; spool_put's code, unchecked. */
+static int
+put_one(struct spool *sp)
+{
+	Peil__Result r, *rp = &r;
+
+	peil__result__init(&r);
+	r.domain = (char *)"e.test";
+	r.test_id = (char *)"web_dnssec_valid";
+	r.status = PEIL__STATUS__PASSED;
+	return spool_put(sp, 1, NULL, &rp, 1);
+}
+
+/* Writes meta[key] = val (len bytes) straight into the spool's LMDB (spool closed). */
+static void
+meta_poke(const char *dir, const char *key, const void *val, size_t len)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val k = { strlen(key), (void *)key }, v = { len, (void *)val };
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
+	assert_int_equal(mdb_env_open(env, dir, MDB_NOTLS, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/* stderr (the log) into a file while a step runs; stderr_end returns what was written. */
+static int saved_stderr = -1;
+
+static void
+stderr_begin(const char *path)
+{
+	int fd;
+
+	fflush(stderr);
+	assert_true((saved_stderr = dup(2)) >= 0);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
+	assert_true(dup2(fd, 2) == 2);
+	close(fd);
+}
+
+static char *
+stderr_end(const char *path)
+{
+	static char buf[4096];
+	FILE *f;
+	size_t n;
+
+	fflush(stderr);
+	assert_true(dup2(saved_stderr, 2) == 2);
+	close(saved_stderr);
+	saved_stderr = -1;
+	assert_non_null(f = fopen(path, "r"));
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* LMDB's own codes never come out of the spool as if they were PEIL_E* codes: a spool whose
+ * counters were set back (MDB_KEYEXIST on append) or damaged (a counter not 8 bytes) gives
+ * PEIL_ESTORE, says so in the log, and reads as a store error, not "unknown error". */
+static void
+test_lmdb_errors(void **state)
+{
+	char *dir = tmpdir();
+	char logf[600];
+	struct spool *sp;
+	struct spool_stats st;
+	uint64_t seq;
+	uint8_t one[8] = { 0, 0, 0, 0, 0, 0, 0, 1 };
+	const char *log;
+	int rc;
+
+	(void)state;
+	snprintf(logf, sizeof(logf), "%s.log", dir);
+	assert_int_equal(spool_open(dir, 1, true, &sp), 0);
+	put_results(sp, 1, NULL, 3, 10);
+	assert_int_equal(spool_seal(sp, 1, 1 << 20, &seq), 0);
+	assert_int_equal(seq, 1);
+	spool_close(sp);
+
+	/* The counters set back: appends meet keys that exist. */
+	meta_poke(dir, "next_result_seq", one, sizeof(one));
+	meta_poke(dir, "next_batch_seq", one, sizeof(one));
+	assert_int_equal(spool_open(dir, 1, true, &sp), 0);
+	stderr_begin(logf);
+	rc = put_one(sp);
+	log = stderr_end(logf);
+	assert_int_equal(rc, PEIL_ESTORE);
+	assert_string_equal(peil_strerror(rc), "store (LMDB) error");
+	assert_non_null(strstr(log, "spool: put: MDB_KEYEXIST"));
+	stderr_begin(logf);
+	rc = spool_seal(sp, 10, 1 << 20, &seq);
+	log = stderr_end(logf);
+	assert_int_equal(rc, PEIL_ESTORE);
+	assert_int_equal(seq, 0);
+	assert_non_null(strstr(log, "spool: seal: MDB_KEYEXIST"));
+	/* Nothing was lost or changed by the failed writes. */
+	assert_int_equal(spool_stats(sp, &st), 0);
+	assert_int_equal(st.pending, 2);
+	assert_int_equal(st.batches, 1);
+	spool_close(sp);
+
+	/* A counter that is not 8 bytes: damaged, said so, not read as 0. */
+	meta_poke(dir, "next_result_seq", "abc", 3);
+	assert_int_equal(spool_open(dir, 1, true, &sp), 0);
+	stderr_begin(logf);
+	rc = put_one(sp);
+	assert_int_equal(spool_stats(sp, &st), PEIL_ESTORE);
+	log = stderr_end(logf);
+	assert_int_equal(rc, PEIL_ESTORE);
+	assert_non_null(strstr(log, "spool: put: MDB_CORRUPTED"));
+	assert_non_null(strstr(log, "spool: stats: MDB_CORRUPTED"));
+	spool_close(sp);
+	rmtree(dir);
+
+	/* Not an LMDB file at all. */
+	{
+		char path[600];
+		char junk[8192];
+		FILE *f;
+
+		assert_int_equal(mkdir(dir, 0700), 0);
+		snprintf(path, sizeof(path), "%s/data.mdb", dir);
+		assert_non_null(f = fopen(path, "w"));
+		memset(junk, 'j', sizeof(junk));
+		assert_int_equal(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
+		fclose(f);
+		stderr_begin(logf);
+		rc = spool_open(dir, 1, true, &sp);
+		log = stderr_end(logf);
+		assert_int_equal(rc, PEIL_ESTORE);
+		assert_null(sp);
+		assert_non_null(strstr(log, "MDB_INVALID"));
+	}
+	unlink(logf);
+	rmtree(dir);
+	free(dir);
+}
+
+/* The translation itself: every LMDB code to a PEIL_E* code, errno kept for system errors. */
+static void
+test_lmdb_err(void **state)
+{
+	static const int mdb[] = {
+		MDB_KEYEXIST, MDB_PAGE_NOTFOUND, MDB_CORRUPTED, MDB_PANIC, MDB_VERSION_MISMATCH,
+		MDB_INVALID, MDB_MAP_FULL, MDB_DBS_FULL, MDB_READERS_FULL, MDB_TLS_FULL,
+		MDB_TXN_FULL, MDB_CURSOR_FULL, MDB_PAGE_FULL, MDB_MAP_RESIZED, MDB_INCOMPATIBLE,
+		MDB_BAD_RSLOT, MDB_BAD_TXN, MDB_BAD_VALSIZE, MDB_BAD_DBI,
+	};
+
+	(void)state;
+	assert_int_equal(lmdb_err(0), 0);
+	assert_int_equal(lmdb_err(MDB_NOTFOUND), PEIL_ENOENT);
+	for (size_t i = 0; i < sizeof(mdb) / sizeof(mdb[0]); i++)
+		assert_int_equal(lmdb_err(mdb[i]), PEIL_ESTORE);
+	assert_int_equal(lmdb_err(ENOMEM), PEIL_ENOMEM);
+	assert_int_equal(lmdb_err(EINVAL), PEIL_EINVAL);
+	errno = 0;
+	assert_int_equal(lmdb_err(EACCES), PEIL_EIO);
+	assert_int_equal(errno, EACCES);
+	assert_int_equal(lmdb_err(ENOSPC), PEIL_EIO);
+	assert_int_equal(errno, ENOSPC);
+	/* Nothing else comes back as is either. */
+	assert_int_equal(lmdb_err(-12345), PEIL_ESTORE);
+	assert_int_equal(lmdb_err(PEIL_EEXIST), PEIL_ESTORE);
+}
+
 int
 main(void)
 {
@@ -247,6 +429,8 @@ main(void)
 		cmocka_unit_test(test_rounds),
 		cmocka_unit_test(test_byte_limit_and_growth),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_lmdb_errors),
+		cmocka_unit_test(test_lmdb_err),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
