@@ -420,11 +420,63 @@ probe_test_id_ok(const char *id)
 	return true;
 }
 
+/* One result of the given status per test asked for (the whole catalogue when ntests is 0),
+ * each test once, malformed ids skipped; appended to out. */
+static int
+probe_results_new(const char *name, uint64_t round_id, const char *const *tests,
+    size_t ntests, int status, struct result_set *out)
+{
+	const struct catalogue_entry *cat;
+	bool *seen;
+	size_t ncat, n;
+	int rc = 0;
+
+	cat = catalogue_all(&ncat);
+	if ((seen = calloc(ncat + 1, sizeof(*seen))) == NULL)
+		return PEIL_ENOMEM;
+	n = ntests ? ntests : ncat;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *id = ntests ? tests[i] : cat[i].id;
+		const struct catalogue_entry *ce;
+		Peil__Result *r;
+
+		if (id == NULL || !probe_test_id_ok(id)) {
+			log_warn("probe: skipping a malformed test id");
+			continue;
+		}
+		if ((ce = catalogue_find(id)) != NULL) {
+			size_t k = (size_t)(ce - cat);
+
+			if (k < ncat && seen[k])
+				continue;
+			if (k < ncat)
+				seen[k] = true;
+		}
+		if ((r = result_new(name, id, status, ce ? ce->guideline : "")) == NULL) {
+			rc = PEIL_ENOMEM;
+			break;
+		}
+		r->round_id = round_id;
+		rc = result_set_add(out, r);
+	}
+	free(seen);
+	return rc;
+}
+
+/* Every result from first on measured now. */
+static void
+probe_results_stamp(struct result_set *out, size_t first)
+{
+	int64_t now = probe_wall_ms();
+
+	for (size_t i = first; i < out->n; i++)
+		out->items[i]->measured_at_ms = now;
+}
+
 int
 probe_domain(struct probe *p, const char *domain, uint64_t round_id,
     const char *const *tests, size_t ntests, struct result_set *out)
 {
-	const struct catalogue_entry *cat;
 	struct probe_dns_source src = {
 		.lookup = probe_lookup,
 		.now_ms = probe_now_ms,
@@ -440,45 +492,20 @@ probe_domain(struct probe *p, const char *domain, uint64_t round_id,
 	};
 	Peil__Result *dns[PROBE_DNS_NTESTS] = { 0 };
 	char name[MAX_DOMAIN_LEN + 1];
-	bool valid, *seen = NULL;
-	size_t ncat, first = out->n, n;
+	bool valid;
+	size_t first = out->n;
 	uint64_t deadline = resolver_now_ms() + p->budget_ms;
-	int64_t now;
-	int rc = 0;
+	int rc;
 
-	cat = catalogue_all(&ncat);
-	if ((seen = calloc(ncat + 1, sizeof(*seen))) == NULL)
-		return PEIL_ENOMEM;
 	probe_domain_norm(domain, name, &valid);
-	n = ntests ? ntests : ncat;
-	for (size_t i = 0; i < n; i++) {
-		const char *id = ntests ? tests[i] : cat[i].id;
-		const struct catalogue_entry *ce;
-		Peil__Result *r;
-		int t;
+	if ((rc = probe_results_new(name, round_id, tests, ntests, PEIL__STATUS__NOT_TESTED,
+	    out)) != 0)
+		goto out;
+	for (size_t i = first; i < out->n && rc == 0; i++) {
+		Peil__Result *r = out->items[i];
+		int t = probe_dns_test_find(r->test_id);
 
-		if (id == NULL || !probe_test_id_ok(id)) {
-			log_warn("probe: skipping a malformed test id");
-			continue;
-		}
-		if ((ce = catalogue_find(id)) != NULL) {
-			size_t k = (size_t)(ce - cat);
-
-			if (k < ncat && seen[k])
-				continue;
-			if (k < ncat)
-				seen[k] = true;
-		}
-		r = result_new(name, id, PEIL__STATUS__NOT_TESTED, ce ? ce->guideline : "");
-		if (r == NULL) {
-			rc = PEIL_ENOMEM;
-			goto out;
-		}
-		r->round_id = round_id;
-		if ((rc = result_set_add(out, r)) != 0)
-			goto out;
-		t = probe_dns_test_find(id);
-		if (ce == NULL) {
+		if (catalogue_find(r->test_id) == NULL) {
 			result_set_status(r, PEIL__STATUS__ERROR);
 			rc = result_add_evidence(r, "reason", "test not in this agent's catalogue");
 		} else if (!valid) {
@@ -489,18 +516,13 @@ probe_domain(struct probe *p, const char *domain, uint64_t round_id,
 		} else {
 			rc = result_add_evidence(r, "reason", "not implemented in this version");
 		}
-		if (rc != 0)
-			goto out;
 	}
-	if (valid) {
+	if (rc == 0 && valid) {
 		rc = probe_dns_run(&src, name, deadline, dns);
 		memo_clear(p);
 	}
 out:
-	now = probe_wall_ms();
-	for (size_t i = first; i < out->n; i++)
-		out->items[i]->measured_at_ms = now;
-	free(seen);
+	probe_results_stamp(out, first);
 	return rc;
 }
 
@@ -508,44 +530,15 @@ int
 probe_domain_error(const char *domain, uint64_t round_id, const char *const *tests,
     size_t ntests, const char *reason, struct result_set *out)
 {
-	const struct catalogue_entry *cat;
 	char name[MAX_DOMAIN_LEN + 1];
-	bool valid, *seen = NULL;
-	size_t ncat, first = out->n, n;
-	int64_t now;
-	int rc = 0;
+	bool valid;
+	size_t first = out->n;
+	int rc;
 
-	cat = catalogue_all(&ncat);
-	if ((seen = calloc(ncat + 1, sizeof(*seen))) == NULL)
-		return PEIL_ENOMEM;
 	probe_domain_norm(domain, name, &valid);
-	n = ntests ? ntests : ncat;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const char *id = ntests ? tests[i] : cat[i].id;
-		const struct catalogue_entry *ce;
-		Peil__Result *r;
-
-		if (id == NULL || !probe_test_id_ok(id))
-			continue;
-		if ((ce = catalogue_find(id)) != NULL) {
-			size_t k = (size_t)(ce - cat);
-
-			if (k < ncat && seen[k])
-				continue;
-			if (k < ncat)
-				seen[k] = true;
-		}
-		if ((r = result_new(name, id, PEIL__STATUS__ERROR, ce ? ce->guideline : "")) == NULL) {
-			rc = PEIL_ENOMEM;
-			break;
-		}
-		r->round_id = round_id;
-		if ((rc = result_set_add(out, r)) == 0)
-			rc = result_add_evidence(r, "reason", "%s", reason);
-	}
-	now = probe_wall_ms();
-	for (size_t i = first; i < out->n; i++)
-		out->items[i]->measured_at_ms = now;
-	free(seen);
+	rc = probe_results_new(name, round_id, tests, ntests, PEIL__STATUS__ERROR, out);
+	for (size_t i = first; i < out->n && rc == 0; i++)
+		rc = result_add_evidence(out->items[i], "reason", "%s", reason);
+	probe_results_stamp(out, first);
 	return rc;
 }
