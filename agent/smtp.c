@@ -207,8 +207,8 @@ smtp_timeout_why(const struct smtp_conv *c, const char *step, uint64_t t0, const
 		    (unsigned long long)(now > t0 ? now - t0 : 0), c->have);
 }
 
-/* Waits for events on c->fd until the time until. Returns 1 when ready, 0 on time-out,
- * PEIL_EIO when poll itself fails. */
+/* Waits for events on c->fd until the time until. Returns 0 when ready, PEIL_ETIMEDOUT on
+ * time-out, PEIL_EIO when poll itself fails (a time-out is not success: not 0). */
 static int
 smtp_wait(const struct smtp_conv *c, short events, uint64_t until)
 {
@@ -219,13 +219,13 @@ smtp_wait(const struct smtp_conv *c, short events, uint64_t until)
 		int pr;
 
 		if (now >= until)
-			return 0;
+			return PEIL_ETIMEDOUT;
 		pfd.fd = c->fd;
 		pfd.events = events;
 		pfd.revents = 0;
 		pr = poll(&pfd, 1, (int)(until - now > 60000 ? 60000 : until - now));
 		if (pr > 0)
-			return 1;
+			return 0;
 		if (pr < 0 && errno != EINTR)
 			return PEIL_EIO;
 	}
@@ -257,7 +257,7 @@ smtp_connect(struct smtp_conv *c, const struct sockaddr_storage *sa, socklen_t s
 		goto out;
 	}
 	rc = smtp_wait(c, POLLOUT, until);
-	if (rc == 0) {
+	if (rc == PEIL_ETIMEDOUT) {
 		if (t0 + c->step_ms <= c->deadline)
 			err_set(c->why, c->whylen, "connect: no connection within %u ms",
 			    c->step_ms);
@@ -309,7 +309,7 @@ smtp_send(struct smtp_conv *c, const char *step, const char *cmd, size_t n, uint
 			return PEIL_EIO;
 		}
 		rc = smtp_wait(c, POLLOUT, until);
-		if (rc == 0) {
+		if (rc == PEIL_ETIMEDOUT) {
 			smtp_timeout_why(c, step, t0, "command not sent");
 			return PEIL_ETIMEDOUT;
 		}
@@ -367,7 +367,7 @@ smtp_read(struct smtp_conv *c, const char *step, struct smtp_reply *r, uint64_t 
 			return PEIL_EIO;
 		}
 		rc = smtp_wait(c, POLLIN, until);
-		if (rc == 0) {
+		if (rc == PEIL_ETIMEDOUT) {
 			smtp_timeout_why(c, step, t0, "no complete reply");
 			return PEIL_ETIMEDOUT;
 		}
