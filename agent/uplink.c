@@ -75,9 +75,13 @@ uplink_send_hello(struct uplink *u)
 	hello.vantage = &v;
 	env.body_case = PEIL__ENVELOPE__BODY_HELLO;
 	env.hello = &hello;
-	/* EAGAIN: not connected yet; the next step tries again. */
-	(void)uplink_send(u, &env);
-	u->next_hello_ms = clock_mono_ms() + u->conf.ack_timeout_ms;
+	/* Sent: asked again if unanswered after ack_timeout_ms. Not sent (EAGAIN: the socket
+	 * is ZMQ_IMMEDIATE and its handshake is not done yet): tried again after the reconnect
+	 * interval, not a whole ack timeout later. */
+	u->next_hello_ms = clock_mono_ms() + (uplink_send(u, &env) == 0 ||
+	    u->conf.limits.reconnect_ivl_ms <= 0 ||
+	    (unsigned)u->conf.limits.reconnect_ivl_ms >= u->conf.ack_timeout_ms ?
+	    (int64_t)u->conf.ack_timeout_ms : (int64_t)u->conf.limits.reconnect_ivl_ms);
 }
 
 struct uplink *
@@ -163,9 +167,12 @@ uplink_send_task_request(struct uplink *u)
 	tr.offset = u->task_offset;
 	env.body_case = PEIL__ENVELOPE__BODY_TASK_REQUEST;
 	env.task_request = &tr;
-	(void)uplink_send(u, &env);
-	u->task_req_seq = env.seq;
 	u->task_sent_ms = clock_mono_ms();
+	/* Not sent (not connected yet): tried again after the reconnect interval. */
+	if (uplink_send(u, &env) != 0 && u->conf.limits.reconnect_ivl_ms > 0 &&
+	    (unsigned)u->conf.limits.reconnect_ivl_ms < u->conf.ack_timeout_ms)
+		u->task_sent_ms -= (int64_t)u->conf.ack_timeout_ms - u->conf.limits.reconnect_ivl_ms;
+	u->task_req_seq = env.seq;
 }
 
 int

@@ -593,7 +593,7 @@ server_log_stats(const struct server *sv)
 	    "refused: store full); dropped %llu messages (%llu of revoked keys) and %llu results; "
 	    "refused results: %llu %s, %llu %s, %llu %s, %llu %s; connections admitted %llu, "
 	    "refused %llu, closed %llu (revoked key), %llu (table full), %llu (agent over %d), "
-	    "open %zu",
+	    "open %zu; %llu messages of closed connections whose socket number was reused",
 	    (unsigned long long)sv->stats.results_stored,
 	    (unsigned long long)sv->stats.batches_stored,
 	    (unsigned long long)sv->stats.batches_duplicate,
@@ -613,7 +613,7 @@ server_log_stats(const struct server *sv)
 	    (unsigned long long)zs.admitted, (unsigned long long)zs.denied,
 	    (unsigned long long)zs.revoked, (unsigned long long)zs.closed_full,
 	    (unsigned long long)zs.closed_agent, MAX_AGENT_CONNECTIONS,
-	    zap_connections(sv->zap));
+	    zap_connections(sv->zap), (unsigned long long)zs.stale);
 }
 
 int

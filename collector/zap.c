@@ -23,6 +23,8 @@
 #define ZAP_FRAMES 7   /* version, request id, domain, address, identity, mechanism, key */
 #define ZAP_MONITOR "inproc://peil-router-monitor"
 #define ZAP_MAX_FD  (1 << 20)   /* the table grows with the socket numbers, to this at most */
+/* The ZAP metadata property numbering each admitted connection (decimal, from 1). */
+#define ZAP_CONN_PROPERTY "X-Peil-Conn"
 
 enum conn_state {
 	CONN_NONE = 0,   /* no connection known on this socket number */
@@ -31,9 +33,17 @@ enum conn_state {
 	CONN_CLOSING,    /* we shut it down; libzmq has not reported it gone yet */
 };
 
+/* A socket number names a connection only for a while: the kernel hands it to the next one
+ * once libzmq closes it, while messages of the closed connection may still wait in the
+ * ROUTER's queue, carrying the old number (ZMQ_SRCFD). So every admitted connection also gets
+ * a serial number from the ZAP handler, in its metadata: a message whose serial is not above
+ * the entry's `floor` (the serials handed out before this number's connection was accepted)
+ * comes from an earlier connection, gone, and is dropped without touching the entry. */
 struct conn {
 	enum conn_state state;
 	int64_t opened_ms;
+	uint64_t floor;          /* serials handed out when this number was last accepted/closed */
+	uint64_t serial;         /* the serial of the connection that named it */
 	char name[MAX_AGENT_NAME_LEN + 1];
 	char key[KEY_Z85_LEN + 1];
 };
@@ -49,6 +59,7 @@ struct zap {
 	size_t nconns;
 	size_t live;             /* OPEN and NAMED entries */
 	size_t max_conns;
+	uint64_t serial;         /* admitted connections so far: the last serial handed out */
 };
 
 struct zap *
@@ -225,6 +236,7 @@ zap_event(struct zap *z, uint16_t event, int fd)
 	if (c->state == CONN_OPEN || c->state == CONN_NAMED)
 		z->live--;   /* accepted again: its end was not reported */
 	memset(c, 0, sizeof(*c));
+	c->floor = z->serial;
 	if (event != ZMQ_EVENT_ACCEPTED)
 		return;
 	c->state = CONN_OPEN;
@@ -275,7 +287,7 @@ zap_connections(const struct zap *z)
 /* Names a connection by its first message; a third connection of one agent closes its
  * oldest (a reconnect's stale predecessor, or a peer hoarding connections). */
 static void
-zap_name(struct zap *z, struct conn *c, int fd, const struct wire_in *in)
+zap_name(struct zap *z, struct conn *c, int fd, const struct wire_in *in, uint64_t serial)
 {
 	int oldest = -1;
 	size_t same = 0;
@@ -285,6 +297,7 @@ zap_name(struct zap *z, struct conn *c, int fd, const struct wire_in *in)
 		z->live++;
 	}
 	c->state = CONN_NAMED;
+	c->serial = serial;
 	snprintf(c->name, sizeof(c->name), "%.*s", MAX_AGENT_NAME_LEN, in->user);
 	snprintf(c->key, sizeof(c->key), "%.*s", KEY_Z85_LEN, in->key);
 	for (size_t i = 0; i < z->nconns; i++) {
@@ -302,15 +315,42 @@ zap_name(struct zap *z, struct conn *c, int fd, const struct wire_in *in)
 	}
 }
 
+/* The serial the ZAP handler gave the message's connection; 0 when it has none. */
+static uint64_t
+zap_conn_serial(const struct wire_in *in)
+{
+	const char *v;
+	char *end;
+	unsigned long long n;
+
+	if (!in->held || (v = zmq_msg_gets((zmq_msg_t *)&in->msg, ZAP_CONN_PROPERTY)) == NULL)
+		return 0;
+	n = strtoull(v, &end, 10);
+	return end != v && *end == '\0' ? (uint64_t)n : 0;
+}
+
 enum zap_verdict
 zap_check(struct zap *z, const struct wire_in *in)
 {
 	struct conn *c = conn_at(z, in->fd);
+	uint64_t serial = zap_conn_serial(in);
 
+	/* A message of an earlier connection that had this socket number: that connection is
+	 * gone (its agent sends again), and the entry is another's, which it must not name or
+	 * close. */
+	if (c != NULL && serial != 0 && (serial <= c->floor ||
+	    (c->state != CONN_NONE && c->serial != 0 && serial < c->serial))) {
+		z->stats.stale++;
+		return ZAP_CLOSING;
+	}
 	/* What was queued on a connection being closed is not worth decoding: an agent sends
 	 * it again over its next connection. */
 	if (c != NULL && c->state == CONN_CLOSING)
 		return ZAP_CLOSING;
+	/* A later connection on this number whose acceptance was not reported: named anew. */
+	if (c != NULL && c->state == CONN_NAMED && serial != 0 && c->serial != 0 &&
+	    serial > c->serial)
+		c->state = CONN_OPEN;
 	if (!z->plaintext && !zap_key_allowed(z, in->user, in->key)) {
 		z->stats.refused++;
 		if (c != NULL) {
@@ -321,7 +361,7 @@ zap_check(struct zap *z, const struct wire_in *in)
 		return ZAP_REVOKED;
 	}
 	if (c != NULL && (c->state == CONN_NONE || c->state == CONN_OPEN))
-		zap_name(z, c, in->fd, in);
+		zap_name(z, c, in->fd, in, serial);
 	return ZAP_OK;
 }
 
@@ -331,14 +371,36 @@ zap_get_stats(const struct zap *z, struct zap_stats *out)
 	*out = z->stats;
 }
 
-/* `key`, when not NULL, goes back as the connection's metadata (WIRE_KEY_PROPERTY). */
+/* Appends one ZMTP metadata property: name length (1 byte), name, value length (4 bytes,
+ * big-endian), value. */
+static size_t
+zap_meta_put(uint8_t *meta, size_t ml, const char *name, const char *value)
+{
+	size_t nl = strlen(name), vl = strlen(value);
+
+	meta[ml++] = (uint8_t)nl;
+	memcpy(meta + ml, name, nl);
+	ml += nl;
+	meta[ml++] = (uint8_t)(vl >> 24);
+	meta[ml++] = (uint8_t)(vl >> 16);
+	meta[ml++] = (uint8_t)(vl >> 8);
+	meta[ml++] = (uint8_t)vl;
+	memcpy(meta + ml, value, vl);
+	return ml + vl;
+}
+
+/* `key`, when not NULL, goes back as the connection's metadata (WIRE_KEY_PROPERTY), and
+ * `serial`, when not 0, as ZAP_CONN_PROPERTY. Both are set by us for every admitted
+ * connection: a peer's own properties of the same name do not override ZAP's. */
 static void
 zap_reply(struct zap *z, const zmq_msg_t *reqid, const char *code, const char *text,
-    const char *user, const char *key)
+    const char *user, const char *key, uint64_t serial)
 {
 	zmq_msg_t id;
-	uint8_t meta[1 + sizeof(WIRE_KEY_PROPERTY) + 4 + KEY_Z85_LEN];
-	size_t nl = strlen(WIRE_KEY_PROPERTY), ml = 0;
+	uint8_t meta[2 * 5 + sizeof(WIRE_KEY_PROPERTY) + KEY_Z85_LEN + sizeof(ZAP_CONN_PROPERTY) +
+	    20];
+	char num[21];
+	size_t ml = 0;
 
 	zmq_send(z->sock, "1.0", 3, ZMQ_SNDMORE);
 	zmq_msg_init(&id);
@@ -347,17 +409,11 @@ zap_reply(struct zap *z, const zmq_msg_t *reqid, const char *code, const char *t
 	zmq_send(z->sock, code, strlen(code), ZMQ_SNDMORE);
 	zmq_send(z->sock, text, strlen(text), ZMQ_SNDMORE);
 	zmq_send(z->sock, user, strlen(user), ZMQ_SNDMORE);
-	/* ZMTP metadata: name length (1 byte), name, value length (4 bytes, big-endian), value. */
-	if (key != NULL && strlen(key) == KEY_Z85_LEN) {
-		meta[ml++] = (uint8_t)nl;
-		memcpy(meta + ml, WIRE_KEY_PROPERTY, nl);
-		ml += nl;
-		meta[ml++] = 0;
-		meta[ml++] = 0;
-		meta[ml++] = 0;
-		meta[ml++] = KEY_Z85_LEN;
-		memcpy(meta + ml, key, KEY_Z85_LEN);
-		ml += KEY_Z85_LEN;
+	if (key != NULL && strlen(key) == KEY_Z85_LEN)
+		ml = zap_meta_put(meta, ml, WIRE_KEY_PROPERTY, key);
+	if (serial != 0) {
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)serial);
+		ml = zap_meta_put(meta, ml, ZAP_CONN_PROPERTY, num);
 	}
 	zmq_send(z->sock, meta, ml, 0);
 }
@@ -400,7 +456,7 @@ zap_handle_one(struct zap *z)
 	}
 	if (n < 6 || !frame_is(&f[0], "1.0")) {
 		/* Not a request we understand; a REP socket must still answer. */
-		zap_reply(z, &f[1], "500", "malformed ZAP request", "", NULL);
+		zap_reply(z, &f[1], "500", "malformed ZAP request", "", NULL, 0);
 		ok = true;
 		goto out;
 	}
@@ -422,13 +478,13 @@ zap_handle_one(struct zap *z)
 	if (why == NULL) {
 		z->stats.admitted++;
 		log_debug("admitted %s from %s", user, addr);
-		zap_reply(z, &f[1], "200", "OK", user, key[0] ? key : NULL);
+		zap_reply(z, &f[1], "200", "OK", user, key[0] ? key : NULL, ++z->serial);
 	} else {
 		z->stats.denied++;
 		if (log_limit_ok(z->ll, addr, time(NULL)))
 			log_warn("refused a connection from %s: %s (%llu refused so far)", addr, why,
 			    (unsigned long long)z->stats.denied);
-		zap_reply(z, &f[1], "400", why, "", NULL);
+		zap_reply(z, &f[1], "400", why, "", NULL, 0);
 	}
 	ok = true;
 out:
@@ -437,9 +493,14 @@ out:
 	return ok;
 }
 
+/* Connection events are read before each request: a connection's acceptance, reported
+ * before its handshake began, is then known before its serial is handed out. */
 void
 zap_handle(struct zap *z)
 {
-	for (int i = 0; i < MAX_DRAIN_MESSAGES && zap_handle_one(z); i++)
-		;
+	for (int i = 0; i < MAX_DRAIN_MESSAGES; i++) {
+		zap_handle_events(z);
+		if (!zap_handle_one(z))
+			break;
+	}
 }

@@ -17,6 +17,7 @@ struct zap_stats {
 	uint64_t revoked;            /* connections closed for that */
 	uint64_t closed_full;        /* connections closed: the table was full */
 	uint64_t closed_agent;       /* ... an agent had more than MAX_AGENT_CONNECTIONS */
+	uint64_t stale;              /* messages of a connection gone whose number was reused */
 };
 
 enum zap_verdict {
