@@ -618,8 +618,9 @@ ingest_touch(struct store_touch *t, struct ingest_agent *ag, int64_t now)
 	}
 	/* The agent's oldest batch not yet acknowledged sets where its sequence goes on: the
 	 * start for an agent never stored from, a loud jump over batches the store lost (a
-	 * store restored from a backup; the agent deleted them when they were acknowledged). */
-	if (t->hello && t->first_unacked > rec->last_batch_seq + 1) {
+	 * store restored from a backup; the agent deleted them when they were acknowledged).
+	 * Compared without last + 1, which wraps to 0 at the top of the sequence. */
+	if (t->hello && t->first_unacked > 0 && t->first_unacked - 1 > rec->last_batch_seq) {
 		if (rec->last_batch_seq > 0)
 			log_err("agent '%s' starts at batch %llu but the store holds only up to %llu: "
 			    "batches in between were acknowledged and are lost from this store",

@@ -408,6 +408,12 @@ test_ingest_outcomes(void **state)
 	assert_int_equal(store_agent_get(fx->s, "gamma", &a), 0);
 	assert_int_equal(a.last_batch_seq, 9);
 	assert_int_equal(a.results, 3);
+	/* At the top of the sequence a lower Hello still changes nothing (last + 1 wraps). */
+	assert_int_equal(store_agent_hello(fx->s, "hotel", NULL, 0, UINT64_MAX, 2003), 0);
+	assert_int_equal(ingest1(fx->s, "hotel", UINT64_MAX, r, 1, NULL), STORE_STORED);
+	assert_int_equal(store_agent_hello(fx->s, "hotel", NULL, 0, 5, 2004), 0);
+	assert_int_equal(store_agent_get(fx->s, "hotel", &a), 0);
+	assert_true(a.last_batch_seq == UINT64_MAX);
 	/* An empty name is a programming error, refused before any write. */
 	b[0] = (struct store_batch){ "", 9, r, 1, 0, 0, 0, NULL, { 0 } };
 	assert_int_equal(store_ingest(fx->s, b, 1, 1), PEIL_EINVAL);
