@@ -102,11 +102,22 @@ now_s(void)
 	return (int64_t)time(NULL);
 }
 
+/* At most one line of each kind about each peer per DROP_LOG_INTERVAL_S: a kind of line
+ * never silences another. */
+static bool
+server_log_ok(struct server *sv, const char *kind, const char *user)
+{
+	char key[sizeof(((struct wire_in *)0)->user) + 16];
+
+	snprintf(key, sizeof(key), "%s:%s", kind, user[0] ? user : "?");
+	return log_limit_ok(sv->ll, key, now_s());
+}
+
 static void
 server_drop(struct server *sv, const struct wire_in *in, const char *why)
 {
 	sv->stats.messages_dropped++;
-	if (log_limit_ok(sv->ll, in->user[0] ? in->user : "?", now_s()))
+	if (server_log_ok(sv, "drop", in->user))
 		log_warn("dropped a message from '%s': %s (%llu dropped in all)", in->user, why,
 		    (unsigned long long)sv->stats.messages_dropped);
 }
@@ -174,7 +185,7 @@ server_hello_reply(struct server *sv, const struct pending *p, const struct stor
 		return;
 	}
 	if (tc->conflict) {
-		if (log_limit_ok(sv->ll, p->in.user, now_s()))
+		if (server_log_ok(sv, "instance", p->in.user))
 			log_err("agent '%s': a second instance (%016llx) says hello while another "
 			    "is active: is one key on two machines? It is refused until the other "
 			    "has been silent for %d s", p->in.user,
@@ -440,7 +451,7 @@ server_refused(struct server *sv, const struct pending *p, const struct store_ba
 		sv->stats.results_refused[r] += b->refused[r];
 		n += b->refused[r];
 	}
-	if (n == 0 || !log_limit_ok(sv->ll, p->in.user, now_s()))
+	if (n == 0 || !server_log_ok(sv, "refused", p->in.user))
 		return;
 	log_warn("batch %llu from '%s': refused %llu of %zu results (%u %s, %u %s, %u %s, %u %s)",
 	    (unsigned long long)b->batch_seq, p->in.user, (unsigned long long)n, b->n,
@@ -472,7 +483,7 @@ turn_commit(struct server *sv, struct turn *t)
 		}
 		if (p->bad > 0) {
 			sv->stats.results_dropped += p->bad;
-			if (log_limit_ok(sv->ll, p->in.user, now_s()))
+			if (server_log_ok(sv, "malformed", p->in.user))
 				log_warn("batch %llu from '%s': dropped %zu malformed results of %zu",
 				    (unsigned long long)p->env->result_batch->batch_seq, p->in.user,
 				    p->bad, p->env->result_batch->n_results);

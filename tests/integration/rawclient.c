@@ -215,6 +215,9 @@ main(int argc, char **argv)
 		sent++;
 	}
 	closedir(d);
+	/* Give the collector time to read (and refuse) them: an oversize message closes the
+	 * connection, and what is still queued on a closed connection is dropped unread. */
+	zmq_poll(NULL, 0, 1000);
 	zmq_send(s, "\x08\x01", 2, ZMQ_SNDMORE);
 	zmq_send(s, "\x3a\x00", 2, 0);
 	sent++;
