@@ -46,114 +46,54 @@
 #include "store_int.h"
 
 #define STORE_MAX_DBS       16
-#define STORE_RESIZE_TRIES  8      /* adopting a map another process grew, per transaction */
 
 /* ---- LMDB plumbing ------------------------------------------------------------------- */
 
-/* Every LMDB error of the store passes here (translated by lmdb_err). MDB_NOTFOUND is an
- * answer, not a failure; MDB_MAP_FULL and MDB_TXN_FULL are remembered, not logged: the write
- * loop grows the map and replays, store_ingest splits a call too large for one transaction. */
+/* Every LMDB error of the store passes here (lmdb_check: remembered, translated, logged but
+ * for MDB_NOTFOUND, an answer, and MDB_MAP_FULL and MDB_TXN_FULL: the write loop grows the
+ * map and replays, store_ingest splits a call too large for one transaction). */
 int
 store_mdb(struct store *s, int mrc, const char *what)
 {
-	s->mrc = mrc;
-	if (mrc != 0 && mrc != MDB_NOTFOUND && mrc != MDB_MAP_FULL && mrc != MDB_TXN_FULL)
-		log_err("store: %s: %s", what, mdb_strerror(mrc));
-	return lmdb_err(mrc);
+	return lmdb_check(&s->lm, mrc, what);
 }
 
-void
-store_refresh_mapsize(struct store *s)
-{
-	MDB_envinfo info;
+/* The store's op, run by lmdb_write. */
+struct store_op {
+	struct store *s;
+	int (*op)(struct store *, MDB_txn *, void *);
+	void *arg;
+};
 
-	if (mdb_env_info(s->env, &info) == 0)
-		s->map_bytes = info.me_mapsize;
-}
-
-/* Begins a transaction, adopting the map size when another process has grown the map. */
-int
-store_txn_begin(struct store *s, unsigned flags, MDB_txn **txn)
-{
-	int mrc;
-
-	for (int i = 0;; i++) {
-		mrc = mdb_txn_begin(s->env, NULL, flags, txn);
-		if (mrc != MDB_MAP_RESIZED || i == STORE_RESIZE_TRIES)
-			break;
-		if ((mrc = mdb_env_set_mapsize(s->env, 0)) != 0)
-			break;
-		store_refresh_mapsize(s);
-	}
-	if (mrc != 0) {
-		*txn = NULL;
-		return store_mdb(s, mrc, "beginning a transaction");
-	}
-	return 0;
-}
-
-/* Doubles the map, up to its ceiling. At the ceiling: PEIL_ETOOBIG, logged once a minute. */
 static int
-store_grow(struct store *s)
+store_op_run(MDB_txn *txn, void *argp)
 {
-	size_t size;
-	int64_t now = (int64_t)time(NULL);
-	int mrc;
+	struct store_op *o = argp;
 
-	store_refresh_mapsize(s);
-	if (s->map_bytes >= s->map_max_bytes) {
-		if (now - s->ceiling_logged >= 60) {
-			log_err("store: full: the map is at its ceiling of %zu MiB (collector.map_max_mb); "
-			    "nothing more is stored until the ceiling is raised", s->map_max_bytes >> 20);
-			s->ceiling_logged = now;
-		}
-		return PEIL_ETOOBIG;
-	}
-	size = s->map_bytes > s->map_max_bytes / 2 ? s->map_max_bytes : s->map_bytes * 2;
-	if ((mrc = mdb_env_set_mapsize(s->env, size)) != 0)
-		return store_mdb(s, mrc, "growing the map");
-	s->map_bytes = size;
-	log_info("store: map grown to %zu MiB", size >> 20);
-	return 0;
+	return o->op(o->s, txn, o->arg);
 }
 
-/* Runs `op` in a write transaction and commits. On MDB_MAP_FULL, anywhere, the transaction
- * is aborted, the map doubled and `op` run again from scratch: op must recompute everything
- * it writes or reports from what it reads in the transaction. At the map's ceiling it returns
- * PEIL_ETOOBIG with the transaction aborted: the store stays as the last commit left it. */
+/* lmdb_write's loop; reaching the map's ceiling is logged once a minute. */
 int
 store_write(struct store *s, int (*op)(struct store *, MDB_txn *, void *), void *arg,
     const char *what)
 {
+	struct store_op o = { s, op, arg };
+	int64_t now;
+	int rc;
+
 	if (s->readonly) {
 		log_err("store: %s: the store is open read-only", what);
 		return PEIL_EINVAL;
 	}
-	for (int grown = 0;; grown++) {
-		MDB_txn *txn;
-		int rc, mrc;
-
-		s->mrc = 0;
-		if ((rc = store_txn_begin(s, 0, &txn)) != 0)
-			return rc;
-		if ((rc = op(s, txn, arg)) == 0) {
-			if ((mrc = mdb_txn_commit(txn)) != 0)
-				rc = store_mdb(s, mrc, what);
-		} else {
-			mdb_txn_abort(txn);
-		}
-		if (rc != 0 && s->mrc == MDB_TXN_FULL)
-			log_warn("store: %s: %s", what, mdb_strerror(s->mrc));
-		if (rc == 0 || s->mrc != MDB_MAP_FULL)
-			return rc;
-		if (grown == MAX_STORE_MAP_GROWTHS) {
-			log_err("store: %s: map full after %d growths (%zu MiB)", what,
-			    MAX_STORE_MAP_GROWTHS, s->map_bytes >> 20);
-			return PEIL_ESTORE;
-		}
-		if ((rc = store_grow(s)) != 0)
-			return rc;
+	rc = lmdb_write(&s->lm, store_op_run, &o, what);
+	now = (int64_t)time(NULL);
+	if (rc == PEIL_ETOOBIG && s->lm.mrc == MDB_MAP_FULL && now - s->ceiling_logged >= 60) {
+		log_err("store: full: the map is at its ceiling of %zu MiB (collector.map_max_mb); "
+		    "nothing more is stored until the ceiling is raised", s->lm.max_bytes >> 20);
+		s->ceiling_logged = now;
 	}
+	return rc;
 }
 
 int
@@ -319,16 +259,17 @@ store_open(const char *dir, const struct store_opts *opts, struct store **out)
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return PEIL_ENOMEM;
+	s->lm.who = "store";
 	s->readonly = opts->readonly;
 	max_mb = opts->map_max_mb ? opts->map_max_mb : DEFAULT_STORE_MAP_MAX_MB;
 	if (max_mb > (SIZE_MAX >> 21)) {
 		rc = PEIL_EINVAL;
 		goto out;
 	}
-	s->map_max_bytes = max_mb << 20;
+	s->lm.max_bytes = max_mb << 20;
 	s->round_grace_s = opts->round_grace_s ? opts->round_grace_s : DEFAULT_ROUND_GRACE_S;
-	if ((mrc = mdb_env_create(&s->env)) != 0) {
-		s->env = NULL;
+	if ((mrc = mdb_env_create(&s->lm.env)) != 0) {
+		s->lm.env = NULL;
 		rc = store_mdb(s, mrc, "creating the environment");
 		goto out;
 	}
@@ -337,26 +278,26 @@ store_open(const char *dir, const struct store_opts *opts, struct store **out)
 	if (opts->nosync)
 		flags |= MDB_NOSYNC;
 	/* No map size before opening: an existing store keeps the size it grew to. */
-	if ((mrc = mdb_env_set_maxdbs(s->env, STORE_MAX_DBS)) != 0 ||
-	    (mrc = mdb_env_open(s->env, dir, flags, 0600)) != 0) {
+	if ((mrc = mdb_env_set_maxdbs(s->lm.env, STORE_MAX_DBS)) != 0 ||
+	    (mrc = mdb_env_open(s->lm.env, dir, flags, 0600)) != 0) {
 		rc = store_mdb(s, mrc, dir);
 		goto out;
 	}
-	store_refresh_mapsize(s);
+	lmdb_refresh(&s->lm);
 	if (mb > max_mb)
 		mb = max_mb;
-	if (!opts->readonly && s->map_bytes < (mb << 20)) {
-		if ((mrc = mdb_env_set_mapsize(s->env, mb << 20)) != 0) {
+	if (!opts->readonly && s->lm.bytes < (mb << 20)) {
+		if ((mrc = mdb_env_set_mapsize(s->lm.env, mb << 20)) != 0) {
 			rc = store_mdb(s, mrc, "setting the map size");
 			goto out;
 		}
-		s->map_bytes = mb << 20;
+		s->lm.bytes = mb << 20;
 	}
-	if (!opts->readonly && s->map_bytes > s->map_max_bytes)
+	if (!opts->readonly && s->lm.bytes > s->lm.max_bytes)
 		log_warn("store: the map (%zu MiB) is past its ceiling (%zu MiB): it is not grown "
-		    "further", s->map_bytes >> 20, s->map_max_bytes >> 20);
+		    "further", s->lm.bytes >> 20, s->lm.max_bytes >> 20);
 	if (opts->readonly) {
-		if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)) != 0)
+		if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 			goto out;
 		if ((rc = store_open_dbs(s, txn)) != 0)
 			goto out;
@@ -383,8 +324,8 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	if (s->env != NULL)
-		mdb_env_close(s->env);
+	if (s->lm.env != NULL)
+		mdb_env_close(s->lm.env);
 	free(s->agent_name);
 	free(s->agent_desc);
 	free(s);

@@ -78,7 +78,7 @@ store_agent_get(struct store *s, const char *agent, struct store_agent *out)
 	s->agent_name = s->agent_desc = NULL;
 	if (!store_agent_name_ok(agent))
 		return PEIL_ENOENT;
-	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)) != 0)
+	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 		goto out;
 	if ((rc = store_rec_get(s, txn, s->agents, agent, strlen(agent),
 	    &peil__store__agent_record__descriptor, &m)) != 0)
@@ -109,7 +109,7 @@ store_agents_each(struct store *s, int (*cb)(const struct store_agent *a, void *
 	char name[MAX_AGENT_NAME_LEN + 1];
 	int mrc, rc;
 
-	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)) != 0)
+	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 		return rc;
 	if ((mrc = mdb_cursor_open(txn, s->agents, &cur)) != 0) {
 		rc = store_mdb(s, mrc, "opening a cursor on agents");

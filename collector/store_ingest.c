@@ -526,7 +526,7 @@ store_turn(struct store *s, struct store_touch *t, size_t nt, struct store_batch
 	free(a.rounds);
 	/* More dirty pages than one transaction holds: store the halves one after the other,
 	 * which decides every batch as one transaction would have. */
-	if (rc != 0 && s->mrc == MDB_TXN_FULL && nb > 1) {
+	if (rc != 0 && s->lm.mrc == MDB_TXN_FULL && nb > 1) {
 		log_warn("store: %zu batches stored in two transactions", nb);
 		if ((rc = store_turn(s, t, nt, b, nb / 2, now)) == 0)
 			rc = store_turn(s, NULL, 0, b + nb / 2, nb - nb / 2, now);

@@ -10,6 +10,7 @@
 
 #include <lmdb.h>
 
+#include "lmdb.h"
 #include "store.h"
 #include "store.pb-c.h"
 
@@ -21,29 +22,21 @@
 #define META_INDEXED  "indexed"       /* the last log seq the indexes cover */
 
 struct store {
-	MDB_env *env;
+	struct lmdb_map lm;      /* the environment, its map size and ceiling, the last error */
 	MDB_dbi log, agents, orgs, targets, rounds, meta, latest, rindex;
-	size_t map_bytes;
-	size_t map_max_bytes;    /* the ceiling: the map is not grown past it */
 	int64_t ceiling_logged;  /* when reaching the ceiling was last logged */
 	int64_t round_grace_s;   /* a closed round's results are taken this long after */
 	bool readonly;
-	int mrc;                 /* the last LMDB error: MDB_MAP_FULL makes a write replay */
 	char *agent_name;        /* strings of the last store_agent_get */
 	char *agent_desc;
 };
 
-/* store.c: the LMDB plumbing. */
-/* Every LMDB error of the store passes here: remembered in s->mrc, logged (but for
- * MDB_NOTFOUND, MDB_MAP_FULL and MDB_TXN_FULL), returned as lmdb_err translates it. */
+/* store.c: the LMDB plumbing (read transactions: lmdb_txn_begin(&s->lm, ...)). */
+/* Every LMDB error of the store passes here: lmdb_check on s->lm. */
 int store_mdb(struct store *s, int mrc, const char *what);
-/* Adopts the map's size as LMDB knows it into s->map_bytes. */
-void store_refresh_mapsize(struct store *s);
-/* Begins a transaction, adopting the map size when another process has grown the map. */
-int store_txn_begin(struct store *s, unsigned flags, MDB_txn **txn);
-/* Runs `op` in a write transaction and commits, growing the map and replaying `op` on
- * MDB_MAP_FULL: op must recompute everything from what it reads in the transaction.
- * PEIL_ETOOBIG at the map's ceiling (nothing written); PEIL_EINVAL on a read-only store. */
+/* lmdb_write on the store: `op` runs in a write transaction, replayed from scratch after the
+ * map grew. PEIL_ETOOBIG at the map's ceiling (nothing written; logged once a minute);
+ * PEIL_EINVAL on a read-only store. */
 int store_write(struct store *s, int (*op)(struct store *, MDB_txn *, void *), void *arg,
     const char *what);
 /* A be64 value of meta (dflt when absent); PEIL_ESTORE when it is not 8 bytes. */

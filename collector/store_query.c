@@ -22,7 +22,7 @@ store_stats(struct store *s, struct store_stats *out)
 	uint64_t indexed;
 	int mrc, rc;
 
-	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)) != 0)
+	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 		return rc;
 	if ((mrc = mdb_stat(txn, s->log, &st)) != 0) {
 		rc = store_mdb(s, mrc, "reading log statistics");
@@ -32,8 +32,8 @@ store_stats(struct store *s, struct store_stats *out)
 		goto out;
 	out->results = st.ms_entries;
 	out->indexed = indexed;
-	store_refresh_mapsize(s);
-	out->map_bytes = s->map_bytes;
+	lmdb_refresh(&s->lm);
+	out->map_bytes = s->lm.bytes;
 out:
 	mdb_txn_abort(txn);
 	return rc;
@@ -178,7 +178,7 @@ store_show(struct store *s, const char *domain,
 		dom[i] = (domain[i] >= 'A' && domain[i] <= 'Z') ?
 		    (char)(domain[i] - 'A' + 'a') : domain[i];
 	dom[dlen] = '\0';
-	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)) != 0)
+	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 		return rc;
 	if ((rc = show_from_index(s, txn, dom, dlen, &x)) != 0 ||
 	    (rc = show_from_tail(s, txn, dom, dlen, &x)) != 0)
@@ -231,7 +231,7 @@ store_export(struct store *s, int (*cb)(const Peil__Result *r, void *arg), void 
 	int mrc, rc;
 
 	/* The log as it is now; later entries are left for the next export. */
-	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)) != 0)
+	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 		return rc;
 	if ((mrc = mdb_cursor_open(txn, s->log, &cur)) != 0) {
 		rc = store_mdb(s, mrc, "opening a cursor on the log");
@@ -247,7 +247,7 @@ store_export(struct store *s, int (*cb)(const Peil__Result *r, void *arg), void 
 		size_t n = 0;
 
 		if (txn == NULL) {
-			if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)) != 0)
+			if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 				goto out;
 			if ((mrc = mdb_cursor_open(txn, s->log, &cur)) != 0) {
 				rc = store_mdb(s, mrc, "opening a cursor on the log");

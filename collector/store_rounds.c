@@ -71,7 +71,7 @@ store_round_latest(struct store *s, struct store_round *out)
 	Peil__Store__RoundRecord *r;
 	int rc;
 
-	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)) != 0)
+	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 		return rc;
 	if ((rc = round_last(s, txn, &r)) == 0) {
 		round_fill(out, r);
@@ -168,7 +168,7 @@ store_rounds_each(struct store *s, int (*cb)(const struct store_round *r, void *
 	MDB_val k, v;
 	int mrc, rc;
 
-	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)) != 0)
+	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 		return rc;
 	if ((mrc = mdb_cursor_open(txn, s->rounds, &cur)) != 0) {
 		rc = store_mdb(s, mrc, "opening a cursor on rounds");

@@ -589,7 +589,7 @@ store_targets_each(struct store *s, int (*cb)(const struct store_target *t, void
 	char org[MAX_ORG_NAME_LEN + 1];
 	int mrc, rc;
 
-	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)) != 0)
+	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 		return rc;
 	if ((mrc = mdb_cursor_open(txn, s->orgs, &cur)) != 0) {
 		rc = store_mdb(s, mrc, "opening a cursor on orgs");
@@ -637,7 +637,7 @@ store_targets_domains(struct store *s, char ***domains, size_t *n)
 
 	*domains = NULL;
 	*n = 0;
-	if ((rc = store_txn_begin(s, MDB_RDONLY, &txn)) != 0)
+	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 		return rc;
 	if ((mrc = mdb_stat(txn, s->targets, &st)) != 0 ||
 	    (mrc = mdb_cursor_open(txn, s->targets, &cur)) != 0) {
