@@ -20,22 +20,9 @@
 static volatile sig_atomic_t agent_stop;
 
 static void
-agent_signal(int sig)
-{
-	(void)sig;
-	agent_stop = 1;
-}
-
-static void
 install_signals(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = agent_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	session_signals(&agent_stop);
 	/* libunbound may hold many sockets for queries to servers that do not answer, and the
 	 * TLS and reach tests hold more: the soft file limit (often 1024) goes up to the hard
 	 * one. */

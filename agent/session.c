@@ -1,5 +1,6 @@
 /* session.c: what the agent daemon and peil-synth share: the configuration's keys, and
  * opening the connection to the collector (keys, uplink settings, spool). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,28 @@
 #include "log.h"
 #include "session.h"
 #include "wire.h"
+
+static volatile sig_atomic_t *session_stop;
+
+static void
+session_signal(int sig)
+{
+	(void)sig;
+	*session_stop = 1;
+}
+
+void
+session_signals(volatile sig_atomic_t *stop)
+{
+	struct sigaction sa;
+
+	session_stop = stop;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = session_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
 
 const struct conf_key session_schema[] = {
 	{ "agent", "name", CONF_STR, "agent", 0, 0,

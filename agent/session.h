@@ -3,10 +3,15 @@
 #ifndef PEIL_SESSION_H
 #define PEIL_SESSION_H
 
+#include <signal.h>
+
 #include "conf.h"
 #include "keys.h"
 #include "spool.h"
 #include "uplink.h"
+
+/* SIGINT and SIGTERM set *stop (a flag the caller polls); SIGPIPE is ignored. */
+void session_signals(volatile sig_atomic_t *stop);
 
 /* Every key of the agent's configuration file (what `peil-agent config` prints). */
 extern const struct conf_key session_schema[];

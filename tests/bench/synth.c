@@ -17,27 +17,7 @@
 #include "verdict.h"
 #include "wire.h"
 
-static volatile sig_atomic_t synth_stop;
-
-static void
-synth_signal(int sig)
-{
-	(void)sig;
-	synth_stop = 1;
-}
-
-/* SIGINT and SIGTERM stop the delivery (exit 1, "interrupted"). */
-static void
-synth_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = synth_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
+static volatile sig_atomic_t synth_stop;   /* SIGINT or SIGTERM came */
 
 #define SYNTH_TASK_WAIT_MS 600000   /* longest wait for a round to be handed out */
 
@@ -108,7 +88,7 @@ main(int argc, char **argv)
 	}
 	if ((status = cli_load("peil-synth", &o, session_schema, &conf)) != EXIT_OK)
 		return status;
-	synth_signals();
+	session_signals(&synth_stop);
 	if ((status = session_open(&ss, conf, "peil-synth")) != EXIT_OK)
 		goto out;
 	if (o.count > 0) {
