@@ -5,103 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <zmq.h>
 
 #include "cli.h"
 #include "clock.h"
 #include "err.h"
 #include "esc.h"
-#include "keys.h"
 #include "limits.h"
 #include "log.h"
 #include "probe.h"
 #include "round.h"
-#include "spool.h"
-#include "uplink.h"
+#include "session.h"
 #include "verdict.h"
-
-static const struct conf_key agent_schema[] = {
-	{ "agent", "name", CONF_STR, "agent", 0, 0,
-	  "this agent's name (informational; the collector names agents by their key)" },
-	{ "agent", "description", CONF_STR, "", 0, 0,
-	  "a description of this vantage point, sent to the collector" },
-	{ "agent", "secret_key", CONF_PATH, "/etc/peil/agent.key", 0, 0,
-	  "this agent's key file (peil-agent keygen)" },
-	{ "agent", "spool", CONF_PATH, "/var/lib/peil/agent", 0, 0,
-	  "directory of the LMDB spool: results wait here until the collector has them" },
-	{ "agent", "spool_map_mb", CONF_U64, "64", 1, 1048576,
-	  "initial spool map size in MiB; it grows by itself" },
-	{ "agent", "concurrency", CONF_U64, "8", 1, MAX_CONCURRENCY, "domains probed at once" },
-	{ "agent", "durable", CONF_BOOL, "yes", 0, 0,
-	  "fsync every spool commit; 'no' only for tests" },
-	{ "collector", "endpoint", CONF_STR, "tcp://127.0.0.1:4700", 0, 0,
-	  "the collector's ZeroMQ endpoint" },
-	{ "collector", "public_key", CONF_PATH, "/etc/peil/collector.pub", 0, 0,
-	  "the collector's public key file" },
-	{ "collector", "plaintext", CONF_BOOL, "no", 0, 0,
-	  "DEBUG ONLY: no CURVE; refused unless the endpoint is on loopback" },
-	{ "resolver", "root_hints", CONF_PATH, NULL, 0, 0,
-	  "root hints file (default: libunbound's built-in root servers)" },
-	{ "resolver", "trust_anchor", CONF_PATH, NULL, 0, 0,
-	  "DNSSEC trust anchor file (DS or DNSKEY records of the root); unset: no validation" },
-	{ "resolver", "forwarder", CONF_STR, NULL, 0, 0,
-	  "forward queries to ADDR[@PORT] instead of recursing" },
-	{ "resolver", "ipv4", CONF_BOOL, "yes", 0, 0, "this vantage can use IPv4" },
-	{ "resolver", "ipv6", CONF_BOOL, "yes", 0, 0, "this vantage can use IPv6" },
-	{ "resolver", "timeout_ms", CONF_U64, "5000", 100, 600000,
-	  "time for one DNS query, retries included" },
-	{ "resolver", "domain_budget_ms", CONF_U64, "60000", 1000, 3600000,
-	  "time for every DNS test of one domain" },
-	{ "tests", "dmarc_tree_walk", CONF_BOOL, "no", 0, 0,
-	  "DMARC: find the organizational domain by the DNS tree walk of RFC 9989 instead of the "
-	  "public suffix list (RFC 7489)" },
-	{ "tests", "reach_timeout_ms", CONF_U64, "3000", 100, 600000,
-	  "IPv6 reachability: time for one TCP connect, or one DNS query over UDP then TCP" },
-	{ "tests", "tls_guideline", CONF_STR, "ncsc-tls-2025-05", 0, 0,
-	  "the NCSC TLS guideline TLS is judged by: ncsc-tls-2025-05 or ncsc-tls-2.1" },
-	{ "tests", "ca_file", CONF_PATH, NULL, 0, 0,
-	  "CA bundle for certificate trust (STARTTLS, MTA-STS); unset: the system's" },
-	{ "tests", "ehlo_name", CONF_STR, "localhost", 0, 0,
-	  "the host name this agent gives in SMTP EHLO" },
-	{ "tests", "smtp_step_ms", CONF_U64, "10000", 100, 600000,
-	  "STARTTLS: time for one SMTP step (connect, banner, EHLO, STARTTLS)" },
-	{ "tests", "tls_handshake_ms", CONF_U64, "10000", 100, 600000,
-	  "time for one TLS handshake (its connection and SMTP dialogue included)" },
-	{ "tests", "starttls_host_ms", CONF_U64, "30000", 1000, 3600000,
-	  "STARTTLS: time for every handshake with one mail server address" },
-	{ "limits", "ack_timeout_ms", CONF_U64, "10000", 100, 3600000,
-	  "re-send unacknowledged batches after this long" },
-	{ "limits", "window", CONF_U64, "8", 1, MAX_WINDOW, "batches in flight" },
-	{ "limits", "batch_max", CONF_U64, "1000", 1, MAX_BATCH_RESULTS, "results per batch" },
-	{ "limits", "seal_interval_ms", CONF_U64, "100", 1, 600000,
-	  "send a partial batch after results waited this long" },
-	CLI_LIMIT_KEYS,
-	{ NULL, NULL, CONF_STR, NULL, 0, 0, NULL },
-};
 
 static volatile sig_atomic_t agent_stop;
 
 static void
-agent_signal(int sig)
-{
-	(void)sig;
-	agent_stop = 1;
-}
-
-static void
 install_signals(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = agent_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	session_signals(&agent_stop);
 	/* libunbound may hold many sockets for queries to servers that do not answer, and the
 	 * TLS and reach tests hold more: the soft file limit (often 1024) goes up to the hard
 	 * one. */
@@ -126,7 +47,6 @@ static const char usage_main[] =
 	    "  run               run the agent daemon\n"
 	    "  probe DOMAIN...   probe domains now and print the verdicts (no collector)\n"
 	    "  keygen            make this agent's CURVE key pair\n"
-	    "  synth             deliver synthetic results (testing and benchmarks)\n"
 	    "  config            print an example configuration file with every key\n"
 	    "\n"
 	    "Every command takes -c FILE (configuration, default none: built-in defaults),\n"
@@ -161,90 +81,6 @@ probe_conf_from(const struct conf *c, struct probe_conf *pc)
 	pc->smtp_step_ms = (unsigned)conf_u64(c, "tests", "smtp_step_ms");
 	pc->tls_handshake_ms = (unsigned)conf_u64(c, "tests", "tls_handshake_ms");
 	pc->starttls_host_ms = (unsigned)conf_u64(c, "tests", "starttls_host_ms");
-}
-
-/* The daemon's and synth's connection: keys, uplink settings, spool. */
-struct session {
-	struct keypair kp;
-	char server_pub[KEY_Z85_LEN + 1];
-	struct uplink_conf uc;
-	struct spool *sp;
-	void *zctx;
-	struct uplink *up;
-};
-
-static int
-session_open(struct session *ss, const struct conf *c)
-{
-	struct spool_stats st;
-	char err[1024];
-	const char *path;
-	int rc;
-
-	memset(ss, 0, sizeof(*ss));
-	ss->uc.endpoint = conf_str(c, "collector", "endpoint");
-	ss->uc.name = conf_str(c, "agent", "name");
-	ss->uc.description = conf_str(c, "agent", "description");
-	ss->uc.ipv4 = conf_bool(c, "resolver", "ipv4");
-	ss->uc.ipv6 = conf_bool(c, "resolver", "ipv6");
-	ss->uc.ack_timeout_ms = (unsigned)conf_u64(c, "limits", "ack_timeout_ms");
-	ss->uc.window = (unsigned)conf_u64(c, "limits", "window");
-	ss->uc.batch_max = (unsigned)conf_u64(c, "limits", "batch_max");
-	ss->uc.seal_interval_ms = (unsigned)conf_u64(c, "limits", "seal_interval_ms");
-	cli_wire_limits(c, &ss->uc.limits);
-	if (conf_bool(c, "collector", "plaintext")) {
-		if (!wire_endpoint_is_loopback(ss->uc.endpoint)) {
-			fprintf(stderr, "peil-agent: collector.plaintext is refused: %s is not a "
-			    "loopback endpoint\n", ss->uc.endpoint);
-			return EXIT_USAGE;
-		}
-		if (!keys_name_valid(ss->uc.name)) {
-			fprintf(stderr, "peil-agent: agent.name '%s' is not a valid name\n",
-			    ss->uc.name);
-			return EXIT_USAGE;
-		}
-		log_warn("PLAIN TEXT mode: no encryption, no authentication (debug only)");
-	} else {
-		path = conf_str(c, "agent", "secret_key");
-		if (keys_read_secret(path, &ss->kp, err, sizeof(err)) != 0) {
-			fprintf(stderr, "peil-agent: %s: %s\n", path, err);
-			return EXIT_FAIL;
-		}
-		path = conf_str(c, "collector", "public_key");
-		if (keys_read_public(path, ss->server_pub, err, sizeof(err)) != 0) {
-			fprintf(stderr, "peil-agent: %s: %s\n", path, err);
-			return EXIT_FAIL;
-		}
-		ss->uc.keys = &ss->kp;
-		ss->uc.server_public = ss->server_pub;
-	}
-	path = conf_str(c, "agent", "spool");
-	if ((rc = spool_open(path, (size_t)conf_u64(c, "agent", "spool_map_mb"),
-	    !conf_bool(c, "agent", "durable"), &ss->sp)) != 0) {
-		fprintf(stderr, "peil-agent: cannot open the spool in %s: %s\n", path,
-		    peil_strerror(rc));
-		return EXIT_FAIL;
-	}
-	if (spool_stats(ss->sp, &st) == 0 && (st.pending > 0 || st.batches > 0))
-		log_info("spool %s holds %llu results and %llu batches not yet delivered", path,
-		    (unsigned long long)st.pending, (unsigned long long)st.batches);
-	if ((ss->zctx = zmq_ctx_new()) == NULL)
-		log_fatal("zmq_ctx_new failed");
-	if ((ss->up = uplink_new(ss->zctx, &ss->uc, ss->sp, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "peil-agent: %s\n", err);
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
-}
-
-static void
-session_close(struct session *ss)
-{
-	uplink_free(ss->up);
-	if (ss->zctx != NULL)
-		zmq_ctx_term(ss->zctx);
-	spool_close(ss->sp);
-	memset(&ss->kp, 0, sizeof(ss->kp));
 }
 
 /* A round being probed by the worker threads. */
@@ -350,11 +186,11 @@ cmd_run(int argc, char **argv)
 		fputs(help, stderr);
 		return EXIT_USAGE;
 	}
-	if ((status = cli_load("peil-agent", &o, agent_schema, &conf)) != EXIT_OK)
+	if ((status = cli_load("peil-agent", &o, session_schema, &conf)) != EXIT_OK)
 		return status;
 	install_signals();
 	probe_conf_from(conf, &pc);
-	if ((status = session_open(&ss, conf)) != EXIT_OK)
+	if ((status = session_open(&ss, conf, "peil-agent")) != EXIT_OK)
 		goto out;
 	memset(&w, 0, sizeof(w));
 	pthread_mutex_init(&w.lock, NULL);
@@ -553,7 +389,7 @@ cmd_probe(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	json = o.format != NULL && strcmp(o.format, "table") != 0;
-	if ((status = cli_load("peil-agent", &o, agent_schema, &conf)) != EXIT_OK)
+	if ((status = cli_load("peil-agent", &o, session_schema, &conf)) != EXIT_OK)
 		return status;
 	install_signals();
 	probe_conf_from(conf, &pc);
@@ -602,147 +438,10 @@ cmd_keygen(int argc, char **argv)
 	    "  -F, --force            overwrite existing files\n");
 }
 
-#define SYNTH_TASK_WAIT_MS 600000   /* synth: longest wait for a round to be handed out */
-
-/* Synthetic results of about 300 bytes packed, as a probe's would be: for the round's
- * targets (the first page of its task list) in turn, every test of the catalogue for each. */
-static int
-synth_fill(struct spool *sp, uint64_t count, const Peil__TaskList *tl)
-{
-	Peil__Result *batch[1000];
-	uint64_t made = 0;
-	size_t ncat = 0;
-	const struct catalogue_entry *cat = catalogue_all(&ncat);
-	int rc = 0;
-
-	while (made < count && rc == 0) {
-		size_t n = count - made < 1000 ? (size_t)(count - made) : 1000;
-
-		for (size_t k = 0; k < n; k++) {
-			uint64_t i = made + k;
-			const char *domain = tl->targets[i % tl->n_targets];
-
-			batch[k] = result_new(domain, cat[(i / tl->n_targets) % ncat].id,
-			    PEIL__STATUS__PASSED, "rfc4033");
-			if (batch[k] == NULL ||
-			    result_add_evidence(batch[k], "dnssec", "secure") != 0 ||
-			    result_add_evidence(batch[k], "rrset", "%s. 3600 IN SOA ns1.%s. "
-			    "hostmaster.%s. 2026112901 7200 3600 1209600 3600", domain, domain,
-			    domain) != 0 ||
-			    result_add_evidence(batch[k], "resolver", "validating, trust anchor "
-			    "root.ds, 2 queries, 3 ms") != 0)
-				log_fatal("out of memory");
-			batch[k]->round_id = tl->round_id;
-			batch[k]->measured_at_ms = (int64_t)time(NULL) * 1000;
-		}
-		rc = spool_put(sp, 0, NULL, batch, n);
-		for (size_t k = 0; k < n; k++)
-			result_free(batch[k]);
-		made += n;
-	}
-	return rc;
-}
-
-static int
-cmd_synth(int argc, char **argv)
-{
-	static const char help[] =
-	    "usage: peil-agent synth [--count N] [--go-file F] [-c FILE]\n"
-	    "For tests and benchmarks: asks the collector for a round (as an agent does), puts N\n"
-	    "synthetic results (about 300 bytes each) for its targets into the spool, waits until\n"
-	    "file F exists (when given), then delivers everything in the spool to the collector\n"
-	    "and exits. Prints the delivery time and rate.\n"
-	    "  -n, --count N          results to make (default 0: deliver what the spool holds)\n"
-	    "  -g, --go-file F        start delivering once F exists\n";
-	struct cli_opts o;
-	struct conf *conf = NULL;
-	struct session ss;
-	struct uplink_stats us;
-	struct stat sb;
-	int64_t t0, t1;
-	int status = EXIT_OK, i, rc;
-
-	if ((i = cli_parse("peil-agent", argc, argv, "ng", &o, help, &status)) < 0)
-		return status;
-	if (i != argc) {
-		fputs(help, stderr);
-		cli_help_common(stderr);
-		return EXIT_USAGE;
-	}
-	if ((status = cli_load("peil-agent", &o, agent_schema, &conf)) != EXIT_OK)
-		return status;
-	install_signals();
-	if ((status = session_open(&ss, conf)) != EXIT_OK)
-		goto out;
-	if (o.count > 0) {
-		/* The collector takes results only for a round it handed out (bounded wait: an
-		 * agent not yet admitted waits to be). */
-		Peil__Envelope *env = NULL;
-		int64_t end = clock_mono_ms() + SYNTH_TASK_WAIT_MS, ask = 0;
-
-		while (!agent_stop && clock_mono_ms() < end) {
-			if (uplink_step(ss.up, 20) != 0)
-				break;
-			if (!uplink_welcomed(ss.up))
-				continue;
-			if ((env = uplink_take_tasks(ss.up)) != NULL) {
-				if (env->task_list->round_id != 0 && env->task_list->n_targets > 0)
-					break;
-				wire_envelope_free(env);
-				env = NULL;
-			}
-			if (clock_mono_ms() >= ask) {
-				uplink_request_tasks(ss.up, 0, 0, 0);
-				ask = clock_mono_ms() + 1000;
-			}
-		}
-		if (env == NULL) {
-			fprintf(stderr, "peil-agent: synth: the collector handed out no round "
-			    "(targets import FILE, then a round opens)\n");
-			status = EXIT_FAIL;
-			goto out;
-		}
-		rc = synth_fill(ss.sp, o.count, env->task_list);
-		wire_envelope_free(env);
-		if (rc != 0) {
-			fprintf(stderr, "peil-agent: synth: could not fill the spool\n");
-			status = EXIT_FAIL;
-			goto out;
-		}
-	}
-	log_info("spooled %llu synthetic results", (unsigned long long)o.count);
-	while (o.go_file != NULL && stat(o.go_file, &sb) != 0 && !agent_stop)
-		usleep(10000);
-	t0 = clock_mono_ms();
-	while (!agent_stop) {
-		if (uplink_step(ss.up, 20) != 0) {
-			status = EXIT_FAIL;
-			break;
-		}
-		if (uplink_welcomed(ss.up) && uplink_drained(ss.up))
-			break;
-	}
-	t1 = clock_mono_ms();
-	uplink_get_stats(ss.up, &us);
-	if (agent_stop) {
-		status = EXIT_FAIL;
-		fprintf(stderr, "peil-agent: synth: interrupted\n");
-	} else {
-		printf("delivered %llu new results in %.3f s (%.0f results/s); batches sent %llu, "
-		    "re-sent %llu\n", (unsigned long long)o.count, (double)(t1 - t0) / 1000.0,
-		    t1 > t0 ? (double)o.count * 1000.0 / (double)(t1 - t0) : 0.0,
-		    (unsigned long long)us.batches_sent, (unsigned long long)us.batches_resent);
-	}
-out:
-	session_close(&ss);
-	conf_free(conf);
-	return status;
-}
-
 static int
 cmd_config(int argc, char **argv)
 {
-	return cli_config("peil-agent", argc, argv, agent_schema);
+	return cli_config("peil-agent", argc, argv, session_schema);
 }
 
 int
@@ -752,7 +451,6 @@ main(int argc, char **argv)
 		{ "run", cmd_run },
 		{ "probe", cmd_probe },
 		{ "keygen", cmd_keygen },
-		{ "synth", cmd_synth },
 		{ "config", cmd_config },
 		{ NULL, NULL },
 	};

@@ -22,9 +22,8 @@
 
 struct spool {
 	uint64_t instance;
-	MDB_env *env;
+	struct lmdb_map map;   /* the environment and its map size (no ceiling) */
 	MDB_dbi pending, batches, done, meta;
-	size_t map_bytes;
 	pthread_mutex_t lock;
 };
 
@@ -33,16 +32,6 @@ static const char KEY_NEXT_BATCH[] = "next_batch_seq";
 static const char KEY_ROUND[] = "round";
 static const char KEY_ROUND_DONE[] = "round_done";
 static const char KEY_INSTANCE[] = "instance";
-
-/* Every LMDB error of the spool passes here (translated by lmdb_err); MDB_NOTFOUND is an
- * answer, not logged. */
-static int
-spool_mdb_err(int mrc, const char *what)
-{
-	if (mrc != 0 && mrc != MDB_NOTFOUND)
-		log_err("spool: %s: %s", what, mdb_strerror(mrc));
-	return lmdb_err(mrc);
-}
 
 /* A counter of meta into *out (0 when absent). Returns 0 or an LMDB code: MDB_CORRUPTED
  * when the value is not 8 bytes. */
@@ -73,34 +62,34 @@ meta_put(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t val)
 	return mdb_put(txn, dbi, &k, &v, 0);
 }
 
+/* The spool's op, run by lmdb_write: it returns 0 or an LMDB code (never a PEIL_E* code),
+ * translated here, once. */
+struct spool_op {
+	struct spool *sp;
+	int (*op)(struct spool *, MDB_txn *, void *);
+	void *arg;
+	const char *what;
+};
+
+static int
+spool_op_run(MDB_txn *txn, void *argp)
+{
+	struct spool_op *o = argp;
+	int mrc = o->op(o->sp, txn, o->arg);
+
+	return mrc != 0 ? lmdb_check(&o->sp->map, mrc, o->what) : 0;
+}
+
 /* Every entry point holds sp->lock: the map may only be resized with no transaction open.
- * Runs `op` in a write transaction, growing the map and replaying on MDB_MAP_FULL. `op`
- * returns 0 or an LMDB code (never a PEIL_E* code): translated here, once. */
+ * Runs `op` in a write transaction, growing the map and replaying on MDB_MAP_FULL (the
+ * spool's map has no ceiling). */
 static int
 spool_write(struct spool *sp, int (*op)(struct spool *, MDB_txn *, void *), void *arg,
     const char *what)
 {
-	MDB_txn *txn;
-	int mrc;
+	struct spool_op o = { sp, op, arg, what };
 
-	for (int tries = 0; tries <= MAX_STORE_MAP_GROWTHS; tries++) {
-		if ((mrc = mdb_txn_begin(sp->env, NULL, 0, &txn)) != 0)
-			return spool_mdb_err(mrc, what);
-		mrc = op(sp, txn, arg);
-		if (mrc == 0)
-			mrc = mdb_txn_commit(txn);
-		else
-			mdb_txn_abort(txn);
-		if (mrc != MDB_MAP_FULL)
-			return spool_mdb_err(mrc, what);
-		if (sp->map_bytes > SIZE_MAX / 2)
-			break;
-		sp->map_bytes *= 2;
-		if ((mrc = mdb_env_set_mapsize(sp->env, sp->map_bytes)) != 0)
-			return spool_mdb_err(mrc, "growing the map");
-		log_info("spool: map grown to %zu MiB", sp->map_bytes >> 20);
-	}
-	return spool_mdb_err(MDB_MAP_FULL, what);
+	return lmdb_write(&sp->map, spool_op_run, &o, what);
 }
 
 /* The spool's own random number, made once: two agents started from copies of one key (a
@@ -144,30 +133,33 @@ spool_open(const char *dir, size_t map_mb, bool nosync, struct spool **out)
 	if ((sp = calloc(1, sizeof(*sp))) == NULL)
 		return PEIL_ENOMEM;
 	pthread_mutex_init(&sp->lock, NULL);
-	sp->map_bytes = (map_mb ? map_mb : DEFAULT_SPOOL_MAP_MB) << 20;
-	if ((mrc = mdb_env_create(&sp->env)) != 0 ||
-	    (mrc = mdb_env_set_maxdbs(sp->env, 8)) != 0 ||
-	    (mrc = mdb_env_set_mapsize(sp->env, sp->map_bytes)) != 0 ||
-	    (mrc = mdb_env_open(sp->env, dir, MDB_NOTLS | (nosync ? MDB_NOSYNC : 0), 0600)) != 0) {
-		rc = spool_mdb_err(mrc, dir);
+	sp->map.who = "spool";
+	sp->map.bytes = (map_mb ? map_mb : DEFAULT_SPOOL_MAP_MB) << 20;
+	sp->map.max_bytes = SIZE_MAX;
+	if ((mrc = mdb_env_create(&sp->map.env)) != 0 ||
+	    (mrc = mdb_env_set_maxdbs(sp->map.env, 8)) != 0 ||
+	    (mrc = mdb_env_set_mapsize(sp->map.env, sp->map.bytes)) != 0 ||
+	    (mrc = mdb_env_open(sp->map.env, dir, MDB_NOTLS | (nosync ? MDB_NOSYNC : 0),
+	    0600)) != 0) {
+		rc = lmdb_check(&sp->map, mrc, dir);
 		goto fail;
 	}
 	/* An existing spool may have grown past the size asked for. */
-	if (mdb_env_info(sp->env, &info) == 0 && info.me_mapsize > sp->map_bytes)
-		sp->map_bytes = info.me_mapsize;
-	if ((mrc = mdb_txn_begin(sp->env, NULL, 0, &txn)) != 0 ||
+	if (mdb_env_info(sp->map.env, &info) == 0 && info.me_mapsize > sp->map.bytes)
+		sp->map.bytes = info.me_mapsize;
+	if ((mrc = mdb_txn_begin(sp->map.env, NULL, 0, &txn)) != 0 ||
 	    (mrc = mdb_dbi_open(txn, "pending", MDB_CREATE, &sp->pending)) != 0 ||
 	    (mrc = mdb_dbi_open(txn, "batches", MDB_CREATE, &sp->batches)) != 0 ||
 	    (mrc = mdb_dbi_open(txn, "done", MDB_CREATE, &sp->done)) != 0 ||
 	    (mrc = mdb_dbi_open(txn, "meta", MDB_CREATE, &sp->meta)) != 0) {
 		if (txn != NULL)
 			mdb_txn_abort(txn);
-		rc = spool_mdb_err(mrc, "opening databases");
+		rc = lmdb_check(&sp->map, mrc, "opening databases");
 		goto fail;
 	}
 	/* The commit frees the transaction, failed or not. */
 	if ((mrc = mdb_txn_commit(txn)) != 0) {
-		rc = spool_mdb_err(mrc, "opening databases");
+		rc = lmdb_check(&sp->map, mrc, "opening databases");
 		goto fail;
 	}
 	if ((rc = spool_write(sp, spool_instance_op, NULL, "instance")) != 0)
@@ -184,8 +176,8 @@ spool_close(struct spool *sp)
 {
 	if (sp == NULL)
 		return;
-	if (sp->env != NULL)
-		mdb_env_close(sp->env);
+	if (sp->map.env != NULL)
+		mdb_env_close(sp->map.env);
 	pthread_mutex_destroy(&sp->lock);
 	free(sp);
 }
@@ -288,14 +280,14 @@ spool_domain_done_locked(struct spool *sp, uint64_t round_id, const char *domain
 	/* On an error the domain counts as not done: probed again rather than lost. */
 	if (k.mv_size == 0 || k.mv_size > MAX_DOMAIN_LEN)
 		return false;
-	if ((mrc = mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn)) != 0) {
-		(void)spool_mdb_err(mrc, "reading done domains");
+	if ((mrc = mdb_txn_begin(sp->map.env, NULL, MDB_RDONLY, &txn)) != 0) {
+		(void)lmdb_check(&sp->map, mrc, "reading done domains");
 		return false;
 	}
 	if ((mrc = mdb_get(txn, sp->done, &k, &v)) == 0)
 		done = v.mv_size == 8 && be64_get(v.mv_data) == round_id;
 	else
-		(void)spool_mdb_err(mrc, "reading done domains");
+		(void)lmdb_check(&sp->map, mrc, "reading done domains");
 	mdb_txn_abort(txn);
 	return done;
 }
@@ -319,12 +311,12 @@ spool_round_done_locked(struct spool *sp)
 	int mrc;
 
 	/* On an error no round counts as finished: the current one is probed (again). */
-	if ((mrc = mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn)) != 0) {
-		(void)spool_mdb_err(mrc, "reading the round done");
+	if ((mrc = mdb_txn_begin(sp->map.env, NULL, MDB_RDONLY, &txn)) != 0) {
+		(void)lmdb_check(&sp->map, mrc, "reading the round done");
 		return 0;
 	}
 	if ((mrc = meta_get(txn, sp->meta, KEY_ROUND_DONE, &r)) != 0)
-		(void)spool_mdb_err(mrc, "reading the round done");
+		(void)lmdb_check(&sp->map, mrc, "reading the round done");
 	mdb_txn_abort(txn);
 	return r;
 }
@@ -456,10 +448,10 @@ spool_read_locked(struct spool *sp, uint64_t seq,
 	int mrc, rc;
 
 	be64_put(key, seq);
-	if ((mrc = mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn)) != 0)
-		return spool_mdb_err(mrc, "get");
+	if ((mrc = mdb_txn_begin(sp->map.env, NULL, MDB_RDONLY, &txn)) != 0)
+		return lmdb_check(&sp->map, mrc, "get");
 	if ((mrc = mdb_get(txn, sp->batches, &k, &v)) != 0)
-		rc = spool_mdb_err(mrc, "get");
+		rc = lmdb_check(&sp->map, mrc, "get");
 	else
 		rc = fn(v.mv_data, v.mv_size, arg);
 	mdb_txn_abort(txn);
@@ -572,8 +564,8 @@ spool_stats_locked(struct spool *sp, struct spool_stats *out)
 	int mrc;
 
 	memset(out, 0, sizeof(*out));
-	if ((mrc = mdb_txn_begin(sp->env, NULL, MDB_RDONLY, &txn)) != 0)
-		return spool_mdb_err(mrc, "stats");
+	if ((mrc = mdb_txn_begin(sp->map.env, NULL, MDB_RDONLY, &txn)) != 0)
+		return lmdb_check(&sp->map, mrc, "stats");
 	if ((mrc = mdb_stat(txn, sp->pending, &st)) != 0)
 		goto out;
 	out->pending = st.ms_entries;
@@ -595,7 +587,7 @@ spool_stats_locked(struct spool *sp, struct spool_stats *out)
 		out->next_result_seq = 1;
 out:
 	mdb_txn_abort(txn);
-	return spool_mdb_err(mrc, "stats");
+	return lmdb_check(&sp->map, mrc, "stats");
 }
 
 int

@@ -18,7 +18,7 @@ start_collector
 EP="tcp://127.0.0.1:$PORT"
 PUB="$T/keys/collector.pub"
 
-"$AGENT_BIN" synth -c "$T/good.conf" --count 500 >"$T/good.log" 2>&1 &
+"$SYNTH_BIN" -c "$T/good.conf" --count 500 >"$T/good.log" 2>&1 &
 GOOD=$!
 PIDS+=($GOOD)
 

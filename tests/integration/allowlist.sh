@@ -15,10 +15,10 @@ write_agent_conf stranger "$PORT"
 sed -i 's/^name = stranger$/name = good/' "$T/stranger.conf"
 start_collector
 
-"$AGENT_BIN" synth -c "$T/stranger.conf" --count 300 >"$T/stranger.log" 2>&1 &
+"$SYNTH_BIN" -c "$T/stranger.conf" --count 300 >"$T/stranger.log" 2>&1 &
 STRANGER=$!
 PIDS+=($STRANGER)
-"$AGENT_BIN" synth -c "$T/good.conf" --count 500 >"$T/good.log" 2>&1 &
+"$SYNTH_BIN" -c "$T/good.conf" --count 500 >"$T/good.log" 2>&1 &
 GOOD=$!
 PIDS+=($GOOD)
 wait_pid "$GOOD" 60 || fail "the allowlisted agent did not deliver"
@@ -46,7 +46,7 @@ m=$("$COLLECTOR_BIN" export -c "$T/collector.conf" | grep -c '"vantage":"newcome
 # and nothing of good's is lost or acked away.
 write_agent_conf twin "$PORT"
 sed -i "s|$T/keys/twin.key|$T/keys/good.key|" "$T/twin.conf"
-"$AGENT_BIN" synth -c "$T/twin.conf" --count 200 >"$T/twin.log" 2>&1 &
+"$SYNTH_BIN" -c "$T/twin.conf" --count 200 >"$T/twin.log" 2>&1 &
 TWIN=$!
 PIDS+=($TWIN)
 sleep 3

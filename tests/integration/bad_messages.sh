@@ -19,7 +19,7 @@ for round in 1 2 3; do
 	    fail "rawclient failed"
 done
 kill -0 "$COLLECTOR_PID" 2>/dev/null || fail "the collector died"
-"$AGENT_BIN" synth -c "$T/good.conf" --count 1000 >"$T/good.log" 2>&1 &
+"$SYNTH_BIN" -c "$T/good.conf" --count 1000 >"$T/good.log" 2>&1 &
 GOOD=$!
 PIDS+=($GOOD)
 wait_pid "$GOOD" 60 || fail "the good agent could not deliver after the hostile one"

@@ -18,10 +18,16 @@ expect_rc() {  # expect_rc WANT CMD...
 	n=$((n + 1))
 }
 
-for cmd in run probe keygen synth config; do
+for cmd in run probe keygen config; do
 	expect_rc 0 "$A" "$cmd" --help
 	grep -q "usage: peil-agent $cmd" "$T/out" || fail "peil-agent $cmd --help has no usage line"
 done
+# The benchmark's synthetic agent is a tool of its own, not a command of the shipped agent.
+expect_rc 0 "$SYNTH_BIN" --help
+grep -q "usage: peil-synth" "$T/out" || fail "peil-synth --help has no usage line"
+expect_rc 0 "$A" --help
+grep -q synth "$T/out" && fail "peil-agent --help mentions synth"
+expect_rc 2 "$A" synth
 for cmd in run keygen targets show export agents rounds config; do
 	expect_rc 0 "$C" "$cmd" --help
 	grep -q "usage: peil-collector $cmd" "$T/out" || fail "peil-collector $cmd --help has no usage line"

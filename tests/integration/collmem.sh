@@ -75,7 +75,7 @@ sleep 3
 t0=$(date +%s)
 GOODS=()
 for a in honest1 honest2; do
-	"$AGENT_BIN" synth -c "$T/$a.conf" --count "$HONEST" >"$T/$a.log" 2>&1 &
+	"$SYNTH_BIN" -c "$T/$a.conf" --count "$HONEST" >"$T/$a.log" 2>&1 &
 	GOODS+=($!)
 	PIDS+=($!)
 done

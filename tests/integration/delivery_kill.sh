@@ -19,7 +19,7 @@ start_collector
 declare -A COUNT=([a1]=7000 [a2]=7000 [a3]=6000)
 AGENT_PIDS=()
 for a in a1 a2 a3; do
-	"$AGENT_BIN" synth -c "$T/$a.conf" --count "${COUNT[$a]}" >"$T/$a.log" 2>&1 &
+	"$SYNTH_BIN" -c "$T/$a.conf" --count "${COUNT[$a]}" >"$T/$a.log" 2>&1 &
 	AGENT_PIDS+=($!)
 	PIDS+=($!)
 done
@@ -47,7 +47,7 @@ for delay in 0.2 0.25 0.3 0.35 0.4; do
 		kill -9 "${AGENT_PIDS[1]}"
 		wait "${AGENT_PIDS[1]}" 2>/dev/null || true
 		agent_kills=$((agent_kills + 1))
-		"$AGENT_BIN" synth -c "$T/a2.conf" --count 0 >>"$T/a2.log" 2>&1 &
+		"$SYNTH_BIN" -c "$T/a2.conf" --count 0 >>"$T/a2.log" 2>&1 &
 		AGENT_PIDS[1]=$!
 		PIDS+=($!)
 	fi

@@ -5,6 +5,7 @@
 set -euo pipefail
 
 AGENT_BIN="$BIN/agent/peil-agent"
+SYNTH_BIN="$BIN/tests/bench/peil-synth"   # the benchmark's synthetic agent
 COLLECTOR_BIN="$BIN/collector/peil-collector"
 T=$(mktemp -d "/tmp/peil-it-${TEST_NAME:-test}-XXXXXX")
 PIDS=()
@@ -134,7 +135,7 @@ wait_pid() {
 
 # import_targets N: N target domains (synth0.example.nl, ...) into the collector's store, after
 # its configuration is written; a round over them opens when the collector starts. The
-# collector takes results only for a round it handed out: `peil-agent synth` asks for one.
+# collector takes results only for a round it handed out: `peil-synth` asks for one.
 import_targets() {
 	local n=$1
 	seq 0 $((n - 1)) | sed 's/.*/org,synth&.example.nl/' >"$T/targets.csv"

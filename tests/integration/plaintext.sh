@@ -25,7 +25,7 @@ CONF
 import_targets 10
 start_collector
 grep -q "PLAIN TEXT" "$T/collector.log" || fail "plain-text mode not announced"
-"$AGENT_BIN" synth -c "$T/dbg.conf" --count 100 >"$T/dbg.log" 2>&1 &
+"$SYNTH_BIN" -c "$T/dbg.conf" --count 100 >"$T/dbg.log" 2>&1 &
 P=$!
 PIDS+=($P)
 wait_pid "$P" 30 || fail "plain-text agent did not deliver"
@@ -34,7 +34,7 @@ n=$("$COLLECTOR_BIN" export -c "$T/collector.conf" | grep -c '"vantage":"plain:d
 # Off loopback it is refused, on both sides.
 sed -i "s|tcp://127.0.0.1:$PORT|tcp://192.0.2.1:$PORT|" "$T/dbg.conf"
 rc=0
-"$AGENT_BIN" synth -c "$T/dbg.conf" >"$T/refused.out" 2>&1 || rc=$?
+"$SYNTH_BIN" -c "$T/dbg.conf" >"$T/refused.out" 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || fail "a plain-text agent pointed off loopback exited $rc, not 2"
 grep -q "not a loopback endpoint" "$T/refused.out" || fail "no clear refusal: $(cat "$T/refused.out")"
 echo "1 passed, 0 failed"

@@ -17,10 +17,10 @@ import_targets 3000
 for a in good other swap; do write_agent_conf "$a" "$PORT" "batch_max = 20" "window = 1"; done
 start_collector
 
-"$AGENT_BIN" synth -c "$T/good.conf" --count 200000 >"$T/good.log" 2>&1 &
+"$SYNTH_BIN" -c "$T/good.conf" --count 200000 >"$T/good.log" 2>&1 &
 GOOD=$!
 PIDS+=($GOOD)
-"$AGENT_BIN" synth -c "$T/swap.conf" --count 200000 >"$T/swap.log" 2>&1 &
+"$SYNTH_BIN" -c "$T/swap.conf" --count 200000 >"$T/swap.log" 2>&1 &
 SWAP=$!
 PIDS+=($SWAP)
 for _ in $(seq 1 100); do
@@ -57,7 +57,7 @@ kill -0 "$GOOD" 2>/dev/null || fail "good finished after its key was removed"
 kill -0 "$SWAP" 2>/dev/null || fail "the old key finished after it was replaced"
 
 # Others are not disturbed, and the new key delivers under the name.
-"$AGENT_BIN" synth -c "$T/other.conf" --count 300 >"$T/other.log" 2>&1 &
+"$SYNTH_BIN" -c "$T/other.conf" --count 300 >"$T/other.log" 2>&1 &
 OTHER=$!
 PIDS+=($OTHER)
 wait_pid "$OTHER" 60 || fail "other could not deliver"
@@ -69,7 +69,7 @@ wait "$SWAP" 2>/dev/null || true
 write_agent_conf swapnew "$PORT"
 sed -i -e "s|$T/keys/swapnew.key|$T/keys/swap2.key|" -e "s|$T/spool-swapnew|$T/spool-swap|" \
     "$T/swapnew.conf"
-"$AGENT_BIN" synth -c "$T/swapnew.conf" --count 100 >"$T/swapnew.log" 2>&1 &
+"$SYNTH_BIN" -c "$T/swapnew.conf" --count 100 >"$T/swapnew.log" 2>&1 &
 NEW=$!
 PIDS+=($NEW)
 wait_pid "$NEW" 90 || fail "the new key of swap could not deliver"

@@ -12,7 +12,7 @@ write_collector_conf "$PORT" "map_mb = 1" "map_max_mb = 1"
 import_targets 1000
 write_agent_conf a1 "$PORT" "batch_max = 200"
 start_collector
-"$AGENT_BIN" synth -c "$T/a1.conf" --count 20000 >"$T/a1.log" 2>&1 &
+"$SYNTH_BIN" -c "$T/a1.conf" --count 20000 >"$T/a1.log" 2>&1 &
 AGENT=$!
 PIDS+=($AGENT)
 for _ in $(seq 1 200); do

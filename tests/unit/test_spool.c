@@ -392,34 +392,6 @@ test_lmdb_errors(void **state)
 	free(dir);
 }
 
-/* The translation itself: every LMDB code to a PEIL_E* code, errno kept for system errors. */
-static void
-test_lmdb_err(void **state)
-{
-	static const int mdb[] = {
-		MDB_KEYEXIST, MDB_PAGE_NOTFOUND, MDB_CORRUPTED, MDB_PANIC, MDB_VERSION_MISMATCH,
-		MDB_INVALID, MDB_MAP_FULL, MDB_DBS_FULL, MDB_READERS_FULL, MDB_TLS_FULL,
-		MDB_TXN_FULL, MDB_CURSOR_FULL, MDB_PAGE_FULL, MDB_MAP_RESIZED, MDB_INCOMPATIBLE,
-		MDB_BAD_RSLOT, MDB_BAD_TXN, MDB_BAD_VALSIZE, MDB_BAD_DBI,
-	};
-
-	(void)state;
-	assert_int_equal(lmdb_err(0), 0);
-	assert_int_equal(lmdb_err(MDB_NOTFOUND), PEIL_ENOENT);
-	for (size_t i = 0; i < sizeof(mdb) / sizeof(mdb[0]); i++)
-		assert_int_equal(lmdb_err(mdb[i]), PEIL_ESTORE);
-	assert_int_equal(lmdb_err(ENOMEM), PEIL_ENOMEM);
-	assert_int_equal(lmdb_err(EINVAL), PEIL_EINVAL);
-	errno = 0;
-	assert_int_equal(lmdb_err(EACCES), PEIL_EIO);
-	assert_int_equal(errno, EACCES);
-	assert_int_equal(lmdb_err(ENOSPC), PEIL_EIO);
-	assert_int_equal(errno, ENOSPC);
-	/* Nothing else comes back as is either. */
-	assert_int_equal(lmdb_err(-12345), PEIL_ESTORE);
-	assert_int_equal(lmdb_err(PEIL_EEXIST), PEIL_ESTORE);
-}
-
 int
 main(void)
 {
@@ -430,7 +402,6 @@ main(void)
 		cmocka_unit_test(test_byte_limit_and_growth),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_lmdb_errors),
-		cmocka_unit_test(test_lmdb_err),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

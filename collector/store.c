@@ -1,0 +1,333 @@
+/* store.c: the collector's LMDB store (DESIGN.md §5): opening and closing it, and the LMDB
+ * plumbing its parts share (store_int.h). The parts, one concern each:
+ *   store_ingest.c   a turn: Hellos, TaskRequests and result batches in one write transaction
+ *   store_agents.c   the agents' records
+ *   store_rounds.c   rounds and the cap of results per agent and round
+ *   store_targets.c  organisations, target domains and the targets CSV
+ *   store_index.c    the indexes built from the log, off the ingest path
+ *   store_query.c    reading: show, export, statistics
+ *
+ * Databases of one environment:
+ *   log      seq_be64 -> packed Result, vantage = the authenticated agent (MDB_APPEND only)
+ *   agents   name -> AgentRecord (last batch seq, counts, seen times, vantage facts)
+ *   orgs     organisation -> OrgRecord (publish consent, its domains, sorted)
+ *   targets  domain -> TargetRecord (its organisation); the keys are the target list
+ *   rounds   round_be64 -> RoundRecord
+ *   meta     "schema_version", "next_seq" (next log seq), "indexed" (last seq indexed): be64
+ *   latest   domain \0 test_id \0 vantage -> seq_be64
+ *   rindex   round_be64 domain \0 test_id \0 vantage -> seq_be64
+ * Ingest touches only log (append), agents, meta and one rounds record per round seen, in
+ * one write transaction per call; only a call with more dirty pages than LMDB lets one
+ * transaction hold (MDB_TXN_FULL, about 512 MiB) is split into consecutive transactions.
+ * A result is appended only when its round was handed to the agent (the agent's record keeps
+ * the MAX_AGENT_ROUNDS newest, with what it stored for each: the cap), is open or ended within
+ * the grace period, and its domain is a target (a read of targets per run of one domain);
+ * the rest are counted per reason in the batch, the agent and the round (docs/protocol.md).
+ * The map grows up to its ceiling; a transaction that needs more is aborted whole.
+ *
+ * Threads: a struct store is used by one thread at a time (the collector's writer thread):
+ * the map may only be resized while this process has no transaction open. Other processes
+ * may open the store read-only while the collector writes; they adopt a map grown meanwhile.
+ * Callbacks must not call back into the store. A caller's Results are left as they were:
+ * ingest stores the agent's name as vantage by swapping it in only while packing. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <lmdb.h>
+
+#include "bytes.h"
+#include "err.h"
+#include "limits.h"
+#include "lmdb.h"
+#include "log.h"
+#include "store_int.h"
+
+#define STORE_MAX_DBS       16
+
+/* ---- LMDB plumbing ------------------------------------------------------------------- */
+
+/* Every LMDB error of the store passes here (lmdb_check: remembered, translated, logged but
+ * for MDB_NOTFOUND, an answer, and MDB_MAP_FULL and MDB_TXN_FULL: the write loop grows the
+ * map and replays, store_ingest splits a call too large for one transaction). */
+int
+store_mdb(struct store *s, int mrc, const char *what)
+{
+	return lmdb_check(&s->lm, mrc, what);
+}
+
+/* The store's op, run by lmdb_write. */
+struct store_op {
+	struct store *s;
+	int (*op)(struct store *, MDB_txn *, void *);
+	void *arg;
+};
+
+static int
+store_op_run(MDB_txn *txn, void *argp)
+{
+	struct store_op *o = argp;
+
+	return o->op(o->s, txn, o->arg);
+}
+
+/* lmdb_write's loop; reaching the map's ceiling is logged once a minute. */
+int
+store_write(struct store *s, int (*op)(struct store *, MDB_txn *, void *), void *arg,
+    const char *what)
+{
+	struct store_op o = { s, op, arg };
+	int64_t now;
+	int rc;
+
+	if (s->readonly) {
+		log_err("store: %s: the store is open read-only", what);
+		return PEIL_EINVAL;
+	}
+	rc = lmdb_write(&s->lm, store_op_run, &o, what);
+	now = (int64_t)time(NULL);
+	if (rc == PEIL_ETOOBIG && s->lm.mrc == MDB_MAP_FULL && now - s->ceiling_logged >= 60) {
+		log_err("store: full: the map is at its ceiling of %zu MiB (collector.map_max_mb); "
+		    "nothing more is stored until the ceiling is raised", s->lm.max_bytes >> 20);
+		s->ceiling_logged = now;
+	}
+	return rc;
+}
+
+int
+store_meta_get(struct store *s, MDB_txn *txn, const char *key, uint64_t dflt, uint64_t *out)
+{
+	MDB_val k = { strlen(key), (void *)key }, v;
+	int mrc = mdb_get(txn, s->meta, &k, &v);
+
+	*out = dflt;
+	if (mrc == MDB_NOTFOUND)
+		return 0;
+	if (mrc != 0)
+		return store_mdb(s, mrc, "reading meta");
+	if (v.mv_size != 8) {
+		log_err("store: meta %s has %zu bytes, not 8", key, v.mv_size);
+		return PEIL_ESTORE;
+	}
+	*out = be64_get(v.mv_data);
+	return 0;
+}
+
+int
+store_meta_put(struct store *s, MDB_txn *txn, const char *key, uint64_t val)
+{
+	uint8_t b[8];
+	MDB_val k = { strlen(key), (void *)key }, v = { 8, b };
+	int mrc;
+
+	be64_put(b, val);
+	if ((mrc = mdb_put(txn, s->meta, &k, &v, 0)) != 0)
+		return store_mdb(s, mrc, "writing meta");
+	return 0;
+}
+
+/* Reads and decodes the record under `key`: 0, PEIL_ENOENT, or PEIL_ESTORE when it does not
+ * decode. *out is freed with protobuf_c_message_free_unpacked. */
+int
+store_rec_get(struct store *s, MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen,
+    const ProtobufCMessageDescriptor *d, ProtobufCMessage **out)
+{
+	MDB_val k = { klen, (void *)key }, v;
+	int mrc;
+
+	*out = NULL;
+	if ((mrc = mdb_get(txn, dbi, &k, &v)) != 0)
+		return store_mdb(s, mrc, "reading a record");
+	if ((*out = protobuf_c_message_unpack(d, NULL, v.mv_size, v.mv_data)) == NULL) {
+		log_err("store: a %s record does not decode", d->short_name);
+		return PEIL_ESTORE;
+	}
+	return 0;
+}
+
+int
+store_rec_put(struct store *s, MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen,
+    const ProtobufCMessage *m, unsigned flags)
+{
+	MDB_val k = { klen, (void *)key }, v;
+	int mrc;
+
+	v.mv_size = protobuf_c_message_get_packed_size(m);
+	if ((mrc = mdb_put(txn, dbi, &k, &v, flags | MDB_RESERVE)) != 0)
+		return store_mdb(s, mrc, "writing a record");
+	protobuf_c_message_pack(m, v.mv_data);
+	return 0;
+}
+
+/* ---- open and close ------------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	size_t off;
+} store_dbs[] = {
+	{ "log", offsetof(struct store, log) },
+	{ "agents", offsetof(struct store, agents) },
+	{ "orgs", offsetof(struct store, orgs) },
+	{ "targets", offsetof(struct store, targets) },
+	{ "rounds", offsetof(struct store, rounds) },
+	{ "latest", offsetof(struct store, latest) },
+	{ "rindex", offsetof(struct store, rindex) },
+};
+
+/* Opens meta and checks the schema version; a writer stamps a new store. */
+static int
+store_schema(struct store *s, MDB_txn *txn)
+{
+	MDB_val k = { strlen(META_SCHEMA), (void *)META_SCHEMA }, v;
+	MDB_stat st;
+	int mrc;
+
+	if ((mrc = mdb_dbi_open(txn, "meta", s->readonly ? 0 : MDB_CREATE, &s->meta)) != 0) {
+		if (mrc == MDB_NOTFOUND) {
+			log_err("store: not a peil store (no meta database)");
+			return PEIL_ESCHEMA;
+		}
+		return store_mdb(s, mrc, "opening meta");
+	}
+	mrc = mdb_get(txn, s->meta, &k, &v);
+	if (mrc == MDB_NOTFOUND) {
+		/* A fresh store is stamped; a meta without a version is someone else's. */
+		if ((mrc = mdb_stat(txn, s->meta, &st)) != 0)
+			return store_mdb(s, mrc, "reading meta");
+		if (s->readonly || st.ms_entries > 0) {
+			log_err("store: no schema version: not a peil store, or not initialised");
+			return PEIL_ESCHEMA;
+		}
+		return store_meta_put(s, txn, META_SCHEMA, STORE_SCHEMA_VERSION);
+	}
+	if (mrc != 0)
+		return store_mdb(s, mrc, "reading the schema version");
+	if (v.mv_size != 8 || be64_get(v.mv_data) != STORE_SCHEMA_VERSION) {
+		log_err("store: schema version %llu, this program reads version %d",
+		    v.mv_size == 8 ? (unsigned long long)be64_get(v.mv_data) : 0ULL,
+		    STORE_SCHEMA_VERSION);
+		return PEIL_ESCHEMA;
+	}
+	return 0;
+}
+
+static int
+store_open_dbs(struct store *s, MDB_txn *txn)
+{
+	int rc, mrc;
+
+	if ((rc = store_schema(s, txn)) != 0)
+		return rc;
+	for (size_t i = 0; i < sizeof(store_dbs) / sizeof(store_dbs[0]); i++) {
+		MDB_dbi *dbi = (MDB_dbi *)((char *)s + store_dbs[i].off);
+
+		mrc = mdb_dbi_open(txn, store_dbs[i].name, s->readonly ? 0 : MDB_CREATE, dbi);
+		if (mrc == MDB_NOTFOUND) {
+			log_err("store: database %s missing", store_dbs[i].name);
+			return PEIL_ESTORE;
+		}
+		if (mrc != 0)
+			return store_mdb(s, mrc, store_dbs[i].name);
+	}
+	return 0;
+}
+
+static int
+store_open_op(struct store *s, MDB_txn *txn, void *arg)
+{
+	(void)arg;
+	return store_open_dbs(s, txn);
+}
+
+int
+store_open(const char *dir, const struct store_opts *opts, struct store **out)
+{
+	struct store *s;
+	MDB_txn *txn = NULL;
+	unsigned flags = MDB_NOTLS;
+	size_t mb = opts->map_mb ? opts->map_mb : DEFAULT_STORE_MAP_MB, max_mb;
+	int mrc, rc;
+
+	*out = NULL;
+	if (mb > (SIZE_MAX >> 21))
+		return PEIL_EINVAL;
+	if (!opts->readonly && mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		log_err("store: cannot create %s: %s", dir, strerror(errno));
+		return PEIL_EIO;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return PEIL_ENOMEM;
+	s->lm.who = "store";
+	s->readonly = opts->readonly;
+	max_mb = opts->map_max_mb ? opts->map_max_mb : DEFAULT_STORE_MAP_MAX_MB;
+	if (max_mb > (SIZE_MAX >> 21)) {
+		rc = PEIL_EINVAL;
+		goto out;
+	}
+	s->lm.max_bytes = max_mb << 20;
+	s->round_grace_s = opts->round_grace_s ? opts->round_grace_s : DEFAULT_ROUND_GRACE_S;
+	if ((mrc = mdb_env_create(&s->lm.env)) != 0) {
+		s->lm.env = NULL;
+		rc = store_mdb(s, mrc, "creating the environment");
+		goto out;
+	}
+	if (opts->readonly)
+		flags |= MDB_RDONLY;
+	if (opts->nosync)
+		flags |= MDB_NOSYNC;
+	/* No map size before opening: an existing store keeps the size it grew to. */
+	if ((mrc = mdb_env_set_maxdbs(s->lm.env, STORE_MAX_DBS)) != 0 ||
+	    (mrc = mdb_env_open(s->lm.env, dir, flags, 0600)) != 0) {
+		rc = store_mdb(s, mrc, dir);
+		goto out;
+	}
+	lmdb_refresh(&s->lm);
+	if (mb > max_mb)
+		mb = max_mb;
+	if (!opts->readonly && s->lm.bytes < (mb << 20)) {
+		if ((mrc = mdb_env_set_mapsize(s->lm.env, mb << 20)) != 0) {
+			rc = store_mdb(s, mrc, "setting the map size");
+			goto out;
+		}
+		s->lm.bytes = mb << 20;
+	}
+	if (!opts->readonly && s->lm.bytes > s->lm.max_bytes)
+		log_warn("store: the map (%zu MiB) is past its ceiling (%zu MiB): it is not grown "
+		    "further", s->lm.bytes >> 20, s->lm.max_bytes >> 20);
+	if (opts->readonly) {
+		if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
+			goto out;
+		if ((rc = store_open_dbs(s, txn)) != 0)
+			goto out;
+		/* Committing keeps the database handles open for the environment. */
+		mrc = mdb_txn_commit(txn);
+		txn = NULL;
+		if ((rc = store_mdb(s, mrc, "opening databases")) != 0)
+			goto out;
+	} else if ((rc = store_write(s, store_open_op, NULL, "opening databases")) != 0) {
+		goto out;
+	}
+	*out = s;
+	s = NULL;
+	rc = 0;
+out:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	store_close(s);
+	return rc;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->lm.env != NULL)
+		mdb_env_close(s->lm.env);
+	free(s->agent_name);
+	free(s->agent_desc);
+	free(s);
+}
+
