@@ -11,6 +11,7 @@
 
 #include <zmq.h>
 
+#include "catalogue.h"
 #include "cli.h"
 #include "clock.h"
 #include "err.h"
@@ -19,10 +20,10 @@
 #include "limits.h"
 #include "log.h"
 #include "probe.h"
+#include "result.h"
 #include "round.h"
 #include "spool.h"
 #include "uplink.h"
-#include "verdict.h"
 
 static const struct conf_key agent_schema[] = {
 	{ "agent", "name", CONF_STR, "agent", 0, 0,

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "verdict.h"
+#include "result.h"
 
 struct probe_conf {
 	const char *root_hints;     /* file of root server hints; NULL: libunbound's built-in */

@@ -6,12 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "catalogue.h"
 #include "limits.h"
 #include "mtasts.h"
 #include "reach.h"
+#include "result.h"
 #include "smtp.h"
 #include "tls.h"
-#include "verdict.h"
 
 /* What the validator said about an answer. */
 enum dnsans_sec { DNSANS_INSECURE = 0, DNSANS_SECURE = 1, DNSANS_BOGUS = 2 };
