@@ -12,6 +12,7 @@
 #include "limits.h"
 #include "log.h"
 #include "mtasts.h"
+#include "mtasts_fetch.h"
 #include "ncsc.h"
 #include "probe.h"
 #include "probe_dns.h"
