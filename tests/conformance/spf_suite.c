@@ -22,7 +22,7 @@
 #include <ldns/ldns.h>
 
 #include "err.h"
-#include "probe_dns.h"
+#include "dnsans.h"
 #include "verdict.h"
 
 #define SUITE_MAX_RECORDS 256

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "probe_dns.h"
+#include "dnsans.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,7 +12,7 @@
 #include <ldns/ldns.h>
 
 #include "err.h"
-#include "probe_dns.h"
+#include "dnsans.h"
 
 /* ---- building answers ---- */
 

@@ -14,7 +14,7 @@
 
 #include "err.h"
 #include "probe.h"
-#include "probe_dns.h"
+#include "dnsans.h"
 
 #include "dnsfake.h"
 

@@ -13,8 +13,8 @@
 #include <ldns/ldns.h>
 
 #include "err.h"
-#include "probe_dns.h"
-#include "probe_int.h"
+#include "dnsans.h"
+#include "dnswork.h"
 
 #include "dnsfake.h"
 

@@ -19,7 +19,7 @@
 #include "err.h"
 #include "mtasts.h"
 #include "ncsc.h"
-#include "probe_int.h"
+#include "dnswork.h"
 
 #define WHY_LEN (DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN + 64)
 

@@ -15,7 +15,7 @@
 #include "mtasts_fetch.h"
 #include "ncsc.h"
 #include "probe.h"
-#include "probe_dns.h"
+#include "dnsans.h"
 #include "reach.h"
 #include "resolver.h"
 #include "smtp.h"

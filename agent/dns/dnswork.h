@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probe_dns.h"
+#include "dnsans.h"
 
 #define CUT_MARK     "..."
 #define MSG_BUDGET   "time budget exhausted"

@@ -14,7 +14,7 @@
 
 #include "dmarc.h"
 #include "err.h"
-#include "probe_int.h"
+#include "dnswork.h"
 #include "spf.h"
 
 #define WHY_LEN (DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN + 64)
