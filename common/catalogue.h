@@ -16,7 +16,7 @@ enum catalogue_module {
 	MODULE_DNSSEC,          /* probe_dnssec.c */
 	MODULE_IPV6,            /* probe_ipv6.c */
 	MODULE_MAILAUTH,        /* probe_mailauth.c: SPF, DMARC, DKIM */
-	MODULE_MTASTS,          /* probe_mtasts_tlsrpt.c: MTA-STS and TLS-RPT */
+	MODULE_MTASTS_TLSRPT,          /* probe_mtasts_tlsrpt.c: MTA-STS and TLS-RPT */
 	MODULE_DANE,            /* probe_dane.c */
 	MODULE_STARTTLS,        /* probe_starttls.c */
 	MODULE_COUNT

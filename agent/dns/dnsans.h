@@ -1,18 +1,13 @@
-/* probe_dns.h: the DNS-based tests (DNSSEC, IPv6, mail authentication): answers parsed, judged. */
-#ifndef PEIL_PROBE_DNS_H
-#define PEIL_PROBE_DNS_H
+/* dnsans.h: one DNS answer, parsed and bounded: what every standard's module reads. */
+#ifndef PEIL_DNSANS_H
+#define PEIL_DNSANS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "catalogue.h"
+#include "dnsev.h"
 #include "limits.h"
-#include "mtasts.h"
-#include "reach.h"
-#include "result.h"
-#include "smtp.h"
-#include "tls.h"
 
 /* What the validator said about an answer. */
 enum dnsans_sec { DNSANS_INSECURE = 0, DNSANS_SECURE = 1, DNSANS_BOGUS = 2 };
@@ -20,6 +15,8 @@ enum dnsans_sec { DNSANS_INSECURE = 0, DNSANS_SECURE = 1, DNSANS_BOGUS = 2 };
 #define DNSANS_TEXT_LEN   256                 /* a name (≤ 253 characters) or an address + NUL */
 #define DNSANS_REASON_LEN 256
 #define DNSANS_MAX_RR     MAX_ADDRS_PER_HOST  /* most records one answer keeps */
+/* Room for why a lookup gave nothing usable, with the validator's reason. */
+#define DNSANS_WHY_LEN    (DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN + 64)
 
 struct dnsans_rr {
 	uint16_t pref;               /* MX preference; 0 for other types */
@@ -73,104 +70,14 @@ int dnsans_fail(struct dnsans *out, int err, const char *fmt, ...)
 /* True when `name` (no final dot) is a valid host name: 1..253 characters, labels of 1..63
  * letters, digits and hyphens not starting or ending with a hyphen, a last label not all
  * digits. */
-bool probe_dns_hostname_ok(const char *name);
+bool dnsans_hostname_ok(const char *name);
 
-/* An MTA-STS policy fetch's outcome. */
-struct policy_fetch {
-	int rc;                          /* mtasts_fetch's return */
-	enum mtasts_reason reason;       /* its failure class */
-	char why[256];
-	long http_code;
-	char content_type[MAX_CONTENT_TYPE_LEN + 1];
-	size_t len;
-	uint8_t body[MAX_MTASTS_POLICY_BYTES];
-};
-
-/* Where the DNS tests get their answers: the resolver in the agent, canned packets in tests. */
-struct probe_dns_source {
-	/* Looks up name/type, keeping at most `max` records (dnsans_parse), and must return by
-	 * deadline_ms (on now_ms's clock), then with out->err = PEIL_ETIMEDOUT. Fills *out in
-	 * every case; returns out->err (PEIL_ENOMEM ends the run). */
-	int (*lookup)(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadline_ms,
-	    struct dnsans *out);
-	uint64_t (*now_ms)(void *arg);
-	void *arg;
-	bool validating;             /* a trust anchor is configured: DNSSEC states mean something */
-	bool ipv6;                   /* the vantage has IPv6: the reachability tests run */
-	bool dmarc_tree_walk;        /* DMARC's organizational domain by RFC 9989's tree walk, not
-	                              * by the public suffix list (RFC 7489) */
-	/* Reachability: runs reach_run over items, returning by deadline_ms; NULL: the reach tests
-	 * are not_tested. Returns 0 or a PEIL_E* code (PEIL_ENOMEM ends the run). */
-	int (*reach)(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
-	    const char *qname, uint16_t qtype, uint64_t deadline_ms);
-	bool ipv4;                   /* the vantage has IPv4: STARTTLS tries IPv4 addresses too */
-	const char *tls_guideline;   /* the NCSC guideline id TLS is judged by; NULL: the default */
-	/* STARTTLS: the SMTP dialogue with addr (numeric) of MX host, then the TLS engine, by
-	 * deadline_ms; NULL: the STARTTLS tests are not_tested. Fills *rep (the caller clears it
-	 * with tls_report_clear; rep->available false with rep->why when there was no TLS) and
-	 * *s. Returns 0, or PEIL_ENOMEM. */
-	int (*starttls)(void *arg, const char *host, const char *addr, uint64_t deadline_ms,
-	    struct tls_report *rep, struct smtp_session *s);
-	/* MTA-STS: fetches https://mta-sts.<domain>/.well-known/mta-sts.txt from addr (numeric)
-	 * by deadline_ms into *out; NULL: mail_mtasts is not_tested. Returns 0 (out->rc says how
-	 * it went) or PEIL_ENOMEM. */
-	int (*fetch)(void *arg, const char *domain, const char *addr, uint64_t deadline_ms,
-	    struct policy_fetch *out);
-};
-
-enum probe_dns_test {
-	PROBE_DNS_WEB_DNSSEC_EXIST,
-	PROBE_DNS_WEB_DNSSEC_VALID,
-	PROBE_DNS_MAIL_DNSSEC_EXIST,
-	PROBE_DNS_MAIL_DNSSEC_VALID,
-	PROBE_DNS_WEB_NS_ADDRESS,
-	PROBE_DNS_MAIL_NS_ADDRESS,
-	PROBE_DNS_WEB_WS_ADDRESS,
-	PROBE_DNS_MAIL_MX_ADDRESS,
-	PROBE_DNS_MAIL_MX_DNSSEC_EXIST,
-	PROBE_DNS_MAIL_MX_DNSSEC_VALID,
-	PROBE_DNS_SPF_EXIST,
-	PROBE_DNS_SPF_POLICY,
-	PROBE_DNS_DMARC_EXIST,
-	PROBE_DNS_DMARC_POLICY,
-	PROBE_DNS_DMARC_EXT_DEST,
-	PROBE_DNS_DKIM_EXIST,
-	PROBE_DNS_WEB_NS_REACH,
-	PROBE_DNS_MAIL_NS_REACH,
-	PROBE_DNS_WEB_WS_REACH,
-	PROBE_DNS_MAIL_MX_REACH,
-	PROBE_DNS_STARTTLS_AVAILABLE,
-	PROBE_DNS_STARTTLS_VERSION,
-	PROBE_DNS_STARTTLS_CIPHERS,
-	PROBE_DNS_STARTTLS_CIPHERORDER,
-	PROBE_DNS_STARTTLS_KEYEXCHANGE,
-	PROBE_DNS_STARTTLS_KEYEXCHANGEHASH,
-	PROBE_DNS_STARTTLS_COMPRESS,
-	PROBE_DNS_STARTTLS_SECRENEG,
-	PROBE_DNS_STARTTLS_CLIENTRENEG,
-	PROBE_DNS_STARTTLS_CERT_CHAIN,
-	PROBE_DNS_STARTTLS_CERT_PUBKEY,
-	PROBE_DNS_STARTTLS_CERT_SIG,
-	PROBE_DNS_STARTTLS_CERT_DOMAIN,
-	PROBE_DNS_STARTTLS_DANE_EXIST,
-	PROBE_DNS_STARTTLS_DANE_VALID,
-	PROBE_DNS_STARTTLS_DANE_ROLLOVER,
-	PROBE_DNS_MTASTS,
-	PROBE_DNS_TLSRPT,
-	PROBE_DNS_NTESTS
-};
-
-/* The catalogue id of a DNS test ("web_dnssec_exist", ...). */
-const char *probe_dns_test_id(enum probe_dns_test t);
-/* The DNS test with catalogue id `id`, or -1 when it is not one of them. */
-int probe_dns_test_find(const char *id);
-
-/* Runs the DNS tests whose slot in res is not NULL against `domain` (a valid host name, lower
- * case, no final dot) with answers from src, and sets each one's status and evidence (domain,
- * test id, guideline, round and time are the caller's). Once src->now_ms passes deadline_ms,
- * every test not yet judged is an error "time budget exhausted". Returns 0, or PEIL_ENOMEM
- * (the results may then be partly filled). */
-int probe_dns_run(const struct probe_dns_source *src, const char *domain, uint64_t deadline_ms,
-    Peil__Result *res[PROBE_DNS_NTESTS]);
+/* Writes why a lookup gave no usable answer and returns true; false when it is usable: not
+ * bogus, and NOERROR or NXDOMAIN. */
+bool dnsans_failed(const struct dnsans *a, char *buf, size_t len);
+const char *dnsans_sec_name(enum dnsans_sec s);
+const char *dnsans_rcode_name(int rcode, char *buf, size_t len);
+/* Addresses of one answer as "a, b" (cut noted), "none", or why the lookup failed. */
+void dnsans_addr_text(const struct dnsans *a, struct textlist *tl);
 
 #endif

@@ -1,48 +1,71 @@
-/* probe_int.h: private to the DNS tests (probe_dns.c) and the mail tests (probe_mail.c). */
-#ifndef PEIL_PROBE_INT_H
-#define PEIL_PROBE_INT_H
+/* dnswork.h: the work of one domain's run, shared by every standard's module: where answers
+ * and connections come from, the deadline, and the answers several modules ask for (the MX
+ * and NS sets), each looked up once. */
+#ifndef PEIL_DNSWORK_H
+#define PEIL_DNSWORK_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "dnsans.h"
+#include "dnsev.h"
+#include "limits.h"
+#include "mtasts.h"
+#include "reach.h"
+#include "smtp.h"
+#include "tls.h"
 
-#define CUT_MARK     "..."
 #define MSG_BUDGET   "time budget exhausted"
 #define MSG_NXDOMAIN "domain does not exist"
 
-/* Evidence gathered once and given to one or more results (web and mail share lookups). */
-struct dnsev {
-	size_t n;
-	char *key[MAX_TEST_EVIDENCE];
-	char *val[MAX_TEST_EVIDENCE];
-	size_t cut;                 /* pairs left out once MAX_TEST_EVIDENCE were held */
-	bool nomem;
-};
-
-/* Adds key = formatted value (counted in cut, not kept, once MAX_TEST_EVIDENCE pairs are held;
- * nomem set on failure). */
-void dnsev_add(struct dnsev *ev, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Appends every pair of src (and its cut count) to dst. */
-void dnsev_copy(struct dnsev *dst, const struct dnsev *src);
-void dnsev_clear(struct dnsev *ev);
-/* Sets r's status, then "reason" (if any), then the evidence, then "evidence_cut" when pairs
- * were left out; r NULL: nothing. Returns 0 or PEIL_ENOMEM. */
-int dnsev_apply(const struct dnsev *ev, Peil__Result *r, int status, const char *reason);
-
-/* A bounded text list: "a, b, c" (cut silently at the evidence value limit). */
-struct textlist {
-	char buf[MAX_EVIDENCE_VALUE_LEN];
+/* An MTA-STS policy fetch's outcome. */
+struct policy_fetch {
+	int rc;                          /* mtasts_fetch's return */
+	enum mtasts_reason reason;       /* its failure class */
+	char why[256];
+	long http_code;
+	char content_type[MAX_CONTENT_TYPE_LEN + 1];
 	size_t len;
+	uint8_t body[MAX_MTASTS_POLICY_BYTES];
 };
 
-void textlist_add(struct textlist *tl, const char *s);
+/* Where a run gets its answers and connections: the resolver and the engines in the agent
+ * (probe.c), canned answers in the tests. */
+struct dnswork_source {
+	/* Looks up name/type, keeping at most `max` records (dnsans_parse), and must return by
+	 * deadline_ms (on now_ms's clock), then with out->err = PEIL_ETIMEDOUT. Fills *out in
+	 * every case; returns out->err (PEIL_ENOMEM ends the run). */
+	int (*lookup)(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadline_ms,
+	    struct dnsans *out);
+	uint64_t (*now_ms)(void *arg);
+	void *arg;
+	bool validating;             /* a trust anchor is configured: DNSSEC states mean something */
+	bool ipv6;                   /* the vantage has IPv6: the reachability tests run */
+	bool dmarc_tree_walk;        /* DMARC's organizational domain by RFC 9989's tree walk, not
+	                              * by the public suffix list (RFC 7489) */
+	/* Reachability: runs reach_run over items, returning by deadline_ms; NULL: the reach tests
+	 * are not_tested. Returns 0 or a PEIL_E* code (PEIL_ENOMEM ends the run). */
+	int (*reach)(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
+	    const char *qname, uint16_t qtype, uint64_t deadline_ms);
+	bool ipv4;                   /* the vantage has IPv4: STARTTLS tries IPv4 addresses too */
+	const char *tls_guideline;   /* the NCSC guideline id TLS is judged by; NULL: the default */
+	/* STARTTLS: the SMTP dialogue with addr (numeric) of MX host, then the TLS engine, by
+	 * deadline_ms; NULL: the STARTTLS tests are not_tested. Fills *rep (the caller clears it
+	 * with tls_report_clear; rep->available false with rep->why when there was no TLS) and
+	 * *s. Returns 0, or PEIL_ENOMEM. */
+	int (*starttls)(void *arg, const char *host, const char *addr, uint64_t deadline_ms,
+	    struct tls_report *rep, struct smtp_session *s);
+	/* MTA-STS: fetches https://mta-sts.<domain>/.well-known/mta-sts.txt from addr (numeric)
+	 * by deadline_ms into *out; NULL: mail_mtasts is not_tested. Returns 0 (out->rc says how
+	 * it went) or PEIL_ENOMEM. */
+	int (*fetch)(void *arg, const char *domain, const char *addr, uint64_t deadline_ms,
+	    struct policy_fetch *out);
+};
 
 /* The working state of one run: answers live here, not on the stack (each is ~26 KiB). */
 struct dnswork {
-	const struct probe_dns_source *src;
+	const struct dnswork_source *src;
 	const char *domain;
 	uint64_t deadline;
 	bool budget_out;        /* a lookup ran into the deadline */
@@ -88,24 +111,5 @@ enum host_aaaa { HOST_AAAA_FAILED, HOST_AAAA_NONE, HOST_AAAA_SOME };
  * has an AAAA. Returns 0 or PEIL_ENOMEM. */
 int dnswork_host_addresses(struct dnswork *w, const struct dnsans_rr *host, char *line,
     size_t len, enum host_aaaa *has);
-
-/* Writes why a lookup gave no usable answer and returns true; false when it is usable: not
- * bogus, and NOERROR or NXDOMAIN. */
-bool dnsans_failed(const struct dnsans *a, char *buf, size_t len);
-const char *dnsans_sec_name(enum dnsans_sec s);
-const char *dnsans_rcode_name(int rcode, char *buf, size_t len);
-/* Addresses of one answer as "a, b" (cut noted), "none", or why the lookup failed. */
-void dnsans_addr_text(const struct dnsans *a, struct textlist *tl);
-
-/* The mail tests (probe_mail.c), each judging the results in res it owns that are not NULL;
- * done[i] set for each it judged. Return 0 or PEIL_ENOMEM. */
-int probe_mail_run(struct dnswork *w, Peil__Result *res[PROBE_DNS_NTESTS],
-    bool done[PROBE_DNS_NTESTS]);
-/* STARTTLS, DANE, MTA-STS and TLS-RPT (probe_tls.c). */
-int probe_tls_run(struct dnswork *w, Peil__Result *res[PROBE_DNS_NTESTS],
-    bool done[PROBE_DNS_NTESTS]);
-/* The IPv6 reachability tests (probe_mail.c too: they share the MX and NS discovery). */
-int probe_reach_run(struct dnswork *w, Peil__Result *res[PROBE_DNS_NTESTS],
-    bool done[PROBE_DNS_NTESTS]);
 
 #endif

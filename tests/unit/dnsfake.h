@@ -12,7 +12,7 @@
 #include <ldns/ldns.h>
 
 #include "err.h"
-#include "dnsans.h"
+#include "dnswork.h"
 
 /* ---- building answers ---- */
 

@@ -251,7 +251,7 @@ test_catalogue_modules(void **state)
 	assert_int_equal(catalogue_get(TEST_MAIL_AUTH_DKIM_EXIST)->module, MODULE_MAILAUTH);
 	assert_int_equal(catalogue_get(TEST_MAIL_STARTTLS_DANE_VALID)->module, MODULE_DANE);
 	assert_int_equal(catalogue_get(TEST_MAIL_STARTTLS_CERT_DOMAIN)->module, MODULE_STARTTLS);
-	assert_int_equal(catalogue_get(TEST_MAIL_TLSRPT)->module, MODULE_MTASTS);
+	assert_int_equal(catalogue_get(TEST_MAIL_TLSRPT)->module, MODULE_MTASTS_TLSRPT);
 	assert_int_equal(catalogue_get(TEST_WEB_IPV6_WS_SIMILAR)->module, MODULE_NONE);
 	assert_int_equal(catalogue_get(TEST_WEB_HTTPS_TLS_VERSION)->module, MODULE_NONE);
 	assert_int_equal(catalogue_get(TEST_MAIL_RPKI_VALID)->module, MODULE_NONE);

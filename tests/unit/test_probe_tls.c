@@ -15,6 +15,9 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
+#include "catalogue.h"
+#include "probe.h"
+
 #include "dnsfake.h"
 #include "ncsc.h"
 
@@ -188,30 +191,30 @@ fake_fetch(void *arg, const char *domain, const char *addr, uint64_t deadline_ms
 }
 
 static const int all_ids[] = {
-	PROBE_DNS_STARTTLS_AVAILABLE, PROBE_DNS_STARTTLS_VERSION, PROBE_DNS_STARTTLS_CIPHERS,
-	PROBE_DNS_STARTTLS_CIPHERORDER, PROBE_DNS_STARTTLS_KEYEXCHANGE,
-	PROBE_DNS_STARTTLS_KEYEXCHANGEHASH, PROBE_DNS_STARTTLS_COMPRESS,
-	PROBE_DNS_STARTTLS_SECRENEG, PROBE_DNS_STARTTLS_CLIENTRENEG,
-	PROBE_DNS_STARTTLS_CERT_CHAIN, PROBE_DNS_STARTTLS_CERT_PUBKEY,
-	PROBE_DNS_STARTTLS_CERT_SIG, PROBE_DNS_STARTTLS_CERT_DOMAIN,
-	PROBE_DNS_STARTTLS_DANE_EXIST, PROBE_DNS_STARTTLS_DANE_VALID,
-	PROBE_DNS_STARTTLS_DANE_ROLLOVER, PROBE_DNS_MTASTS, PROBE_DNS_TLSRPT,
+	TEST_MAIL_STARTTLS_TLS_AVAILABLE, TEST_MAIL_STARTTLS_TLS_VERSION, TEST_MAIL_STARTTLS_TLS_CIPHERS,
+	TEST_MAIL_STARTTLS_TLS_CIPHERORDER, TEST_MAIL_STARTTLS_TLS_KEYEXCHANGE,
+	TEST_MAIL_STARTTLS_TLS_KEYEXCHANGEHASH, TEST_MAIL_STARTTLS_TLS_COMPRESS,
+	TEST_MAIL_STARTTLS_TLS_SECRENEG, TEST_MAIL_STARTTLS_TLS_CLIENTRENEG,
+	TEST_MAIL_STARTTLS_CERT_CHAIN, TEST_MAIL_STARTTLS_CERT_PUBKEY,
+	TEST_MAIL_STARTTLS_CERT_SIG, TEST_MAIL_STARTTLS_CERT_DOMAIN,
+	TEST_MAIL_STARTTLS_DANE_EXIST, TEST_MAIL_STARTTLS_DANE_VALID,
+	TEST_MAIL_STARTTLS_DANE_ROLLOVER, TEST_MAIL_MTASTS, TEST_MAIL_TLSRPT,
 };
 #define NIDS (sizeof(all_ids) / sizeof(all_ids[0]))
 
 static void
-run_tls(struct zonefake *z, const char *guideline, Peil__Result *res[PROBE_DNS_NTESTS])
+run_tls(struct zonefake *z, const char *guideline, Peil__Result *res[TEST_COUNT])
 {
-	struct probe_dns_source src = { .lookup = zf_lookup, .now_ms = zf_now, .arg = z,
+	struct dnswork_source src = { .lookup = zf_lookup, .now_ms = zf_now, .arg = z,
 	    .validating = true, .ipv4 = true, .ipv6 = true, .reach = zf_reach,
 	    .tls_guideline = guideline, .starttls = fake_starttls, .fetch = fake_fetch };
 
-	for (int i = 0; i < PROBE_DNS_NTESTS; i++)
+	for (int i = 0; i < TEST_COUNT; i++)
 		res[i] = NULL;
 	for (size_t i = 0; i < NIDS; i++)
 		assert_non_null(res[all_ids[i]] = result_new("d.test",
-		    probe_dns_test_id(all_ids[i]), PEIL__STATUS__STATUS_UNSPECIFIED, "test"));
-	assert_int_equal(probe_dns_run(&src, "d.test", UINT64_MAX, res), 0);
+		    catalogue_get(all_ids[i])->id, PEIL__STATUS__STATUS_UNSPECIFIED, "test"));
+	assert_int_equal(probe_run(&src, "d.test", UINT64_MAX, res), 0);
 	for (size_t i = 0; i < NIDS; i++)
 		assert_int_equal(result_check(res[all_ids[i]]), 0);
 }
@@ -228,7 +231,7 @@ ev(const Peil__Result *r, const char *key)
 /* The statuses of all_ids as letters (P F W I N E), then the reason of `which` holding
  * `reason` when given. */
 static void
-expect_all(Peil__Result *res[PROBE_DNS_NTESTS], const char *want)
+expect_all(Peil__Result *res[TEST_COUNT], const char *want)
 {
 	static const char letters[] = "?PFWINE";
 	bool bad = false;
@@ -259,9 +262,9 @@ has_reason(const Peil__Result *r, const char *part)
 }
 
 static void
-free_results(Peil__Result *res[PROBE_DNS_NTESTS])
+free_results(Peil__Result *res[TEST_COUNT])
 {
-	for (int i = 0; i < PROBE_DNS_NTESTS; i++)
+	for (int i = 0; i < TEST_COUNT; i++)
 		result_free(res[i]);
 }
 
@@ -277,16 +280,16 @@ test_good_server(void **state)
 {
 	struct tlsfake t = { 0 };
 	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
 	run_tls(&z, NULL, res);
 	expect_all(res, "PPPPPPPPPPPPPFNNFF");
 	assert_int_equal(t.calls, 2);        /* both addresses */
-	assert_string_equal(res[PROBE_DNS_STARTTLS_VERSION]->guideline, "ncsc-tls-2025-05");
-	has_reason(res[PROBE_DNS_STARTTLS_DANE_EXIST], "mx.d.test");
-	has_reason(res[PROBE_DNS_MTASTS], "no MTA-STS record");
-	has_reason(res[PROBE_DNS_TLSRPT], "no TLS-RPT record");
+	assert_string_equal(res[TEST_MAIL_STARTTLS_TLS_VERSION]->guideline, "ncsc-tls-2025-05");
+	has_reason(res[TEST_MAIL_STARTTLS_DANE_EXIST], "mx.d.test");
+	has_reason(res[TEST_MAIL_MTASTS], "no MTA-STS record");
+	has_reason(res[TEST_MAIL_TLSRPT], "no TLS-RPT record");
 	free_results(res);
 }
 
@@ -296,22 +299,22 @@ test_legacy_and_guidelines(void **state)
 	static const struct canned_tls c[] = { { "192.0.2.25", LEGACY } };
 	struct tlsfake t = { .c = c, .n = 1 };
 	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
 	run_tls(&z, NULL, res);
 	/* TLS 1.0 and 3DES are insufficient in 2025-05; SHA-1 too; the order among levels is the
 	 * client's; trust is info-level without DANE-TA. */
 	expect_all(res, "PFFFPFPPPIPPPFNNFF");
-	has_reason(res[PROBE_DNS_STARTTLS_VERSION], "mx.d.test [192.0.2.25]: TLS 1.0 (insufficient)");
-	has_reason(res[PROBE_DNS_STARTTLS_CIPHERS], "TLS_RSA_WITH_3DES_EDE_CBC_SHA");
-	has_reason(res[PROBE_DNS_STARTTLS_CIPHERORDER], "follows the client's order");
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_VERSION], "mx.d.test [192.0.2.25]: TLS 1.0 (insufficient)");
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERS], "TLS_RSA_WITH_3DES_EDE_CBC_SHA");
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "follows the client's order");
 	free_results(res);
 
 	/* Under 2.1, TLS 1.0 is phase-out: a warning. */
 	run_tls(&z, "ncsc-tls-2.1", res);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_VERSION]->status, PEIL__STATUS__WARNING);
-	assert_string_equal(res[PROBE_DNS_STARTTLS_VERSION]->guideline, "ncsc-tls-2.1");
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_VERSION]->status, PEIL__STATUS__WARNING);
+	assert_string_equal(res[TEST_MAIL_STARTTLS_TLS_VERSION]->guideline, "ncsc-tls-2.1");
 	free_results(res);
 }
 
@@ -322,20 +325,20 @@ test_availability(void **state)
 	static const struct canned_tls silent[] = { { "2001:db8::25", SILENT } };
 	struct tlsfake t = { .c = nostls, .n = 1 };
 	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_AVAILABLE]->status, PEIL__STATUS__FAILED);
-	has_reason(res[PROBE_DNS_STARTTLS_AVAILABLE], "no TLS on 1 of 2 mail server address(es): "
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE]->status, PEIL__STATUS__FAILED);
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE], "no TLS on 1 of 2 mail server address(es): "
 	    "mx.d.test [2001:db8::25]");
 	/* the other address is still judged */
-	assert_int_equal(res[PROBE_DNS_STARTTLS_VERSION]->status, PEIL__STATUS__PASSED);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_VERSION]->status, PEIL__STATUS__PASSED);
 	free_results(res);
 
 	t.c = silent;
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_AVAILABLE]->status, PEIL__STATUS__ERROR);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE]->status, PEIL__STATUS__ERROR);
 	free_results(res);
 }
 
@@ -346,12 +349,12 @@ test_cipher_order(void **state)
 	    { "2001:db8::25", WEAK_ORDER } };
 	struct tlsfake t = { .c = c, .n = 2 };
 	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_CIPHERORDER]->status, PEIL__STATUS__FAILED);
-	has_reason(res[PROBE_DNS_STARTTLS_CIPHERORDER], "preferred over");
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER]->status, PEIL__STATUS__FAILED);
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "preferred over");
 	free_results(res);
 }
 
@@ -361,7 +364,7 @@ test_dane(void **state)
 	char zone[2048];
 	struct tlsfake t = { 0 };
 	struct zonefake z = { .zone = zone, .user = &t };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
 	/* a matching DANE-EE record: exist and valid pass; one record: no rollover */
@@ -380,25 +383,25 @@ test_dane(void **state)
 	/* a wrong record: valid fails */
 	snprintf(zone, sizeof(zone), ZONE_BASE "_25._tcp.mx.d.test. TLSA 3 1 1 %064d\n", 7);
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_VALID]->status, PEIL__STATUS__FAILED);
-	has_reason(res[PROBE_DNS_STARTTLS_DANE_VALID], "mx.d.test [192.0.2.25]");
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_VALID]->status, PEIL__STATUS__FAILED);
+	has_reason(res[TEST_MAIL_STARTTLS_DANE_VALID], "mx.d.test [192.0.2.25]");
 	free_results(res);
 
 	/* the record in an unsigned zone: no DANE */
 	snprintf(zone, sizeof(zone), ZONE_BASE "_25._tcp.mx.d.test. TLSA 3 1 1 %s\n", tlsa_hex);
 	z.insecure = "mx.d.test";
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__FAILED);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_VALID]->status, PEIL__STATUS__NOT_TESTED);
-	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"), "insecure"));
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__FAILED);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_VALID]->status, PEIL__STATUS__NOT_TESTED);
+	assert_non_null(strstr(ev(res[TEST_MAIL_STARTTLS_DANE_EXIST], "tlsa_1"), "insecure"));
 	free_results(res);
 
 	/* bogus */
 	z.insecure = NULL;
 	z.bogus = "_25._tcp.mx.d.test";
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__FAILED);
-	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"), "bogus"));
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__FAILED);
+	assert_non_null(strstr(ev(res[TEST_MAIL_STARTTLS_DANE_EXIST], "tlsa_1"), "bogus"));
 	free_results(res);
 }
 
@@ -412,41 +415,41 @@ test_mtasts_tlsrpt(void **state)
 	struct tlsfake t = { .policy = "version: STSv1\nmode: enforce\nmx: mx.d.test\n"
 	    "max_age: 604800\n" };
 	struct zonefake z = { .zone = zone, .user = &t };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_MTASTS]->status, PEIL__STATUS__PASSED);
-	assert_int_equal(res[PROBE_DNS_TLSRPT]->status, PEIL__STATUS__PASSED);
-	assert_string_equal(ev(res[PROBE_DNS_TLSRPT], "rua"), "mailto:tlsrpt@d.test");
+	assert_int_equal(res[TEST_MAIL_MTASTS]->status, PEIL__STATUS__PASSED);
+	assert_int_equal(res[TEST_MAIL_TLSRPT]->status, PEIL__STATUS__PASSED);
+	assert_string_equal(ev(res[TEST_MAIL_TLSRPT], "rua"), "mailto:tlsrpt@d.test");
 	free_results(res);
 
 	t.policy = "version: STSv1\nmode: testing\nmx: *.d.test\nmax_age: 604800\n";
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_MTASTS]->status, PEIL__STATUS__WARNING);
+	assert_int_equal(res[TEST_MAIL_MTASTS]->status, PEIL__STATUS__WARNING);
 	free_results(res);
 
 	t.policy = "version: STSv1\nmode: enforce\nmx: mail.d.test\nmax_age: 604800\n";
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_MTASTS]->status, PEIL__STATUS__FAILED);
-	has_reason(res[PROBE_DNS_MTASTS], "do not cover: mx.d.test");
+	assert_int_equal(res[TEST_MAIL_MTASTS]->status, PEIL__STATUS__FAILED);
+	has_reason(res[TEST_MAIL_MTASTS], "do not cover: mx.d.test");
 	free_results(res);
 
 	t.policy = "version: STSv1\nmode: enforce\nmx: mx.d.test\nmax_age: 604800\n";
 	t.ctype = "text/html";
 	run_tls(&z, NULL, res);
-	has_reason(res[PROBE_DNS_MTASTS], "not text/plain");
+	has_reason(res[TEST_MAIL_MTASTS], "not text/plain");
 	free_results(res);
 
 	t.ctype = NULL;
 	t.policy = NULL;
 	run_tls(&z, NULL, res);
-	has_reason(res[PROBE_DNS_MTASTS], "could not be fetched");
+	has_reason(res[TEST_MAIL_MTASTS], "could not be fetched");
 	free_results(res);
 
 	t.policy = "version: STSv1\nmode: sometimes\nmx: mx.d.test\nmax_age: 604800\n";
 	run_tls(&z, NULL, res);
-	has_reason(res[PROBE_DNS_MTASTS], "the policy is invalid");
+	has_reason(res[TEST_MAIL_MTASTS], "the policy is invalid");
 	free_results(res);
 }
 
@@ -465,13 +468,13 @@ test_two_records(void **state)
 	struct tlsfake t = { .policy = "version: STSv1\nmode: enforce\nmx: mx.d.test\n"
 	    "max_age: 604800\n" };
 	struct zonefake z = { .zone = zone, .user = &t };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
 	run_tls(&z, NULL, res);
 	expect_all(res, "PPPPPPPPPPPPPFNNFF");
-	has_reason(res[PROBE_DNS_MTASTS], "several MTA-STS records");
-	has_reason(res[PROBE_DNS_TLSRPT], "several TLS-RPT records");
+	has_reason(res[TEST_MAIL_MTASTS], "several MTA-STS records");
+	has_reason(res[TEST_MAIL_TLSRPT], "several TLS-RPT records");
 	free_results(res);
 }
 
@@ -485,15 +488,15 @@ test_dane_address_fails(void **state)
 	    "d.test. MX 10 mx.d.test.\n";
 	struct tlsfake t = { 0 };
 	struct zonefake z = { .zone = zone, .user = &t, .servfail = "mx.d.test" };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__ERROR);
-	has_reason(res[PROBE_DNS_STARTTLS_DANE_EXIST], "address lookup failed");
-	has_reason(res[PROBE_DNS_STARTTLS_DANE_EXIST], "SERVFAIL");
-	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_ROLLOVER]->status, PEIL__STATUS__NOT_TESTED);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_VALID]->status, PEIL__STATUS__ERROR);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__ERROR);
+	has_reason(res[TEST_MAIL_STARTTLS_DANE_EXIST], "address lookup failed");
+	has_reason(res[TEST_MAIL_STARTTLS_DANE_EXIST], "SERVFAIL");
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_ROLLOVER]->status, PEIL__STATUS__NOT_TESTED);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_VALID]->status, PEIL__STATUS__ERROR);
 	assert_int_equal(t.calls, 0);
 	free_results(res);
 
@@ -502,8 +505,8 @@ test_dane_address_fails(void **state)
 	z.servfail = NULL;
 	z.timeout = NULL;
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__FAILED);
-	has_reason(res[PROBE_DNS_STARTTLS_DANE_EXIST], "no DNSSEC-secure TLSA record");
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__FAILED);
+	has_reason(res[TEST_MAIL_STARTTLS_DANE_EXIST], "no DNSSEC-secure TLSA record");
 	free_results(res);
 }
 
@@ -515,7 +518,7 @@ test_dane_cname(void **state)
 	char zone[2048];
 	struct tlsfake t = { 0 };
 	struct zonefake z = { .zone = zone, .user = &t };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
 	/* TLSA at the expanded name: used */
@@ -527,7 +530,7 @@ test_dane_cname(void **state)
 	    "_25._tcp.mail.e.test. TLSA 3 1 1 %s\n", tlsa_hex);
 	run_tls(&z, NULL, res);
 	expect_all(res, "PPPPPPPPPPPPPPPFFF");
-	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"),
+	assert_non_null(strstr(ev(res[TEST_MAIL_STARTTLS_DANE_EXIST], "tlsa_1"),
 	    "_25._tcp.mail.e.test"));
 	assert_int_equal(t.calls, 2);
 	free_results(res);
@@ -539,11 +542,11 @@ test_dane_cname(void **state)
 	    "mail.e.test. A 192.0.2.25\n"
 	    "_25._tcp.mx.d.test. TLSA 3 1 1 %s\n", tlsa_hex);
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__PASSED);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_VALID]->status, PEIL__STATUS__PASSED);
-	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"),
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__PASSED);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_VALID]->status, PEIL__STATUS__PASSED);
+	assert_non_null(strstr(ev(res[TEST_MAIL_STARTTLS_DANE_EXIST], "tlsa_1"),
 	    "_25._tcp.mx.d.test: 1 TLSA"));
-	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"),
+	assert_non_null(strstr(ev(res[TEST_MAIL_STARTTLS_DANE_EXIST], "tlsa_1"),
 	    "_25._tcp.mail.e.test: no TLSA record"));
 	free_results(res);
 
@@ -555,8 +558,8 @@ test_dane_cname(void **state)
 	    "_25._tcp.mail.e.test. TLSA 3 1 1 %s\n", tlsa_hex);
 	z.insecure = "mx.d.test";
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__FAILED);
-	assert_null(strstr(ev(res[PROBE_DNS_STARTTLS_DANE_EXIST], "tlsa_1"), "mail.e.test"));
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__FAILED);
+	assert_null(strstr(ev(res[TEST_MAIL_STARTTLS_DANE_EXIST], "tlsa_1"), "mail.e.test"));
 	free_results(res);
 }
 
@@ -568,7 +571,7 @@ test_many_addresses(void **state)
 	size_t len;
 	struct tlsfake t = { 0 };
 	struct zonefake z = { .zone = zone, .user = &t };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
 	len = (size_t)snprintf(zone, sizeof(zone), "d.test. MX 10 mx.d.test.\n");
@@ -577,8 +580,8 @@ test_many_addresses(void **state)
 		    i);
 	run_tls(&z, NULL, res);
 	assert_int_equal(t.calls, MAX_STARTTLS_ADDRS);
-	assert_int_equal(res[PROBE_DNS_STARTTLS_AVAILABLE]->status, PEIL__STATUS__PASSED);
-	assert_non_null(strstr(ev(res[PROBE_DNS_STARTTLS_AVAILABLE], "addr_cut"),
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE]->status, PEIL__STATUS__PASSED);
+	assert_non_null(strstr(ev(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE], "addr_cut"),
 	    "mx.d.test has 50 addresses; the first 8 tested"));
 	free_results(res);
 }
@@ -588,12 +591,12 @@ test_null_mx(void **state)
 {
 	struct tlsfake t = { 0 };
 	struct zonefake z = { .zone = "d.test. MX 0 .", .user = &t };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
 	run_tls(&z, NULL, res);
 	expect_all(res, "NNNNNNNNNNNNNNNNNN");
-	has_reason(res[PROBE_DNS_STARTTLS_AVAILABLE], "null MX");
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE], "null MX");
 	assert_int_equal(t.calls, 0);
 	free_results(res);
 }
