@@ -1,5 +1,5 @@
-/* test_probe_mail.c: the verdicts of the SPF, DMARC, DKIM, MX-DNSSEC and IPv6 reachability
- * tests, from a canned zone: each vector a zone, a domain, the statuses and a reason. */
+/* test_probe_mailauth.c: the verdicts of the SPF, DMARC and DKIM tests, from a canned zone:
+ * each vector a zone, a domain, the statuses and a reason. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,68 +18,7 @@
 #include "probe.h"
 
 #include "dnsfake.h"
-
-/* Runs the tests listed (ids) on domain; statuses as letters: P F W I N E. */
-static void
-run(struct zonefake *z, bool ipv6, bool tree, const char *domain, const int *ids, size_t nids,
-    Peil__Result *res[TEST_COUNT])
-{
-	struct dnswork_source src = { .lookup = zf_lookup, .now_ms = zf_now, .arg = z,
-	    .validating = true, .ipv6 = ipv6, .dmarc_tree_walk = tree, .reach = zf_reach };
-
-	for (int i = 0; i < TEST_COUNT; i++)
-		res[i] = NULL;
-	for (size_t i = 0; i < nids; i++)
-		assert_non_null(res[ids[i]] = result_new(domain, catalogue_get(ids[i])->id,
-		    PEIL__STATUS__STATUS_UNSPECIFIED, "test"));
-	assert_int_equal(probe_run(&src, domain, UINT64_MAX, res), 0);
-	for (int i = 0; i < TEST_COUNT; i++)
-		assert_int_equal(result_check(res[i]) == 0 || res[i] == NULL, true);
-}
-
-static const char *
-ev(const Peil__Result *r, const char *key)
-{
-	for (size_t i = 0; r != NULL && i < r->n_evidence; i++)
-		if (strcmp(r->evidence[i]->key, key) == 0)
-			return r->evidence[i]->value;
-	return NULL;
-}
-
-static void
-dump(const Peil__Result *r)
-{
-	fprintf(stderr, "  %s %s: status %d\n", r->domain, r->test_id, (int)r->status);
-	for (size_t i = 0; i < r->n_evidence; i++)
-		fprintf(stderr, "    %s = %s\n", r->evidence[i]->key, r->evidence[i]->value);
-}
-
-/* Asserts r's status letter and that its reason contains `reason` (NULL: no reason check;
- * "" : no reason at all). */
-static bool
-expect(const Peil__Result *r, char status, const char *reason)
-{
-	static const char letters[] = "?PFWINE";
-	const char *got = ev(r, "reason");
-	bool ok = r != NULL && (int)r->status >= 0 && (int)r->status <= 6 &&
-	    letters[r->status] == status;
-
-	if (ok && reason != NULL)
-		ok = reason[0] == '\0' ? got == NULL : got != NULL && strstr(got, reason) != NULL;
-	if (!ok) {
-		fprintf(stderr, "want %c '%s'\n", status, reason ? reason : "(any)");
-		if (r != NULL)
-			dump(r);
-	}
-	return ok;
-}
-
-static void
-free_results(Peil__Result *res[TEST_COUNT])
-{
-	for (int i = 0; i < TEST_COUNT; i++)
-		result_free(res[i]);
-}
+#include "zonerun.h"
 
 /* ---- SPF ---- */
 
@@ -488,130 +427,6 @@ test_dkim(void **state)
 	}
 }
 
-/* ---- the MX hosts' DNSSEC ---- */
-
-static void
-test_mx_dnssec(void **state)
-{
-	static const int ids[] = { TEST_MAIL_DNSSEC_MX_EXIST, TEST_MAIL_DNSSEC_MX_VALID };
-	static const struct {
-		const char *zone, *insecure, *bogus;
-		char exist, valid;
-		const char *reason;
-	} v[] = {
-		{ "d.test. MX 10 mx.d.test.\nmx.d.test. A 192.0.2.1", NULL, NULL, 'P', 'P', NULL },
-		{ "d.test. MX 10 mx.u.test.\nmx.u.test. A 192.0.2.1", "u.test", NULL, 'F', 'N',
-		  "unsigned zones: mx.u.test" },
-		{ "d.test. MX 10 mx.b.test.\nmx.b.test. A 192.0.2.1", NULL, "b.test", 'P', 'F',
-		  "bogus" },
-		{ "d.test. MX 10 mx.d.test.\nd.test. MX 20 mx.u.test.\nmx.d.test. A 192.0.2.1\n"
-		  "mx.u.test. A 192.0.2.2", "u.test", NULL, 'F', 'P', "1 of 2 MX" },
-		{ "d.test. MX 10 mx.b.test.\nd.test. MX 20 mx.u.test.\nmx.b.test. A 192.0.2.1\n"
-		  "mx.u.test. A 192.0.2.2", "u.test", "b.test", 'F', 'F', "unsigned" },
-		{ "d.test. MX 0 .", NULL, NULL, 'N', 'N', "null MX" },
-		{ "d.test. A 192.0.2.1", NULL, NULL, 'N', 'N', "no MX records" },
-		{ "d.test. MX 0 .\nd.test. MX 10 mx.d.test.\nmx.d.test. A 192.0.2.1", NULL, NULL, 'P',
-		  'P', NULL },
-	};
-	Peil__Result *res[TEST_COUNT];
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		char zone[1024];
-		struct zonefake z = { 0 };
-
-		snprintf(zone, sizeof(zone), "d.test. SOA ns.test. h.test. 1 2 3 4 5\n%s", v[i].zone);
-		z.zone = zone;
-		z.insecure = v[i].insecure;
-		z.bogus = v[i].bogus;
-		run(&z, true, false, "d.test", ids, 2, res);
-		if (!expect(res[ids[0]], v[i].exist, v[i].exist == 'P' ? "" : v[i].reason) ||
-		    !expect(res[ids[1]], v[i].valid, v[i].exist == 'P' && v[i].valid != 'P' ?
-		    v[i].reason : NULL))
-			fail_msg("MX DNSSEC vector %zu", i);
-		free_results(res);
-	}
-	/* The null MX beside another is a warning in evidence. */
-	{
-		struct zonefake z = { .zone = "d.test. MX 0 .\nd.test. MX 10 mx.d.test.\n"
-		    "mx.d.test. A 192.0.2.1" };
-
-		run(&z, true, false, "d.test", ids, 2, res);
-		assert_non_null(strstr(ev(res[ids[0]], "null_mx"), "warning"));
-		free_results(res);
-	}
-	/* No MX: the implicit MX is noted. */
-	{
-		struct zonefake z = { .zone = "d.test. A 192.0.2.1\nd.test. AAAA 2001:db8::1" };
-
-		run(&z, true, false, "d.test", ids, 2, res);
-		assert_string_equal(ev(res[ids[0]], "implicit_mx_aaaa"), "2001:db8::1");
-		free_results(res);
-	}
-}
-
-/* ---- IPv6 reachability ---- */
-
-static void
-test_reach(void **state)
-{
-	static const int ids[] = { TEST_WEB_IPV6_NS_REACH, TEST_MAIL_IPV6_NS_REACH,
-	    TEST_MAIL_IPV6_MX_REACH, TEST_WEB_IPV6_WS_REACH };
-	static const char zone[] =
-	    "d.test. NS ns1.d.test.\nd.test. NS ns2.d.test.\n"
-	    "ns1.d.test. AAAA 2001:db8::53\nns2.d.test. AAAA 2001:db8::54\nns2.d.test. A 192.0.2.54\n"
-	    "d.test. MX 10 mx.d.test.\nd.test. MX 20 mx2.d.test.\n"
-	    "mx.d.test. AAAA 2001:db8::25\nmx2.d.test. AAAA 2001:db8::26\nmx2.d.test. AAAA 2001:db8::27\n"
-	    "d.test. AAAA 2001:db8::80\nd.test. AAAA 2001:db8::81\n";
-	struct zonefake z = { .zone = zone };
-	Peil__Result *res[TEST_COUNT];
-
-	(void)state;
-	run(&z, true, false, "d.test", ids, 4, res);
-	for (int i = 0; i < 4; i++)
-		assert_true(expect(res[ids[i]], 'P', ""));
-	assert_int_equal(z.reach_items, 2 + 3 + 4);
-	assert_non_null(strstr(ev(res[TEST_MAIL_IPV6_MX_REACH], "try_3"), "mx2.d.test "
-	    "[2001:db8::27]:25: connected"));
-	free_results(res);
-
-	/* One MX address down; the web server answers on 443 only at one address. */
-	z.reach_fail = "2001:db8::27;2001:db8::80:80;2001:db8::81";
-	run(&z, true, false, "d.test", ids, 4, res);
-	assert_true(expect(res[TEST_MAIL_IPV6_MX_REACH], 'F', "mx2.d.test [2001:db8::27]"));
-	assert_true(expect(res[TEST_WEB_IPV6_WS_REACH], 'F', "1 IPv6 address(es) of the web "
-	    "server not reachable on TCP 80 nor 443: d.test [2001:db8::81]"));
-	assert_true(expect(res[TEST_WEB_IPV6_NS_REACH], 'P', ""));
-	free_results(res);
-
-	z.reach_fail = "2001:db8::54";
-	run(&z, true, false, "d.test", ids, 4, res);
-	assert_true(expect(res[TEST_WEB_IPV6_NS_REACH], 'F', "ns2.d.test [2001:db8::54]"));
-	assert_true(expect(res[TEST_MAIL_IPV6_NS_REACH], 'F', "ns2.d.test [2001:db8::54]"));
-	free_results(res);
-
-	/* No IPv6 at this vantage. */
-	z.reach_items = 0;
-	run(&z, false, false, "d.test", ids, 4, res);
-	for (int i = 0; i < 4; i++)
-		assert_true(expect(res[ids[i]], 'N', "this vantage has no IPv6"));
-	assert_int_equal(z.reach_items, 0);
-	free_results(res);
-
-	/* Nothing with IPv6; a null MX. */
-	{
-		struct zonefake z4 = { .zone = "d.test. NS ns1.d.test.\nns1.d.test. A 192.0.2.53\n"
-		    "d.test. MX 0 .\nd.test. A 192.0.2.80" };
-
-		run(&z4, true, false, "d.test", ids, 4, res);
-		assert_true(expect(res[TEST_WEB_IPV6_NS_REACH], 'N', "no name server has an IPv6"));
-		assert_true(expect(res[TEST_MAIL_IPV6_MX_REACH], 'N', "null MX"));
-		assert_true(expect(res[TEST_WEB_IPV6_WS_REACH], 'N', "no web server has an IPv6"));
-		assert_int_equal(z4.reach_items, 0);
-		free_results(res);
-	}
-}
-
 /* A domain whose name servers never answer: one time-out decides every test. */
 static void
 test_silent(void **state)
@@ -633,30 +448,6 @@ test_silent(void **state)
 	free_results(res);
 }
 
-/* Evidence past MAX_TEST_EVIDENCE pairs is counted and said, never dropped silently. */
-static void
-test_evidence_cut(void **state)
-{
-	struct dnsev ev = { 0 }, copy = { 0 };
-	Peil__Result *r;
-
-	(void)state;
-	for (int i = 0; i < MAX_TEST_EVIDENCE + 5; i++)
-		dnsev_add(&ev, "k", "%d", i);
-	assert_int_equal(ev.n, MAX_TEST_EVIDENCE);
-	assert_int_equal(ev.cut, 5);
-	dnsev_copy(&copy, &ev);
-	assert_int_equal(copy.cut, 5);
-	assert_non_null(r = result_new("d.test", "mail_auth_spf_exist", 0, "test"));
-	assert_int_equal(dnsev_apply(&copy, r, PEIL__STATUS__PASSED, NULL), 0);
-	assert_string_equal(r->evidence[r->n_evidence - 1]->key, "evidence_cut");
-	assert_string_equal(r->evidence[r->n_evidence - 1]->value,
-	    "5 more pairs left out (MAX_TEST_EVIDENCE)");
-	result_free(r);
-	dnsev_clear(&ev);
-	dnsev_clear(&copy);
-}
-
 int
 main(void)
 {
@@ -666,10 +457,7 @@ main(void)
 		cmocka_unit_test(test_dmarc_vectors),
 		cmocka_unit_test(test_dmarc_discarded_evidence),
 		cmocka_unit_test(test_dkim),
-		cmocka_unit_test(test_mx_dnssec),
-		cmocka_unit_test(test_reach),
 		cmocka_unit_test(test_silent),
-		cmocka_unit_test(test_evidence_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
