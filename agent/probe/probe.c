@@ -156,7 +156,7 @@ probe_free(struct probe *p)
 	free(p);
 }
 
-/* The DNS tests' source of answers: the resolver, each query bounded by the query time-out
+/* The run's source of answers: the resolver, each query bounded by the query time-out
  * and the domain's deadline. */
 static int
 probe_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadline_ms,

@@ -1,4 +1,5 @@
-/* probe_ipv6.h: IPv6 (internet.nl's rules): AAAA records of the name, mail and web servers, and their reachability over IPv6. */
+/* probe_ipv6.h: IPv6 (internet.nl's rules): AAAA records of the name, mail and web servers, and
+ * their reachability over IPv6. */
 #ifndef PEIL_PROBE_IPV6_H
 #define PEIL_PROBE_IPV6_H
 
@@ -8,8 +9,8 @@
 #include "dnswork.h"
 #include "mxwork.h"
 
-/* Judges, before any lookup, what this vantage cannot test: the reachability tests when it
- * has no IPv6 (not_tested). Returns 0 or PEIL_ENOMEM. */
+/* Judges, before any lookup, what this vantage cannot test: the reachability tests when it has
+ * no IPv6 (not_tested). Returns 0 or PEIL_ENOMEM. */
 int probe_ipv6_vantage(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
     bool done[TEST_COUNT]);
 

@@ -1,4 +1,5 @@
-/* fuzz_dns_answer.c: DNS answers (dnsans_parse) and the DNS tests judged from them, no network.
+/* fuzz_dns_answer.c: DNS answers (dnsans_parse) and every module judged from them through
+ * probe_run, no network.
  *
  * Input: [tests mask][flags][domain length][domain] then one record per lookup, in the order
  * the tests ask: [kind][length, 2 bytes big-endian][answer message]. kind & 3 is the security
