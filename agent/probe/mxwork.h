@@ -14,6 +14,7 @@
 #include "smtp.h"
 #include "tls.h"
 
+/* What the TLSA lookup of an MX host found. */
 enum { TLSA_FAILED, TLSA_BOGUS, TLSA_INSECURE, TLSA_NONE, TLSA_SECURE };
 
 struct mxhost {
