@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "catalogue.h"
 #include "cli.h"
 #include "clock.h"
 #include "err.h"
@@ -13,9 +14,9 @@
 #include "limits.h"
 #include "log.h"
 #include "probe.h"
+#include "result.h"
 #include "round.h"
 #include "session.h"
-#include "verdict.h"
 
 static volatile sig_atomic_t agent_stop;
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "verdict.h"
+#include "result.h"
 
 /* What a domain needs: probing (probe_domain's contract) and keeping (spool_put's), behind
  * callbacks so tests can inject failures. */

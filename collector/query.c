@@ -6,7 +6,7 @@
 #include "err.h"
 #include "esc.h"
 #include "query.h"
-#include "verdict.h"
+#include "result.h"
 
 int
 query_format_parse(const char *s, enum query_format *out)

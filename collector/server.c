@@ -17,10 +17,10 @@
 #include "err.h"
 #include "limits.h"
 #include "log.h"
+#include "result.h"
 #include "server.h"
 #include "store.h"
 #include "tasks.h"
-#include "verdict.h"
 #include "zap.h"
 
 /* The defaults of common/limits.h fit their budget (server_memory_worst, by hand). */

@@ -6,11 +6,11 @@
 #include <lmdb.h>
 
 #include "bytes.h"
+#include "catalogue.h"
 #include "err.h"
 #include "limits.h"
 #include "log.h"
 #include "store_int.h"
-#include "verdict.h"
 
 uint64_t
 store_round_cap(uint32_t targets, uint32_t tests)

@@ -1,14 +1,15 @@
 /* tasks.c: rounds. A round is a snapshot of the target list taken when it opens; agents page
  * through it, probe every target once, and say so in their next TaskRequest. The round ends
  * when every agent seen within the last interval has finished it, or when the next opens. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "err.h"
 #include "limits.h"
 #include "log.h"
 #include "tasks.h"
-#include "verdict.h"
 
 struct tasks {
 	struct store *s;

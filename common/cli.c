@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "cli.h"
 #include "err.h"
 #include "keys.h"
 #include "log.h"
-#include "verdict.h"
 
 struct conf *
 cli_conf_load(const char *prog, const char *path, char *const *overrides, size_t noverrides,

@@ -141,19 +141,19 @@
 #define MAX_PROBE_MEMO           64      /* answers one domain's tests share (a question once) */
 #define MAX_PROBE_MEMO_BYTES     (256 * 1024) /* ... and their bytes */
 
-/* SMTP dialogue to STARTTLS (agent/smtp.c). */
+/* SMTP dialogue to STARTTLS (agent/net/smtp.c). */
 #define MAX_SMTP_REPLY_BYTES     65536   /* one reply, all lines: a longer one is refused */
 #define MAX_SMTP_REPLY_LINES     128     /* lines of one reply (an EHLO reply has ~10) */
 #define MAX_SMTP_LINE_LEN        2048    /* one reply line, CRLF included (RFC 5321: 512) */
 #define DEFAULT_SMTP_STEP_MS     10000   /* connect, greeting, EHLO, STARTTLS: each step */
 #define DEFAULT_SMTP_HOST_MS     60000   /* the whole SMTP dialogue with one address */
 
-/* DANE (agent/dane.c). */
+/* DANE (agent/parse/dane.c). */
 #define MAX_TLSA_RECORDS         16      /* TLSA records of one name examined */
 #define MAX_TLSA_DATA            2048    /* association data bytes: any SPKI, most full certs */
 #define MAX_CHAIN_CERTS          16      /* certificates of a presented chain examined */
 
-/* MTA-STS and TLS-RPT (agent/mtasts.c). */
+/* MTA-STS and TLS-RPT (agent/parse/mtasts.c, agent/net/mtasts_fetch.c). */
 #define MAX_MTASTS_RECORD_LEN    4096    /* bytes of one _mta-sts TXT record, strings joined */
 #define MAX_MTASTS_ID_LEN        32      /* id= characters (RFC 8461 3.1) */
 #define MAX_MTASTS_POLICY_BYTES  65536   /* policy file body (RFC 8461 3.3 suggests 64 KiB) */
@@ -165,7 +165,7 @@
 #define MAX_TLSRPT_RUA           8       /* rua URIs in one TLS-RPT record */
 #define MAX_TLSRPT_URI_LEN       512     /* bytes of one rua URI */
 
-/* TLS engine (agent/tls.c). */
+/* TLS engine (agent/net/tls.c). */
 #define MAX_TLS_CHAIN_BYTES      (64 * 1024) /* the server's Certificate message: a larger one
                                               * fails the handshake ("excessive message size") */
 #define MAX_TLS_CHAIN_CERTS      16      /* certificates of a chain kept (DER), as MAX_CHAIN_CERTS */

@@ -9,7 +9,7 @@
 #include <lmdb.h>
 
 #include "bytes.h"
-#include "verdict.h"
+#include "result.h"
 
 static double
 now_s(void)

@@ -9,12 +9,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "cli.h"
 #include "clock.h"
 #include "err.h"
 #include "log.h"
+#include "result.h"
 #include "session.h"
-#include "verdict.h"
 #include "wire.h"
 
 static volatile sig_atomic_t synth_stop;   /* SIGINT or SIGTERM came */

@@ -22,8 +22,10 @@
 #include <ldns/ldns.h>
 
 #include "err.h"
-#include "probe_dns.h"
-#include "verdict.h"
+#include "catalogue.h"
+#include "dnswork.h"
+#include "probe.h"
+#include "result.h"
 
 #define SUITE_MAX_RECORDS 256
 #define SUITE_LINE 4096
@@ -212,29 +214,29 @@ static int
 suite_run(struct suite_zone *z, const char *id, const char *domain)
 {
 	static const char letters[] = "?PFWINE";
-	struct probe_dns_source src = { .lookup = suite_lookup, .now_ms = suite_now, .arg = z,
+	struct dnswork_source src = { .lookup = suite_lookup, .now_ms = suite_now, .arg = z,
 	    .validating = false, .ipv6 = false };
-	Peil__Result *res[PROBE_DNS_NTESTS] = { 0 };
+	Peil__Result *res[TEST_COUNT] = { 0 };
 	int rc;
 
-	res[PROBE_DNS_SPF_EXIST] = result_new(domain, probe_dns_test_id(PROBE_DNS_SPF_EXIST),
+	res[TEST_MAIL_AUTH_SPF_EXIST] = result_new(domain, catalogue_get(TEST_MAIL_AUTH_SPF_EXIST)->id,
 	    PEIL__STATUS__STATUS_UNSPECIFIED, "rfc7208");
-	res[PROBE_DNS_SPF_POLICY] = result_new(domain, probe_dns_test_id(PROBE_DNS_SPF_POLICY),
+	res[TEST_MAIL_AUTH_SPF_POLICY] = result_new(domain, catalogue_get(TEST_MAIL_AUTH_SPF_POLICY)->id,
 	    PEIL__STATUS__STATUS_UNSPECIFIED, "rfc7208");
-	if (res[PROBE_DNS_SPF_EXIST] == NULL || res[PROBE_DNS_SPF_POLICY] == NULL) {
+	if (res[TEST_MAIL_AUTH_SPF_EXIST] == NULL || res[TEST_MAIL_AUTH_SPF_POLICY] == NULL) {
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
-	if ((rc = probe_dns_run(&src, domain, UINT64_MAX, res)) != 0)
+	if ((rc = probe_run(&src, domain, UINT64_MAX, res)) != 0)
 		goto out;
-	printf("R\t%s\t%c\t%c", id, letters[res[PROBE_DNS_SPF_EXIST]->status % 7],
-	    letters[res[PROBE_DNS_SPF_POLICY]->status % 7]);
-	suite_print_field(suite_reason(res[PROBE_DNS_SPF_EXIST]));
-	suite_print_field(suite_reason(res[PROBE_DNS_SPF_POLICY]));
+	printf("R\t%s\t%c\t%c", id, letters[res[TEST_MAIL_AUTH_SPF_EXIST]->status % 7],
+	    letters[res[TEST_MAIL_AUTH_SPF_POLICY]->status % 7]);
+	suite_print_field(suite_reason(res[TEST_MAIL_AUTH_SPF_EXIST]));
+	suite_print_field(suite_reason(res[TEST_MAIL_AUTH_SPF_POLICY]));
 	putchar('\n');
 out:
-	result_free(res[PROBE_DNS_SPF_EXIST]);
-	result_free(res[PROBE_DNS_SPF_POLICY]);
+	result_free(res[TEST_MAIL_AUTH_SPF_EXIST]);
+	result_free(res[TEST_MAIL_AUTH_SPF_POLICY]);
 	return rc;
 }
 

@@ -21,12 +21,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "err.h"
 #include "limits.h"
 #include "log.h"
+#include "result.h"
 #include "store.h"
 #include "tasks.h"
-#include "verdict.h"
 #include "wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,4 +1,5 @@
-/* fuzz_dns_answer.c: DNS answers (dnsans_parse) and the DNS tests judged from them, no network.
+/* fuzz_dns_answer.c: DNS answers (dnsans_parse) and every module judged from them through
+ * probe_run, no network.
  *
  * Input: [tests mask][flags][domain length][domain] then one record per lookup, in the order
  * the tests ask: [kind][length, 2 bytes big-endian][answer message]. kind & 3 is the security
@@ -14,7 +15,10 @@
 #include <string.h>
 
 #include "err.h"
-#include "probe_dns.h"
+#include "catalogue.h"
+#include "dnsans.h"
+#include "dnswork.h"
+#include "probe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -68,8 +72,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint16_t types[] = { 1, 2, 5, 6, 15, 16, 28, 43, 48, 52 };
 	struct replay r;
-	struct probe_dns_source src = { .lookup = replay_lookup, .now_ms = replay_now, .arg = &r };
-	Peil__Result *res[PROBE_DNS_NTESTS] = { 0 };
+	struct dnswork_source src = { .lookup = replay_lookup, .now_ms = replay_now, .arg = &r };
+	Peil__Result *res[TEST_COUNT] = { 0 };
 	char domain[MAX_DOMAIN_LEN + 1];
 	struct dnsans *a;
 	uint8_t mask, flags;
@@ -87,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* probe_domain hands the tests a lower-case host name: so does this target. */
 	for (size_t i = 0; i < dlen; i++)
 		domain[i] = (char)tolower((unsigned char)domain[i]);
-	if (!probe_dns_hostname_ok(domain))
+	if (!dnsans_hostname_ok(domain))
 		snprintf(domain, sizeof(domain), "good.test");
 
 	/* The whole input as one message, asked every type: the parser alone. */
@@ -101,21 +105,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.left = size - 3 - dlen;
 	r.clock = 0;
 	src.validating = (flags & 1) != 0;
-	for (int i = 0; i < PROBE_DNS_NTESTS; i++) {
-		/* The mask's bits pick tests cyclically: bit i % 8 for test i. */
-		if (mask != 0 && (mask & (1u << (i % 8))) == 0)
+	for (int i = 0, k = 0; i < TEST_COUNT; i++) {
+		if (catalogue_get(i)->module == MODULE_NONE)
 			continue;
-		if ((res[i] = result_new(domain, probe_dns_test_id((enum probe_dns_test)i),
+		/* The mask's bits pick the tests a module runs cyclically: bit k % 8 for the k-th. */
+		if (mask != 0 && (mask & (1u << (k++ % 8))) == 0)
+			continue;
+		if ((res[i] = result_new(domain, catalogue_get(i)->id,
 		    PEIL__STATUS__STATUS_UNSPECIFIED, "fuzz")) == NULL)
 			goto out;
 	}
-	(void)probe_dns_run(&src, domain, (flags & 2) ? 24 : UINT64_MAX, res);
+	(void)probe_run(&src, domain, (flags & 2) ? 24 : UINT64_MAX, res);
 	/* Whatever came in, every result asked for is judged and fit to send. */
-	for (int i = 0; i < PROBE_DNS_NTESTS; i++)
+	for (int i = 0; i < TEST_COUNT; i++)
 		if (res[i] != NULL && result_check(res[i]) != 0)
 			abort();
 out:
-	for (int i = 0; i < PROBE_DNS_NTESTS; i++)
+	for (int i = 0; i < TEST_COUNT; i++)
 		result_free(res[i]);
 	return 0;
 }

@@ -12,7 +12,7 @@
 #include <ldns/ldns.h>
 
 #include "err.h"
-#include "probe_dns.h"
+#include "dnswork.h"
 
 /* ---- building answers ---- */
 
@@ -211,6 +211,24 @@ zf_reach(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
 		z->reach_items++;
 	}
 	return 0;
+}
+
+#define T_A      LDNS_RR_TYPE_A
+#define T_NS     LDNS_RR_TYPE_NS
+#define T_SOA    LDNS_RR_TYPE_SOA
+#define T_MX     LDNS_RR_TYPE_MX
+#define T_AAAA   LDNS_RR_TYPE_AAAA
+#define T_DS     LDNS_RR_TYPE_DS
+#define T_DNSKEY LDNS_RR_TYPE_DNSKEY
+
+/* A zone's SOA record as build_packet takes it. */
+#define SOA(z) z ". 300 IN SOA ns1." z ". hostmaster." z ". 1 1800 900 604800 300"
+
+static void __attribute__((unused))
+assert_contains(const char *hay, const char *needle)
+{
+	if (hay == NULL || strstr(hay, needle) == NULL)
+		fail_msg("'%s' does not contain '%s'", hay ? hay : "(null)", needle);
 }
 
 #endif

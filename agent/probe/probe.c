@@ -1,4 +1,6 @@
-/* probe.c: runs the catalogue against one domain: the resolver, the DNS tests, the rest. */
+/* probe.c: the runner: runs the catalogue against one domain. Answers from the resolver (kept
+ * for the rest of the domain), connections through the engines, the domain's time budget; each
+ * standard's module judges its tests, called from the catalogue's module column. */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -7,14 +9,24 @@
 #include <strings.h>
 #include <time.h>
 
+#include <ldns/ldns.h>
+
 #include "clock.h"
+#include "dnswork.h"
 #include "err.h"
 #include "limits.h"
 #include "log.h"
 #include "mtasts.h"
+#include "mtasts_fetch.h"
+#include "mxwork.h"
 #include "ncsc.h"
 #include "probe.h"
-#include "probe_dns.h"
+#include "probe_dane.h"
+#include "probe_dnssec.h"
+#include "probe_ipv6.h"
+#include "probe_mailauth.h"
+#include "probe_mtasts_tlsrpt.h"
+#include "probe_starttls.h"
 #include "reach.h"
 #include "resolver.h"
 #include "smtp.h"
@@ -144,7 +156,7 @@ probe_free(struct probe *p)
 	free(p);
 }
 
-/* The DNS tests' source of answers: the resolver, each query bounded by the query time-out
+/* The run's source of answers: the resolver, each query bounded by the query time-out
  * and the domain's deadline. */
 static int
 probe_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadline_ms,
@@ -383,6 +395,121 @@ probe_wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The modules, one per standard, in the order they run (the catalogue's module enum): each
+ * judges its tests not done yet. vantage, when set, judges before any lookup what this vantage
+ * cannot test. */
+static const struct probe_module {
+	int (*vantage)(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
+	    bool done[TEST_COUNT]);
+	int (*run)(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
+	    bool done[TEST_COUNT]);
+} probe_modules[MODULE_COUNT] = {
+	[MODULE_NONE] = { NULL, NULL },
+	[MODULE_DNSSEC] = { NULL, probe_dnssec_run },
+	[MODULE_IPV6] = { probe_ipv6_vantage, probe_ipv6_run },
+	[MODULE_MAILAUTH] = { NULL, probe_mailauth_run },
+	[MODULE_MTASTS_TLSRPT] = { NULL, probe_mtasts_tlsrpt_run },
+	[MODULE_DANE] = { NULL, probe_dane_run },
+	[MODULE_STARTTLS] = { NULL, probe_starttls_run },
+};
+
+/* True when a test of module m is still to be judged. */
+static bool
+probe_module_wanted(int m, const bool done[TEST_COUNT])
+{
+	for (int i = 0; i < TEST_COUNT; i++)
+		if (!done[i] && catalogue_get(i)->module == (enum catalogue_module)m)
+			return true;
+	return false;
+}
+
+/* Every requested result not judged yet becomes an error with this reason. */
+static int
+fail_rest(Peil__Result *res[TEST_COUNT], const bool done[TEST_COUNT],
+    const char *reason, const struct dnsans *base, const char *domain)
+{
+	struct dnsev ev = { 0 };
+	char rbuf[16];
+	int rc = 0;
+
+	if (base != NULL) {
+		dnsev_add(&ev, "query", "%s SOA", domain);
+		dnsev_add(&ev, "rcode", "%s", dnsans_rcode_name(base->rcode, rbuf, sizeof(rbuf)));
+		dnsev_add(&ev, "dnssec", "%s", dnsans_sec_name(base->sec));
+	}
+	for (int i = 0; i < TEST_COUNT && rc == 0; i++)
+		if (!done[i])
+			rc = dnsev_apply(&ev, res[i], PEIL__STATUS__ERROR, reason);
+	dnsev_clear(&ev);
+	return rc;
+}
+
+int
+probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadline_ms,
+    Peil__Result *res[TEST_COUNT])
+{
+	struct dnswork *w;
+	struct mxwork *mx = NULL;
+	bool done[TEST_COUNT], any = false;
+	int rc = 0;
+
+	for (int i = 0; i < TEST_COUNT && rc == 0; i++) {
+		done[i] = res[i] == NULL;
+		/* A test nothing implements yet is not_tested, never a pass. */
+		if (!done[i] && catalogue_get(i)->module == MODULE_NONE) {
+			result_set_status(res[i], PEIL__STATUS__NOT_TESTED);
+			rc = result_add_evidence(res[i], "reason", "not implemented in this version");
+			done[i] = true;
+		}
+		any |= !done[i];
+	}
+	if (rc != 0 || !any)
+		return rc;
+	if ((w = calloc(1, sizeof(*w))) == NULL || (mx = mxwork_new(w)) == NULL) {
+		free(w);
+		return PEIL_ENOMEM;
+	}
+	w->src = src;
+	w->domain = domain;
+	w->deadline = deadline_ms;
+
+	/* What the vantage cannot test is decided before any lookup. */
+	for (int m = MODULE_NONE + 1; m < MODULE_COUNT && rc == 0; m++)
+		if (probe_modules[m].vantage != NULL && probe_module_wanted(m, done))
+			rc = probe_modules[m].vantage(w, mx, res, done);
+	if (rc != 0)
+		goto out;
+
+	/* The SOA answers both whether the domain exists and its DNSSEC state. */
+	if (dnswork_lookup(w, domain, LDNS_RR_TYPE_SOA, 0, &w->base) == PEIL_ENOMEM) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	if (w->base.err == 0 && w->base.sec != DNSANS_BOGUS &&
+	    w->base.rcode == LDNS_RCODE_NXDOMAIN) {
+		rc = fail_rest(res, done, MSG_NXDOMAIN, &w->base, domain);
+		goto out;
+	}
+	/* Name servers that do not answer the SOA in time will not answer the rest: one
+	 * time-out decides the domain instead of one per test. */
+	if (w->base.err == PEIL_ETIMEDOUT) {
+		char why[DNSANS_REASON_LEN + 64];
+
+		snprintf(why, sizeof(why), "the domain's SOA lookup timed out (%s); no other "
+		    "lookup was tried", w->base.reason);
+		rc = fail_rest(res, done, w->budget_out ? MSG_BUDGET : why, NULL, domain);
+		goto out;
+	}
+	for (int m = MODULE_NONE + 1; m < MODULE_COUNT; m++)
+		if (probe_module_wanted(m, done) && (rc = probe_modules[m].run(w, mx, res, done)) != 0)
+			goto out;
+	rc = fail_rest(res, done, MSG_BUDGET, NULL, domain);
+out:
+	mxwork_free(mx);
+	free(w);
+	return rc;
+}
+
 /* The domain as results carry it: lower case without the final dot; for a name that is not a
  * host name, the input cut to MAX_DOMAIN_LEN with bytes outside printable ASCII as '?'. */
 static void
@@ -401,7 +528,7 @@ probe_domain_norm(const char *in, char out[MAX_DOMAIN_LEN + 1], bool *valid)
 		out[i] = c >= 0x20 && c < 0x7f ? (char)tolower(c) : '?';
 	}
 	out[len] = '\0';
-	*valid = !cut && probe_dns_hostname_ok(out);
+	*valid = !cut && dnsans_hostname_ok(out);
 	if (len == 0)
 		snprintf(out, MAX_DOMAIN_LEN + 1, "?");
 }
@@ -477,7 +604,7 @@ int
 probe_domain(struct probe *p, const char *domain, uint64_t round_id,
     const char *const *tests, size_t ntests, struct result_set *out)
 {
-	struct probe_dns_source src = {
+	struct dnswork_source src = {
 		.lookup = probe_lookup,
 		.now_ms = probe_now_ms,
 		.arg = p,
@@ -490,7 +617,7 @@ probe_domain(struct probe *p, const char *domain, uint64_t round_id,
 		.starttls = probe_starttls,
 		.fetch = probe_fetch,
 	};
-	Peil__Result *dns[PROBE_DNS_NTESTS] = { 0 };
+	Peil__Result *res[TEST_COUNT] = { 0 };
 	char name[MAX_DOMAIN_LEN + 1];
 	bool valid;
 	size_t first = out->n;
@@ -503,22 +630,20 @@ probe_domain(struct probe *p, const char *domain, uint64_t round_id,
 		goto out;
 	for (size_t i = first; i < out->n && rc == 0; i++) {
 		Peil__Result *r = out->items[i];
-		int t = probe_dns_test_find(r->test_id);
+		enum catalogue_test t;
 
-		if (catalogue_find(r->test_id) == NULL) {
+		if (!catalogue_test_find(r->test_id, &t)) {
 			result_set_status(r, PEIL__STATUS__ERROR);
 			rc = result_add_evidence(r, "reason", "test not in this agent's catalogue");
 		} else if (!valid) {
 			result_set_status(r, PEIL__STATUS__ERROR);
 			rc = result_add_evidence(r, "reason", "not a valid host name");
-		} else if (t >= 0) {
-			dns[t] = r;
 		} else {
-			rc = result_add_evidence(r, "reason", "not implemented in this version");
+			res[t] = r;
 		}
 	}
 	if (rc == 0 && valid) {
-		rc = probe_dns_run(&src, name, deadline, dns);
+		rc = probe_run(&src, name, deadline, res);
 		memo_clear(p);
 	}
 out:

@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "verdict.h"
+#include "catalogue.h"
+#include "dnswork.h"
+#include "result.h"
 
 struct probe_conf {
 	const char *root_hints;     /* file of root server hints; NULL: libunbound's built-in */
@@ -46,6 +48,17 @@ int probe_domain(struct probe *p, const char *domain, uint64_t round_id,
  * Returns 0, or PEIL_ENOMEM (then `out` may hold part of the results). */
 int probe_domain_error(const char *domain, uint64_t round_id, const char *const *tests,
     size_t ntests, const char *reason, struct result_set *out);
+
+/* Runs the tests whose slot in res is not NULL against `domain` (a valid host name, lower
+ * case, no final dot) with answers and connections from src, and sets each one's status and
+ * evidence (domain, test id, guideline, round and time are the caller's): a test no module
+ * implements is not_tested; a domain that does not exist, or whose SOA lookup timed out, is an
+ * error for every test; else each module whose tests are asked for runs, in the catalogue's
+ * module order. Once src->now_ms passes deadline_ms, every test not yet judged is an error
+ * "time budget exhausted". Returns 0, or PEIL_ENOMEM (the results may then be partly
+ * filled). */
+int probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadline_ms,
+    Peil__Result *res[TEST_COUNT]);
 
 /* The process's connection slots to mail server addresses (shared by every worker and its
  * STARTTLS threads: at most DEFAULT_TLS_PER_HOST connections to one address at once).

@@ -1,6 +1,6 @@
-/* verdict.h: the test catalogue (DESIGN.md §6) and results: building, naming, printing. */
-#ifndef PEIL_VERDICT_H
-#define PEIL_VERDICT_H
+/* result.h: results (DESIGN.md §6): building, checking, naming their statuses, printing. */
+#ifndef PEIL_RESULT_H
+#define PEIL_RESULT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -8,22 +8,6 @@
 #include <stdio.h>
 
 #include "peil.pb-c.h"
-
-/* Agreements of DESIGN.md §2, as bits. */
-#define AGREEMENT(n) (1u << ((n) - 1))
-
-struct catalogue_entry {
-	const char *id;         /* internet.nl batch API name, or peil's own */
-	const char *category;   /* "dnssec", "ipv6", "mailauth", "starttls", "https", ... */
-	unsigned agreements;    /* AGREEMENT(n) bits */
-	bool mandatory;         /* counts towards compliance and score */
-	const char *guideline;  /* the default guideline it is judged by */
-};
-
-/* Returns the whole catalogue (static, sorted by id) and its length in *n. */
-const struct catalogue_entry *catalogue_all(size_t *n);
-/* Returns the entry for `id`, or NULL. */
-const struct catalogue_entry *catalogue_find(const char *id);
 
 /* "passed", "failed", ... for a Peil__Status; "unspecified" for anything else. */
 const char *status_name(int status);

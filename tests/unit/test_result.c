@@ -1,4 +1,4 @@
-/* test_verdict.c: the catalogue, building and checking results, JSON/CSV/table writers. */
+/* test_result.c: building and checking results, status names, JSON/CSV/table writers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 #include "err.h"
 #include "limits.h"
 #include "esc.h"
-#include "verdict.h"
+#include "result.h"
 
 /* Captures what a writer prints. */
 struct capture {
@@ -34,113 +34,6 @@ cap_close(struct capture *c)
 {
 	assert_int_equal(fclose(c->f), 0);
 	return c->buf;
-}
-
-static bool
-id_shape_ok(const char *id)
-{
-	size_t n = strlen(id);
-
-	if (n == 0 || n > MAX_TEST_ID_LEN)
-		return false;
-	return strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
-}
-
-static void
-test_catalogue_sorted_unique(void **state)
-{
-	const struct catalogue_entry *all;
-	size_t n;
-
-	(void)state;
-	all = catalogue_all(&n);
-	assert_true(n > 60);
-	for (size_t i = 0; i < n; i++) {
-		assert_true(id_shape_ok(all[i].id));
-		assert_non_null(all[i].category);
-		assert_non_null(all[i].guideline);
-		assert_true(strlen(all[i].guideline) > 0);
-		assert_true(strlen(all[i].guideline) <= MAX_GUIDELINE_LEN);
-		assert_true((all[i].agreements & ~0x1fu) == 0);
-		if (i > 0)
-			assert_true(strcmp(all[i - 1].id, all[i].id) < 0);
-		assert_ptr_equal(catalogue_find(all[i].id), &all[i]);
-	}
-	assert_null(catalogue_find("web_dnssec"));
-	assert_null(catalogue_find("zzz"));
-	assert_null(catalogue_find(""));
-	assert_null(catalogue_find(NULL));
-}
-
-static void
-test_catalogue_contents(void **state)
-{
-	static const char *const want[] = {
-		"web_dnssec_exist", "web_dnssec_valid", "mail_dnssec_mailto_exist",
-		"mail_dnssec_mailto_valid", "mail_dnssec_mx_exist", "mail_dnssec_mx_valid",
-		"web_ipv6_ns_address", "mail_ipv6_ns_address", "web_ipv6_ns_reach",
-		"mail_ipv6_ns_reach", "web_ipv6_ws_address", "web_ipv6_ws_reach",
-		"web_ipv6_ws_similar", "mail_ipv6_mx_address", "mail_ipv6_mx_reach",
-		"mail_auth_spf_exist", "mail_auth_spf_policy", "mail_auth_dmarc_exist",
-		"mail_auth_dmarc_policy", "mail_auth_dmarc_ext_destination", "mail_auth_dkim_exist",
-		"mail_starttls_tls_available", "mail_starttls_tls_version",
-		"mail_starttls_tls_ciphers", "mail_starttls_tls_cipherorder",
-		"mail_starttls_tls_keyexchange", "mail_starttls_tls_keyexchangehash",
-		"mail_starttls_tls_compress", "mail_starttls_tls_secreneg",
-		"mail_starttls_tls_clientreneg", "mail_starttls_cert_chain",
-		"mail_starttls_cert_pubkey", "mail_starttls_cert_sig", "mail_starttls_cert_domain",
-		"mail_starttls_dane_exist", "mail_starttls_dane_valid", "mail_starttls_dane_rollover",
-		"mail_mtasts", "mail_tlsrpt", "web_https_http_available", "web_https_http_redirect",
-		"web_https_http_hsts", "web_https_http_compress", "web_https_tls_version",
-		"web_https_tls_ciphers", "web_https_tls_cipherorder", "web_https_tls_keyexchange",
-		"web_https_tls_keyexchangehash", "web_https_tls_compress", "web_https_tls_secreneg",
-		"web_https_tls_clientreneg", "web_https_tls_0rtt", "web_https_tls_ocsp",
-		"web_https_cert_chain", "web_https_cert_pubkey", "web_https_cert_sig",
-		"web_https_cert_domain", "web_https_dane_exist", "web_https_dane_valid",
-		"web_appsecpriv_x_frame_options", "web_appsecpriv_x_content_type_options",
-		"web_appsecpriv_referrer_policy", "web_appsecpriv_csp", "web_appsecpriv_securitytxt",
-		"web_caa", "web_rpki_exists", "web_rpki_valid", "web_ns_rpki_exists",
-		"web_ns_rpki_valid", "mail_rpki_exists", "mail_rpki_valid", "mail_ns_rpki_exists",
-		"mail_ns_rpki_valid", "mail_mx_ns_rpki_exists", "mail_mx_ns_rpki_valid",
-		"vantage_ipv6", "vantage_rov",
-	};
-	const struct catalogue_entry *e;
-	size_t n;
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		if (catalogue_find(want[i]) == NULL)
-			fail_msg("missing from the catalogue: %s", want[i]);
-	}
-	catalogue_all(&n);
-	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
-
-	e = catalogue_find("web_dnssec_valid");
-	assert_string_equal(e->category, "dnssec");
-	assert_int_equal(e->agreements, AGREEMENT(1));
-	assert_true(e->mandatory);
-	assert_string_equal(e->guideline, "rfc4033");
-	e = catalogue_find("mail_auth_spf_policy");
-	assert_int_equal(e->agreements, AGREEMENT(3));
-	assert_string_equal(e->guideline, "rfc7208");
-	e = catalogue_find("mail_auth_dmarc_exist");
-	assert_int_equal(e->agreements, AGREEMENT(1));
-	assert_string_equal(e->guideline, "rfc7489");
-	e = catalogue_find("web_https_tls_version");
-	assert_int_equal(e->agreements, AGREEMENT(1) | AGREEMENT(2));
-	assert_string_equal(e->guideline, "ncsc-tls-2025-05");
-	e = catalogue_find("mail_starttls_dane_valid");
-	assert_int_equal(e->agreements, AGREEMENT(3));
-	assert_string_equal(e->guideline, "rfc7672");
-	e = catalogue_find("mail_ipv6_mx_reach");
-	assert_int_equal(e->agreements, AGREEMENT(4));
-	assert_string_equal(e->guideline, "internet.nl");
-	e = catalogue_find("mail_mx_ns_rpki_valid");
-	assert_int_equal(e->agreements, AGREEMENT(5));
-	assert_string_equal(e->guideline, "rfc6811");
-	assert_false(catalogue_find("web_https_http_compress")->mandatory);
-	assert_false(catalogue_find("mail_starttls_cert_domain")->mandatory);
-	assert_false(catalogue_find("vantage_rov")->mandatory);
 }
 
 static void
@@ -670,8 +563,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_catalogue_sorted_unique),
-		cmocka_unit_test(test_catalogue_contents),
 		cmocka_unit_test(test_status_names),
 		cmocka_unit_test(test_result_new),
 		cmocka_unit_test(test_evidence_format_and_sanitize),

@@ -1,4 +1,5 @@
-/* test_probe_dns.c: DNS answer parsing and the DNS tests' verdicts, from canned packets; with
+/* test_probe_run.c: the runner over canned packets: the domain's SOA (existence, time-outs),
+ * the time budget, dispatch, and the DNSSEC and IPv6-address verdicts of the domain; with
  * PEIL_DNSTREE=DIR (a tree started by tests/integration/dns/dnstree.sh), the real thing. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,8 +14,10 @@
 #include <ldns/ldns.h>
 
 #include "err.h"
+#include "catalogue.h"
+#include "dnsans.h"
+#include "dnswork.h"
 #include "probe.h"
-#include "probe_dns.h"
 
 #include "dnsfake.h"
 
@@ -83,24 +86,39 @@ fake_now(void *arg)
 	return ((struct fake *)arg)->now;
 }
 
-/* Result slots in probe_dns order; statuses given as a string, one letter per slot:
+/* The slots of the statuses strings: the DNSSEC and IPv6 address tests, in this order. */
+enum slot {
+	SLOT_WEB_DNSSEC_EXIST, SLOT_WEB_DNSSEC_VALID, SLOT_MAIL_DNSSEC_EXIST,
+	SLOT_MAIL_DNSSEC_VALID, SLOT_WEB_NS_ADDRESS, SLOT_MAIL_NS_ADDRESS, SLOT_WEB_WS_ADDRESS,
+	SLOT_MAIL_MX_ADDRESS, NSLOTS
+};
+
+static const enum catalogue_test slot_test[NSLOTS] = {
+	TEST_WEB_DNSSEC_EXIST, TEST_WEB_DNSSEC_VALID, TEST_MAIL_DNSSEC_MAILTO_EXIST,
+	TEST_MAIL_DNSSEC_MAILTO_VALID, TEST_WEB_IPV6_NS_ADDRESS, TEST_MAIL_IPV6_NS_ADDRESS,
+	TEST_WEB_IPV6_WS_ADDRESS, TEST_MAIL_IPV6_MX_ADDRESS,
+};
+
+/* Result slots in slot order; statuses given as a string, one letter per slot:
  * P passed, F failed, N not_tested, E error, - not requested. */
 static void
 judge(struct fake *f, bool validating, const char *domain, const char *want_slots,
-    uint64_t deadline, Peil__Result *res[PROBE_DNS_NTESTS])
+    uint64_t deadline, Peil__Result *res[NSLOTS])
 {
-	struct probe_dns_source src = { .lookup = fake_lookup, .now_ms = fake_now, .arg = f,
+	struct dnswork_source src = { .lookup = fake_lookup, .now_ms = fake_now, .arg = f,
 	    .validating = validating };
+	Peil__Result *all[TEST_COUNT] = { 0 };
 
 	/* Slots past the string's end are not requested. */
-	assert_true(strlen(want_slots) <= PROBE_DNS_NTESTS);
-	for (int i = 0; i < PROBE_DNS_NTESTS; i++) {
+	assert_true(strlen(want_slots) <= NSLOTS);
+	for (int i = 0; i < NSLOTS; i++) {
 		res[i] = NULL;
 		if ((size_t)i < strlen(want_slots) && want_slots[i] != '-')
-			assert_non_null(res[i] = result_new(domain, probe_dns_test_id(i),
+			assert_non_null(res[i] = result_new(domain, catalogue_get(slot_test[i])->id,
 			    PEIL__STATUS__STATUS_UNSPECIFIED, "test"));
+		all[slot_test[i]] = res[i];
 	}
-	assert_int_equal(probe_dns_run(&src, domain, deadline, res), 0);
+	assert_int_equal(probe_run(&src, domain, deadline, all), 0);
 }
 
 static const char *
@@ -121,12 +139,12 @@ dump(const Peil__Result *r)
 }
 
 static void
-check_status(Peil__Result *res[PROBE_DNS_NTESTS], const char *want)
+check_status(Peil__Result *res[NSLOTS], const char *want)
 {
 	static const char letters[] = "?PFWINE";
 	bool bad = false;
 
-	for (int i = 0; i < PROBE_DNS_NTESTS; i++) {
+	for (int i = 0; i < NSLOTS; i++) {
 		if ((size_t)i >= strlen(want) || want[i] == '-') {
 			assert_null(res[i]);
 			continue;
@@ -142,30 +160,15 @@ check_status(Peil__Result *res[PROBE_DNS_NTESTS], const char *want)
 }
 
 static void
-free_results(Peil__Result *res[PROBE_DNS_NTESTS])
+free_results(Peil__Result *res[NSLOTS])
 {
-	for (int i = 0; i < PROBE_DNS_NTESTS; i++)
+	for (int i = 0; i < NSLOTS; i++)
 		result_free(res[i]);
 }
 
-static void
-assert_contains(const char *hay, const char *needle)
-{
-	if (hay == NULL || strstr(hay, needle) == NULL)
-		fail_msg("'%s' does not contain '%s'", hay ? hay : "(null)", needle);
-}
-
-#define T_A      LDNS_RR_TYPE_A
-#define T_NS     LDNS_RR_TYPE_NS
-#define T_SOA    LDNS_RR_TYPE_SOA
-#define T_MX     LDNS_RR_TYPE_MX
-#define T_AAAA   LDNS_RR_TYPE_AAAA
-#define T_DS     LDNS_RR_TYPE_DS
-#define T_DNSKEY LDNS_RR_TYPE_DNSKEY
 #define NX       LDNS_RCODE_NXDOMAIN
 #define SERVFAIL LDNS_RCODE_SERVFAIL
 
-#define SOA(z) z ". 300 IN SOA ns1." z ". hostmaster." z ". 1 1800 900 604800 300"
 #define DNSKEY(z) z ". 300 IN DNSKEY 257 3 13 " \
 	"mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="
 
@@ -195,24 +198,24 @@ static void
 test_secure_all_pass(void **state)
 {
 	struct fake f = { good_secure, SEC_SECURE, 0, 0, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	judge(&f, true, "good.test", ALL, NEVER, res);
 	check_status(res, ALL);
-	assert_string_equal(ev(res[PROBE_DNS_WEB_DNSSEC_EXIST], "dnssec"), "secure");
-	assert_string_equal(ev(res[PROBE_DNS_MAIL_DNSSEC_VALID], "zone"), "good.test");
-	assert_string_equal(ev(res[PROBE_DNS_WEB_WS_ADDRESS], "AAAA"), "2001:db8::80");
-	assert_string_equal(ev(res[PROBE_DNS_WEB_WS_ADDRESS], "A"), "192.0.2.80");
-	assert_string_equal(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "zone"), "good.test");
-	assert_string_equal(ev(res[PROBE_DNS_MAIL_NS_ADDRESS], "ns_1"),
+	assert_string_equal(ev(res[SLOT_WEB_DNSSEC_EXIST], "dnssec"), "secure");
+	assert_string_equal(ev(res[SLOT_MAIL_DNSSEC_VALID], "zone"), "good.test");
+	assert_string_equal(ev(res[SLOT_WEB_WS_ADDRESS], "AAAA"), "2001:db8::80");
+	assert_string_equal(ev(res[SLOT_WEB_WS_ADDRESS], "A"), "192.0.2.80");
+	assert_string_equal(ev(res[SLOT_WEB_NS_ADDRESS], "zone"), "good.test");
+	assert_string_equal(ev(res[SLOT_MAIL_NS_ADDRESS], "ns_1"),
 	    "ns1.good.test: AAAA 2001:db8::53:1; A 192.0.2.53");
-	assert_string_equal(ev(res[PROBE_DNS_MAIL_NS_ADDRESS], "ns_2"),
+	assert_string_equal(ev(res[SLOT_MAIL_NS_ADDRESS], "ns_2"),
 	    "ns2.good.test: AAAA 2001:db8::53:2; A none");
-	assert_string_equal(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "with_aaaa"), "2 of 2");
-	assert_string_equal(ev(res[PROBE_DNS_MAIL_MX_ADDRESS], "mx_1"),
+	assert_string_equal(ev(res[SLOT_WEB_NS_ADDRESS], "with_aaaa"), "2 of 2");
+	assert_string_equal(ev(res[SLOT_MAIL_MX_ADDRESS], "mx_1"),
 	    "10 mx.good.test: AAAA 2001:db8::25; A none");
-	assert_null(ev(res[PROBE_DNS_WEB_DNSSEC_VALID], "reason"));
+	assert_null(ev(res[SLOT_WEB_DNSSEC_VALID], "reason"));
 	free_results(res);
 }
 
@@ -220,7 +223,7 @@ static void
 test_only_some_requested(void **state)
 {
 	struct fake f = { good_secure, SEC_SECURE, 0, 0, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	judge(&f, true, "good.test", "---P---P", NEVER, res);
@@ -241,7 +244,7 @@ static void
 test_insecure(void **state)
 {
 	struct fake f = { insecure_nods, SEC_INSECURE, 0, 0, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	judge(&f, true, "nods.test", "FNFN----", NEVER, res);
@@ -283,7 +286,7 @@ static void
 test_bogus(void **state)
 {
 	struct fake f = { bogus, SEC_SECURE, 0, 0, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	judge(&f, true, "bogus.test", ALL, NEVER, res);
@@ -291,9 +294,9 @@ test_bogus(void **state)
 	check_status(res, "PFPFEEEE");
 	assert_string_equal(ev(res[1], "dnssec"), "bogus");
 	assert_contains(ev(res[1], "why_bogus"), "signature expired");
-	assert_contains(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "reason"), "DNSSEC bogus");
-	assert_contains(ev(res[PROBE_DNS_WEB_WS_ADDRESS], "reason"), "DNSSEC bogus");
-	assert_contains(ev(res[PROBE_DNS_MAIL_MX_ADDRESS], "reason"), "DNSSEC bogus");
+	assert_contains(ev(res[SLOT_WEB_NS_ADDRESS], "reason"), "DNSSEC bogus");
+	assert_contains(ev(res[SLOT_WEB_WS_ADDRESS], "reason"), "DNSSEC bogus");
+	assert_contains(ev(res[SLOT_MAIL_MX_ADDRESS], "reason"), "DNSSEC bogus");
 	free_results(res);
 }
 
@@ -305,7 +308,7 @@ test_nxdomain(void **state)
 		END
 	};
 	struct fake f = { c, SEC_SECURE, 0, 0, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	judge(&f, true, "gone.test", ALL, NEVER, res);
@@ -331,15 +334,15 @@ test_servfail_and_timeout(void **state)
 		END
 	};
 	struct fake f = { c, SEC_INSECURE, 0, 0, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	judge(&f, true, "sf.test", ALL, NEVER, res);
 	check_status(res, "EEEEEEEE");
 	assert_string_equal(ev(res[0], "reason"), "SOA lookup failed: SERVFAIL");
-	assert_string_equal(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "reason"),
+	assert_string_equal(ev(res[SLOT_WEB_NS_ADDRESS], "reason"),
 	    "NS lookup for sf.test failed: SERVFAIL");
-	assert_string_equal(ev(res[PROBE_DNS_MAIL_MX_ADDRESS], "reason"),
+	assert_string_equal(ev(res[SLOT_MAIL_MX_ADDRESS], "reason"),
 	    "MX lookup failed: SERVFAIL");
 	free_results(res);
 
@@ -349,7 +352,7 @@ test_servfail_and_timeout(void **state)
 	check_status(res, "EE-----E");
 	assert_string_equal(ev(res[0], "reason"), "the domain's SOA lookup timed out (canned "
 	    "failure); no other lookup was tried");
-	assert_string_equal(ev(res[PROBE_DNS_MAIL_MX_ADDRESS], "reason"), ev(res[0], "reason"));
+	assert_string_equal(ev(res[SLOT_MAIL_MX_ADDRESS], "reason"), ev(res[0], "reason"));
 	assert_int_equal(f.lookups, 1);
 	free_results(res);
 }
@@ -358,14 +361,14 @@ static void
 test_budget(void **state)
 {
 	struct fake f = { good_secure, SEC_SECURE, 0, 10, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	/* Each lookup takes 10 ms; 35 ms are enough for SOA, AAAA, A, not for the NS set. */
 	judge(&f, true, "good.test", ALL, 35, res);
 	check_status(res, "PPPPEEPE");
-	assert_string_equal(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "reason"), "time budget exhausted");
-	assert_string_equal(ev(res[PROBE_DNS_MAIL_MX_ADDRESS], "reason"), "time budget exhausted");
+	assert_string_equal(ev(res[SLOT_WEB_NS_ADDRESS], "reason"), "time budget exhausted");
+	assert_string_equal(ev(res[SLOT_MAIL_MX_ADDRESS], "reason"), "time budget exhausted");
 	free_results(res);
 
 	/* Nothing left at all. */
@@ -409,43 +412,43 @@ static void
 test_ns(void **state)
 {
 	struct fake f = { ns_cases, SEC_SECURE, 0, 0, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	judge(&f, true, "www.walk.test", "----PP--", NEVER, res);
 	check_status(res, "----PP--");
-	assert_string_equal(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "zone"), "walk.test");
+	assert_string_equal(ev(res[SLOT_WEB_NS_ADDRESS], "zone"), "walk.test");
 	free_results(res);
 
 	judge(&f, true, "one.test", "----FF--", NEVER, res);
 	check_status(res, "----FF--");
-	assert_string_equal(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "with_aaaa"), "1 of 2");
+	assert_string_equal(ev(res[SLOT_WEB_NS_ADDRESS], "with_aaaa"), "1 of 2");
 	/* Sorted by name: "ns." before "ns1". */
-	assert_string_equal(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "ns_1"),
+	assert_string_equal(ev(res[SLOT_WEB_NS_ADDRESS], "ns_1"),
 	    "ns.v4.test: AAAA none; A 192.0.2.1");
-	assert_contains(ev(res[PROBE_DNS_MAIL_NS_ADDRESS], "reason"), "only 1 name server");
+	assert_contains(ev(res[SLOT_MAIL_NS_ADDRESS], "reason"), "only 1 name server");
 	free_results(res);
 
 	judge(&f, true, "none.test", "----FF--", NEVER, res);
 	check_status(res, "----FF--");
-	assert_string_equal(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "ns_1"),
+	assert_string_equal(ev(res[SLOT_WEB_NS_ADDRESS], "ns_1"),
 	    "gone.v4.test: AAAA none (name does not exist); A none (name does not exist)");
-	assert_string_equal(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "ns_3"),
+	assert_string_equal(ev(res[SLOT_WEB_NS_ADDRESS], "ns_3"),
 	    "ns?1.v4.test: not a valid host name, not looked up");
-	assert_string_equal(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "with_aaaa"), "0 of 3");
+	assert_string_equal(ev(res[SLOT_WEB_NS_ADDRESS], "with_aaaa"), "0 of 3");
 	free_results(res);
 
 	judge(&f, true, "err.test", "----EE--", NEVER, res);
 	check_status(res, "----EE--");
-	assert_contains(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "reason"), "AAAA lookup failed for 1");
-	assert_contains(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "ns_1"),
+	assert_contains(ev(res[SLOT_WEB_NS_ADDRESS], "reason"), "AAAA lookup failed for 1");
+	assert_contains(ev(res[SLOT_WEB_NS_ADDRESS], "ns_1"),
 	    "ns.slow.test: AAAA lookup failed: canned failure");
 	free_results(res);
 
 	f.lookups = 0;
 	judge(&f, true, "a.b.single.test", "----EE--", NEVER, res);
 	check_status(res, "----EE--");
-	assert_contains(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "reason"), "no NS set found");
+	assert_contains(ev(res[SLOT_WEB_NS_ADDRESS], "reason"), "no NS set found");
 	/* SOA, then NS at a.b.single.test, b.single.test, single.test, test: never the root. */
 	assert_int_equal(f.lookups, 5);
 	free_results(res);
@@ -459,7 +462,7 @@ test_ns_cut(void **state)
 	struct canned c[2] = { { "many.test", T_NS, 0, SEC_SECURE, answer, NULL, NULL, 0, NULL, 0 },
 	    END };
 	struct fake f = { c, SEC_SECURE, 0, 0, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	for (int i = 0; i < MAX_NS + 4; i++)
@@ -467,8 +470,8 @@ test_ns_cut(void **state)
 		    "many.test. 300 IN NS ns%02d.many.test.\n", i);
 	judge(&f, true, "many.test", "----FF--", NEVER, res);
 	check_status(res, "----FF--");
-	assert_int_equal(atoi(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "ns_count")), MAX_NS + 4);
-	assert_contains(ev(res[PROBE_DNS_WEB_NS_ADDRESS], "ns_cut"), "first 16 tested");
+	assert_int_equal(atoi(ev(res[SLOT_WEB_NS_ADDRESS], "ns_count")), MAX_NS + 4);
+	assert_contains(ev(res[SLOT_WEB_NS_ADDRESS], "ns_cut"), "first 16 tested");
 	free_results(res);
 }
 
@@ -490,7 +493,7 @@ static void
 test_mx(void **state)
 {
 	struct fake f = { mx_cases, SEC_SECURE, 0, 0, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	judge(&f, true, "null.test", "-------N", NEVER, res);
@@ -528,7 +531,7 @@ test_mx_cut(void **state)
 	struct canned c[2] = { { "many.test", T_MX, 0, SEC_SECURE, answer, NULL, NULL, 0, NULL, 0 },
 	    END };
 	struct fake f = { c, SEC_SECURE, 0, 0, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	/* Preferences 100, 99, ..., 86: the ten lowest (86..95) are kept. */
@@ -556,7 +559,7 @@ static void
 test_ws(void **state)
 {
 	struct fake f = { ws_cases, SEC_SECURE, 0, 0, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	judge(&f, true, "v4.test", "------F-", NEVER, res);
@@ -575,115 +578,6 @@ test_ws(void **state)
 /* ---- parsing ---- */
 
 static void
-test_parse_records(void **state)
-{
-	struct dnsans *a = malloc(sizeof(*a));
-	uint8_t *w;
-	size_t len;
-
-	(void)state;
-	build_packet("Good.Test.", T_NS, 0, "good.test. 300 IN NS NS2.Good.Test.\n"
-	    "GOOD.test. 300 IN NS ns1.good.test.\n"
-	    "good.test. 300 IN NS ns1.good.test.\n"
-	    "good.test. 300 IN A 192.0.2.1\n"
-	    "other.test. 300 IN NS ns9.other.test.", SOA("good.test"), &w, &len);
-	assert_int_equal(dnsans_parse(w, len, "good.test", T_NS, 10, a), 0);
-	assert_int_equal(a->rcode, 0);
-	assert_int_equal(a->total, 3);
-	assert_int_equal(a->n, 2);
-	assert_string_equal(a->rr[0].text, "ns1.good.test");
-	assert_string_equal(a->rr[1].text, "ns2.good.test");
-	assert_true(a->rr[0].host_ok);
-	assert_string_equal(a->zone, "good.test");
-	assert_string_equal(a->target, "");
-
-	/* max 0: only counted. */
-	assert_int_equal(dnsans_parse(w, len, "good.test.", T_NS, 0, a), 0);
-	assert_int_equal(a->total, 3);
-	assert_int_equal(a->n, 0);
-
-	/* Another question. */
-	assert_int_equal(dnsans_parse(w, len, "good.test", T_MX, 10, a), PEIL_EINVAL);
-	assert_int_equal(a->err, PEIL_EINVAL);
-	assert_contains(a->reason, "another question");
-	assert_int_equal(dnsans_parse(w, len, "bad.test", T_NS, 10, a), PEIL_EINVAL);
-
-	/* Every truncation is caught, and so are trailing bytes. */
-	for (size_t cut = 0; cut < len; cut++) {
-		assert_int_equal(dnsans_parse(w, cut, "good.test", T_NS, 10, a), PEIL_EINVAL);
-		assert_contains(a->reason, "malformed answer");
-	}
-	{
-		uint8_t *longer = malloc(len + 1);
-
-		memcpy(longer, w, len);
-		longer[len] = 0;
-		assert_int_equal(dnsans_parse(longer, len + 1, "good.test", T_NS, 10, a),
-		    PEIL_EINVAL);
-		assert_contains(a->reason, "1 trailing bytes");
-		free(longer);
-	}
-	/* Not a response. */
-	w[2] &= 0x7f;
-	assert_int_equal(dnsans_parse(w, len, "good.test", T_NS, 10, a), PEIL_EINVAL);
-	assert_contains(a->reason, "not a response");
-	free(w);
-
-	/* A header alone (libunbound's SERVFAIL) is an answer with its rcode. */
-	{
-		const uint8_t hdr[12] = { 0, 0, 0x81, 0x82, 0, 0, 0, 0, 0, 0, 0, 0 };
-
-		assert_int_equal(dnsans_parse(hdr, sizeof(hdr), "x.test", T_A, 10, a), 0);
-		assert_int_equal(a->rcode, LDNS_RCODE_SERVFAIL);
-		assert_int_equal(a->total, 0);
-		assert_int_equal(dnsans_parse(hdr, 11, "x.test", T_A, 10, a), PEIL_EINVAL);
-		assert_contains(a->reason, "truncated header");
-	}
-	free(a);
-}
-
-static void
-test_parse_malformed_rdata(void **state)
-{
-	struct dnsans *a = malloc(sizeof(*a));
-	uint8_t *w;
-	size_t len;
-
-	(void)state;
-	build_packet("x.test.", T_A, 0, "x.test. 300 IN A 192.0.2.1", NULL, &w, &len);
-	/* The A record's rdlength (bytes len-6..len-5) says 4; make it 3 and drop a byte. */
-	assert_int_equal(w[len - 6], 0);
-	assert_int_equal(w[len - 5], 4);
-	w[len - 5] = 3;
-	assert_int_equal(dnsans_parse(w, len - 1, "x.test", T_A, 10, a), PEIL_EINVAL);
-	assert_contains(a->reason, "malformed");
-	free(w);
-
-	/* A CNAME loop is cut at MAX_CNAME_CHAIN, without harm. */
-	build_packet("a.test.", T_A, 0, "a.test. 300 IN CNAME b.test.\n"
-	    "b.test. 300 IN CNAME a.test.", NULL, &w, &len);
-	assert_int_equal(dnsans_parse(w, len, "a.test", T_A, 10, a), PEIL_EINVAL);
-	assert_contains(a->reason, "CNAME chain");
-	free(w);
-
-	/* An address list over the limit is cut. */
-	{
-		char answer[8192];
-		size_t o = 0;
-
-		for (int i = 0; i < DNSANS_MAX_RR + 8; i++)
-			o += (size_t)snprintf(answer + o, sizeof(answer) - o,
-			    "x.test. 300 IN AAAA 2001:db8::%x\n", i + 1);
-		build_packet("x.test.", T_AAAA, 0, answer, NULL, &w, &len);
-		assert_int_equal(dnsans_parse(w, len, "x.test", T_AAAA, 1000, a), 0);
-		assert_int_equal(a->total, DNSANS_MAX_RR + 8);
-		assert_int_equal(a->n, DNSANS_MAX_RR);
-		free(w);
-	}
-	free(a);
-}
-
-static void
 test_malformed_answer_is_error(void **state)
 {
 	static const uint8_t junk[] = { 0, 0, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 0x07, 'x' };
@@ -694,7 +588,7 @@ test_malformed_answer_is_error(void **state)
 		END
 	};
 	struct fake f = { c, SEC_SECURE, 0, 0, 0 };
-	Peil__Result *res[PROBE_DNS_NTESTS];
+	Peil__Result *res[NSLOTS];
 
 	(void)state;
 	judge(&f, true, "junk.test", "PP-----P", NEVER, res);
@@ -705,44 +599,19 @@ test_malformed_answer_is_error(void **state)
 }
 
 static void
-test_hostname(void **state)
-{
-	static const char *const good[] = { "a", "example.nl", "xn--bcher-kva.example",
-	    "a-b.c0.test", "1.2.3.example", NULL };
-	static const char *const bad[] = { "", ".", "a..b", ".a", "a.", "-a.test", "a-.test",
-	    "a_b.test", "a b.test", "192.0.2.1", "a.123", "ex\xc3\xa4mple.nl", NULL };
-	char longlabel[80], longname[300];
-
-	(void)state;
-	for (size_t i = 0; good[i] != NULL; i++)
-		assert_true(probe_dns_hostname_ok(good[i]));
-	for (size_t i = 0; bad[i] != NULL; i++)
-		if (probe_dns_hostname_ok(bad[i]))
-			fail_msg("'%s' accepted", bad[i]);
-	memset(longlabel, 'a', 64);
-	strcpy(longlabel + 64, ".test");
-	assert_false(probe_dns_hostname_ok(longlabel));
-	longlabel[1] = '.';
-	assert_true(probe_dns_hostname_ok(longlabel));
-	memset(longname, 'a', sizeof(longname));
-	for (size_t i = 1; i < 254; i += 2)
-		longname[i] = '.';
-	longname[253] = '\0';
-	assert_true(probe_dns_hostname_ok(longname));   /* 253 characters */
-	longname[253] = 'a';
-	longname[254] = '\0';
-	assert_false(probe_dns_hostname_ok(longname));
-}
-
-static void
 test_test_ids(void **state)
 {
+	enum catalogue_test t;
+
 	(void)state;
-	for (int i = 0; i < PROBE_DNS_NTESTS; i++) {
-		assert_non_null(catalogue_find(probe_dns_test_id(i)));
-		assert_int_equal(probe_dns_test_find(probe_dns_test_id(i)), i);
+	for (int i = 0; i < TEST_COUNT; i++) {
+		assert_non_null(catalogue_get(i));
+		assert_true(catalogue_test_find(catalogue_get(i)->id, &t));
+		assert_int_equal(t, i);
 	}
-	assert_int_equal(probe_dns_test_find("web_caa"), -1);
+	for (int i = 0; i < NSLOTS; i++)
+		assert_int_not_equal(catalogue_get(slot_test[i])->module, MODULE_NONE);
+	assert_int_equal(catalogue_find("web_caa")->module, MODULE_NONE);
 }
 
 /* probe_domain without the network: a bad name, and tests that need no lookup. */
@@ -831,7 +700,7 @@ test_tree(void **state)
 			assert_int_equal(probe_domain(p, domain, 1, NULL, 0, &rs), 0);
 			snprintf(cur, sizeof(cur), "%s", domain);
 			for (size_t i = 0; i < rs.n; i++)
-				if (probe_dns_test_find(rs.items[i]->test_id) < 0)
+				if (catalogue_find(rs.items[i]->test_id)->module == MODULE_NONE)
 					assert_int_equal(rs.items[i]->status,
 					    PEIL__STATUS__NOT_TESTED);
 		}
@@ -869,10 +738,7 @@ main(void)
 		cmocka_unit_test(test_mx),
 		cmocka_unit_test(test_mx_cut),
 		cmocka_unit_test(test_ws),
-		cmocka_unit_test(test_parse_records),
-		cmocka_unit_test(test_parse_malformed_rdata),
 		cmocka_unit_test(test_malformed_answer_is_error),
-		cmocka_unit_test(test_hostname),
 		cmocka_unit_test(test_test_ids),
 		cmocka_unit_test(test_probe_domain_offline),
 		cmocka_unit_test(test_tree),
@@ -885,5 +751,5 @@ main(void)
 	 * that every run would count. */
 	if (tree == NULL || *tree == '\0')
 		n--;
-	return _cmocka_run_group_tests("test_probe_dns", tests, n, NULL, NULL);
+	return _cmocka_run_group_tests("test_probe_run", tests, n, NULL, NULL);
 }

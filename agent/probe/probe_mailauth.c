@@ -1,6 +1,6 @@
-/* probe_mail.c: SPF, DMARC, DKIM, the MX hosts' DNSSEC, and IPv6 reachability, judged.
+/* probe_mailauth.c: mail authentication: SPF, DMARC and DKIM, judged.
  *
- * The same DNS source as the DNS tests (probe_dns.c): the resolver in the agent, canned answers
+ * Answers come from the run's source (dnswork.h): the resolver in the agent, canned answers
  * in the tests. Every verdict lists what it looked at; every walk is bounded by the limits of
  * common/limits.h and by the run's deadline. */
 #include <stdarg.h>
@@ -13,11 +13,11 @@
 #include <libpsl.h>
 
 #include "dmarc.h"
+#include "dnswork.h"
 #include "err.h"
-#include "probe_int.h"
+#include "probe_mailauth.h"
 #include "spf.h"
 
-#define WHY_LEN (DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN + 64)
 #define EV_TEXT 1000   /* bytes of a record shown in one evidence value */
 
 /* A record's text for evidence: printable ASCII, the rest as '?', cut at EV_TEXT bytes. */
@@ -50,7 +50,7 @@ struct txtfind {
 	size_t count;       /* records of the kind */
 	const uint8_t *rec; /* the first one, inside the answer */
 	size_t len;
-	char why[WHY_LEN];  /* TXT_FAILED: why */
+	char why[DNSANS_WHY_LEN];  /* TXT_FAILED: why */
 };
 
 enum { TXT_FAILED, TXT_NXDOMAIN, TXT_NONE, TXT_FOUND };
@@ -60,7 +60,7 @@ static int
 txt_find(struct dnswork *w, const char *name, bool (*is_kind)(const uint8_t *, size_t),
     struct dnsans *a, struct txtfind *f)
 {
-	char why[WHY_LEN];
+	char why[DNSANS_WHY_LEN];
 
 	memset(f, 0, sizeof(*f));
 	if (dnswork_lookup(w, name, LDNS_RR_TYPE_TXT, 0, a) == PEIL_ENOMEM)
@@ -123,7 +123,7 @@ struct spfwalk {
 	size_t depth;
 	bool stop;          /* a verdict is reached: failed or error */
 	int status;
-	char reason[WHY_LEN + 256];
+	char reason[DNSANS_WHY_LEN + 256];
 	struct dnsans *a;   /* the answer buffer the walk uses */
 };
 
@@ -170,7 +170,7 @@ spf_void(struct spfwalk *sw, const char *what, const char *name)
 static int
 spf_term_lookups(struct spfwalk *sw, const struct spf_term *t, const char *name)
 {
-	char why[WHY_LEN];
+	char why[DNSANS_WHY_LEN];
 	struct dnsans *a = sw->a;
 	bool any = false;
 
@@ -224,7 +224,7 @@ spf_on_path(const struct spfwalk *sw, const char *name)
 static void
 spf_loop(struct spfwalk *sw, const char *via, const char *name)
 {
-	char chain[WHY_LEN];
+	char chain[DNSANS_WHY_LEN];
 	size_t len = 0;
 
 	chain[0] = '\0';
@@ -488,7 +488,7 @@ struct dmarcfind {
 	bool found;                   /* one valid record: rec */
 	bool subdomain;               /* ... found at an ancestor: sp applies */
 	int status;                   /* when !found: failed or error */
-	char reason[WHY_LEN + 128];
+	char reason[DNSANS_WHY_LEN + 128];
 	char at[MAX_DOMAIN_LEN + 1];  /* the domain whose _dmarc record is used */
 	struct dmarc_record rec;
 };
@@ -608,7 +608,7 @@ dmarc_destinations(struct dnswork *w, const struct dmarcfind *df, struct dnsev *
 
 		for (size_t i = 0; i < n; i++) {
 			struct txtfind f;
-			char why[WHY_LEN];
+			char why[DNSANS_WHY_LEN];
 			bool dup = false;
 
 			dnsev_add(ev, list == 0 ? "rua" : "ruf", "%s", u[i].uri);
@@ -678,7 +678,7 @@ run_dmarc(struct dnswork *w, Peil__Result *exist, Peil__Result *policy, Peil__Re
 {
 	struct dnsev ev = { 0 }, dev = { 0 };
 	struct dmarcfind *df;
-	char dreason[WHY_LEN + 256] = "", pbuf[sizeof(df->rec.errors[0].why) + 160];
+	char dreason[DNSANS_WHY_LEN + 256] = "", pbuf[sizeof(df->rec.errors[0].why) + 160];
 	int st_policy = PEIL__STATUS__NOT_TESTED, st_dest = PEIL__STATUS__NOT_TESTED, rc;
 	const char *r_policy = "no valid DMARC record", *r_dest = "no valid DMARC record";
 	enum dmarc_policy eff;
@@ -760,7 +760,7 @@ static int
 run_dkim(struct dnswork *w, Peil__Result *r)
 {
 	struct dnsev ev = { 0 };
-	char q[MAX_DOMAIN_LEN + 16], why[WHY_LEN], rbuf[16];
+	char q[MAX_DOMAIN_LEN + 16], why[DNSANS_WHY_LEN], rbuf[16];
 	const char *reason = NULL;
 	int st, rc;
 
@@ -798,378 +798,34 @@ out:
 	return rc;
 }
 
-/* ---- the MX hosts' DNSSEC ---- */
-
-/* mail_dnssec_mx_exist and mail_dnssec_mx_valid: each MX host's zone signed, and valid. */
-static int
-run_mx_dnssec(struct dnswork *w, Peil__Result *exist, Peil__Result *valid)
-{
-	struct dnsev ev = { 0 };
-	struct textlist *insecure, *bogus;
-	size_t hosts[MAX_MX], nins = 0, nbog = 0, nsec = 0, nfail = 0;
-	char why[WHY_LEN], *r1 = NULL, *r2 = NULL;
-	const char *reason;
-	int st, st_exist, st_valid, rc = 0, n;
-
-	insecure = calloc(1, sizeof(*insecure));
-	bogus = calloc(1, sizeof(*bogus));
-	if (insecure == NULL || bogus == NULL) {
-		rc = PEIL_ENOMEM;
-		goto out;
-	}
-	if ((n = dnswork_mx_hosts(w, &ev, hosts, &st, &reason)) == PEIL_ENOMEM) {
-		rc = PEIL_ENOMEM;
-		goto out;
-	}
-	if (n == 0) {
-		if ((rc = dnsev_apply(&ev, exist, st, reason)) == 0)
-			rc = dnsev_apply(&ev, valid, st, reason);
-		goto out;
-	}
-	for (int k = 0; k < n; k++) {
-		const struct dnsans_rr *mx = &w->mx.rr[hosts[k]];
-		struct dnsans *a = &w->aux;
-		char key[32];
-
-		snprintf(key, sizeof(key), "mx_%d", k + 1);
-		if (!mx->host_ok) {
-			dnsev_add(&ev, key, "%s: not a valid host name, not looked up", mx->text);
-			nfail++;
-			continue;
-		}
-		if (dnswork_lookup(w, mx->text, LDNS_RR_TYPE_SOA, 0, a) == PEIL_ENOMEM) {
-			rc = PEIL_ENOMEM;
-			goto out;
-		}
-		if (a->err == 0 && a->sec == DNSANS_BOGUS) {
-			dnsev_add(&ev, key, "%s: bogus (%s)", mx->text, a->why_bogus);
-			textlist_add(bogus, mx->text);
-			nbog++;
-		} else if (dnsans_failed(a, why, sizeof(why))) {
-			dnsev_add(&ev, key, "%s: SOA lookup failed: %s", mx->text, why);
-			nfail++;
-		} else {
-			dnsev_add(&ev, key, "%s: zone %s, %s%s", mx->text,
-			    a->zone[0] != '\0' ? a->zone : "?", dnsans_sec_name(a->sec),
-			    a->rcode == LDNS_RCODE_NXDOMAIN ? " (the name does not exist)" : "");
-			if (a->sec == DNSANS_SECURE) {
-				nsec++;
-			} else {
-				textlist_add(insecure, mx->text);
-				nins++;
-			}
-		}
-	}
-	if (!w->src->validating) {
-		st_exist = st_valid = PEIL__STATUS__NOT_TESTED;
-		r1 = strdup("the resolver has no trust anchor: DNSSEC is not validated");
-		r2 = r1 != NULL ? strdup(r1) : NULL;
-	} else if (nins > 0) {
-		st_exist = PEIL__STATUS__FAILED;
-		if (asprintf(&r1, "%zu of %d MX in unsigned zones: %s", nins, n, insecure->buf) < 0)
-			r1 = NULL;
-		st_valid = nbog > 0 ? PEIL__STATUS__FAILED : nsec > 0 ? PEIL__STATUS__PASSED :
-		    PEIL__STATUS__NOT_TESTED;
-	} else if (nfail > 0) {
-		st_exist = PEIL__STATUS__ERROR;
-		st_valid = nbog > 0 ? PEIL__STATUS__FAILED : PEIL__STATUS__ERROR;
-		if (asprintf(&r1, "the DNSSEC state of %zu MX could not be learnt", nfail) < 0)
-			r1 = NULL;
-	} else {
-		st_exist = PEIL__STATUS__PASSED;
-		st_valid = nbog > 0 ? PEIL__STATUS__FAILED : PEIL__STATUS__PASSED;
-	}
-	if (st_valid == PEIL__STATUS__FAILED && r2 == NULL &&
-	    asprintf(&r2, "%zu MX in zones that fail validation (bogus): %s", nbog, bogus->buf) < 0)
-		r2 = NULL;
-	if (st_valid == PEIL__STATUS__NOT_TESTED && r2 == NULL)
-		r2 = strdup("no MX is in a signed zone: nothing to validate");
-	if (st_valid == PEIL__STATUS__ERROR && r2 == NULL && r1 != NULL)
-		r2 = strdup(r1);
-	if ((st_exist != PEIL__STATUS__PASSED && r1 == NULL) ||
-	    (st_valid != PEIL__STATUS__PASSED && r2 == NULL)) {
-		rc = PEIL_ENOMEM;
-		goto out;
-	}
-	if ((rc = dnsev_apply(&ev, exist, st_exist, r1)) == 0)
-		rc = dnsev_apply(&ev, valid, st_valid, r2);
-out:
-	free(r1);
-	free(r2);
-	free(insecure);
-	free(bogus);
-	dnsev_clear(&ev);
-	return rc;
-}
-
 int
-probe_mail_run(struct dnswork *w, Peil__Result *res[PROBE_DNS_NTESTS],
-    bool done[PROBE_DNS_NTESTS])
+probe_mailauth_run(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
+    bool done[TEST_COUNT])
 {
 	int rc = 0;
 
-	if ((!done[PROBE_DNS_MAIL_MX_DNSSEC_EXIST] || !done[PROBE_DNS_MAIL_MX_DNSSEC_VALID]) &&
-	    dnswork_budget_left(w)) {
-		if ((rc = run_mx_dnssec(w, res[PROBE_DNS_MAIL_MX_DNSSEC_EXIST],
-		    res[PROBE_DNS_MAIL_MX_DNSSEC_VALID])) != 0)
-			return rc;
-		done[PROBE_DNS_MAIL_MX_DNSSEC_EXIST] = done[PROBE_DNS_MAIL_MX_DNSSEC_VALID] = true;
-	}
+	(void)mx;
+
 	/* DKIM's non-sending rule needs what SPF and DMARC found. */
-	if ((!done[PROBE_DNS_SPF_EXIST] || !done[PROBE_DNS_SPF_POLICY] ||
-	    !done[PROBE_DNS_DKIM_EXIST]) && dnswork_budget_left(w)) {
-		if ((rc = run_spf(w, res[PROBE_DNS_SPF_EXIST], res[PROBE_DNS_SPF_POLICY])) != 0)
+	if ((!done[TEST_MAIL_AUTH_SPF_EXIST] || !done[TEST_MAIL_AUTH_SPF_POLICY] ||
+	    !done[TEST_MAIL_AUTH_DKIM_EXIST]) && dnswork_budget_left(w)) {
+		if ((rc = run_spf(w, res[TEST_MAIL_AUTH_SPF_EXIST], res[TEST_MAIL_AUTH_SPF_POLICY])) != 0)
 			return rc;
-		done[PROBE_DNS_SPF_EXIST] = done[PROBE_DNS_SPF_POLICY] = true;
+		done[TEST_MAIL_AUTH_SPF_EXIST] = done[TEST_MAIL_AUTH_SPF_POLICY] = true;
 	}
-	if ((!done[PROBE_DNS_DMARC_EXIST] || !done[PROBE_DNS_DMARC_POLICY] ||
-	    !done[PROBE_DNS_DMARC_EXT_DEST] || !done[PROBE_DNS_DKIM_EXIST]) &&
+	if ((!done[TEST_MAIL_AUTH_DMARC_EXIST] || !done[TEST_MAIL_AUTH_DMARC_POLICY] ||
+	    !done[TEST_MAIL_AUTH_DMARC_EXT_DESTINATION] || !done[TEST_MAIL_AUTH_DKIM_EXIST]) &&
 	    dnswork_budget_left(w)) {
-		if ((rc = run_dmarc(w, res[PROBE_DNS_DMARC_EXIST], res[PROBE_DNS_DMARC_POLICY],
-		    res[PROBE_DNS_DMARC_EXT_DEST])) != 0)
+		if ((rc = run_dmarc(w, res[TEST_MAIL_AUTH_DMARC_EXIST], res[TEST_MAIL_AUTH_DMARC_POLICY],
+		    res[TEST_MAIL_AUTH_DMARC_EXT_DESTINATION])) != 0)
 			return rc;
-		done[PROBE_DNS_DMARC_EXIST] = done[PROBE_DNS_DMARC_POLICY] = true;
-		done[PROBE_DNS_DMARC_EXT_DEST] = true;
+		done[TEST_MAIL_AUTH_DMARC_EXIST] = done[TEST_MAIL_AUTH_DMARC_POLICY] = true;
+		done[TEST_MAIL_AUTH_DMARC_EXT_DESTINATION] = true;
 	}
-	if (!done[PROBE_DNS_DKIM_EXIST] && dnswork_budget_left(w)) {
-		if ((rc = run_dkim(w, res[PROBE_DNS_DKIM_EXIST])) != 0)
+	if (!done[TEST_MAIL_AUTH_DKIM_EXIST] && dnswork_budget_left(w)) {
+		if ((rc = run_dkim(w, res[TEST_MAIL_AUTH_DKIM_EXIST])) != 0)
 			return rc;
-		done[PROBE_DNS_DKIM_EXIST] = true;
-	}
-	return 0;
-}
-
-/* ---- IPv6 reachability ---- */
-
-/* The result line of one reach item. */
-static void
-reach_line(const struct reach_item *it, const char *host, char *out, size_t len)
-{
-	char rbuf[16];
-
-	if (it->ok && it->port == 53)
-		snprintf(out, len, "%s [%s]: answered over %s in %u ms (%s)", host, it->addr,
-		    it->via_tcp ? "TCP" : "UDP", it->ms, dnsans_rcode_name(it->rcode, rbuf,
-		    sizeof(rbuf)));
-	else if (it->ok)
-		snprintf(out, len, "%s [%s]:%u: connected in %u ms", host, it->addr,
-		    (unsigned)it->port, it->ms);
-	else
-		snprintf(out, len, "%s [%s]:%u: %s", host, it->addr, (unsigned)it->port, it->why);
-}
-
-/* The reach items for every IPv6 address of the hosts (names[i] for each), ports as given.
- * Returns the count, or PEIL_ENOMEM; *failed counts AAAA lookups that failed (listed). */
-static int
-reach_items(struct dnswork *w, const struct dnsans_rr *const *names, size_t nnames,
-    const uint16_t *ports, size_t nports, struct reach_item *items, size_t *owner,
-    struct dnsev *ev, size_t *failed)
-{
-	char why[WHY_LEN];
-	size_t n = 0;
-
-	*failed = 0;
-	for (size_t i = 0; i < nnames; i++) {
-		if (!names[i]->host_ok)
-			continue;
-		if (dnswork_lookup(w, names[i]->text, LDNS_RR_TYPE_AAAA, MAX_ADDRS_PER_HOST,
-		    &w->a6) == PEIL_ENOMEM)
-			return PEIL_ENOMEM;
-		if (dnsans_failed(&w->a6, why, sizeof(why))) {
-			dnsev_add(ev, "aaaa_failed", "%s: %s", names[i]->text, why);
-			(*failed)++;
-			continue;
-		}
-		for (size_t a = 0; a < w->a6.n; a++)
-			for (size_t p = 0; p < nports && n < MAX_REACH_ITEMS; p++) {
-				memset(&items[n], 0, sizeof(items[n]));
-				snprintf(items[n].addr, sizeof(items[n].addr), "%s", w->a6.rr[a].text);
-				items[n].port = ports[p];
-				owner[n++] = i;
-			}
-	}
-	return (int)n;
-}
-
-static int
-reach_go(struct dnswork *w, enum reach_kind kind, struct reach_item *items, size_t n,
-    const char *qname, uint16_t qtype, char *why, size_t whylen)
-{
-	int rc;
-
-	if (!dnswork_budget_left(w)) {
-		snprintf(why, whylen, "%s", MSG_BUDGET);
-		return PEIL_ETIMEDOUT;
-	}
-	rc = w->src->reach(w->src->arg, kind, items, n, qname, qtype, w->deadline);
-	if (rc != 0 && rc != PEIL_ENOMEM)
-		snprintf(why, whylen, "the reachability probe failed: %s", peil_strerror(rc));
-	return rc;
-}
-
-enum { REACH_NS, REACH_MX, REACH_WS };
-
-/* One reachability test: kind REACH_NS (res[0], res[1]: web and mail), REACH_MX, REACH_WS. */
-static int
-run_reach(struct dnswork *w, int what, Peil__Result *res[2])
-{
-	static const uint16_t port53[] = { 53 }, port25[] = { 25 }, web[] = { 80, 443 };
-	struct dnsev ev = { 0 };
-	struct reach_item *items = NULL;
-	const struct dnsans_rr *names[MAX_NS > MAX_MX ? MAX_NS : MAX_MX];
-	struct dnsans_rr self;
-	struct textlist *bad = NULL;
-	size_t owner[MAX_REACH_ITEMS], nnames = 0, failed = 0, nbad = 0, hosts[MAX_MX];
-	char why[WHY_LEN], line[MAX_EVIDENCE_VALUE_LEN], *note = NULL;
-	const char *reason = NULL, *what_name;
-	int st = PEIL__STATUS__ERROR, rc = 0, n, nh;
-
-	items = calloc(MAX_REACH_ITEMS, sizeof(*items));
-	bad = calloc(1, sizeof(*bad));
-	if (items == NULL || bad == NULL) {
-		rc = PEIL_ENOMEM;
-		goto out;
-	}
-	if (what == REACH_NS) {
-		what_name = "name server";
-		if ((rc = dnswork_ns(w)) != 0)
-			goto out;
-		if (w->ns_zone[0] == '\0') {
-			reason = w->budget_out ? MSG_BUDGET : w->ns_why;
-			goto judge;
-		}
-		dnsev_add(&ev, "zone", "%s", w->ns_zone);
-		for (size_t i = 0; i < w->ns.n; i++)
-			names[nnames++] = &w->ns.rr[i];
-	} else if (what == REACH_MX) {
-		what_name = "mail server";
-		if ((nh = dnswork_mx_hosts(w, &ev, hosts, &st, &reason)) == PEIL_ENOMEM) {
-			rc = PEIL_ENOMEM;
-			goto out;
-		}
-		if (nh == 0)
-			goto judge;
-		for (int k = 0; k < nh; k++)
-			names[nnames++] = &w->mx.rr[hosts[k]];
-	} else {
-		what_name = "web server";
-		memset(&self, 0, sizeof(self));
-		self.host_ok = true;
-		snprintf(self.text, sizeof(self.text), "%s", w->domain);
-		names[nnames++] = &self;
-	}
-	n = reach_items(w, names, nnames, what == REACH_NS ? port53 : what == REACH_MX ? port25 :
-	    web, what == REACH_WS ? 2 : 1, items, owner, &ev, &failed);
-	if (n == PEIL_ENOMEM) {
-		rc = PEIL_ENOMEM;
-		goto out;
-	}
-	if (n == 0) {
-		if (failed > 0) {
-			st = PEIL__STATUS__ERROR;
-			reason = w->budget_out ? MSG_BUDGET : "AAAA lookups failed";
-		} else {
-			st = PEIL__STATUS__NOT_TESTED;
-			if (asprintf(&note, "no %s has an IPv6 address", what_name) < 0)
-				ev.nomem = true;
-			reason = note;
-		}
-		goto judge;
-	}
-	if ((rc = reach_go(w, what == REACH_NS ? REACH_DNS : REACH_TCP, items, (size_t)n,
-	    w->ns_zone, LDNS_RR_TYPE_SOA, why, sizeof(why))) != 0) {
-		if (rc == PEIL_ENOMEM)
-			goto out;
-		rc = 0;
-		reason = why;
-		goto judge;
-	}
-	for (int i = 0; i < n; i++) {
-		char key[32];
-
-		reach_line(&items[i], names[owner[i]]->text, line, sizeof(line));
-		snprintf(key, sizeof(key), "try_%d", i + 1);
-		dnsev_add(&ev, key, "%s", line);
-	}
-	/* Web: an address passes when 80 or 443 answers; others: every item must. */
-	for (int i = 0; i < n; i += what == REACH_WS ? 2 : 1) {
-		bool ok = items[i].ok || (what == REACH_WS && i + 1 < n && items[i + 1].ok);
-
-		if (!ok) {
-			char who[DNSANS_TEXT_LEN + 80];
-
-			snprintf(who, sizeof(who), "%s [%s]", names[owner[i]]->text, items[i].addr);
-			textlist_add(bad, who);
-			nbad++;
-		}
-	}
-	if (nbad > 0) {
-		st = PEIL__STATUS__FAILED;
-		if (asprintf(&note, "%zu IPv6 address(es) of %s not reachable%s: %s", nbad,
-		    what == REACH_NS ? "the name servers" : what == REACH_MX ? "the mail servers" :
-		    "the web server", what == REACH_NS ? " (DNS over UDP and TCP)" :
-		    what == REACH_MX ? " on TCP 25" : " on TCP 80 nor 443", bad->buf) < 0)
-			ev.nomem = true;
-		reason = note;
-	} else if (failed > 0) {
-		st = PEIL__STATUS__ERROR;
-		reason = "AAAA lookups failed for some hosts";
-	} else {
-		st = PEIL__STATUS__PASSED;
-	}
-judge:
-	if (st == PEIL__STATUS__ERROR && w->budget_out)
-		reason = MSG_BUDGET;
-	for (int i = 0; i < 2 && rc == 0; i++)
-		rc = dnsev_apply(&ev, res[i], st, reason);
-out:
-	free(note);
-	free(items);
-	free(bad);
-	dnsev_clear(&ev);
-	return rc;
-}
-
-int
-probe_reach_run(struct dnswork *w, Peil__Result *res[PROBE_DNS_NTESTS],
-    bool done[PROBE_DNS_NTESTS])
-{
-	static const int ids[] = { PROBE_DNS_WEB_NS_REACH, PROBE_DNS_MAIL_NS_REACH,
-	    PROBE_DNS_MAIL_MX_REACH, PROBE_DNS_WEB_WS_REACH };
-	struct dnsev ev = { 0 };
-	int rc = 0;
-
-	if (!w->src->ipv6 || w->src->reach == NULL) {
-		for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]) && rc == 0; i++) {
-			if (done[ids[i]])
-				continue;
-			rc = dnsev_apply(&ev, res[ids[i]], PEIL__STATUS__NOT_TESTED,
-			    "this vantage has no IPv6");
-			done[ids[i]] = true;
-		}
-		return rc;
-	}
-	if ((!done[PROBE_DNS_WEB_NS_REACH] || !done[PROBE_DNS_MAIL_NS_REACH]) &&
-	    dnswork_budget_left(w)) {
-		Peil__Result *ns[2] = { res[PROBE_DNS_WEB_NS_REACH], res[PROBE_DNS_MAIL_NS_REACH] };
-
-		if ((rc = run_reach(w, REACH_NS, ns)) != 0)
-			return rc;
-		done[PROBE_DNS_WEB_NS_REACH] = done[PROBE_DNS_MAIL_NS_REACH] = true;
-	}
-	if (!done[PROBE_DNS_MAIL_MX_REACH] && dnswork_budget_left(w)) {
-		Peil__Result *mx[2] = { res[PROBE_DNS_MAIL_MX_REACH], NULL };
-
-		if ((rc = run_reach(w, REACH_MX, mx)) != 0)
-			return rc;
-		done[PROBE_DNS_MAIL_MX_REACH] = true;
-	}
-	if (!done[PROBE_DNS_WEB_WS_REACH] && dnswork_budget_left(w)) {
-		Peil__Result *ws[2] = { res[PROBE_DNS_WEB_WS_REACH], NULL };
-
-		if ((rc = run_reach(w, REACH_WS, ws)) != 0)
-			return rc;
-		done[PROBE_DNS_WEB_WS_REACH] = true;
+		done[TEST_MAIL_AUTH_DKIM_EXIST] = true;
 	}
 	return 0;
 }

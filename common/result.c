@@ -1,5 +1,5 @@
-/* verdict.c: the test catalogue, building and checking results, and writing them as JSON, CSV
- * or a table. */
+/* result.c: results: building and checking them, their statuses' names, and writing them as
+ * JSON, CSV or a table. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -7,111 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "catalogue.h"
 #include "err.h"
 #include "esc.h"
 #include "limits.h"
-#include "verdict.h"
-
-#define A1 AGREEMENT(1)
-#define A2 AGREEMENT(2)
-#define A3 AGREEMENT(3)
-#define A4 AGREEMENT(4)
-#define A5 AGREEMENT(5)
-
-#define G_DNSSEC "rfc4033"
-#define G_IPV6   "internet.nl"
-#define G_SPF    "rfc7208"
-#define G_DMARC  "rfc7489"
-#define G_DKIM   "rfc6376"
-#define G_TLS    "ncsc-tls-2025-05"
-#define G_DANE   "rfc7672"
-#define G_WDANE  "rfc6698"
-#define G_RPKI   "rfc6811"
-#define G_HTTP   "rfc9110"
-#define G_HSTS   "rfc6797"
-
-/* Sorted by id (strcmp order): catalogue_find bsearches it and a unit test checks the order. */
-static const struct catalogue_entry catalogue[] = {
-	{ "mail_auth_dkim_exist",              "mailauth",  A1,      true,  G_DKIM },
-	{ "mail_auth_dmarc_exist",             "mailauth",  A1,      true,  G_DMARC },
-	{ "mail_auth_dmarc_ext_destination",   "mailauth",  A1,      false, G_DMARC },
-	{ "mail_auth_dmarc_policy",            "mailauth",  A3,      true,  G_DMARC },
-	{ "mail_auth_spf_exist",               "mailauth",  A1,      true,  G_SPF },
-	{ "mail_auth_spf_policy",              "mailauth",  A3,      true,  G_SPF },
-	{ "mail_dnssec_mailto_exist",          "dnssec",    A1,      true,  G_DNSSEC },
-	{ "mail_dnssec_mailto_valid",          "dnssec",    A1,      true,  G_DNSSEC },
-	{ "mail_dnssec_mx_exist",              "dnssec",    A1,      true,  G_DNSSEC },
-	{ "mail_dnssec_mx_valid",              "dnssec",    A1,      true,  G_DNSSEC },
-	{ "mail_ipv6_mx_address",              "ipv6",      A4,      true,  G_IPV6 },
-	{ "mail_ipv6_mx_reach",                "ipv6",      A4,      true,  G_IPV6 },
-	{ "mail_ipv6_ns_address",              "ipv6",      A4,      true,  G_IPV6 },
-	{ "mail_ipv6_ns_reach",                "ipv6",      A4,      true,  G_IPV6 },
-	{ "mail_mtasts",                       "starttls",  0,       false, "rfc8461" },
-	{ "mail_mx_ns_rpki_exists",            "rpki",      A5,      true,  G_RPKI },
-	{ "mail_mx_ns_rpki_valid",             "rpki",      A5,      true,  G_RPKI },
-	{ "mail_ns_rpki_exists",               "rpki",      A5,      true,  G_RPKI },
-	{ "mail_ns_rpki_valid",                "rpki",      A5,      true,  G_RPKI },
-	{ "mail_rpki_exists",                  "rpki",      A5,      true,  G_RPKI },
-	{ "mail_rpki_valid",                   "rpki",      A5,      true,  G_RPKI },
-	{ "mail_starttls_cert_chain",          "starttls",  A3,      false, G_TLS },
-	{ "mail_starttls_cert_domain",         "starttls",  A3,      false, G_TLS },
-	{ "mail_starttls_cert_pubkey",         "starttls",  A3,      true,  G_TLS },
-	{ "mail_starttls_cert_sig",            "starttls",  A3,      true,  G_TLS },
-	{ "mail_starttls_dane_exist",          "starttls",  A3,      true,  G_DANE },
-	{ "mail_starttls_dane_rollover",       "starttls",  A3,      false, G_DANE },
-	{ "mail_starttls_dane_valid",          "starttls",  A3,      true,  G_DANE },
-	{ "mail_starttls_tls_available",       "starttls",  A3,      true,  G_TLS },
-	{ "mail_starttls_tls_cipherorder",     "starttls",  A3,      true,  G_TLS },
-	{ "mail_starttls_tls_ciphers",         "starttls",  A3,      true,  G_TLS },
-	{ "mail_starttls_tls_clientreneg",     "starttls",  A3,      true,  G_TLS },
-	{ "mail_starttls_tls_compress",        "starttls",  A3,      true,  G_TLS },
-	{ "mail_starttls_tls_keyexchange",     "starttls",  A3,      true,  G_TLS },
-	{ "mail_starttls_tls_keyexchangehash", "starttls",  A3,      true,  G_TLS },
-	{ "mail_starttls_tls_secreneg",        "starttls",  A3,      true,  G_TLS },
-	{ "mail_starttls_tls_version",         "starttls",  A3,      true,  G_TLS },
-	{ "mail_tlsrpt",                       "starttls",  0,       false, "rfc8460" },
-	{ "vantage_ipv6",                      "vantage",   0,       false, "peil" },
-	{ "vantage_rov",                       "vantage",   0,       false, "peil" },
-	{ "web_appsecpriv_csp",                "appsecpriv", 0,      false, "w3c-csp3" },
-	{ "web_appsecpriv_referrer_policy",    "appsecpriv", 0,      false, "w3c-referrer-policy" },
-	{ "web_appsecpriv_securitytxt",        "appsecpriv", 0,      true,  "rfc9116" },
-	{ "web_appsecpriv_x_content_type_options", "appsecpriv", 0,  true,  "whatwg-fetch" },
-	{ "web_appsecpriv_x_frame_options",    "appsecpriv", 0,      true,  "rfc7034" },
-	{ "web_caa",                           "https",     0,       false, "rfc8659" },
-	{ "web_dnssec_exist",                  "dnssec",    A1,      true,  G_DNSSEC },
-	{ "web_dnssec_valid",                  "dnssec",    A1,      true,  G_DNSSEC },
-	{ "web_https_cert_chain",              "https",     A1 | A2, true,  G_TLS },
-	{ "web_https_cert_domain",             "https",     A1 | A2, true,  G_TLS },
-	{ "web_https_cert_pubkey",             "https",     A1 | A2, true,  G_TLS },
-	{ "web_https_cert_sig",                "https",     A1 | A2, true,  G_TLS },
-	{ "web_https_dane_exist",              "https",     0,       false, G_WDANE },
-	{ "web_https_dane_valid",              "https",     0,       false, G_WDANE },
-	{ "web_https_http_available",          "https",     A1 | A2, true,  G_HTTP },
-	{ "web_https_http_compress",           "https",     A2,      false, G_TLS },
-	{ "web_https_http_hsts",               "https",     A2,      true,  G_HSTS },
-	{ "web_https_http_redirect",           "https",     A1 | A2, true,  G_HTTP },
-	{ "web_https_tls_0rtt",                "https",     A1 | A2, true,  G_TLS },
-	{ "web_https_tls_cipherorder",         "https",     A1 | A2, true,  G_TLS },
-	{ "web_https_tls_ciphers",             "https",     A1 | A2, true,  G_TLS },
-	{ "web_https_tls_clientreneg",         "https",     A1 | A2, true,  G_TLS },
-	{ "web_https_tls_compress",            "https",     A1 | A2, true,  G_TLS },
-	{ "web_https_tls_keyexchange",         "https",     A1 | A2, true,  G_TLS },
-	{ "web_https_tls_keyexchangehash",     "https",     A1 | A2, true,  G_TLS },
-	{ "web_https_tls_ocsp",                "https",     A1 | A2, false, G_TLS },
-	{ "web_https_tls_secreneg",            "https",     A1 | A2, true,  G_TLS },
-	{ "web_https_tls_version",             "https",     A1 | A2, true,  G_TLS },
-	{ "web_ipv6_ns_address",               "ipv6",      A4,      true,  G_IPV6 },
-	{ "web_ipv6_ns_reach",                 "ipv6",      A4,      true,  G_IPV6 },
-	{ "web_ipv6_ws_address",               "ipv6",      A4,      true,  G_IPV6 },
-	{ "web_ipv6_ws_reach",                 "ipv6",      A4,      true,  G_IPV6 },
-	{ "web_ipv6_ws_similar",               "ipv6",      A4,      true,  G_IPV6 },
-	{ "web_ns_rpki_exists",                "rpki",      A5,      true,  G_RPKI },
-	{ "web_ns_rpki_valid",                 "rpki",      A5,      true,  G_RPKI },
-	{ "web_rpki_exists",                   "rpki",      A5,      true,  G_RPKI },
-	{ "web_rpki_valid",                    "rpki",      A5,      true,  G_RPKI },
-};
-
-#define CATALOGUE_N (sizeof(catalogue) / sizeof(catalogue[0]))
+#include "result.h"
 
 static const char *const status_names[] = {
 	[PEIL__STATUS__PASSED] = "passed",
@@ -129,27 +29,6 @@ static const char *const status_names[] = {
 #define TIME_MS_LIMIT INT64_C(253402300800000)
 
 static const char TRUNC_MARK[] = "...[truncated]";
-
-const struct catalogue_entry *
-catalogue_all(size_t *n)
-{
-	*n = CATALOGUE_N;
-	return catalogue;
-}
-
-static int
-catalogue_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct catalogue_entry *)elem)->id);
-}
-
-const struct catalogue_entry *
-catalogue_find(const char *id)
-{
-	if (id == NULL)
-		return NULL;
-	return bsearch(id, catalogue, CATALOGUE_N, sizeof(catalogue[0]), catalogue_cmp);
-}
 
 const char *
 status_name(int status)

@@ -1,0 +1,195 @@
+/* dnswork.c: the work of one domain's run: lookups bounded by its deadline, the MX and NS
+ * sets looked up once, the MX hosts and one host's addresses as evidence. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "dnswork.h"
+#include "err.h"
+
+bool
+dnswork_budget_left(struct dnswork *w)
+{
+	if (w->budget_out || w->src->now_ms(w->src->arg) >= w->deadline)
+		w->budget_out = true;
+	return !w->budget_out;
+}
+
+int
+dnswork_lookup(struct dnswork *w, const char *name, uint16_t type, size_t max, struct dnsans *out)
+{
+	int rc;
+
+	if (!dnswork_budget_left(w))
+		return dnsans_fail(out, PEIL_ETIMEDOUT, "%s", MSG_BUDGET);
+	rc = w->src->lookup(w->src->arg, name, type, max, w->deadline, out);
+	if (rc == PEIL_ETIMEDOUT)
+		(void)dnswork_budget_left(w);
+	return rc;
+}
+
+int
+dnswork_mx(struct dnswork *w)
+{
+	if (w->mx_done)
+		return 0;
+	w->mx_done = true;
+	return dnswork_lookup(w, w->domain, LDNS_RR_TYPE_MX, MAX_MX, &w->mx) == PEIL_ENOMEM ?
+	    PEIL_ENOMEM : 0;
+}
+
+int
+dnswork_ns(struct dnswork *w)
+{
+	char name[DNSANS_TEXT_LEN], why[DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN];
+	struct dnsans *a = &w->ns;
+
+	if (w->ns_done)
+		return 0;
+	w->ns_done = true;
+	snprintf(name, sizeof(name), "%s", w->domain);
+	for (int i = 0; i < MAX_ZONE_WALK; i++) {
+		const char *dot;
+
+		if (dnswork_lookup(w, name, LDNS_RR_TYPE_NS, MAX_NS, a) == PEIL_ENOMEM)
+			return PEIL_ENOMEM;
+		if (dnsans_failed(a, why, sizeof(why))) {
+			snprintf(w->ns_why, sizeof(w->ns_why), "NS lookup for %s failed: %.400s", name,
+			    why);
+			return 0;
+		}
+		if (a->rcode == LDNS_RCODE_NXDOMAIN) {
+			if (i == 0)
+				snprintf(w->ns_why, sizeof(w->ns_why), "%s", MSG_NXDOMAIN);
+			else
+				snprintf(w->ns_why, sizeof(w->ns_why), "%s does not exist", name);
+			return 0;
+		}
+		if (a->total > 0) {
+			snprintf(w->ns_zone, sizeof(w->ns_zone), "%s", name);
+			return 0;
+		}
+		/* No NS set here: the zone cut is higher up. Never ask the root. */
+		if ((dot = strchr(name, '.')) == NULL)
+			break;
+		memmove(name, dot + 1, strlen(dot + 1) + 1);
+	}
+	snprintf(w->ns_why, sizeof(w->ns_why), "no NS set found at %s or above it (below the "
+	    "root, %d names at most)", w->domain, MAX_ZONE_WALK);
+	return 0;
+}
+
+int
+dnswork_mx_hosts(struct dnswork *w, struct dnsev *ev, size_t hosts[MAX_MX], int *status,
+    const char **reason)
+{
+	char why[DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN];
+	size_t nnull = 0, n = 0;
+
+	*status = PEIL__STATUS__ERROR;
+	*reason = NULL;
+	if (dnswork_mx(w) != 0)
+		return PEIL_ENOMEM;
+	if (dnsans_failed(&w->mx, why, sizeof(why))) {
+		snprintf(w->mx_why, sizeof(w->mx_why), "MX lookup failed: %s", why);
+		*reason = w->budget_out ? MSG_BUDGET : w->mx_why;
+		return 0;
+	}
+	if (w->mx.rcode == LDNS_RCODE_NXDOMAIN) {
+		*reason = MSG_NXDOMAIN;
+		return 0;
+	}
+	if (w->mx.target[0] != '\0')
+		dnsev_add(ev, "cname", "%s", w->mx.target);
+	if (w->mx.total == 0) {
+		struct textlist *tl;
+
+		dnsev_add(ev, "mx", "none");
+		*status = PEIL__STATUS__NOT_TESTED;
+		*reason = "no MX records";
+		/* RFC 5321 5.1: mail would go to the domain's own addresses. */
+		if ((tl = malloc(sizeof(*tl))) == NULL)
+			return PEIL_ENOMEM;
+		if (dnswork_lookup(w, w->domain, LDNS_RR_TYPE_AAAA, MAX_ADDRS_PER_HOST, &w->a6) ==
+		    PEIL_ENOMEM || dnswork_lookup(w, w->domain, LDNS_RR_TYPE_A, MAX_ADDRS_PER_HOST,
+		    &w->a4) == PEIL_ENOMEM) {
+			free(tl);
+			return PEIL_ENOMEM;
+		}
+		dnsans_addr_text(&w->a6, tl);
+		dnsev_add(ev, "implicit_mx_aaaa", "%s", tl->buf);
+		dnsans_addr_text(&w->a4, tl);
+		dnsev_add(ev, "implicit_mx_a", "%s", tl->buf);
+		dnsev_add(ev, "implicit_mx", "no MX: senders fall back to the domain's own A/AAAA "
+		    "(RFC 5321 5.1); not tested as a mail server");
+		free(tl);
+		return 0;
+	}
+	for (size_t i = 0; i < w->mx.n; i++)
+		if (strcmp(w->mx.rr[i].text, ".") == 0)
+			nnull++;
+	if (nnull > 0 && nnull == w->mx.total) {
+		dnsev_add(ev, "mx", "%u .", (unsigned)w->mx.rr[0].pref);
+		*status = PEIL__STATUS__NOT_TESTED;
+		*reason = "null MX: the domain accepts no mail (RFC 7505)";
+		return 0;
+	}
+	dnsev_add(ev, "mx_count", "%zu", w->mx.total);
+	if (w->mx.total > w->mx.n)
+		dnsev_add(ev, "mx_cut", "%zu MX records, the %zu of lowest preference tested "
+		    "(MAX_MX)", w->mx.total, w->mx.n);
+	if (nnull > 0)
+		dnsev_add(ev, "null_mx", "warning: a null MX among other MX records (RFC 7505 wants "
+		    "it alone); ignored");
+	for (size_t i = 0; i < w->mx.n; i++) {
+		bool dup = false;
+
+		if (strcmp(w->mx.rr[i].text, ".") == 0)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(w->mx.rr[j].text, w->mx.rr[i].text) == 0)
+				dup = true;
+		if (!dup && n < MAX_MX)
+			hosts[n++] = i;
+	}
+	return (int)n;
+}
+
+/* One host's AAAA and A, looked up into w->a6, w->a4; the line of evidence in line; *has
+ * whether it has an AAAA. Returns 0 or PEIL_ENOMEM. */
+int
+dnswork_host_addresses(struct dnswork *w, const struct dnsans_rr *host, char *line, size_t len,
+    enum host_aaaa *has)
+{
+	struct textlist *t6, *t4;
+	char why[DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN];
+	int n, rc = 0;
+
+	*has = HOST_AAAA_NONE;
+	if (!host->host_ok) {
+		snprintf(line, len, "%s: not a valid host name, not looked up", host->text);
+		return 0;
+	}
+	if ((t6 = malloc(sizeof(*t6))) == NULL || (t4 = malloc(sizeof(*t4))) == NULL) {
+		free(t6);
+		*has = HOST_AAAA_FAILED;
+		return PEIL_ENOMEM;
+	}
+	if (dnswork_lookup(w, host->text, LDNS_RR_TYPE_AAAA, MAX_ADDRS_PER_HOST, &w->a6) == PEIL_ENOMEM ||
+	    dnswork_lookup(w, host->text, LDNS_RR_TYPE_A, MAX_ADDRS_PER_HOST, &w->a4) == PEIL_ENOMEM)
+		rc = PEIL_ENOMEM;
+	dnsans_addr_text(&w->a6, t6);
+	dnsans_addr_text(&w->a4, t4);
+	n = snprintf(line, len, "%s: AAAA %s; A %s", host->text, t6->buf, t4->buf);
+	if (n < 0 || (size_t)n >= len)
+		snprintf(line + len - sizeof(CUT_MARK), sizeof(CUT_MARK), "%s", CUT_MARK);
+	if (dnsans_failed(&w->a6, why, sizeof(why)))
+		*has = HOST_AAAA_FAILED;
+	else if (w->a6.rcode == LDNS_RCODE_NOERROR && w->a6.n > 0)
+		*has = HOST_AAAA_SOME;
+	free(t6);
+	free(t4);
+	return rc;
+}

@@ -1,0 +1,115 @@
+/* dnswork.h: the work of one domain's run, shared by every standard's module: where answers
+ * and connections come from, the deadline, and the answers several modules ask for (the MX
+ * and NS sets), each looked up once. */
+#ifndef PEIL_DNSWORK_H
+#define PEIL_DNSWORK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dnsans.h"
+#include "dnsev.h"
+#include "limits.h"
+#include "mtasts.h"
+#include "reach.h"
+#include "smtp.h"
+#include "tls.h"
+
+#define MSG_BUDGET   "time budget exhausted"
+#define MSG_NXDOMAIN "domain does not exist"
+
+/* An MTA-STS policy fetch's outcome. */
+struct policy_fetch {
+	int rc;                          /* mtasts_fetch's return */
+	enum mtasts_reason reason;       /* its failure class */
+	char why[256];
+	long http_code;
+	char content_type[MAX_CONTENT_TYPE_LEN + 1];
+	size_t len;
+	uint8_t body[MAX_MTASTS_POLICY_BYTES];
+};
+
+/* Where a run gets its answers and connections: the resolver and the engines in the agent
+ * (probe.c), canned answers in the tests. */
+struct dnswork_source {
+	/* Looks up name/type, keeping at most `max` records (dnsans_parse), and must return by
+	 * deadline_ms (on now_ms's clock), then with out->err = PEIL_ETIMEDOUT. Fills *out in
+	 * every case; returns out->err (PEIL_ENOMEM ends the run). */
+	int (*lookup)(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadline_ms,
+	    struct dnsans *out);
+	uint64_t (*now_ms)(void *arg);
+	void *arg;
+	bool validating;             /* a trust anchor is configured: DNSSEC states mean something */
+	bool ipv6;                   /* the vantage has IPv6: the reachability tests run */
+	bool dmarc_tree_walk;        /* DMARC's organizational domain by RFC 9989's tree walk, not
+	                              * by the public suffix list (RFC 7489) */
+	/* Reachability: runs reach_run over items, returning by deadline_ms; NULL: the reach tests
+	 * are not_tested. Returns 0 or a PEIL_E* code (PEIL_ENOMEM ends the run). */
+	int (*reach)(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
+	    const char *qname, uint16_t qtype, uint64_t deadline_ms);
+	bool ipv4;                   /* the vantage has IPv4: STARTTLS tries IPv4 addresses too */
+	const char *tls_guideline;   /* the NCSC guideline id TLS is judged by; NULL: the default */
+	/* STARTTLS: the SMTP dialogue with addr (numeric) of MX host, then the TLS engine, by
+	 * deadline_ms; NULL: the STARTTLS tests are not_tested. Fills *rep (the caller clears it
+	 * with tls_report_clear; rep->available false with rep->why when there was no TLS) and
+	 * *s. Returns 0, or PEIL_ENOMEM. */
+	int (*starttls)(void *arg, const char *host, const char *addr, uint64_t deadline_ms,
+	    struct tls_report *rep, struct smtp_session *s);
+	/* MTA-STS: fetches https://mta-sts.<domain>/.well-known/mta-sts.txt from addr (numeric)
+	 * by deadline_ms into *out; NULL: mail_mtasts is not_tested. Returns 0 (out->rc says how
+	 * it went) or PEIL_ENOMEM. */
+	int (*fetch)(void *arg, const char *domain, const char *addr, uint64_t deadline_ms,
+	    struct policy_fetch *out);
+};
+
+/* The working state of one run: answers live here, not on the stack (each is ~26 KiB). */
+struct dnswork {
+	const struct dnswork_source *src;
+	const char *domain;
+	uint64_t deadline;
+	bool budget_out;        /* a lookup ran into the deadline */
+	struct dnsans base;     /* domain SOA */
+	struct dnsans set;      /* NS or MX set, or domain AAAA */
+	struct dnsans a6, a4;   /* one host's AAAA and A */
+	struct dnsans aux;      /* DNSKEY, DS; TXT */
+	struct dnsans mx;       /* the domain's MX set, once mx_done */
+	bool mx_done;
+	char mx_why[DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN + 32];
+	struct dnsans ns;       /* the NS set of the domain's zone, once ns_done */
+	bool ns_done;
+	char ns_zone[DNSANS_TEXT_LEN];    /* that zone; "" when not found, then ns_why says why */
+	char ns_why[DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN + 64];
+	/* What the mail tests learnt for the DKIM test's non-sending rule. */
+	bool spf_reject_all;    /* the domain's one SPF record is exactly "v=spf1 -all" */
+	bool dmarc_reject;      /* its DMARC policy in effect is reject */
+};
+
+/* True while the run's deadline has not passed (and no lookup ran into it). */
+bool dnswork_budget_left(struct dnswork *w);
+/* One lookup through the source, or a "time budget exhausted" failure once the deadline has
+ * passed. Returns out->err. */
+int dnswork_lookup(struct dnswork *w, const char *name, uint16_t type, size_t max,
+    struct dnsans *out);
+/* The domain's MX set in w->mx, looked up once per run. Returns 0 or PEIL_ENOMEM. */
+int dnswork_mx(struct dnswork *w);
+/* The NS set of the domain's zone (walking up from the domain to the first name with an NS
+ * set, never the root) in w->ns with the zone in w->ns_zone, once per run; when none is found
+ * ns_zone is "" and ns_why says why. Returns 0 or PEIL_ENOMEM. */
+int dnswork_ns(struct dnswork *w);
+/* The MX hosts the mail-server tests look at: w->mx's records but ".", each name once, their
+ * indexes into w->mx.rr in hosts. Adds the MX set's evidence to ev. Returns their count, or
+ * 0 when there is nothing to test, with the verdict in *status and *reason: error (lookup
+ * failed, domain does not exist) or not_tested (no MX, its A/AAAA fallback in evidence; null
+ * MX alone); or PEIL_ENOMEM. */
+int dnswork_mx_hosts(struct dnswork *w, struct dnsev *ev, size_t hosts[MAX_MX], int *status,
+    const char **reason);
+/* What a host's AAAA lookup found: a status of its own, never a PEIL_E* value. */
+enum host_aaaa { HOST_AAAA_FAILED, HOST_AAAA_NONE, HOST_AAAA_SOME };
+
+/* One host's AAAA and A into w->a6, w->a4, and its line of evidence; *has says whether it
+ * has an AAAA. Returns 0 or PEIL_ENOMEM. */
+int dnswork_host_addresses(struct dnswork *w, const struct dnsans_rr *host, char *line,
+    size_t len, enum host_aaaa *has);
+
+#endif

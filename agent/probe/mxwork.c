@@ -1,0 +1,444 @@
+/* mxwork.c: the mail servers one run tests: MX hosts, TLSA sets, STARTTLS on every address
+ * (MAX_STARTTLS_PARALLEL at once), each once per run; and judging over every address. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ldns/ldns.h>
+
+#include "err.h"
+#include "mxwork.h"
+
+static int
+status_rank(int st)
+{
+	switch (st) {
+	case PEIL__STATUS__FAILED:  return 5;
+	case PEIL__STATUS__ERROR:   return 4;
+	case PEIL__STATUS__WARNING: return 3;
+	case PEIL__STATUS__INFO:    return 2;
+	case PEIL__STATUS__PASSED:  return 1;
+	default:                    return 0;
+	}
+}
+
+/* *acc becomes st when st is worse. */
+void
+mxwork_worse(int *acc, int st)
+{
+	if (status_rank(st) > status_rank(*acc))
+		*acc = st;
+}
+
+/* Whether the host's address resolution worked for at least one family the vantage uses
+ * (*ok); the last failure's reason in why. Returns 0 or PEIL_ENOMEM. */
+static int
+host_resolves(struct dnswork *w, const struct mxhost *h, bool *ok, char expanded[DNSANS_TEXT_LEN],
+    char *why, size_t whylen)
+{
+	bool tried = false;
+
+	*ok = false;
+	why[0] = '\0';
+	expanded[0] = '\0';
+	for (int fam = 0; fam < 2 && !*ok; fam++) {
+		uint16_t type = fam == 0 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
+		char one[DNSANS_WHY_LEN];
+
+		if ((fam == 0 && !w->src->ipv6) || (fam == 1 && !w->src->ipv4))
+			continue;
+		tried = true;
+		if (dnswork_lookup(w, h->rr->text, type, MAX_ADDRS_PER_HOST, &w->a6) == PEIL_ENOMEM)
+			return PEIL_ENOMEM;
+		if (!dnsans_failed(&w->a6, one, sizeof(one))) {
+			*ok = true;
+			/* RFC 7672 2.2.2: a secure CNAME expansion is the first TLSA base name */
+			if (w->a6.target[0] != '\0' && w->a6.sec == DNSANS_SECURE &&
+			    dnsans_hostname_ok(w->a6.target))
+				snprintf(expanded, DNSANS_TEXT_LEN, "%s", w->a6.target);
+		} else
+			snprintf(why, whylen, "%s %s: %.400s", h->rr->text, fam == 0 ? "AAAA" : "A",
+			    one);
+	}
+	if (!tried)
+		*ok = true;
+	return 0;
+}
+
+/* The TLSA set of _25._tcp.<base>, through the validator. */
+static int
+host_tlsa_at(struct dnswork *w, struct mxhost *h, const char *base)
+{
+	char q[MAX_DOMAIN_LEN + 16], why[DNSANS_WHY_LEN];
+	struct dnsans *a = &w->aux;
+
+	snprintf(h->base, sizeof(h->base), "%s", base);
+	h->tlsa_total = 0;
+	if (snprintf(q, sizeof(q), "_25._tcp.%s", base) >= (int)sizeof(q) ||
+	    strlen(q) > MAX_DOMAIN_LEN) {
+		h->tlsa = TLSA_FAILED;
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "_25._tcp.%s is too long a name", base);
+		return 0;
+	}
+	if (dnswork_lookup(w, q, LDNS_RR_TYPE_TLSA, 0, a) == PEIL_ENOMEM)
+		return PEIL_ENOMEM;
+	if (a->err == 0 && a->sec == DNSANS_BOGUS) {
+		h->tlsa = TLSA_BOGUS;
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s TLSA: DNSSEC bogus: %.400s", q,
+		    a->why_bogus);
+		return 0;
+	}
+	if (dnsans_failed(a, why, sizeof(why))) {
+		h->tlsa = TLSA_FAILED;
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s TLSA lookup failed: %.400s", q, why);
+		return 0;
+	}
+	h->tlsa_total = a->txt_tagged;
+	if (a->sec != DNSANS_SECURE) {
+		h->tlsa = TLSA_INSECURE;
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s: %zu TLSA record(s) in an unsigned "
+		    "zone (insecure): no DANE", q, a->txt_tagged);
+		return 0;
+	}
+	if (a->rcode == LDNS_RCODE_NXDOMAIN || a->ntxt == 0) {
+		h->tlsa = TLSA_NONE;
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s: no TLSA record", q);
+		return 0;
+	}
+	if ((h->set = calloc(a->ntxt, sizeof(*h->set))) == NULL)
+		return PEIL_ENOMEM;
+	for (size_t i = 0; i < a->ntxt && h->ntlsa < MAX_TLSA_RECORDS; i++) {
+		char pwhy[128];
+
+		if (tlsa_parse(a->txt + a->txt_off[i], a->txt_len[i], &h->set[h->ntlsa], pwhy,
+		    sizeof(pwhy)) != 0)
+			continue;
+		if (h->set[h->ntlsa].usage == TLSA_USAGE_DANE_TA &&
+		    tlsa_unusable(&h->set[h->ntlsa]) == NULL)
+			h->dane_ta = true;
+		h->ntlsa++;
+	}
+	h->tlsa = TLSA_SECURE;
+	snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s: %zu TLSA record(s), DNSSEC-secure%s", q,
+	    a->txt_tagged, a->txt_tagged > a->ntxt ? " (not all kept)" : "");
+	return 0;
+}
+
+/* The TLSA set of an MX host. DANE starts from the host's address resolution (RFC 7672
+ * 2.2.1-2.2.2): when that fails, nothing can be decided; when it followed a secure CNAME,
+ * TLSA is looked up at the expanded name first, then at the host's own name. */
+static int
+host_tlsa(struct dnswork *w, struct mxhost *h)
+{
+	char why[DNSANS_WHY_LEN], expanded[DNSANS_TEXT_LEN], first[DNSANS_WHY_LEN];
+	bool resolves;
+	int rc;
+
+	if (host_resolves(w, h, &resolves, expanded, why, sizeof(why)) != 0)
+		return PEIL_ENOMEM;
+	if (!resolves) {
+		h->tlsa = TLSA_FAILED;
+		snprintf(h->base, sizeof(h->base), "%s", h->rr->text);
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "the address lookup failed (%.400s): "
+		    "DANE cannot be decided (RFC 7672 2.2)", why);
+		return 0;
+	}
+	if (expanded[0] != '\0' && strcasecmp(expanded, h->rr->text) != 0) {
+		if ((rc = host_tlsa_at(w, h, expanded)) != 0)
+			return rc;
+		/* secure records, or a lookup that decides nothing: that is the answer */
+		if (h->tlsa != TLSA_NONE && h->tlsa != TLSA_INSECURE)
+			return 0;
+		snprintf(first, sizeof(first), "%s", h->tlsa_why);
+		if ((rc = host_tlsa_at(w, h, h->rr->text)) != 0)
+			return rc;
+		snprintf(why, sizeof(why), "%s", h->tlsa_why);
+		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%.*s (the secure CNAME expansion "
+		    "first: %.*s)", (int)sizeof(h->tlsa_why) / 2 - 48, why,
+		    (int)sizeof(h->tlsa_why) / 2 - 48, first);
+		return 0;
+	}
+	return host_tlsa_at(w, h, h->rr->text);
+}
+
+/* The addresses of one host the vantage may use, at most MAX_STARTTLS_ADDRS. */
+static int
+host_addrs(struct mxwork *tw, size_t hi)
+{
+	struct dnswork *w = tw->w;
+	struct mxhost *h = &tw->host[hi];
+	size_t kept = 0;
+
+	for (int fam = 0; fam < 2; fam++) {
+		uint16_t type = fam == 0 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
+		struct dnsans *a = &w->a6;
+		char why[DNSANS_WHY_LEN];
+
+		if ((fam == 0 && !w->src->ipv6) || (fam == 1 && !w->src->ipv4))
+			continue;
+		if (dnswork_lookup(w, h->rr->text, type, MAX_ADDRS_PER_HOST, a) == PEIL_ENOMEM)
+			return PEIL_ENOMEM;
+		if (dnsans_failed(a, why, sizeof(why))) {
+			dnsev_add(&tw->addrev, "addr_lookup", "%s %s: %s", h->rr->text,
+			    fam == 0 ? "AAAA" : "A", why);
+			continue;
+		}
+		h->naddrs += a->total;
+		for (size_t i = 0; i < a->n && kept < MAX_STARTTLS_ADDRS; i++, kept++) {
+			struct mxtry *t = &tw->tries[tw->ntry++];
+
+			t->host = hi;
+			snprintf(t->addr, sizeof(t->addr), "%s", a->rr[i].text);
+		}
+	}
+	if (h->naddrs > kept)
+		dnsev_add(&tw->addrev, "addr_cut", "%s has %zu addresses; the first %zu tested "
+		    "(MAX_STARTTLS_ADDRS)", h->rr->text, h->naddrs, kept);
+	return 0;
+}
+
+/* The tries of one run, shared by its threads. */
+struct tryrun {
+	struct mxwork *tw;
+	pthread_mutex_t lock;
+	size_t next;       /* the next try to take */
+	int rc;            /* PEIL_ENOMEM from a try ends the run */
+};
+
+static void *
+try_thread(void *arg)
+{
+	struct tryrun *tr = arg;
+	struct mxwork *tw = tr->tw;
+	struct dnswork *w = tw->w;
+
+	for (;;) {
+		struct mxtry *t;
+		size_t i;
+		int rc;
+
+		pthread_mutex_lock(&tr->lock);
+		i = tr->next++;
+		pthread_mutex_unlock(&tr->lock);
+		if (i >= tw->ntry)
+			break;
+		t = &tw->tries[i];
+		/* The source's clock and the deadline only; the budget flag is the caller's. */
+		if (w->src->now_ms(w->src->arg) >= w->deadline)
+			continue;
+		rc = w->src->starttls(w->src->arg, tw->host[t->host].rr->text, t->addr, w->deadline,
+		    &t->rep, &t->s);
+		pthread_mutex_lock(&tr->lock);
+		if (rc != 0 && tr->rc == 0)
+			tr->rc = rc;
+		pthread_mutex_unlock(&tr->lock);
+		t->tried = rc == 0;
+	}
+	return NULL;
+}
+
+/* STARTTLS on every address, MAX_STARTTLS_PARALLEL at once (different addresses: a server
+ * sees one connection of this run at a time; the source bounds the process's per address). */
+static int
+try_all(struct mxwork *tw)
+{
+	struct tryrun tr = { .tw = tw };
+	pthread_t th[MAX_STARTTLS_PARALLEL];
+	size_t nth = tw->ntry < MAX_STARTTLS_PARALLEL ? tw->ntry : MAX_STARTTLS_PARALLEL, started = 0;
+
+	pthread_mutex_init(&tr.lock, NULL);
+	/* The first try runs in this thread; helpers only when there is more than one. */
+	for (size_t i = 1; i < nth; i++)
+		if (pthread_create(&th[started], NULL, try_thread, &tr) == 0)
+			started++;
+	try_thread(&tr);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&tr.lock);
+	for (size_t i = 0; i < tw->ntry; i++)
+		if (!tw->tries[i].tried)
+			tw->budget_cut = true;
+	if (tw->budget_cut)
+		(void)dnswork_budget_left(tw->w);
+	return tr.rc;
+}
+
+struct mxwork *
+mxwork_new(struct dnswork *w)
+{
+	struct mxwork *tw;
+
+	if ((tw = calloc(1, sizeof(*tw))) == NULL)
+		return NULL;
+	tw->w = w;
+	return tw;
+}
+
+void
+mxwork_free(struct mxwork *tw)
+{
+	if (tw == NULL)
+		return;
+	for (size_t i = 0; i < tw->ntry; i++)
+		tls_report_clear(&tw->tries[i].rep);
+	for (size_t i = 0; i < tw->nhosts; i++)
+		free(tw->host[i].set);
+	free(tw->tries);
+	dnsev_clear(&tw->mxev);
+	dnsev_clear(&tw->addrev);
+	free(tw);
+}
+
+int
+mxwork_start(struct mxwork *tw)
+{
+	struct dnswork *w = tw->w;
+	size_t hosts[MAX_MX];
+	int n;
+
+	if (tw->state != MXWORK_NEW)
+		return 0;
+	if (!dnswork_budget_left(w)) {
+		tw->state = MXWORK_NO_BUDGET;
+		return 0;
+	}
+	if ((tw->g = ncsc_find(w->src->tls_guideline)) == NULL)
+		tw->g = ncsc_default();
+	if ((n = dnswork_mx_hosts(w, &tw->mxev, hosts, &tw->mx_status, &tw->mx_reason)) ==
+	    PEIL_ENOMEM)
+		return PEIL_ENOMEM;
+	if (n == 0) {
+		/* No mail server to test (no MX, null MX) or the MX lookup failed. */
+		tw->state = MXWORK_NONE;
+		return 0;
+	}
+	tw->state = MXWORK_HOSTS;
+	tw->nhosts = (size_t)n;
+	for (size_t i = 0; i < tw->nhosts; i++)
+		tw->host[i].rr = &w->mx.rr[hosts[i]];
+	return 0;
+}
+
+int
+mxwork_tlsa(struct mxwork *tw)
+{
+	int rc;
+
+	if (tw->tlsa_done)
+		return 0;
+	tw->tlsa_done = true;
+	for (size_t i = 0; i < tw->nhosts; i++)
+		if ((rc = host_tlsa(tw->w, &tw->host[i])) != 0)
+			return rc;
+	return 0;
+}
+
+int
+mxwork_tries(struct mxwork *tw)
+{
+	int rc;
+
+	if (tw->tries_done)
+		return 0;
+	tw->tries_done = true;
+	if ((tw->tries = calloc(MAX_MX * MAX_STARTTLS_ADDRS, sizeof(*tw->tries))) == NULL)
+		return PEIL_ENOMEM;
+	for (size_t i = 0; i < tw->nhosts; i++)
+		if ((rc = host_addrs(tw, i)) != 0)
+			return rc;
+	return try_all(tw);
+}
+
+void
+mxwork_ev(const struct mxwork *tw, struct dnsev *ev)
+{
+	dnsev_copy(ev, &tw->mxev);
+	dnsev_copy(ev, &tw->addrev);
+}
+
+int
+mxwork_apply(struct mxwork *tw, const int *ids, size_t n, Peil__Result *res[TEST_COUNT],
+    bool done[TEST_COUNT], int status, const char *reason, bool with_addrs)
+{
+	struct dnsev ev = { 0 };
+	int rc = 0;
+
+	if (with_addrs)
+		mxwork_ev(tw, &ev);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int id = ids[i];
+
+		if (!done[id])
+			rc = dnsev_apply(with_addrs ? &ev : &tw->mxev, res[id], status, reason);
+		done[id] = true;
+	}
+	dnsev_clear(&ev);
+	return rc;
+}
+
+/* Judges one test over every address that spoke TLS; worst wins. */
+int
+mxwork_judge_addrs(struct mxwork *tw, Peil__Result *r, addr_judge_fn fn, const char *what,
+    bool tls_guideline)
+{
+	struct dnsev ev = { 0 };
+	struct addrjudge *j;
+	struct textlist *bad;
+	char *reason = NULL;
+	int st = PEIL__STATUS__NOT_TESTED, rc;
+	size_t judged = 0;
+
+	if (r == NULL)
+		return 0;
+	j = malloc(sizeof(*j));
+	bad = calloc(1, sizeof(*bad));
+	if (j == NULL || bad == NULL) {
+		free(j);
+		free(bad);
+		return PEIL_ENOMEM;
+	}
+	mxwork_ev(tw, &ev);
+	for (size_t i = 0; i < tw->ntry; i++) {
+		const struct mxtry *t = &tw->tries[i];
+		char key[32], who[DNSANS_TEXT_LEN + 80];
+
+		if (!t->tried || !t->rep.available)
+			continue;
+		memset(j, 0, sizeof(*j));
+		j->st = PEIL__STATUS__NOT_TESTED;
+		fn(tw, t, j);
+		if (j->line.len == 0 && j->st == PEIL__STATUS__NOT_TESTED)
+			continue;
+		snprintf(who, sizeof(who), "%.253s [%.64s]", tw->host[t->host].rr->text, t->addr);
+		snprintf(key, sizeof(key), "addr_%zu", i + 1);
+		dnsev_add(&ev, key, "%s: %s", who, j->line.buf);
+		if (j->bad.len > 0) {
+			char one[MAX_EVIDENCE_VALUE_LEN];
+
+			snprintf(one, sizeof(one), "%s: %.1000s", who, j->bad.buf);
+			textlist_add(bad, one);
+		}
+		if (j->st != PEIL__STATUS__NOT_TESTED)
+			judged++;
+		mxwork_worse(&st, j->st);
+	}
+	if (judged == 0) {
+		st = PEIL__STATUS__NOT_TESTED;
+		if (asprintf(&reason, "%s: nothing to judge on any mail server that spoke TLS",
+		    what) < 0)
+			reason = NULL;
+	} else if (st != PEIL__STATUS__PASSED && bad->len > 0) {
+		if (asprintf(&reason, "%s: %.3000s", what, bad->buf) < 0)
+			reason = NULL;
+	}
+	rc = dnsev_apply(&ev, r, st, reason);
+	if (rc == 0 && tls_guideline)
+		rc = result_set_guideline(r, ncsc_id(tw->g));
+	free(reason);
+	free(j);
+	free(bad);
+	dnsev_clear(&ev);
+	return rc;
+}

@@ -1,0 +1,160 @@
+/* test_probe_starttls.c: the STARTTLS verdicts from a canned zone and canned TLS engine
+ * reports (the engine itself: test_tls.c; the lab: real Postfix). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
+#include "catalogue.h"
+#include "probe.h"
+
+#include "dnsfake.h"
+#include "ncsc.h"
+#include "tlsfake.h"
+
+/*                       avail vers ciph ord kex hash comp sec cli chain key sig dom dexist dvalid droll sts rpt */
+static void
+test_good_server(void **state)
+{
+	struct tlsfake t = { 0 };
+	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	run_tls(&z, NULL, res);
+	expect_all(res, "PPPPPPPPPPPPPFNNFF");
+	assert_int_equal(t.calls, 2);        /* both addresses */
+	assert_string_equal(res[TEST_MAIL_STARTTLS_TLS_VERSION]->guideline, "ncsc-tls-2025-05");
+	has_reason(res[TEST_MAIL_STARTTLS_DANE_EXIST], "mx.d.test");
+	has_reason(res[TEST_MAIL_MTASTS], "no MTA-STS record");
+	has_reason(res[TEST_MAIL_TLSRPT], "no TLS-RPT record");
+	free_results(res);
+}
+
+static void
+test_legacy_and_guidelines(void **state)
+{
+	static const struct canned_tls c[] = { { "192.0.2.25", LEGACY } };
+	struct tlsfake t = { .c = c, .n = 1 };
+	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	run_tls(&z, NULL, res);
+	/* TLS 1.0 and 3DES are insufficient in 2025-05; SHA-1 too; the order among levels is the
+	 * client's; trust is info-level without DANE-TA. */
+	expect_all(res, "PFFFPFPPPIPPPFNNFF");
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_VERSION], "mx.d.test [192.0.2.25]: TLS 1.0 (insufficient)");
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERS], "TLS_RSA_WITH_3DES_EDE_CBC_SHA");
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "follows the client's order");
+	free_results(res);
+
+	/* Under 2.1, TLS 1.0 is phase-out: a warning. */
+	run_tls(&z, "ncsc-tls-2.1", res);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_VERSION]->status, PEIL__STATUS__WARNING);
+	assert_string_equal(res[TEST_MAIL_STARTTLS_TLS_VERSION]->guideline, "ncsc-tls-2.1");
+	free_results(res);
+}
+
+static void
+test_availability(void **state)
+{
+	static const struct canned_tls nostls[] = { { "2001:db8::25", NO_STARTTLS } };
+	static const struct canned_tls silent[] = { { "2001:db8::25", SILENT } };
+	struct tlsfake t = { .c = nostls, .n = 1 };
+	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE]->status, PEIL__STATUS__FAILED);
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE], "no TLS on 1 of 2 mail server address(es): "
+	    "mx.d.test [2001:db8::25]");
+	/* the other address is still judged */
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_VERSION]->status, PEIL__STATUS__PASSED);
+	free_results(res);
+
+	t.c = silent;
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE]->status, PEIL__STATUS__ERROR);
+	free_results(res);
+}
+
+static void
+test_cipher_order(void **state)
+{
+	static const struct canned_tls c[] = { { "192.0.2.25", WEAK_ORDER },
+	    { "2001:db8::25", WEAK_ORDER } };
+	struct tlsfake t = { .c = c, .n = 2 };
+	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER]->status, PEIL__STATUS__FAILED);
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "preferred over");
+	free_results(res);
+}
+
+/* An MX with 50 addresses: MAX_STARTTLS_ADDRS of them are tried, and the evidence says so. */
+static void
+test_many_addresses(void **state)
+{
+	char zone[8192];
+	size_t len;
+	struct tlsfake t = { 0 };
+	struct zonefake z = { .zone = zone, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	len = (size_t)snprintf(zone, sizeof(zone), "d.test. MX 10 mx.d.test.\n");
+	for (int i = 1; i <= 50; i++)
+		len += (size_t)snprintf(zone + len, sizeof(zone) - len, "mx.d.test. A 192.0.2.%d\n",
+		    i);
+	run_tls(&z, NULL, res);
+	assert_int_equal(t.calls, MAX_STARTTLS_ADDRS);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE]->status, PEIL__STATUS__PASSED);
+	assert_non_null(strstr(ev(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE], "addr_cut"),
+	    "mx.d.test has 50 addresses; the first 8 tested"));
+	free_results(res);
+}
+
+static void
+test_null_mx(void **state)
+{
+	struct tlsfake t = { 0 };
+	struct zonefake z = { .zone = "d.test. MX 0 .", .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	run_tls(&z, NULL, res);
+	expect_all(res, "NNNNNNNNNNNNNNNNNN");
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE], "null MX");
+	assert_int_equal(t.calls, 0);
+	free_results(res);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_server),
+		cmocka_unit_test(test_legacy_and_guidelines),
+		cmocka_unit_test(test_availability),
+		cmocka_unit_test(test_cipher_order),
+		cmocka_unit_test(test_many_addresses),
+		cmocka_unit_test(test_null_mx),
+	};
+
+	return cmocka_run_group_tests(tests, make_cert, free_cert);
+}
