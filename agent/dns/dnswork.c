@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ldns/ldns.h>
 
@@ -81,6 +82,45 @@ dnswork_ns(struct dnswork *w)
 	return 0;
 }
 
+/* *yes: the domain has exactly one SPF record and its only term is "-all" (internet.nl's
+ * no-null-MX rule). The TXT answer goes to w->aux. Returns 0 or PEIL_ENOMEM. */
+static int
+spf_reject_all_only(struct dnswork *w, bool *yes)
+{
+	size_t nspf = 0;
+	bool all = false;
+
+	*yes = false;
+	if (dnswork_lookup(w, w->domain, LDNS_RR_TYPE_TXT, 0, &w->aux) == PEIL_ENOMEM)
+		return PEIL_ENOMEM;
+	if (w->aux.err != 0 || w->aux.sec == DNSANS_BOGUS)
+		return 0;
+	for (size_t i = 0; i < w->aux.ntxt; i++) {
+		const char *t = (const char *)w->aux.txt + w->aux.txt_off[i];
+		size_t len = w->aux.txt_len[i], k = 6;
+
+		if (len < 6 || strncasecmp(t, "v=spf1", 6) != 0 || (len > 6 && t[6] != ' '))
+			continue;
+		nspf++;
+		while (k < len && t[k] == ' ')
+			k++;
+		all = len - k >= 4 && strncasecmp(t + k, "-all", 4) == 0;
+		for (k += 4; all && k < len; k++)
+			all = t[k] == ' ';
+	}
+	*yes = nspf == 1 && all && w->aux.txt_tagged == w->aux.ntxt;
+	return 0;
+}
+
+void
+dnswork_mx_lead(const struct dnswork *w, int *status, const char **reason)
+{
+	if (w->mx_lead) {
+		*status = w->mx_lead_st;
+		*reason = w->mx_lead_why;
+	}
+}
+
 int
 dnswork_mx_hosts(struct dnswork *w, struct dnsev *ev, size_t hosts[MAX_MX], int *status,
     const char **reason)
@@ -90,6 +130,7 @@ dnswork_mx_hosts(struct dnswork *w, struct dnsev *ev, size_t hosts[MAX_MX], int 
 
 	*status = PEIL__STATUS__ERROR;
 	*reason = NULL;
+	w->mx_lead = false;
 	if (dnswork_mx(w) != 0)
 		return PEIL_ENOMEM;
 	if (dnsans_failed(&w->mx, why, sizeof(why))) {
@@ -125,6 +166,20 @@ dnswork_mx_hosts(struct dnswork *w, struct dnsev *ev, size_t hosts[MAX_MX], int 
 		dnsev_add(ev, "implicit_mx", "no MX: senders fall back to the domain's own A/AAAA "
 		    "(RFC 5321 5.1); not tested as a mail server");
 		free(tl);
+		if (w->a6.n + w->a4.n > 0) {
+			bool spf_all;
+
+			if (spf_reject_all_only(w, &spf_all) != 0)
+				return PEIL_ENOMEM;
+			if (spf_all) {
+				dnsev_add(ev, "spf", "v=spf1 -all: the domain sends no mail");
+				w->mx_lead = true;
+				w->mx_lead_st = PEIL__STATUS__INFO;
+				w->mx_lead_why = "no MX and no null MX, while the domain has addresses "
+				    "and sends no mail (SPF \"v=spf1 -all\"): a null MX (RFC 7505) "
+				    "would tell senders it takes none either";
+			}
+		}
 		return 0;
 	}
 	for (size_t i = 0; i < w->mx.n; i++)
@@ -134,15 +189,36 @@ dnswork_mx_hosts(struct dnswork *w, struct dnsev *ev, size_t hosts[MAX_MX], int 
 		dnsev_add(ev, "mx", "%u .", (unsigned)w->mx.rr[0].pref);
 		*status = PEIL__STATUS__NOT_TESTED;
 		*reason = "null MX: the domain accepts no mail (RFC 7505)";
+		if (dnswork_lookup(w, w->domain, LDNS_RR_TYPE_AAAA, MAX_ADDRS_PER_HOST, &w->a6) ==
+		    PEIL_ENOMEM || dnswork_lookup(w, w->domain, LDNS_RR_TYPE_A, MAX_ADDRS_PER_HOST,
+		    &w->a4) == PEIL_ENOMEM)
+			return PEIL_ENOMEM;
+		if (!dnsans_failed(&w->a6, why, sizeof(why)) &&
+		    !dnsans_failed(&w->a4, why, sizeof(why)) && w->a6.total + w->a4.total == 0) {
+			dnsev_add(ev, "null_mx_addresses", "the domain has no A/AAAA");
+			w->mx_lead = true;
+			w->mx_lead_st = PEIL__STATUS__INFO;
+			w->mx_lead_why = "null MX, while the domain has no A/AAAA: senders find no "
+			    "mail server without it (RFC 5321 5.1)";
+		}
 		return 0;
 	}
 	dnsev_add(ev, "mx_count", "%zu", w->mx.total);
+	if (nnull > 0) {
+		/* internet.nl: the MX set is invalid; its servers are not tested */
+		dnsev_add(ev, "null_mx", "a null MX among %zu other MX record(s)",
+		    w->mx.total - nnull);
+		*status = PEIL__STATUS__NOT_TESTED;
+		*reason = "a null MX among other MX records: the MX set is invalid (RFC 7505 3.3 "
+		    "wants a null MX alone); its mail servers are not tested";
+		w->mx_lead = true;
+		w->mx_lead_st = PEIL__STATUS__WARNING;
+		w->mx_lead_why = *reason;
+		return 0;
+	}
 	if (w->mx.total > w->mx.n)
 		dnsev_add(ev, "mx_cut", "%zu MX records, the %zu of lowest preference tested "
 		    "(MAX_MX)", w->mx.total, w->mx.n);
-	if (nnull > 0)
-		dnsev_add(ev, "null_mx", "warning: a null MX among other MX records (RFC 7505 wants "
-		    "it alone); ignored");
 	for (size_t i = 0; i < w->mx.n; i++) {
 		bool dup = false;
 

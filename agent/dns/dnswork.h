@@ -75,6 +75,14 @@ struct dnswork {
 	struct dnsans aux;      /* DNSKEY, DS; TXT */
 	struct dnsans mx;       /* the domain's MX set, once mx_done */
 	bool mx_done;
+	/* When the MX set leaves no host to test, the status of the first test of each group
+	 * (mail_ipv6_mx_address, mail_dnssec_mx_exist, mail_starttls_tls_available), as
+	 * internet.nl: a null MX among other MX is a warning; a null MX where the domain has no
+	 * A/AAAA, or no MX (no null MX) where it has A/AAAA and sends no mail (SPF exactly
+	 * "-all"), is info. Set by dnswork_mx_hosts; mx_lead false: the others' status. */
+	bool mx_lead;
+	int mx_lead_st;
+	const char *mx_lead_why;
 	char mx_why[DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN + 32];
 	struct dnsans ns;       /* the NS set of the domain's zone, once ns_done */
 	bool ns_done;
@@ -101,9 +109,12 @@ int dnswork_ns(struct dnswork *w);
  * indexes into w->mx.rr in hosts. Adds the MX set's evidence to ev. Returns their count, or
  * 0 when there is nothing to test, with the verdict in *status and *reason: error (lookup
  * failed, domain does not exist) or not_tested (no MX, its A/AAAA fallback in evidence; null
- * MX alone); or PEIL_ENOMEM. */
+ * MX alone; a null MX among other MX: no host is tested), and w->mx_lead for the first test
+ * of each group; or PEIL_ENOMEM. */
 int dnswork_mx_hosts(struct dnswork *w, struct dnsev *ev, size_t hosts[MAX_MX], int *status,
     const char **reason);
+/* The status and reason for the first test of a group given the others' (see mx_lead). */
+void dnswork_mx_lead(const struct dnswork *w, int *status, const char **reason);
 /* What a host's AAAA lookup found: a status of its own, never a PEIL_E* value. */
 enum host_aaaa { HOST_AAAA_FAILED, HOST_AAAA_NONE, HOST_AAAA_SOME };
 

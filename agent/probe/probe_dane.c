@@ -47,7 +47,8 @@ judge_dane_hosts(struct mxwork *tw, Peil__Result *exist, Peil__Result *roll)
 			if (dane_rollover_ok(h->set, h->ntlsa)) {
 				mxwork_worse(&st_r, PEIL__STATUS__PASSED);
 			} else {
-				mxwork_worse(&st_r, PEIL__STATUS__FAILED);
+				/* internet.nl: rollover is info-level */
+				mxwork_worse(&st_r, PEIL__STATUS__INFO);
 				textlist_add(badroll, h->rr->text);
 			}
 			break;
@@ -69,7 +70,7 @@ judge_dane_hosts(struct mxwork *tw, Peil__Result *exist, Peil__Result *roll)
 		r_e = NULL;
 	if (st_r == PEIL__STATUS__NOT_TESTED && asprintf(&r_r, "no MX publishes DANE") < 0)
 		r_r = NULL;
-	if (st_r == PEIL__STATUS__FAILED && asprintf(&r_r, "no rollover scheme (two DANE-EE "
+	if (st_r == PEIL__STATUS__INFO && asprintf(&r_r, "no rollover scheme (two DANE-EE "
 	    "records, or DANE-EE and DANE-TA) for: %.3000s", badroll->buf) < 0)
 		r_r = NULL;
 	if ((rc = dnsev_apply(&ev, exist, st_e, r_e)) == 0)

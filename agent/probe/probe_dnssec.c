@@ -112,7 +112,11 @@ run_mx_dnssec(struct dnswork *w, Peil__Result *exist, Peil__Result *valid)
 		goto out;
 	}
 	if (n == 0) {
-		if ((rc = dnsev_apply(&ev, exist, st, reason)) == 0)
+		const char *lead_why = reason;
+		int lead = st;
+
+		dnswork_mx_lead(w, &lead, &lead_why);
+		if ((rc = dnsev_apply(&ev, exist, lead, lead_why)) == 0)
 			rc = dnsev_apply(&ev, valid, st, reason);
 		goto out;
 	}

@@ -135,6 +135,8 @@ run_mx(struct dnswork *w, Peil__Result *r)
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
+	if (nhosts == 0)
+		dnswork_mx_lead(w, &st, &reason);
 	for (int k = 0; k < nhosts; k++) {
 		const struct dnsans_rr *mx = &w->mx.rr[hosts[k]];
 		char key[32];

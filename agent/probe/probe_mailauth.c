@@ -487,6 +487,7 @@ dmarc_is_v1(const uint8_t *b, size_t len)
 struct dmarcfind {
 	bool found;                   /* one valid record: rec */
 	bool subdomain;               /* ... found at an ancestor: sp applies */
+	bool invalid;                 /* a DMARC record was found but does not parse: reason */
 	int status;                   /* when !found: failed or error */
 	char reason[DNSANS_WHY_LEN + 128];
 	char at[MAX_DOMAIN_LEN + 1];  /* the domain whose _dmarc record is used */
@@ -531,7 +532,8 @@ dmarc_ask(struct dnswork *w, struct dnsev *ev, const char *name, struct dmarcfin
 	/* RFC 9989 (with its tree walk): a malformed tag is discarded, not the record (4.8). */
 	if ((w->src->dmarc_tree_walk ? dmarc_parse_rfc9989 : dmarc_parse)(f.rec, f.len, &df->rec,
 	    &cls, why, sizeof(why)) != 0) {
-		df->status = PEIL__STATUS__FAILED;
+		/* internet.nl: a v=DMARC1 record exists; its syntax fails the policy test */
+		df->invalid = true;
 		snprintf(df->reason, sizeof(df->reason), "the DMARC record at %s is invalid: %s", q,
 		    why);
 		return 1;
@@ -653,7 +655,8 @@ dmarc_destinations(struct dnswork *w, const struct dmarcfind *df, struct dnsev *
 		}
 	}
 	if (nbad > 0) {
-		*status = PEIL__STATUS__FAILED;
+		/* internet.nl: a notice (our warning); the policy test takes it over */
+		*status = PEIL__STATUS__WARNING;
 		snprintf(reason, rlen, "%zu external report destination(s) not authorised "
 		    "(RFC 7489 7.1): %.700s", nbad, bad->buf);
 	} else if (failed) {
@@ -687,6 +690,13 @@ run_dmarc(struct dnswork *w, Peil__Result *exist, Peil__Result *policy, Peil__Re
 		return PEIL_ENOMEM;
 	if ((rc = dmarc_find(w, &ev, df)) != 0)
 		goto out;
+	if (df->invalid) {
+		st_policy = PEIL__STATUS__FAILED;
+		r_policy = df->reason;
+		r_dest = "the DMARC record is invalid";
+		rc = dnsev_apply(&ev, exist, PEIL__STATUS__PASSED, NULL);
+		goto rest;
+	}
 	if (!df->found) {
 		if (df->status == PEIL__STATUS__ERROR)
 			st_policy = st_dest = PEIL__STATUS__ERROR, r_policy = r_dest = df->reason;
@@ -735,10 +745,16 @@ run_dmarc(struct dnswork *w, Peil__Result *exist, Peil__Result *policy, Peil__Re
 		    "the policy in effect is none: quarantine lowered by t=y" :
 		    "the policy in effect is none: mail failing DMARC is delivered";
 	}
-	if (dest != NULL) {
+	if (dest != NULL || (policy != NULL && st_policy == PEIL__STATUS__PASSED)) {
 		if ((rc = dmarc_destinations(w, df, &dev, &st_dest, dreason, sizeof(dreason))) != 0)
 			goto out;
 		r_dest = dreason[0] != '\0' ? dreason : NULL;
+	}
+	/* internet.nl (result_invalid_external): a good policy whose external report
+	 * destinations have not all authorised the domain is a notice, our warning */
+	if (st_policy == PEIL__STATUS__PASSED && st_dest == PEIL__STATUS__WARNING) {
+		st_policy = PEIL__STATUS__WARNING;
+		r_policy = r_dest;
 	}
 rest:
 	if (rc == 0)

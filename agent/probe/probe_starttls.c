@@ -88,55 +88,79 @@ j_ciphers(const struct mxwork *tw, const struct mxtry *t, struct addrjudge *j)
 	}
 }
 
+/* As internet.nl's cipher order test, at the highest version below TLS 1.3 (TLS 1.3 suites
+ * are all good): not applicable when every suite is good; a suite below good preferred over a
+ * good one is info ("sufficient above good"); a phase-out or insufficient suite preferred over
+ * a sufficient one, or an insufficient over a phase-out one, fails. A server that follows the
+ * client's order prefers whatever the client lists first: each pair of levels it holds counts
+ * as the lower preferred. */
 static void
 j_cipherorder(const struct mxwork *tw, const struct mxtry *t, struct addrjudge *j)
 {
+	const struct tls_version_suites *ps = NULL;
+	bool has[NCSC_INSUFFICIENT + 1] = { false };
+	char buf[256], hex[8], hex2[8];
+
 	j->st = PEIL__STATUS__PASSED;
-	for (size_t v = 0; v < t->rep.nper; v++) {
-		const struct tls_version_suites *ps = &t->rep.per_version[v];
-		enum ncsc_level best = NCSC_INSUFFICIENT, worst = NCSC_GOOD, prev = NCSC_GOOD;
-		char buf[256], hex[8], hex2[8];
-		bool mixed;
-
-		if (ps->nsuites < 2)
-			continue;
-		for (size_t i = 0; i < ps->nsuites; i++) {
-			enum ncsc_level l = ncsc_cipher(tw->g, ps->suites[i]);
-
-			if (l < best)
-				best = l;
-			if (l > worst)
-				worst = l;
-		}
-		/* good and sufficient are both fine; the order matters from phase-out on */
-		mixed = worst >= NCSC_PHASE_OUT && best != worst;
-		if (ps->server_order == 0 && mixed) {
-			snprintf(buf, sizeof(buf), "%s: the server follows the client's order among "
-			    "suites of different levels", version_name(ps->version));
-			textlist_add(&j->bad, buf);
-			textlist_add(&j->line, buf);
-			j->st = PEIL__STATUS__FAILED;
-			continue;
-		}
-		snprintf(buf, sizeof(buf), "%s: %s", version_name(ps->version),
-		    ps->server_order == 1 ? "server order" : ps->server_order == 0 ?
-		    "client order (all one level)" : "order unknown");
+	for (size_t v = 0; v < t->rep.nper; v++)
+		if (t->rep.per_version[v].version != TLS_V13 && (ps == NULL ||
+		    t->rep.per_version[v].version > ps->version))
+			ps = &t->rep.per_version[v];
+	if (ps == NULL) {
+		textlist_add(&j->line, "TLS 1.3 only: not applicable");
+		return;
+	}
+	for (size_t i = 0; i < ps->nsuites; i++)
+		has[ncsc_cipher(tw->g, ps->suites[i])] = true;
+	if (!has[NCSC_SUFFICIENT] && !has[NCSC_PHASE_OUT] && !has[NCSC_INSUFFICIENT]) {
+		snprintf(buf, sizeof(buf), "%s: every suite is good: not applicable",
+		    version_name(ps->version));
 		textlist_add(&j->line, buf);
-		if (ps->server_order != 1)
-			continue;
-		for (size_t i = 0; i < ps->nsuites; i++) {
-			enum ncsc_level l = ncsc_cipher(tw->g, ps->suites[i]);
+		return;
+	}
+	if (ps->server_order == 0) {
+		enum ncsc_level hi = has[NCSC_GOOD] ? NCSC_GOOD : has[NCSC_SUFFICIENT] ?
+		    NCSC_SUFFICIENT : NCSC_PHASE_OUT;
+		bool lower = false;
 
-			if (i > 0 && l < prev && prev >= NCSC_PHASE_OUT) {
+		for (int l = (int)hi + 1; l <= (int)NCSC_INSUFFICIENT; l++)
+			lower |= has[l];
+		snprintf(buf, sizeof(buf), "%s: the server follows the client's order",
+		    version_name(ps->version));
+		textlist_add(&j->line, buf);
+		if (!lower)
+			return;
+		snprintf(buf, sizeof(buf), "%s: the server follows the client's order, which "
+		    "decides between %s and lower suites", version_name(ps->version),
+		    ncsc_level_name(hi));
+		textlist_add(&j->bad, buf);
+		j->st = hi == NCSC_GOOD ? PEIL__STATUS__INFO : PEIL__STATUS__FAILED;
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s: %s", version_name(ps->version), ps->server_order == 1 ?
+	    "server order" : "order unknown");
+	textlist_add(&j->line, buf);
+	if (ps->server_order != 1)
+		return;
+	/* The levels above each suite's own, in the server's order: a suite preferred over one
+	 * of a better level is a violation; good over lower is checked first, as internet.nl. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < ps->nsuites; i++) {
+			enum ncsc_level li = ncsc_cipher(tw->g, ps->suites[i]);
+
+			for (size_t k = i + 1; k < ps->nsuites; k++) {
+				enum ncsc_level lk = ncsc_cipher(tw->g, ps->suites[k]);
+
+				if (lk >= li || (pass == 0) != (lk == NCSC_GOOD))
+					continue;
 				snprintf(buf, sizeof(buf), "%s: %s (%s) preferred over %s (%s)",
-				    version_name(ps->version), suite_name(ps->suites[i - 1], hex,
-				    sizeof(hex)), ncsc_level_name(prev), suite_name(ps->suites[i],
-				    hex2, sizeof(hex2)), ncsc_level_name(l));
+				    version_name(ps->version), suite_name(ps->suites[i], hex,
+				    sizeof(hex)), ncsc_level_name(li), suite_name(ps->suites[k],
+				    hex2, sizeof(hex2)), ncsc_level_name(lk));
 				textlist_add(&j->bad, buf);
-				j->st = PEIL__STATUS__FAILED;
-				break;
+				j->st = pass == 0 ? PEIL__STATUS__INFO : PEIL__STATUS__FAILED;
+				return;
 			}
-			prev = l;
 		}
 	}
 }
@@ -181,9 +205,12 @@ j_kexhash(const struct mxwork *tw, const struct mxtry *t, struct addrjudge *j)
 	if (t->rep.nsigschemes == 0) {
 		textlist_add(&j->line, only_tls13(&t->rep) ? "TLS 1.3 only: no TLS 1.2 key-exchange "
 		    "signature" : "no TLS 1.2 key-exchange signature seen");
-		if (only_tls13(&t->rep))
-			j->st = PEIL__STATUS__PASSED;
+		/* internet.nl: a hash that cannot be determined is info */
+		j->st = only_tls13(&t->rep) ? PEIL__STATUS__PASSED : PEIL__STATUS__INFO;
 	}
+	/* internet.nl: for mail a weak hash is a notice (our warning), never a failure */
+	if (j->st == PEIL__STATUS__FAILED)
+		j->st = PEIL__STATUS__WARNING;
 }
 
 /* A tri-state report field judged: 1 or 0 through the table, -1 unknown unless TLS 1.3 only. */
@@ -224,6 +251,12 @@ j_clientreneg(const struct mxwork *tw, const struct mxtry *t, struct addrjudge *
 	j_tristate(j, &t->rep, t->rep.client_reneg, "client-initiated renegotiation accepted",
 	    "client-initiated renegotiation refused", ncsc_client_reneg(tw->g, 1),
 	    ncsc_client_reneg(tw->g, 0));
+	/* internet.nl: accepted, with or without a limit, is info, never worse */
+	if (t->rep.client_reneg == 1) {
+		if (j->bad.len == 0)
+			textlist_add(&j->bad, "client-initiated renegotiation accepted");
+		j->st = PEIL__STATUS__INFO;
+	}
 }
 
 static void
@@ -293,14 +326,15 @@ j_chain(const struct mxwork *tw, const struct mxtry *t, struct addrjudge *j)
 		return;
 	}
 	textlist_add(&j->line, t->rep.trusted ? "trusted" : t->rep.trust_why);
+	/* internet.nl: trust is info-level, DANE-TA or not (its DANE-TA rule is the name's);
+	 * DANE itself is judged by mail_starttls_dane_valid */
 	if (t->rep.trusted) {
 		j->st = PEIL__STATUS__PASSED;
-	} else if (h->dane_ta) {
-		j->st = PEIL__STATUS__FAILED;
-		textlist_add(&j->bad, "not trusted while DANE-TA is published");
 	} else {
 		j->st = PEIL__STATUS__INFO;
 		textlist_add(&j->bad, t->rep.trust_why);
+		if (h->dane_ta)
+			textlist_add(&j->bad, "DANE-TA is published");
 	}
 }
 
@@ -427,9 +461,17 @@ probe_starttls_run(struct dnswork *w, struct mxwork *tw, Peil__Result *res[TEST_
 
 	if ((rc = mxwork_start(tw)) != 0 || tw->state == MXWORK_NO_BUDGET)
 		return rc;
-	if (tw->state == MXWORK_NONE)
-		return mxwork_apply(tw, starttls_ids, NSTARTTLS_IDS, res, done, tw->mx_status,
-		    tw->mx_reason, false);
+	if (tw->state == MXWORK_NONE) {
+		/* the first test may have a status of its own (internet.nl's null-MX rules) */
+		const char *why = tw->mx_reason;
+		int st = tw->mx_status;
+
+		dnswork_mx_lead(w, &st, &why);
+		if ((rc = mxwork_apply(tw, starttls_ids, 1, res, done, st, why, false)) != 0)
+			return rc;
+		return mxwork_apply(tw, starttls_ids + 1, NSTARTTLS_IDS - 1, res, done,
+		    tw->mx_status, tw->mx_reason, false);
+	}
 	/* DANE-TA and DANE-EE records decide the certificate chain and name (RFC 7672 3.1). */
 	if ((!done[TEST_MAIL_STARTTLS_CERT_CHAIN] || !done[TEST_MAIL_STARTTLS_CERT_DOMAIN]) &&
 	    (rc = mxwork_tlsa(tw)) != 0)

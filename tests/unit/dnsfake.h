@@ -220,6 +220,7 @@ zf_reach(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
 #define T_AAAA   LDNS_RR_TYPE_AAAA
 #define T_DS     LDNS_RR_TYPE_DS
 #define T_DNSKEY LDNS_RR_TYPE_DNSKEY
+#define T_TXT    LDNS_RR_TYPE_TXT
 
 /* A zone's SOA record as build_packet takes it. */
 #define SOA(z) z ". 300 IN SOA ns1." z ". hostmaster." z ". 1 1800 900 604800 300"

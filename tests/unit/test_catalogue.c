@@ -117,6 +117,14 @@ test_catalogue_contents(void **state)
 	assert_false(catalogue_find("web_https_http_compress")->mandatory);
 	assert_false(catalogue_find("mail_starttls_cert_domain")->mandatory);
 	assert_false(catalogue_find("vantage_rov")->mandatory);
+	/* internet.nl scores none of these (worst status info or notice) */
+	assert_false(catalogue_find("mail_starttls_tls_clientreneg")->mandatory);
+	assert_false(catalogue_find("web_https_tls_clientreneg")->mandatory);
+	assert_false(catalogue_find("mail_starttls_tls_keyexchangehash")->mandatory);
+	assert_true(catalogue_find("web_https_tls_keyexchangehash")->mandatory);
+	assert_false(catalogue_find("web_appsecpriv_x_frame_options")->mandatory);
+	assert_false(catalogue_find("web_appsecpriv_x_content_type_options")->mandatory);
+	assert_false(catalogue_find("web_appsecpriv_securitytxt")->mandatory);
 }
 
 /* Every enumerator with its own name: the row it indexes must carry that name as its id. */

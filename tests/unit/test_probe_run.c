@@ -486,6 +486,20 @@ static const struct canned mx_cases[] = {
 	    "half.test. 300 IN MX 30 mx.v4.test.", NULL, NULL, 0, NULL, 0 },
 	{ "mx.v4.test", T_A, 0, SEC_SECURE, "mx.v4.test. 300 IN A 192.0.2.25", NULL, NULL, 0,
 	    NULL, 0 },
+	/* internet.nl's null-MX variants (its MxStatus): null MX with addresses, no MX with
+	 * addresses and SPF "-all" alone, and with SPF that sends mail */
+	{ "nulladdr.test", T_MX, 0, SEC_SECURE, "nulladdr.test. 300 IN MX 0 .", NULL, NULL, 0,
+	    NULL, 0 },
+	{ "nulladdr.test", T_A, 0, SEC_SECURE, "nulladdr.test. 300 IN A 192.0.2.80", NULL, NULL,
+	    0, NULL, 0 },
+	{ "nosend.test", T_A, 0, SEC_SECURE, "nosend.test. 300 IN A 192.0.2.80", NULL, NULL, 0,
+	    NULL, 0 },
+	{ "nosend.test", T_TXT, 0, SEC_SECURE, "nosend.test. 300 IN TXT \"v=spf1  -all\"", NULL,
+	    NULL, 0, NULL, 0 },
+	{ "sends.test", T_A, 0, SEC_SECURE, "sends.test. 300 IN A 192.0.2.80", NULL, NULL, 0,
+	    NULL, 0 },
+	{ "sends.test", T_TXT, 0, SEC_SECURE, "sends.test. 300 IN TXT \"v=spf1 a -all\"", NULL,
+	    NULL, 0, NULL, 0 },
 	END
 };
 
@@ -496,10 +510,16 @@ test_mx(void **state)
 	Peil__Result *res[NSLOTS];
 
 	(void)state;
-	judge(&f, true, "null.test", "-------N", NEVER, res);
+	/* internet.nl: a null MX where the domain has no A/AAAA is info */
+	judge(&f, true, "null.test", "-------I", NEVER, res);
+	check_status(res, "-------I");
+	assert_contains(ev(res[7], "reason"), "null MX, while the domain has no A/AAAA");
+	assert_string_equal(ev(res[7], "mx"), "0 .");
+	free_results(res);
+
+	judge(&f, true, "nulladdr.test", "-------N", NEVER, res);
 	check_status(res, "-------N");
 	assert_string_equal(ev(res[7], "reason"), "null MX: the domain accepts no mail (RFC 7505)");
-	assert_string_equal(ev(res[7], "mx"), "0 .");
 	free_results(res);
 
 	judge(&f, true, "nomx.test", "-------N", NEVER, res);
@@ -507,9 +527,23 @@ test_mx(void **state)
 	assert_string_equal(ev(res[7], "reason"), "no MX records");
 	free_results(res);
 
-	judge(&f, true, "mixed.test", "-------P", NEVER, res);
-	check_status(res, "-------P");
-	assert_contains(ev(res[7], "null_mx"), "RFC 7505");
+	/* internet.nl (no-null-MX): no MX, addresses, SPF "-all" alone: info */
+	judge(&f, true, "nosend.test", "-------I", NEVER, res);
+	check_status(res, "-------I");
+	assert_contains(ev(res[7], "reason"), "no MX and no null MX");
+	free_results(res);
+
+	judge(&f, true, "sends.test", "-------N", NEVER, res);
+	check_status(res, "-------N");
+	assert_string_equal(ev(res[7], "reason"), "no MX records");
+	free_results(res);
+
+	/* internet.nl: a null MX among other MX is a warning; the others are not tested */
+	judge(&f, true, "mixed.test", "-------W", NEVER, res);
+	check_status(res, "-------W");
+	assert_contains(ev(res[7], "reason"), "RFC 7505");
+	assert_contains(ev(res[7], "null_mx"), "a null MX among 1 other MX");
+	assert_null(ev(res[7], "mx_1"));
 	free_results(res);
 
 	/* Sorted by preference; mx.v4.test is tested once although it appears twice. */

@@ -53,7 +53,8 @@ test_legacy_and_guidelines(void **state)
 	run_tls(&z, NULL, res);
 	/* TLS 1.0 and 3DES are insufficient in 2025-05; SHA-1 too; the order among levels is the
 	 * client's; trust is info-level without DANE-TA. */
-	expect_all(res, "PFFFPFPPPIPPPFNNFF");
+	/* internet.nl: for mail a weak key-exchange hash is a notice (warning), not a failure */
+	expect_all(res, "PFFFPWPPPIPPPFNNFF");
 	has_reason(res[TEST_MAIL_STARTTLS_TLS_VERSION], "mx.d.test [192.0.2.25]: TLS 1.0 (insufficient)");
 	has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERS], "TLS_RSA_WITH_3DES_EDE_CBC_SHA");
 	has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "follows the client's order");
@@ -100,9 +101,76 @@ test_cipher_order(void **state)
 	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
+	/* 2025-05: an insufficient suite (AES-CBC-SHA1) preferred over a sufficient one fails */
 	run_tls(&z, NULL, res);
 	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER]->status, PEIL__STATUS__FAILED);
 	has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "preferred over");
+	free_results(res);
+
+	/* 2.1: the same pair is sufficient over good: internet.nl's info */
+	run_tls(&z, "ncsc-tls-2.1", res);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER]->status, PEIL__STATUS__INFO);
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "(sufficient) preferred over");
+	free_results(res);
+
+	/* the client's order between good and sufficient (2.1): info; between sufficient and
+	 * insufficient (2025-05): failed */
+	{
+		static const struct canned_tls co[] = { { "192.0.2.25", CLIENT_ORDER },
+		    { "2001:db8::25", CLIENT_ORDER } };
+
+		t.c = co;
+		run_tls(&z, "ncsc-tls-2.1", res);
+		assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER]->status, PEIL__STATUS__INFO);
+		has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "between good and lower");
+		free_results(res);
+		run_tls(&z, NULL, res);
+		assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER]->status, PEIL__STATUS__FAILED);
+		has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "between sufficient and lower");
+		free_results(res);
+	}
+	/* only the highest version below TLS 1.3 is judged; all good there: passed */
+	{
+		static const struct canned_tls g[] = { { "192.0.2.25", GOOD } };
+
+		t.c = g;
+		t.n = 1;
+		run_tls(&z, "ncsc-tls-2.1", res);
+		assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER]->status, PEIL__STATUS__PASSED);
+		free_results(res);
+	}
+}
+
+/* internet.nl's ceilings: client-initiated renegotiation accepted is info; a key-exchange
+ * hash that cannot be determined is info; trust is info even with DANE-TA published. */
+static void
+test_info_ceilings(void **state)
+{
+	static const struct canned_tls reneg[] = { { "192.0.2.25", RENEG } };
+	static const struct canned_tls nosig[] = { { "192.0.2.25", NO_SIG } };
+	static const struct canned_tls legacy[] = { { "192.0.2.25", LEGACY } };
+	char zone[2048];
+	struct tlsfake t = { .c = reneg, .n = 1 };
+	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CLIENTRENEG]->status, PEIL__STATUS__INFO);
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_CLIENTRENEG], "client-initiated renegotiation accepted");
+	free_results(res);
+
+	t.c = nosig;
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_KEYEXCHANGEHASH]->status, PEIL__STATUS__INFO);
+	free_results(res);
+
+	t.c = legacy;
+	snprintf(zone, sizeof(zone), ZONE_BASE "_25._tcp.mx.d.test. TLSA 2 1 1 %064d\n", 5);
+	z.zone = zone;
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_CERT_CHAIN]->status, PEIL__STATUS__INFO);
+	has_reason(res[TEST_MAIL_STARTTLS_CERT_CHAIN], "DANE-TA is published");
 	free_results(res);
 }
 
@@ -138,7 +206,8 @@ test_null_mx(void **state)
 
 	(void)state;
 	run_tls(&z, NULL, res);
-	expect_all(res, "NNNNNNNNNNNNNNNNNN");
+	/* internet.nl: a null MX where the domain has no A/AAAA is info on the first test */
+	expect_all(res, "INNNNNNNNNNNNNNNNN");
 	has_reason(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE], "null MX");
 	assert_int_equal(t.calls, 0);
 	free_results(res);
@@ -152,6 +221,7 @@ main(void)
 		cmocka_unit_test(test_legacy_and_guidelines),
 		cmocka_unit_test(test_availability),
 		cmocka_unit_test(test_cipher_order),
+		cmocka_unit_test(test_info_ceilings),
 		cmocka_unit_test(test_many_addresses),
 		cmocka_unit_test(test_null_mx),
 	};

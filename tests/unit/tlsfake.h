@@ -55,7 +55,7 @@ free_cert(void **state)
 
 /* ---- canned engine reports ---- */
 
-enum kind { GOOD, LEGACY, NO_STARTTLS, SILENT, WEAK_ORDER };
+enum kind { GOOD, LEGACY, NO_STARTTLS, SILENT, WEAK_ORDER, CLIENT_ORDER, RENEG, NO_SIG };
 
 struct canned_tls {
 	const char *addr;        /* which address gets this report */
@@ -103,6 +103,10 @@ report(enum kind k, struct tls_report *r, struct smtp_session *s)
 		r->per_version[1].suites[0] = 0xc013;   /* ECDHE_RSA_WITH_AES_128_CBC_SHA */
 		r->per_version[1].suites[1] = 0xc02f;   /* ECDHE_RSA_WITH_AES_128_GCM_SHA256 */
 		r->per_version[1].server_order = 1;
+	} else if (k == CLIENT_ORDER) {
+		r->per_version[1].suites[0] = 0xc030;   /* ECDHE_RSA_WITH_AES_256_GCM_SHA384 */
+		r->per_version[1].suites[1] = 0xc013;
+		r->per_version[1].server_order = 0;
 	} else {
 		r->per_version[1].suites[0] = 0xc030;   /* ECDHE_RSA_WITH_AES_256_GCM_SHA384 */
 		r->per_version[1].suites[1] = k == LEGACY ? 0x000a : 0xc02f;
@@ -114,8 +118,10 @@ report(enum kind k, struct tls_report *r, struct smtp_session *s)
 	r->sigschemes[0] = k == LEGACY ? 0x0201 : 0x0804;   /* rsa_pkcs1_sha1 : rsa_pss_rsae_sha256 */
 	r->compression = 0;
 	r->secure_reneg = 1;
-	r->client_reneg = 0;
+	r->client_reneg = k == RENEG ? 1 : 0;
 	r->ems = 1;
+	if (k == NO_SIG)
+		r->nsigschemes = 0;
 	r->nchain = 1;
 	r->der[0] = malloc(cert_len);
 	memcpy(r->der[0], cert_der, cert_len);
