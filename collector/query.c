@@ -36,6 +36,13 @@ fmt_time(int64_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The CSV header lines: printed over the first row, or alone when there is none (an empty
+ * table is still CSV with its columns). */
+static const char csv_agents[] = "agent,ipv4,ipv6,description,first_seen,last_seen,last_batch,"
+    "results,last_round_done,refused\n";
+static const char csv_targets[] = "organisation,domain,publish\n";
+static const char csv_rounds[] = "round,started,ended,targets,results,refused\n";
+
 struct show_arg {
 	enum query_format fmt;
 	FILE *f;
@@ -84,8 +91,11 @@ int
 query_export(struct store *s, enum query_format fmt, FILE *f)
 {
 	struct show_arg a = { fmt, f, 0, NULL, { 0 } };
+	int rc = store_export(s, show_one, &a);
 
-	return store_export(s, show_one, &a);
+	if (rc == 0 && a.n == 0 && fmt == QUERY_CSV)
+		result_write_csv_header(f);
+	return rc;
 }
 
 struct list_arg {
@@ -114,8 +124,7 @@ agent_one(const struct store_agent *ag, void *argp)
 		    (unsigned long long)ag->last_round_done, (unsigned long long)ag->refused);
 	} else if (a->fmt == QUERY_CSV) {
 		if (a->n == 0)
-			fprintf(a->f, "agent,ipv4,ipv6,description,first_seen,last_seen,last_batch,"
-			    "results,last_round_done,refused\n");
+			fputs(csv_agents, a->f);
 		esc_csv(a->f, ag->name);
 		fprintf(a->f, ",%s,%s,", ag->ipv4 ? "yes" : "no", ag->ipv6 ? "yes" : "no");
 		esc_csv_quoted(a->f, ag->description ? ag->description : "");
@@ -148,6 +157,8 @@ query_agents(struct store *s, enum query_format fmt, FILE *f)
 
 	if (rc == 0 && a.n == 0 && fmt == QUERY_TABLE)
 		fprintf(f, "no agent has connected yet\n");
+	if (rc == 0 && a.n == 0 && fmt == QUERY_CSV)
+		fputs(csv_agents, f);
 	return rc;
 }
 
@@ -172,7 +183,7 @@ target_one(const struct store_target *t, void *argp)
 	} else {
 		/* CSV in the import format, so a listing can be edited and imported again. */
 		if (a->n == 0)
-			fprintf(a->f, "organisation,domain,publish\n");
+			fputs(csv_targets, a->f);
 		esc_csv_quoted(a->f, t->organisation);
 		putc(',', a->f);
 		esc_csv(a->f, t->domain);
@@ -186,8 +197,13 @@ int
 query_targets(struct store *s, enum query_format fmt, FILE *f)
 {
 	struct list_arg a = { fmt, f, 0 };
+	int rc = store_targets_each(s, target_one, &a);
 
-	return store_targets_each(s, target_one, &a);
+	if (rc == 0 && a.n == 0 && fmt == QUERY_TABLE)
+		fprintf(f, "no targets yet (peil-collector targets import FILE.csv)\n");
+	if (rc == 0 && a.n == 0 && fmt == QUERY_CSV)
+		fputs(csv_targets, f);
+	return rc;
 }
 
 static int
@@ -205,7 +221,7 @@ round_one(const struct store_round *r, void *argp)
 		    (unsigned long long)r->results, (unsigned long long)r->refused);
 	} else if (a->fmt == QUERY_CSV) {
 		if (a->n == 0)
-			fprintf(a->f, "round,started,ended,targets,results,refused\n");
+			fputs(csv_rounds, a->f);
 		fprintf(a->f, "%llu,%s,%s,%u,%llu,%llu\n", (unsigned long long)r->id, st,
 		    r->ended ? en : "", r->targets, (unsigned long long)r->results,
 		    (unsigned long long)r->refused);
@@ -225,6 +241,11 @@ int
 query_rounds(struct store *s, enum query_format fmt, FILE *f)
 {
 	struct list_arg a = { fmt, f, 0 };
+	int rc = store_rounds_each(s, round_one, &a);
 
-	return store_rounds_each(s, round_one, &a);
+	if (rc == 0 && a.n == 0 && fmt == QUERY_TABLE)
+		fprintf(f, "no round yet\n");
+	if (rc == 0 && a.n == 0 && fmt == QUERY_CSV)
+		fputs(csv_rounds, f);
+	return rc;
 }
