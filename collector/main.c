@@ -71,7 +71,7 @@ static const char usage_main[] =
 	    "  targets list        list the targets, in the import format\n"
 	    "  agents              agents that have connected, their vantage and last contact\n"
 	    "  show DOMAIN         the latest verdict of every test from every vantage\n"
-	    "  export              every result, streamed as JSON lines or CSV\n"
+	    "  export              every result, streamed as JSON lines, CSV or a table\n"
 	    "  rounds              the rounds, their start and end\n"
 	    "  config              print an example configuration file with every key\n"
 	    "\n"
