@@ -453,7 +453,8 @@ cmd_rounds(int argc, char **argv)
 	if (o.open) {
 		if ((rc = store_targets_domains(s, &domains, &n)) != 0 || n == 0) {
 			fprintf(stderr, "peil-collector: no round opened: %s\n",
-			    rc != 0 ? peil_strerror(rc) : "no targets (targets import FILE)");
+			    rc != 0 ? peil_strerror(rc) :
+			    "no targets (peil-collector targets import FILE.csv)");
 			status = EXIT_FAIL;
 			goto out;
 		}
