@@ -651,7 +651,8 @@ server_run(const struct server_conf *sc)
 	signal(SIGPIPE, SIG_IGN);
 
 	if ((rc = store_open(sc->store_dir, &so, &sv.store)) != 0) {
-		log_err("cannot open the store in %s: %s (collector.store, or --store DIR)",
+		log_err("cannot open the store in %s: %s (set collector.store to a directory "
+		    "the collector may create or write)",
 		    sc->store_dir, rc == PEIL_EIO ? strerror(errno) : peil_strerror(rc));
 		goto out;
 	}
