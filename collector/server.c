@@ -657,7 +657,8 @@ server_run(const struct server_conf *sc)
 		goto out;
 	}
 	if ((al = allowlist_load(sc->allowlist_dir, err, sizeof(err))) == NULL) {
-		log_err("allowlist: %s", err);
+		log_err("allowlist: %s (collector.allowlist: a directory with each agent's public "
+		    "key, peil-agent keygen's .pub, in a file named after the agent)", err);
 		rc = PEIL_ECONF;
 		goto out;
 	}

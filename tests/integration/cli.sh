@@ -198,6 +198,12 @@ expect_rc 1 "$C" run -o collector.store="$T/store3" -o collector.secret_key="$T/
 grep -q "nokey: No such file or directory.*peil-collector keygen" "$T/err" ||
     fail "missing key file: $(cat "$T/err")"
 
+"$C" keygen --output "$T/coll" >/dev/null || fail "collector keygen"
+expect_rc 1 timeout 10 "$C" run -o collector.store="$T/store3" -o collector.secret_key="$T/coll.key" \
+    -o collector.allowlist="$T/noallow" -o collector.listen=tcp://127.0.0.1:1
+grep -q "noallow: No such file or directory (collector.allowlist: " "$T/err" ||
+    fail "missing allowlist: $(cat "$T/err")"
+
 # Every command's help documents its exit statuses.
 for cmd in run keygen targets show export agents rounds; do
 	expect_rc 0 "$C" "$cmd" --help
