@@ -78,8 +78,8 @@ static const char usage_main[] =
 	    "  --version           print the version\n"
 	    "\n"
 	    "Every command takes -c FILE (configuration, default none: built-in defaults),\n"
-	    "-o SECTION.KEY=VALUE (override, repeatable) and --help. The read commands take\n"
-	    "--store DIR; without -c or --store they read /var/lib/peil/collector.\n"
+	    "-o SECTION.KEY=VALUE (override, repeatable) and --help. The commands on the\n"
+	    "store take --store DIR; without -c or --store they use /var/lib/peil/collector.\n"
 	    "Exit status: 0 success, 1 failure (or nothing found), 2 usage or configuration error.\n";
 
 /* The exit statuses every command's help ends with. */

@@ -265,7 +265,8 @@ cli_config(const char *prog, int argc, char **argv, const struct conf_key *schem
 	int status = EXIT_OK, i;
 
 	snprintf(text, sizeof(text), "usage: %s config\n"
-	    "Prints an example configuration file: every key, its default and meaning.\n", prog);
+	    "Prints an example configuration file: every key, its default and meaning.\n"
+	    "Exit status: 0 printed, 2 usage.\n", prog);
 	if ((i = cli_parse(prog, argc, argv, "", &o, text, &status)) < 0)
 		return status;
 	if (i != argc)

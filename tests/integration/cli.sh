@@ -205,7 +205,7 @@ grep -q "noallow: No such file or directory (collector.allowlist: " "$T/err" ||
     fail "missing allowlist: $(cat "$T/err")"
 
 # Every command's help documents its exit statuses.
-for cmd in run keygen targets show export agents rounds; do
+for cmd in run keygen targets show export agents rounds config; do
 	expect_rc 0 "$C" "$cmd" --help
 	grep -q "^Exit status: 0" "$T/out" || fail "peil-collector $cmd --help: no exit statuses"
 done
