@@ -1,4 +1,5 @@
 /* main.c: peil-collector, the central daemon and the coordinator's command line. */
+#include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,13 +71,20 @@ static const char usage_main[] =
 	    "  targets list        list the targets, in the import format\n"
 	    "  agents              agents that have connected, their vantage and last contact\n"
 	    "  show DOMAIN         the latest verdict of every test from every vantage\n"
-	    "  export              every result, streamed as JSON lines or CSV\n"
+	    "  export              every result, streamed as JSON lines, CSV or a table\n"
 	    "  rounds              the rounds, their start and end\n"
 	    "  config              print an example configuration file with every key\n"
 	    "\n"
+	    "  --version           print the version\n"
+	    "\n"
 	    "Every command takes -c FILE (configuration, default none: built-in defaults),\n"
-	    "-o SECTION.KEY=VALUE (override, repeatable) and --help.\n"
-	    "Exit status: 0 success, 1 failure, 2 usage or configuration error.\n";
+	    "-o SECTION.KEY=VALUE (override, repeatable) and --help. The commands on the\n"
+	    "store take --store DIR; without -c or --store they use /var/lib/peil/collector.\n"
+	    "Exit status: 0 success, 1 failure (or nothing found), 2 usage or configuration error.\n";
+
+/* The exit statuses every command's help ends with. */
+#define HELP_EXIT \
+	"Exit status: 0 success, 1 failure, 2 usage or configuration error.\n"
 
 
 static int
@@ -90,20 +98,38 @@ open_store(const struct conf *conf, bool readonly, struct store **s)
 	int rc;
 
 	if ((rc = store_open(dir, &so, s)) != 0) {
-		fprintf(stderr, "peil-collector: cannot open the store in %s: %s\n", dir,
-		    peil_strerror(rc));
+		/* PEIL_EIO keeps errno: the cause (No such file or directory, Permission denied). */
+		fprintf(stderr, "peil-collector: cannot open the store in %s: %s (the store of "
+		    "another collector? give its configuration with -c FILE, or --store DIR)\n", dir,
+		    rc == PEIL_EIO ? strerror(errno) : peil_strerror(rc));
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
 }
 
+/* The formats of a command, in the order its help names them. */
+static const char *const fmts_all[] = { "table", "json", "csv", NULL };
+static const char *const fmts_targets[] = { "csv", "json", "table", NULL };
+
+/* --format against the command's list `ok`; an unknown value: one line naming them, 2. */
 static int
-get_format(const struct cli_opts *o, enum query_format def, enum query_format *fmt)
+get_format(const struct cli_opts *o, const char *const *ok, enum query_format def,
+    enum query_format *fmt)
 {
+	size_t i;
+
 	*fmt = def;
-	if (o->format != NULL && query_format_parse(o->format, fmt) != 0) {
-		fprintf(stderr, "peil-collector: --format: '%s' is not table, json, jsonl or csv\n",
-		    o->format);
+	if (o->format == NULL)
+		return EXIT_OK;
+	for (i = 0; ok[i] != NULL && strcmp(o->format, ok[i]) != 0; i++)
+		;
+	if (ok[i] == NULL || query_format_parse(o->format, fmt) != 0) {
+		fputs("peil-collector: --format: '", stderr);
+		esc_text_str(stderr, o->format);
+		fputs("' is not one of", stderr);
+		for (i = 0; ok[i] != NULL; i++)
+			fprintf(stderr, "%s %s", i > 0 ? "," : "", ok[i]);
+		putc('\n', stderr);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -114,7 +140,9 @@ cmd_run(int argc, char **argv)
 {
 	static const char help[] =
 	    "usage: peil-collector run [-c FILE] [-o S.K=V]...\n"
-	    "Runs the collector daemon until SIGINT or SIGTERM; SIGHUP reloads the allowlist.\n";
+	    "Runs the collector daemon until SIGINT or SIGTERM; SIGHUP reloads the allowlist.\n"
+	    "Exit status: 0 stopped by a signal, 1 failure (key file, store, allowlist),\n"
+	    "2 usage or configuration error.\n";
 	struct cli_opts o;
 	struct conf *conf = NULL;
 	struct server_conf sc = { 0 };
@@ -181,7 +209,10 @@ cmd_run(int argc, char **argv)
 		const char *kf = conf_str(conf, "collector", "secret_key");
 
 		if (keys_read_secret(kf, &kp, err, sizeof(err)) != 0) {
-			fprintf(stderr, "peil-collector: %s: %s\n", kf, err);
+			/* err names the file. */
+			fprintf(stderr, "peil-collector: collector.secret_key: %s (make a key pair "
+			    "with peil-collector keygen --output PREFIX, or give the key file's path "
+			    "as collector.secret_key)\n", err);
 			conf_free(conf);
 			return EXIT_FAIL;
 		}
@@ -200,7 +231,8 @@ cmd_keygen(int argc, char **argv)
 	    "Makes a CURVE key pair: PREFIX.key (secret, mode 0600) and PREFIX.pub (give this\n"
 	    "to every agent). PREFIX defaults to 'collector'. Refuses to overwrite without --force.\n"
 	    "  -O, --output PREFIX    where to write\n"
-	    "  -F, --force            overwrite existing files\n");
+	    "  -F, --force            overwrite existing files\n"
+	    "Exit status: 0 written, 1 failure (a file exists, cannot write), 2 usage.\n");
 }
 
 static int
@@ -208,17 +240,22 @@ cmd_targets(int argc, char **argv)
 {
 	static const char help[] =
 	    "usage: peil-collector targets import FILE.csv [-c FILE]\n"
-	    "       peil-collector targets list [--format csv|json] [-c FILE]\n"
+	    "       peil-collector targets list [--format csv|json|table] [-c FILE]\n"
 	    "import: CSV with columns organisation,domain[,publish] (optional header line;\n"
 	    "publish is yes/no, default no). The whole file is checked first: on an error\n"
 	    "nothing is imported. A domain imported again moves to the new organisation.\n"
-	    "  -f, --format FMT       list as csv (default; the import format) or json\n"
-	    "  -s, --store DIR        the store directory (overrides collector.store)\n";
+	    "A repeated line (same organisation and domain) is imported once and reported;\n"
+	    "a public suffix (a top-level domain such as 'test', or 'co.uk') is refused.\n"
+	    "  -f, --format FMT       list as csv (default; the import format), json or table\n"
+	    "  -s, --store DIR        the store directory (overrides collector.store)\n"
+	    "Exit status: 0 success, 1 failure (nothing imported, the store cannot be read),\n"
+	    "2 usage or configuration error.\n";
 	struct cli_opts o;
 	struct conf *conf = NULL;
 	struct store *s = NULL;
 	enum query_format fmt;
 	char err[1024];
+	struct store_import_dups dups;
 	size_t count = 0;
 	int status = EXIT_OK, i, rc;
 
@@ -231,12 +268,13 @@ cmd_targets(int argc, char **argv)
 	}
 	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
 		return status;
-	if ((status = get_format(&o, QUERY_CSV, &fmt)) != EXIT_OK)
+	if ((status = get_format(&o, fmts_targets, QUERY_CSV, &fmt)) != EXIT_OK)
 		goto out;
 	if (strcmp(argv[i], "import") == 0) {
 		if ((status = open_store(conf, false, &s)) != EXIT_OK)
 			goto out;
-		if ((rc = store_targets_import(s, argv[i + 1], &count, err, sizeof(err))) != 0) {
+		if ((rc = store_targets_import_dups(s, argv[i + 1], &count, &dups, err,
+		    sizeof(err))) != 0) {
 			/* The reason quotes the file's bytes: made safe for the terminal. */
 			fputs("peil-collector: ", stderr);
 			esc_text_str(stderr, err[0] ? err : peil_strerror(rc));
@@ -244,7 +282,17 @@ cmd_targets(int argc, char **argv)
 			status = EXIT_FAIL;
 			goto out;
 		}
-		printf("imported %zu domains from %s\n", count, argv[i + 1]);
+		if (dups.n > 0) {
+			fprintf(stderr, "peil-collector: %zu repeated line%s (same organisation and "
+			    "domain as an earlier line), imported once: line%s", dups.n,
+			    dups.n == 1 ? "" : "s", dups.shown == 1 ? "" : "s");
+			for (size_t k = 0; k < dups.shown; k++)
+				fprintf(stderr, "%s %zu", k > 0 ? "," : "", dups.lines[k]);
+			fprintf(stderr, "%s\n", dups.n > dups.shown ? ", ..." : "");
+		}
+		printf("imported %zu domain%s from ", count, count == 1 ? "" : "s");
+		esc_text_str(stdout, argv[i + 1]);
+		putc('\n', stdout);
 	} else {
 		if ((status = open_store(conf, true, &s)) != EXIT_OK)
 			goto out;
@@ -266,6 +314,8 @@ cmd_read(int argc, char **argv, const char *help, int nargs, enum query_format d
 	struct conf *conf = NULL;
 	struct store *s = NULL;
 	enum query_format fmt;
+	char dom[MAX_DOMAIN_LEN + 1];
+	const char *why, *arg = NULL;
 	int status = EXIT_OK, i, rc;
 
 	if ((i = cli_parse("peil-collector", argc, argv, "fs", &o, help, &status)) < 0)
@@ -277,13 +327,25 @@ cmd_read(int argc, char **argv, const char *help, int nargs, enum query_format d
 	}
 	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
 		return status;
-	if ((status = get_format(&o, def, &fmt)) != EXIT_OK)
+	if ((status = get_format(&o, fmts_all, def, &fmt)) != EXIT_OK)
 		goto out;
+	if (nargs > 0) {
+		if ((why = store_domain_normalize(argv[i], dom)) != NULL) {
+			fputs("peil-collector: '", stderr);
+			esc_text_str(stderr, argv[i]);
+			fprintf(stderr, "': %s\n", why);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		arg = dom;
+	}
 	if ((status = open_store(conf, true, &s)) != EXIT_OK)
 		goto out;
-	rc = fn(s, nargs > 0 ? argv[i] : NULL, fmt);
+	rc = fn(s, arg, fmt);
 	if (rc == PEIL_ENOENT && nargs > 0) {
-		fprintf(stderr, "peil-collector: no results for %s\n", argv[i]);
+		fprintf(stderr, "peil-collector: no results for %s: not a target, or no agent has "
+		    "reported on it yet (see peil-collector targets list, peil-collector agents)\n",
+		    arg);
 		status = EXIT_FAIL;
 	} else if (rc != 0) {
 		fprintf(stderr, "peil-collector: %s\n", peil_strerror(rc));
@@ -325,7 +387,9 @@ cmd_show(int argc, char **argv)
 		    "usage: peil-collector show DOMAIN [--format table|json|csv] [-c FILE]\n"
 		    "The latest verdict of every test from every vantage, with its evidence.\n"
 		    "  -f, --format FMT       table (default), json (one object a line) or csv\n"
-		    "  -s, --store DIR        the store directory (overrides collector.store)\n",
+		    "  -s, --store DIR        the store directory (overrides collector.store)\n"
+		    "Exit status: 0 results shown, 1 no results for DOMAIN or failure, 2 usage\n"
+		    "(DOMAIN not a domain name) or configuration error.\n",
 		    1, QUERY_TABLE, do_show);
 }
 
@@ -333,21 +397,22 @@ static int
 cmd_export(int argc, char **argv)
 {
 	return cmd_read(argc, argv,
-		    "usage: peil-collector export [--format jsonl|csv] [-c FILE]\n"
+		    "usage: peil-collector export [--format json|csv|table] [-c FILE]\n"
 		    "Every stored result in the order it arrived, streamed to standard output.\n"
-		    "  -f, --format FMT       jsonl (default) or csv\n"
-		    "  -s, --store DIR        the store directory (overrides collector.store)\n",
-		    0, QUERY_JSON, do_export);
+		    "  -f, --format FMT       json (default; one object a line), csv or table\n"
+		    "  -s, --store DIR        the store directory (overrides collector.store)\n"
+		    HELP_EXIT, 0, QUERY_JSON, do_export);
 }
 
 static int
 cmd_agents(int argc, char **argv)
 {
 	return cmd_read(argc, argv,
-		    "usage: peil-collector agents [--format table|json] [-c FILE]\n"
+		    "usage: peil-collector agents [--format table|json|csv] [-c FILE]\n"
 		    "Agents that have connected: vantage facts, first and last contact, results.\n"
-		    "  -f, --format FMT       table (default) or json\n"
-		    "  -s, --store DIR        the store directory (overrides collector.store)\n",
+		    "  -f, --format FMT       table (default), json (one object a line) or csv\n"
+		    "  -s, --store DIR        the store directory (overrides collector.store)\n"
+		    HELP_EXIT,
 		    0, QUERY_TABLE, do_agents);
 }
 
@@ -355,12 +420,14 @@ static int
 cmd_rounds(int argc, char **argv)
 {
 	static const char help[] =
-	    "usage: peil-collector rounds [--format table|json] [--open] [-c FILE]\n"
+	    "usage: peil-collector rounds [--format table|json|csv] [--open] [-c FILE]\n"
 	    "Every round: when it started and ended, targets and results.\n"
-	    "  -f, --format FMT       table (default) or json\n"
+	    "  -f, --format FMT       table (default), json (one object a line) or csv\n"
 	    "  -N, --open             open a new round now over every target (a running\n"
 	    "                         collector hands it out within a second), then list\n"
-	    "  -s, --store DIR        the store directory (overrides collector.store)\n";
+	    "  -s, --store DIR        the store directory (overrides collector.store)\n"
+	    "Exit status: 0 success, 1 failure (no round opened: no targets), 2 usage or\n"
+	    "configuration error.\n";
 	struct cli_opts o;
 	struct conf *conf = NULL;
 	struct store *s = NULL;
@@ -379,14 +446,15 @@ cmd_rounds(int argc, char **argv)
 	}
 	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
 		return status;
-	if ((status = get_format(&o, QUERY_TABLE, &fmt)) != EXIT_OK)
+	if ((status = get_format(&o, fmts_all, QUERY_TABLE, &fmt)) != EXIT_OK)
 		goto out;
 	if ((status = open_store(conf, !o.open, &s)) != EXIT_OK)
 		goto out;
 	if (o.open) {
 		if ((rc = store_targets_domains(s, &domains, &n)) != 0 || n == 0) {
 			fprintf(stderr, "peil-collector: no round opened: %s\n",
-			    rc != 0 ? peil_strerror(rc) : "no targets (targets import FILE)");
+			    rc != 0 ? peil_strerror(rc) :
+			    "no targets (peil-collector targets import FILE.csv)");
 			status = EXIT_FAIL;
 			goto out;
 		}

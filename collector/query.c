@@ -13,7 +13,7 @@ query_format_parse(const char *s, enum query_format *out)
 {
 	if (strcasecmp(s, "table") == 0)
 		*out = QUERY_TABLE;
-	else if (strcasecmp(s, "json") == 0 || strcasecmp(s, "jsonl") == 0)
+	else if (strcasecmp(s, "json") == 0)
 		*out = QUERY_JSON;
 	else if (strcasecmp(s, "csv") == 0)
 		*out = QUERY_CSV;
@@ -36,10 +36,19 @@ fmt_time(int64_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The CSV header lines: printed over the first row, or alone when there is none (an empty
+ * table is still CSV with its columns). */
+static const char csv_agents[] = "agent,ipv4,ipv6,description,first_seen,last_seen,last_batch,"
+    "results,last_round_done,refused\n";
+static const char csv_targets[] = "organisation,domain,publish\n";
+static const char csv_rounds[] = "round,started,ended,targets,results,refused\n";
+
 struct show_arg {
 	enum query_format fmt;
 	FILE *f;
 	size_t n;
+	const char *domain;        /* show: the table's title names it */
+	struct store_stats st;
 };
 
 static int
@@ -49,6 +58,11 @@ show_one(const Peil__Result *r, void *argp)
 
 	if (a->fmt == QUERY_CSV && a->n == 0)
 		result_write_csv_header(a->f);
+	/* The title only over rows: nothing found prints nothing on standard output. */
+	if (a->fmt == QUERY_TABLE && a->n == 0 && a->domain != NULL)
+		fprintf(a->f, "%s: latest verdict of every test from every vantage "
+		    "(%llu results stored, %llu indexed)\n", a->domain,
+		    (unsigned long long)a->st.results, (unsigned long long)a->st.indexed);
 	a->n++;
 	switch (a->fmt) {
 	case QUERY_JSON:
@@ -63,17 +77,11 @@ show_one(const Peil__Result *r, void *argp)
 int
 query_show(struct store *s, const char *domain, enum query_format fmt, FILE *f)
 {
-	struct show_arg a = { fmt, f, 0 };
-	struct store_stats st;
+	struct show_arg a = { fmt, f, 0, domain, { 0 } };
 	int rc;
 
-	if (fmt == QUERY_TABLE) {
-		if ((rc = store_stats(s, &st)) != 0)
-			return rc;
-		fprintf(f, "%s: latest verdict of every test from every vantage "
-		    "(%llu results stored, %llu indexed)\n", domain,
-		    (unsigned long long)st.results, (unsigned long long)st.indexed);
-	}
+	if (fmt == QUERY_TABLE && (rc = store_stats(s, &a.st)) != 0)
+		return rc;
 	if ((rc = store_show(s, domain, show_one, &a)) != 0)
 		return rc;
 	return a.n == 0 ? PEIL_ENOENT : 0;
@@ -82,9 +90,12 @@ query_show(struct store *s, const char *domain, enum query_format fmt, FILE *f)
 int
 query_export(struct store *s, enum query_format fmt, FILE *f)
 {
-	struct show_arg a = { fmt == QUERY_TABLE ? QUERY_JSON : fmt, f, 0 };
+	struct show_arg a = { fmt, f, 0, NULL, { 0 } };
+	int rc = store_export(s, show_one, &a);
 
-	return store_export(s, show_one, &a);
+	if (rc == 0 && a.n == 0 && fmt == QUERY_CSV)
+		result_write_csv_header(f);
+	return rc;
 }
 
 struct list_arg {
@@ -109,6 +120,15 @@ agent_one(const struct store_agent *ag, void *argp)
 		esc_json(a->f, ag->description ? ag->description : "");
 		fprintf(a->f, ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"last_batch\":%llu,"
 		    "\"results\":%llu,\"last_round_done\":%llu,\"refused\":%llu}\n", first, last,
+		    (unsigned long long)ag->last_batch_seq, (unsigned long long)ag->results,
+		    (unsigned long long)ag->last_round_done, (unsigned long long)ag->refused);
+	} else if (a->fmt == QUERY_CSV) {
+		if (a->n == 0)
+			fputs(csv_agents, a->f);
+		esc_csv(a->f, ag->name);
+		fprintf(a->f, ",%s,%s,", ag->ipv4 ? "yes" : "no", ag->ipv6 ? "yes" : "no");
+		esc_csv_quoted(a->f, ag->description ? ag->description : "");
+		fprintf(a->f, ",%s,%s,%llu,%llu,%llu,%llu\n", first, last,
 		    (unsigned long long)ag->last_batch_seq, (unsigned long long)ag->results,
 		    (unsigned long long)ag->last_round_done, (unsigned long long)ag->refused);
 	} else {
@@ -137,6 +157,8 @@ query_agents(struct store *s, enum query_format fmt, FILE *f)
 
 	if (rc == 0 && a.n == 0 && fmt == QUERY_TABLE)
 		fprintf(f, "no agent has connected yet\n");
+	if (rc == 0 && a.n == 0 && fmt == QUERY_CSV)
+		fputs(csv_agents, f);
 	return rc;
 }
 
@@ -151,10 +173,17 @@ target_one(const struct store_target *t, void *argp)
 		fprintf(a->f, ",\"domain\":");
 		esc_json(a->f, t->domain);
 		fprintf(a->f, ",\"publish\":%s}\n", t->publish ? "true" : "false");
+	} else if (a->fmt == QUERY_TABLE) {
+		if (a->n == 0)
+			fprintf(a->f, "%-40s %-7s %s\n", "DOMAIN", "PUBLISH", "ORGANISATION");
+		esc_text_pad(a->f, t->domain, 40);
+		fprintf(a->f, " %-7s ", t->publish ? "yes" : "no");
+		esc_text_str(a->f, t->organisation);
+		putc('\n', a->f);
 	} else {
 		/* CSV in the import format, so a listing can be edited and imported again. */
 		if (a->n == 0)
-			fprintf(a->f, "organisation,domain,publish\n");
+			fputs(csv_targets, a->f);
 		esc_csv_quoted(a->f, t->organisation);
 		putc(',', a->f);
 		esc_csv(a->f, t->domain);
@@ -168,8 +197,13 @@ int
 query_targets(struct store *s, enum query_format fmt, FILE *f)
 {
 	struct list_arg a = { fmt, f, 0 };
+	int rc = store_targets_each(s, target_one, &a);
 
-	return store_targets_each(s, target_one, &a);
+	if (rc == 0 && a.n == 0 && fmt == QUERY_TABLE)
+		fprintf(f, "no targets yet (peil-collector targets import FILE.csv)\n");
+	if (rc == 0 && a.n == 0 && fmt == QUERY_CSV)
+		fputs(csv_targets, f);
+	return rc;
 }
 
 static int
@@ -185,6 +219,12 @@ round_one(const struct store_round *r, void *argp)
 		    "\"results\":%llu,\"refused\":%llu}\n", (unsigned long long)r->id, st,
 		    r->ended ? "\"" : "", r->ended ? en : "null", r->ended ? "\"" : "", r->targets,
 		    (unsigned long long)r->results, (unsigned long long)r->refused);
+	} else if (a->fmt == QUERY_CSV) {
+		if (a->n == 0)
+			fputs(csv_rounds, a->f);
+		fprintf(a->f, "%llu,%s,%s,%u,%llu,%llu\n", (unsigned long long)r->id, st,
+		    r->ended ? en : "", r->targets, (unsigned long long)r->results,
+		    (unsigned long long)r->refused);
 	} else {
 		if (a->n == 0)
 			fprintf(a->f, "%6s %-20s %-20s %8s %10s %8s\n", "ROUND", "STARTED", "ENDED",
@@ -201,6 +241,11 @@ int
 query_rounds(struct store *s, enum query_format fmt, FILE *f)
 {
 	struct list_arg a = { fmt, f, 0 };
+	int rc = store_rounds_each(s, round_one, &a);
 
-	return store_rounds_each(s, round_one, &a);
+	if (rc == 0 && a.n == 0 && fmt == QUERY_TABLE)
+		fprintf(f, "no round yet\n");
+	if (rc == 0 && a.n == 0 && fmt == QUERY_CSV)
+		fputs(csv_rounds, f);
+	return rc;
 }

@@ -8,7 +8,7 @@
 
 enum query_format { QUERY_TABLE, QUERY_JSON, QUERY_CSV };
 
-/* Parses "table", "json", "jsonl" (= json) or "csv"; returns 0 or PEIL_EINVAL. */
+/* Parses "table", "json" (one object a line) or "csv"; returns 0 or PEIL_EINVAL. */
 int query_format_parse(const char *s, enum query_format *out);
 
 /* Each returns 0, or a PEIL_E* code (PEIL_ENOENT: show found nothing for the domain). */

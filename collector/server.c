@@ -651,11 +651,14 @@ server_run(const struct server_conf *sc)
 	signal(SIGPIPE, SIG_IGN);
 
 	if ((rc = store_open(sc->store_dir, &so, &sv.store)) != 0) {
-		log_err("cannot open the store in %s: %s", sc->store_dir, peil_strerror(rc));
+		log_err("cannot open the store in %s: %s (set collector.store to a directory "
+		    "the collector may create or write)",
+		    sc->store_dir, rc == PEIL_EIO ? strerror(errno) : peil_strerror(rc));
 		goto out;
 	}
 	if ((al = allowlist_load(sc->allowlist_dir, err, sizeof(err))) == NULL) {
-		log_err("allowlist: %s", err);
+		log_err("allowlist: %s (collector.allowlist: a directory with each agent's public "
+		    "key, peil-agent keygen's .pub, in a file named after the agent)", err);
 		rc = PEIL_ECONF;
 		goto out;
 	}

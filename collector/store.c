@@ -253,10 +253,10 @@ store_open(const char *dir, const struct store_opts *opts, struct store **out)
 	*out = NULL;
 	if (mb > (SIZE_MAX >> 21))
 		return PEIL_EINVAL;
-	if (!opts->readonly && mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		log_err("store: cannot create %s: %s", dir, strerror(errno));
+	/* The caller reports a failure to open: PEIL_EIO keeps errno (No such file or
+	 * directory, Permission denied) for it. */
+	if (!opts->readonly && mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return PEIL_EIO;
-	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return PEIL_ENOMEM;
 	s->lm.who = "store";
@@ -280,7 +280,7 @@ store_open(const char *dir, const struct store_opts *opts, struct store **out)
 	/* No map size before opening: an existing store keeps the size it grew to. */
 	if ((mrc = mdb_env_set_maxdbs(s->lm.env, STORE_MAX_DBS)) != 0 ||
 	    (mrc = mdb_env_open(s->lm.env, dir, flags, 0600)) != 0) {
-		rc = store_mdb(s, mrc, dir);
+		rc = lmdb_err(mrc);
 		goto out;
 	}
 	lmdb_refresh(&s->lm);
@@ -313,9 +313,14 @@ store_open(const char *dir, const struct store_opts *opts, struct store **out)
 	s = NULL;
 	rc = 0;
 out:
-	if (txn != NULL)
-		mdb_txn_abort(txn);
-	store_close(s);
+	{
+		int saved = errno;
+
+		if (txn != NULL)
+			mdb_txn_abort(txn);
+		store_close(s);
+		errno = saved;
+	}
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "limits.h"
 #include "peil.pb-c.h"
 
 #define STORE_SCHEMA_VERSION 1
@@ -132,9 +133,23 @@ struct store_target {
 /* Imports a CSV file with columns organisation,domain[,publish] (a header line naming them
  * is allowed; publish is yes/no/true/false/1/0, default no). The whole file is checked first:
  * on any error nothing is imported and err says "FILE:LINE: reason". Re-importing a domain
- * moves it to the new organisation. *count: domains imported. */
+ * moves it to the new organisation. A public suffix (libpsl, with the implicit "*" rule: a
+ * bare TLD) is refused. *count: domains imported. */
 int store_targets_import(struct store *s, const char *csv_path, size_t *count,
     char *err, size_t errlen);
+/* Lower-cases a domain into out (one trailing dot dropped) and checks its LDH labels and
+ * lengths: NULL, or the reason it is not a domain name. */
+const char *store_domain_normalize(const char *in, char out[MAX_DOMAIN_LEN + 1]);
+/* store_targets_import that also says which lines repeat an earlier one (same organisation
+ * and domain, imported once): their count, and the first STORE_DUP_LINES line numbers. */
+#define STORE_DUP_LINES 5
+struct store_import_dups {
+	size_t n;                        /* repeated lines */
+	size_t shown;                    /* of lines[] */
+	size_t lines[STORE_DUP_LINES];   /* the smallest line numbers of the repeats */
+};
+int store_targets_import_dups(struct store *s, const char *csv_path, size_t *count,
+    struct store_import_dups *dups, char *err, size_t errlen);
 /* The checks of store_targets_import on CSV bytes, storing nothing (and the parser's fuzz
  * target). Returns 0 with *count domains, or an error with "line N: reason" in err. */
 int store_targets_check(const uint8_t *buf, size_t len, size_t *count, char *err,

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libpsl.h>
 #include <lmdb.h>
 
 #include "err.h"
@@ -29,8 +30,8 @@ struct import_arg {
 
 /* Lower-cases `in` into out, strips one trailing dot and checks LDH labels of 1..63
  * characters and the total length. Returns NULL or the reason it is not a domain. */
-static const char *
-domain_normalize(const char *in, char out[MAX_DOMAIN_LEN + 1])
+const char *
+store_domain_normalize(const char *in, char out[MAX_DOMAIN_LEN + 1])
 {
 	size_t len = strlen(in), label = 0;
 	bool digits = true;
@@ -74,6 +75,19 @@ domain_normalize(const char *in, char out[MAX_DOMAIN_LEN + 1])
 	if (digits)
 		return "not a domain name (the last label is all digits)";
 	out[len] = '\0';
+	return NULL;
+}
+
+/* A public suffix (a TLD such as "test" by the implicit "*" rule, "co.uk", "github.io")
+ * is no organisation's domain: NULL, or the reason it is refused. */
+static const char *
+domain_not_suffix(const char *dom)
+{
+	const psl_ctx_t *psl = psl_builtin();
+
+	if (psl != NULL && psl_is_public_suffix2(psl, dom, PSL_TYPE_ANY))
+		return "the domain is a public suffix (such as a top-level domain), not an "
+		    "organisation's domain: give the registered domain under it";
 	return NULL;
 }
 
@@ -286,7 +300,8 @@ csv_parse(FILE *f, struct csv_row **rowsp, size_t *np, char *reason, size_t rlen
 			goto out;
 		}
 		if ((why = org_check(fields[0])) != NULL ||
-		    (why = domain_normalize(fields[1], dom)) != NULL ||
+		    (why = store_domain_normalize(fields[1], dom)) != NULL ||
+		    (why = domain_not_suffix(dom)) != NULL ||
 		    (why = csv_publish(nf > 2 ? fields[2] : "", &publish)) != NULL) {
 			snprintf(reason, rlen, "%s", why);
 			rc = PEIL_EINVAL;
@@ -334,8 +349,28 @@ out:
 /* Checks what needs the whole file: a domain under two organisations, publish said two
  * ways for one organisation. Leaves the rows sorted by organisation and domain, duplicates
  * removed, and each row's publish the organisation's. */
+static void
+dups_add(struct store_import_dups *d, size_t line)
+{
+	size_t k;
+
+	if (d == NULL)
+		return;
+	d->n++;
+	/* Keep the STORE_DUP_LINES smallest line numbers, in order. */
+	for (k = d->shown; k > 0 && d->lines[k - 1] > line; k--)
+		if (k < STORE_DUP_LINES)
+			d->lines[k] = d->lines[k - 1];
+	if (k < STORE_DUP_LINES) {
+		d->lines[k] = line;
+		if (d->shown < STORE_DUP_LINES)
+			d->shown++;
+	}
+}
+
 static int
-csv_check(struct csv_row *rows, size_t *np, char *reason, size_t rlen, size_t *line)
+csv_check(struct csv_row *rows, size_t *np, char *reason, size_t rlen, size_t *line,
+    struct store_import_dups *dups)
 {
 	size_t n = *np, w = 0;
 
@@ -376,6 +411,7 @@ csv_check(struct csv_row *rows, size_t *np, char *reason, size_t rlen, size_t *l
 	for (size_t i = 0; i < n; i++) {
 		if (w > 0 && strcmp(rows[i].domain, rows[w - 1].domain) == 0 &&
 		    strcmp(rows[i].org, rows[w - 1].org) == 0) {
+			dups_add(dups, rows[i].line);
 			free(rows[i].org);
 			free(rows[i].domain);
 			continue;
@@ -522,6 +558,13 @@ int
 store_targets_import(struct store *s, const char *csv_path, size_t *count,
     char *err, size_t errlen)
 {
+	return store_targets_import_dups(s, csv_path, count, NULL, err, errlen);
+}
+
+int
+store_targets_import_dups(struct store *s, const char *csv_path, size_t *count,
+    struct store_import_dups *dups, char *err, size_t errlen)
+{
 	struct import_arg a = { NULL, 0 };
 	FILE *f = NULL;
 	char reason[512];
@@ -529,16 +572,19 @@ store_targets_import(struct store *s, const char *csv_path, size_t *count,
 	int rc;
 
 	*count = 0;
+	if (dups != NULL)
+		memset(dups, 0, sizeof(*dups));
 	if (s->readonly) {
 		snprintf(err, errlen, "%s: the store is open read-only", csv_path);
 		return PEIL_EINVAL;
 	}
 	if ((f = fopen(csv_path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", csv_path, strerror(errno));
+		snprintf(err, errlen, "cannot read the targets file %s: %s", csv_path,
+		    strerror(errno));
 		return PEIL_EIO;
 	}
 	if ((rc = csv_parse(f, &a.rows, &a.n, reason, sizeof(reason), &line)) != 0 ||
-	    (rc = csv_check(a.rows, &a.n, reason, sizeof(reason), &line)) != 0) {
+	    (rc = csv_check(a.rows, &a.n, reason, sizeof(reason), &line, dups)) != 0) {
 		snprintf(err, errlen, "%s:%zu: %s", csv_path, line, reason);
 		goto out;
 	}
@@ -570,7 +616,7 @@ store_targets_check(const uint8_t *buf, size_t len, size_t *count, char *err, si
 		return PEIL_EIO;
 	}
 	if ((rc = csv_parse(f, &rows, &n, reason, sizeof(reason), &line)) != 0 ||
-	    (rc = csv_check(rows, &n, reason, sizeof(reason), &line)) != 0)
+	    (rc = csv_check(rows, &n, reason, sizeof(reason), &line, NULL)) != 0)
 		snprintf(err, errlen, "line %zu: %s", line, reason);
 	else
 		*count = n;

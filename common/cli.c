@@ -1,14 +1,17 @@
 /* cli.c: what the command lines of peil-agent and peil-collector share. */
+#include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "catalogue.h"
 #include "cli.h"
 #include "err.h"
 #include "keys.h"
+#include "limits.h"
 #include "log.h"
 
 struct conf *
@@ -45,7 +48,13 @@ cli_load(const char *prog, const struct cli_opts *o, const struct conf_key *sche
 	*conf = cli_conf_load(prog, o->conf_path, (char *const *)o->overrides, o->noverrides,
 	    schema, err, sizeof(err));
 	if (*conf == NULL) {
-		fprintf(stderr, "%s: %s\n", prog, err);
+		struct stat st;
+
+		fprintf(stderr, "%s: %s", prog, err);
+		/* A file that is not there: the way to make one. */
+		if (o->conf_path != NULL && stat(o->conf_path, &st) != 0)
+			fprintf(stderr, " (%s config > FILE writes an example with every key)", prog);
+		putc('\n', stderr);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -159,12 +168,14 @@ cli_parse(const char *prog, int argc, char **argv, const char *accept, struct cl
 			break;
 		case 'r':
 		case 'n': {
-			unsigned long long v = strtoull(optarg, &end, 10);
+			unsigned long long v, lo = ch == 'r' ? 1 : 0;
 
-			if (*optarg == '\0' || *end != '\0' || *optarg == '-' || (v == 0 && ch == 'r')) {
-				fprintf(stderr, "%s: --%s: '%s' is not a %s number\n", prog,
-				    ch == 'r' ? "rounds" : "count", optarg,
-				    ch == 'r' ? "positive" : "whole");
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0 || v < lo ||
+			    v > MAX_CLI_NUMBER) {
+				fprintf(stderr, "%s: --%s: '%s' is not a whole number from %llu to %llu\n",
+				    prog, ch == 'r' ? "rounds" : "count", optarg, lo, MAX_CLI_NUMBER);
 				return cli_usage(help, status);
 			}
 			if (ch == 'r')
@@ -210,13 +221,33 @@ cli_keygen(const char *prog, int argc, char **argv, const char *def_prefix, cons
 	if (i != argc)
 		return cli_usage(help, &status), status;
 	prefix = o.out ? o.out : def_prefix;
+	if (!o.force) {
+		/* Name each file already there, and the two ways on; keys_write checks again. */
+		char kpath[4096], ppath[4096];
+		struct stat st;
+		bool hk, hp;
+
+		snprintf(kpath, sizeof(kpath), "%s.key", prefix);
+		snprintf(ppath, sizeof(ppath), "%s.pub", prefix);
+		hk = lstat(kpath, &st) == 0;
+		hp = lstat(ppath, &st) == 0;
+		if (hk || hp) {
+			fprintf(stderr, "%s: keygen: %s%s%s already exist%s: nothing written. Give "
+			    "--force to replace %s (whoever holds the old key then needs the new "
+			    "one), remove %s, or choose another --output PREFIX\n", prog,
+			    hk ? kpath : "", hk && hp ? " and " : "", hp ? ppath : "",
+			    hk && hp ? "" : "s", hk && hp ? "them" : "it", hk && hp ? "them" : "it");
+			return EXIT_FAIL;
+		}
+	}
 	if ((rc = keys_generate(&kp)) != 0) {
 		fprintf(stderr, "%s: keygen: %s\n", prog, peil_strerror(rc));
 		return EXIT_FAIL;
 	}
 	if ((rc = keys_write(&kp, prefix, o.force)) != 0) {
-		fprintf(stderr, "%s: writing %s.key/%s.pub: %s\n", prog, prefix, prefix,
-		    rc == PEIL_EEXIST ? "exists (use --force to overwrite)" : peil_strerror(rc));
+		fprintf(stderr, "%s: writing %s.key and %s.pub: %s\n", prog, prefix, prefix,
+		    rc == PEIL_EEXIST ? "a file exists already (give --force to replace it)" :
+		    rc == PEIL_EIO ? strerror(errno) : peil_strerror(rc));
 		memset(&kp, 0, sizeof(kp));
 		return EXIT_FAIL;
 	}
@@ -234,7 +265,8 @@ cli_config(const char *prog, int argc, char **argv, const struct conf_key *schem
 	int status = EXIT_OK, i;
 
 	snprintf(text, sizeof(text), "usage: %s config\n"
-	    "Prints an example configuration file: every key, its default and meaning.\n", prog);
+	    "Prints an example configuration file: every key, its default and meaning.\n"
+	    "Exit status: 0 printed, 2 usage.\n", prog);
 	if ((i = cli_parse(prog, argc, argv, "", &o, text, &status)) < 0)
 		return status;
 	if (i != argc)
@@ -261,6 +293,10 @@ cli_dispatch(const char *prog, int argc, char **argv, const struct cli_command *
 	cmd = argv[1];
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
 		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		printf("%s %s\n", prog, PEIL_VERSION);
 		return EXIT_OK;
 	}
 	for (const struct cli_command *c = cmds; c->name != NULL; c++)

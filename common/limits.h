@@ -190,4 +190,7 @@
                                           * tests, plus this much for re-probed domains ... */
 #define ROUND_CAP_SLACK          1024    /* ... plus this many (vantage self-tests, tiny rounds) */
 
+/* Command lines. */
+#define MAX_CLI_NUMBER           1000000000ULL  /* --rounds N, --count N at most this */
+
 #endif

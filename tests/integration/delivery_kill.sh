@@ -62,7 +62,7 @@ done
 kill "$COLLECTOR_PID"
 wait_pid "$COLLECTOR_PID" 20 || fail "collector did not stop cleanly on SIGTERM"
 
-"$COLLECTOR_BIN" export -c "$T/collector.conf" --format jsonl >"$T/export.jsonl"
+"$COLLECTOR_BIN" export -c "$T/collector.conf" --format json >"$T/export.jsonl"
 total=$(wc -l <"$T/export.jsonl")
 distinct=$(python3 - "$T/export.jsonl" <<'PY'
 import json, sys

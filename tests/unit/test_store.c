@@ -823,6 +823,94 @@ targets_list(struct store *s, struct tlist *l)
 	assert_int_equal(store_targets_each(s, tlist_cb, l), 0);
 }
 
+/* A line repeating an earlier one (same organisation and domain, after normalising) is
+ * imported once and reported: the count, the first STORE_DUP_LINES line numbers in order. */
+static void
+test_targets_import_dups(void **state)
+{
+	struct fx *fx = *state;
+	char path[160], err[256] = "", text[4096];
+	struct store_import_dups dups;
+	struct tlist l;
+	size_t count = 0, len = 0;
+
+	snprintf(path, sizeof(path), "%s/dups.csv", fx->dir);
+	write_file(path,
+	    "organisation,domain\n"
+	    "o,a.example\n"
+	    "o,b.example\n"
+	    "o,A.Example.\n"          /* line 4 repeats line 2 */
+	    "p,c.example\n"
+	    "o,b.example\n");        /* line 6 repeats line 3 */
+	assert_int_equal(store_targets_import_dups(fx->s, path, &count, &dups, err, sizeof(err)),
+	    0);
+	assert_int_equal(count, 3);
+	assert_int_equal(dups.n, 2);
+	assert_int_equal(dups.shown, 2);
+	assert_int_equal(dups.lines[0], 4);
+	assert_int_equal(dups.lines[1], 6);
+	targets_list(fx->s, &l);
+	assert_int_equal(l.n, 3);
+	/* No repeat: nothing reported. */
+	write_file(path, "o,a.example\no,b.example\n");
+	assert_int_equal(store_targets_import_dups(fx->s, path, &count, &dups, err, sizeof(err)),
+	    0);
+	assert_int_equal(count, 2);
+	assert_int_equal(dups.n, 0);
+	assert_int_equal(dups.shown, 0);
+	/* Many repeats, in an order the sort scrambles: the count is all of them, the lines
+	 * shown the smallest. */
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "z,z.example\n");
+	for (int i = 0; i < 20; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\n",
+		    i % 2 ? "z,z.example" : "a,a.example");
+	write_file(path, text);
+	assert_int_equal(store_targets_import_dups(fx->s, path, &count, &dups, err, sizeof(err)),
+	    0);
+	assert_int_equal(count, 2);
+	assert_int_equal(dups.n, 19);
+	assert_int_equal(dups.shown, STORE_DUP_LINES);
+	for (size_t i = 0; i < STORE_DUP_LINES; i++)
+		assert_int_equal(dups.lines[i], i + 3);   /* line 2 is a.example's first */
+}
+
+/* A public suffix is no organisation's domain (libpsl, with the implicit "*" rule: any
+ * bare TLD), named with its line; nothing of the file comes in. A name under one is fine. */
+static void
+test_targets_import_public_suffix(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const refused[] = { "test", "Example.", "nl", "co.uk", "github.io" };
+	static const char *const taken[] = { "good.test", "a.example", "foo.co.uk",
+	    "user.github.io", "xn--bcher-kva.nl" };
+	char path[160], err[512], text[256], want[200];
+	size_t count;
+
+	snprintf(path, sizeof(path), "%s/psl.csv", fx->dir);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(text, sizeof(text), "o,fine.example\nTLD,%s\n", refused[i]);
+		write_file(path, text);
+		count = 99;
+		err[0] = '\0';
+		assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)),
+		    PEIL_EINVAL);
+		assert_int_equal(count, 0);
+		snprintf(want, sizeof(want), "%s:2: ", path);
+		if (strncmp(err, want, strlen(want)) != 0 || strstr(err, "public suffix") == NULL)
+			fail_msg("%s: \"%s\"", refused[i], err);
+		assert_int_equal(store_targets_check((const uint8_t *)text, strlen(text), &count,
+		    err, sizeof(err)), PEIL_EINVAL);
+		assert_non_null(strstr(err, "line 2: "));
+	}
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
+		snprintf(text, sizeof(text), "o,%s\n", taken[i]);
+		write_file(path, text);
+		if (store_targets_import(fx->s, path, &count, err, sizeof(err)) != 0)
+			fail_msg("%s refused: %s", taken[i], err);
+		assert_int_equal(count, 1);
+	}
+}
+
 static void
 test_targets_import_good(void **state)
 {
@@ -1473,6 +1561,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_show_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_targets_import_good, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_targets_import_dups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_targets_import_public_suffix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_targets_import_bad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_targets_reimport, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rounds, setup, teardown),
