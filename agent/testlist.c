@@ -167,7 +167,8 @@ static const char md_intro[] =
 	"**Mandatory.** A domain complies with an agreement when every mandatory test of it\n"
 	"passes; a test that is not mandatory is reported but does not count.\n"
 	"\n"
-	"**Implemented.** \"no\" means this version reports the test `not_tested`.\n";
+	"**Implemented.** \"not implemented\" means this version reports the test `not_tested`;\n"
+	"what it checks is then what a later version will check.\n";
 
 static const char *const md_order[] = {
 	"dnssec", "ipv6", "mailauth", "starttls", "https", "appsecpriv", "rpki", "vantage",
