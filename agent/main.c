@@ -9,6 +9,7 @@
 #include "catalogue.h"
 #include "cli.h"
 #include "clock.h"
+#include "domain.h"
 #include "err.h"
 #include "esc.h"
 #include "limits.h"
@@ -17,6 +18,7 @@
 #include "result.h"
 #include "round.h"
 #include "session.h"
+#include "testlist.h"
 
 static volatile sig_atomic_t agent_stop;
 
@@ -47,12 +49,14 @@ static const char usage_main[] =
 	    "commands:\n"
 	    "  run               run the agent daemon\n"
 	    "  probe DOMAIN...   probe domains now and print the verdicts (no collector)\n"
+	    "  tests [ID...]     list the tests: what each checks, why, how to fix a failure\n"
 	    "  keygen            make this agent's CURVE key pair\n"
 	    "  config            print an example configuration file with every key\n"
 	    "\n"
 	    "Every command takes -c FILE (configuration, default none: built-in defaults),\n"
 	    "-o SECTION.KEY=VALUE (override, repeatable) and --help.\n"
-	    "Exit status: 0 success, 1 failure, 2 usage or configuration error.\n";
+	    "Exit status: 0 success, 1 failure, 2 usage or configuration error; probe's\n"
+	    "statuses reflect its findings (peil-agent probe --help).\n";
 
 static void
 strv_free(char **v, size_t n)
@@ -359,23 +363,56 @@ out:
 	return status;
 }
 
+/* peil-agent probe's exit statuses beyond EXIT_OK and EXIT_USAGE (documented in its help). */
+#define PROBE_EXIT_FAILED   1   /* some test failed */
+#define PROBE_EXIT_ERROR    3   /* none failed, but some could not be decided (error) */
+#define PROBE_EXIT_SOFTWARE 4   /* peil could not run or finish: resolver, memory, output */
+
+/* The output formats of probe, the names peil-collector show uses for the same output. */
+enum probe_format { PROBE_TABLE, PROBE_JSON, PROBE_CSV };
+#define PROBE_FORMATS "table|json|csv"
+
+static int
+probe_format_parse(const char *name, enum probe_format *out)
+{
+	static const char *const names[] = { "table", "json", "csv" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0) {
+			*out = (enum probe_format)i;
+			return 0;
+		}
+	return PEIL_EINVAL;
+}
+
 static int
 cmd_probe(int argc, char **argv)
 {
 	static const char help[] =
-	    "usage: peil-agent probe [-c FILE] [--format table|json] [--test ID]... DOMAIN...\n"
+	    "usage: peil-agent probe [-c FILE] [--format " PROBE_FORMATS "] [--test ID]... DOMAIN...\n"
 	    "Probes each domain from here, now, and prints every verdict with its evidence.\n"
-	    "Needs no collector and no keys; the [resolver] settings apply.\n"
-	    "  -f, --format FMT       table (default) or json (one object a line)\n"
-	    "  -t, --test ID          run only this test (repeatable; default: all)\n";
+	    "Needs no collector and no keys; the [resolver] settings apply. A domain is checked\n"
+	    "before any probing (not an IP address, a wildcard or a bare public suffix such as\n"
+	    "'nl'); an internationalized name is probed as its A-labels (xn--...), which the\n"
+	    "results carry. `peil-agent tests` says what each test checks.\n"
+	    "  -f, --format FMT       table (default), json (one object a line) or csv\n"
+	    "  -t, --test ID          run only this test (repeatable; default: all)\n"
+	    "Exit status (the worst over all domains):\n"
+	    "  0  every test that ran passed, or gave warning, info or not_tested\n"
+	    "  1  some test failed\n"
+	    "  2  usage or configuration error, or an invalid domain (nothing probed)\n"
+	    "  3  no test failed, but some could not be decided (error: no answer, time-out)\n"
+	    "  4  peil could not run or finish (resolver, memory, output, interrupted)\n";
 	struct cli_opts o;
 	struct conf *conf = NULL;
 	struct probe_conf pc;
 	struct probe *p = NULL;
 	struct result_set rs = { 0 };
-	bool json;
+	enum probe_format fmt = PROBE_TABLE;
+	char (*names)[MAX_DOMAIN_LEN + 1] = NULL;
 	char err[1024];
-	int status = EXIT_OK, i;
+	unsigned found = 0;
+	int status = EXIT_OK, i, first;
 
 	if ((i = cli_parse("peil-agent", argc, argv, "ft", &o, help, &status)) < 0)
 		return status;
@@ -384,47 +421,141 @@ cmd_probe(int argc, char **argv)
 		cli_help_common(stderr);
 		return EXIT_USAGE;
 	}
-	if (o.format != NULL && strcmp(o.format, "table") != 0 && strcmp(o.format, "json") != 0 &&
-	    strcmp(o.format, "jsonl") != 0) {
-		fprintf(stderr, "peil-agent: --format: '%s' is not table or json\n", o.format);
+	if (o.format != NULL && probe_format_parse(o.format, &fmt) != 0) {
+		fputs("peil-agent: --format: '", stderr);
+		esc_text_str(stderr, o.format);
+		fputs("' is not one of " PROBE_FORMATS "\n", stderr);
 		return EXIT_USAGE;
 	}
-	json = o.format != NULL && strcmp(o.format, "table") != 0;
-	if ((status = cli_load("peil-agent", &o, session_schema, &conf)) != EXIT_OK)
+	/* Every domain is checked before any is probed. */
+	first = i;
+	if ((names = calloc((size_t)(argc - first), sizeof(*names))) == NULL) {
+		fputs("peil-agent: out of memory\n", stderr);
+		return PROBE_EXIT_SOFTWARE;
+	}
+	for (int d = first; d < argc; d++) {
+		if (domain_input(argv[d], strlen(argv[d]), names[d - first], err, sizeof(err)) != 0) {
+			fputs("peil-agent: '", stderr);
+			esc_text_str(stderr, argv[d]);
+			fprintf(stderr, "': %s\n", err);
+			free(names);
+			return EXIT_USAGE;
+		}
+	}
+	if ((status = cli_load("peil-agent", &o, session_schema, &conf)) != EXIT_OK) {
+		free(names);
 		return status;
+	}
 	install_signals();
 	probe_conf_from(conf, &pc);
 	if ((p = probe_new(&pc, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "peil-agent: %s\n", err);
-		status = EXIT_FAIL;
+		status = PROBE_EXIT_SOFTWARE;
 		goto out;
 	}
-	for (; i < argc && !agent_stop; i++) {
-		if (probe_domain(p, argv[i], 0, o.ntests ? o.tests : NULL, o.ntests, &rs) != 0) {
-			fprintf(stderr, "peil-agent: %s: out of memory\n", argv[i]);
-			status = EXIT_FAIL;
-			break;
+	if (fmt == PROBE_CSV)
+		result_write_csv_header(stdout);
+	for (i = first; i < argc; i++) {
+		const char *name = names[i - first];
+
+		if (agent_stop) {
+			fputs("peil-agent: interrupted\n", stderr);
+			status = PROBE_EXIT_SOFTWARE;
+			goto out;
 		}
-		if (!json) {
-			esc_text_str(stdout, argv[i]);
+		if (probe_domain(p, name, 0, o.ntests ? o.tests : NULL, o.ntests, &rs) != 0) {
+			fprintf(stderr, "peil-agent: %s: out of memory\n", name);
+			status = PROBE_EXIT_SOFTWARE;
+			goto out;
+		}
+		found |= probe_findings(&rs);
+		if (fmt == PROBE_TABLE) {
+			esc_text_str(stdout, name);
+			if (strcmp(name, argv[i]) != 0) {
+				fputs(" (", stdout);
+				esc_text_str(stdout, argv[i]);
+				putc(')', stdout);
+			}
 			putc('\n', stdout);
 		}
 		for (size_t r = 0; r < rs.n; r++) {
-			if (json)
+			if (fmt == PROBE_JSON)
 				result_write_json(rs.items[r], stdout);
+			else if (fmt == PROBE_CSV)
+				result_write_csv(rs.items[r], stdout);
 			else
 				result_write_table(rs.items[r], stdout, false);
 		}
-		if (!json)
+		if (fmt == PROBE_TABLE)
 			printf("\n");
 		result_set_clear(&rs);
 	}
-	if (fflush(stdout) != 0)
-		status = EXIT_FAIL;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fputs("peil-agent: cannot write the results\n", stderr);
+		status = PROBE_EXIT_SOFTWARE;
+	} else if (found & PROBE_FOUND_FAILED)
+		status = PROBE_EXIT_FAILED;
+	else if (found & PROBE_FOUND_ERROR)
+		status = PROBE_EXIT_ERROR;
+	else
+		status = EXIT_OK;
 out:
+	result_set_clear(&rs);
+	free(names);
 	probe_free(p);
 	conf_free(conf);
 	return status;
+}
+
+static int
+cmd_tests(int argc, char **argv)
+{
+	static const char help[] =
+	    "usage: peil-agent tests [--format " TESTLIST_FORMATS "] [ID...]\n"
+	    "Lists the tests of the catalogue (every one, or the ids given): id, category,\n"
+	    "agreements, mandatory, guideline, whether this version implements it (if not, it\n"
+	    "reports not_tested), a title, what it checks, why it matters and how to fix a\n"
+	    "failure. docs/tests.md is this command's markdown.\n"
+	    "  -f, --format FMT       table (default), json (one object a line) or markdown\n"
+	    "Exit status: 0 listed, 1 output error, 2 usage error or an unknown test id.\n";
+	const struct catalogue_entry *list[TEST_COUNT];
+	const struct catalogue_entry *all;
+	enum testlist_format fmt = TESTLIST_TABLE;
+	struct cli_opts o;
+	size_t n = 0, nall;
+	int status = EXIT_OK, i;
+
+	if ((i = cli_parse("peil-agent", argc, argv, "f", &o, help, &status)) < 0)
+		return status;
+	if (o.format != NULL && testlist_format_parse(o.format, &fmt) != 0) {
+		fputs("peil-agent: --format: '", stderr);
+		esc_text_str(stderr, o.format);
+		fputs("' is not one of " TESTLIST_FORMATS "\n", stderr);
+		return EXIT_USAGE;
+	}
+	all = catalogue_all(&nall);
+	if (i >= argc) {
+		for (size_t t = 0; t < nall && t < TEST_COUNT; t++)
+			list[n++] = &all[t];
+	} else {
+		for (; i < argc; i++) {
+			const struct catalogue_entry *e = catalogue_find(argv[i]);
+
+			if (e == NULL) {
+				fputs("peil-agent: no test '", stderr);
+				esc_text_str(stderr, argv[i]);
+				fputs("' in the catalogue (peil-agent tests lists them)\n", stderr);
+				return EXIT_USAGE;
+			}
+			if (n < TEST_COUNT)
+				list[n++] = e;
+		}
+	}
+	if (testlist_write(stdout, fmt, list, n) != 0 || fflush(stdout) != 0) {
+		fputs("peil-agent: cannot write the list\n", stderr);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
 }
 
 static int
@@ -451,6 +582,7 @@ main(int argc, char **argv)
 	static const struct cli_command cmds[] = {
 		{ "run", cmd_run },
 		{ "probe", cmd_probe },
+		{ "tests", cmd_tests },
 		{ "keygen", cmd_keygen },
 		{ "config", cmd_config },
 		{ NULL, NULL },

@@ -1,4 +1,4 @@
-/* catalogue.h: the test catalogue (DESIGN.md §6): every test id once, with its category,
+/* catalogue.h: the test catalogue (listed by `peil-agent tests`, docs/tests.md): every test id once, with its category,
  * agreements, mandatory flag, guideline and the agent module that runs it. */
 #ifndef PEIL_CATALOGUE_H
 #define PEIL_CATALOGUE_H
@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Agreements of DESIGN.md §2, as bits. */
+/* The agreements (docs/tests.md), as bits: AGREEMENT(1) .. AGREEMENT(5). */
 #define AGREEMENT(n) (1u << ((n) - 1))
 
 /* The agent's modules, one per standard (agent/probe/probe_<module>.c), in the order the
@@ -112,6 +112,10 @@ struct catalogue_entry {
 	bool mandatory;         /* counts towards compliance and score */
 	const char *guideline;  /* the default guideline it is judged by */
 	enum catalogue_module module;   /* what runs it in the agent */
+	const char *title;      /* one line, at most 60 characters */
+	const char *checks;     /* what the test checks, as peil does it */
+	const char *why;        /* why it matters */
+	const char *fix;        /* how to fix a failure */
 };
 
 /* Returns the whole catalogue (static, sorted by id, indexed by enum catalogue_test) and its

@@ -31,6 +31,7 @@
 
 /* Strings inside messages. */
 #define MAX_DOMAIN_LEN           253
+#define MAX_DOMAIN_INPUT_LEN     1024   /* a domain as given (UTF-8), before IDN conversion */
 #define MAX_TEST_ID_LEN          64
 #define MAX_AGENT_NAME_LEN       64
 #define MAX_EVIDENCE_PAIRS       256

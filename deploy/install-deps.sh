@@ -13,7 +13,7 @@ packages=(
 	protobuf-c-compiler libprotobuf-c-dev
 	libzmq3-dev libsodium-dev
 	libldns-dev libunbound-dev libevent-dev
-	libssl-dev liblmdb-dev libpsl-dev libcurl4-openssl-dev librtr-dev
+	libssl-dev liblmdb-dev libpsl-dev libidn2-dev libcurl4-openssl-dev librtr-dev
 	libcmocka-dev
 	# tests, lab and demo: authoritative DNS, zone signing, mail, web, RPKI cache, tools
 	nsd ldnsutils lmdb-utils iproute2 procps psmisc python3 bc dnsperf sslscan testssl.sh

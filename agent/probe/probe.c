@@ -667,3 +667,17 @@ probe_domain_error(const char *domain, uint64_t round_id, const char *const *tes
 	probe_results_stamp(out, first);
 	return rc;
 }
+
+unsigned
+probe_findings(const struct result_set *rs)
+{
+	unsigned found = 0;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		if (rs->items[i]->status == PEIL__STATUS__FAILED)
+			found |= PROBE_FOUND_FAILED;
+		else if (rs->items[i]->status == PEIL__STATUS__ERROR)
+			found |= PROBE_FOUND_ERROR;
+	}
+	return found;
+}

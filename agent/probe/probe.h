@@ -42,6 +42,13 @@ void probe_free(struct probe *p);
 int probe_domain(struct probe *p, const char *domain, uint64_t round_id,
     const char *const *tests, size_t ntests, struct result_set *out);
 
+/* What a set of results found, for `peil-agent probe`'s exit status: PROBE_FOUND_FAILED when
+ * some result is failed, PROBE_FOUND_ERROR when some result is error (peil could not decide);
+ * 0 when every one is passed, warning, info or not_tested. */
+#define PROBE_FOUND_FAILED 1u
+#define PROBE_FOUND_ERROR  2u
+unsigned probe_findings(const struct result_set *rs);
+
 /* Appends to `out` an ERROR result for every test named in `tests` (all of the catalogue when
  * ntests is 0), each with `reason` as its evidence: what a domain gets when its own results
  * cannot be had or kept. Domain, test ids, round id and time as probe_domain sets them.

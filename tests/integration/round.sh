@@ -47,8 +47,20 @@ for d in $domains; do
 	"$COLLECTOR_BIN" show -c "$T/collector.conf" --format json "$d" >>"$T/show.jsonl" ||
 	    fail "show $d failed"
 done
-"$AGENT_BIN" probe -c "$T/vantage-a.conf" --format json $domains >"$T/probe.jsonl" ||
-    fail "peil-agent probe failed"
+# probe's exit status reflects the findings (peil-agent probe --help): the expected verdicts
+# include failed ones, so 1; good.test's DNSSEC tests all pass, so 0; servfail.test's only
+# errors, so 3.
+rc=0
+"$AGENT_BIN" probe -c "$T/vantage-a.conf" --format json $domains >"$T/probe.jsonl" || rc=$?
+[ $rc -eq 1 ] || fail "peil-agent probe exited $rc with failed verdicts, not 1"
+rc=0
+"$AGENT_BIN" probe -c "$T/vantage-a.conf" --test web_dnssec_exist --test web_dnssec_valid \
+    good.test >"$T/probe-good.txt" || rc=$?
+[ $rc -eq 0 ] || fail "peil-agent probe exited $rc with passed verdicts only, not 0"
+rc=0
+"$AGENT_BIN" probe -c "$T/vantage-a.conf" --test web_dnssec_exist --test mail_auth_spf_exist \
+    servfail.test >"$T/probe-servfail.txt" || rc=$?
+[ $rc -eq 3 ] || fail "peil-agent probe exited $rc with error verdicts only, not 3"
 
 python3 - "$HERE/dns/expect" "$T/show.jsonl" "$T/probe.jsonl" <<'PY' || fail "verdicts differ"
 import json, sys

@@ -38,6 +38,16 @@ test_catalogue_sorted_unique(void **state)
 		assert_true(strlen(all[i].guideline) > 0);
 		assert_true(strlen(all[i].guideline) <= MAX_GUIDELINE_LEN);
 		assert_true((all[i].agreements & ~0x1fu) == 0);
+		/* Every test says what it is, checks, why it matters and how to fix it. */
+		assert_non_null(all[i].title);
+		assert_non_null(all[i].checks);
+		assert_non_null(all[i].why);
+		assert_non_null(all[i].fix);
+		assert_true(strlen(all[i].title) > 0 && strlen(all[i].title) <= 60);
+		assert_true(strlen(all[i].checks) > 0 && strlen(all[i].checks) <= 240);
+		assert_true(strlen(all[i].why) > 0 && strlen(all[i].why) <= 200);
+		assert_true(strlen(all[i].fix) > 0 && strlen(all[i].fix) <= 240);
+		assert_null(strchr(all[i].title, '\n'));
 		if (i > 0)
 			assert_true(strcmp(all[i - 1].id, all[i].id) < 0);
 		assert_ptr_equal(catalogue_find(all[i].id), &all[i]);

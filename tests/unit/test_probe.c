@@ -1,5 +1,5 @@
 /* test_probe.c: the probe's connection slots to mail server addresses, shared by every worker
- * and its STARTTLS threads. */
+ * and its STARTTLS threads; what a set of results found (probe's exit status). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +13,7 @@
 #include "err.h"
 #include "limits.h"
 #include "probe.h"
+#include "result.h"
 
 static uint64_t
 in_ms(unsigned ms)
@@ -156,6 +157,41 @@ test_slot_table_full(void **state)
 		probe_slot_give("2001:db8:1::1");
 }
 
+/* Failed wins over error; warning, info, not_tested and passed find nothing. */
+static void
+test_findings(void **state)
+{
+	static const struct {
+		int status[3];
+		unsigned want;
+	} cases[] = {
+		{ { PEIL__STATUS__PASSED, PEIL__STATUS__WARNING, PEIL__STATUS__INFO }, 0 },
+		{ { PEIL__STATUS__NOT_TESTED, PEIL__STATUS__PASSED, PEIL__STATUS__PASSED }, 0 },
+		{ { PEIL__STATUS__PASSED, PEIL__STATUS__FAILED, PEIL__STATUS__PASSED },
+		  PROBE_FOUND_FAILED },
+		{ { PEIL__STATUS__ERROR, PEIL__STATUS__PASSED, PEIL__STATUS__NOT_TESTED },
+		  PROBE_FOUND_ERROR },
+		{ { PEIL__STATUS__ERROR, PEIL__STATUS__FAILED, PEIL__STATUS__WARNING },
+		  PROBE_FOUND_FAILED | PROBE_FOUND_ERROR },
+	};
+	struct result_set rs = { 0 };
+
+	(void)state;
+	assert_int_equal(probe_findings(&rs), 0);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		for (size_t i = 0; i < 3; i++) {
+			Peil__Result *r = result_new("example.nl", "web_dnssec_exist",
+			    cases[c].status[i], "rfc4033");
+
+			assert_non_null(r);
+			assert_int_equal(result_set_add(&rs, r), 0);
+		}
+		assert_int_equal(probe_findings(&rs), cases[c].want);
+		result_set_clear(&rs);
+	}
+	result_set_clear(&rs);
+}
+
 int
 main(void)
 {
@@ -163,6 +199,7 @@ main(void)
 		cmocka_unit_test(test_slot_per_host),
 		cmocka_unit_test(test_slot_long_addr),
 		cmocka_unit_test(test_slot_table_full),
+		cmocka_unit_test(test_findings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
