@@ -266,6 +266,11 @@ cmd_targets(int argc, char **argv)
 		fprintf(stderr, "%s", help);
 		return EXIT_USAGE;
 	}
+	if (strcmp(argv[i], "import") == 0 && o.format != NULL) {
+		fprintf(stderr, "peil-collector: targets import reads CSV and takes no --format "
+		    "(--format is for targets list)\n");
+		return EXIT_USAGE;
+	}
 	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
 		return status;
 	if ((status = get_format(&o, fmts_targets, QUERY_CSV, &fmt)) != EXIT_OK)
