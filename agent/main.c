@@ -53,6 +53,8 @@ static const char usage_main[] =
 	    "  keygen            make this agent's CURVE key pair\n"
 	    "  config            print an example configuration file with every key\n"
 	    "\n"
+	    "  --version         print the version\n"
+	    "\n"
 	    "Every command takes -c FILE (configuration, default none: built-in defaults),\n"
 	    "-o SECTION.KEY=VALUE (override, repeatable) and --help.\n"
 	    "Exit status: 0 success, 1 failure, 2 usage or configuration error; probe's\n"
@@ -170,7 +172,9 @@ cmd_run(int argc, char **argv)
 	    "Runs the agent: asks the collector for each round's targets, probes them, and\n"
 	    "delivers the results. Stops on SIGINT or SIGTERM; undelivered results stay in the\n"
 	    "spool and go out at the next start.\n"
-	    "  -r, --rounds N         exit after N rounds, once every result is delivered\n";
+	    "  -r, --rounds N         exit after N rounds, once every result is delivered\n"
+	    "Exit status: 0 stopped by a signal, or --rounds done with every result delivered;\n"
+	    "1 failure (key file, spool, resolver); 2 usage or configuration error.\n";
 	struct cli_opts o;
 	struct conf *conf = NULL;
 	struct session ss;
@@ -567,7 +571,8 @@ cmd_keygen(int argc, char **argv)
 	    "Send PREFIX.pub to the coordinator, who saves it in the collector's allowlist\n"
 	    "directory under this agent's name. PREFIX defaults to 'agent'.\n"
 	    "  -O, --output PREFIX    where to write\n"
-	    "  -F, --force            overwrite existing files\n");
+	    "  -F, --force            overwrite existing files\n"
+	    "Exit status: 0 written, 1 failure (a file exists, cannot write), 2 usage.\n");
 }
 
 static int

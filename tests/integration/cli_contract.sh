@@ -97,7 +97,7 @@ def formats(help_text):
 
 
 def exit_statuses(help_text):
-    m = re.search(r"Exit status:(.*?)(?:\n\s*\n|\n\s+-|\Z)", help_text, re.S)
+    m = re.search(r"Exit status[^:\n]*:(.*?)(?:\n\s*\n|\n\s+-|\Z)", help_text, re.S)
     return {int(n) for n in re.findall(r"(?<![\w.])(\d)(?![\w.])", m.group(1))} if m else set()
 
 
@@ -142,11 +142,12 @@ CASES = {
                        (["bad domain"], 2, None),
                        (["-c", f"{T}/probe.conf", "-o", "resolver.forwarder=127.0.0.1@9",
                          "-o", "resolver.timeout_ms=300", "--test", "web_dnssec_exist",
-                         "good.test"], 3, None)],
+                         "good.test"], 3, None),
+                       (["-c", f"{T}/probe.conf", "--test", "web_caa", "good.test"], 4, "full")],
     (AGENT, "keygen"): [(["--output", f"{T}/kg-a"], 0, None), (["--output", f"{T}/kg-a"], 1, None),
                         (["--bogus"], 2, None)],
     (AGENT, "config"): [([], 0, None), (["--bogus"], 2, None)],
-    (AGENT, "tests"): [([], 0, None), (["no_such_test"], 2, None)],
+    (AGENT, "tests"): [([], 0, None), ([], 1, "full"), (["no_such_test"], 2, None)],
 }
 
 for prog in (AGENT, COLL):
@@ -229,6 +230,11 @@ for prog in (AGENT, COLL):
                     p.kill()
                     rc = -1
                 err = p.stderr.read()
+            elif how == "full":   # stdout a full disk: the output cannot be written
+                with open("/dev/full", "w") as full:
+                    p = subprocess.run([prog, *words, *argv], stdout=full,
+                                       stderr=subprocess.PIPE, text=True, timeout=60)
+                rc, err = p.returncode, p.stderr
             else:
                 rc, _, err = run([prog, *words, *argv], timeout=120)
             if rc != want:
