@@ -142,3 +142,17 @@ import_targets() {
 	"$COLLECTOR_BIN" targets import "$T/targets.csv" -c "$T/collector.conf" >/dev/null ||
 	    fail "targets import failed"
 }
+
+# start_dnstree ADDR: the signed DNS tree of dns/ served by NSD on ADDR port 53 (root.hints and
+# root.ds in $T/dns), stopped at exit; skips when not root or a tool is missing.
+start_dnstree() {
+	local addr=$1 here
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	[ "$(id -u)" -eq 0 ] || skip "needs root to serve DNS on port 53 of $addr"
+	CLEANUP_HOOKS+=("\"$here/dns/dnstree.sh\" stop \"$T/dns\" >/dev/null 2>&1")
+	"$here/dns/dnstree.sh" start "$T/dns" "$addr" >"$T/dnstree.log" 2>&1 || {
+		local rc=$?
+		[ $rc -eq 77 ] && skip "$(tail -n 1 "$T/dnstree.log")"
+		fail "the DNS tree did not start"
+	}
+}

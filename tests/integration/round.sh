@@ -10,13 +10,7 @@ PORT=${PORT:-47104}
 DNS_ADDR=${DNS_ADDR:-127.0.2.53}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-[ "$(id -u)" -eq 0 ] || skip "needs root to serve DNS on port 53 of $DNS_ADDR"
-CLEANUP_HOOKS+=('"$HERE/dns/dnstree.sh" stop "$T/dns" >/dev/null 2>&1')
-"$HERE/dns/dnstree.sh" start "$T/dns" "$DNS_ADDR" >"$T/dnstree.log" 2>&1 || {
-	rc=$?
-	[ $rc -eq 77 ] && skip "$(tail -n 1 "$T/dnstree.log")"
-	fail "the DNS tree did not start"
-}
+start_dnstree "$DNS_ADDR"
 
 make_keys vantage-a vantage-b
 write_collector_conf "$PORT" "durable = no"
