@@ -1,5 +1,5 @@
 /* test_referrer.c: Referrer-Policy vectors (W3C Referrer Policy 4.1, 11.1) and internet.nl's
- * classes (internetstandards/Internet.nl checks/tasks/http_headers.py,
+ * classes (internetstandards/Internet.nl checks/tasks/http_headers.py at 02368e3e,
  * HeaderCheckerReferrerPolicy: good = no-referrer, same-origin; recommendation =
  * strict-origin, strict-origin-when-cross-origin, and no value; bad = origin,
  * origin-when-cross-origin, no-referrer-when-downgrade, unsafe-url and anything else; the
