@@ -160,6 +160,22 @@
 #define MAX_MTASTS_POLICY_BYTES  65536   /* policy file body (RFC 8461 3.3 suggests 64 KiB) */
 #define MAX_MTASTS_MX            64      /* mx: patterns kept from one policy */
 #define MAX_MTASTS_MAX_AGE       31557600 /* max_age seconds, at most (RFC 8461 3.2) */
+
+/* Web header parsers (agent/parse/hsts.c, referrer.c). */
+#define MAX_HSTS_HEADER_LEN      4096    /* bytes of one Strict-Transport-Security value */
+#define MAX_HSTS_DIRECTIVES      32      /* directives (empty ones included) in one HSTS value */
+#define MAX_HSTS_MAX_AGE         4294967295ULL /* max-age is capped (and flagged) above this */
+#define MAX_HSTS_MAX_AGE_TEXT    32      /* bytes of the max-age text kept for evidence */
+#define MAX_REFERRER_HEADER_LEN  4096    /* bytes of one Referrer-Policy value */
+#define MAX_REFERRER_TOKENS      16      /* tokens kept from one Referrer-Policy value */
+#define MAX_REFERRER_TOKEN_LEN   40      /* bytes kept of one token (longer: truncated) */
+#define MAX_SECTXT_BYTES         102400  /* security.txt body (RFC 9116 sets none; internet.nl
+                                          * refuses more than 100 KB) */
+#define MAX_SECTXT_VALUES        8       /* values kept per security.txt field */
+#define MAX_SECTXT_VALUE_LEN     512     /* bytes kept of one value (longer: truncated) */
+#define MAX_SECTXT_ERRORS        16      /* errors kept (all are counted) */
+#define MAX_SECTXT_EXPIRES_AHEAD_S 31536000 /* Expires more than this after now is flagged
+                                          * (RFC 9116 2.5.5: less than a year) */
 #define DEFAULT_MTASTS_FETCH_MS  10000   /* the whole policy fetch: connect, TLS, body */
 #define MAX_CONTENT_TYPE_LEN     128     /* Content-Type header kept for evidence */
 #define MAX_TLSRPT_RECORD_LEN    4096    /* bytes of one _smtp._tls TXT record, strings joined */

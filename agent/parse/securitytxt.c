@@ -1,0 +1,416 @@
+/* securitytxt.c: security.txt parser (RFC 9116) with PGP cleartext framing (RFC 4880 7). */
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "limits.h"
+#include "securitytxt.h"
+
+static const char *const sectxt_field_names[] = {
+	"contact", "expires", "encryption", "acknowledgments", "preferred-languages",
+	"canonical", "policy", "hiring", "csaf",
+};
+
+static const char *const sectxt_err_names[] = {
+	"ok", "syntax", "no-contact", "no-expires", "duplicate-expires", "bad-expires", "expired",
+	"duplicate-preferred-languages", "bad-uri", "insecure-uri", "empty-value", "pgp-framing",
+};
+
+const char *
+sectxt_field_name(enum sectxt_field_id f)
+{
+	if ((size_t)f >= SECTXT_F_COUNT)
+		return "?";
+	return sectxt_field_names[f];
+}
+
+const char *
+sectxt_err_name(enum sectxt_err e)
+{
+	if ((size_t)e >= sizeof(sectxt_err_names) / sizeof(sectxt_err_names[0]))
+		return "?";
+	return sectxt_err_names[e];
+}
+
+static void
+sectxt_error(struct sectxt *s, size_t line, enum sectxt_err e)
+{
+	if (s->nkept_errors < MAX_SECTXT_ERRORS) {
+		s->errors[s->nkept_errors].line = line;
+		s->errors[s->nkept_errors].code = e;
+		s->nkept_errors++;
+	}
+	s->nerrors++;
+}
+
+/* Returns the offset of the first byte of an invalid UTF-8 sequence (RFC 3629 4: no overlong
+ * forms, no surrogates, at most U+10FFFF) or of a NUL, or len. */
+static size_t
+sectxt_utf8_bad(const uint8_t *b, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		uint8_t c = b[i];
+		size_t need, k;
+		uint8_t lo = 0x80, hi = 0xbf;
+
+		if (c == 0)
+			return i;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			need = 1;
+		else if (c >= 0xe0 && c <= 0xef) {
+			need = 2;
+			if (c == 0xe0)
+				lo = 0xa0;
+			else if (c == 0xed)
+				hi = 0x9f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			if (c == 0xf0)
+				lo = 0x90;
+			else if (c == 0xf4)
+				hi = 0x8f;
+		} else
+			return i;
+		if (len - i <= need)
+			return i;
+		for (k = 1; k <= need; k++) {
+			uint8_t d = b[i + k];
+
+			if (d < (k == 1 ? lo : 0x80) || d > (k == 1 ? hi : 0xbf))
+				return i;
+		}
+		i += need + 1;
+	}
+	return len;
+}
+
+static int
+sectxt_digits(const char *s, size_t n)
+{
+	int v = 0;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (s[k] < '0' || s[k] > '9')
+			return -1;
+		v = v * 10 + (s[k] - '0');
+	}
+	return v;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static long long
+sectxt_days(long long y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+bool
+sectxt_datetime(const char *s, size_t n, time_t *t)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0, dim;
+	size_t i;
+	long long v;
+
+	/* full-date "T" partial-time time-offset: YYYY-MM-DDTHH:MM:SS[.f+](Z|+HH:MM|-HH:MM) */
+	if (s == NULL || n < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
+	    s[13] != ':' || s[16] != ':')
+		return false;
+	y = sectxt_digits(s, 4);
+	mo = sectxt_digits(s + 5, 2);
+	d = sectxt_digits(s + 8, 2);
+	h = sectxt_digits(s + 11, 2);
+	mi = sectxt_digits(s + 14, 2);
+	se = sectxt_digits(s + 17, 2);
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+	    se < 0 || se > 60)
+		return false;
+	dim = mdays[mo - 1];
+	if (mo == 2 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		dim = 28;
+	if (d > dim)
+		return false;
+	i = 19;
+	if (i < n && s[i] == '.') {
+		i++;
+		if (i >= n || s[i] < '0' || s[i] > '9')
+			return false;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < n && (s[i] == 'Z' || s[i] == 'z'))
+		i++;
+	else if (i < n && (s[i] == '+' || s[i] == '-')) {
+		sign = s[i] == '+' ? 1 : -1;
+		if (n - i < 6 || s[i + 3] != ':')
+			return false;
+		oh = sectxt_digits(s + i + 1, 2);
+		om = sectxt_digits(s + i + 4, 2);
+		if (oh < 0 || oh > 23 || om < 0 || om > 59)
+			return false;
+		i += 6;
+	} else
+		return false;
+	if (i != n)
+		return false;
+	v = sectxt_days(y, mo, d) * 86400LL + h * 3600LL + mi * 60LL + se -
+	    sign * (oh * 3600LL + om * 60LL);
+	if ((long long)(time_t)v != v)
+		return false;
+	*t = (time_t)v;
+	return true;
+}
+
+static bool
+sectxt_ieq(const uint8_t *p, size_t n, const char *lit)
+{
+	size_t k;
+
+	if (strlen(lit) != n)
+		return false;
+	for (k = 0; k < n; k++) {
+		uint8_t c = p[k];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (uint8_t)(c - 'A' + 'a');
+		if (c != (uint8_t)lit[k])
+			return false;
+	}
+	return true;
+}
+
+/* A URI as RFC 3986 3.1 starts it: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" rest, with no
+ * space or control byte anywhere. */
+static bool
+sectxt_uri(const uint8_t *p, size_t n)
+{
+	size_t k = 0;
+
+	if (n == 0 || !((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z'))
+		return false;
+	while (k < n && (((p[k] | 0x20) >= 'a' && (p[k] | 0x20) <= 'z') ||
+	    (p[k] >= '0' && p[k] <= '9') || p[k] == '+' || p[k] == '-' || p[k] == '.'))
+		k++;
+	if (k >= n || p[k] != ':' || k + 1 >= n)
+		return false;
+	for (; k < n; k++)
+		if (p[k] <= 0x20 || p[k] == 0x7f)
+			return false;
+	return true;
+}
+
+/* One body line (dash-escaping removed): a field, a comment or blank. */
+static void
+sectxt_line(struct sectxt *s, const uint8_t *p, size_t n, size_t line, time_t now)
+{
+	size_t c, vs, ve, k;
+	int f = -1;
+	struct sectxt_field *fl;
+
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return;
+	if (p[0] == '#') {
+		s->ncomments++;
+		return;
+	}
+	/* field-name = 1*( %x21-39 / %x3B-7E ) (RFC 5322 3.6.8) */
+	for (c = 0; c < n && p[c] != ':'; c++)
+		if (p[c] <= 0x20 || p[c] >= 0x7f) {
+			sectxt_error(s, line, SECTXT_E_SYNTAX);
+			return;
+		}
+	if (c == 0 || c == n) {
+		sectxt_error(s, line, SECTXT_E_SYNTAX);
+		return;
+	}
+	for (k = 0; k < SECTXT_F_COUNT; k++)
+		if (sectxt_ieq(p, c, sectxt_field_names[k]))
+			f = (int)k;
+	if (f < 0) {
+		s->nunknown++;
+		return;
+	}
+	vs = c + 1;
+	while (vs < n && (p[vs] == ' ' || p[vs] == '\t'))
+		vs++;
+	ve = n;
+	fl = &s->fields[f];
+	if (fl->nkept < MAX_SECTXT_VALUES) {
+		size_t m = ve - vs < MAX_SECTXT_VALUE_LEN ? ve - vs : MAX_SECTXT_VALUE_LEN;
+
+		memcpy(fl->values[fl->nkept], p + vs, m);
+		fl->values[fl->nkept][m] = '\0';
+		fl->lines[fl->nkept] = line;
+		fl->nkept++;
+	}
+	fl->n++;
+	if (vs == ve) {
+		sectxt_error(s, line, SECTXT_E_EMPTY_VALUE);
+		return;
+	}
+	switch (f) {
+	case SECTXT_F_EXPIRES:
+		if (fl->n > 1) {
+			sectxt_error(s, line, SECTXT_E_DUP_EXPIRES);
+			return;
+		}
+		if (!sectxt_datetime((const char *)p + vs, ve - vs, &s->expires)) {
+			sectxt_error(s, line, SECTXT_E_BAD_EXPIRES);
+			return;
+		}
+		s->expires_ok = true;
+		if (s->expires < now) {
+			s->expired = true;
+			sectxt_error(s, line, SECTXT_E_EXPIRED);
+		} else if ((long long)s->expires - (long long)now > MAX_SECTXT_EXPIRES_AHEAD_S)
+			s->expires_far = true;
+		return;
+	case SECTXT_F_PREFERRED_LANGUAGES:
+		if (fl->n > 1)
+			sectxt_error(s, line, SECTXT_E_DUP_PREF_LANG);
+		return;
+	default:
+		break;
+	}
+	if (!sectxt_uri(p + vs, ve - vs))
+		sectxt_error(s, line, SECTXT_E_BAD_URI);
+	else if (ve - vs >= 7 && sectxt_ieq(p + vs, 7, "http://"))
+		sectxt_error(s, line, SECTXT_E_INSECURE_URI);
+}
+
+static bool
+sectxt_is(const uint8_t *p, size_t n, const char *lit)
+{
+	return strlen(lit) == n && memcmp(p, lit, n) == 0;
+}
+
+enum sectxt_pgp { PGP_NONE, PGP_HEADERS, PGP_BODY, PGP_SIG, PGP_AFTER };
+
+int
+sectxt_parse(const uint8_t *buf, size_t len, time_t now, struct sectxt *out, char *why,
+    size_t whylen)
+{
+	size_t i = 0, line = 0, bad, k;
+	enum sectxt_pgp st = PGP_NONE;
+	size_t nhash = 0;
+	int rc = 0;
+
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if (out == NULL || (buf == NULL && len > 0)) {
+		rc = PEIL_EINVAL;
+		goto out;
+	}
+	memset(out, 0, sizeof(*out));
+	if (len > MAX_SECTXT_BYTES) {
+		rc = PEIL_ETOOBIG;
+		if (why != NULL && whylen > 0)
+			snprintf(why, whylen, "too-long: over %d bytes", MAX_SECTXT_BYTES);
+		goto out;
+	}
+	bad = sectxt_utf8_bad(buf, len);
+	if (bad < len) {
+		size_t ln = 1;
+
+		for (k = 0; k < bad; k++)
+			ln += buf[k] == '\n';
+		rc = PEIL_EINVAL;
+		if (why != NULL && whylen > 0)
+			snprintf(why, whylen, "%s: line %zu (offset %zu)",
+			    buf[bad] == 0 ? "nul-byte" : "bad-utf8", ln, bad);
+		goto out;
+	}
+	while (i < len) {
+		size_t s = i, e;
+		const uint8_t *p;
+		size_t n;
+
+		while (i < len && buf[i] != '\n')
+			i++;
+		e = i;
+		if (i < len)
+			i++;
+		line++;
+		if (e > s && buf[e - 1] == '\r') {
+			e--;
+			out->ncrlf++;
+		}
+		p = buf + s;
+		n = e - s;
+		switch (st) {
+		case PGP_NONE:
+			if (line == 1 && sectxt_is(p, n, "-----BEGIN PGP SIGNED MESSAGE-----")) {
+				out->signed_msg = true;
+				st = PGP_HEADERS;
+				continue;
+			}
+			break;
+		case PGP_HEADERS:
+			/* RFC 4880 7: one or more "Hash:" armor headers, then an empty line */
+			if (n == 0) {
+				if (nhash == 0)
+					sectxt_error(out, line, SECTXT_E_PGP_FRAMING);
+				st = PGP_BODY;
+			} else if (n > 6 && memcmp(p, "Hash: ", 6) == 0) {
+				nhash++;
+			} else if (!(n > 6 && memcmp(p, "Hash: ", 6) == 0)) {
+				sectxt_error(out, line, SECTXT_E_PGP_FRAMING);
+			}
+			continue;
+		case PGP_BODY:
+			if (sectxt_is(p, n, "-----BEGIN PGP SIGNATURE-----")) {
+				st = PGP_SIG;
+				continue;
+			}
+			if (n > 0 && p[0] == '-') {
+				/* RFC 4880 7.1: dash-escaped lines start "- " */
+				if (n >= 2 && p[1] == ' ') {
+					p += 2;
+					n -= 2;
+				} else {
+					sectxt_error(out, line, SECTXT_E_PGP_FRAMING);
+					continue;
+				}
+			}
+			break;
+		case PGP_SIG:
+			if (sectxt_is(p, n, "-----END PGP SIGNATURE-----"))
+				st = PGP_AFTER;
+			continue;
+		case PGP_AFTER:
+			if (n > 0) {
+				sectxt_error(out, line, SECTXT_E_PGP_FRAMING);
+			}
+			continue;
+		}
+		sectxt_line(out, p, n, line, now);
+	}
+	out->nlines = line;
+	if (out->signed_msg && st != PGP_AFTER)
+		sectxt_error(out, line, SECTXT_E_PGP_FRAMING);
+	if (out->fields[SECTXT_F_CONTACT].n == 0)
+		sectxt_error(out, 0, SECTXT_E_NO_CONTACT);
+	if (out->fields[SECTXT_F_EXPIRES].n == 0)
+		sectxt_error(out, 0, SECTXT_E_NO_EXPIRES);
+	out->valid = out->nerrors == 0;
+out:
+	if (rc != 0 && out != NULL)
+		memset(out, 0, sizeof(*out));
+	return rc;
+}

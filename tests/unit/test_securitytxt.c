@@ -1,0 +1,231 @@
+/* test_securitytxt.c: security.txt vectors (RFC 9116, RFC 3339 5.6, RFC 4880 7). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "err.h"
+#include "limits.h"
+#include "securitytxt.h"
+
+#define NOW ((time_t)1767225600) /* 2026-01-01T00:00:00Z */
+
+static struct sectxt st;
+
+static int
+parse(const char *s)
+{
+	char why[128];
+
+	return sectxt_parse((const uint8_t *)s, strlen(s), NOW, &st, why, sizeof(why));
+}
+
+static bool
+has_err(enum sectxt_err e, size_t line)
+{
+	size_t k;
+
+	for (k = 0; k < st.nkept_errors; k++)
+		if (st.errors[k].code == e && st.errors[k].line == line)
+			return true;
+	return false;
+}
+
+/* RFC 3339 5.6 / 5.7 */
+static void
+test_datetime(void **state)
+{
+	time_t t;
+
+	(void)state;
+	assert_true(sectxt_datetime("2026-06-01T12:00:00Z", 20, &t));
+	assert_int_equal(t, 1780315200);
+	assert_true(sectxt_datetime("2026-06-01t14:00:00+02:00", 25, &t));
+	assert_int_equal(t, 1780315200);
+	assert_true(sectxt_datetime("2026-06-01T11:30:00.123-00:30", 29, &t));
+	assert_int_equal(t, 1780315200);
+	assert_true(sectxt_datetime("2024-02-29T23:59:59z", 20, &t));
+	assert_int_equal(t, 1709251199);
+	assert_false(sectxt_datetime("2025-02-29T00:00:00Z", 20, &t)); /* not a leap year */
+	assert_false(sectxt_datetime("2026-13-01T00:00:00Z", 20, &t));
+	assert_false(sectxt_datetime("2026-06-01 12:00:00Z", 20, &t));
+	assert_false(sectxt_datetime("2026-06-01T12:00:00", 19, &t));  /* offset required */
+	assert_false(sectxt_datetime("2026-06-01T24:00:00Z", 20, &t));
+	assert_false(sectxt_datetime("2026-06-01T12:00:00Z ", 21, &t));
+	assert_false(sectxt_datetime("2026-06-01T12:00:00.Z", 21, &t));
+	assert_false(sectxt_datetime("2026-06-01T12:00:00+0200", 24, &t));
+	assert_false(sectxt_datetime("Mon, 01 Jun 2026 12:00", 22, &t));
+}
+
+/* RFC 9116 2.5, 4 (the example file) */
+static void
+test_fields(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("# Our security address\n"
+	    "Contact: mailto:security@example.com\n"
+	    "Contact: tel:+1-201-555-0123\n"
+	    "contact: https://example.com/security-contact.html\n"
+	    "Expires: 2026-06-01T12:00:00.000Z\n"
+	    "Encryption: https://example.com/pgp-key.txt\n"
+	    "Acknowledgments: https://example.com/hall-of-fame.html\n"
+	    "Preferred-Languages: en, es\n"
+	    "Canonical: https://example.com/.well-known/security.txt\n"
+	    "Policy: https://example.com/disclosure.html\n"
+	    "Hiring: https://example.com/jobs.html\n"
+	    "CSAF: https://example.com/.well-known/csaf/provider-metadata.json\n"
+	    "X-Other: whatever\n\n"), 0);
+	assert_true(st.valid);
+	assert_int_equal(st.nerrors, 0);
+	assert_int_equal(st.fields[SECTXT_F_CONTACT].n, 3);
+	assert_string_equal(st.fields[SECTXT_F_CONTACT].values[1], "tel:+1-201-555-0123");
+	assert_int_equal(st.fields[SECTXT_F_CONTACT].lines[2], 4);
+	assert_true(st.expires_ok && !st.expired && !st.expires_far);
+	assert_int_equal(st.expires, 1780315200);
+	assert_string_equal(st.fields[SECTXT_F_PREFERRED_LANGUAGES].values[0], "en, es");
+	assert_int_equal(st.fields[SECTXT_F_CSAF].n, 1);
+	assert_int_equal(st.nunknown, 1);
+	assert_int_equal(st.ncomments, 1);
+	assert_false(st.signed_msg);
+
+	/* CRLF line endings, trailing spaces */
+	assert_int_equal(parse("Contact: mailto:a@example.com \r\nExpires: 2026-06-01T12:00:00Z\r\n"),
+	    0);
+	assert_true(st.valid);
+	assert_int_equal(st.ncrlf, 2);
+	assert_string_equal(st.fields[SECTXT_F_CONTACT].values[0], "mailto:a@example.com");
+
+	/* 2.5.3 Contact required; 2.5.5 Expires required, once, in the future */
+	assert_int_equal(parse("Expires: 2026-06-01T12:00:00Z\n"), 0);
+	assert_false(st.valid);
+	assert_true(has_err(SECTXT_E_NO_CONTACT, 0));
+	assert_int_equal(parse("Contact: mailto:a@example.com\n"), 0);
+	assert_true(has_err(SECTXT_E_NO_EXPIRES, 0));
+	assert_int_equal(parse("Contact: mailto:a@example.com\nExpires: 2026-06-01T12:00:00Z\n"
+	    "Expires: 2026-07-01T12:00:00Z\n"), 0);
+	assert_true(has_err(SECTXT_E_DUP_EXPIRES, 3));
+	assert_int_equal(parse("Contact: mailto:a@example.com\nExpires: 2025-06-01T12:00:00Z\n"), 0);
+	assert_true(st.expired && has_err(SECTXT_E_EXPIRED, 2) && !st.valid);
+	assert_int_equal(parse("Contact: mailto:a@example.com\nExpires: 2028-01-01T00:00:00Z\n"), 0);
+	assert_true(st.expires_far && st.valid); /* a recommendation only */
+	assert_int_equal(parse("Contact: mailto:a@example.com\nExpires: 1 June 2026\n"), 0);
+	assert_true(has_err(SECTXT_E_BAD_EXPIRES, 2));
+	/* 2.5.8 Preferred-Languages at most once */
+	assert_int_equal(parse("Contact: mailto:a@example.com\nExpires: 2026-06-01T12:00:00Z\n"
+	    "Preferred-Languages: en\nPreferred-Languages: nl\n"), 0);
+	assert_true(has_err(SECTXT_E_DUP_PREF_LANG, 4));
+	/* 2.5.3 etc.: web URIs MUST be https; URIs must be URIs */
+	assert_int_equal(parse("Contact: http://example.com/\nExpires: 2026-06-01T12:00:00Z\n"
+	    "Policy: not a uri\nCanonical:\nthis line is junk\n"), 0);
+	assert_true(has_err(SECTXT_E_INSECURE_URI, 1));
+	assert_true(has_err(SECTXT_E_BAD_URI, 3));
+	assert_true(has_err(SECTXT_E_EMPTY_VALUE, 4));
+	assert_true(has_err(SECTXT_E_SYNTAX, 5));
+	assert_int_equal(st.nerrors, 4);
+}
+
+/* RFC 4880 7 cleartext signature framing; RFC 9116 2.3 */
+static void
+test_pgp(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-----BEGIN PGP SIGNED MESSAGE-----\n"
+	    "Hash: SHA256\n\n"
+	    "Contact: mailto:a@example.com\n"
+	    "- -not a field but dash-escaped\n"
+	    "Expires: 2026-06-01T12:00:00Z\n"
+	    "-----BEGIN PGP SIGNATURE-----\n\n"
+	    "iQIzBAEBCAAdFiEE\n=abcd\n"
+	    "-----END PGP SIGNATURE-----\n"), 0);
+	assert_true(st.signed_msg);
+	assert_true(has_err(SECTXT_E_SYNTAX, 5)); /* "-not a field..." is body text */
+	assert_int_equal(st.nerrors, 1);
+	assert_int_equal(parse("-----BEGIN PGP SIGNED MESSAGE-----\r\nHash: SHA512\r\n\r\n"
+	    "Contact: mailto:a@example.com\r\nExpires: 2026-06-01T12:00:00Z\r\n"
+	    "-----BEGIN PGP SIGNATURE-----\r\nxx\r\n-----END PGP SIGNATURE-----\r\n"), 0);
+	assert_true(st.valid);
+	/* no Hash header; an undashed '-' line; no END; text after END */
+	assert_int_equal(parse("-----BEGIN PGP SIGNED MESSAGE-----\n\n"
+	    "Contact: mailto:a@example.com\nExpires: 2026-06-01T12:00:00Z\n"
+	    "-----BEGIN PGP SIGNATURE-----\nxx\n"), 0);
+	assert_true(has_err(SECTXT_E_PGP_FRAMING, 2));
+	assert_true(has_err(SECTXT_E_PGP_FRAMING, 6));
+	assert_int_equal(parse("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\nComment: x\n\n"
+	    "Contact: mailto:a@example.com\n--x\nExpires: 2026-06-01T12:00:00Z\n"
+	    "-----BEGIN PGP SIGNATURE-----\n-----END PGP SIGNATURE-----\nContact: mailto:b@x\n"),
+	    0);
+	assert_true(has_err(SECTXT_E_PGP_FRAMING, 3));
+	assert_true(has_err(SECTXT_E_PGP_FRAMING, 6));
+	assert_true(has_err(SECTXT_E_PGP_FRAMING, 10));
+	assert_int_equal(st.fields[SECTXT_F_CONTACT].n, 1);
+	assert_false(st.valid);
+}
+
+/* UTF-8 required (RFC 9116 4: the file is UTF-8), NUL, size, many lines */
+static void
+test_hostile(void **state)
+{
+	char why[128];
+	uint8_t *buf;
+	size_t n = 1 << 20, k;
+	static const char nul[] = "Contact: mailto:a@example.com\nExp\0ires: x\n";
+	static const char *const bad8[] = {
+		"Contact: mailto:a@example.com\n\xff\n",
+		"Contact: mailto:a@example.com\n\xc0\xaf\n",       /* overlong */
+		"Contact: mailto:a@example.com\n\xed\xa0\x80\n",   /* surrogate */
+		"Contact: mailto:a@example.com\n\xf4\x90\x80\x80\n", /* > U+10FFFF */
+		"Contact: mailto:a@example.com\n\xe2\x82",         /* truncated */
+	};
+
+	(void)state;
+	assert_int_equal(sectxt_parse((const uint8_t *)nul, sizeof(nul) - 1, NOW, &st, why,
+	    sizeof(why)), PEIL_EINVAL);
+	assert_non_null(strstr(why, "nul-byte: line 2"));
+	for (k = 0; k < sizeof(bad8) / sizeof(bad8[0]); k++) {
+		assert_int_equal(sectxt_parse((const uint8_t *)bad8[k], strlen(bad8[k]), NOW, &st,
+		    why, sizeof(why)), PEIL_EINVAL);
+		assert_non_null(strstr(why, "bad-utf8: line 2"));
+		assert_int_equal(st.fields[SECTXT_F_CONTACT].n, 0);
+	}
+	assert_int_equal(parse("Contact: mailto:\xc3\xa9@example.com\n"
+	    "Expires: 2026-06-01T12:00:00Z\n"), 0);
+	assert_true(st.valid);
+	buf = malloc(n);
+	assert_non_null(buf);
+	memset(buf, '\n', n);
+	assert_int_equal(sectxt_parse(buf, n, NOW, &st, why, sizeof(why)), PEIL_ETOOBIG);
+	/* thousands of fields and errors: counted, the first kept */
+	for (k = 0; k + 12 <= MAX_SECTXT_BYTES; k += 12)
+		memcpy(buf + k, "Contact: x\n\n", 12);
+	assert_int_equal(sectxt_parse(buf, MAX_SECTXT_BYTES, NOW, &st, why, sizeof(why)), 0);
+	assert_int_equal(st.fields[SECTXT_F_CONTACT].n, MAX_SECTXT_BYTES / 12);
+	assert_int_equal(st.fields[SECTXT_F_CONTACT].nkept, MAX_SECTXT_VALUES);
+	assert_int_equal(st.nkept_errors, MAX_SECTXT_ERRORS);
+	assert_true(st.nerrors > MAX_SECTXT_BYTES / 12);
+	/* one huge value: truncated */
+	memcpy(buf, "Contact: https://", 17);
+	memset(buf + 17, 'a', MAX_SECTXT_BYTES - 17);
+	assert_int_equal(sectxt_parse(buf, MAX_SECTXT_BYTES, NOW, &st, why, sizeof(why)), 0);
+	assert_int_equal(strlen(st.fields[SECTXT_F_CONTACT].values[0]), MAX_SECTXT_VALUE_LEN);
+	free(buf);
+	assert_int_equal(sectxt_parse(NULL, 1, NOW, &st, why, sizeof(why)), PEIL_EINVAL);
+	assert_int_equal(sectxt_parse((const uint8_t *)"", 0, NOW, NULL, why, sizeof(why)),
+	    PEIL_EINVAL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_datetime),
+		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_pgp),
+		cmocka_unit_test(test_hostile),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
