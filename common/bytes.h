@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 static inline void
 be64_put(uint8_t out[8], uint64_t v)
@@ -105,6 +106,24 @@ ascii_skip_wsp(const uint8_t *buf, size_t p, size_t e)
 	while (p < e && ascii_is_wsp(buf[p]))
 		p++;
 	return p;
+}
+
+/* True when the n bytes at p equal the lower-case ASCII literal `lit`, ASCII letters of p
+ * compared without regard to case (header and field names in untrusted input). */
+static inline bool
+bytes_ieq(const uint8_t *p, size_t n, const char *lit)
+{
+	if (strlen(lit) != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (uint8_t)(c - 'A' + 'a');
+		if (c != (uint8_t)lit[i])
+			return false;
+	}
+	return true;
 }
 
 #endif

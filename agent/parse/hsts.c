@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "err.h"
 #include "hsts.h"
 #include "limits.h"
@@ -26,24 +27,6 @@ hsts_tchar(uint8_t c)
 	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
 		return true;
 	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
-static bool
-hsts_ieq(const uint8_t *p, size_t n, const char *lit)
-{
-	size_t i;
-
-	if (strlen(lit) != n)
-		return false;
-	for (i = 0; i < n; i++) {
-		uint8_t c = p[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (uint8_t)(c - 'A' + 'a');
-		if (c != (uint8_t)lit[i])
-			return false;
-	}
-	return true;
 }
 
 struct hsts_ctx {
@@ -209,7 +192,7 @@ hsts_parse(const uint8_t *buf, size_t len, struct hsts *out, enum hsts_reason *r
 				hasval = true;
 				hsts_ows(&c);
 			}
-			if (hsts_ieq(buf + ns, nl, "max-age")) {
+			if (bytes_ieq(buf + ns, nl, "max-age")) {
 				if (seen_ma) {
 					rc = hsts_fail(&c, HSTS_R_DUPLICATE, "max-age twice", ns);
 					goto out;
@@ -224,7 +207,7 @@ hsts_parse(const uint8_t *buf, size_t len, struct hsts *out, enum hsts_reason *r
 				rc = hsts_max_age(&c, out, val, vlen, voff, vend);
 				if (rc != 0)
 					goto out;
-			} else if (hsts_ieq(buf + ns, nl, "includesubdomains")) {
+			} else if (bytes_ieq(buf + ns, nl, "includesubdomains")) {
 				if (seen_isd) {
 					rc = hsts_fail(&c, HSTS_R_DUPLICATE, "includeSubDomains twice", ns);
 					goto out;
@@ -236,7 +219,7 @@ hsts_parse(const uint8_t *buf, size_t len, struct hsts *out, enum hsts_reason *r
 					goto out;
 				}
 				out->include_subdomains = true;
-			} else if (hsts_ieq(buf + ns, nl, "preload")) {
+			} else if (bytes_ieq(buf + ns, nl, "preload")) {
 				if (seen_pre) {
 					rc = hsts_fail(&c, HSTS_R_DUPLICATE, "preload twice", ns);
 					goto out;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "err.h"
 #include "limits.h"
 #include "securitytxt.h"
@@ -175,24 +176,6 @@ sectxt_datetime(const char *s, size_t n, time_t *t)
 	return true;
 }
 
-static bool
-sectxt_ieq(const uint8_t *p, size_t n, const char *lit)
-{
-	size_t k;
-
-	if (strlen(lit) != n)
-		return false;
-	for (k = 0; k < n; k++) {
-		uint8_t c = p[k];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (uint8_t)(c - 'A' + 'a');
-		if (c != (uint8_t)lit[k])
-			return false;
-	}
-	return true;
-}
-
 /* A URI as RFC 3986 3.1 starts it: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" rest, with no
  * space or control byte anywhere. */
 static bool
@@ -240,7 +223,7 @@ sectxt_line(struct sectxt *s, const uint8_t *p, size_t n, size_t line, time_t no
 		return;
 	}
 	for (k = 0; k < SECTXT_F_COUNT; k++)
-		if (sectxt_ieq(p, c, sectxt_field_names[k]))
+		if (bytes_ieq(p, c, sectxt_field_names[k]))
 			f = (int)k;
 	if (f < 0) {
 		s->nunknown++;
@@ -290,7 +273,7 @@ sectxt_line(struct sectxt *s, const uint8_t *p, size_t n, size_t line, time_t no
 	}
 	if (!sectxt_uri(p + vs, ve - vs))
 		sectxt_error(s, line, SECTXT_E_BAD_URI);
-	else if (ve - vs >= 7 && sectxt_ieq(p + vs, 7, "http://"))
+	else if (ve - vs >= 7 && bytes_ieq(p + vs, 7, "http://"))
 		sectxt_error(s, line, SECTXT_E_INSECURE_URI);
 }
 
