@@ -182,6 +182,20 @@
 #define MAX_TLSRPT_RUA           8       /* rua URIs in one TLS-RPT record */
 #define MAX_TLSRPT_URI_LEN       512     /* bytes of one rua URI */
 
+/* HTTP engine (agent/net/http.c) and the web tests (agent/probe/webwork.c). */
+#define MAX_HTTP_URL_LEN         2048    /* bytes of a URL asked or a Location kept */
+#define MAX_HTTP_REDIRECTS       10      /* hops one GET follows at most */
+#define MAX_HTTP_FIELDS          100     /* header fields of one response kept; more: cut */
+#define MAX_HTTP_HEADER_BYTES    65536   /* header bytes of one response kept; more: stopped */
+#define MAX_HTTP_FIELD_LEN       16384   /* one header line; longer: the transfer is stopped */
+#define MAX_HTTP_BODY_BYTES      512000  /* body bytes read at most (500 KB: the IPv4/IPv6
+                                          * comparison's share, as internet.nl) */
+#define DEFAULT_HTTP_GET_MS      10000   /* one GET, every hop included */
+#define MAX_WEB_HOSTS            2       /* the domain and www.<domain> */
+#define MAX_WEB_ADDRS            8       /* addresses of one web host tested (each family) */
+#define MAX_WEB_PARALLEL         4       /* addresses of one domain's web hosts tested at once */
+#define DEFAULT_WEB_HOST_MS      30000   /* everything on one web server address */
+
 /* TLS engine (agent/net/tls.c). */
 #define MAX_TLS_CHAIN_BYTES      (64 * 1024) /* the server's Certificate message: a larger one
                                               * fails the handshake ("excessive message size") */

@@ -10,6 +10,7 @@
 
 #include "dnsans.h"
 #include "dnsev.h"
+#include "http.h"
 #include "limits.h"
 #include "mtasts.h"
 #include "reach.h"
@@ -61,6 +62,18 @@ struct dnswork_source {
 	 * it went) or PEIL_ENOMEM. */
 	int (*fetch)(void *arg, const char *domain, const char *addr, uint64_t deadline_ms,
 	    struct policy_fetch *out);
+	/* Web: one GET (rq: URL, address, caps, redirects; the source adds its CA file and bounds
+	 * the time by its own limit and deadline_ms) into *out (the caller frees it with
+	 * http_response_clear); NULL: the web tests that need HTTP are not_tested. Returns 0 (see
+	 * out->code, out->fail) or PEIL_ENOMEM. */
+	int (*web_get)(void *arg, const struct http_request *rq, uint64_t deadline_ms,
+	    struct http_response *out);
+	/* Web: the TLS engine on addr (numeric) port 443 with host as SNI, by deadline_ms, into
+	 * *rep (cleared by the caller with tls_report_clear; rep->available false with rep->why
+	 * when there was no TLS); NULL: the web TLS tests are not_tested. Returns 0 or
+	 * PEIL_ENOMEM. */
+	int (*web_tls)(void *arg, const char *host, const char *addr, uint64_t deadline_ms,
+	    struct tls_report *rep);
 };
 
 /* The working state of one run: answers live here, not on the stack (each is ~26 KiB). */

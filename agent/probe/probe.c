@@ -31,6 +31,7 @@
 #include "resolver.h"
 #include "smtp.h"
 #include "tls.h"
+#include "webwork.h"
 
 /* One answer kept for the rest of a domain's tests (several tests ask the same question). */
 struct memo {
@@ -399,10 +400,10 @@ probe_wall_ms(void)
  * judges its tests not done yet. vantage, when set, judges before any lookup what this vantage
  * cannot test. */
 static const struct probe_module {
-	int (*vantage)(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
-	    bool done[TEST_COUNT]);
-	int (*run)(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
-	    bool done[TEST_COUNT]);
+	int (*vantage)(struct dnswork *w, struct mxwork *mx, struct webwork *web,
+	    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT]);
+	int (*run)(struct dnswork *w, struct mxwork *mx, struct webwork *web,
+	    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT]);
 } probe_modules[MODULE_COUNT] = {
 	[MODULE_NONE] = { NULL, NULL },
 	[MODULE_DNSSEC] = { NULL, probe_dnssec_run },
@@ -450,6 +451,7 @@ probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadlin
 {
 	struct dnswork *w;
 	struct mxwork *mx = NULL;
+	struct webwork *web = NULL;
 	bool done[TEST_COUNT], any = false;
 	int rc = 0;
 
@@ -465,7 +467,9 @@ probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadlin
 	}
 	if (rc != 0 || !any)
 		return rc;
-	if ((w = calloc(1, sizeof(*w))) == NULL || (mx = mxwork_new(w)) == NULL) {
+	if ((w = calloc(1, sizeof(*w))) == NULL || (mx = mxwork_new(w)) == NULL ||
+	    (web = webwork_new(w)) == NULL) {
+		mxwork_free(mx);
 		free(w);
 		return PEIL_ENOMEM;
 	}
@@ -476,7 +480,7 @@ probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadlin
 	/* What the vantage cannot test is decided before any lookup. */
 	for (int m = MODULE_NONE + 1; m < MODULE_COUNT && rc == 0; m++)
 		if (probe_modules[m].vantage != NULL && probe_module_wanted(m, done))
-			rc = probe_modules[m].vantage(w, mx, res, done);
+			rc = probe_modules[m].vantage(w, mx, web, res, done);
 	if (rc != 0)
 		goto out;
 
@@ -501,10 +505,12 @@ probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadlin
 		goto out;
 	}
 	for (int m = MODULE_NONE + 1; m < MODULE_COUNT; m++)
-		if (probe_module_wanted(m, done) && (rc = probe_modules[m].run(w, mx, res, done)) != 0)
+		if (probe_module_wanted(m, done) &&
+		    (rc = probe_modules[m].run(w, mx, web, res, done)) != 0)
 			goto out;
 	rc = fail_rest(res, done, MSG_BUDGET, NULL, domain);
 out:
+	webwork_free(web);
 	mxwork_free(mx);
 	free(w);
 	return rc;

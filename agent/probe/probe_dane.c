@@ -127,12 +127,13 @@ static const int dane_ids[] = {
 #define NDANE_IDS (sizeof(dane_ids) / sizeof(dane_ids[0]))
 
 int
-probe_dane_run(struct dnswork *w, struct mxwork *tw, Peil__Result *res[TEST_COUNT],
-    bool done[TEST_COUNT])
+probe_dane_run(struct dnswork *w, struct mxwork *tw, struct webwork *web,
+    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT])
 {
 	static const int valid[] = { TEST_MAIL_STARTTLS_DANE_VALID };
 	int rc;
 
+	(void)web;
 	if ((rc = mxwork_start(tw)) != 0 || tw->state == MXWORK_NO_BUDGET)
 		return rc;
 	if (tw->state == MXWORK_NONE)

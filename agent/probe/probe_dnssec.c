@@ -197,12 +197,13 @@ out:
 }
 
 int
-probe_dnssec_run(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
-    bool done[TEST_COUNT])
+probe_dnssec_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
+    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT])
 {
 	int rc = 0;
 
 	(void)mx;
+	(void)web;
 	if (res[TEST_WEB_DNSSEC_EXIST] != NULL || res[TEST_WEB_DNSSEC_VALID] != NULL ||
 	    res[TEST_MAIL_DNSSEC_MAILTO_EXIST] != NULL || res[TEST_MAIL_DNSSEC_MAILTO_VALID] != NULL) {
 		Peil__Result *exist[2] = { res[TEST_WEB_DNSSEC_EXIST],

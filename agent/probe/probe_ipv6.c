@@ -414,10 +414,11 @@ ipv6_reach(struct dnswork *w, Peil__Result *res[TEST_COUNT], bool done[TEST_COUN
 }
 
 int
-probe_ipv6_vantage(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
-    bool done[TEST_COUNT])
+probe_ipv6_vantage(struct dnswork *w, struct mxwork *mx, struct webwork *web,
+    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT])
 {
 	(void)mx;
+	(void)web;
 	/* A vantage without IPv6 cannot test IPv6 reachability, whatever the domain. */
 	if (!w->src->ipv6 || w->src->reach == NULL)
 		return ipv6_reach(w, res, done);
@@ -425,12 +426,13 @@ probe_ipv6_vantage(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_
 }
 
 int
-probe_ipv6_run(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
-    bool done[TEST_COUNT])
+probe_ipv6_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
+    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT])
 {
 	int rc = 0;
 
 	(void)mx;
+	(void)web;
 	if (!done[TEST_WEB_IPV6_WS_ADDRESS] && dnswork_budget_left(w)) {
 		if ((rc = run_ws(w, res[TEST_WEB_IPV6_WS_ADDRESS])) != 0)
 			return rc;

@@ -8,16 +8,17 @@
 #include "catalogue.h"
 #include "dnswork.h"
 #include "mxwork.h"
+#include "webwork.h"
 
 /* Judges, before any lookup, what this vantage cannot test: the reachability tests when it has
  * no IPv6 (not_tested). Returns 0 or PEIL_ENOMEM. */
-int probe_ipv6_vantage(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
-    bool done[TEST_COUNT]);
+int probe_ipv6_vantage(struct dnswork *w, struct mxwork *mx, struct webwork *web,
+    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT]);
 
 /* Judges the *_ipv6_* tests whose slot in res is not NULL and not yet done (the catalogue's
  * MODULE_IPV6), and sets done for each it judged; a test left undone is the runner's (time
  * budget exhausted). Returns 0 or PEIL_ENOMEM. */
-int probe_ipv6_run(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
-    bool done[TEST_COUNT]);
+int probe_ipv6_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
+    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT]);
 
 #endif

@@ -815,12 +815,13 @@ out:
 }
 
 int
-probe_mailauth_run(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
-    bool done[TEST_COUNT])
+probe_mailauth_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
+    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT])
 {
 	int rc = 0;
 
 	(void)mx;
+	(void)web;
 
 	/* DKIM's non-sending rule needs what SPF and DMARC found. */
 	if ((!done[TEST_MAIL_AUTH_SPF_EXIST] || !done[TEST_MAIL_AUTH_SPF_POLICY] ||

@@ -7,11 +7,12 @@
 #include "catalogue.h"
 #include "dnswork.h"
 #include "mxwork.h"
+#include "webwork.h"
 
 /* Judges the mail_auth_* tests whose slot in res is not NULL and not yet done (the catalogue's
  * MODULE_MAILAUTH), and sets done for each it judged; a test left undone is the runner's (time
  * budget exhausted). Returns 0 or PEIL_ENOMEM. */
-int probe_mailauth_run(struct dnswork *w, struct mxwork *mx, Peil__Result *res[TEST_COUNT],
-    bool done[TEST_COUNT]);
+int probe_mailauth_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
+    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT]);
 
 #endif

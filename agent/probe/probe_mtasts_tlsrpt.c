@@ -255,12 +255,13 @@ static const int mtasts_ids[] = { TEST_MAIL_MTASTS, TEST_MAIL_TLSRPT };
 #define NMTASTS_IDS (sizeof(mtasts_ids) / sizeof(mtasts_ids[0]))
 
 int
-probe_mtasts_tlsrpt_run(struct dnswork *w, struct mxwork *tw, Peil__Result *res[TEST_COUNT],
-    bool done[TEST_COUNT])
+probe_mtasts_tlsrpt_run(struct dnswork *w, struct mxwork *tw, struct webwork *web,
+    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT])
 {
 	int rc;
 
 	(void)w;
+	(void)web;
 	if ((rc = mxwork_start(tw)) != 0 || tw->state == MXWORK_NO_BUDGET)
 		return rc;
 	if (tw->state == MXWORK_NONE)

@@ -436,8 +436,8 @@ static const int starttls_ids[] = {
 #define NSTARTTLS_IDS (sizeof(starttls_ids) / sizeof(starttls_ids[0]))
 
 int
-probe_starttls_run(struct dnswork *w, struct mxwork *tw, Peil__Result *res[TEST_COUNT],
-    bool done[TEST_COUNT])
+probe_starttls_run(struct dnswork *w, struct mxwork *tw, struct webwork *web,
+    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT])
 {
 	static const struct {
 		int id;
@@ -459,6 +459,7 @@ probe_starttls_run(struct dnswork *w, struct mxwork *tw, Peil__Result *res[TEST_
 	};
 	int rc;
 
+	(void)web;
 	if ((rc = mxwork_start(tw)) != 0 || tw->state == MXWORK_NO_BUDGET)
 		return rc;
 	if (tw->state == MXWORK_NONE) {

@@ -1,0 +1,324 @@
+/* webwork.c: the web servers one run tests: the domain and www.<domain>, every address of
+ * each the vantage can use, the requests and the TLS engine on each address (MAX_WEB_PARALLEL
+ * addresses at once), each made once per run. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "err.h"
+#include "webwork.h"
+
+struct webwork *
+webwork_new(struct dnswork *w)
+{
+	struct webwork *ww;
+
+	if ((ww = calloc(1, sizeof(*ww))) == NULL)
+		return NULL;
+	ww->w = w;
+	return ww;
+}
+
+void
+webwork_free(struct webwork *ww)
+{
+	if (ww == NULL)
+		return;
+	for (size_t i = 0; i < ww->naddr; i++) {
+		for (int k = 0; k < WEBGET_COUNT; k++) {
+			http_response_clear(ww->addr[i].get[k]);
+			free(ww->addr[i].get[k]);
+		}
+		tls_report_clear(&ww->addr[i].tls);
+	}
+	dnsev_clear(&ww->hostev);
+	free(ww);
+}
+
+/* The addresses of one host the vantage may use, at most MAX_WEB_ADDRS per family; a failed
+ * lookup is noted in evidence and in h->lookup_failed. */
+static int
+host_addrs(struct webwork *ww, size_t hi)
+{
+	struct dnswork *w = ww->w;
+	struct webhost *h = &ww->host[hi];
+
+	for (int fam = 0; fam < 2; fam++) {
+		uint16_t type = fam == 0 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
+		struct dnsans *a = fam == 0 ? &w->a6 : &w->a4;
+		char why[DNSANS_WHY_LEN];
+		size_t kept = 0;
+
+		if ((fam == 0 && !w->src->ipv6) || (fam == 1 && !w->src->ipv4)) {
+			dnsev_add(&ww->hostev, "addr_skip", "%s %s: not looked up (this vantage has "
+			    "no %s)", h->name, fam == 0 ? "AAAA" : "A", fam == 0 ? "IPv6" : "IPv4");
+			continue;
+		}
+		if (dnswork_lookup(w, h->name, type, MAX_ADDRS_PER_HOST, a) == PEIL_ENOMEM)
+			return PEIL_ENOMEM;
+		if (dnsans_failed(a, why, sizeof(why))) {
+			h->lookup_failed = true;
+			dnsev_add(&ww->hostev, "addr_lookup", "%s %s: %s", h->name,
+			    fam == 0 ? "AAAA" : "A", why);
+			continue;
+		}
+		if (a->rcode != LDNS_RCODE_NOERROR)
+			continue;
+		h->naddrs += a->total;
+		for (size_t i = 0; i < a->n && kept < MAX_WEB_ADDRS; i++, kept++) {
+			struct webaddr *wa = &ww->addr[ww->naddr++];
+
+			wa->host = hi;
+			wa->v6 = fam == 0;
+			snprintf(wa->addr, sizeof(wa->addr), "%s", a->rr[i].text);
+			wa->tls.secure_reneg = wa->tls.client_reneg = wa->tls.ems = -1;
+			wa->tls.compression = -1;
+		}
+		h->ntested += kept;
+		if (a->total > kept)
+			dnsev_add(&ww->hostev, "addr_cut", "%s has %zu %s records; the first %zu "
+			    "tested (MAX_WEB_ADDRS)", h->name, a->total, fam == 0 ? "AAAA" : "A",
+			    kept);
+	}
+	{
+		struct textlist *t = calloc(1, sizeof(*t));
+
+		if (t == NULL)
+			return PEIL_ENOMEM;
+		for (size_t i = 0; i < ww->naddr; i++)
+			if (ww->addr[i].host == hi)
+				textlist_add(t, ww->addr[i].addr);
+		dnsev_add(&ww->hostev, hi == 0 ? "web_host" : "web_host_www", "%s: %s", h->name,
+		    t->len > 0 ? t->buf : "no address");
+		free(t);
+	}
+	return 0;
+}
+
+int
+webwork_start(struct webwork *ww)
+{
+	struct dnswork *w = ww->w;
+	bool failed = false;
+
+	if (ww->state != WEBWORK_NEW)
+		return 0;
+	if (!dnswork_budget_left(w)) {
+		ww->state = WEBWORK_NO_BUDGET;
+		return 0;
+	}
+	if ((ww->g = ncsc_find(w->src->tls_guideline)) == NULL)
+		ww->g = ncsc_default();
+	snprintf(ww->host[0].name, sizeof(ww->host[0].name), "%s", w->domain);
+	ww->nhosts = 1;
+	if (strlen(w->domain) + 4 <= MAX_DOMAIN_LEN) {
+		snprintf(ww->host[1].name, sizeof(ww->host[1].name), "www.%s", w->domain);
+		ww->nhosts = 2;
+	}
+	for (size_t i = 0; i < ww->nhosts; i++) {
+		if (host_addrs(ww, i) != 0)
+			return PEIL_ENOMEM;
+		failed |= ww->host[i].lookup_failed;
+	}
+	if (!dnswork_budget_left(w) && ww->naddr == 0) {
+		ww->state = WEBWORK_NO_BUDGET;
+		return 0;
+	}
+	if (ww->naddr == 0) {
+		ww->state = WEBWORK_NONE;
+		ww->none_status = failed ? PEIL__STATUS__ERROR : PEIL__STATUS__NOT_TESTED;
+		snprintf(ww->none_why, sizeof(ww->none_why), failed ?
+		    "the web server's addresses could not be looked up" :
+		    "no web server: %s%s%s has no address this vantage can use", ww->host[0].name,
+		    ww->nhosts > 1 ? " nor " : "", ww->nhosts > 1 ? ww->host[1].name : "");
+		return 0;
+	}
+	ww->state = WEBWORK_HOSTS;
+	return 0;
+}
+
+/* The requests of one kind (or the TLS tries, kind WEBGET_COUNT) of one run, shared by its
+ * threads. */
+struct webrun {
+	struct webwork *ww;
+	int kind;
+	pthread_mutex_t lock;
+	size_t next;
+	int rc;
+};
+
+static void
+webrun_request(const struct webwork *ww, const struct webaddr *a, int kind,
+    struct http_request *rq, char *url, size_t urllen)
+{
+	const char *scheme = kind == WEBGET_HTTP ? "http" : "https";
+	const char *path = kind == WEBGET_SECTXT ? "/.well-known/security.txt" :
+	    kind == WEBGET_SECTXT_ROOT ? "/security.txt" : "/";
+
+	snprintf(url, urllen, "%s://%s%s", scheme, ww->host[a->host].name, path);
+	memset(rq, 0, sizeof(*rq));
+	rq->url = url;
+	rq->addr = a->addr;
+	switch (kind) {
+	case WEBGET_HTTPS:
+		rq->body_cap = MAX_HTTP_BODY_BYTES;
+		break;
+	case WEBGET_COMPRESS:
+		rq->accept_encoding = true;
+		break;
+	case WEBGET_SECTXT:
+	case WEBGET_SECTXT_ROOT:
+		rq->body_cap = MAX_SECTXT_BYTES;
+		rq->max_redirects = MAX_HTTP_REDIRECTS;
+		break;
+	case WEBGET_HTTP:
+		rq->body_cap = MAX_HTTP_BODY_BYTES;
+		break;
+	default:
+		break;
+	}
+}
+
+static void *
+webrun_thread(void *arg)
+{
+	struct webrun *wr = arg;
+	struct webwork *ww = wr->ww;
+	struct dnswork *w = ww->w;
+
+	for (;;) {
+		struct webaddr *a;
+		size_t i;
+		int rc;
+
+		pthread_mutex_lock(&wr->lock);
+		i = wr->next++;
+		pthread_mutex_unlock(&wr->lock);
+		if (i >= ww->naddr)
+			break;
+		a = &ww->addr[i];
+		/* The source's clock and the deadline only; the budget flag is the caller's. */
+		if (w->src->now_ms(w->src->arg) >= w->deadline)
+			continue;
+		if (wr->kind == WEBGET_COUNT) {
+			rc = w->src->web_tls(w->src->arg, ww->host[a->host].name, a->addr,
+			    w->deadline, &a->tls);
+			a->tls_tried = rc == 0;
+		} else {
+			struct http_request rq;
+			char url[MAX_HTTP_URL_LEN + 1];
+
+			if ((a->get[wr->kind] = calloc(1, sizeof(*a->get[wr->kind]))) == NULL) {
+				rc = PEIL_ENOMEM;
+			} else {
+				webrun_request(ww, a, wr->kind, &rq, url, sizeof(url));
+				rc = w->src->web_get(w->src->arg, &rq, w->deadline,
+				    a->get[wr->kind]);
+			}
+			a->got[wr->kind] = rc == 0;
+		}
+		if (rc != 0) {
+			pthread_mutex_lock(&wr->lock);
+			if (wr->rc == 0)
+				wr->rc = rc;
+			pthread_mutex_unlock(&wr->lock);
+		}
+	}
+	return NULL;
+}
+
+/* Runs kind on every address, MAX_WEB_PARALLEL at once. */
+static int
+webrun_all(struct webwork *ww, int kind)
+{
+	struct webrun wr = { .ww = ww, .kind = kind };
+	pthread_t th[MAX_WEB_PARALLEL];
+	size_t nth = ww->naddr < MAX_WEB_PARALLEL ? ww->naddr : MAX_WEB_PARALLEL, started = 0;
+
+	pthread_mutex_init(&wr.lock, NULL);
+	/* The first address runs in this thread; helpers only when there is more than one. */
+	for (size_t i = 1; i < nth; i++)
+		if (pthread_create(&th[started], NULL, webrun_thread, &wr) == 0)
+			started++;
+	webrun_thread(&wr);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&wr.lock);
+	for (size_t i = 0; i < ww->naddr; i++)
+		if (kind == WEBGET_COUNT ? !ww->addr[i].tls_tried : !ww->addr[i].got[kind])
+			ww->budget_cut = true;
+	if (ww->budget_cut)
+		(void)dnswork_budget_left(ww->w);
+	return wr.rc;
+}
+
+int
+webwork_get(struct webwork *ww, enum webget kind)
+{
+	if (ww->state != WEBWORK_HOSTS || kind >= WEBGET_COUNT || ww->get_done[kind] ||
+	    ww->w->src->web_get == NULL)
+		return 0;
+	ww->get_done[kind] = true;
+	return webrun_all(ww, (int)kind);
+}
+
+int
+webwork_tls(struct webwork *ww)
+{
+	if (ww->state != WEBWORK_HOSTS || ww->tls_done || ww->w->src->web_tls == NULL)
+		return 0;
+	ww->tls_done = true;
+	return webrun_all(ww, WEBGET_COUNT);
+}
+
+void
+webwork_who(const struct webwork *ww, const struct webaddr *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.253s [%.64s]", ww->host[a->host].name, a->addr);
+}
+
+void
+webwork_ev(const struct webwork *ww, struct dnsev *ev)
+{
+	dnsev_copy(ev, &ww->hostev);
+}
+
+int
+webwork_apply(struct webwork *ww, const int *ids, size_t n, Peil__Result *res[TEST_COUNT],
+    bool done[TEST_COUNT], int status, const char *reason)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int id = ids[i];
+
+		if (!done[id])
+			rc = dnsev_apply(&ww->hostev, res[id], status, reason);
+		done[id] = true;
+	}
+	return rc;
+}
+
+int
+webwork_begin(struct webwork *ww, const int *ids, size_t n, Peil__Result *res[TEST_COUNT],
+    bool done[TEST_COUNT])
+{
+	int rc;
+
+	if ((rc = webwork_start(ww)) != 0)
+		return rc;
+	switch (ww->state) {
+	case WEBWORK_NO_BUDGET:
+		/* the runner gives what is left the budget's error */
+		return 1;
+	case WEBWORK_NONE:
+		if ((rc = webwork_apply(ww, ids, n, res, done, ww->none_status, ww->none_why)) != 0)
+			return rc;
+		return 1;
+	default:
+		return 0;
+	}
+}
