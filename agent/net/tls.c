@@ -1399,6 +1399,9 @@ tls_report_clear(struct tls_report *r)
 	r->secure_reneg = -1;
 	r->client_reneg = -1;
 	r->ems = -1;
+	r->early_data = -1;
+	r->ocsp_stapled = -1;
+	r->ocsp_valid = -1;
 }
 
 int

@@ -82,6 +82,14 @@ struct tls_report {
 	int client_reneg;              /* 1 a client-initiated renegotiation (TLS <= 1.2)
 	                                * completed, 0 refused, -1 unknown */
 	int ems;                       /* RFC 7627 extended master secret on TLS <= 1.2: 1/0/-1 */
+	int early_data;                /* 0-RTT: 1 the server accepted early data on a resumed
+	                                * TLS 1.3 handshake, 0 it refused it (or sent no ticket
+	                                * allowing it), -1 unknown (no TLS 1.3, not tried) */
+	int ocsp_stapled;              /* 1 the server stapled an OCSP response (status_request), 0
+	                                * it did not, -1 unknown */
+	int ocsp_valid;                /* the stapled response: 1 valid for the leaf (signature,
+	                                * times, status good), 0 invalid (ocsp_why), -1 unknown */
+	char ocsp_why[128];            /* what was wrong with it, or "good" */
 
 	/* The chain of the first completed handshake, leaf first, DER (for DANE). */
 	size_t nchain;

@@ -342,6 +342,7 @@ probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_
 	if (probe_slot_take(addr, (uint64_t)t.deadline_ms) != 0) {
 		memset(rep, 0, sizeof(*rep));
 		rep->secure_reneg = rep->client_reneg = rep->ems = rep->compression = -1;
+		rep->early_data = rep->ocsp_stapled = rep->ocsp_valid = -1;
 		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
 		    "time budget (%d per address at once)", addr, DEFAULT_TLS_PER_HOST);
 		return 0;

@@ -76,6 +76,7 @@ host_addrs(struct webwork *ww, size_t hi)
 			snprintf(wa->addr, sizeof(wa->addr), "%s", a->rr[i].text);
 			wa->tls.secure_reneg = wa->tls.client_reneg = wa->tls.ems = -1;
 			wa->tls.compression = -1;
+			wa->tls.early_data = wa->tls.ocsp_stapled = wa->tls.ocsp_valid = -1;
 		}
 		h->ntested += kept;
 		if (a->total > kept)

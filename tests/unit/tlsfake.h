@@ -76,6 +76,7 @@ report(enum kind k, struct tls_report *r, struct smtp_session *s)
 	memset(r, 0, sizeof(*r));
 	memset(s, 0, sizeof(*s));
 	r->secure_reneg = r->client_reneg = r->ems = r->compression = -1;
+	r->early_data = r->ocsp_stapled = r->ocsp_valid = -1;
 	if (k == SILENT) {
 		snprintf(r->why, sizeof(r->why), "connect: no answer within 10000 ms");
 		return;
