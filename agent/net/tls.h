@@ -36,6 +36,10 @@ struct tls_target {
 	int64_t deadline_ms;        /* everything, on clock_mono_ms()'s clock; 0: none but the
 	                             * handshake budget */
 	unsigned max_handshakes;    /* tries at most; 0: MAX_TLS_HANDSHAKES */
+	const uint8_t *early_data;  /* the 0-RTT check (TLS 1.3): these bytes (for HTTPS a whole
+	                             * GET request) are sent as early data on a resumed handshake;
+	                             * NULL: 0-RTT is not tried (early_data stays -1) */
+	size_t early_len;
 };
 
 /* The suites one version accepts. */
@@ -90,6 +94,8 @@ struct tls_report {
 	int ocsp_valid;                /* the stapled response: 1 valid for the leaf (signature,
 	                                * times, status good), 0 invalid (ocsp_why), -1 unknown */
 	char ocsp_why[128];            /* what was wrong with it, or "good" */
+	char early_reply[64];          /* early data accepted: the first line the server answered
+	                                * it with (e.g. "HTTP/1.1 425 Too Early"), "" none */
 
 	/* The chain of the first completed handshake, leaf first, DER (for DANE). */
 	size_t nchain;
