@@ -31,6 +31,7 @@
 #define M_STS    MODULE_MTASTS_TLSRPT
 #define M_DANE   MODULE_DANE
 #define M_TLS    MODULE_STARTTLS
+#define M_WEB    MODULE_WEB
 
 /* One row per enum catalogue_test, in its order: sorted by id (strcmp order), so that
  * catalogue_find bsearches the table; test_catalogue checks the order and that every row's id
@@ -410,7 +411,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "Send e.g. Content-Security-Policy: default-src 'self'; frame-ancestors 'self'; "
 	  "base-uri 'self'; form-action 'self', then allow only the specific https:// sources "
 	  "the site needs." },
-	{ "web_appsecpriv_referrer_policy",    "appsecpriv", 0,      false, "w3c-referrer-policy", M_NONE,
+	{ "web_appsecpriv_referrer_policy",    "appsecpriv", 0,      false, "w3c-referrer-policy", M_WEB,
 	  "Referrer-Policy limits what is leaked",
 	  "Reads Referrer-Policy over HTTPS, the last value counting: no-referrer or "
 	  "same-origin passes; strict-origin, strict-origin-when-cross-origin or no header "
@@ -419,7 +420,7 @@ static const struct catalogue_entry catalogue[] = {
 	  " query strings to third parties.",
 	  "Have the web server send Referrer-Policy: no-referrer or same-origin (or "
 	  "strict-origin-when-cross-origin where other sites must see the origin)." },
-	{ "web_appsecpriv_securitytxt",        "appsecpriv", 0,      false, "rfc9116", M_NONE,
+	{ "web_appsecpriv_securitytxt",        "appsecpriv", 0,      false, "rfc9116", M_WEB,
 	  "Valid security.txt published",
 	  "Fetches https://<domain>/.well-known/security.txt (the legacy /security.txt is "
 	  "flagged): it must be text/plain in UTF-8 and valid per RFC 9116, with a Contact and "
@@ -429,13 +430,13 @@ static const struct catalogue_entry catalogue[] = {
 	  "Serve /.well-known/security.txt as text/plain; charset=utf-8 with at least a "
 	  "Contact: line (mailto: or https:) and an Expires: date under a year ahead, and renew"
 	  " it in time." },
-	{ "web_appsecpriv_x_content_type_options", "appsecpriv", 0,  false, "whatwg-fetch", M_NONE,
+	{ "web_appsecpriv_x_content_type_options", "appsecpriv", 0,  false, "whatwg-fetch", M_WEB,
 	  "X-Content-Type-Options set to nosniff",
 	  "Reads X-Content-Type-Options in the HTTPS response; the value must be nosniff.",
 	  "nosniff stops browsers from guessing content types, which could turn an uploaded "
 	  "file into script that runs on the site.",
 	  "Configure the web server to add X-Content-Type-Options: nosniff to every response." },
-	{ "web_appsecpriv_x_frame_options",    "appsecpriv", 0,      false, "rfc7034", M_NONE,
+	{ "web_appsecpriv_x_frame_options",    "appsecpriv", 0,      false, "rfc7034", M_WEB,
 	  "X-Frame-Options restricts framing",
 	  "Reads X-Frame-Options in the HTTPS response; the first value must be DENY or "
 	  "SAMEORIGIN.",
@@ -520,7 +521,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "A TLSA record that matches nothing makes DANE-validating clients refuse the site.",
 	  "Regenerate the TLSA record from the key or certificate actually served, and publish "
 	  "the record for a new key before the server starts using it." },
-	{ "web_https_http_available",          "https",     A1 | A2, true,  G_HTTP,    M_NONE,
+	{ "web_https_http_available",          "https",     A1 | A2, true,  G_HTTP,    M_WEB,
 	  "Website offers HTTPS",
 	  "Connects to port 443 on every IPv4 and IPv6 address of the domain; each must "
 	  "complete a TLS handshake and answer HTTP requests.",
@@ -528,7 +529,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "what the site shows from eavesdropping and tampering.",
 	  "Enable HTTPS on port 443 with a trusted certificate on every address that the "
 	  "domain's A and AAAA records point to." },
-	{ "web_https_http_compress",           "https",     A2,      false, G_TLS,     M_NONE,
+	{ "web_https_http_compress",           "https",     A2,      false, G_TLS,     M_WEB,
 	  "HTTP compression over HTTPS noted",
 	  "Requests the page over HTTPS offering gzip and other encodings, and notes whether "
 	  "the response is compressed (Content-Encoding); compression is info, never a failure.",
@@ -536,7 +537,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "BREACH-style attacks that recover those secrets.",
 	  "For pages that carry secrets such as CSRF tokens, disable HTTP compression or mask "
 	  "the secret per response; static content can stay compressed." },
-	{ "web_https_http_hsts",               "https",     A2,      true,  G_HSTS,    M_NONE,
+	{ "web_https_http_hsts",               "https",     A2,      true,  G_HSTS,    M_WEB,
 	  "HSTS policy with a max-age of at least a year",
 	  "Reads Strict-Transport-Security in the HTTPS response on every address: the first "
 	  "policy must have a max-age of at least 31536000 seconds (one year).",
@@ -544,7 +545,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "downgrade a returning visitor to plain HTTP.",
 	  "Send Strict-Transport-Security: max-age=31536000 (or longer) on HTTPS responses; add"
 	  " includeSubDomains once every subdomain supports HTTPS." },
-	{ "web_https_http_redirect",           "https",     A1 | A2, true,  G_HTTP,    M_NONE,
+	{ "web_https_http_redirect",           "https",     A1 | A2, true,  G_HTTP,    M_WEB,
 	  "HTTP redirects to HTTPS",
 	  "Requests http://<domain>/ on port 80 of every address: the first redirect must lead "
 	  "to https:// on the same host. A server without HTTP on port 80 also passes.",
@@ -673,7 +674,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "IPv4, or fail altogether.",
 	  "Have the web server listen on its IPv6 addresses on ports 80 and 443 and let them "
 	  "through firewalls and load balancers, or remove AAAA records that do not work." },
-	{ "web_ipv6_ws_similar",               "ipv6",      A4,      true,  G_IPV6,    M_NONE,
+	{ "web_ipv6_ws_similar",               "ipv6",      A4,      true,  G_IPV6,    M_WEB,
 	  "Website the same over IPv6 and IPv4",
 	  "Compares the site over IPv6 and IPv4: the same ports (80, 443) must be open, and the"
 	  " page fetched over both must give the same HTTP status with content differing by at "

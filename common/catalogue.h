@@ -19,6 +19,8 @@ enum catalogue_module {
 	MODULE_MTASTS_TLSRPT,          /* probe_mtasts_tlsrpt.c: MTA-STS and TLS-RPT */
 	MODULE_DANE,            /* probe_dane.c */
 	MODULE_STARTTLS,        /* probe_starttls.c */
+	MODULE_WEB,             /* probe_web.c: HTTPS, HSTS, security headers, security.txt,
+	                         * IPv4/IPv6 parity on the web servers */
 	MODULE_COUNT
 };
 

@@ -194,6 +194,12 @@
 #define MAX_WEB_HOSTS            2       /* the domain and www.<domain> */
 #define MAX_WEB_ADDRS            8       /* addresses of one web host tested (each family) */
 #define MAX_WEB_PARALLEL         4       /* addresses of one domain's web hosts tested at once */
+#define MAX_WEB_EV_VALUE_LEN     512     /* bytes of one header value a web test quotes in its
+                                          * evidence (longer: cut) */
+#define MAX_WEB_SIMILAR_BYTES    500000  /* body bytes the IPv4/IPv6 comparison reads (internet.nl:
+                                          * 0.5 MB) */
+#define MAX_WEB_SIMILAR_PCT      10      /* IPv4 and IPv6 bodies may differ by this much (internet.nl
+                                          * SIMHASH_MAX) */
 #define DEFAULT_WEB_HOST_MS      30000   /* everything on one web server address */
 
 /* TLS engine (agent/net/tls.c). */
