@@ -235,11 +235,10 @@ j_redirect(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 	const char *host = c->ww->host[a->host].name, *loc;
 	char scheme[16], lhost[DNSANS_TEXT_LEN];
 
-	/* internet.nl (tls/http.py forced_http_check): HTTPS first; without it, bad. */
-	if (resp(a, WEBGET_HTTPS) == NULL) {
-		jbad(j, PEIL__STATUS__FAILED, "no HTTPS on port 443, so nothing to redirect to");
+	/* internet.nl (tls/http.py forced_http_check; tasks_reports.py): judged only where HTTPS
+	 * exists (web_https_http_available fails the others). */
+	if (!need_https(a, j))
 		return;
-	}
 	if (r80 == NULL) {
 		if (r != NULL && r->fail == HTTP_F_OTHER) {
 			jbad(j, PEIL__STATUS__ERROR, "port 80 could not be tested: %s", r->why);
@@ -563,12 +562,10 @@ sectxt_judge_body(const struct webctx *c, const struct http_response *r, struct 
 	else if (s->fields[SECTXT_F_CANONICAL].n == 0)
 		jbad(j, PEIL__STATUS__INFO, "recommendation no_canonical: a signed file without "
 		    "Canonical");
-	if (j->bad.len == before) {
+	if (j->bad.len == before)
+		jline(j, "content valid");
+	if (j->st == PEIL__STATUS__NOT_TESTED)
 		j->st = PEIL__STATUS__PASSED;
-		jline(j, "valid");
-	} else if (j->st == PEIL__STATUS__NOT_TESTED) {
-		j->st = PEIL__STATUS__PASSED;
-	}
 	free(s);
 }
 
@@ -591,16 +588,15 @@ j_sectxt(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 			legacy = true;
 		}
 	}
-	if (got == NULL || got->code != 200) {
-		const struct http_response *last = got != NULL ? got : r;
-
-		if (got == NULL && r != NULL && r->fail == HTTP_F_OTHER) {
-			jbad(j, PEIL__STATUS__ERROR, "could not be fetched: %s", r->why);
-			return;
-		}
-		if (got == NULL || got->code == 404)
-			sectxt_error(j, "no security.txt (404%s%s)", last != NULL &&
-			    last->why[0] != '\0' ? ": " : "", last != NULL ? last->why : "");
+	if (got == NULL) {
+		/* no response on either path: nothing measured (peil: error, not a notice) */
+		jbad(j, PEIL__STATUS__ERROR, "security.txt could not be fetched: %s",
+		    r != NULL && r->why[0] != '\0' ? r->why : "no response");
+		return;
+	}
+	if (got->code != 200) {
+		if (got->code == 404)
+			sectxt_error(j, "no security.txt (404)");
 		else
 			sectxt_error(j, "no security.txt (unexpected HTTP status %ld)", got->code);
 		return;
@@ -883,9 +879,9 @@ probe_web_vantage(struct dnswork *w, struct mxwork *mx, struct webwork *web,
 
 	(void)mx;
 	(void)web;
-	if (!done[TEST_WEB_IPV6_WS_SIMILAR] && (!w->src->ipv6 || !w->src->ipv4)) {
+	if (!done[TEST_WEB_IPV6_WS_SIMILAR] && !w->src->ipv6) {
 		rc = dnsev_apply(&ev, res[TEST_WEB_IPV6_WS_SIMILAR], PEIL__STATUS__NOT_TESTED,
-		    !w->src->ipv6 ? "this vantage has no IPv6" : "this vantage has no IPv4");
+		    "this vantage has no IPv6");
 		done[TEST_WEB_IPV6_WS_SIMILAR] = true;
 	}
 	return rc;
@@ -902,7 +898,8 @@ static const struct {
 	{ TEST_WEB_HTTPS_HTTP_AVAILABLE, j_available, "HTTPS", 1u << WEBGET_HTTPS,
 	    "no web server address was tested" },
 	{ TEST_WEB_HTTPS_HTTP_REDIRECT, j_redirect, "HTTP to HTTPS redirect",
-	    1u << WEBGET_HTTPS | 1u << WEBGET_HTTP, "no web server address was tested" },
+	    1u << WEBGET_HTTPS | 1u << WEBGET_HTTP,
+	    "no address answered over HTTPS (see web_https_http_available)" },
 	{ TEST_WEB_HTTPS_HTTP_HSTS, j_hsts, "HSTS", 1u << WEBGET_HTTPS,
 	    "no address answered over HTTPS (see web_https_http_available)" },
 	{ TEST_WEB_HTTPS_HTTP_COMPRESS, j_compress, "HTTP compression", 1u << WEBGET_COMPRESS,
@@ -953,6 +950,11 @@ probe_web_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
 		    "this agent does not test the web");
 	if ((rc = webwork_begin(web, web_ids, NWEB_IDS, res, done)) != 0)
 		return rc < 0 ? rc : 0;
+	/* Without IPv4 every host looks IPv6-only: there is nothing to compare with. */
+	if (!done[TEST_WEB_IPV6_WS_SIMILAR] && !w->src->ipv4 && (rc = webwork_apply(web,
+	    (const int[]){ TEST_WEB_IPV6_WS_SIMILAR }, 1, res, done, PEIL__STATUS__NOT_TESTED,
+	    "this vantage has no IPv4")) != 0)
+		return rc;
 	for (size_t t = 0; t < sizeof(web_tests) / sizeof(web_tests[0]); t++) {
 		int id = web_tests[t].id;
 		unsigned kinds = web_tests[t].kinds;

@@ -14,7 +14,7 @@
 #include "webwork.h"
 
 /* Judges, before any lookup, what this vantage cannot test: web_ipv6_ws_similar without IPv6
- * or IPv4 (not_tested). Returns 0 or PEIL_ENOMEM. */
+ * (not_tested; a vantage without IPv4 is told so by probe_web_run). Returns 0 or PEIL_ENOMEM. */
 int probe_web_vantage(struct dnswork *w, struct mxwork *mx, struct webwork *web,
     Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT]);
 
