@@ -413,18 +413,18 @@ static const struct catalogue_entry catalogue[] = {
 	  "the site needs." },
 	{ "web_appsecpriv_referrer_policy",    "appsecpriv", 0,      false, "w3c-referrer-policy", M_WEB,
 	  "Referrer-Policy limits what is leaked",
-	  "Reads Referrer-Policy over HTTPS, the last value counting: no-referrer or "
-	  "same-origin passes; strict-origin, strict-origin-when-cross-origin or no header "
-	  "passes with a remark; unsafe-url, origin and others fail.",
+	  "Reads Referrer-Policy over HTTPS on every address, fields joined, the last value "
+	  "counting: no-referrer or same-origin passes; strict-origin(-when-cross-origin) or "
+	  "none passes with a remark; unsafe-url, origin, others warn.",
 	  "Full URLs sent along to other sites can leak paths, search terms or personal data in"
 	  " query strings to third parties.",
 	  "Have the web server send Referrer-Policy: no-referrer or same-origin (or "
 	  "strict-origin-when-cross-origin where other sites must see the origin)." },
 	{ "web_appsecpriv_securitytxt",        "appsecpriv", 0,      false, "rfc9116", M_WEB,
 	  "Valid security.txt published",
-	  "Fetches https://<domain>/.well-known/security.txt (the legacy /security.txt is "
-	  "flagged): it must be text/plain in UTF-8 and valid per RFC 9116, with a Contact and "
-	  "an unexpired Expires field.",
+	  "Fetches /.well-known/security.txt (else /security.txt, flagged) over HTTPS on every "
+	  "address: 200, text/plain, charset utf-8 if given, valid per RFC 9116 (Contact, one "
+	  "unexpired Expires) warn if not; advice alone is info.",
 	  "security.txt tells researchers where to report vulnerabilities, so problems reach "
 	  "the right people quickly.",
 	  "Serve /.well-known/security.txt as text/plain; charset=utf-8 with at least a "
@@ -432,14 +432,16 @@ static const struct catalogue_entry catalogue[] = {
 	  " it in time." },
 	{ "web_appsecpriv_x_content_type_options", "appsecpriv", 0,  false, "whatwg-fetch", M_WEB,
 	  "X-Content-Type-Options set to nosniff",
-	  "Reads X-Content-Type-Options in the HTTPS response; the value must be nosniff.",
+	  "Reads X-Content-Type-Options in the HTTPS response on every address; the first "
+	  "value must be nosniff, else a warning.",
 	  "nosniff stops browsers from guessing content types, which could turn an uploaded "
 	  "file into script that runs on the site.",
 	  "Configure the web server to add X-Content-Type-Options: nosniff to every response." },
 	{ "web_appsecpriv_x_frame_options",    "appsecpriv", 0,      false, "rfc7034", M_WEB,
 	  "X-Frame-Options restricts framing",
-	  "Reads X-Frame-Options in the HTTPS response; the first value must be DENY or "
-	  "SAMEORIGIN.",
+	  "Reads X-Frame-Options in the HTTPS response on every address; the first value must "
+	  "be DENY or SAMEORIGIN, else info (CSP frame-ancestors, judged by the CSP test, "
+	  "supersedes it).",
 	  "Restricting framing prevents clickjacking, where a hostile page lays the site under "
 	  "its own content in an invisible frame.",
 	  "Add X-Frame-Options: DENY (or SAMEORIGIN if the site frames its own pages) to every "
@@ -523,16 +525,18 @@ static const struct catalogue_entry catalogue[] = {
 	  "the record for a new key before the server starts using it." },
 	{ "web_https_http_available",          "https",     A1 | A2, true,  G_HTTP,    M_WEB,
 	  "Website offers HTTPS",
-	  "Connects to port 443 on every IPv4 and IPv6 address of the domain; each must "
-	  "complete a TLS handshake and answer HTTP requests.",
+	  "GETs https://<host>/ on every IPv4 and IPv6 address of the domain and www.<domain>; "
+	  "each must complete TLS and answer HTTP. An error when no address accepts a "
+	  "connection on port 443.",
 	  "HTTPS encrypts and authenticates the connection, protecting what visitors send and "
 	  "what the site shows from eavesdropping and tampering.",
 	  "Enable HTTPS on port 443 with a trusted certificate on every address that the "
 	  "domain's A and AAAA records point to." },
 	{ "web_https_http_compress",           "https",     A2,      false, G_TLS,     M_WEB,
 	  "HTTP compression over HTTPS noted",
-	  "Requests the page over HTTPS offering gzip and other encodings, and notes whether "
-	  "the response is compressed (Content-Encoding); compression is info, never a failure.",
+	  "Requests the page over HTTPS on every address offering gzip and other encodings, "
+	  "and notes whether the response is compressed (any Content-Encoding); compression is "
+	  "info, never a failure.",
 	  "Compressing responses that mix secrets with attacker-chosen input enables "
 	  "BREACH-style attacks that recover those secrets.",
 	  "For pages that carry secrets such as CSRF tokens, disable HTTP compression or mask "
@@ -540,15 +544,17 @@ static const struct catalogue_entry catalogue[] = {
 	{ "web_https_http_hsts",               "https",     A2,      true,  G_HSTS,    M_WEB,
 	  "HSTS policy with a max-age of at least a year",
 	  "Reads Strict-Transport-Security in the HTTPS response on every address: the first "
-	  "policy must have a max-age of at least 31536000 seconds (one year).",
+	  "field must parse (RFC 6797 6.1) with a max-age of at least 31536000 seconds (one "
+	  "year).",
 	  "HSTS makes browsers use HTTPS for the site every time, so an attacker cannot "
 	  "downgrade a returning visitor to plain HTTP.",
 	  "Send Strict-Transport-Security: max-age=31536000 (or longer) on HTTPS responses; add"
 	  " includeSubDomains once every subdomain supports HTTPS." },
 	{ "web_https_http_redirect",           "https",     A1 | A2, true,  G_HTTP,    M_WEB,
 	  "HTTP redirects to HTTPS",
-	  "Requests http://<domain>/ on port 80 of every address: the first redirect must lead "
-	  "to https:// on the same host. A server without HTTP on port 80 also passes.",
+	  "Requests http://<host>/ on port 80 of every address that has HTTPS: the first "
+	  "response must redirect to https:// on the same host. A server without HTTP on port "
+	  "80 also passes.",
 	  "Visitors who type the name arrive over HTTP first; a direct redirect to HTTPS on the"
 	  " same host protects them and lets HSTS take effect.",
 	  "Have port 80 answer every request with a 301 redirect to https://<same host><same "
@@ -676,9 +682,9 @@ static const struct catalogue_entry catalogue[] = {
 	  "through firewalls and load balancers, or remove AAAA records that do not work." },
 	{ "web_ipv6_ws_similar",               "ipv6",      A4,      true,  G_IPV6,    M_WEB,
 	  "Website the same over IPv6 and IPv4",
-	  "Compares the site over IPv6 and IPv4: the same ports (80, 443) must be open, and the"
-	  " page fetched over both must give the same HTTP status with content differing by at "
-	  "most 10%.",
+	  "Compares each IPv6 address of a host with its IPv4 ones: the same ports (80, 443) "
+	  "open, the same HTTP status, the page (on 80, else 443; first 500 KB) at most 10% "
+	  "different. IPv6-only or IPv4-only: not tested.",
 	  "Visitors on IPv6 should get the same site as on IPv4; a different IPv6 site often "
 	  "means a forgotten server or proxy.",
 	  "Serve the AAAA and A addresses from the same virtual host, load balancer or CDN "
