@@ -155,6 +155,22 @@ need_https(const struct webaddr *a, struct webjudge *j)
 	return false;
 }
 
+/* The address's line when its HTTPS header was stopped at the engine's limits (endless
+ * headers): what is missing cannot be told, so the header tests give an error there. */
+static bool
+need_headers(const struct webaddr *a, struct webjudge *j)
+{
+	const struct http_response *r = a->get[WEBGET_HTTPS];
+
+	if (!need_https(a, j))
+		return false;
+	if (r->fail != HTTP_F_HEADERS && !r->fields_cut)
+		return true;
+	jbad(j, PEIL__STATUS__ERROR, "the response's header was over the limits (%s): not "
+	    "judged", r->why[0] != '\0' ? r->why : "fields cut");
+	return false;
+}
+
 /* ---- web_https_http_available ---- */
 
 static void
@@ -280,7 +296,7 @@ j_hsts(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 	size_t n;
 
 	(void)c;
-	if (!need_https(a, j))
+	if (!need_headers(a, j))
 		return;
 	n = http_field_count(r, "Strict-Transport-Security");
 	if ((f = http_field_get(r, "Strict-Transport-Security", 0)) == NULL) {
@@ -354,7 +370,7 @@ j_xfo(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 	size_t len;
 
 	(void)c;
-	if (!need_https(a, j))
+	if (!need_headers(a, j))
 		return;
 	/* internet.nl: the first value of the joined fields, DENY or SAMEORIGIN (any case);
 	 * anything else (ALLOW-FROM too) or none is bad, at worst info: CSP's frame-ancestors
@@ -386,7 +402,7 @@ j_xcto(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 	size_t len;
 
 	(void)c;
-	if (!need_https(a, j))
+	if (!need_headers(a, j))
 		return;
 	/* internet.nl: the first value, "nosniff" in any case; else a notice (warning) */
 	if (!first_value(r, "X-Content-Type-Options", &v, &len)) {
@@ -415,7 +431,7 @@ j_referrer(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 	size_t n = 0, cap = 0;
 
 	(void)c;
-	if (!need_https(a, j))
+	if (!need_headers(a, j))
 		return;
 	/* Several fields are one list joined with "," (RFC 9110 5.3), as requests joins them. */
 	for (size_t k = 0; (f = http_field_get(r, "Referrer-Policy", k)) != NULL; k++)
@@ -923,18 +939,27 @@ static const struct {
 /* Makes the requests of kinds (once per run); false when an address was left without one (the
  * run's time ran out). Returns 0 or PEIL_ENOMEM through *rc. */
 static bool
-web_fetch(struct webwork *ww, unsigned kinds, int *rc)
+web_fetch(struct webwork *ww, unsigned kinds, bool (*want)(const struct webaddr *), int *rc)
 {
 	for (int k = 0; k < WEBGET_COUNT && *rc == 0; k++) {
 		if (!(kinds & (1u << k)))
 			continue;
-		if ((*rc = webwork_get(ww, (enum webget)k)) != 0)
+		if ((*rc = webwork_get_where(ww, (enum webget)k, want)) != 0)
 			return false;
 		for (size_t i = 0; i < ww->naddr; i++)
-			if (!ww->addr[i].got[k])
+			if (!ww->addr[i].got[k] && !ww->addr[i].skip[k])
 				return false;
 	}
 	return *rc == 0;
+}
+
+/* Where security.txt's fallback is asked: HTTPS answered, the first path gave no 200. */
+static bool
+want_sectxt_root(const struct webaddr *a)
+{
+	const struct http_response *r = resp(a, WEBGET_SECTXT);
+
+	return resp(a, WEBGET_HTTPS) != NULL && (r == NULL || r->code != 200);
 }
 
 int
@@ -961,26 +986,17 @@ probe_web_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
 
 		if (done[id])
 			continue;
-		if (!web_fetch(web, kinds, &rc)) {
+		if (!web_fetch(web, kinds, NULL, &rc)) {
 			if (rc != 0)
 				return rc;
 			continue;       /* left for the runner: time budget exhausted */
 		}
 		/* security.txt's fallback only where the first path gave no 200 */
-		if (id == TEST_WEB_APPSECPRIV_SECURITYTXT) {
-			bool fallback = false;
-
-			for (size_t i = 0; i < web->naddr; i++) {
-				const struct http_response *r = resp(&web->addr[i], WEBGET_SECTXT);
-
-				fallback |= resp(&web->addr[i], WEBGET_HTTPS) != NULL &&
-				    (r == NULL || r->code != 200);
-			}
-			if (fallback && !web_fetch(web, 1u << WEBGET_SECTXT_ROOT, &rc)) {
-				if (rc != 0)
-					return rc;
-				continue;
-			}
+		if (id == TEST_WEB_APPSECPRIV_SECURITYTXT && !web_fetch(web,
+		    1u << WEBGET_SECTXT_ROOT, want_sectxt_root, &rc)) {
+			if (rc != 0)
+				return rc;
+			continue;
 		}
 		c.any_443 = false;
 		for (size_t i = 0; i < web->naddr; i++) {

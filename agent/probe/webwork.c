@@ -201,6 +201,8 @@ webrun_thread(void *arg)
 		if (i >= ww->naddr)
 			break;
 		a = &ww->addr[i];
+		if (wr->kind < WEBGET_COUNT && a->skip[wr->kind])
+			continue;
 		/* The source's clock and the deadline only; the budget flag is the caller's. */
 		if (w->src->now_ms(w->src->arg) >= w->deadline)
 			continue;
@@ -249,7 +251,8 @@ webrun_all(struct webwork *ww, int kind)
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&wr.lock);
 	for (size_t i = 0; i < ww->naddr; i++)
-		if (kind == WEBGET_COUNT ? !ww->addr[i].tls_tried : !ww->addr[i].got[kind])
+		if (kind == WEBGET_COUNT ? !ww->addr[i].tls_tried : !ww->addr[i].got[kind] &&
+		    !ww->addr[i].skip[kind])
 			ww->budget_cut = true;
 	if (ww->budget_cut)
 		(void)dnswork_budget_left(ww->w);
@@ -257,13 +260,21 @@ webrun_all(struct webwork *ww, int kind)
 }
 
 int
-webwork_get(struct webwork *ww, enum webget kind)
+webwork_get_where(struct webwork *ww, enum webget kind, bool (*want)(const struct webaddr *a))
 {
 	if (ww->state != WEBWORK_HOSTS || kind >= WEBGET_COUNT || ww->get_done[kind] ||
 	    ww->w->src->web_get == NULL)
 		return 0;
 	ww->get_done[kind] = true;
+	for (size_t i = 0; i < ww->naddr; i++)
+		ww->addr[i].skip[kind] = want != NULL && !want(&ww->addr[i]);
 	return webrun_all(ww, (int)kind);
+}
+
+int
+webwork_get(struct webwork *ww, enum webget kind)
+{
+	return webwork_get_where(ww, kind, NULL);
 }
 
 int

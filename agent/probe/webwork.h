@@ -37,7 +37,8 @@ struct webaddr {
 	size_t host;                    /* index in hosts */
 	char addr[DNSANS_TEXT_LEN];     /* numeric */
 	bool v6;
-	bool got[WEBGET_COUNT];         /* the request was made (else: no time left) */
+	bool got[WEBGET_COUNT];         /* the request was made (else: no time left, or skip) */
+	bool skip[WEBGET_COUNT];        /* not asked on this address (webwork_get_where) */
 	struct http_response *get[WEBGET_COUNT]; /* heap, NULL until made */
 	bool tls_tried;
 	struct tls_report tls;          /* port 443 */
@@ -81,6 +82,12 @@ int webwork_start(struct webwork *ww);
 /* Makes request kind on every address, MAX_WEB_PARALLEL addresses at once, once per run;
  * a->got[kind] says which were made before the run's deadline. Returns 0 or PEIL_ENOMEM. */
 int webwork_get(struct webwork *ww, enum webget kind);
+
+/* As webwork_get, on the addresses where want(a) is true only (the others get skip[kind]);
+ * want NULL: every address. A kind is made once per run: later calls do nothing. Returns 0 or
+ * PEIL_ENOMEM. */
+int webwork_get_where(struct webwork *ww, enum webget kind,
+    bool (*want)(const struct webaddr *a));
 
 /* The TLS engine on port 443 of every address, once per run (a->tls_tried). Returns 0 or
  * PEIL_ENOMEM. */

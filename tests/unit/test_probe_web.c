@@ -182,7 +182,7 @@ fake_web_get(void *arg, const struct http_request *rq, uint64_t deadline_ms,
 		if ((f->c[i].addr == NULL || strcmp(f->c[i].addr, rq->addr) == 0) &&
 		    (f->c[i].kind == KIND_ANY || f->c[i].kind == k))
 			c = &f->c[i];
-	if (c != NULL && c->fail != HTTP_OK) {
+	if (c != NULL && c->fail != HTTP_OK && c->fail != HTTP_F_HEADERS) {
 		out->fail = c->fail;
 		out->rc = PEIL_EIO;
 		snprintf(out->why, sizeof(out->why), "%s failed (canned)", http_fail_name(c->fail));
@@ -237,6 +237,14 @@ fake_web_get(void *arg, const struct http_request *rq, uint64_t deadline_ms,
 	    (const uint8_t *)body, bodylen, rq->body_cap);
 	if (c != NULL && c->body_cut)
 		out->body_cut = true;
+	if (c != NULL && c->fail == HTTP_F_HEADERS) {
+		/* the engine stopped at its header limits: what came is kept, the rest cut */
+		out->fail = HTTP_F_HEADERS;
+		out->rc = PEIL_EIO;
+		out->fields_cut = true;
+		out->fields_seen = out->nfields + 1;
+		snprintf(out->why, sizeof(out->why), "over %d header fields", MAX_HTTP_FIELDS);
+	}
 	return 0;
 }
 
@@ -379,6 +387,9 @@ test_available(void **state)
 	static const struct canned_http refused[] = {
 		{ "192.0.2.11", WEBGET_HTTPS, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false },
 	};
+	static const struct canned_http endless[] = {
+		{ "192.0.2.10", WEBGET_HTTPS, HTTP_F_HEADERS, 200, NULL, NULL, NULL, 0, false },
+	};
 	static const struct canned_http none[] = {
 		{ NULL, WEBGET_HTTPS, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false },
 		{ NULL, WEBGET_COMPRESS, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false },
@@ -402,6 +413,18 @@ test_available(void **state)
 	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_AVAILABLE], 'F', "no connection on port 443"));
 	/* the IPv6 address answers on 443, the IPv4 one does not: not a port open over IPv4
 	 * and closed over IPv6, so the comparison passes on the other port */
+	free_results(res);
+
+	/* endless headers: the engine stopped; HTTPS is there, the header tests cannot tell
+	 * what is missing on that address: error with the reason */
+	f.c = endless;
+	run_web(&z, true, true, true, res);
+	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_AVAILABLE], 'P', ""));
+	assert_true(ev_has(res[TEST_WEB_HTTPS_HTTP_AVAILABLE], "its header was over the limits"));
+	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_HSTS], 'E', "d.test [192.0.2.10]: the "
+	    "response's header was over the limits (over 100 header fields)"));
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_X_CONTENT_TYPE_OPTIONS], 'E', NULL));
+	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_REDIRECT], 'P', ""));
 	free_results(res);
 
 	f.c = none;
@@ -756,9 +779,13 @@ test_securitytxt(void **state)
 		run_web(&z, true, true, true, res);
 		if (!expect(res[TEST_WEB_APPSECPRIV_SECURITYTXT], cases[i].st, cases[i].why))
 			fail_msg("security.txt case %zu", i);
-		/* the fallback is asked only when the first path gave no 200 */
+		/* the fallback is asked only where the first path gave no 200 */
 		if (cases[i].c == NULL)
 			assert_int_equal(f.calls[WEBGET_SECTXT_ROOT], 0);
+		if (cases[i].c == legacy)
+			assert_int_equal(f.calls[WEBGET_SECTXT_ROOT], 4);
+		if (cases[i].c == missing)
+			assert_int_equal(f.calls[WEBGET_SECTXT_ROOT], 1);
 		free_results(res);
 	}
 }
