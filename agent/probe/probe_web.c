@@ -734,7 +734,18 @@ j_similar(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 	size_t nv4 = 0;
 
 	if (!a->v6) {
-		return;                 /* judged from its host's IPv6 addresses */
+		/* an IPv4 address is what its host's IPv6 addresses are compared with */
+		for (int p = 0; p < 2; p++) {
+			const struct http_response *r = resp(a, ports[p]);
+
+			if (r != NULL)
+				jline(j, "IPv4: port %s status %ld, %zu bytes", pname[p], r->code,
+				    r->bodylen);
+			else
+				jline(j, "IPv4: port %s %s", pname[p], port_open(a, ports[p]) ?
+				    "open, no response" : "closed");
+		}
+		return;
 	}
 	for (size_t i = 0; i < ww->naddr; i++) {
 		const struct webaddr *b = &ww->addr[i];

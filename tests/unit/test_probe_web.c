@@ -828,6 +828,8 @@ test_similar(void **state)
 	    "80: the page differs"));
 	assert_true(ev_has(res[TEST_WEB_IPV6_WS_SIMILAR], "d.test [2001:db8::10]: port 80: "
 	    "status 301 on both"));
+	assert_true(ev_has(res[TEST_WEB_IPV6_WS_SIMILAR], "www.d.test [192.0.2.11]: IPv4: port 80 "
+	    "status 301"));
 	free_results(res);
 
 	f.c = port80;
