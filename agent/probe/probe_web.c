@@ -94,11 +94,13 @@ resp(const struct webaddr *a, enum webget k)
 	return r;
 }
 
-/* Whether the failure means nothing listened (or answered) on the port. */
+/* Whether the failure means nothing accepted a connection on the port: refused, or a time-out
+ * before any connection was made (a server that accepts TCP and then stays silent, e.g.
+ * never speaks TLS, is reachable: internet.nl's "no TLS"). */
 static bool
 no_connection(const struct http_response *r)
 {
-	return r->fail == HTTP_F_CONNECT || r->fail == HTTP_F_TIMEOUT;
+	return r->fail == HTTP_F_CONNECT || (r->fail == HTTP_F_TIMEOUT && r->connections == 0);
 }
 
 static bool

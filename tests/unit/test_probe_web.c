@@ -39,6 +39,7 @@ struct canned_http {
 	const char *body;        /* NULL: the kind's default */
 	size_t bodylen;          /* 0: strlen(body) */
 	bool body_cut;
+	unsigned connections;    /* a failure after this many connections were made */
 };
 
 struct webfake {
@@ -184,6 +185,7 @@ fake_web_get(void *arg, const struct http_request *rq, uint64_t deadline_ms,
 			c = &f->c[i];
 	if (c != NULL && c->fail != HTTP_OK && c->fail != HTTP_F_HEADERS) {
 		out->fail = c->fail;
+		out->connections = c->connections;
 		out->rc = PEIL_EIO;
 		snprintf(out->why, sizeof(out->why), "%s failed (canned)", http_fail_name(c->fail));
 		return 0;
@@ -382,17 +384,20 @@ static void
 test_available(void **state)
 {
 	static const struct canned_http tlsfail[] = {
-		{ "2001:db8::11", WEBGET_HTTPS, HTTP_F_TLS, 0, NULL, NULL, NULL, 0, false },
+		{ "2001:db8::11", WEBGET_HTTPS, HTTP_F_TLS, 0, NULL, NULL, NULL, 0, false, 0 },
 	};
 	static const struct canned_http refused[] = {
-		{ "192.0.2.11", WEBGET_HTTPS, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false },
+		{ "192.0.2.11", WEBGET_HTTPS, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false, 0 },
+	};
+	static const struct canned_http silent_tls[] = {
+		{ NULL, WEBGET_HTTPS, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false, 1 },
 	};
 	static const struct canned_http endless[] = {
-		{ "192.0.2.10", WEBGET_HTTPS, HTTP_F_HEADERS, 200, NULL, NULL, NULL, 0, false },
+		{ "192.0.2.10", WEBGET_HTTPS, HTTP_F_HEADERS, 200, NULL, NULL, NULL, 0, false, 0 },
 	};
 	static const struct canned_http none[] = {
-		{ NULL, WEBGET_HTTPS, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false },
-		{ NULL, WEBGET_COMPRESS, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false },
+		{ NULL, WEBGET_HTTPS, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false, 0 },
+		{ NULL, WEBGET_COMPRESS, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false, 0 },
 	};
 	struct webfake f = { .c = tlsfail, .n = 1 };
 	struct zonefake z = { .zone = ZONE_WEB, .user = &f };
@@ -427,6 +432,13 @@ test_available(void **state)
 	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_REDIRECT], 'P', ""));
 	free_results(res);
 
+	/* every address accepts TCP on 443 and never speaks TLS: reachable, no HTTPS: failed */
+	f.c = silent_tls;
+	run_web(&z, true, true, true, res);
+	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_AVAILABLE], 'F', "no HTTPS on port 443 "
+	    "(timeout"));
+	free_results(res);
+
 	f.c = none;
 	f.n = 2;
 	run_web(&z, true, true, true, res);
@@ -444,28 +456,28 @@ static void
 test_redirect(void **state)
 {
 	static const struct canned_http no_redirect[] = {
-		{ "192.0.2.10", WEBGET_HTTP, HTTP_OK, 200, NULL, NULL, NULL, 0, false },
+		{ "192.0.2.10", WEBGET_HTTP, HTTP_OK, 200, NULL, NULL, NULL, 0, false, 0 },
 	};
 	static const struct canned_http to_http[] = {
-		{ "192.0.2.10", WEBGET_HTTP, HTTP_OK, 301, NULL, "http://d.test/x", NULL, 0, false },
+		{ "192.0.2.10", WEBGET_HTTP, HTTP_OK, 301, NULL, "http://d.test/x", NULL, 0, false, 0 },
 	};
 	static const struct canned_http other_host[] = {
 		{ "2001:db8::10", WEBGET_HTTP, HTTP_OK, 301, NULL, "https://www.d.test/", NULL, 0,
-		    false },
+		    false, 0 },
 	};
 	static const struct canned_http other_port[] = {
 		{ "192.0.2.10", WEBGET_HTTP, HTTP_OK, 301, NULL, "https://D.TEST.:8443/p?q", NULL, 0,
-		    false },
+		    false, 0 },
 	};
 	static const struct canned_http no_http[] = {
-		{ NULL, WEBGET_HTTP, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false },
+		{ NULL, WEBGET_HTTP, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false, 0 },
 	};
 	static const struct canned_http no_location[] = {
-		{ "192.0.2.11", WEBGET_HTTP, HTTP_OK, 301, NULL, "", NULL, 0, false },
+		{ "192.0.2.11", WEBGET_HTTP, HTTP_OK, 301, NULL, "", NULL, 0, false, 0 },
 	};
 	static const struct canned_http userinfo[] = {
 		{ "192.0.2.10", WEBGET_HTTP, HTTP_OK, 301, NULL, "https://d.test@evil.test/", NULL,
-		    0, false },
+		    0, false, 0 },
 	};
 
 	(void)state;
@@ -487,33 +499,33 @@ test_hsts(void **state)
 {
 	static const struct canned_http none[] = {
 		{ "2001:db8::11", WEBGET_HTTPS, HTTP_OK, 200, "X-Frame-Options: DENY\n"
-		    "X-Content-Type-Options: nosniff\n", NULL, NULL, 0, false },
+		    "X-Content-Type-Options: nosniff\n", NULL, NULL, 0, false, 0 },
 	};
 	static const struct canned_http shortage[] = {
 		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Strict-Transport-Security: "
 		    "max-age=100\nX-Frame-Options: DENY\nX-Content-Type-Options: nosniff\n", NULL,
-		    NULL, 0, false },
+		    NULL, 0, false, 0 },
 	};
 	static const struct canned_http malformed[] = {
 		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Strict-Transport-Security: "
 		    "max-age=abc\nX-Frame-Options: DENY\nX-Content-Type-Options: nosniff\n", NULL,
-		    NULL, 0, false },
+		    NULL, 0, false, 0 },
 	};
 	static const struct canned_http dup[] = {
 		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Strict-Transport-Security: "
 		    "max-age=31536000; max-age=31536000\nX-Frame-Options: DENY\n"
-		    "X-Content-Type-Options: nosniff\n", NULL, NULL, 0, false },
+		    "X-Content-Type-Options: nosniff\n", NULL, NULL, 0, false, 0 },
 	};
 	static const struct canned_http first_good[] = {
 		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Strict-Transport-Security: "
 		    "max-age=63072000; includeSubDomains; preload\n"
 		    "Strict-Transport-Security: max-age=0\nX-Frame-Options: DENY\n"
-		    "X-Content-Type-Options: nosniff\n", NULL, NULL, 0, false },
+		    "X-Content-Type-Options: nosniff\n", NULL, NULL, 0, false, 0 },
 	};
 	static const struct canned_http first_bad[] = {
 		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Strict-Transport-Security: max-age=0\n"
 		    "Strict-Transport-Security: max-age=63072000\nX-Frame-Options: DENY\n"
-		    "X-Content-Type-Options: nosniff\n", NULL, NULL, 0, false },
+		    "X-Content-Type-Options: nosniff\n", NULL, NULL, 0, false, 0 },
 	};
 	struct webfake f = { .c = none, .n = 1 };
 	struct zonefake z = { .zone = ZONE_WEB, .user = &f };
@@ -561,10 +573,10 @@ test_compress(void **state)
 {
 	static const struct canned_http gz[] = {
 		{ "2001:db8::10", WEBGET_COMPRESS, HTTP_OK, 200, "Content-Encoding: gzip\n", NULL,
-		    NULL, 0, false },
+		    NULL, 0, false, 0 },
 	};
 	static const struct canned_http fails[] = {
-		{ NULL, WEBGET_COMPRESS, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false },
+		{ NULL, WEBGET_COMPRESS, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false, 0 },
 	};
 	struct webfake f = { .c = gz, .n = 1 };
 	struct zonefake z = { .zone = ZONE_WEB, .user = &f };
@@ -590,25 +602,25 @@ test_frame_and_type_options(void **state)
 #define H(x) "Strict-Transport-Security: max-age=31536000\n" x
 	static const struct canned_http same[] = {
 		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, H("X-Frame-Options: sameorigin\n"
-		    "X-Content-Type-Options: NOSNIFF\n"), NULL, NULL, 0, false },
+		    "X-Content-Type-Options: NOSNIFF\n"), NULL, NULL, 0, false, 0 },
 	};
 	static const struct canned_http allow[] = {
 		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, H("X-Frame-Options: ALLOW-FROM "
-		    "https://x.test/\nX-Content-Type-Options: sniff\n"), NULL, NULL, 0, false },
+		    "https://x.test/\nX-Content-Type-Options: sniff\n"), NULL, NULL, 0, false, 0 },
 	};
 	static const struct canned_http none[] = {
 		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, H("Content-Security-Policy: "
-		    "frame-ancestors 'none'\n"), NULL, NULL, 0, false },
+		    "frame-ancestors 'none'\n"), NULL, NULL, 0, false, 0 },
 	};
 	static const struct canned_http two[] = {
 		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, H("X-Frame-Options: DENY, SAMEORIGIN\n"
 		    "X-Frame-Options: ALLOW-FROM https://x.test/\n"
-		    "X-Content-Type-Options: nosniff, sniff\n"), NULL, NULL, 0, false },
+		    "X-Content-Type-Options: nosniff, sniff\n"), NULL, NULL, 0, false, 0 },
 	};
 	static const struct canned_http first_bad[] = {
 		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, H("X-Frame-Options: ALLOW-FROM x\n"
 		    "X-Frame-Options: DENY\nX-Content-Type-Options: sniff, nosniff\n"), NULL, NULL,
-		    0, false },
+		    0, false, 0 },
 	};
 	struct webfake f = { .c = same, .n = 1 };
 	struct zonefake z = { .zone = ZONE_WEB, .user = &f };
@@ -655,17 +667,17 @@ test_referrer(void **state)
 {
 	static const struct canned_http cases[][1] = {
 		{ { "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Referrer-Policy: unsafe-url\n", NULL,
-		    NULL, 0, false } },
+		    NULL, 0, false, 0 } },
 		{ { "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Referrer-Policy: unsafe-url\n"
-		    "Referrer-Policy: same-origin\n", NULL, NULL, 0, false } },
+		    "Referrer-Policy: same-origin\n", NULL, NULL, 0, false, 0 } },
 		{ { "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Referrer-Policy: no-referrer, "
-		    "unsafe-url\n", NULL, NULL, 0, false } },
+		    "unsafe-url\n", NULL, NULL, 0, false, 0 } },
 		{ { "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "X-Other: 1\n", NULL, NULL, 0,
-		    false } },
+		    false, 0 } },
 		{ { "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Referrer-Policy: "
-		    "strict-origin-when-cross-origin\n", NULL, NULL, 0, false } },
+		    "strict-origin-when-cross-origin\n", NULL, NULL, 0, false, 0 } },
 		{ { "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Referrer-Policy: no-referrer, foo\n",
-		    NULL, NULL, 0, false } },
+		    NULL, NULL, 0, false, 0 } },
 	};
 	static const char st[] = "WPWPPW";
 	static const char *const why[] = { "the last value unsafe-url decides", "",
@@ -700,50 +712,50 @@ test_securitytxt(void **state)
 	    "2099-01-01T00:00:00Z\n";
 	const struct canned_http legacy[] = {
 		{ NULL, WEBGET_SECTXT, HTTP_OK, 404, "Content-Type: text/html\n", NULL, "nf", 0,
-		    false },
+		    false, 0 },
 		{ NULL, WEBGET_SECTXT_ROOT, HTTP_OK, 200, "Content-Type: text/plain\n", NULL,
-		    sectxt_good, 0, false },
+		    sectxt_good, 0, false, 0 },
 	};
 	const struct canned_http missing[] = {
 		{ "192.0.2.11", WEBGET_SECTXT, HTTP_OK, 404, "Content-Type: text/html\n", NULL,
-		    "nf", 0, false },
+		    "nf", 0, false, 0 },
 	};
 	const struct canned_http status500[] = {
 		{ "192.0.2.11", WEBGET_SECTXT, HTTP_OK, 500, "Content-Type: text/html\n", NULL,
-		    "err", 0, false },
+		    "err", 0, false, 0 },
 		{ "192.0.2.11", WEBGET_SECTXT_ROOT, HTTP_OK, 500, "Content-Type: text/html\n",
-		    NULL, "err", 0, false },
+		    NULL, "err", 0, false, 0 },
 	};
 	const struct canned_http html[] = {
 		{ "192.0.2.11", WEBGET_SECTXT, HTTP_OK, 200, "Content-Type: text/html; "
-		    "charset=utf-8\n", NULL, "<html></html>", 0, false },
+		    "charset=utf-8\n", NULL, "<html></html>", 0, false, 0 },
 	};
 	const struct canned_http nocharset[] = {
 		{ NULL, WEBGET_SECTXT, HTTP_OK, 200, "Content-Type: Text/Plain\n", NULL,
-		    sectxt_good, 0, false },
+		    sectxt_good, 0, false, 0 },
 	};
 	const struct canned_http latin1[] = {
 		{ NULL, WEBGET_SECTXT, HTTP_OK, 200, "Content-Type: text/plain; "
-		    "charset=\"ISO-8859-1\"\n", NULL, sectxt_good, 0, false },
+		    "charset=\"ISO-8859-1\"\n", NULL, sectxt_good, 0, false, 0 },
 	};
 	const struct canned_http notype[] = {
-		{ NULL, WEBGET_SECTXT, HTTP_OK, 200, "X-A: b\n", NULL, sectxt_good, 0, false },
+		{ NULL, WEBGET_SECTXT, HTTP_OK, 200, "X-A: b\n", NULL, sectxt_good, 0, false, 0 },
 	};
 	const struct canned_http utf8[] = {
 		{ NULL, WEBGET_SECTXT, HTTP_OK, 200, "Content-Type: text/plain; charset=utf-8\n",
-		    NULL, bad_utf8, 0, false },
+		    NULL, bad_utf8, 0, false, 0 },
 	};
 	const struct canned_http nul[] = {
 		{ NULL, WEBGET_SECTXT, HTTP_OK, 200, "Content-Type: text/plain; charset=utf-8\n",
-		    NULL, nul_body, sizeof(nul_body) - 1, false },
+		    NULL, nul_body, sizeof(nul_body) - 1, false, 0 },
 	};
 	const struct canned_http cut[] = {
 		{ NULL, WEBGET_SECTXT, HTTP_OK, 200, "Content-Type: text/plain; charset=utf-8\n",
-		    NULL, sectxt_good, 0, true },
+		    NULL, sectxt_good, 0, true, 0 },
 	};
 	const struct canned_http unreachable[] = {
-		{ "192.0.2.11", WEBGET_SECTXT, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false },
-		{ "192.0.2.11", WEBGET_SECTXT_ROOT, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false },
+		{ "192.0.2.11", WEBGET_SECTXT, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false, 0 },
+		{ "192.0.2.11", WEBGET_SECTXT_ROOT, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false, 0 },
 	};
 	struct {
 		const struct canned_http *c;
@@ -800,23 +812,23 @@ test_similar(void **state)
 	static const char other_page[] = "<html><body><h2>Maintenance</h2>zzzzzzzzzzzzzzzzzzzzzzz"
 	    "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz</body></html>";
 	const struct canned_http different[] = {
-		{ "2001:db8::11", WEBGET_HTTP, HTTP_OK, 301, "X: y\n", NULL, other_page, 0, false },
+		{ "2001:db8::11", WEBGET_HTTP, HTTP_OK, 301, "X: y\n", NULL, other_page, 0, false, 0 },
 		{ "2001:db8::11", WEBGET_HTTPS, HTTP_OK, 200, good_headers, NULL, other_page, 0,
-		    false },
+		    false, 0 },
 	};
 	const struct canned_http port80[] = {
-		{ "2001:db8::10", WEBGET_HTTP, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false },
+		{ "2001:db8::10", WEBGET_HTTP, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false, 0 },
 	};
 	const struct canned_http status[] = {
-		{ "2001:db8::10", WEBGET_HTTPS, HTTP_OK, 503, good_headers, NULL, NULL, 0, false },
+		{ "2001:db8::10", WEBGET_HTTPS, HTTP_OK, 503, good_headers, NULL, NULL, 0, false, 0 },
 	};
 	const struct canned_http v4dead[] = {
-		{ "192.0.2.10", KIND_ANY, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false },
-		{ "192.0.2.11", KIND_ANY, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false },
+		{ "192.0.2.10", KIND_ANY, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false, 0 },
+		{ "192.0.2.11", KIND_ANY, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false, 0 },
 	};
 	const struct canned_http v6dead[] = {
-		{ "2001:db8::10", KIND_ANY, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false },
-		{ "2001:db8::11", KIND_ANY, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false },
+		{ "2001:db8::10", KIND_ANY, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false, 0 },
+		{ "2001:db8::11", KIND_ANY, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false, 0 },
 	};
 	struct webfake f = { .c = different, .n = 2 };
 	struct zonefake z = { .zone = ZONE_WEB, .user = &f };
@@ -981,8 +993,8 @@ test_hostile_values(void **state)
 	char *longv, *hdr, *out = NULL;
 	size_t outlen = 0, vlen = 16000;
 	struct canned_http c[2] = {
-		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, evil, NULL, NULL, 0, false },
-		{ "2001:db8::10", WEBGET_HTTPS, HTTP_OK, 200, NULL, NULL, NULL, 0, false },
+		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, evil, NULL, NULL, 0, false, 0 },
+		{ "2001:db8::10", WEBGET_HTTPS, HTTP_OK, 200, NULL, NULL, NULL, 0, false, 0 },
 	};
 	struct webfake f = { .c = c, .n = 2 };
 	struct zonefake z = { .zone = ZONE_WEB, .user = &f };
