@@ -601,10 +601,11 @@ j_sectxt(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 	if ((got = resp(a, WEBGET_SECTXT)) == NULL || got->code != 200) {
 		const struct http_response *r2 = resp(a, WEBGET_SECTXT_ROOT);
 
-		if (r2 != NULL && r2->code == 200) {
-			got = r2;
+		if (r2 != NULL && r2->code == 200)
 			legacy = true;
-		}
+		/* internet.nl reports the fallback's status when it was asked */
+		if (r2 != NULL)
+			got = r2;
 	}
 	if (got == NULL) {
 		/* no response on either path: nothing measured (peil: error, not a notice) */

@@ -723,7 +723,7 @@ test_securitytxt(void **state)
 	const struct canned_http status500[] = {
 		{ "192.0.2.11", WEBGET_SECTXT, HTTP_OK, 500, "Content-Type: text/html\n", NULL,
 		    "err", 0, false, 0 },
-		{ "192.0.2.11", WEBGET_SECTXT_ROOT, HTTP_OK, 500, "Content-Type: text/html\n",
+		{ "192.0.2.11", WEBGET_SECTXT_ROOT, HTTP_OK, 503, "Content-Type: text/html\n",
 		    NULL, "err", 0, false, 0 },
 	};
 	const struct canned_http html[] = {
@@ -770,7 +770,7 @@ test_securitytxt(void **state)
 		{ NULL, 0, sectxt_expired, 'W', "expired" },
 		{ legacy, 2, NULL, 'W', "location: found at /security.txt" },
 		{ missing, 1, NULL, 'W', "www.d.test [192.0.2.11]: no security.txt (404" },
-		{ status500, 2, NULL, 'W', "unexpected HTTP status 500" },
+		{ status500, 2, NULL, 'W', "unexpected HTTP status 503" },
 		{ html, 1, NULL, 'W', "invalid_media" },
 		{ nocharset, 1, NULL, 'P', "" },
 		{ latin1, 1, NULL, 'W', "invalid_charset: charset ISO-8859-1" },
