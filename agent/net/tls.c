@@ -14,6 +14,7 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -150,6 +151,7 @@ struct conn {
 	SSL *ssl;
 	int fd;
 	bool alert;                         /* the handshake failed on an alert from the server */
+	bool ocsp_asked;                    /* status_request sent */
 };
 
 static void eng_stop(struct eng *, const char *, ...) __attribute__((format(printf, 2, 3)));
@@ -388,6 +390,7 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	c->ssl = NULL;
 	c->fd = -1;
 	c->alert = false;
+	c->ocsp_asked = false;
 	why[0] = '\0';
 	if ((until = eng_until(e)) == 0)
 		return HS_STOP;
@@ -446,6 +449,14 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	    SSL_set_tlsext_host_name(c->ssl, sni) != 1)) {
 		rc = PEIL_ENOMEM;
 		goto out;
+	}
+	/* OCSP stapling is asked for until a handshake completed with a chain (the one kept). */
+	if (e->r->nchain == 0 && e->r->ocsp_stapled < 0) {
+		if (SSL_set_tlsext_status_type(c->ssl, TLSEXT_STATUSTYPE_ocsp) != 1) {
+			rc = PEIL_ENOMEM;
+			goto out;
+		}
+		c->ocsp_asked = true;
 	}
 	SSL_set_connect_state(c->ssl);
 	rc = drive(c, until, why, whylen, &timedout);
@@ -579,6 +590,178 @@ leaf_key(struct tls_report *r, X509 *leaf)
 	ERR_clear_error();
 }
 
+/* The reason of OpenSSL's last error, for why strings. */
+static const char *
+ossl_reason(void)
+{
+	const char *text = ERR_reason_error_string(ERR_peek_last_error());
+
+	return text != NULL ? text : "unknown error";
+}
+
+/* The leaf's issuer: in the chain, else in the store. An owned reference, or NULL. */
+static X509 *
+ocsp_issuer(STACK_OF(X509) *sk, X509_STORE *st, X509 *leaf)
+{
+	X509_STORE_CTX *vc = NULL;
+	X509 *issuer = NULL;
+
+	for (int i = 1; i < sk_X509_num(sk); i++) {
+		X509 *x = sk_X509_value(sk, i);
+
+		if (X509_check_issued(x, leaf) == X509_V_OK && X509_up_ref(x) == 1)
+			return x;
+	}
+	if ((vc = X509_STORE_CTX_new()) != NULL && X509_STORE_CTX_init(vc, st, leaf, sk) == 1 &&
+	    X509_STORE_CTX_get1_issuer(&issuer, vc, leaf) != 1)
+		issuer = NULL;
+	X509_STORE_CTX_free(vc);
+	return issuer;
+}
+
+/* The SingleResponse for leaf (issued by issuer), whatever hash its CertID uses; NULL none. */
+static OCSP_SINGLERESP *
+ocsp_single(OCSP_BASICRESP *bs, X509 *leaf, X509 *issuer)
+{
+	int n = OCSP_resp_count(bs);
+
+	for (int i = 0; i < n; i++) {
+		OCSP_SINGLERESP *single = OCSP_resp_get0(bs, i);
+		const OCSP_CERTID *cid = single != NULL ? OCSP_SINGLERESP_get0_id(single) : NULL;
+		ASN1_OBJECT *mdobj = NULL;
+		const EVP_MD *md;
+		OCSP_CERTID *id;
+		bool same;
+
+		if (cid == NULL ||
+		    OCSP_id_get0_info(NULL, &mdobj, NULL, NULL, (OCSP_CERTID *)(uintptr_t)cid) != 1 ||
+		    (md = EVP_get_digestbyobj(mdobj)) == NULL)
+			continue;
+		if ((id = OCSP_cert_to_id(md, leaf, issuer)) == NULL)
+			continue;
+		same = OCSP_id_cmp(id, cid) == 0;
+		OCSP_CERTID_free(id);
+		if (same)
+			return single;
+	}
+	return NULL;
+}
+
+int
+tls_ocsp_judge(const uint8_t *resp, size_t len, uint8_t *const *chain, const size_t *chainlen,
+    size_t nchain, const char *ca_file, int *valid, char *why, size_t whylen)
+{
+	OCSP_RESPONSE *or = NULL;
+	OCSP_BASICRESP *bs = NULL;
+	OCSP_SINGLERESP *single;
+	STACK_OF(X509) *sk = NULL;
+	X509_STORE *st = NULL;
+	X509 *leaf, *issuer = NULL;
+	ASN1_GENERALIZEDTIME *rev = NULL, *thisupd = NULL, *nextupd = NULL;
+	const unsigned char *p;
+	int rc = PEIL_ENOMEM, status, reason = -1;
+
+	*valid = -1;
+	err_set(why, whylen, "not judged");
+	if (chain == NULL || chainlen == NULL || nchain == 0)
+		return PEIL_EINVAL;
+	ERR_clear_error();
+	if ((sk = sk_X509_new_null()) == NULL)
+		goto out;
+	for (size_t i = 0; i < nchain; i++) {
+		X509 *x;
+
+		p = chain[i];
+		if (chain[i] == NULL || chainlen[i] == 0 || chainlen[i] > MAX_TLS_CHAIN_BYTES ||
+		    (x = d2i_X509(NULL, &p, (long)chainlen[i])) == NULL) {
+			if (i > 0)
+				continue;             /* an unreadable intermediate: left out */
+			err_set(why, whylen, "the leaf certificate is unreadable");
+			rc = 0;
+			goto out;
+		}
+		if (sk_X509_push(sk, x) <= 0) {
+			X509_free(x);
+			goto out;
+		}
+	}
+	leaf = sk_X509_value(sk, 0);
+	*valid = 0;
+	rc = 0;
+	if (len == 0) {
+		err_set(why, whylen, "empty response");
+		goto out;
+	}
+	if (len > MAX_TLS_OCSP_BYTES) {
+		err_set(why, whylen, "response of %zu bytes (over %d): not judged", len,
+		    MAX_TLS_OCSP_BYTES);
+		goto out;
+	}
+	p = resp;
+	if ((or = d2i_OCSP_RESPONSE(NULL, &p, (long)len)) == NULL) {
+		err_set(why, whylen, "not an OCSPResponse (DER)");
+		goto out;
+	}
+	if (p != resp + len) {
+		err_set(why, whylen, "%zu bytes after the OCSPResponse", len - (size_t)(p - resp));
+		goto out;
+	}
+	if ((status = OCSP_response_status(or)) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+		err_set(why, whylen, "responseStatus %d (%s)", status, OCSP_response_status_str(status));
+		goto out;
+	}
+	if ((bs = OCSP_response_get1_basic(or)) == NULL) {
+		err_set(why, whylen, "not a BasicOCSPResponse");
+		goto out;
+	}
+	if ((st = X509_STORE_new()) == NULL) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	if ((ca_file != NULL ? X509_STORE_load_file(st, ca_file) :
+	    X509_STORE_set_default_paths(st)) != 1) {
+		*valid = -1;
+		err_set(why, whylen, "cannot load the CA bundle");
+		goto out;
+	}
+	if ((issuer = ocsp_issuer(sk, st, leaf)) == NULL) {
+		err_set(why, whylen, "the leaf's issuer is neither in the chain nor in the CA bundle");
+		goto out;
+	}
+	ERR_clear_error();
+	if (OCSP_basic_verify(bs, sk, st, 0) <= 0) {
+		err_set(why, whylen, "signature or signer not trusted: %s", ossl_reason());
+		goto out;
+	}
+	if ((single = ocsp_single(bs, leaf, issuer)) == NULL) {
+		err_set(why, whylen, "no SingleResponse for the leaf certificate");
+		goto out;
+	}
+	status = OCSP_single_get0_status(single, &reason, &rev, &thisupd, &nextupd);
+	if (status != V_OCSP_CERTSTATUS_GOOD) {
+		if (status == V_OCSP_CERTSTATUS_REVOKED)
+			err_set(why, whylen, "certificate revoked (reason %d)", reason);
+		else
+			err_set(why, whylen, "certificate status %s", OCSP_cert_status_str(status));
+		goto out;
+	}
+	ERR_clear_error();
+	if (OCSP_check_validity(thisupd, nextupd, DEFAULT_TLS_OCSP_SKEW_S, -1) != 1) {
+		err_set(why, whylen, "thisUpdate/nextUpdate: %s", ossl_reason());
+		goto out;
+	}
+	*valid = 1;
+	err_set(why, whylen, "good");
+out:
+	ERR_clear_error();
+	X509_free(issuer);
+	X509_STORE_free(st);
+	OCSP_BASICRESP_free(bs);
+	OCSP_RESPONSE_free(or);
+	sk_X509_pop_free(sk, X509_free);
+	return rc;
+}
+
 /* Keeps the presented chain: DER, key, signatures, trust and name. */
 static int
 chain_keep(struct eng *e, SSL *ssl)
@@ -628,6 +811,24 @@ chain_keep(struct eng *e, SSL *ssl)
 	return 0;
 }
 
+/* The stapled OCSP response of the handshake that gave the kept chain. 0 or PEIL_ENOMEM. */
+static int
+ocsp_note(struct eng *e, SSL *ssl)
+{
+	struct tls_report *r = e->r;
+	const unsigned char *resp = NULL;
+	long n = SSL_get_tlsext_status_ocsp_resp(ssl, &resp);
+
+	if (n <= 0 || resp == NULL) {
+		r->ocsp_stapled = 0;
+		err_set(r->ocsp_why, sizeof(r->ocsp_why), "no response stapled");
+		return 0;
+	}
+	r->ocsp_stapled = 1;
+	return tls_ocsp_judge(resp, (size_t)n, r->der, r->derlen, r->nchain, e->t->ca_file,
+	    &r->ocsp_valid, r->ocsp_why, sizeof(r->ocsp_why));
+}
+
 /* What one completed handshake tells: suite (returned in *suite), group, FFDH, signature
  * scheme (*scheme), chain. Returns 0 or PEIL_ENOMEM. */
 static int
@@ -675,8 +876,13 @@ conn_note(struct eng *e, struct conn *c, uint16_t *suite, const SSL_CIPHER **cip
 			(void)add16(r->sigschemes, &r->nsigschemes, TLS_MAX_SIGS, *scheme);
 	}
 	ERR_clear_error();
-	if (r->nchain == 0)
-		return chain_keep(e, c->ssl);
+	if (r->nchain == 0) {
+		int rc = chain_keep(e, c->ssl);
+
+		if (rc == 0 && c->ocsp_asked && r->nchain > 0)
+			rc = ocsp_note(e, c->ssl);
+		return rc;
+	}
 	return 0;
 }
 

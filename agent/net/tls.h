@@ -129,6 +129,20 @@ int tls_probe(const struct tls_target *t, struct tls_report *r);
 /* Frees r's DER copies and zeroes r (tri-states at -1). Accepts an uninitialised-but-zeroed r. */
 void tls_report_clear(struct tls_report *r);
 
+/* Judges a stapled OCSP response (RFC 6960): resp[0..len), untrusted DER, for the leaf
+ * chain[0] of a presented chain (DER, leaf first; the leaf's issuer is looked for in the
+ * chain, then in ca_file, NULL: OpenSSL's default paths). Valid means: responseStatus
+ * successful, a BasicOCSPResponse whose signature verifies (signed by the issuer or by a
+ * responder it delegated to, that signer's chain trusted by the CA bundle), a SingleResponse
+ * for the leaf's CertID with status good, and thisUpdate/nextUpdate holding now (within
+ * DEFAULT_TLS_OCSP_SKEW_S). A response over MAX_TLS_OCSP_BYTES is not parsed (invalid).
+ * *valid: 1 valid ("good" in why), 0 invalid (why says what failed), -1 cannot tell (the CA
+ * bundle would not load, the leaf is unreadable). Returns 0, PEIL_EINVAL (no chain) or
+ * PEIL_ENOMEM. */
+int tls_ocsp_judge(const uint8_t *resp, size_t len, uint8_t *const *chain,
+    const size_t *chainlen, size_t nchain, const char *ca_file, int *valid, char *why,
+    size_t whylen);
+
 /* Returns OpenSSL's name of an IANA TLS suite id ("ECDHE-RSA-AES128-GCM-SHA256",
  * "TLS_AES_128_GCM_SHA256"), or NULL when OpenSSL does not know it. Static storage. */
 const char *tls_suite_name(uint16_t id);
