@@ -95,7 +95,10 @@ struct tls_report {
 	                                * times, status good), 0 invalid (ocsp_why), -1 unknown */
 	char ocsp_why[128];            /* what was wrong with it, or "good" */
 	char early_reply[64];          /* early data accepted: the first line the server answered
-	                                * it with (e.g. "HTTP/1.1 425 Too Early"), "" none */
+	                                * it with (e.g. "HTTP/1.1 425 Too Early"), "" none;
+	                                * printable ASCII, others as '?' */
+	char early_why[128];           /* how the 0-RTT check went ("early data rejected", "no
+	                                * ticket allowing early data", ...), "" not tried */
 
 	/* The chain of the first completed handshake, leaf first, DER (for DANE). */
 	size_t nchain;

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@
 #include <openssl/obj_mac.h>
 #include <openssl/ocsp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
 #include "skip.h"
@@ -1095,6 +1097,246 @@ test_ocsp_stapled(void **state)
 	pki_free(&k);
 }
 
+/* ---- 0-RTT: an in-process TLS 1.3 server (OpenSSL) ---- */
+
+enum ed_mode {
+	ED_ACCEPT,        /* tickets allow early data; it is read and answered */
+	ED_REJECT,        /* tickets allow early data, but the server never reads it: rejected */
+	ED_NO_EARLY,      /* tickets without early data */
+	ED_NO_TICKET,     /* no tickets at all */
+};
+
+struct edsrv {
+	int lfd;
+	uint16_t port;
+	enum ed_mode mode;
+	SSL_CTX *ctx;
+	atomic_bool stop;
+	atomic_int early_bytes;
+	atomic_int conns;
+	atomic_int started;
+	atomic_int active;
+	pthread_t th;
+};
+
+static void
+ed_serve(struct edsrv *s, int fd)
+{
+	static const char reply[] = "HTTP/1.1 200 OK (early)\r\nContent-Length: 0\r\n\r\n";
+	struct timeval tv = { 3, 0 };      /* over the engine's ticket wait: a slow machine */
+	SSL *ssl = SSL_new(s->ctx);
+	char buf[512];
+	size_t n = 0;
+	int total = 0;
+
+	if (ssl == NULL)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	SSL_set_fd(ssl, fd);
+	if (s->mode == ED_ACCEPT) {
+		for (int i = 0; i < 100; i++) {
+			int r = SSL_read_early_data(ssl, buf, sizeof(buf), &n);
+
+			if (r == SSL_READ_EARLY_DATA_ERROR)
+				goto out;
+			total += (int)n;
+			if (r == SSL_READ_EARLY_DATA_FINISH)
+				break;
+		}
+	}
+	if (SSL_accept(ssl) != 1)
+		goto out;
+	if (total > 0 && SSL_get_early_data_status(ssl) == SSL_EARLY_DATA_ACCEPTED) {
+		atomic_fetch_add(&s->early_bytes, total);
+		(void)SSL_write(ssl, reply, (int)sizeof(reply) - 1);
+	}
+	/* Until the client closes (or 3 s of silence). */
+	while (SSL_read(ssl, buf, sizeof(buf)) > 0)
+		;
+	if ((SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN) != 0)
+		(void)SSL_shutdown(ssl);
+out:
+	SSL_free(ssl);
+}
+
+struct edconn {
+	struct edsrv *s;
+	int fd;
+};
+
+/* One connection per thread: a client never waits for another's. */
+static void *
+ed_conn(void *arg)
+{
+	struct edconn c = *(struct edconn *)arg;
+
+	atomic_fetch_add(&c.s->started, 1);
+	ed_serve(c.s, c.fd);
+	close(c.fd);
+	atomic_fetch_sub(&c.s->active, 1);
+	return NULL;
+}
+
+static void *
+ed_main(void *arg)
+{
+	struct edsrv *s = arg;
+	pthread_t th;
+
+	while (!atomic_load(&s->stop)) {
+		struct pollfd p = { .fd = s->lfd, .events = POLLIN };
+		int fd;
+
+		if (poll(&p, 1, 20) != 1)
+			continue;
+		if ((fd = accept(s->lfd, NULL, NULL)) < 0)
+			continue;
+		atomic_fetch_add(&s->conns, 1);
+		atomic_fetch_add(&s->active, 1);
+		if (pthread_create(&th, NULL, ed_conn, &(struct edconn){ s, fd }) != 0) {
+			atomic_fetch_sub(&s->active, 1);
+			close(fd);
+			continue;
+		}
+		pthread_detach(th);
+		/* The thread copies its argument before this loop goes on. */
+		while (atomic_load(&s->started) != atomic_load(&s->conns))
+			usleep(100);
+	}
+	return NULL;
+}
+
+static void
+ed_start(struct edsrv *s, enum ed_mode mode)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	char crt[128], key[128];
+
+	memset(s, 0, sizeof(*s));
+	s->mode = mode;
+	snprintf(crt, sizeof(crt), "%s/ec.pem", dir);
+	snprintf(key, sizeof(key), "%s/ec.key", dir);
+	assert_non_null(s->ctx = SSL_CTX_new(TLS_server_method()));
+	assert_int_equal(SSL_CTX_set_min_proto_version(s->ctx, TLS1_3_VERSION), 1);
+	assert_int_equal(SSL_CTX_use_certificate_file(s->ctx, crt, SSL_FILETYPE_PEM), 1);
+	assert_int_equal(SSL_CTX_use_PrivateKey_file(s->ctx, key, SSL_FILETYPE_PEM), 1);
+	assert_int_equal(SSL_CTX_set_max_early_data(s->ctx,
+	    mode == ED_ACCEPT || mode == ED_REJECT ? 16384 : 0), 1);
+	if (mode == ED_NO_TICKET)
+		assert_int_equal(SSL_CTX_set_num_tickets(s->ctx, 0), 1);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s->lfd >= 0);
+	assert_int_equal(bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(s->lfd, 16), 0);
+	assert_int_equal(getsockname(s->lfd, (struct sockaddr *)&sa, &len), 0);
+	s->port = ntohs(sa.sin_port);
+	assert_int_equal(pthread_create(&s->th, NULL, ed_main, s), 0);
+}
+
+static void
+ed_stop(struct edsrv *s)
+{
+	atomic_store(&s->stop, true);
+	pthread_join(s->th, NULL);
+	for (int i = 0; i < 300 && atomic_load(&s->active) > 0; i++)
+		usleep(10000);
+	assert_int_equal(atomic_load(&s->active), 0);
+	close(s->lfd);
+	SSL_CTX_free(s->ctx);
+}
+
+static void
+probe_early(uint16_t *port, const char *early, unsigned maxhs, struct tls_report *r)
+{
+	struct tls_target t = {
+		.connect = cb_connect, .arg = port, .sni = "mx.example.org", .handshake_ms = 3000,
+		.max_handshakes = maxhs, .early_data = (const uint8_t *)early,
+		.early_len = early != NULL ? strlen(early) : 0,
+	};
+
+	assert_int_equal(tls_probe(&t, r), 0);
+	printf("#  0-RTT: early_data %d why '%s' reply '%s' hs %u ms %u\n", r->early_data,
+	    r->early_why, r->early_reply, r->handshakes, r->ms);
+}
+
+static void
+test_early_data(void **state)
+{
+	static const char get[] = "GET / HTTP/1.1\r\nHost: mx.example.org\r\n\r\n";
+	struct edsrv s;
+	struct sserver ss;
+	struct tls_report r;
+	unsigned without;
+
+	(void)state;
+	if (!have_openssl)
+		SKIP_OR_FAIL("openssl (the command) not found");
+
+	/* Accepted: one more connection than without 0-RTT, the answer's first line kept. */
+	ed_start(&s, ED_ACCEPT);
+	probe_early(&s.port, NULL, 0, &r);
+	assert_true(r.available);
+	assert_int_equal(r.early_data, -1);
+	assert_string_equal(r.early_why, "");
+	without = r.handshakes;
+	tls_report_clear(&r);
+	probe_early(&s.port, get, 0, &r);
+	assert_true(r.available);
+	assert_int_equal(r.early_data, 1);
+	assert_string_equal(r.early_reply, "HTTP/1.1 200 OK (early)");
+	assert_int_equal(atomic_load(&s.early_bytes), (int)strlen(get));
+	assert_int_equal(r.handshakes, without + 1);
+	assert_false(r.partial);
+	tls_report_clear(&r);
+	/* A budget spent by the TLS 1.3 try: the resumption is not made, 0-RTT unknown. */
+	probe_early(&s.port, get, 1, &r);
+	assert_int_equal(r.handshakes, 1);
+	assert_int_equal(r.early_data, -1);
+	assert_true(r.partial);
+	tls_report_clear(&r);
+	ed_stop(&s);
+
+	/* Rejected although the ticket allowed it. */
+	ed_start(&s, ED_REJECT);
+	probe_early(&s.port, get, 0, &r);
+	assert_int_equal(r.early_data, 0);
+	assert_non_null(strstr(r.early_why, "rejected"));
+	assert_string_equal(r.early_reply, "");
+	assert_int_equal(atomic_load(&s.early_bytes), 0);
+	tls_report_clear(&r);
+	ed_stop(&s);
+
+	/* Tickets without early data; no tickets: no resumption tried. */
+	ed_start(&s, ED_NO_EARLY);
+	probe_early(&s.port, NULL, 0, &r);
+	without = r.handshakes;
+	tls_report_clear(&r);
+	probe_early(&s.port, get, 0, &r);
+	assert_int_equal(r.early_data, 0);
+	assert_non_null(strstr(r.early_why, "no ticket allowing early data"));
+	assert_int_equal(r.handshakes, without);
+	tls_report_clear(&r);
+	ed_stop(&s);
+	ed_start(&s, ED_NO_TICKET);
+	probe_early(&s.port, get, 0, &r);
+	assert_int_equal(r.early_data, 0);
+	assert_non_null(strstr(r.early_why, "no session ticket"));
+	assert_true(r.ms < 2000 + 1500);
+	tls_report_clear(&r);
+	ed_stop(&s);
+
+	/* No TLS 1.3: not tried. */
+	sserver_start(&ss, "rsa", "-tls1_2", NULL);
+	probe_early(&ss.port, get, 0, &r);
+	assert_true(r.available);
+	assert_int_equal(r.early_data, -1);
+	tls_report_clear(&r);
+	sserver_stop(&ss);
+}
+
 /* ---- the ServerHello parser and the ClientHello builder ---- */
 
 static size_t
@@ -1226,6 +1468,7 @@ main(void)
 		cmocka_unit_test(test_big_chain),
 		cmocka_unit_test(test_ocsp_judge),
 		cmocka_unit_test(test_ocsp_stapled),
+		cmocka_unit_test(test_early_data),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
