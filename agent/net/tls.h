@@ -89,11 +89,13 @@ struct tls_report {
 	int early_data;                /* 0-RTT: 1 the server accepted early data on a resumed
 	                                * TLS 1.3 handshake, 0 it refused it (or sent no ticket
 	                                * allowing it), -1 unknown (no TLS 1.3, not tried) */
-	int ocsp_stapled;              /* 1 the server stapled an OCSP response (status_request), 0
-	                                * it did not, -1 unknown */
+	int ocsp_stapled;              /* 1 the server stapled an OCSP response (status_request,
+	                                * asked on the handshake whose chain is kept), 0 it did
+	                                * not, -1 unknown (no handshake with a chain) */
 	int ocsp_valid;                /* the stapled response: 1 valid for the leaf (signature,
-	                                * times, status good), 0 invalid (ocsp_why), -1 unknown */
-	char ocsp_why[128];            /* what was wrong with it, or "good" */
+	                                * times, status good: tls_ocsp_judge), 0 invalid
+	                                * (ocsp_why), -1 unknown or nothing stapled */
+	char ocsp_why[128];            /* what was wrong with it, "good", or "no response stapled" */
 	char early_reply[64];          /* early data accepted: the first line the server answered
 	                                * it with (e.g. "HTTP/1.1 425 Too Early"), "" none;
 	                                * printable ASCII, others as '?' */
@@ -119,7 +121,9 @@ struct tls_report {
 };
 
 /* Probes the server behind t: versions, suites per version and order, groups, FFDH size,
- * TLS 1.2 signature schemes, compression, renegotiation, EMS, the chain and its trust.
+ * TLS 1.2 signature schemes, compression, renegotiation, EMS, the chain and its trust,
+ * OCSP stapling, and with t->early_data 0-RTT (the TLS 1.3 try waits for session tickets,
+ * within DEFAULT_TLS_TICKET_MS, then one more connection resumes with early data).
  * Handshakes run one at a time (so one connection per host: within DEFAULT_TLS_PER_HOST),
  * each bounded by t->handshake_ms, all by t->deadline_ms and t->max_handshakes; when a bound
  * stops it, what was found is kept and r->partial says why. Trust never fails a handshake.
