@@ -211,6 +211,12 @@
 #define MAX_TLS_HANDSHAKES       200     /* tries per server, every version and step included */
 #define MAX_TLS_HELLO_BYTES      16384   /* a ServerHello read after a hand-built ClientHello */
 #define DEFAULT_TLS_HANDSHAKE_MS 10000   /* one try: connect (STARTTLS included) and handshake */
+#define MAX_TLS_OCSP_BYTES       (16 * 1024) /* a stapled OCSP response judged; a larger one
+                                              * is judged invalid ("too big") */
+#define DEFAULT_TLS_OCSP_SKEW_S  300     /* clock skew allowed on thisUpdate/nextUpdate */
+#define DEFAULT_TLS_TICKET_MS    2000    /* wait for TLS 1.3 session tickets after a handshake
+                                          * (within the try's time-out) */
+#define MAX_TLS_EARLY_REPLY      4096    /* bytes of the answer to early data read for its first line */
 #define DEFAULT_TLS_PER_HOST     2       /* connections to one server host at once */
 #define MAX_STARTTLS_ADDRS       8       /* addresses of one MX the STARTTLS tests try */
 #define DEFAULT_STARTTLS_HOST_MS 30000   /* SMTP dialogues and the TLS engine on one address */
