@@ -394,6 +394,107 @@ tlsjudge_domain(const struct tlsjudge_ctx *c, struct addrjudge *j)
 	textlist_add(&j->bad, c->host);
 }
 
+/* True when the first line the server answered the early request with is an HTTP status
+ * line of status 425 (Too Early). */
+static bool
+reply_too_early(const char *line)
+{
+	const char *sp;
+
+	if (strncmp(line, "HTTP/", 5) != 0 || (sp = strchr(line, ' ')) == NULL)
+		return false;
+	return strncmp(sp + 1, "425", 3) == 0 && (sp[4] == '\0' || sp[4] == ' ');
+}
+
+static bool
+offers_tls13(const struct tls_report *r)
+{
+	for (size_t i = 0; i < r->nversions; i++)
+		if (r->versions[i] == TLS_V13)
+			return true;
+	return false;
+}
+
+void
+tlsjudge_zerortt(const struct tlsjudge_ctx *c, struct addrjudge *j)
+{
+	const struct tls_report *r = c->rep;
+	char buf[160];
+
+	if (r->early_data == 1) {
+		if (reply_too_early(r->early_reply)) {
+			snprintf(buf, sizeof(buf), "0-RTT early data accepted, but answered \"%.64s\" "
+			    "(deferred, RFC 8470)", r->early_reply);
+			textlist_add(&j->line, buf);
+			j->st = PEIL__STATUS__PASSED;
+			return;
+		}
+		snprintf(buf, sizeof(buf), "0-RTT early data accepted (answer: %.64s)",
+		    r->early_reply[0] != '\0' ? r->early_reply : "none");
+		tlsjudge_item(j, buf, ncsc_zero_rtt(c->g, true));
+	} else if (r->early_data == 0) {
+		tlsjudge_item(j, "0-RTT early data refused", ncsc_zero_rtt(c->g, false));
+	} else if (!offers_tls13(r)) {
+		/* internet.nl: no TLS 1.3, no 0-RTT (ZeroRttStatus.na is a success) */
+		textlist_add(&j->line, "no TLS 1.3: not applicable");
+		j->st = PEIL__STATUS__PASSED;
+	} else {
+		textlist_add(&j->line, "could not be determined");
+	}
+}
+
+/* Whether the DER certificate names an OCSP responder (authorityInfoAccess); -1 unparsable. */
+static int
+der_ocsp_url(const uint8_t *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509 *x = d2i_X509(NULL, &p, (long)len);
+	STACK_OF(OPENSSL_STRING) *urls;
+	int has;
+
+	if (x == NULL)
+		return -1;
+	urls = X509_get1_ocsp(x);
+	has = urls != NULL && sk_OPENSSL_STRING_num(urls) > 0;
+	X509_email_free(urls);
+	X509_free(x);
+	return has;
+}
+
+void
+tlsjudge_ocsp(const struct tlsjudge_ctx *c, struct addrjudge *j)
+{
+	const struct tls_report *r = c->rep;
+	char buf[200];
+
+	if (r->nchain == 0) {
+		textlist_add(&j->line, "no certificate");
+		return;
+	}
+	if (der_ocsp_url(r->der[0], r->derlen[0]) == 0) {
+		/* internet.nl: OcspStatus.not_in_cert is a success */
+		textlist_add(&j->line, "the certificate names no OCSP responder: not applicable");
+		j->st = PEIL__STATUS__PASSED;
+		return;
+	}
+	if (r->ocsp_stapled == 0) {
+		textlist_add(&j->line, "no OCSP response stapled");
+		textlist_add(&j->bad, "no OCSP response stapled");
+		j->st = PEIL__STATUS__INFO;
+	} else if (r->ocsp_stapled == 1 && r->ocsp_valid == 1) {
+		textlist_add(&j->line, "a valid OCSP response stapled");
+		j->st = PEIL__STATUS__PASSED;
+	} else if (r->ocsp_stapled == 1 && r->ocsp_valid == 0) {
+		snprintf(buf, sizeof(buf), "the stapled OCSP response is not valid: %.128s",
+		    r->ocsp_why);
+		textlist_add(&j->line, buf);
+		textlist_add(&j->bad, buf);
+		j->st = PEIL__STATUS__WARNING;
+	} else {
+		textlist_add(&j->line, "could not be determined");
+	}
+}
+
 int
 tlsjudge_addrs(const struct dnsev *base, Peil__Result *r, const struct tlsjudge_each *e)
 {

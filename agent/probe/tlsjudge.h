@@ -52,6 +52,15 @@ void tlsjudge_pubkey(const struct tlsjudge_ctx *c, struct addrjudge *j);
 void tlsjudge_sig(const struct tlsjudge_ctx *c, struct addrjudge *j);
 void tlsjudge_chain(const struct tlsjudge_ctx *c, struct addrjudge *j);
 void tlsjudge_domain(const struct tlsjudge_ctx *c, struct addrjudge *j);
+/* 0-RTT (NCSC: early data accepted is insufficient; internet.nl's zero_rtt): accepted fails,
+ * unless the server answered the early request with HTTP 425 Too Early (RFC 8470 5.2: it
+ * deferred it, nothing was replayed); refused passes; no TLS 1.3 passes (not applicable);
+ * TLS 1.3 but not determined: no verdict for the address. */
+void tlsjudge_zerortt(const struct tlsjudge_ctx *c, struct addrjudge *j);
+/* OCSP stapling (internet.nl's web ocsp_stapling): the leaf names no OCSP responder: passes
+ * (not applicable); a valid stapled response passes; an invalid one is a warning (internet.nl
+ * caps its failure at notice); none stapled is info; not determined: no verdict. */
+void tlsjudge_ocsp(const struct tlsjudge_ctx *c, struct addrjudge *j);
 
 /* "TLS 1.3", "TLS 1.2", ... for a wire version; "?" for others. Static storage. */
 const char *tlsjudge_version_name(uint16_t v);

@@ -1,0 +1,382 @@
+/* probe_webtls.c: HTTPS on every address of the web servers (the domain and www), its TLS and
+ * certificate judged as internet.nl judges web TLS (web_https_tls_*, web_https_cert_*), DANE
+ * on port 443 (web_https_dane_*) and CAA (web_caa).
+ *
+ * The TLS engine runs behind the source's web_tls callback once per run (webwork.c); its
+ * reports are judged by the judges the mail probe uses (tlsjudge.c) with the web's rules:
+ * certificate trust and name are mandatory. A test's verdict is the worst over every address;
+ * an address without TLS is web_https_http_available's to judge and not judged here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "dane.h"
+#include "err.h"
+#include "probe_webtls.h"
+#include "tlsaset.h"
+#include "tlsjudge.h"
+
+#define NO_HTTPS_WHY "no web server address offered HTTPS (see web_https_http_available)"
+
+/* One run's state of this module. */
+struct webtls {
+	struct dnswork *w;
+	struct webwork *ww;
+	bool host_tls[MAX_WEB_HOSTS];   /* some address of the host completed a handshake */
+	struct tlsaset tlsa[MAX_WEB_HOSTS];
+	bool tlsa_done;
+};
+
+/* One test over every address: the judge and what it needs. */
+struct wjudge {
+	struct webtls *wt;
+	tlsjudge_fn fn;                 /* a TLS judge, or NULL: DANE matching */
+};
+
+static void
+who(void *arg, size_t i, char *buf, size_t len)
+{
+	const struct wjudge *wj = arg;
+
+	webwork_who(wj->wt->ww, &wj->wt->ww->addr[i], buf, len);
+}
+
+/* What became of the PKIX-TA/PKIX-EE records (matched as DANE-TA/DANE-EE in dp, np of them,
+ * in the order they appear in ts). */
+static void
+pkix_text(const struct tlsaset *ts, const struct dane_result *dp, size_t np,
+    const struct tls_report *rep, char *buf, size_t len)
+{
+	char txt[TLSA_TEXT_LEN];
+	size_t k = 0;
+
+	buf[0] = '\0';
+	if (np == 0)
+		return;
+	for (size_t i = 0; i < ts->n; i++) {
+		if (ts->set[i].usage != TLSA_USAGE_PKIX_TA && ts->set[i].usage != TLSA_USAGE_PKIX_EE)
+			continue;
+		if (k < dp->nrec && dp->rec[k].outcome == DANE_REC_MATCHED) {
+			tlsa_text(&ts->set[i], txt, sizeof(txt));
+			snprintf(buf, len, "PKIX-%s record %s matches; the chain is %s",
+			    ts->set[i].usage == TLSA_USAGE_PKIX_TA ? "TA" : "EE", txt,
+			    rep->trusted && rep->name_ok ? "trusted and names the host" :
+			    "not trusted for the host (PKIX usages need it)");
+			return;
+		}
+		k++;
+	}
+	snprintf(buf, len, "no PKIX-TA or PKIX-EE record matches (%zu)", np);
+}
+
+/* RFC 6698 2.1.1 / RFC 7671: DANE-EE and DANE-TA records match as for mail (dane_match); a
+ * PKIX-EE or PKIX-TA record must match the same way and the chain must also pass PKIX
+ * validation with the name (the engine's trust and name checks). */
+static void
+dane_web(const struct tlsaset *ts, const struct tls_report *rep, const char *host,
+    struct addrjudge *j)
+{
+	const uint8_t *der[MAX_TLS_CHAIN_CERTS];
+	const char *names[1] = { host };
+	struct dane_result *dr = NULL, *dp = NULL;
+	struct tlsa_rr *pkix = NULL;
+	size_t np = 0;
+	char buf[MAX_EVIDENCE_VALUE_LEN], ptxt[TLSA_TEXT_LEN + 128];
+
+	if (rep->nchain == 0) {
+		j->st = PEIL__STATUS__WARNING;
+		textlist_add(&j->line, "no certificate to match");
+		textlist_add(&j->bad, "no certificate");
+		return;
+	}
+	dr = calloc(1, sizeof(*dr));
+	dp = calloc(1, sizeof(*dp));
+	pkix = calloc(ts->n > 0 ? ts->n : 1, sizeof(*pkix));
+	if (dr == NULL || dp == NULL || pkix == NULL) {
+		j->st = PEIL__STATUS__ERROR;
+		textlist_add(&j->line, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < rep->nchain; i++)
+		der[i] = rep->der[i];
+	for (size_t i = 0; i < ts->n; i++) {
+		if (ts->set[i].usage != TLSA_USAGE_PKIX_TA && ts->set[i].usage != TLSA_USAGE_PKIX_EE)
+			continue;
+		pkix[np] = ts->set[i];
+		pkix[np].usage = ts->set[i].usage == TLSA_USAGE_PKIX_TA ? TLSA_USAGE_DANE_TA :
+		    TLSA_USAGE_DANE_EE;
+		np++;
+	}
+	if (dane_match(ts->set, ts->n, der, rep->derlen, rep->nchain, names, 1, dr) != 0 ||
+	    (np > 0 && dane_match(pkix, np, der, rep->derlen, rep->nchain, names, 1, dp) != 0)) {
+		j->st = PEIL__STATUS__ERROR;
+		textlist_add(&j->line, "matching failed");
+		goto out;
+	}
+	pkix_text(ts, dp, np, rep, ptxt, sizeof(ptxt));
+	if (dr->ok) {
+		j->st = PEIL__STATUS__PASSED;
+		textlist_add(&j->line, dr->why);
+	} else if (np > 0 && dp->ok && rep->trusted && rep->name_ok) {
+		j->st = PEIL__STATUS__PASSED;
+		textlist_add(&j->line, ptxt);
+	} else {
+		/* internet.nl: a failed DANE validation is a notice for the web (our warning) */
+		j->st = PEIL__STATUS__WARNING;
+		snprintf(buf, sizeof(buf), "%s%s%s", ts->n > np ? dr->why : "",
+		    ts->n > np && np > 0 ? "; " : "", np > 0 ? ptxt : "");
+		textlist_add(&j->line, buf);
+		textlist_add(&j->bad, buf);
+	}
+out:
+	free(dr);
+	free(dp);
+	free(pkix);
+}
+
+static bool
+judge(void *arg, size_t i, struct addrjudge *j)
+{
+	const struct wjudge *wj = arg;
+	const struct webaddr *a = &wj->wt->ww->addr[i];
+	const struct tlsaset *ts = &wj->wt->tlsa[a->host];
+	char buf[320];
+
+	if (!a->tls_tried) {
+		textlist_add(&j->line, "not tried: " MSG_BUDGET);
+		textlist_add(&j->bad, "not tried: " MSG_BUDGET);
+		j->st = PEIL__STATUS__ERROR;
+		return true;
+	}
+	if (!a->tls.available) {
+		/* web_https_http_available judges it; no second verdict here */
+		snprintf(buf, sizeof(buf), "no HTTPS (%.256s): see web_https_http_available",
+		    a->tls.why);
+		textlist_add(&j->line, buf);
+		return true;
+	}
+	if (wj->fn == NULL) {
+		if (ts->state == TLSA_SECURE)
+			dane_web(ts, &a->tls, wj->wt->ww->host[a->host].name, j);
+		return true;
+	}
+	{
+		struct tlsjudge_ctx c = { .g = wj->wt->ww->g, .rep = &a->tls,
+		    .host = wj->wt->ww->host[a->host].name, .dane_ta = ts->dane_ta, .web = true };
+
+		wj->fn(&c, j);
+	}
+	return true;
+}
+
+/* One test over every address (tlsjudge_addrs). */
+static int
+judge_addrs(struct webtls *wt, Peil__Result *r, tlsjudge_fn fn, const char *what,
+    const char *none_why, bool guideline)
+{
+	struct wjudge wj = { .wt = wt, .fn = fn };
+	struct tlsjudge_each e = { .n = wt->ww->naddr, .arg = &wj, .judge = judge, .who = who,
+	    .what = what, .none_why = none_why,
+	    .guideline = guideline ? ncsc_id(wt->ww->g) : NULL };
+	struct dnsev ev = { 0 };
+	int rc;
+
+	if (r == NULL)
+		return 0;
+	webwork_ev(wt->ww, &ev);
+	rc = tlsjudge_addrs(&ev, r, &e);
+	dnsev_clear(&ev);
+	return rc;
+}
+
+/* The TLSA set of every web host with an address that spoke TLS, once. */
+static int
+webtls_tlsa(struct webtls *wt)
+{
+	int rc;
+
+	if (wt->tlsa_done)
+		return 0;
+	wt->tlsa_done = true;
+	for (size_t i = 0; i < wt->ww->nhosts; i++)
+		if (wt->host_tls[i] && (rc = tlsaset_lookup(wt->w, 443, wt->ww->host[i].name,
+		    &wt->tlsa[i])) != 0)
+			return rc;
+	return 0;
+}
+
+/* web_https_dane_exist: per web host (RFC 6698: _443._tcp.HOST, no CNAME rule of its own);
+ * internet.nl: none, insecure or bogus is info, secure records pass; peil: a lookup that
+ * fails is an error. */
+static int
+judge_dane_exist(struct webtls *wt, Peil__Result *r)
+{
+	struct dnsev ev = { 0 };
+	struct textlist *none, *bogus, *fail;
+	int st = PEIL__STATUS__NOT_TESTED, rc;
+	char *reason = NULL;
+
+	if (r == NULL)
+		return 0;
+	none = calloc(1, sizeof(*none));
+	bogus = calloc(1, sizeof(*bogus));
+	fail = calloc(1, sizeof(*fail));
+	if (none == NULL || bogus == NULL || fail == NULL) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	webwork_ev(wt->ww, &ev);
+	for (size_t i = 0; i < wt->ww->nhosts; i++) {
+		const struct tlsaset *ts = &wt->tlsa[i];
+		char key[32];
+
+		if (!wt->host_tls[i])
+			continue;
+		snprintf(key, sizeof(key), "tlsa_%zu", i + 1);
+		dnsev_add(&ev, key, "%s", ts->why);
+		for (size_t k = 0; k < ts->n && k < 4; k++) {
+			char txt[TLSA_TEXT_LEN];
+
+			tlsa_text(&ts->set[k], txt, sizeof(txt));
+			dnsev_add(&ev, key, "  %s", txt);
+		}
+		switch (ts->state) {
+		case TLSA_SECURE:
+			tlsjudge_worse(&st, PEIL__STATUS__PASSED);
+			break;
+		case TLSA_FAILED:
+			tlsjudge_worse(&st, PEIL__STATUS__ERROR);
+			textlist_add(fail, ts->why);
+			break;
+		case TLSA_BOGUS:
+			tlsjudge_worse(&st, PEIL__STATUS__INFO);
+			textlist_add(bogus, wt->ww->host[i].name);
+			break;
+		default:
+			tlsjudge_worse(&st, PEIL__STATUS__INFO);
+			textlist_add(none, wt->ww->host[i].name);
+			break;
+		}
+	}
+	if (st == PEIL__STATUS__NOT_TESTED) {
+		reason = strdup(NO_HTTPS_WHY);
+	} else if (st == PEIL__STATUS__ERROR) {
+		if (asprintf(&reason, "DANE could not be decided for: %.3000s", fail->buf) < 0)
+			reason = NULL;
+	} else if (st == PEIL__STATUS__INFO) {
+		if (asprintf(&reason, "%s%.1500s%s%s%.1500s", none->len > 0 ?
+		    "no DNSSEC-secure TLSA record for: " : "", none->buf,
+		    none->len > 0 && bogus->len > 0 ? "; " : "", bogus->len > 0 ?
+		    "DNSSEC-bogus TLSA answer for: " : "", bogus->buf) < 0)
+			reason = NULL;
+	}
+	rc = dnsev_apply(&ev, r, st, reason);
+out:
+	free(reason);
+	free(none);
+	free(bogus);
+	free(fail);
+	dnsev_clear(&ev);
+	return rc;
+}
+
+static const int webtls_ids[] = {
+	TEST_WEB_HTTPS_TLS_VERSION, TEST_WEB_HTTPS_TLS_CIPHERS, TEST_WEB_HTTPS_TLS_CIPHERORDER,
+	TEST_WEB_HTTPS_TLS_KEYEXCHANGE, TEST_WEB_HTTPS_TLS_KEYEXCHANGEHASH,
+	TEST_WEB_HTTPS_TLS_COMPRESS, TEST_WEB_HTTPS_TLS_SECRENEG, TEST_WEB_HTTPS_TLS_CLIENTRENEG,
+	TEST_WEB_HTTPS_CERT_CHAIN, TEST_WEB_HTTPS_CERT_PUBKEY, TEST_WEB_HTTPS_CERT_SIG,
+	TEST_WEB_HTTPS_CERT_DOMAIN, TEST_WEB_HTTPS_TLS_0RTT, TEST_WEB_HTTPS_TLS_OCSP,
+	TEST_WEB_HTTPS_DANE_EXIST, TEST_WEB_HTTPS_DANE_VALID,
+};
+#define NWEBTLS_IDS (sizeof(webtls_ids) / sizeof(webtls_ids[0]))
+
+int
+probe_webtls_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
+    Peil__Result *res[TEST_COUNT], bool done[TEST_COUNT])
+{
+	static const struct {
+		int id;
+		tlsjudge_fn fn;
+		const char *what;
+	} per_addr[] = {
+		{ TEST_WEB_HTTPS_TLS_VERSION, tlsjudge_version, "protocol versions" },
+		{ TEST_WEB_HTTPS_TLS_CIPHERS, tlsjudge_ciphers, "cipher suites" },
+		{ TEST_WEB_HTTPS_TLS_CIPHERORDER, tlsjudge_cipherorder, "cipher order" },
+		{ TEST_WEB_HTTPS_TLS_KEYEXCHANGE, tlsjudge_keyexchange, "key exchange" },
+		{ TEST_WEB_HTTPS_TLS_KEYEXCHANGEHASH, tlsjudge_kexhash, "key-exchange hash" },
+		{ TEST_WEB_HTTPS_TLS_COMPRESS, tlsjudge_compress, "compression" },
+		{ TEST_WEB_HTTPS_TLS_SECRENEG, tlsjudge_secreneg, "secure renegotiation" },
+		{ TEST_WEB_HTTPS_TLS_CLIENTRENEG, tlsjudge_clientreneg, "client renegotiation" },
+		{ TEST_WEB_HTTPS_CERT_CHAIN, tlsjudge_chain, "certificate chain" },
+		{ TEST_WEB_HTTPS_CERT_PUBKEY, tlsjudge_pubkey, "certificate key" },
+		{ TEST_WEB_HTTPS_CERT_SIG, tlsjudge_sig, "certificate signature" },
+		{ TEST_WEB_HTTPS_CERT_DOMAIN, tlsjudge_domain, "certificate name" },
+		{ TEST_WEB_HTTPS_TLS_0RTT, tlsjudge_zerortt, "0-RTT" },
+		{ TEST_WEB_HTTPS_TLS_OCSP, tlsjudge_ocsp, "OCSP stapling" },
+	};
+	struct webtls *wt = NULL;
+	size_t tried = 0;
+	int rc;
+
+	(void)mx;
+	if (w->src->web_tls == NULL)
+		return webwork_apply(web, webtls_ids, NWEBTLS_IDS, res, done,
+		    PEIL__STATUS__NOT_TESTED, "this agent does not test TLS on web servers");
+	if ((rc = webwork_begin(web, webtls_ids, NWEBTLS_IDS, res, done)) != 0)
+		return rc < 0 ? rc : 0;
+	if ((rc = webwork_tls(web)) != 0)
+		return rc;
+	if ((wt = calloc(1, sizeof(*wt))) == NULL)
+		return PEIL_ENOMEM;
+	wt->w = w;
+	wt->ww = web;
+	for (size_t i = 0; i < web->naddr; i++) {
+		tried += web->addr[i].tls_tried;
+		if (web->addr[i].tls_tried && web->addr[i].tls.available)
+			wt->host_tls[web->addr[i].host] = true;
+	}
+	/* no address tried before the deadline: the runner says the budget ran out */
+	if (tried == 0)
+		goto out;
+	for (size_t i = 0; i < sizeof(per_addr) / sizeof(per_addr[0]); i++) {
+		int id = per_addr[i].id;
+
+		if (done[id])
+			continue;
+		if ((rc = judge_addrs(wt, res[id], per_addr[i].fn, per_addr[i].what, NO_HTTPS_WHY,
+		    true)) != 0)
+			goto out;
+		done[id] = true;
+	}
+	if (done[TEST_WEB_HTTPS_DANE_EXIST] && done[TEST_WEB_HTTPS_DANE_VALID])
+		goto out;
+	if ((rc = webtls_tlsa(wt)) != 0)
+		goto out;
+	if (!dnswork_budget_left(w))
+		goto out;
+	if (!done[TEST_WEB_HTTPS_DANE_EXIST]) {
+		if ((rc = judge_dane_exist(wt, res[TEST_WEB_HTTPS_DANE_EXIST])) != 0)
+			goto out;
+		done[TEST_WEB_HTTPS_DANE_EXIST] = true;
+	}
+	if (!done[TEST_WEB_HTTPS_DANE_VALID]) {
+		bool any = false;
+
+		for (size_t i = 0; i < MAX_WEB_HOSTS; i++)
+			any |= wt->host_tls[i];
+		if ((rc = judge_addrs(wt, res[TEST_WEB_HTTPS_DANE_VALID], NULL, "DANE", any ?
+		    "no DNSSEC-secure TLSA record for a web host that offered HTTPS (see "
+		    "web_https_dane_exist)" : NO_HTTPS_WHY, false)) != 0)
+			goto out;
+		done[TEST_WEB_HTTPS_DANE_VALID] = true;
+	}
+	rc = 0;
+out:
+	if (wt != NULL)
+		for (size_t i = 0; i < MAX_WEB_HOSTS; i++)
+			tlsaset_clear(&wt->tlsa[i]);
+	free(wt);
+	return rc;
+}
