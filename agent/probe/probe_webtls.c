@@ -163,8 +163,9 @@ judge(void *arg, size_t i, struct addrjudge *j)
 		return true;
 	}
 	{
+		/* the web's rules do not use DANE-TA (internet.nl's exception is the mail's) */
 		struct tlsjudge_ctx c = { .g = wj->wt->ww->g, .rep = &a->tls,
-		    .host = wj->wt->ww->host[a->host].name, .dane_ta = ts->dane_ta, .web = true };
+		    .host = wj->wt->ww->host[a->host].name, .dane_ta = false, .web = true };
 
 		wj->fn(&c, j);
 	}
