@@ -39,10 +39,10 @@ struct dnsans {
 	char zone[DNSANS_TEXT_LEN];      /* owner of a SOA in the answer or authority section, or "" */
 	/* TXT answers: the version-tagged records ("v", blanks, "=" at the start: SPF, DMARC,
 	 * MTA-STS, TLS-RPT), each one's strings joined, kept while MAX_TXT_KEEP records and
-	 * MAX_TXT_POOL bytes last; other TXT records are only counted in total. TLSA and CAA
-	 * answers: every record's rdata (wire form) in the same places. */
+	 * MAX_TXT_POOL bytes last; other TXT records are only counted in total. TLSA answers:
+	 * every record's rdata (wire form) in the same places. */
 	size_t ntxt;                     /* kept */
-	size_t txt_tagged;               /* version-tagged (TLSA, CAA: all) records seen, kept or not */
+	size_t txt_tagged;               /* version-tagged (TLSA: all) records seen, kept or not */
 	uint32_t txt_off[MAX_TXT_KEEP], txt_len[MAX_TXT_KEEP];
 	uint8_t txt[MAX_TXT_POOL];
 };

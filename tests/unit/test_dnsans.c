@@ -125,31 +125,6 @@ test_parse_malformed_rdata(void **state)
 	free(a);
 }
 
-/* CAA answers keep every record's rdata, wire form: flags, tag length, tag, value. */
-static void
-test_parse_caa(void **state)
-{
-	static const uint8_t want[] = { 0x80, 5, 'i', 's', 's', 'u', 'e', 'c', 'a', '.', 't',
-	    'e', 's', 't' };
-	struct dnsans *a = calloc(1, sizeof(*a));
-	uint8_t *w = NULL;
-	size_t len = 0;
-
-	(void)state;
-	assert_non_null(a);
-	build_packet("caa.test.", LDNS_RR_TYPE_CAA, 0,
-	    "caa.test. 300 IN CAA 128 issue \"ca.test\"\n"
-	    "caa.test. 300 IN CAA 0 iodef \"mailto:sec@caa.test\"\n", NULL, &w, &len);
-	assert_int_equal(dnsans_parse(w, len, "caa.test", LDNS_RR_TYPE_CAA, 0, a), 0);
-	assert_int_equal(a->total, 2);
-	assert_int_equal(a->txt_tagged, 2);
-	assert_int_equal(a->ntxt, 2);
-	assert_int_equal(a->txt_len[0], sizeof(want));
-	assert_memory_equal(a->txt + a->txt_off[0], want, sizeof(want));
-	free(w);
-	free(a);
-}
-
 static void
 test_hostname(void **state)
 {
@@ -186,7 +161,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_records),
 		cmocka_unit_test(test_parse_malformed_rdata),
-		cmocka_unit_test(test_parse_caa),
 		cmocka_unit_test(test_hostname),
 	};
 
