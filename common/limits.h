@@ -181,6 +181,14 @@
 #define MAX_TLSRPT_RECORD_LEN    4096    /* bytes of one _smtp._tls TXT record, strings joined */
 #define MAX_TLSRPT_RUA           8       /* rua URIs in one TLS-RPT record */
 #define MAX_TLSRPT_URI_LEN       512     /* bytes of one rua URI */
+#define MAX_CAA_RECORDS          16      /* CAA records of one name judged (dnsans keeps at most
+                                          * MAX_TXT_KEEP; internet.nl judges 1000) */
+#define MAX_CAA_TAG_LEN          15      /* tag bytes (RFC 8659 4.1: 1..15); longer: a bad tag */
+#define MAX_CAA_VALUE_KEEP       256     /* value bytes kept for evidence (all are checked) */
+#define MAX_CAA_ISSUER_LEN       253     /* issuer-domain-name kept; longer: a syntax error */
+#define MAX_CAA_EMAIL_LEN        254     /* contactemail / iodef mailto address (as internet.nl) */
+#define MAX_CAA_REASONS          8       /* reasons a CAA verdict keeps (all are counted) */
+#define MAX_CAA_REASON_LEN       160     /* bytes of one reason */
 
 /* HTTP engine (agent/net/http.c) and the web tests (agent/probe/webwork.c). */
 #define MAX_HTTP_URL_LEN         2048    /* bytes of a URL asked or a Location kept */
