@@ -444,11 +444,11 @@ static const struct catalogue_entry catalogue[] = {
 	  "its own content in an invisible frame.",
 	  "Add X-Frame-Options: DENY (or SAMEORIGIN if the site frames its own pages) to every "
 	  "response, next to a CSP frame-ancestors directive." },
-	{ "web_caa",                           "https",     0,       false, "rfc8659", M_NONE,
+	{ "web_caa",                           "https",     0,       false, "rfc8659", M_WTLS,
 	  "CAA records restrict certificate issuance",
-	  "Looks up CAA for the domain, climbing to parent names as a CA does (RFC 8659): an "
-	  "applicable record set must exist with at least one issue property, and every record "
-	  "must be well-formed.",
+	  "Looks up CAA for the domain and www, climbing to parents as a CA does (RFC 8659): the"
+	  " set must exist, hold an issue record and be well-formed, else a warning (as "
+	  "internet.nl); a failed lookup is an error.",
 	  "CAA tells certificate authorities which of them may issue certificates for the "
 	  "domain, lowering the risk of misissuance.",
 	  "Publish CAA records for the domain, e.g. 0 issue \"ca.example\" for each CA you use "

@@ -1,6 +1,6 @@
 /* probe_webtls.c: HTTPS on every address of the web servers (the domain and www), its TLS and
  * certificate judged as internet.nl judges web TLS (web_https_tls_*, web_https_cert_*), DANE
- * on port 443 (web_https_dane_*) and CAA (web_caa).
+ * on port 443 (web_https_dane_*) and CAA (web_caa, RFC 8659: the climb from each web host).
  *
  * The TLS engine runs behind the source's web_tls callback once per run (webwork.c); its
  * reports are judged by the judges the mail probe uses (tlsjudge.c) with the web's rules:
@@ -12,6 +12,7 @@
 
 #include <ldns/ldns.h>
 
+#include "caa.h"
 #include "dane.h"
 #include "err.h"
 #include "probe_webtls.h"
@@ -27,6 +28,7 @@ struct webtls {
 	bool host_tls[MAX_WEB_HOSTS];   /* some address of the host completed a handshake */
 	struct tlsaset tlsa[MAX_WEB_HOSTS];
 	bool tlsa_done;
+	bool caa_done;                  /* web_caa judged */
 };
 
 /* One test over every address: the judge and what it needs. */
@@ -283,13 +285,193 @@ out:
 	return rc;
 }
 
+/* What the CAA climb of one host found (RFC 8659 3). */
+enum { CAA_FOUND, CAA_NONE, CAA_FAILED, CAA_CUT };
+
+struct caafind {
+	int state;
+	char name[DNSANS_TEXT_LEN];     /* the name whose RRset is relevant (CAA_FOUND) */
+	char why[DNSANS_WHY_LEN + 64];
+	size_t asked;                   /* names looked up */
+	struct dnsans *a;               /* CAA_FOUND: the answer (heap) */
+};
+
+/* RFC 8659 3: the relevant RRset is the first one found climbing from the host to its
+ * parents; the root is never asked (the climb ends with the top-level domain), and at most
+ * MAX_CAA_CLIMB names are asked (a deeper climb is cut: nothing decided). */
+static int
+caa_climb(struct dnswork *w, const char *host, struct caafind *f)
+{
+	const char *cur = host;
+	char why[DNSANS_WHY_LEN];
+
+	if ((f->a = calloc(1, sizeof(*f->a))) == NULL)
+		return PEIL_ENOMEM;
+	for (;;) {
+		const char *dot;
+
+		if (f->asked == MAX_CAA_CLIMB) {
+			f->state = CAA_CUT;
+			snprintf(f->why, sizeof(f->why), "no CAA at the %zu names from %.253s up; the "
+			    "climb stops there (MAX_CAA_CLIMB)", f->asked, host);
+			return 0;
+		}
+		if (dnswork_lookup(w, cur, LDNS_RR_TYPE_CAA, 0, f->a) == PEIL_ENOMEM)
+			return PEIL_ENOMEM;
+		f->asked++;
+		if (dnsans_failed(f->a, why, sizeof(why))) {
+			f->state = CAA_FAILED;
+			snprintf(f->why, sizeof(f->why), "%.253s CAA: %.600s", cur, why);
+			return 0;
+		}
+		if (f->a->rcode == LDNS_RCODE_NOERROR && f->a->total > 0) {
+			f->state = CAA_FOUND;
+			snprintf(f->name, sizeof(f->name), "%s", cur);
+			snprintf(f->why, sizeof(f->why), "CAA at %.253s: %zu record(s)%s", cur,
+			    f->a->total, f->a->total > f->a->ntxt ? " (not all kept)" : "");
+			return 0;
+		}
+		if ((dot = strchr(cur, '.')) == NULL || dot[1] == '\0') {
+			f->state = CAA_NONE;
+			snprintf(f->why, sizeof(f->why), "no CAA record at %.253s nor any parent "
+			    "(%zu names asked)", host, f->asked);
+			return 0;
+		}
+		cur = dot + 1;
+	}
+}
+
+/* The value's bytes as printable ASCII (backslash, quote and bytes outside 0x20..0x7e as
+ * \xNN): untrusted, shown never interpreted. */
+static void
+caa_value_text(const struct caa_rr *rr, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < rr->value_kept && o + 5 < len; i++) {
+		uint8_t c = rr->value[i];
+
+		if (c < 0x20 || c > 0x7e || c == '\\' || c == '"')
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	buf[o] = '\0';
+	if (rr->value_kept < rr->value_len && o + 4 < len)
+		snprintf(buf + o, len - o, "...");
+}
+
+/* web_caa: per web host with HTTPS (internet.nl judges CAA with the certificate), the worst
+ * deciding: internet.nl's CAAEvaluation (CAA_WORST_STATUS notice): none found, a faulty
+ * record or no issue record is a warning, a good set passes; peil: a lookup that fails or a
+ * climb cut at MAX_CAA_CLIMB decides nothing: error. */
+static int
+judge_caa(struct webtls *wt, Peil__Result *r)
+{
+	struct dnsev ev = { 0 };
+	struct textlist *bad = NULL;
+	struct caa_set *set = NULL;
+	struct caa_verdict *v = NULL;
+	struct caafind *f = NULL;
+	int st = PEIL__STATUS__NOT_TESTED, rc = 0;
+	char *reason = NULL;
+
+	if (r == NULL)
+		return 0;
+	bad = calloc(1, sizeof(*bad));
+	set = calloc(1, sizeof(*set));
+	v = calloc(1, sizeof(*v));
+	f = calloc(1, sizeof(*f));
+	if (bad == NULL || set == NULL || v == NULL || f == NULL) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	webwork_ev(wt->ww, &ev);
+	for (size_t i = 0; i < wt->ww->nhosts; i++) {
+		const char *host = wt->ww->host[i].name;
+		char key[32], one[MAX_EVIDENCE_VALUE_LEN];
+
+		if (!wt->host_tls[i])
+			continue;
+		free(f->a);
+		memset(f, 0, sizeof(*f));
+		if ((rc = caa_climb(wt->w, host, f)) != 0)
+			goto out;
+		if (f->state == CAA_FAILED && !dnswork_budget_left(wt->w))
+			goto out;       /* left undone: the runner's budget error */
+		snprintf(key, sizeof(key), "caa_%zu", i + 1);
+		dnsev_add(&ev, key, "%s: %s", host, f->why);
+		switch (f->state) {
+		case CAA_FAILED:
+		case CAA_CUT:
+			tlsjudge_worse(&st, PEIL__STATUS__ERROR);
+			snprintf(one, sizeof(one), "%.253s: %s", host, f->why);
+			textlist_add(bad, one);
+			continue;
+		case CAA_NONE:
+			tlsjudge_worse(&st, PEIL__STATUS__WARNING);
+			snprintf(one, sizeof(one), "%.253s: no CAA record", host);
+			textlist_add(bad, one);
+			continue;
+		default:
+			break;
+		}
+		caa_set_init(set);
+		for (size_t k = 0; k < f->a->ntxt; k++)
+			(void)caa_set_add(set, f->a->txt + f->a->txt_off[k], f->a->txt_len[k]);
+		if (set->total < f->a->total)
+			set->total = f->a->total;
+		for (size_t k = 0; k < set->n && k < 8; k++) {
+			char val[MAX_CAA_VALUE_KEEP * 4 + 8];
+
+			caa_value_text(&set->rr[k], val, sizeof(val));
+			dnsev_add(&ev, key, "  %u %s \"%s\"%s%s", (unsigned)set->rr[k].flags,
+			    set->rr[k].tag_text, val, set->rr[k].problem != CAA_P_NONE ? ": " : "",
+			    set->rr[k].problem != CAA_P_NONE ?
+			    caa_problem_name(set->rr[k].problem) : "");
+		}
+		caa_inl_verdict(set, v);
+		if (v->inl == CAA_INL_GOOD) {
+			tlsjudge_worse(&st, PEIL__STATUS__PASSED);
+		} else {
+			tlsjudge_worse(&st, PEIL__STATUS__WARNING);
+			for (size_t k = 0; k < v->nkept; k++) {
+				snprintf(one, sizeof(one), "%.253s: %s", f->name, v->reasons[k]);
+				textlist_add(bad, one);
+			}
+			if (v->nkept == 0) {
+				snprintf(one, sizeof(one), "%.253s: %s", f->name,
+				    caa_inl_name(v->inl));
+				textlist_add(bad, one);
+			}
+		}
+	}
+	if (st == PEIL__STATUS__NOT_TESTED)
+		reason = strdup(NO_HTTPS_WHY);
+	else if (st != PEIL__STATUS__PASSED && asprintf(&reason, "CAA: %.3000s", bad->buf) < 0)
+		reason = NULL;
+	rc = dnsev_apply(&ev, r, st, reason);
+	if (rc == 0)
+		wt->caa_done = true;
+out:
+	if (f != NULL)
+		free(f->a);
+	free(f);
+	free(v);
+	free(set);
+	free(bad);
+	free(reason);
+	dnsev_clear(&ev);
+	return rc;
+}
+
 static const int webtls_ids[] = {
 	TEST_WEB_HTTPS_TLS_VERSION, TEST_WEB_HTTPS_TLS_CIPHERS, TEST_WEB_HTTPS_TLS_CIPHERORDER,
 	TEST_WEB_HTTPS_TLS_KEYEXCHANGE, TEST_WEB_HTTPS_TLS_KEYEXCHANGEHASH,
 	TEST_WEB_HTTPS_TLS_COMPRESS, TEST_WEB_HTTPS_TLS_SECRENEG, TEST_WEB_HTTPS_TLS_CLIENTRENEG,
 	TEST_WEB_HTTPS_CERT_CHAIN, TEST_WEB_HTTPS_CERT_PUBKEY, TEST_WEB_HTTPS_CERT_SIG,
 	TEST_WEB_HTTPS_CERT_DOMAIN, TEST_WEB_HTTPS_TLS_0RTT, TEST_WEB_HTTPS_TLS_OCSP,
-	TEST_WEB_HTTPS_DANE_EXIST, TEST_WEB_HTTPS_DANE_VALID,
+	TEST_WEB_HTTPS_DANE_EXIST, TEST_WEB_HTTPS_DANE_VALID, TEST_WEB_CAA,
 };
 #define NWEBTLS_IDS (sizeof(webtls_ids) / sizeof(webtls_ids[0]))
 
@@ -350,6 +532,11 @@ probe_webtls_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
 		    true)) != 0)
 			goto out;
 		done[id] = true;
+	}
+	if (!done[TEST_WEB_CAA]) {
+		if ((rc = judge_caa(wt, res[TEST_WEB_CAA])) != 0)
+			goto out;
+		done[TEST_WEB_CAA] = wt->caa_done || res[TEST_WEB_CAA] == NULL;
 	}
 	if (done[TEST_WEB_HTTPS_DANE_EXIST] && done[TEST_WEB_HTTPS_DANE_VALID])
 		goto out;

@@ -274,6 +274,7 @@ test_catalogue_modules(void **state)
 	assert_int_equal(catalogue_get(TEST_WEB_HTTPS_TLS_VERSION)->module, MODULE_WEBTLS);
 	assert_int_equal(catalogue_get(TEST_WEB_HTTPS_CERT_DOMAIN)->module, MODULE_WEBTLS);
 	assert_int_equal(catalogue_get(TEST_WEB_HTTPS_DANE_VALID)->module, MODULE_WEBTLS);
+	assert_int_equal(catalogue_get(TEST_WEB_CAA)->module, MODULE_WEBTLS);
 	assert_int_equal(catalogue_get(TEST_MAIL_RPKI_VALID)->module, MODULE_NONE);
 	assert_int_equal(catalogue_get(TEST_VANTAGE_IPV6)->module, MODULE_NONE);
 }

@@ -107,7 +107,8 @@ struct webfake {
 	uint64_t *clk;          /* the source's clock (NULL: always 0) */
 	unsigned jump_after;    /* after this many lookups the clock jumps to jump_to */
 	uint64_t jump_to;
-	struct zonefake *z;
+	unsigned caa_lookups;
+	const char *caa_fail;   /* names whose CAA lookup fails (SERVFAIL) */
 };
 
 static void
@@ -210,7 +211,16 @@ fake_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t dea
 {
 	struct zonefake *z = arg;
 	struct webfake *t = z->user;
-	int rc = zf_lookup(arg, name, type, max, deadline_ms, out);
+	int rc;
+
+	if (type == LDNS_RR_TYPE_CAA) {
+		t->caa_lookups++;
+		if (t->caa_fail != NULL && strcasecmp(t->caa_fail, name) == 0) {
+			z->lookups++;
+			return dnsans_fail(out, PEIL_EIO, "SERVFAIL");
+		}
+	}
+	rc = zf_lookup(arg, name, type, max, deadline_ms, out);
 
 	if (t->clk != NULL && t->jump_after > 0 && z->lookups == t->jump_after)
 		*t->clk = t->jump_to;
@@ -224,12 +234,13 @@ static const int web_ids[] = {
 	TEST_WEB_HTTPS_TLS_COMPRESS, TEST_WEB_HTTPS_TLS_SECRENEG, TEST_WEB_HTTPS_TLS_CLIENTRENEG,
 	TEST_WEB_HTTPS_CERT_CHAIN, TEST_WEB_HTTPS_CERT_PUBKEY, TEST_WEB_HTTPS_CERT_SIG,
 	TEST_WEB_HTTPS_CERT_DOMAIN, TEST_WEB_HTTPS_TLS_0RTT, TEST_WEB_HTTPS_TLS_OCSP,
-	TEST_WEB_HTTPS_DANE_EXIST, TEST_WEB_HTTPS_DANE_VALID,
+	TEST_WEB_HTTPS_DANE_EXIST, TEST_WEB_HTTPS_DANE_VALID, TEST_WEB_CAA,
 };
 #define NWEB (sizeof(web_ids) / sizeof(web_ids[0]))
 
 static void
-run_web(struct zonefake *z, uint64_t deadline, Peil__Result *res[TEST_COUNT])
+run_web_domain(struct zonefake *z, const char *domain, uint64_t deadline,
+    Peil__Result *res[TEST_COUNT])
 {
 	struct dnswork_source src = { .lookup = fake_lookup, .now_ms = fake_now, .arg = z,
 	    .validating = true, .ipv4 = true, .ipv6 = true, .web_tls = fake_web_tls };
@@ -237,11 +248,17 @@ run_web(struct zonefake *z, uint64_t deadline, Peil__Result *res[TEST_COUNT])
 	for (int i = 0; i < TEST_COUNT; i++)
 		res[i] = NULL;
 	for (size_t i = 0; i < NWEB; i++)
-		assert_non_null(res[web_ids[i]] = result_new("d.test",
+		assert_non_null(res[web_ids[i]] = result_new(domain,
 		    catalogue_get(web_ids[i])->id, PEIL__STATUS__STATUS_UNSPECIFIED, "test"));
-	assert_int_equal(probe_run(&src, "d.test", deadline, res), 0);
+	assert_int_equal(probe_run(&src, domain, deadline, res), 0);
 	for (size_t i = 0; i < NWEB; i++)
 		assert_int_equal(result_check(res[web_ids[i]]), 0);
+}
+
+static void
+run_web(struct zonefake *z, uint64_t deadline, Peil__Result *res[TEST_COUNT])
+{
+	run_web_domain(z, "d.test", deadline, res);
 }
 
 static void
@@ -264,6 +281,16 @@ expect_web(Peil__Result *res[TEST_COUNT], const char *want)
 	assert_false(bad);
 }
 
+/* Asserts that one of r's evidence values under key contains part. */
+static void
+has_ev(const Peil__Result *r, const char *key, const char *part)
+{
+	for (size_t i = 0; i < r->n_evidence; i++)
+		if (strcmp(r->evidence[i]->key, key) == 0 && strstr(r->evidence[i]->value, part))
+			return;
+	fail_msg("%s: no %s holding '%s'", r->test_id, key, part);
+}
+
 /* Three addresses: the domain's IPv4 and IPv6, www's IPv4. */
 #define WZONE \
 	"d.test. SOA ns.test. h.test. 1 2 3 4 5\n" \
@@ -271,7 +298,8 @@ expect_web(Peil__Result *res[TEST_COUNT], const char *want)
 	"d.test. AAAA 2001:db8::80\n" \
 	"www.d.test. A 192.0.2.81\n"
 
-/* The letters: vers ciph ord kex hash comp sec cli chain key sig dom 0rtt ocsp dexist dvalid */
+/* The letters: vers ciph ord kex hash comp sec cli chain key sig dom 0rtt ocsp dexist dvalid
+ * caa. No CAA in WZONE: internet.nl's result_bad, capped at notice: W. */
 
 static void
 test_good(void **state)
@@ -284,7 +312,7 @@ test_good(void **state)
 	run_web(&z, UINT64_MAX, res);
 	/* no TLSA at _443._tcp: dane_exist is info (WEB_TLS_DANE_EXISTS_WORST_STATUS), dane_valid
 	 * not tested (internet.nl judges it only when records exist) */
-	expect_web(res, "PPPPPPPPPPPPPPIN");
+	expect_web(res, "PPPPPPPPPPPPPPINW");
 	assert_int_equal(t.calls, 3);
 	assert_string_equal(res[TEST_WEB_HTTPS_TLS_VERSION]->guideline, "ncsc-tls-2025-05");
 	assert_contains(ev(res[TEST_WEB_HTTPS_TLS_VERSION], "addr_1"), "d.test [2001:db8::80]");
@@ -308,7 +336,7 @@ test_one_bad_address(void **state)
 	/* TLS 1.0 and 3DES insufficient (2025-05); good and insufficient suites in the client's
 	 * order: bad (CipherOrderStatus.bad fails); SHA-1 key-exchange hash: the web's worst is
 	 * fail (not the mail's notice); untrusted: the web's trust is mandatory */
-	expect_web(res, "FFFPFPPPFPPPPPIN");
+	expect_web(res, "FFFPFPPPFPPPPPINW");
 	has_reason(res[TEST_WEB_HTTPS_TLS_VERSION], "www.d.test [192.0.2.81]: TLS 1.0 "
 	    "(insufficient)");
 	has_reason(res[TEST_WEB_HTTPS_TLS_CIPHERS], "TLS_RSA_WITH_3DES_EDE_CBC_SHA");
@@ -331,14 +359,14 @@ test_trust_and_name(void **state)
 	(void)state;
 	/* internet.nl web: cert_trust and cert_hostmatch fail (worst status fail), unlike mail */
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPFPPPPPIN");
+	expect_web(res, "PPPPPPPPFPPPPPINW");
 	has_reason(res[TEST_WEB_HTTPS_CERT_CHAIN], "d.test [2001:db8::80]: self-signed "
 	    "certificate (depth 0)");
 	free_results(res);
 
 	t.c = nn;
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPPPPFPPIN");
+	expect_web(res, "PPPPPPPPPPPFPPINW");
 	has_reason(res[TEST_WEB_HTTPS_CERT_DOMAIN], "d.test [192.0.2.80]: d.test");
 	assert_contains(ev(res[TEST_WEB_HTTPS_CERT_DOMAIN], "addr_2"), "does not name the web host");
 	free_results(res);
@@ -359,7 +387,7 @@ test_zero_rtt(void **state)
 	(void)state;
 	/* accepted early data answered by the application: fail (ZeroRttStatus.bad) */
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPPPPPFPIN");
+	expect_web(res, "PPPPPPPPPPPPFPINW");
 	has_reason(res[TEST_WEB_HTTPS_TLS_0RTT], "d.test [192.0.2.80]: 0-RTT early data accepted "
 	    "(answer: HTTP/1.1 200 OK) (insufficient)");
 	free_results(res);
@@ -368,14 +396,14 @@ test_zero_rtt(void **state)
 	t.c = early425;
 	t.n = 3;
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPPPPPPPIN");
+	expect_web(res, "PPPPPPPPPPPPPPINW");
 	assert_contains(ev(res[TEST_WEB_HTTPS_TLS_0RTT], "addr_2"), "425 Too Early");
 	free_results(res);
 
 	/* no TLS 1.3: not applicable, a success (ZeroRttStatus.na) */
 	t.c = no13;
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPPPPPPPIN");
+	expect_web(res, "PPPPPPPPPPPPPPINW");
 	assert_contains(ev(res[TEST_WEB_HTTPS_TLS_0RTT], "addr_1"), "no TLS 1.3: not applicable");
 	free_results(res);
 }
@@ -395,7 +423,7 @@ test_ocsp(void **state)
 	(void)state;
 	/* nothing stapled: OcspStatus.ok, info */
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPPPPPPIIN");
+	expect_web(res, "PPPPPPPPPPPPPIINW");
 	has_reason(res[TEST_WEB_HTTPS_TLS_OCSP], "www.d.test [192.0.2.81]: no OCSP response "
 	    "stapled");
 	free_results(res);
@@ -404,7 +432,7 @@ test_ocsp(void **state)
 	t.c = bad;
 	t.n = 2;
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPPPPPPWIN");
+	expect_web(res, "PPPPPPPPPPPPPWINW");
 	has_reason(res[TEST_WEB_HTTPS_TLS_OCSP], "the response has expired");
 	free_results(res);
 
@@ -412,7 +440,7 @@ test_ocsp(void **state)
 	t.c = nourl;
 	t.n = 3;
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPPPPPPPIN");
+	expect_web(res, "PPPPPPPPPPPPPPINW");
 	assert_contains(ev(res[TEST_WEB_HTTPS_TLS_OCSP], "addr_1"), "names no OCSP responder");
 	free_results(res);
 }
@@ -430,7 +458,7 @@ test_reneg_and_hash(void **state)
 	/* client renegotiation accepted: info (WEB_TLS_CLIENT_RENEG_WORST_STATUS); a key-exchange
 	 * hash that cannot be determined: info (result_unknown) */
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPIPPIPPPPPPIN");
+	expect_web(res, "PPPPIPPIPPPPPPINW");
 	free_results(res);
 }
 
@@ -447,7 +475,7 @@ test_no_https(void **state)
 	(void)state;
 	/* one address without TLS: web_https_http_available's verdict; the others decide here */
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPPPPPPPIN");
+	expect_web(res, "PPPPPPPPPPPPPPINW");
 	assert_contains(ev(res[TEST_WEB_HTTPS_TLS_VERSION], "addr_1"), "no HTTPS (connect: "
 	    "connection refused): see web_https_http_available");
 	free_results(res);
@@ -456,7 +484,7 @@ test_no_https(void **state)
 	t.c = all;
 	t.n = 3;
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "NNNNNNNNNNNNNNNN");
+	expect_web(res, "NNNNNNNNNNNNNNNNN");
 	has_reason(res[TEST_WEB_HTTPS_TLS_VERSION], "no web server address offered HTTPS (see "
 	    "web_https_http_available)");
 	has_reason(res[TEST_WEB_HTTPS_DANE_EXIST], "no web server address offered HTTPS");
@@ -472,7 +500,7 @@ test_no_web_server(void **state)
 
 	(void)state;
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "NNNNNNNNNNNNNNNN");
+	expect_web(res, "NNNNNNNNNNNNNNNNN");
 	has_reason(res[TEST_WEB_HTTPS_TLS_VERSION], "no web server");
 	assert_int_equal(t.calls, 0);
 	free_results(res);
@@ -497,7 +525,7 @@ test_dane(void **state)
 		t.c = c;
 		t.n = 3;
 		run_web(&z, UINT64_MAX, res);
-		expect_web(res, "PPPPPPPPPPPPPPPP");
+		expect_web(res, "PPPPPPPPPPPPPPPPW");
 		assert_contains(ev(res[TEST_WEB_HTTPS_DANE_EXIST], "tlsa_1"),
 		    "_443._tcp.d.test: 1 TLSA record(s), DNSSEC-secure");
 		free_results(res);
@@ -505,7 +533,7 @@ test_dane(void **state)
 		/* a record that matches nothing: dane_valid fails, capped at notice (warning) */
 		snprintf(zone, sizeof(zone), WZONE "_443._tcp.d.test. TLSA 3 1 1 %064d\n", 0);
 		run_web(&z, UINT64_MAX, res);
-		expect_web(res, "PPPPPPPPPPPPPPIW");
+		expect_web(res, "PPPPPPPPPPPPPPIWW");
 		has_reason(res[TEST_WEB_HTTPS_DANE_VALID], "d.test [192.0.2.80]");
 		has_reason(res[TEST_WEB_HTTPS_DANE_EXIST], "no DNSSEC-secure TLSA record for: "
 		    "www.d.test");
@@ -514,7 +542,7 @@ test_dane(void **state)
 		/* PKIX-EE (1 1 1) of the served key: matches, but only with a trusted chain */
 		snprintf(zone, sizeof(zone), WZONE "_443._tcp.d.test. TLSA 1 1 1 %s\n", tlsa_hex);
 		run_web(&z, UINT64_MAX, res);
-		expect_web(res, "PPPPPPPPPPPPPPIP");
+		expect_web(res, "PPPPPPPPPPPPPPIPW");
 		free_results(res);
 	}
 	/* insecure TLSA: no DANE (info), nothing to validate */
@@ -523,7 +551,7 @@ test_dane(void **state)
 	t.c = NULL;
 	t.n = 0;
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPPPPPPPIN");
+	expect_web(res, "PPPPPPPPPPPPPPINW");
 	assert_contains(ev(res[TEST_WEB_HTTPS_DANE_EXIST], "tlsa_1"), "unsigned zone (insecure)");
 	free_results(res);
 
@@ -531,7 +559,7 @@ test_dane(void **state)
 	z.insecure = NULL;
 	z.bogus = "_443._tcp.d.test";
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPPPPPPPIN");
+	expect_web(res, "PPPPPPPPPPPPPPINW");
 	has_reason(res[TEST_WEB_HTTPS_DANE_EXIST], "DNSSEC-bogus TLSA answer for: d.test");
 	free_results(res);
 
@@ -539,7 +567,7 @@ test_dane(void **state)
 	z.bogus = NULL;
 	z.timeout = "_443._tcp.www.d.test";
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPPPPPPPEP");
+	expect_web(res, "PPPPPPPPPPPPPPEPW");
 	has_reason(res[TEST_WEB_HTTPS_DANE_EXIST], "DANE could not be decided");
 	free_results(res);
 }
@@ -557,7 +585,7 @@ test_pkix_untrusted(void **state)
 	/* RFC 6698 2.1.1: PKIX-EE needs PKIX validation too: untrusted chain, no match */
 	snprintf(zone, sizeof(zone), WZONE "_443._tcp.d.test. TLSA 1 1 1 %s\n", ocsp_tlsa_hex);
 	run_web(&z, UINT64_MAX, res);
-	expect_web(res, "PPPPPPPPFPPPPPIW");
+	expect_web(res, "PPPPPPPPFPPPPPIWW");
 	has_reason(res[TEST_WEB_HTTPS_DANE_VALID], "not trusted");
 	free_results(res);
 }
@@ -576,7 +604,7 @@ test_budget(void **state)
 	t.jump_after = 2;
 	t.jump_to = 1000;
 	run_web(&z, 1000, res);
-	expect_web(res, "EEEEEEEEEEEEEEEE");
+	expect_web(res, "EEEEEEEEEEEEEEEEE");
 	has_reason(res[TEST_WEB_HTTPS_TLS_VERSION], MSG_BUDGET);
 	assert_int_equal(t.calls, 0);
 	free_results(res);
@@ -602,6 +630,112 @@ test_budget(void **state)
 	assert_true(partial);
 }
 
+
+static void
+test_caa(void **state)
+{
+	struct webfake t = { 0 };
+	struct zonefake z = { .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	/* RFC 8659 3: the domain's own set; www climbs to it */
+	z.zone = WZONE "d.test. CAA 0 issue \"ca.test\"\n"
+	    "d.test. CAA 0 iodef \"mailto:security@d.test\"\n";
+	run_web(&z, UINT64_MAX, res);
+	expect_web(res, "PPPPPPPPPPPPPPINP");
+	assert_contains(ev(res[TEST_WEB_CAA], "caa_1"), "d.test: CAA at d.test: 2 record(s)");
+	assert_contains(ev(res[TEST_WEB_CAA], "caa_2"), "www.d.test: CAA at d.test");
+	free_results(res);
+
+	/* www's own set wins over its parent's; a set with no issue record: insufficient (a
+	 * notice at internet.nl: our warning) */
+	z.zone = WZONE "d.test. CAA 0 issue \"ca.test\"\n"
+	    "www.d.test. CAA 0 iodef \"mailto:security@d.test\"\n";
+	run_web(&z, UINT64_MAX, res);
+	expect_web(res, "PPPPPPPPPPPPPPINW");
+	has_reason(res[TEST_WEB_CAA], "www.d.test: no issue record");
+	free_results(res);
+
+	/* at a parent (the TLD here): found there */
+	z.zone = WZONE "test. CAA 0 issue \"ca.test\"\n";
+	run_web(&z, UINT64_MAX, res);
+	expect_web(res, "PPPPPPPPPPPPPPINP");
+	assert_contains(ev(res[TEST_WEB_CAA], "caa_1"), "CAA at test:");
+	free_results(res);
+
+	/* absent up to the TLD (the root is never asked): result_bad, capped at notice */
+	z.zone = WZONE;
+	t.caa_lookups = 0;
+	run_web(&z, UINT64_MAX, res);
+	expect_web(res, "PPPPPPPPPPPPPPINW");
+	has_reason(res[TEST_WEB_CAA], "d.test: no CAA record");
+	assert_int_equal(t.caa_lookups, 2 + 3);   /* d.test, test; www.d.test, d.test, test */
+	free_results(res);
+
+	/* an unknown tag with the critical flag: no CA may issue (4.5); internet.nl: a syntax
+	 * error (invalid_unknown_property), capped at notice */
+	z.zone = WZONE "d.test. CAA 0 issue \"ca.test\"\n"
+	    "d.test. CAA 128 tbs \"unknown\"\n";
+	run_web(&z, UINT64_MAX, res);
+	expect_web(res, "PPPPPPPPPPPPPPINW");
+	has_reason(res[TEST_WEB_CAA], "tbs");
+	has_ev(res[TEST_WEB_CAA], "caa_1", "128 tbs \"unknown\": tag-unknown-critical");
+	free_results(res);
+
+	/* a lookup that fails decides nothing: error */
+	z.zone = WZONE "d.test. CAA 0 issue \"ca.test\"\n";
+	t.caa_fail = "www.d.test";
+	run_web(&z, UINT64_MAX, res);
+	expect_web(res, "PPPPPPPPPPPPPPINE");
+	has_reason(res[TEST_WEB_CAA], "www.d.test: www.d.test CAA");
+	free_results(res);
+}
+
+static void
+test_caa_deep(void **state)
+{
+	char zone[2048], domain[256];
+	struct webfake t = { 0 };
+	struct zonefake z = { .zone = zone, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+	size_t o = 0;
+
+	(void)state;
+	/* a name 50 labels deep with CAA only at d.test: the climb stops after MAX_CAA_CLIMB
+	 * names (nothing decided: error), within bounds */
+	for (int i = 0; i < 48; i++)
+		o += (size_t)snprintf(domain + o, sizeof(domain) - o, "a.");
+	snprintf(domain + o, sizeof(domain) - o, "d.test");
+	snprintf(zone, sizeof(zone), "%s. SOA ns.test. h.test. 1 2 3 4 5\n%s. A 192.0.2.80\n"
+	    "d.test. CAA 0 issue \"ca.test\"\n", domain, domain);
+	run_web_domain(&z, domain, UINT64_MAX, res);
+	expect_web(res, "PPPPPPPPPPPPPPINE");
+	has_reason(res[TEST_WEB_CAA], "MAX_CAA_CLIMB");
+	assert_int_equal(t.caa_lookups, MAX_CAA_CLIMB);   /* www has no address: one host */
+	free_results(res);
+}
+
+static void
+test_caa_budget(void **state)
+{
+	uint64_t clk = 0;
+	struct webfake t = { .clk = &clk };
+	struct zonefake z = { .zone = WZONE, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	/* the budget runs out during the climb: web_caa is left to the runner's budget error,
+	 * the TLS tests judged before it keep their verdicts */
+	t.jump_after = 7;       /* SOA, 4 address lookups, then d.test's climb: d.test, test */
+	t.jump_to = 1000;
+	run_web(&z, 1000, res);
+	assert_int_equal(res[TEST_WEB_HTTPS_TLS_VERSION]->status, PEIL__STATUS__PASSED);
+	assert_int_equal(res[TEST_WEB_CAA]->status, PEIL__STATUS__ERROR);
+	has_reason(res[TEST_WEB_CAA], MSG_BUDGET);
+	free_results(res);
+}
+
 int
 main(void)
 {
@@ -617,6 +751,9 @@ main(void)
 		cmocka_unit_test(test_dane),
 		cmocka_unit_test(test_pkix_untrusted),
 		cmocka_unit_test(test_budget),
+		cmocka_unit_test(test_caa),
+		cmocka_unit_test(test_caa_deep),
+		cmocka_unit_test(test_caa_budget),
 	};
 
 	return cmocka_run_group_tests(tests, make_certs, free_certs);
