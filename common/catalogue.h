@@ -19,6 +19,7 @@ enum catalogue_module {
 	MODULE_MTASTS_TLSRPT,          /* probe_mtasts_tlsrpt.c: MTA-STS and TLS-RPT */
 	MODULE_DANE,            /* probe_dane.c */
 	MODULE_STARTTLS,        /* probe_starttls.c */
+	MODULE_WEBTLS,          /* probe_webtls.c: HTTPS's TLS, certificate, DANE on 443, CAA */
 	MODULE_COUNT
 };
 

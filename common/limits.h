@@ -203,6 +203,8 @@
 #define MAX_WEB_ADDRS            8       /* addresses of one web host tested (each family) */
 #define MAX_WEB_PARALLEL         4       /* addresses of one domain's web hosts tested at once */
 #define DEFAULT_WEB_HOST_MS      30000   /* everything on one web server address */
+#define MAX_CAA_CLIMB            16      /* names the CAA lookup asks, the host first, then
+                                          * its parents (RFC 8659 3; never the root) */
 
 /* TLS engine (agent/net/tls.c). */
 #define MAX_TLS_CHAIN_BYTES      (64 * 1024) /* the server's Certificate message: a larger one

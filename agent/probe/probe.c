@@ -27,6 +27,7 @@
 #include "probe_mailauth.h"
 #include "probe_mtasts_tlsrpt.h"
 #include "probe_starttls.h"
+#include "probe_webtls.h"
 #include "reach.h"
 #include "resolver.h"
 #include "smtp.h"
@@ -413,6 +414,7 @@ static const struct probe_module {
 	[MODULE_MTASTS_TLSRPT] = { NULL, probe_mtasts_tlsrpt_run },
 	[MODULE_DANE] = { NULL, probe_dane_run },
 	[MODULE_STARTTLS] = { NULL, probe_starttls_run },
+	[MODULE_WEBTLS] = { NULL, probe_webtls_run },
 };
 
 /* True when a test of module m is still to be judged. */

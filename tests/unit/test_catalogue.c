@@ -271,7 +271,10 @@ test_catalogue_modules(void **state)
 	assert_int_equal(catalogue_get(TEST_MAIL_STARTTLS_CERT_DOMAIN)->module, MODULE_STARTTLS);
 	assert_int_equal(catalogue_get(TEST_MAIL_TLSRPT)->module, MODULE_MTASTS_TLSRPT);
 	assert_int_equal(catalogue_get(TEST_WEB_IPV6_WS_SIMILAR)->module, MODULE_NONE);
-	assert_int_equal(catalogue_get(TEST_WEB_HTTPS_TLS_VERSION)->module, MODULE_NONE);
+	assert_int_equal(catalogue_get(TEST_WEB_HTTPS_TLS_VERSION)->module, MODULE_WEBTLS);
+	assert_int_equal(catalogue_get(TEST_WEB_HTTPS_CERT_DOMAIN)->module, MODULE_WEBTLS);
+	assert_int_equal(catalogue_get(TEST_WEB_HTTPS_DANE_VALID)->module, MODULE_WEBTLS);
+	assert_int_equal(catalogue_get(TEST_WEB_CAA)->module, MODULE_WEBTLS);
 	assert_int_equal(catalogue_get(TEST_MAIL_RPKI_VALID)->module, MODULE_NONE);
 	assert_int_equal(catalogue_get(TEST_VANTAGE_IPV6)->module, MODULE_NONE);
 }
