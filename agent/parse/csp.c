@@ -799,7 +799,8 @@ csp_inl_verdict(const struct csp_list *l, const char *domain, struct csp_verdict
 				if (it.m.kind == K_SCHEME &&
 				    bytes_ieq(it.m.scheme_src, it.m.scheme_src_n, "data"))
 					csp_failed(v, CSP_F_DATA, l, it.dir, it.src, name == dirs[k] ?
-					    "" : dirs[k]);
+					    "" : k == 0 ? "the fallback of object-src" :
+					    "the fallback of script-src");
 		}
 	}
 	if (!csp_has_self_none(l, "form-action", true, &d))

@@ -66,7 +66,8 @@ struct csp_list {
  * whitespace trimmed, the name the first token lower-cased, the values the other tokens split
  * on ASCII whitespace. Returns 0, PEIL_ENOMEM, or PEIL_ETOOBIG / PEIL_EINVAL with the class in
  * *reason (may be NULL) and "<reason-name>: detail (offset N)" in why; on failure *out is
- * NULL. The caller frees *out with csp_free. */
+ * NULL (a refused value is judged bad, with why as the reason). The caller frees *out with
+ * csp_free. */
 int csp_parse(const uint8_t *buf, size_t len, struct csp_list **out, enum csp_reason *reason,
     char *why, size_t whylen);
 

@@ -220,6 +220,14 @@ test_csp_reasons(void **state)
 	assert_true(has_reason(&v, "missing-invalid-form-action: no form-action"));
 	csp_free(l);
 
+	/* data: through default-src, named as such */
+	h = "form-action 'none'; base-uri 'none'; default-src 'self' data:; frame-ancestors 'none'";
+	assert_int_equal(csp_parse((const uint8_t *)h, strlen(h), &l, NULL, NULL, 0), 0);
+	csp_inl_verdict(l, "internet.nl", &v);
+	assert_true(has_reason(&v, "has-data: default-src data: (policy 1): the fallback of "
+	    "object-src"));
+	csp_free(l);
+
 	/* no header at all */
 	csp_inl_verdict(NULL, "internet.nl", &v);
 	assert_int_equal(v.inl, CSP_INL_NONE);
