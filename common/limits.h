@@ -189,6 +189,16 @@
 #define MAX_CAA_EMAIL_LEN        254     /* contactemail / iodef mailto address (as internet.nl) */
 #define MAX_CAA_REASONS          8       /* reasons a CAA verdict keeps (all are counted) */
 #define MAX_CAA_REASON_LEN       160     /* bytes of one reason */
+#define MAX_CSP_BYTES            65536   /* Content-Security-Policy value(s), all headers
+                                          * joined with ',' (a longer one is refused at once) */
+#define MAX_CSP_POLICIES         16      /* policies (headers or ','-separated values) */
+#define MAX_CSP_DIRECTIVES       64      /* directives of one policy, empty ones not counted */
+#define MAX_CSP_SOURCES          512     /* sources (values) of one directive */
+#define MAX_CSP_SOURCES_TOTAL    8192    /* sources of all policies together */
+#define MAX_CSP_NAME_LEN         32      /* bytes kept of a directive name (longer: cut) */
+#define MAX_CSP_REASONS          16      /* reasons a CSP verdict keeps (all are counted) */
+#define MAX_CSP_REASON_LEN       200     /* bytes of one reason */
+#define MAX_CSP_REASON_SRC       64      /* bytes of a source quoted in a reason */
 
 /* HTTP engine (agent/net/http.c) and the web tests (agent/probe/webwork.c). */
 #define MAX_HTTP_URL_LEN         2048    /* bytes of a URL asked or a Location kept */

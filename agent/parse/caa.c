@@ -411,15 +411,19 @@ caa_parse(const uint8_t *rdata, size_t len, struct caa_rr *out, char *why, size_
 	out->value_kept = vl < MAX_CAA_VALUE_KEEP ? vl : MAX_CAA_VALUE_KEEP;
 	memcpy(out->value, val, out->value_kept);
 
+	/* the tag is named even when the flags are wrong: internet.nl counts an "issue" record
+	 * with reserved flag bits as an issue record (and as an error) */
+	for (k = 0; k < tl && caa_alnum(tag[k]); k++)
+		;
+	if (k == tl && tl <= MAX_CAA_TAG_LEN)
+		out->tag = caa_tag_lookup(tag, tl);
 	if ((out->flags & (uint8_t)~CAA_FLAG_CRITICAL) != 0)
 		return caa_fail(out, CAA_P_FLAGS_RESERVED, "reserved flag bit set", 0, why, whylen);
-	for (k = 0; k < tl; k++)
-		if (!caa_alnum(tag[k]))
-			return caa_fail(out, CAA_P_TAG_SYNTAX, "tag byte outside [A-Za-z0-9]", 0, why,
-			    whylen);
+	if (k < tl)
+		return caa_fail(out, CAA_P_TAG_SYNTAX, "tag byte outside [A-Za-z0-9]", 0, why,
+		    whylen);
 	if (tl > MAX_CAA_TAG_LEN)
 		return caa_fail(out, CAA_P_TAG_SYNTAX, "tag longer than 15", 0, why, whylen);
-	out->tag = caa_tag_lookup(tag, tl);
 
 	v.p = val;
 	v.n = vl;

@@ -73,7 +73,7 @@ static const struct cvec cvecs[] = {
 	{ 0, "issuewild", "example.net; accounturi=https://example.net/account/2345; "
 	  "validationmethods=http-01", P(NONE), T(ISSUEWILD) },
 	/* internet.nl test_parser.py invalid_pairs */
-	{ 255, "issue", ";", P(FLAGS_RESERVED), T(UNKNOWN) },
+	{ 255, "issue", ";", P(FLAGS_RESERVED), T(ISSUE) },
 	{ 0, "issue", "%", P(ISSUE_SYNTAX), T(ISSUE) },
 	{ 0, "issue", "\xf0\x9f\x92\xa9", P(ISSUE_SYNTAX), T(ISSUE) },
 	{ 0, "issuewild", "\xf0\x9f\x92\xa9", P(ISSUE_SYNTAX), T(ISSUEWILD) },
@@ -131,8 +131,9 @@ static const struct cvec cvecs[] = {
 	{ 0, "path", "", P(TAG_RESERVED), T(RESERVED) },
 	{ 128, "Policy", "", P(TAG_RESERVED), T(RESERVED) },
 	/* flags: only 0 and 128 */
-	{ 1, "issue", ";", P(FLAGS_RESERVED), T(UNKNOWN) },
-	{ 129, "issue", ";", P(FLAGS_RESERVED), T(UNKNOWN) },
+	{ 1, "issue", ";", P(FLAGS_RESERVED), T(ISSUE) },
+	{ 129, "issue", ";", P(FLAGS_RESERVED), T(ISSUE) },
+	{ 2, "is-sue", ";", P(FLAGS_RESERVED), T(UNKNOWN) },
 	/* iodef as urlparse reads it */
 	{ 0, "iodef", "http://x", P(NONE), T(IODEF) },
 	{ 0, "iodef", "HTTPS://x/report?a#b", P(NONE), T(IODEF) },
@@ -178,8 +179,7 @@ test_caa_vectors(void **state)
 		int rc = caa_parse(buf, n, &r, why, sizeof(why));
 
 		if (r.problem != v->problem || (rc == 0) != (v->problem == CAA_P_NONE) ||
-		    (v->problem != CAA_P_FLAGS_RESERVED && v->problem != CAA_P_TAG_SYNTAX &&
-		    r.tag != v->kind) || (rc == 0) != (why[0] == '\0'))
+		    r.tag != v->kind || (rc == 0) != (why[0] == '\0'))
 			fail_msg("vector %zu %u %s \"%s\": rc %d problem %s tag %s why \"%s\"", i,
 			    v->flags, v->tag, v->val, rc, caa_problem_name(r.problem),
 			    caa_tag_name(r.tag), why);
@@ -380,6 +380,15 @@ test_caa_verdict(void **state)
 	assert_int_equal(v.inl, CAA_INL_BAD);
 	assert_true(v.has_issue);
 	assert_int_equal(v.nreasons, 1);
+
+	/* reserved flag bits: an error, but still an issue record (internet.nl's caa_tags) */
+	caa_set_init(s);
+	add(s, 255, "issue", ";");
+	caa_inl_verdict(s, &v);
+	assert_int_equal(v.inl, CAA_INL_BAD);
+	assert_true(v.has_issue);
+	assert_int_equal(v.nreasons, 1);
+	assert_true(has_reason(&v, "record 1 (tag issue, flags 255): flags-reserved"));
 
 	/* more records than kept: counted, named, the verdict from those examined */
 	caa_set_init(s);
