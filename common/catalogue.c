@@ -32,6 +32,7 @@
 #define M_DANE   MODULE_DANE
 #define M_TLS    MODULE_STARTTLS
 #define M_WEB    MODULE_WEB
+#define M_WTLS   MODULE_WEBTLS
 
 /* One row per enum catalogue_test, in its order: sorted by id (strcmp order), so that
  * catalogue_find bsearches the table; test_catalogue checks the order and that every row's id
@@ -446,11 +447,11 @@ static const struct catalogue_entry catalogue[] = {
 	  "its own content in an invisible frame.",
 	  "Add X-Frame-Options: DENY (or SAMEORIGIN if the site frames its own pages) to every "
 	  "response, next to a CSP frame-ancestors directive." },
-	{ "web_caa",                           "https",     0,       false, "rfc8659", M_NONE,
+	{ "web_caa",                           "https",     0,       false, "rfc8659", M_WTLS,
 	  "CAA records restrict certificate issuance",
-	  "Looks up CAA for the domain, climbing to parent names as a CA does (RFC 8659): an "
-	  "applicable record set must exist with at least one issue property, and every record "
-	  "must be well-formed.",
+	  "Looks up CAA for the domain and www, climbing to parents as a CA does (RFC 8659): the"
+	  " set must exist, hold an issue record and be well-formed, else a warning (as "
+	  "internet.nl); a failed lookup is an error.",
 	  "CAA tells certificate authorities which of them may issue certificates for the "
 	  "domain, lowering the risk of misissuance.",
 	  "Publish CAA records for the domain, e.g. 0 issue \"ca.example\" for each CA you use "
@@ -474,7 +475,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "Repair the chain of trust: make the DS at the parent match a current DNSKEY, re-sign"
 	  " the zone before signatures expire, and follow the rollover steps when replacing "
 	  "keys." },
-	{ "web_https_cert_chain",              "https",     A1 | A2, true,  G_TLS,     M_NONE,
+	{ "web_https_cert_chain",              "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Web server certificate chain trusted",
 	  "On every address of the web server, the chain presented on port 443 must verify "
 	  "against the public CA store for TLS server use; an untrusted chain fails.",
@@ -482,7 +483,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "to click through warnings.",
 	  "Install a certificate from a publicly trusted CA and configure the server to send "
 	  "the full chain (leaf plus intermediates) on every address." },
-	{ "web_https_cert_domain",             "https",     A1 | A2, true,  G_TLS,     M_NONE,
+	{ "web_https_cert_domain",             "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Web server certificate matches the domain",
 	  "The leaf certificate on every address must name the tested domain in its subject "
 	  "alternative names, wildcards matched as browsers do (RFC 6125).",
@@ -490,7 +491,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "impersonation goes unnoticed.",
 	  "Get a certificate whose subjectAltName includes the domain (and www if used) and "
 	  "install it on every address the domain points to." },
-	{ "web_https_cert_pubkey",             "https",     A1 | A2, true,  G_TLS,     M_NONE,
+	{ "web_https_cert_pubkey",             "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Web server certificate key strong enough",
 	  "Judges the leaf key by NCSC 2025-05: RSA of 3072 bits or more, ECDSA on P-256, "
 	  "P-384, P-521 or brainpool, and Ed25519/Ed448 pass; RSA 2048-3071 and P-224 warn; "
@@ -499,7 +500,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "server with its own copy of the private key.",
 	  "Replace the certificate with one on an ECDSA P-256 or P-384 key, or an RSA key of at"
 	  " least 3072 bits, and install it on every web server address." },
-	{ "web_https_cert_sig",                "https",     A1 | A2, true,  G_TLS,     M_NONE,
+	{ "web_https_cert_sig",                "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Web server certificate signatures use SHA-2",
 	  "Each certificate of the chain except a self-signed root must be signed with RSA or "
 	  "ECDSA over SHA-256/384/512, RSA-PSS or EdDSA; SHA-1, MD5, SHA-224 or DSA signatures "
@@ -508,18 +509,20 @@ static const struct catalogue_entry catalogue[] = {
 	  "rogue certificate for the server.",
 	  "Have the CA reissue the certificate with a SHA-256 or stronger signature, and serve "
 	  "intermediates that are signed with SHA-2 as well." },
-	{ "web_https_dane_exist",              "https",     0,       false, G_WDANE,   M_NONE,
+	{ "web_https_dane_exist",              "https",     0,       false, G_WDANE,   M_WTLS,
 	  "DANE TLSA record for the web server",
-	  "Asks TLSA at _443._tcp.<domain> through the validating resolver: DNSSEC-secure TLSA "
-	  "records must exist.",
+	  "Asks TLSA at _443._tcp.<host> for the domain and www through the validating resolver:"
+	  " DNSSEC-secure records pass; none, insecure or bogus is info, as internet.nl; a failed "
+	  "lookup is an error.",
 	  "DANE lets clients check the web server's certificate against a record pinned by "
 	  "DNSSEC, independent of the public CAs.",
 	  "Sign the zone with DNSSEC and publish TLSA at _443._tcp.<domain>, e.g. 3 1 1 "
 	  "<SHA-256 of the server's public key>." },
-	{ "web_https_dane_valid",              "https",     0,       false, G_WDANE,   M_NONE,
+	{ "web_https_dane_valid",              "https",     0,       false, G_WDANE,   M_WTLS,
 	  "DANE TLSA record matches the web server",
-	  "On every address, at least one TLSA record at _443._tcp.<domain> must match the "
-	  "certificate chain presented on port 443 (RFC 6698).",
+	  "On every address, a secure TLSA record of its host must match the chain on port 443 "
+	  "(RFC 6698; PKIX usages also need a trusted chain); a mismatch is a warning. Without "
+	  "secure TLSA: not tested.",
 	  "A TLSA record that matches nothing makes DANE-validating clients refuse the site.",
 	  "Regenerate the TLSA record from the key or certificate actually served, and publish "
 	  "the record for a new key before the server starts using it." },
@@ -559,15 +562,16 @@ static const struct catalogue_entry catalogue[] = {
 	  " same host protects them and lets HSTS take effect.",
 	  "Have port 80 answer every request with a 301 redirect to https://<same host><same "
 	  "path>, before any redirect to another host name." },
-	{ "web_https_tls_0rtt",                "https",     A1 | A2, true,  G_TLS,     M_NONE,
+	{ "web_https_tls_0rtt",                "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "TLS 1.3 0-RTT not accepted",
-	  "When the server offers TLS 1.3, resumes a session with early data (0-RTT) on every "
-	  "address; a server that accepts early data fails, per NCSC.",
+	  "Resumes a TLS 1.3 session with a request as early data (0-RTT) on every address: "
+	  "accepted fails unless answered 425 Too Early (RFC 8470); refused passes; without TLS "
+	  "1.3 it does not apply and passes.",
 	  "0-RTT early data can be replayed by an attacker, repeating a request such as a "
 	  "payment or another change of state.",
 	  "Disable TLS 1.3 early data (0-RTT) in the web server, proxy or load balancer, for "
 	  "example by setting its maximum early data size to zero." },
-	{ "web_https_tls_cipherorder",         "https",     A1 | A2, true,  G_TLS,     M_NONE,
+	{ "web_https_tls_cipherorder",         "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Web server prefers the stronger cipher suites",
 	  "At the highest version below TLS 1.3 (all suites good: passes): a lower suite over a"
 	  " good one is info; phase-out or insufficient over sufficient, or insufficient over "
@@ -577,7 +581,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "Enable the server's own cipher preference and order the suites good first "
 	  "(AES-256-GCM, ChaCha20-Poly1305), then sufficient, with phase-out suites last or "
 	  "removed." },
-	{ "web_https_tls_ciphers",             "https",     A1 | A2, true,  G_TLS,     M_NONE,
+	{ "web_https_tls_ciphers",             "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Web server offers only safe cipher suites",
 	  "Judges every suite accepted per TLS version by NCSC 2025-05: ECDHE with AES-GCM, "
 	  "AES-CCM or ChaCha20 passes; CBC with SHA-2, Camellia, ARIA or DHE warns; RSA key "
@@ -586,7 +590,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "alter the traffic in transit.",
 	  "Allow only the TLS 1.3 suites and TLS 1.2 ECDHE suites with AES-GCM or "
 	  "ChaCha20-Poly1305; disable RSA key exchange, 3DES, RC4, and CBC suites with SHA-1." },
-	{ "web_https_tls_clientreneg",         "https",     A1 | A2, false, G_TLS,     M_NONE,
+	{ "web_https_tls_clientreneg",         "https",     A1 | A2, false, G_TLS,     M_WTLS,
 	  "Client-initiated renegotiation refused",
 	  "Tries to renegotiate from the client side on every address (TLS 1.2 and lower). "
 	  "Refusal passes; acceptance, limited or not, is info. A TLS 1.3-only server passes.",
@@ -594,7 +598,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "makes it a cheap lever for denial of service.",
 	  "Disable client-initiated renegotiation in the TLS library or server settings, or "
 	  "offer only TLS 1.3, which has no renegotiation." },
-	{ "web_https_tls_compress",            "https",     A1 | A2, true,  G_TLS,     M_NONE,
+	{ "web_https_tls_compress",            "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "TLS compression disabled",
 	  "Checks on every address whether the server accepts TLS-level compression; accepting "
 	  "it fails. A TLS 1.3-only server passes, as TLS 1.3 has no compression.",
@@ -602,7 +606,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "cookies from the sizes of compressed records.",
 	  "Disable TLS compression in the TLS library or server configuration; current library "
 	  "versions switch it off by default." },
-	{ "web_https_tls_keyexchange",         "https",     A1 | A2, true,  G_TLS,     M_NONE,
+	{ "web_https_tls_keyexchange",         "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Key exchange parameters strong",
 	  "Judges the ECDHE groups and DHE parameters accepted: P-256, P-384, P-521, X25519, "
 	  "X448 and brainpool pass; P-224 and ffdhe3072 or larger warn; ffdhe2048 and custom DH"
@@ -611,25 +615,25 @@ static const struct catalogue_entry catalogue[] = {
 	  "and decrypt recorded traffic.",
 	  "Offer ECDHE with X25519, P-256 or P-384 and drop DHE, or keep DHE only with RFC 7919"
 	  " groups of 3072 bits or more (ffdhe3072, ffdhe4096)." },
-	{ "web_https_tls_keyexchangehash",     "https",     A1 | A2, true,  G_TLS,     M_NONE,
+	{ "web_https_tls_keyexchangehash",     "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Key exchange signed with a SHA-2 hash",
 	  "Looks at the signature schemes of TLS 1.2 key exchanges on every address: "
-	  "SHA-256/384/512 and EdDSA pass; SHA-224 warns; SHA-1 or MD5 fails. A TLS 1.3-only "
-	  "server passes.",
+	  "SHA-256/384/512 and EdDSA pass; SHA-224 warns; SHA-1 or MD5 fails; none seen is info."
+	  " A TLS 1.3-only server passes.",
 	  "A key exchange signed with a weak hash can be forged, letting an attacker "
 	  "impersonate the server during the handshake.",
 	  "Limit the server's TLS 1.2 signature algorithms to SHA-256 or stronger (e.g. "
 	  "rsa_pss_rsae_sha256, ecdsa_secp256r1_sha256) and remove SHA-1 and MD5." },
-	{ "web_https_tls_ocsp",                "https",     A1 | A2, false, G_TLS,     M_NONE,
+	{ "web_https_tls_ocsp",                "https",     A1 | A2, false, G_TLS,     M_WTLS,
 	  "OCSP stapling correct if used",
-	  "Checks on every address whether the server staples an OCSP response; a stapled "
-	  "response must be valid, signed for this certificate and current. No stapling is "
-	  "info.",
+	  "Checks on every address whether the server staples an OCSP response: a valid one "
+	  "passes, an invalid one is a warning, none is info; a certificate naming no OCSP "
+	  "responder passes (as internet.nl).",
 	  "Stapling lets browsers check revocation without asking the CA, which is faster and "
 	  "keeps visitors' browsing from the CA.",
 	  "Enable OCSP stapling in the web server and let it reach the CA's OCSP responder, so "
 	  "that it refreshes the stapled response before it expires." },
-	{ "web_https_tls_secreneg",            "https",     A1 | A2, true,  G_TLS,     M_NONE,
+	{ "web_https_tls_secreneg",            "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Secure renegotiation supported",
 	  "Checks on every address that TLS 1.2 and lower support secure renegotiation (the "
 	  "renegotiation_info extension, RFC 5746); without it the test fails. A TLS 1.3-only "
@@ -638,7 +642,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "client's session (the CVE-2009-3555 attack).",
 	  "Upgrade the TLS library or server to a version that supports RFC 5746 secure "
 	  "renegotiation, or offer only TLS 1.3." },
-	{ "web_https_tls_version",             "https",     A1 | A2, true,  G_TLS,     M_NONE,
+	{ "web_https_tls_version",             "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Web server uses only TLS 1.2 or 1.3",
 	  "Lists the protocol versions every address accepts, judged by NCSC 2025-05: TLS 1.3 "
 	  "good, TLS 1.2 sufficient; TLS 1.1, TLS 1.0 or SSL 3.0 accepted fails.",

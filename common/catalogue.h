@@ -21,6 +21,7 @@ enum catalogue_module {
 	MODULE_STARTTLS,        /* probe_starttls.c */
 	MODULE_WEB,             /* probe_web.c: HTTPS, HSTS, security headers, security.txt,
 	                         * IPv4/IPv6 parity on the web servers */
+	MODULE_WEBTLS,          /* probe_webtls.c: HTTPS's TLS, certificate, DANE on 443, CAA */
 	MODULE_COUNT
 };
 

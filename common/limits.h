@@ -181,6 +181,24 @@
 #define MAX_TLSRPT_RECORD_LEN    4096    /* bytes of one _smtp._tls TXT record, strings joined */
 #define MAX_TLSRPT_RUA           8       /* rua URIs in one TLS-RPT record */
 #define MAX_TLSRPT_URI_LEN       512     /* bytes of one rua URI */
+#define MAX_CAA_RECORDS          16      /* CAA records of one name judged (dnsans keeps at most
+                                          * MAX_TXT_KEEP; internet.nl judges 1000) */
+#define MAX_CAA_TAG_LEN          15      /* tag bytes (RFC 8659 4.1: 1..15); longer: a bad tag */
+#define MAX_CAA_VALUE_KEEP       256     /* value bytes kept for evidence (all are checked) */
+#define MAX_CAA_ISSUER_LEN       253     /* issuer-domain-name kept; longer: a syntax error */
+#define MAX_CAA_EMAIL_LEN        254     /* contactemail / iodef mailto address (as internet.nl) */
+#define MAX_CAA_REASONS          8       /* reasons a CAA verdict keeps (all are counted) */
+#define MAX_CAA_REASON_LEN       160     /* bytes of one reason */
+#define MAX_CSP_BYTES            65536   /* Content-Security-Policy value(s), all headers
+                                          * joined with ',' (a longer one is refused at once) */
+#define MAX_CSP_POLICIES         16      /* policies (headers or ','-separated values) */
+#define MAX_CSP_DIRECTIVES       64      /* directives of one policy, empty ones not counted */
+#define MAX_CSP_SOURCES          512     /* sources (values) of one directive */
+#define MAX_CSP_SOURCES_TOTAL    8192    /* sources of all policies together */
+#define MAX_CSP_NAME_LEN         32      /* bytes kept of a directive name (longer: cut) */
+#define MAX_CSP_REASONS          16      /* reasons a CSP verdict keeps (all are counted) */
+#define MAX_CSP_REASON_LEN       200     /* bytes of one reason */
+#define MAX_CSP_REASON_SRC       64      /* bytes of a source quoted in a reason */
 
 /* HTTP engine (agent/net/http.c) and the web tests (agent/probe/webwork.c). */
 #define MAX_HTTP_URL_LEN         2048    /* bytes of a URL asked or a Location kept */
@@ -201,6 +219,8 @@
 #define MAX_WEB_SIMILAR_PCT      10      /* IPv4 and IPv6 bodies may differ by this much (internet.nl
                                           * SIMHASH_MAX) */
 #define DEFAULT_WEB_HOST_MS      30000   /* everything on one web server address */
+#define MAX_CAA_CLIMB            16      /* names the CAA lookup asks, the host first, then
+                                          * its parents (RFC 8659 3; never the root) */
 
 /* TLS engine (agent/net/tls.c). */
 #define MAX_TLS_CHAIN_BYTES      (64 * 1024) /* the server's Certificate message: a larger one
@@ -209,6 +229,12 @@
 #define MAX_TLS_HANDSHAKES       200     /* tries per server, every version and step included */
 #define MAX_TLS_HELLO_BYTES      16384   /* a ServerHello read after a hand-built ClientHello */
 #define DEFAULT_TLS_HANDSHAKE_MS 10000   /* one try: connect (STARTTLS included) and handshake */
+#define MAX_TLS_OCSP_BYTES       (16 * 1024) /* a stapled OCSP response judged; a larger one
+                                              * is judged invalid ("too big") */
+#define DEFAULT_TLS_OCSP_SKEW_S  300     /* clock skew allowed on thisUpdate/nextUpdate */
+#define DEFAULT_TLS_TICKET_MS    2000    /* wait for TLS 1.3 session tickets after a handshake
+                                          * (within the try's time-out) */
+#define MAX_TLS_EARLY_REPLY      4096    /* bytes of the answer to early data read for its first line */
 #define DEFAULT_TLS_PER_HOST     2       /* connections to one server host at once */
 #define MAX_STARTTLS_ADDRS       8       /* addresses of one MX the STARTTLS tests try */
 #define DEFAULT_STARTTLS_HOST_MS 30000   /* SMTP dialogues and the TLS engine on one address */

@@ -41,6 +41,7 @@ dns_type_name(uint16_t type, char *buf, size_t len)
 	case LDNS_RR_TYPE_DNSKEY: return "DNSKEY";
 	case LDNS_RR_TYPE_TXT:    return "TXT";
 	case LDNS_RR_TYPE_TLSA:   return "TLSA";
+	case LDNS_RR_TYPE_CAA:    return "CAA";
 	}
 	snprintf(buf, len, "TYPE%u", (unsigned)type);
 	return buf;
@@ -303,9 +304,10 @@ txt_keep(const ldns_rr *rr, struct dnsans *out)
 	return 0;
 }
 
-/* Keeps a TLSA record's rdata (wire form) while room is left; counts it in any case. */
+/* Keeps a TLSA or CAA record's rdata (wire form: ldns's rdfs of these types concatenate to
+ * it) while room is left; counts it in any case. */
 static int
-tlsa_keep(const ldns_rr *rr, struct dnsans *out)
+rdata_keep(const ldns_rr *rr, struct dnsans *out)
 {
 	size_t off = 0, total = 0;
 
@@ -446,8 +448,9 @@ dnsans_parse(const uint8_t *pkt, size_t len, const char *qname, uint16_t qtype, 
 		    !dname_eq(ldns_rr_owner(rr), cur))
 			continue;
 		out->total++;
-		if (qtype == LDNS_RR_TYPE_TXT || qtype == LDNS_RR_TYPE_TLSA) {
-			if ((qtype == LDNS_RR_TYPE_TXT ? txt_keep(rr, out) : tlsa_keep(rr, out)) != 0) {
+		if (qtype == LDNS_RR_TYPE_TXT || qtype == LDNS_RR_TYPE_TLSA ||
+		    qtype == LDNS_RR_TYPE_CAA) {
+			if ((qtype == LDNS_RR_TYPE_TXT ? txt_keep(rr, out) : rdata_keep(rr, out)) != 0) {
 				dnsans_fail(out, PEIL_EINVAL, "malformed %s record", tname);
 				goto out;
 			}

@@ -39,10 +39,11 @@ struct dnsans {
 	char zone[DNSANS_TEXT_LEN];      /* owner of a SOA in the answer or authority section, or "" */
 	/* TXT answers: the version-tagged records ("v", blanks, "=" at the start: SPF, DMARC,
 	 * MTA-STS, TLS-RPT), each one's strings joined, kept while MAX_TXT_KEEP records and
-	 * MAX_TXT_POOL bytes last; other TXT records are only counted in total. TLSA answers:
-	 * every record's rdata (wire form) in the same places. */
+	 * MAX_TXT_POOL bytes last; other TXT records are only counted in total. TLSA and CAA
+	 * answers: every record's rdata (wire form) in the same places. */
 	size_t ntxt;                     /* kept */
-	size_t txt_tagged;               /* version-tagged (TLSA: all) records seen, kept or not */
+	size_t txt_tagged;               /* version-tagged (TLSA, CAA: all) records seen, kept or
+	                                  * not */
 	uint32_t txt_off[MAX_TXT_KEEP], txt_len[MAX_TXT_KEEP];
 	uint8_t txt[MAX_TXT_POOL];
 };
@@ -54,8 +55,8 @@ bool dnsans_txt_tagged(const uint8_t *txt, size_t len);
  * `qtype` into *out (cleared first; sec and why_bogus are left for the caller to set). Keeps
  * the A, AAAA, NS or MX records at qname, or at the end of the CNAME chain from it: at most
  * min(max, DNSANS_MAX_RR) of them, for MX those of lowest preference; sorted (MX by preference,
- * then by text); and the version-tagged TXT records (see above). Records of other types are
- * only counted in total. A question section, if any,
+ * then by text); the version-tagged TXT records and the TLSA or CAA rdata (see above).
+ * Records of other types are only counted in total. A question section, if any,
  * must be exactly qname/qtype/IN. Returns 0, or PEIL_EINVAL (and out->err) with the reason in
  * out->reason for a truncated or malformed message, trailing bytes, an answer to another
  * question, a CNAME chain over MAX_CNAME_CHAIN, a record whose data does not fit its type. */

@@ -14,6 +14,7 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -130,6 +131,7 @@ struct eng {
 	bool stop;
 	bool tls_seen;                      /* some reply was a TLS alert or a ServerHello */
 	bool legacy_done;                   /* secure reneg, EMS, client reneg measured */
+	SSL_SESSION *ticket;                /* a TLS 1.3 session to resume for 0-RTT, or NULL */
 	int pv[TLS_NVERSIONS];              /* per_version index of each version, -1 */
 	uint16_t weak[NWEAK];               /* weak_suites this OpenSSL cannot offer */
 	size_t nweak;
@@ -143,6 +145,10 @@ struct hs {
 	const char *suites;                 /* TLS 1.3 suites; NULL: all */
 	const char *groups;                 /* NULL: all for the version */
 	const char *sigalgs;                /* NULL: OpenSSL's default */
+	bool tickets;                       /* accept session tickets (the 0-RTT check) */
+	SSL_SESSION *resume;                /* resume this session ... */
+	const uint8_t *early;               /* ... sending these bytes as early data */
+	size_t early_len;
 };
 
 struct conn {
@@ -150,6 +156,8 @@ struct conn {
 	SSL *ssl;
 	int fd;
 	bool alert;                         /* the handshake failed on an alert from the server */
+	bool ocsp_asked;                    /* status_request sent */
+	int64_t until;                      /* the end of this try */
 };
 
 static void eng_stop(struct eng *, const char *, ...) __attribute__((format(printf, 2, 3)));
@@ -353,6 +361,117 @@ drive(struct conn *c, int64_t until, char *why, size_t whylen, bool *timedout)
 	}
 }
 
+/* Writes buf as early data (the ClientHello goes with it) by c->until. HS_OK, HS_FAIL (why). */
+static int
+early_write(struct conn *c, const uint8_t *buf, size_t len, char *why, size_t whylen)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		struct pollfd pfd;
+		size_t w = 0;
+		int err, saved;
+		int64_t now;
+
+		ERR_clear_error();
+		errno = 0;
+		if (SSL_write_early_data(c->ssl, buf + off, len - off, &w) == 1) {
+			off += w;
+			continue;
+		}
+		saved = errno;
+		err = SSL_get_error(c->ssl, 0);
+		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
+			c->alert = ssl_why(c->ssl, 0, saved, why, whylen);
+			return HS_FAIL;
+		}
+		now = clock_mono_ms();
+		if (now >= c->until) {
+			err_set(why, whylen, "early data not sent within the time-out");
+			return HS_FAIL;
+		}
+		pfd.fd = c->fd;
+		pfd.events = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, c->until - now > 60000 ? 60000 : (int)(c->until - now)) < 0 &&
+		    errno != EINTR) {
+			err_set(why, whylen, "poll: %s", strerror(errno));
+			return HS_FAIL;
+		}
+	}
+	return HS_OK;
+}
+
+/* Reads from an open connection until cond holds, the server closes, or until (also
+ * bounded by max bytes kept in buf). TLS 1.3 post-handshake messages (session tickets) are
+ * processed on the way. Returns the bytes kept. */
+static size_t
+conn_read(struct conn *c, int64_t until, bool (*cond)(struct conn *, const char *, size_t),
+    char *buf, size_t max)
+{
+	size_t got = 0;
+
+	for (;;) {
+		struct pollfd pfd;
+		char sink[512];
+		int n, err;
+		int64_t now;
+
+		if (cond(c, buf, got))
+			return got;
+		ERR_clear_error();
+		assert(max <= MAX_TLS_EARLY_REPLY);
+		if (got < max)
+			n = SSL_read(c->ssl, buf + got, (int)(max - got));
+		else
+			n = SSL_read(c->ssl, sink, sizeof(sink));
+		if (n > 0) {
+			if (got < max)
+				got += (size_t)n;
+			continue;
+		}
+		err = SSL_get_error(c->ssl, n);
+		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
+			break;
+		now = clock_mono_ms();
+		if (now >= until)
+			break;
+		pfd.fd = c->fd;
+		pfd.events = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, until - now > 60000 ? 60000 : (int)(until - now)) < 0 &&
+		    errno != EINTR)
+			break;
+	}
+	ERR_clear_error();
+	return got;
+}
+
+static bool
+has_ticket(struct conn *c, const char *buf, size_t len)
+{
+	SSL_SESSION *sess = SSL_get0_session(c->ssl);
+
+	(void)buf;
+	(void)len;
+	return sess != NULL && SSL_SESSION_has_ticket(sess) == 1;
+}
+
+static bool
+peer_closed(struct conn *c, const char *buf, size_t len)
+{
+	(void)buf;
+	(void)len;
+	return (SSL_get_shutdown(c->ssl) & SSL_RECEIVED_SHUTDOWN) != 0;
+}
+
+static bool
+has_line(struct conn *c, const char *buf, size_t len)
+{
+	(void)c;
+	return memchr(buf, '\n', len) != NULL;
+}
+
 static const char *
 groups_list(int version, char *buf, size_t buflen)
 {
@@ -388,9 +507,11 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	c->ssl = NULL;
 	c->fd = -1;
 	c->alert = false;
+	c->ocsp_asked = false;
 	why[0] = '\0';
 	if ((until = eng_until(e)) == 0)
 		return HS_STOP;
+	c->until = until;
 	if ((rc = eng_connect(e, until, &c->fd)) != HS_OK)
 		return rc;
 	if ((c->ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
@@ -401,6 +522,8 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	SSL_CTX_set_security_level(c->ctx, 0);
 	SSL_CTX_set_options(c->ctx, SSL_OP_LEGACY_SERVER_CONNECT |
 	    SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION | SSL_OP_NO_TICKET);
+	if (o->tickets)
+		SSL_CTX_clear_options(c->ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_max_cert_list(c->ctx, MAX_TLS_CHAIN_BYTES);
 	if (SSL_CTX_set_min_proto_version(c->ctx, o->version) != 1 ||
@@ -447,8 +570,32 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
+	/* OCSP stapling is asked for until a handshake completed with a chain (the one kept). */
+	if (e->r->nchain == 0 && e->r->ocsp_stapled < 0) {
+		if (SSL_set_tlsext_status_type(c->ssl, TLSEXT_STATUSTYPE_ocsp) != 1) {
+			rc = PEIL_ENOMEM;
+			goto out;
+		}
+		c->ocsp_asked = true;
+	}
 	SSL_set_connect_state(c->ssl);
+	if (o->resume != NULL && SSL_set_session(c->ssl, o->resume) != 1) {
+		err_set(why, whylen, "cannot resume the session");
+		rc = HS_FAIL;
+		goto out;
+	}
+	if (o->early != NULL && (rc = early_write(c, o->early, o->early_len, why, whylen)) != HS_OK)
+		goto out;
 	rc = drive(c, until, why, whylen, &timedout);
+	/* With early data SSL_do_handshake returns once the server's Finished is read, so that
+	 * more early data could follow; the next call ends it (EndOfEarlyData, Finished). */
+	for (int i = 0; o->early != NULL && rc == HS_OK && !SSL_is_init_finished(c->ssl) && i < 4;
+	    i++)
+		rc = drive(c, until, why, whylen, &timedout);
+	if (rc == HS_OK && !SSL_is_init_finished(c->ssl)) {
+		err_set(why, whylen, "handshake did not finish");
+		rc = HS_FAIL;
+	}
 	e->tls_seen |= c->alert;
 out:
 	ERR_clear_error();
@@ -579,6 +726,178 @@ leaf_key(struct tls_report *r, X509 *leaf)
 	ERR_clear_error();
 }
 
+/* The reason of OpenSSL's last error, for why strings. */
+static const char *
+ossl_reason(void)
+{
+	const char *text = ERR_reason_error_string(ERR_peek_last_error());
+
+	return text != NULL ? text : "unknown error";
+}
+
+/* The leaf's issuer: in the chain, else in the store. An owned reference, or NULL. */
+static X509 *
+ocsp_issuer(STACK_OF(X509) *sk, X509_STORE *st, X509 *leaf)
+{
+	X509_STORE_CTX *vc = NULL;
+	X509 *issuer = NULL;
+
+	for (int i = 1; i < sk_X509_num(sk); i++) {
+		X509 *x = sk_X509_value(sk, i);
+
+		if (X509_check_issued(x, leaf) == X509_V_OK && X509_up_ref(x) == 1)
+			return x;
+	}
+	if ((vc = X509_STORE_CTX_new()) != NULL && X509_STORE_CTX_init(vc, st, leaf, sk) == 1 &&
+	    X509_STORE_CTX_get1_issuer(&issuer, vc, leaf) != 1)
+		issuer = NULL;
+	X509_STORE_CTX_free(vc);
+	return issuer;
+}
+
+/* The SingleResponse for leaf (issued by issuer), whatever hash its CertID uses; NULL none. */
+static OCSP_SINGLERESP *
+ocsp_single(OCSP_BASICRESP *bs, X509 *leaf, X509 *issuer)
+{
+	int n = OCSP_resp_count(bs);
+
+	for (int i = 0; i < n; i++) {
+		OCSP_SINGLERESP *single = OCSP_resp_get0(bs, i);
+		const OCSP_CERTID *cid = single != NULL ? OCSP_SINGLERESP_get0_id(single) : NULL;
+		ASN1_OBJECT *mdobj = NULL;
+		const EVP_MD *md;
+		OCSP_CERTID *id;
+		bool same;
+
+		if (cid == NULL ||
+		    OCSP_id_get0_info(NULL, &mdobj, NULL, NULL, (OCSP_CERTID *)(uintptr_t)cid) != 1 ||
+		    (md = EVP_get_digestbyobj(mdobj)) == NULL)
+			continue;
+		if ((id = OCSP_cert_to_id(md, leaf, issuer)) == NULL)
+			continue;
+		same = OCSP_id_cmp(id, cid) == 0;
+		OCSP_CERTID_free(id);
+		if (same)
+			return single;
+	}
+	return NULL;
+}
+
+int
+tls_ocsp_judge(const uint8_t *resp, size_t len, uint8_t *const *chain, const size_t *chainlen,
+    size_t nchain, const char *ca_file, int *valid, char *why, size_t whylen)
+{
+	OCSP_RESPONSE *or = NULL;
+	OCSP_BASICRESP *bs = NULL;
+	OCSP_SINGLERESP *single;
+	STACK_OF(X509) *sk = NULL;
+	X509_STORE *st = NULL;
+	X509 *leaf, *issuer = NULL;
+	ASN1_GENERALIZEDTIME *rev = NULL, *thisupd = NULL, *nextupd = NULL;
+	const unsigned char *p;
+	int rc = PEIL_ENOMEM, status, reason = -1;
+
+	*valid = -1;
+	err_set(why, whylen, "not judged");
+	if (chain == NULL || chainlen == NULL || nchain == 0)
+		return PEIL_EINVAL;
+	ERR_clear_error();
+	if ((sk = sk_X509_new_null()) == NULL)
+		goto out;
+	for (size_t i = 0; i < nchain; i++) {
+		X509 *x;
+
+		p = chain[i];
+		if (chain[i] == NULL || chainlen[i] == 0 || chainlen[i] > MAX_TLS_CHAIN_BYTES ||
+		    (x = d2i_X509(NULL, &p, (long)chainlen[i])) == NULL) {
+			if (i > 0)
+				continue;             /* an unreadable intermediate: left out */
+			err_set(why, whylen, "the leaf certificate is unreadable");
+			rc = 0;
+			goto out;
+		}
+		if (sk_X509_push(sk, x) <= 0) {
+			X509_free(x);
+			goto out;
+		}
+	}
+	leaf = sk_X509_value(sk, 0);
+	*valid = 0;
+	rc = 0;
+	if (len == 0) {
+		err_set(why, whylen, "empty response");
+		goto out;
+	}
+	if (len > MAX_TLS_OCSP_BYTES) {
+		err_set(why, whylen, "response of %zu bytes (over %d): not judged", len,
+		    MAX_TLS_OCSP_BYTES);
+		goto out;
+	}
+	p = resp;
+	if ((or = d2i_OCSP_RESPONSE(NULL, &p, (long)len)) == NULL) {
+		err_set(why, whylen, "not an OCSPResponse (DER)");
+		goto out;
+	}
+	if (p != resp + len) {
+		err_set(why, whylen, "%zu bytes after the OCSPResponse", len - (size_t)(p - resp));
+		goto out;
+	}
+	if ((status = OCSP_response_status(or)) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+		err_set(why, whylen, "responseStatus %d (%s)", status, OCSP_response_status_str(status));
+		goto out;
+	}
+	if ((bs = OCSP_response_get1_basic(or)) == NULL) {
+		err_set(why, whylen, "not a BasicOCSPResponse");
+		goto out;
+	}
+	if ((st = X509_STORE_new()) == NULL) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	if ((ca_file != NULL ? X509_STORE_load_file(st, ca_file) :
+	    X509_STORE_set_default_paths(st)) != 1) {
+		*valid = -1;
+		err_set(why, whylen, "cannot load the CA bundle");
+		goto out;
+	}
+	if ((issuer = ocsp_issuer(sk, st, leaf)) == NULL) {
+		err_set(why, whylen, "the leaf's issuer is neither in the chain nor in the CA bundle");
+		goto out;
+	}
+	ERR_clear_error();
+	if (OCSP_basic_verify(bs, sk, st, 0) <= 0) {
+		err_set(why, whylen, "signature or signer not trusted: %s", ossl_reason());
+		goto out;
+	}
+	if ((single = ocsp_single(bs, leaf, issuer)) == NULL) {
+		err_set(why, whylen, "no SingleResponse for the leaf certificate");
+		goto out;
+	}
+	status = OCSP_single_get0_status(single, &reason, &rev, &thisupd, &nextupd);
+	if (status != V_OCSP_CERTSTATUS_GOOD) {
+		if (status == V_OCSP_CERTSTATUS_REVOKED)
+			err_set(why, whylen, "certificate revoked (reason %d)", reason);
+		else
+			err_set(why, whylen, "certificate status %s", OCSP_cert_status_str(status));
+		goto out;
+	}
+	ERR_clear_error();
+	if (OCSP_check_validity(thisupd, nextupd, DEFAULT_TLS_OCSP_SKEW_S, -1) != 1) {
+		err_set(why, whylen, "thisUpdate/nextUpdate: %s", ossl_reason());
+		goto out;
+	}
+	*valid = 1;
+	err_set(why, whylen, "good");
+out:
+	ERR_clear_error();
+	X509_free(issuer);
+	X509_STORE_free(st);
+	OCSP_BASICRESP_free(bs);
+	OCSP_RESPONSE_free(or);
+	sk_X509_pop_free(sk, X509_free);
+	return rc;
+}
+
 /* Keeps the presented chain: DER, key, signatures, trust and name. */
 static int
 chain_keep(struct eng *e, SSL *ssl)
@@ -628,6 +947,24 @@ chain_keep(struct eng *e, SSL *ssl)
 	return 0;
 }
 
+/* The stapled OCSP response of the handshake that gave the kept chain. 0 or PEIL_ENOMEM. */
+static int
+ocsp_note(struct eng *e, SSL *ssl)
+{
+	struct tls_report *r = e->r;
+	const unsigned char *resp = NULL;
+	long n = SSL_get_tlsext_status_ocsp_resp(ssl, &resp);
+
+	if (n <= 0 || resp == NULL) {
+		r->ocsp_stapled = 0;
+		err_set(r->ocsp_why, sizeof(r->ocsp_why), "no response stapled");
+		return 0;
+	}
+	r->ocsp_stapled = 1;
+	return tls_ocsp_judge(resp, (size_t)n, r->der, r->derlen, r->nchain, e->t->ca_file,
+	    &r->ocsp_valid, r->ocsp_why, sizeof(r->ocsp_why));
+}
+
 /* What one completed handshake tells: suite (returned in *suite), group, FFDH, signature
  * scheme (*scheme), chain. Returns 0 or PEIL_ENOMEM. */
 static int
@@ -675,8 +1012,13 @@ conn_note(struct eng *e, struct conn *c, uint16_t *suite, const SSL_CIPHER **cip
 			(void)add16(r->sigschemes, &r->nsigschemes, TLS_MAX_SIGS, *scheme);
 	}
 	ERR_clear_error();
-	if (r->nchain == 0)
-		return chain_keep(e, c->ssl);
+	if (r->nchain == 0) {
+		int rc = chain_keep(e, c->ssl);
+
+		if (rc == 0 && c->ocsp_asked && r->nchain > 0)
+			rc = ocsp_note(e, c->ssl);
+		return rc;
+	}
 	return 0;
 }
 
@@ -725,12 +1067,43 @@ reneg_test(struct eng *e, struct conn *c)
 	ERR_clear_error();
 }
 
+/* The 0-RTT check's first half: waits (within DEFAULT_TLS_TICKET_MS and the try's
+ * time-out) for the session tickets TLS 1.3 sends after the handshake; keeps the session. */
+static void
+ticket_keep(struct eng *e, struct conn *c)
+{
+	int64_t until = clock_mono_ms() + DEFAULT_TLS_TICKET_MS;
+	SSL_SESSION *sess;
+
+	if (until > c->until)
+		until = c->until;
+	(void)conn_read(c, until, has_ticket, NULL, 0);
+	/* Then what else came (more tickets), and a clean close: servers drop the session of
+	 * a connection that ends without close_notify or with unread bytes (a reset). */
+	(void)conn_read(c, 0, peer_closed, NULL, 0);
+	ERR_clear_error();
+	if (SSL_shutdown(c->ssl) == 0)
+		(void)conn_read(c, until, peer_closed, NULL, 0);
+	ERR_clear_error();
+	sess = SSL_get1_session(c->ssl);
+	/* A copy: freeing c without a shutdown marks its own session not resumable. */
+	if (sess != NULL && SSL_SESSION_has_ticket(sess) == 1 && SSL_SESSION_is_resumable(sess) &&
+	    (e->ticket = SSL_SESSION_dup(sess)) != NULL) {
+		SSL_SESSION_free(sess);
+		return;
+	}
+	SSL_SESSION_free(sess);
+	e->r->early_data = 0;
+	err_set(e->r->early_why, sizeof(e->r->early_why), "no session ticket (TLS 1.3)");
+}
+
 /* Step 1: one handshake per version, everything offered. */
 static int
 versions_probe(struct eng *e)
 {
 	for (int vi = 0; vi < TLS_NVERSIONS - 1 && !e->stop; vi++) {
-		struct hs o = { .version = versions[vi] };
+		struct hs o = { .version = versions[vi],
+		    .tickets = vi == 0 && e->t->early_data != NULL };
 		struct conn c;
 		char why[200];
 		const SSL_CIPHER *cp;
@@ -753,6 +1126,8 @@ versions_probe(struct eng *e)
 		}
 		e->r->available = true;
 		suite_add(e, vi, suite, cp);
+		if (o.tickets)
+			ticket_keep(e, &c);
 		if (versions[vi] != TLS_V13 && !e->legacy_done) {
 			e->legacy_done = true;
 			e->r->secure_reneg = SSL_get_secure_renegotiation_support(c.ssl) ? 1 : 0;
@@ -761,6 +1136,78 @@ versions_probe(struct eng *e)
 		}
 		conn_close(&c);
 	}
+	return 0;
+}
+
+/* Keeps the first line of the answer to early data, printable ASCII only. */
+static void
+early_reply_keep(struct tls_report *r, const char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && buf[i] != '\n' && buf[i] != '\r' &&
+	    n + 1 < sizeof(r->early_reply); i++) {
+		unsigned char ch = (unsigned char)buf[i];
+
+		r->early_reply[n++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+	}
+	r->early_reply[n] = '\0';
+}
+
+/* Step 1b, 0-RTT: resumes the kept TLS 1.3 session sending t->early_data as early data (at
+ * most what the ticket allows); accepted: the first line of the answer. */
+static int
+early_probe(struct eng *e)
+{
+	struct tls_report *r = e->r;
+	struct hs o = { .version = TLS1_3_VERSION, .tickets = true, .resume = e->ticket,
+	    .early = e->t->early_data, .early_len = e->t->early_len };
+	uint32_t max = SSL_SESSION_get_max_early_data(e->ticket);
+	struct conn c;
+	char why[200];
+	char *buf = NULL;
+	int rc;
+
+	if (max == 0) {
+		r->early_data = 0;
+		err_set(r->early_why, sizeof(r->early_why), "no ticket allowing early data");
+		return 0;
+	}
+	if (o.early_len > max)
+		o.early_len = max;
+	if (o.early_len == 0) {
+		err_set(r->early_why, sizeof(r->early_why), "no early data to send");
+		return 0;
+	}
+	rc = hs_try(e, &o, &c, why, sizeof(why));
+	if (rc == PEIL_ENOMEM)
+		return rc;
+	if (rc == HS_STOP) {
+		err_set(r->early_why, sizeof(r->early_why), "not tried: %s", r->partial_why);
+		return 0;
+	}
+	if (rc == HS_FAIL) {
+		r->early_data = 0;
+		err_set(r->early_why, sizeof(r->early_why), "resumption with early data failed: %s",
+		    why);
+		return 0;
+	}
+	if (SSL_get_early_data_status(c.ssl) != SSL_EARLY_DATA_ACCEPTED) {
+		r->early_data = 0;
+		err_set(r->early_why, sizeof(r->early_why), "early data rejected%s",
+		    SSL_session_reused(c.ssl) ? "" : " (full handshake)");
+		conn_close(&c);
+		return 0;
+	}
+	r->early_data = 1;
+	err_set(r->early_why, sizeof(r->early_why), "early data accepted (%zu bytes)", o.early_len);
+	if ((buf = malloc(MAX_TLS_EARLY_REPLY)) == NULL) {
+		conn_close(&c);
+		return PEIL_ENOMEM;
+	}
+	early_reply_keep(r, buf, conn_read(&c, c.until, has_line, buf, MAX_TLS_EARLY_REPLY));
+	free(buf);
+	conn_close(&c);
 	return 0;
 }
 
@@ -1429,6 +1876,8 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 
 	if ((rc = weak_init(&e)) != 0 || (rc = versions_probe(&e)) != 0)
 		goto out;
+	if (e.ticket != NULL && (rc = early_probe(&e)) != 0)
+		goto out;
 	ssl3_probe(&e);
 	/* Nothing at all answered like TLS: no use asking for weak suites. */
 	if (!r->available && !e.tls_seen)
@@ -1445,6 +1894,7 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 		goto out;
 	compression_probe(&e);
 out:
+	SSL_SESSION_free(e.ticket);
 	ERR_clear_error();
 	versions_sort(r);
 	if (rc == PEIL_ENOMEM)

@@ -89,13 +89,18 @@ struct tls_report {
 	int early_data;                /* 0-RTT: 1 the server accepted early data on a resumed
 	                                * TLS 1.3 handshake, 0 it refused it (or sent no ticket
 	                                * allowing it), -1 unknown (no TLS 1.3, not tried) */
-	int ocsp_stapled;              /* 1 the server stapled an OCSP response (status_request), 0
-	                                * it did not, -1 unknown */
+	int ocsp_stapled;              /* 1 the server stapled an OCSP response (status_request,
+	                                * asked on the handshake whose chain is kept), 0 it did
+	                                * not, -1 unknown (no handshake with a chain) */
 	int ocsp_valid;                /* the stapled response: 1 valid for the leaf (signature,
-	                                * times, status good), 0 invalid (ocsp_why), -1 unknown */
-	char ocsp_why[128];            /* what was wrong with it, or "good" */
+	                                * times, status good: tls_ocsp_judge), 0 invalid
+	                                * (ocsp_why), -1 unknown or nothing stapled */
+	char ocsp_why[128];            /* what was wrong with it, "good", or "no response stapled" */
 	char early_reply[64];          /* early data accepted: the first line the server answered
-	                                * it with (e.g. "HTTP/1.1 425 Too Early"), "" none */
+	                                * it with (e.g. "HTTP/1.1 425 Too Early"), "" none;
+	                                * printable ASCII, others as '?' */
+	char early_why[128];           /* how the 0-RTT check went ("early data rejected", "no
+	                                * ticket allowing early data", ...), "" not tried */
 
 	/* The chain of the first completed handshake, leaf first, DER (for DANE). */
 	size_t nchain;
@@ -116,7 +121,9 @@ struct tls_report {
 };
 
 /* Probes the server behind t: versions, suites per version and order, groups, FFDH size,
- * TLS 1.2 signature schemes, compression, renegotiation, EMS, the chain and its trust.
+ * TLS 1.2 signature schemes, compression, renegotiation, EMS, the chain and its trust,
+ * OCSP stapling, and with t->early_data 0-RTT (the TLS 1.3 try waits for session tickets,
+ * within DEFAULT_TLS_TICKET_MS, then one more connection resumes with early data).
  * Handshakes run one at a time (so one connection per host: within DEFAULT_TLS_PER_HOST),
  * each bounded by t->handshake_ms, all by t->deadline_ms and t->max_handshakes; when a bound
  * stops it, what was found is kept and r->partial says why. Trust never fails a handshake.
@@ -128,6 +135,20 @@ int tls_probe(const struct tls_target *t, struct tls_report *r);
 
 /* Frees r's DER copies and zeroes r (tri-states at -1). Accepts an uninitialised-but-zeroed r. */
 void tls_report_clear(struct tls_report *r);
+
+/* Judges a stapled OCSP response (RFC 6960): resp[0..len), untrusted DER, for the leaf
+ * chain[0] of a presented chain (DER, leaf first; the leaf's issuer is looked for in the
+ * chain, then in ca_file, NULL: OpenSSL's default paths). Valid means: responseStatus
+ * successful, a BasicOCSPResponse whose signature verifies (signed by the issuer or by a
+ * responder it delegated to, that signer's chain trusted by the CA bundle), a SingleResponse
+ * for the leaf's CertID with status good, and thisUpdate/nextUpdate holding now (within
+ * DEFAULT_TLS_OCSP_SKEW_S). A response over MAX_TLS_OCSP_BYTES is not parsed (invalid).
+ * *valid: 1 valid ("good" in why), 0 invalid (why says what failed), -1 cannot tell (the CA
+ * bundle would not load, the leaf is unreadable). Returns 0, PEIL_EINVAL (no chain) or
+ * PEIL_ENOMEM. */
+int tls_ocsp_judge(const uint8_t *resp, size_t len, uint8_t *const *chain,
+    const size_t *chainlen, size_t nchain, const char *ca_file, int *valid, char *why,
+    size_t whylen);
 
 /* Returns OpenSSL's name of an IANA TLS suite id ("ECDHE-RSA-AES128-GCM-SHA256",
  * "TLS_AES_128_GCM_SHA256"), or NULL when OpenSSL does not know it. Static storage. */

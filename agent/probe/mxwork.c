@@ -11,25 +11,11 @@
 #include "err.h"
 #include "mxwork.h"
 
-static int
-status_rank(int st)
-{
-	switch (st) {
-	case PEIL__STATUS__FAILED:  return 5;
-	case PEIL__STATUS__ERROR:   return 4;
-	case PEIL__STATUS__WARNING: return 3;
-	case PEIL__STATUS__INFO:    return 2;
-	case PEIL__STATUS__PASSED:  return 1;
-	default:                    return 0;
-	}
-}
-
 /* *acc becomes st when st is worse. */
 void
 mxwork_worse(int *acc, int st)
 {
-	if (status_rank(st) > status_rank(*acc))
-		*acc = st;
+	tlsjudge_worse(acc, st);
 }
 
 /* Whether the host's address resolution worked for at least one family the vantage uses
@@ -67,62 +53,28 @@ host_resolves(struct dnswork *w, const struct mxhost *h, bool *ok, char expanded
 	return 0;
 }
 
-/* The TLSA set of _25._tcp.<base>, through the validator. */
+/* The TLSA set of _25._tcp.<base>, through the validator (tlsaset.c). */
 static int
 host_tlsa_at(struct dnswork *w, struct mxhost *h, const char *base)
 {
-	char q[MAX_DOMAIN_LEN + 16], why[DNSANS_WHY_LEN];
-	struct dnsans *a = &w->aux;
+	struct tlsaset ts = { 0 };
+	int rc;
 
-	snprintf(h->base, sizeof(h->base), "%s", base);
-	h->tlsa_total = 0;
-	if (snprintf(q, sizeof(q), "_25._tcp.%s", base) >= (int)sizeof(q) ||
-	    strlen(q) > MAX_DOMAIN_LEN) {
-		h->tlsa = TLSA_FAILED;
-		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "_25._tcp.%s is too long a name", base);
-		return 0;
+	if ((rc = tlsaset_lookup(w, 25, base, &ts)) != 0) {
+		tlsaset_clear(&ts);
+		return rc;
 	}
-	if (dnswork_lookup(w, q, LDNS_RR_TYPE_TLSA, 0, a) == PEIL_ENOMEM)
-		return PEIL_ENOMEM;
-	if (a->err == 0 && a->sec == DNSANS_BOGUS) {
-		h->tlsa = TLSA_BOGUS;
-		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s TLSA: DNSSEC bogus: %.400s", q,
-		    a->why_bogus);
-		return 0;
+	snprintf(h->base, sizeof(h->base), "%s", ts.base);
+	snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s", ts.why);
+	h->tlsa = ts.state;
+	h->tlsa_total = ts.total;
+	if (ts.set != NULL) {
+		/* only a secure set has records; a second lookup follows none or insecure only */
+		free(h->set);
+		h->set = ts.set;
+		h->ntlsa = ts.n;
+		h->dane_ta = ts.dane_ta;
 	}
-	if (dnsans_failed(a, why, sizeof(why))) {
-		h->tlsa = TLSA_FAILED;
-		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s TLSA lookup failed: %.400s", q, why);
-		return 0;
-	}
-	h->tlsa_total = a->txt_tagged;
-	if (a->sec != DNSANS_SECURE) {
-		h->tlsa = TLSA_INSECURE;
-		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s: %zu TLSA record(s) in an unsigned "
-		    "zone (insecure): no DANE", q, a->txt_tagged);
-		return 0;
-	}
-	if (a->rcode == LDNS_RCODE_NXDOMAIN || a->ntxt == 0) {
-		h->tlsa = TLSA_NONE;
-		snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s: no TLSA record", q);
-		return 0;
-	}
-	if ((h->set = calloc(a->ntxt, sizeof(*h->set))) == NULL)
-		return PEIL_ENOMEM;
-	for (size_t i = 0; i < a->ntxt && h->ntlsa < MAX_TLSA_RECORDS; i++) {
-		char pwhy[128];
-
-		if (tlsa_parse(a->txt + a->txt_off[i], a->txt_len[i], &h->set[h->ntlsa], pwhy,
-		    sizeof(pwhy)) != 0)
-			continue;
-		if (h->set[h->ntlsa].usage == TLSA_USAGE_DANE_TA &&
-		    tlsa_unusable(&h->set[h->ntlsa]) == NULL)
-			h->dane_ta = true;
-		h->ntlsa++;
-	}
-	h->tlsa = TLSA_SECURE;
-	snprintf(h->tlsa_why, sizeof(h->tlsa_why), "%s: %zu TLSA record(s), DNSSEC-secure%s", q,
-	    a->txt_tagged, a->txt_tagged > a->ntxt ? " (not all kept)" : "");
 	return 0;
 }
 
@@ -378,67 +330,49 @@ mxwork_apply(struct mxwork *tw, const int *ids, size_t n, Peil__Result *res[TEST
 	return rc;
 }
 
-/* Judges one test over every address that spoke TLS; worst wins. */
-int
-mxwork_judge_addrs(struct mxwork *tw, Peil__Result *r, addr_judge_fn fn, const char *what,
-    bool tls_guideline)
+struct judge_run {
+	const struct mxwork *tw;
+	addr_judge_fn fn;
+	const void *arg;
+};
+
+static bool
+judge_one(void *arg, size_t i, struct addrjudge *j)
 {
+	const struct judge_run *jr = arg;
+	const struct mxtry *t = &jr->tw->tries[i];
+
+	if (!t->tried || !t->rep.available)
+		return false;
+	jr->fn(jr->tw, t, jr->arg, j);
+	return true;
+}
+
+static void
+judge_who(void *arg, size_t i, char *buf, size_t len)
+{
+	const struct judge_run *jr = arg;
+	const struct mxtry *t = &jr->tw->tries[i];
+
+	snprintf(buf, len, "%.253s [%.64s]", jr->tw->host[t->host].rr->text, t->addr);
+}
+
+/* Judges one test over every address that spoke TLS; worst wins (tlsjudge_addrs). */
+int
+mxwork_judge_addrs(struct mxwork *tw, Peil__Result *r, addr_judge_fn fn, const void *arg,
+    const char *what, bool tls_guideline)
+{
+	struct judge_run jr = { .tw = tw, .fn = fn, .arg = arg };
+	struct tlsjudge_each e = { .n = tw->ntry, .arg = &jr, .judge = judge_one, .who = judge_who,
+	    .what = what, .none_why = "nothing to judge on any mail server that spoke TLS",
+	    .guideline = tls_guideline ? ncsc_id(tw->g) : NULL };
 	struct dnsev ev = { 0 };
-	struct addrjudge *j;
-	struct textlist *bad;
-	char *reason = NULL;
-	int st = PEIL__STATUS__NOT_TESTED, rc;
-	size_t judged = 0;
+	int rc;
 
 	if (r == NULL)
 		return 0;
-	j = malloc(sizeof(*j));
-	bad = calloc(1, sizeof(*bad));
-	if (j == NULL || bad == NULL) {
-		free(j);
-		free(bad);
-		return PEIL_ENOMEM;
-	}
 	mxwork_ev(tw, &ev);
-	for (size_t i = 0; i < tw->ntry; i++) {
-		const struct mxtry *t = &tw->tries[i];
-		char key[32], who[DNSANS_TEXT_LEN + 80];
-
-		if (!t->tried || !t->rep.available)
-			continue;
-		memset(j, 0, sizeof(*j));
-		j->st = PEIL__STATUS__NOT_TESTED;
-		fn(tw, t, j);
-		if (j->line.len == 0 && j->st == PEIL__STATUS__NOT_TESTED)
-			continue;
-		snprintf(who, sizeof(who), "%.253s [%.64s]", tw->host[t->host].rr->text, t->addr);
-		snprintf(key, sizeof(key), "addr_%zu", i + 1);
-		dnsev_add(&ev, key, "%s: %s", who, j->line.buf);
-		if (j->bad.len > 0) {
-			char one[MAX_EVIDENCE_VALUE_LEN];
-
-			snprintf(one, sizeof(one), "%s: %.1000s", who, j->bad.buf);
-			textlist_add(bad, one);
-		}
-		if (j->st != PEIL__STATUS__NOT_TESTED)
-			judged++;
-		mxwork_worse(&st, j->st);
-	}
-	if (judged == 0) {
-		st = PEIL__STATUS__NOT_TESTED;
-		if (asprintf(&reason, "%s: nothing to judge on any mail server that spoke TLS",
-		    what) < 0)
-			reason = NULL;
-	} else if (st != PEIL__STATUS__PASSED && bad->len > 0) {
-		if (asprintf(&reason, "%s: %.3000s", what, bad->buf) < 0)
-			reason = NULL;
-	}
-	rc = dnsev_apply(&ev, r, st, reason);
-	if (rc == 0 && tls_guideline)
-		rc = result_set_guideline(r, ncsc_id(tw->g));
-	free(reason);
-	free(j);
-	free(bad);
+	rc = tlsjudge_addrs(&ev, r, &e);
 	dnsev_clear(&ev);
 	return rc;
 }

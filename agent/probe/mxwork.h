@@ -13,14 +13,13 @@
 #include "ncsc.h"
 #include "smtp.h"
 #include "tls.h"
-
-/* What the TLSA lookup of an MX host found. */
-enum { TLSA_FAILED, TLSA_BOGUS, TLSA_INSECURE, TLSA_NONE, TLSA_SECURE };
+#include "tlsaset.h"
+#include "tlsjudge.h"
 
 struct mxhost {
 	const struct dnsans_rr *rr;     /* in w->mx */
 	size_t naddrs;                  /* addresses found (IPv4 and IPv6 the vantage uses) */
-	int tlsa;                       /* TLSA_* of _25._tcp.<base> */
+	int tlsa;                       /* TLSA_* (tlsaset.h) of _25._tcp.<base> */
 	char base[DNSANS_TEXT_LEN];     /* the TLSA base name: the host, or its secure CNAME
 	                                 * expansion (RFC 7672 2.2.2) when TLSA is found there */
 	char tlsa_why[DNSANS_WHY_LEN];
@@ -62,15 +61,9 @@ struct mxwork {
 	bool budget_cut;                /* some address not tried: the run's time ran out */
 };
 
-/* One address's verdict on one test: status, a line of evidence, offending items. */
-struct addrjudge {
-	int st;
-	struct textlist line;
-	struct textlist bad;
-};
-
-/* Judges one address's try on one test. */
-typedef void (*addr_judge_fn)(const struct mxwork *, const struct mxtry *, struct addrjudge *);
+/* Judges one address's try on one test (arg: what the caller passed mxwork_judge_addrs). */
+typedef void (*addr_judge_fn)(const struct mxwork *, const struct mxtry *, const void *arg,
+    struct addrjudge *);
 
 /* A run's mail server work, empty (nothing looked up yet), or NULL on out of memory. Freed with
  * mxwork_free (accepts NULL), which frees the TLSA sets and the TLS reports. */
@@ -94,9 +87,10 @@ int mxwork_apply(struct mxwork *mx, const int *ids, size_t n, Peil__Result *res[
     bool done[TEST_COUNT], int status, const char *reason, bool with_addrs);
 /* *acc becomes st when st is worse (failed, error, warning, info, passed, the rest). */
 void mxwork_worse(int *acc, int st);
-/* Judges one test (r; NULL: nothing) over every address that spoke TLS with fn; worst wins.
- * tls_guideline: the result names the NCSC guideline. Returns 0 or PEIL_ENOMEM. */
-int mxwork_judge_addrs(struct mxwork *mx, Peil__Result *r, addr_judge_fn fn, const char *what,
-    bool tls_guideline);
+/* Judges one test (r; NULL: nothing) over every address that spoke TLS with fn (given arg);
+ * worst wins (tlsjudge_addrs). tls_guideline: the result names the NCSC guideline. Returns 0
+ * or PEIL_ENOMEM. */
+int mxwork_judge_addrs(struct mxwork *mx, Peil__Result *r, addr_judge_fn fn, const void *arg,
+    const char *what, bool tls_guideline);
 
 #endif

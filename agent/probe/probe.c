@@ -28,6 +28,7 @@
 #include "probe_mtasts_tlsrpt.h"
 #include "probe_starttls.h"
 #include "probe_web.h"
+#include "probe_webtls.h"
 #include "reach.h"
 #include "resolver.h"
 #include "smtp.h"
@@ -415,6 +416,7 @@ static const struct probe_module {
 	[MODULE_DANE] = { NULL, probe_dane_run },
 	[MODULE_STARTTLS] = { NULL, probe_starttls_run },
 	[MODULE_WEB] = { probe_web_vantage, probe_web_run },
+	[MODULE_WEBTLS] = { NULL, probe_webtls_run },
 };
 
 /* True when a test of module m is still to be judged. */

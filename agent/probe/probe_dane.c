@@ -85,13 +85,15 @@ judge_dane_hosts(struct mxwork *tw, Peil__Result *exist, Peil__Result *roll)
 }
 
 static void
-j_dane_valid(const struct mxwork *tw, const struct mxtry *t, struct addrjudge *j)
+j_dane_valid(const struct mxwork *tw, const struct mxtry *t, const void *arg,
+    struct addrjudge *j)
 {
 	const struct mxhost *h = &tw->host[t->host];
 	const uint8_t *der[MAX_TLS_CHAIN_CERTS];
 	const char *names[2] = { h->rr->text, h->base };
 	struct dane_result *dr;
 
+	(void)arg;
 	if (h->tlsa != TLSA_SECURE)
 		return;   /* not_tested for this address: no DANE to validate */
 	if (t->rep.nchain == 0) {
@@ -158,8 +160,8 @@ probe_dane_run(struct dnswork *w, struct mxwork *tw, struct webwork *web,
 	if (tw->ntry == 0)
 		return mxwork_apply(tw, valid, 1, res, done, PEIL__STATUS__ERROR,
 		    "no address found for any MX", true);
-	if ((rc = mxwork_judge_addrs(tw, res[TEST_MAIL_STARTTLS_DANE_VALID], j_dane_valid, "DANE",
-	    false)) != 0)
+	if ((rc = mxwork_judge_addrs(tw, res[TEST_MAIL_STARTTLS_DANE_VALID], j_dane_valid, NULL,
+	    "DANE", false)) != 0)
 		return rc;
 	done[TEST_MAIL_STARTTLS_DANE_VALID] = true;
 	return 0;

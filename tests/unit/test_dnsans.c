@@ -125,6 +125,51 @@ test_parse_malformed_rdata(void **state)
 	free(a);
 }
 
+/* CAA answers keep every record's rdata (wire form) for the CAA parser, as TLSA's. */
+static void
+test_parse_caa(void **state)
+{
+	struct dnsans *a = malloc(sizeof(*a));
+	static const uint8_t want1[] = { 0, 5, 'i', 's', 's', 'u', 'e', 'c', 'a', '.', 'n', 'e',
+	    't', ';', ' ', 'a', '=', 'b' };
+	static const uint8_t want2[] = { 128, 3, 't', 'b', 's' };
+	uint8_t *w;
+	size_t len;
+
+	(void)state;
+	build_packet("www.x.test.", LDNS_RR_TYPE_CAA, 0,
+	    "www.x.test. 300 IN CNAME x.test.\n"
+	    "x.test. 300 IN CAA 0 issue \"ca.net; a=b\"\n"
+	    "x.test. 300 IN CAA 128 tbs \"\"\n"
+	    "y.test. 300 IN CAA 0 issue \"other.net\"", NULL, &w, &len);
+	assert_int_equal(dnsans_parse(w, len, "www.x.test", LDNS_RR_TYPE_CAA, 0, a), 0);
+	assert_int_equal(a->total, 2);
+	assert_int_equal(a->ntxt, 2);
+	assert_int_equal(a->txt_tagged, 2);
+	assert_string_equal(a->target, "x.test");
+	assert_int_equal(a->txt_len[0], sizeof(want1));
+	assert_memory_equal(a->txt + a->txt_off[0], want1, sizeof(want1));
+	assert_int_equal(a->txt_len[1], sizeof(want2));
+	assert_memory_equal(a->txt + a->txt_off[1], want2, sizeof(want2));
+	free(w);
+
+	/* over MAX_TXT_KEEP records: all counted, the first kept */
+	{
+		char answer[8192];
+		size_t o = 0;
+
+		for (int i = 0; i < MAX_TXT_KEEP + 4; i++)
+			o += (size_t)snprintf(answer + o, sizeof(answer) - o,
+			    "x.test. 300 IN CAA 0 issue \"ca%d.net\"\n", i);
+		build_packet("x.test.", LDNS_RR_TYPE_CAA, 0, answer, NULL, &w, &len);
+		assert_int_equal(dnsans_parse(w, len, "x.test", LDNS_RR_TYPE_CAA, 0, a), 0);
+		assert_int_equal(a->total, MAX_TXT_KEEP + 4);
+		assert_int_equal(a->ntxt, MAX_TXT_KEEP);
+		free(w);
+	}
+	free(a);
+}
+
 static void
 test_hostname(void **state)
 {
@@ -161,6 +206,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_records),
 		cmocka_unit_test(test_parse_malformed_rdata),
+		cmocka_unit_test(test_parse_caa),
 		cmocka_unit_test(test_hostname),
 	};
 

@@ -645,7 +645,7 @@ test_test_ids(void **state)
 	}
 	for (int i = 0; i < NSLOTS; i++)
 		assert_int_not_equal(catalogue_get(slot_test[i])->module, MODULE_NONE);
-	assert_int_equal(catalogue_find("web_caa")->module, MODULE_NONE);
+	assert_int_equal(catalogue_find("web_rpki_valid")->module, MODULE_NONE);
 }
 
 /* probe_domain without the network: a bad name, and tests that need no lookup. */
@@ -657,7 +657,7 @@ test_probe_domain_offline(void **state)
 	char err[256];
 	struct probe *p;
 	size_t ncat;
-	const char *tests[] = { "web_caa", "no_such_test", "web_caa", "Bad Id" };
+	const char *tests[] = { "web_rpki_valid", "no_such_test", "web_rpki_valid", "Bad Id" };
 	Peil__Result *r;
 
 	(void)state;
@@ -677,11 +677,11 @@ test_probe_domain_offline(void **state)
 
 	assert_int_equal(probe_domain(p, "Example.TEST.", 3, tests, 4, &rs), 0);
 	assert_int_equal(rs.n, 2);
-	r = result_set_find(&rs, "web_caa");
+	r = result_set_find(&rs, "web_rpki_valid");
 	assert_non_null(r);
 	assert_string_equal(r->domain, "example.test");
 	assert_int_equal(r->status, PEIL__STATUS__NOT_TESTED);
-	assert_string_equal(r->guideline, catalogue_find("web_caa")->guideline);
+	assert_string_equal(r->guideline, catalogue_find("web_rpki_valid")->guideline);
 	assert_string_equal(ev(r, "reason"), "not implemented in this version");
 	r = result_set_find(&rs, "no_such_test");
 	assert_non_null(r);

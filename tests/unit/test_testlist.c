@@ -78,8 +78,8 @@ test_testlist_json(void **state)
 	assert_int_equal(n, TEST_COUNT);
 	free(out);
 
-	out = render(TESTLIST_JSON, "web_https_tls_version");
-	assert_non_null(strstr(out, "\"agreements\":[1,2],\"mandatory\":true,"));
+	out = render(TESTLIST_JSON, "web_rpki_valid");
+	assert_non_null(strstr(out, "\"agreements\":[5],\"mandatory\":true,"));
 	assert_non_null(strstr(out, "\"implemented\":false,"));
 	free(out);
 	out = render(TESTLIST_JSON, "mail_tlsrpt");

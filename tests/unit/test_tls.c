@@ -18,11 +18,16 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
+#include <openssl/ocsp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include "skip.h"
 #include "clock.h"
@@ -341,6 +346,8 @@ test_modern_rsa(void **state)
 	assert_true(r.trusted);
 	assert_string_equal(r.trust_why, "ok");
 	assert_true(r.name_ok);
+	assert_int_equal(r.ocsp_stapled, 0);       /* asked for, none configured */
+	assert_int_equal(r.ocsp_valid, -1);
 	assert_true(r.handshakes < 40);
 	assert_true(clock_mono_ms() - t0 < 10000);
 	tls_report_clear(&r);
@@ -722,6 +729,614 @@ test_refused(void **state)
 	}
 }
 
+/* ---- OCSP stapling: responses built with OpenSSL's API ---- */
+
+/* A CA, a leaf it issued (localhost), another leaf, a delegated responder, a stranger CA. */
+struct pki {
+	EVP_PKEY *cakey, *leafkey, *otherkey, *respkey, *strangerkey;
+	X509 *ca, *leaf, *other, *resp, *noeku, *stranger;
+	uint8_t *leafder, *cader;
+	size_t leaflen, calen;
+	char cafile[128];
+};
+
+static void
+ext_add(X509 *x, X509 *issuer, int nid, const char *value)
+{
+	X509V3_CTX v3;
+	X509_EXTENSION *ex;
+
+	X509V3_set_ctx(&v3, issuer, x, NULL, NULL, 0);
+	ex = X509V3_EXT_conf_nid(NULL, &v3, nid, value);
+	assert_non_null(ex);
+	assert_int_equal(X509_add_ext(x, ex, -1), 1);
+	X509_EXTENSION_free(ex);
+}
+
+enum cert_kind { CERT_CA, CERT_LEAF, CERT_OCSP, CERT_PLAIN };
+
+static X509 *
+mkcert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, enum cert_kind kind,
+    long serial)
+{
+	X509 *x = X509_new();
+	X509_NAME *n;
+
+	assert_non_null(x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
+	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+	X509_gmtime_adj(X509_getm_notAfter(x), 2 * 86400);
+	X509_set_pubkey(x, key);
+	n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(x, issuer != NULL ? X509_get_subject_name(issuer) : n);
+	ext_add(x, issuer != NULL ? issuer : x, NID_subject_key_identifier, "hash");
+	ext_add(x, issuer != NULL ? issuer : x, NID_authority_key_identifier, "keyid");
+	switch (kind) {
+	case CERT_CA:
+		ext_add(x, x, NID_basic_constraints, "critical,CA:TRUE");
+		ext_add(x, x, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
+		break;
+	case CERT_LEAF:
+		ext_add(x, issuer, NID_basic_constraints, "CA:FALSE");
+		ext_add(x, issuer, NID_subject_alt_name, "DNS:localhost");
+		ext_add(x, issuer, NID_ext_key_usage, "serverAuth");
+		break;
+	case CERT_OCSP:
+		ext_add(x, issuer, NID_basic_constraints, "CA:FALSE");
+		ext_add(x, issuer, NID_ext_key_usage, "OCSPSigning");
+		break;
+	case CERT_PLAIN:
+		ext_add(x, issuer, NID_basic_constraints, "CA:FALSE");
+		break;
+	}
+	assert_true(X509_sign(x, issuer != NULL ? ikey : key, EVP_sha256()) > 0);
+	return x;
+}
+
+static EVP_PKEY *
+eckey(void)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+
+	assert_non_null(k);
+	return k;
+}
+
+static size_t
+der_of(X509 *x, uint8_t **out)
+{
+	int n = i2d_X509(x, NULL);
+	uint8_t *p;
+
+	assert_true(n > 0);
+	*out = malloc((size_t)n);
+	assert_non_null(*out);
+	p = *out;
+	assert_int_equal(i2d_X509(x, &p), n);
+	return (size_t)n;
+}
+
+static void
+pem_write(const char *name, X509 *x, EVP_PKEY *k)
+{
+	char path[160];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.pem", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(PEM_write_X509(f, x), 1);
+	fclose(f);
+	if (k == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%s.key", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL), 1);
+	fclose(f);
+}
+
+static void
+pki_make(struct pki *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->cakey = eckey();
+	k->leafkey = eckey();
+	k->otherkey = eckey();
+	k->respkey = eckey();
+	k->strangerkey = eckey();
+	k->ca = mkcert("peil test CA", k->cakey, NULL, NULL, CERT_CA, 1);
+	k->leaf = mkcert("localhost", k->leafkey, k->ca, k->cakey, CERT_LEAF, 2);
+	k->other = mkcert("localhost", k->otherkey, k->ca, k->cakey, CERT_LEAF, 3);
+	k->resp = mkcert("peil test OCSP", k->respkey, k->ca, k->cakey, CERT_OCSP, 4);
+	k->noeku = mkcert("peil test no EKU", k->respkey, k->ca, k->cakey, CERT_PLAIN, 5);
+	k->stranger = mkcert("stranger CA", k->strangerkey, NULL, NULL, CERT_CA, 6);
+	k->leaflen = der_of(k->leaf, &k->leafder);
+	k->calen = der_of(k->ca, &k->cader);
+	pem_write("ocspca", k->ca, NULL);
+	pem_write("ocspleaf", k->leaf, k->leafkey);
+	snprintf(k->cafile, sizeof(k->cafile), "%s/ocspca.pem", dir);
+}
+
+static void
+pki_free(struct pki *k)
+{
+	EVP_PKEY_free(k->cakey);
+	EVP_PKEY_free(k->leafkey);
+	EVP_PKEY_free(k->otherkey);
+	EVP_PKEY_free(k->respkey);
+	EVP_PKEY_free(k->strangerkey);
+	X509_free(k->ca);
+	X509_free(k->leaf);
+	X509_free(k->other);
+	X509_free(k->resp);
+	X509_free(k->noeku);
+	X509_free(k->stranger);
+	free(k->leafder);
+	free(k->cader);
+}
+
+/* A DER OCSPResponse about subject (issued by issuer), signed by signer/skey; times in
+ * seconds from now; flags as OCSP_basic_sign's. *len set; the caller frees. */
+static uint8_t *
+mkocsp(size_t *len, X509 *subject, X509 *issuer, X509 *signer, EVP_PKEY *skey, int status,
+    long this_off, long next_off, int respstatus, unsigned long flags)
+{
+	OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
+	OCSP_CERTID *id = OCSP_cert_to_id(NULL, subject, issuer);
+	ASN1_TIME *thisupd = X509_gmtime_adj(NULL, this_off);
+	ASN1_TIME *nextupd = X509_gmtime_adj(NULL, next_off);
+	ASN1_TIME *rev = X509_gmtime_adj(NULL, -7200);
+	OCSP_RESPONSE *or;
+	uint8_t *out, *p;
+	int n;
+
+	assert_non_null(bs);
+	assert_non_null(id);
+	assert_non_null(OCSP_basic_add1_status(bs, id, status,
+	    status == V_OCSP_CERTSTATUS_REVOKED ? OCSP_REVOKED_STATUS_KEYCOMPROMISE : 0,
+	    status == V_OCSP_CERTSTATUS_REVOKED ? rev : NULL, thisupd, nextupd));
+	assert_int_equal(OCSP_basic_sign(bs, signer, skey, EVP_sha256(), NULL, flags), 1);
+	or = OCSP_response_create(respstatus,
+	    respstatus == OCSP_RESPONSE_STATUS_SUCCESSFUL ? bs : NULL);
+	assert_non_null(or);
+	n = i2d_OCSP_RESPONSE(or, NULL);
+	assert_true(n > 0);
+	out = malloc((size_t)n);
+	assert_non_null(out);
+	p = out;
+	assert_int_equal(i2d_OCSP_RESPONSE(or, &p), n);
+	*len = (size_t)n;
+	OCSP_RESPONSE_free(or);
+	OCSP_BASICRESP_free(bs);
+	OCSP_CERTID_free(id);
+	ASN1_TIME_free(thisupd);
+	ASN1_TIME_free(nextupd);
+	ASN1_TIME_free(rev);
+	return out;
+}
+
+/* The verdict on resp for the chain [leaf] or [leaf, CA]; why copied to whyout. */
+static int
+judge(const struct pki *k, const uint8_t *resp, size_t len, bool with_ca, char *whyout)
+{
+	uint8_t *chain[2] = { k->leafder, k->cader };
+	size_t lens[2] = { k->leaflen, k->calen };
+	int valid = 7;
+	char why[128];
+
+	assert_int_equal(tls_ocsp_judge(resp, len, chain, lens, with_ca ? 2 : 1, k->cafile, &valid,
+	    why, sizeof(why)), 0);
+	printf("#  ocsp: valid %d why '%s'\n", valid, why);
+	snprintf(whyout, 128, "%s", why);
+	return valid;
+}
+
+static void
+test_ocsp_judge(void **state)
+{
+	const long day = 86400;
+	struct pki k;
+	uint8_t *r, *big;
+	uint8_t *chain[1];
+	size_t n, lens[1];
+	char why[128];
+	int valid;
+
+	(void)state;
+	if (!have_openssl)
+		SKIP_OR_FAIL("openssl (the command) not found");
+	pki_make(&k);
+
+	/* Good: signed by the issuer (found in the CA file), then by a delegated responder. */
+	r = mkocsp(&n, k.leaf, k.ca, k.ca, k.cakey, V_OCSP_CERTSTATUS_GOOD, -60, day,
+	    OCSP_RESPONSE_STATUS_SUCCESSFUL, 0);
+	assert_int_equal(judge(&k, r, n, false, why), 1);
+	assert_string_equal(why, "good");
+	assert_int_equal(judge(&k, r, n, true, why), 1);
+	/* The same bytes and one more: trailing data; cut short: not DER. */
+	big = malloc(n + 1);
+	memcpy(big, r, n);
+	big[n] = 0;
+	assert_int_equal(judge(&k, big, n + 1, false, why), 0);
+	assert_non_null(strstr(why, "after the OCSPResponse"));
+	assert_int_equal(judge(&k, r, n - 1, false, why), 0);
+	assert_non_null(strstr(why, "not an OCSPResponse"));
+	free(big);
+	free(r);
+	r = mkocsp(&n, k.leaf, k.ca, k.resp, k.respkey, V_OCSP_CERTSTATUS_GOOD, -60, day,
+	    OCSP_RESPONSE_STATUS_SUCCESSFUL, 0);
+	assert_int_equal(judge(&k, r, n, false, why), 1);
+	free(r);
+
+	/* Revoked; status unknown. */
+	r = mkocsp(&n, k.leaf, k.ca, k.ca, k.cakey, V_OCSP_CERTSTATUS_REVOKED, -60, day,
+	    OCSP_RESPONSE_STATUS_SUCCESSFUL, 0);
+	assert_int_equal(judge(&k, r, n, false, why), 0);
+	assert_non_null(strstr(why, "revoked"));
+	free(r);
+	r = mkocsp(&n, k.leaf, k.ca, k.ca, k.cakey, V_OCSP_CERTSTATUS_UNKNOWN, -60, day,
+	    OCSP_RESPONSE_STATUS_SUCCESSFUL, 0);
+	assert_int_equal(judge(&k, r, n, false, why), 0);
+	assert_non_null(strstr(why, "unknown"));
+	free(r);
+
+	/* Expired (nextUpdate a day ago), not yet valid (thisUpdate tomorrow). */
+	r = mkocsp(&n, k.leaf, k.ca, k.ca, k.cakey, V_OCSP_CERTSTATUS_GOOD, -2 * day, -day,
+	    OCSP_RESPONSE_STATUS_SUCCESSFUL, 0);
+	assert_int_equal(judge(&k, r, n, false, why), 0);
+	assert_non_null(strstr(why, "thisUpdate/nextUpdate"));
+	free(r);
+	r = mkocsp(&n, k.leaf, k.ca, k.ca, k.cakey, V_OCSP_CERTSTATUS_GOOD, day, 2 * day,
+	    OCSP_RESPONSE_STATUS_SUCCESSFUL, 0);
+	assert_int_equal(judge(&k, r, n, false, why), 0);
+	assert_non_null(strstr(why, "thisUpdate/nextUpdate"));
+	free(r);
+
+	/* About another certificate of the same CA. */
+	r = mkocsp(&n, k.other, k.ca, k.ca, k.cakey, V_OCSP_CERTSTATUS_GOOD, -60, day,
+	    OCSP_RESPONSE_STATUS_SUCCESSFUL, 0);
+	assert_int_equal(judge(&k, r, n, false, why), 0);
+	assert_non_null(strstr(why, "no SingleResponse"));
+	free(r);
+
+	/* A bad signature: the last byte of the signature (no certificates after it) flipped. */
+	r = mkocsp(&n, k.leaf, k.ca, k.ca, k.cakey, V_OCSP_CERTSTATUS_GOOD, -60, day,
+	    OCSP_RESPONSE_STATUS_SUCCESSFUL, OCSP_NOCERTS);
+	assert_int_equal(judge(&k, r, n, true, why), 1);
+	r[n - 1] ^= 0x01;
+	assert_int_equal(judge(&k, r, n, true, why), 0);
+	assert_non_null(strstr(why, "signature"));
+	free(r);
+
+	/* Signed by a stranger, by a certificate of the CA without the OCSPSigning purpose. */
+	r = mkocsp(&n, k.leaf, k.ca, k.stranger, k.strangerkey, V_OCSP_CERTSTATUS_GOOD, -60, day,
+	    OCSP_RESPONSE_STATUS_SUCCESSFUL, 0);
+	assert_int_equal(judge(&k, r, n, false, why), 0);
+	assert_non_null(strstr(why, "signature"));
+	free(r);
+	r = mkocsp(&n, k.leaf, k.ca, k.noeku, k.respkey, V_OCSP_CERTSTATUS_GOOD, -60, day,
+	    OCSP_RESPONSE_STATUS_SUCCESSFUL, 0);
+	assert_int_equal(judge(&k, r, n, false, why), 0);
+	free(r);
+
+	/* Not successful (tryLater), garbage, empty, too big. */
+	r = mkocsp(&n, k.leaf, k.ca, k.ca, k.cakey, V_OCSP_CERTSTATUS_GOOD, -60, day,
+	    OCSP_RESPONSE_STATUS_TRYLATER, 0);
+	assert_int_equal(judge(&k, r, n, false, why), 0);
+	assert_non_null(strstr(why, "responseStatus 3"));
+	free(r);
+	assert_int_equal(judge(&k, (const uint8_t *)"\x30\x03\x0a\x01\x00garbage", 12, false, why), 0);
+	assert_int_equal(judge(&k, (const uint8_t *)"HTTP/1.1 200 OK\r\n", 17, false, why), 0);
+	assert_non_null(strstr(why, "not an OCSPResponse"));
+	assert_int_equal(judge(&k, (const uint8_t *)"", 0, false, why), 0);
+	big = calloc(1, MAX_TLS_OCSP_BYTES + 1);
+	assert_int_equal(judge(&k, big, MAX_TLS_OCSP_BYTES + 1, false, why), 0);
+	assert_non_null(strstr(why, "not judged"));
+	free(big);
+
+	/* No chain; an unreadable leaf. */
+	assert_int_equal(tls_ocsp_judge((const uint8_t *)"x", 1, NULL, NULL, 0, NULL, &valid, why,
+	    sizeof(why)), PEIL_EINVAL);
+	chain[0] = (uint8_t *)"\x30\x00";
+	lens[0] = 2;
+	assert_int_equal(tls_ocsp_judge((const uint8_t *)"x", 1, chain, lens, 1, k.cafile, &valid,
+	    why, sizeof(why)), 0);
+	assert_int_equal(valid, -1);
+	pki_free(&k);
+}
+
+static void
+test_ocsp_stapled(void **state)
+{
+	const long day = 86400;
+	struct sserver s;
+	struct tls_report r;
+	struct pki k;
+	char path[160];
+	uint8_t *resp;
+	size_t n;
+	FILE *f;
+
+	(void)state;
+	if (!have_openssl)
+		SKIP_OR_FAIL("openssl (the command) not found");
+	pki_make(&k);
+	resp = mkocsp(&n, k.leaf, k.ca, k.ca, k.cakey, V_OCSP_CERTSTATUS_GOOD, -60, day,
+	    OCSP_RESPONSE_STATUS_SUCCESSFUL, 0);
+	snprintf(path, sizeof(path), "%s/ocsp-good.der", dir);
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(resp, 1, n, f), n);
+	fclose(f);
+	free(resp);
+
+	/* TLS 1.2 and 1.3: both carry the staple (CertificateStatus, Certificate extension). */
+	for (int v = 0; v < 2; v++) {
+		sserver_start(&s, "ocspleaf", v == 0 ? "-tls1_3" : "-tls1_2", "-status_file", path, NULL);
+		probe(&s.port, "localhost", k.cafile, 3000, 0, 0, &r);
+		dump("ocsp stapled", &r);
+		printf("#  ocsp: stapled %d valid %d '%s'\n", r.ocsp_stapled, r.ocsp_valid, r.ocsp_why);
+		assert_true(r.available);
+		assert_true(r.trusted);
+		assert_int_equal(r.ocsp_stapled, 1);
+		assert_int_equal(r.ocsp_valid, 1);
+		assert_string_equal(r.ocsp_why, "good");
+		tls_report_clear(&r);
+		sserver_stop(&s);
+	}
+
+	/* The same response, judged against another CA file: its signer is not trusted. */
+	sserver_start(&s, "ocspleaf", "-status_file", path, NULL);
+	snprintf(path, sizeof(path), "%s/rsa.pem", dir);
+	probe(&s.port, "localhost", path, 3000, 0, 0, &r);
+	assert_int_equal(r.ocsp_stapled, 1);
+	assert_int_equal(r.ocsp_valid, 0);
+	assert_false(r.trusted);
+	tls_report_clear(&r);
+	sserver_stop(&s);
+	pki_free(&k);
+}
+
+/* ---- 0-RTT: an in-process TLS 1.3 server (OpenSSL) ---- */
+
+enum ed_mode {
+	ED_ACCEPT,        /* tickets allow early data; it is read and answered */
+	ED_REJECT,        /* tickets allow early data, but the server never reads it: rejected */
+	ED_NO_EARLY,      /* tickets without early data */
+	ED_NO_TICKET,     /* no tickets at all */
+};
+
+struct edsrv {
+	int lfd;
+	uint16_t port;
+	enum ed_mode mode;
+	SSL_CTX *ctx;
+	atomic_bool stop;
+	atomic_int early_bytes;
+	atomic_int conns;
+	atomic_int started;
+	atomic_int active;
+	pthread_t th;
+};
+
+static void
+ed_serve(struct edsrv *s, int fd)
+{
+	static const char reply[] = "HTTP/1.1 200 OK (early)\r\nContent-Length: 0\r\n\r\n";
+	struct timeval tv = { 3, 0 };      /* over the engine's ticket wait: a slow machine */
+	SSL *ssl = SSL_new(s->ctx);
+	char buf[512];
+	size_t n = 0;
+	int total = 0;
+
+	if (ssl == NULL)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	SSL_set_fd(ssl, fd);
+	if (s->mode == ED_ACCEPT) {
+		for (int i = 0; i < 100; i++) {
+			int r = SSL_read_early_data(ssl, buf, sizeof(buf), &n);
+
+			if (r == SSL_READ_EARLY_DATA_ERROR)
+				goto out;
+			total += (int)n;
+			if (r == SSL_READ_EARLY_DATA_FINISH)
+				break;
+		}
+	}
+	if (SSL_accept(ssl) != 1)
+		goto out;
+	if (total > 0 && SSL_get_early_data_status(ssl) == SSL_EARLY_DATA_ACCEPTED) {
+		atomic_fetch_add(&s->early_bytes, total);
+		(void)SSL_write(ssl, reply, (int)sizeof(reply) - 1);
+	}
+	/* Until the client closes (or 3 s of silence). */
+	while (SSL_read(ssl, buf, sizeof(buf)) > 0)
+		;
+	if ((SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN) != 0)
+		(void)SSL_shutdown(ssl);
+out:
+	SSL_free(ssl);
+}
+
+struct edconn {
+	struct edsrv *s;
+	int fd;
+};
+
+/* One connection per thread: a client never waits for another's. */
+static void *
+ed_conn(void *arg)
+{
+	struct edconn c = *(struct edconn *)arg;
+
+	atomic_fetch_add(&c.s->started, 1);
+	ed_serve(c.s, c.fd);
+	close(c.fd);
+	atomic_fetch_sub(&c.s->active, 1);
+	return NULL;
+}
+
+static void *
+ed_main(void *arg)
+{
+	struct edsrv *s = arg;
+	pthread_t th;
+
+	while (!atomic_load(&s->stop)) {
+		struct pollfd p = { .fd = s->lfd, .events = POLLIN };
+		int fd;
+
+		if (poll(&p, 1, 20) != 1)
+			continue;
+		if ((fd = accept(s->lfd, NULL, NULL)) < 0)
+			continue;
+		atomic_fetch_add(&s->conns, 1);
+		atomic_fetch_add(&s->active, 1);
+		if (pthread_create(&th, NULL, ed_conn, &(struct edconn){ s, fd }) != 0) {
+			atomic_fetch_sub(&s->active, 1);
+			close(fd);
+			continue;
+		}
+		pthread_detach(th);
+		/* The thread copies its argument before this loop goes on. */
+		while (atomic_load(&s->started) != atomic_load(&s->conns))
+			usleep(100);
+	}
+	return NULL;
+}
+
+static void
+ed_start(struct edsrv *s, enum ed_mode mode)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	char crt[128], key[128];
+
+	memset(s, 0, sizeof(*s));
+	s->mode = mode;
+	snprintf(crt, sizeof(crt), "%s/ec.pem", dir);
+	snprintf(key, sizeof(key), "%s/ec.key", dir);
+	assert_non_null(s->ctx = SSL_CTX_new(TLS_server_method()));
+	assert_int_equal(SSL_CTX_set_min_proto_version(s->ctx, TLS1_3_VERSION), 1);
+	assert_int_equal(SSL_CTX_use_certificate_file(s->ctx, crt, SSL_FILETYPE_PEM), 1);
+	assert_int_equal(SSL_CTX_use_PrivateKey_file(s->ctx, key, SSL_FILETYPE_PEM), 1);
+	assert_int_equal(SSL_CTX_set_max_early_data(s->ctx,
+	    mode == ED_ACCEPT || mode == ED_REJECT ? 16384 : 0), 1);
+	if (mode == ED_NO_TICKET)
+		assert_int_equal(SSL_CTX_set_num_tickets(s->ctx, 0), 1);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s->lfd >= 0);
+	assert_int_equal(bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(s->lfd, 16), 0);
+	assert_int_equal(getsockname(s->lfd, (struct sockaddr *)&sa, &len), 0);
+	s->port = ntohs(sa.sin_port);
+	assert_int_equal(pthread_create(&s->th, NULL, ed_main, s), 0);
+}
+
+static void
+ed_stop(struct edsrv *s)
+{
+	atomic_store(&s->stop, true);
+	pthread_join(s->th, NULL);
+	for (int i = 0; i < 300 && atomic_load(&s->active) > 0; i++)
+		usleep(10000);
+	assert_int_equal(atomic_load(&s->active), 0);
+	close(s->lfd);
+	SSL_CTX_free(s->ctx);
+}
+
+static void
+probe_early(uint16_t *port, const char *early, unsigned maxhs, struct tls_report *r)
+{
+	struct tls_target t = {
+		.connect = cb_connect, .arg = port, .sni = "mx.example.org", .handshake_ms = 3000,
+		.max_handshakes = maxhs, .early_data = (const uint8_t *)early,
+		.early_len = early != NULL ? strlen(early) : 0,
+	};
+
+	assert_int_equal(tls_probe(&t, r), 0);
+	printf("#  0-RTT: early_data %d why '%s' reply '%s' hs %u ms %u\n", r->early_data,
+	    r->early_why, r->early_reply, r->handshakes, r->ms);
+}
+
+static void
+test_early_data(void **state)
+{
+	static const char get[] = "GET / HTTP/1.1\r\nHost: mx.example.org\r\n\r\n";
+	struct edsrv s;
+	struct sserver ss;
+	struct tls_report r;
+	unsigned without;
+
+	(void)state;
+	if (!have_openssl)
+		SKIP_OR_FAIL("openssl (the command) not found");
+
+	/* Accepted: one more connection than without 0-RTT, the answer's first line kept. */
+	ed_start(&s, ED_ACCEPT);
+	probe_early(&s.port, NULL, 0, &r);
+	assert_true(r.available);
+	assert_int_equal(r.early_data, -1);
+	assert_string_equal(r.early_why, "");
+	without = r.handshakes;
+	tls_report_clear(&r);
+	probe_early(&s.port, get, 0, &r);
+	assert_true(r.available);
+	assert_int_equal(r.early_data, 1);
+	assert_string_equal(r.early_reply, "HTTP/1.1 200 OK (early)");
+	assert_int_equal(atomic_load(&s.early_bytes), (int)strlen(get));
+	assert_int_equal(r.handshakes, without + 1);
+	assert_false(r.partial);
+	tls_report_clear(&r);
+	/* A budget spent by the TLS 1.3 try: the resumption is not made, 0-RTT unknown. */
+	probe_early(&s.port, get, 1, &r);
+	assert_int_equal(r.handshakes, 1);
+	assert_int_equal(r.early_data, -1);
+	assert_true(r.partial);
+	tls_report_clear(&r);
+	ed_stop(&s);
+
+	/* Rejected although the ticket allowed it. */
+	ed_start(&s, ED_REJECT);
+	probe_early(&s.port, get, 0, &r);
+	assert_int_equal(r.early_data, 0);
+	assert_non_null(strstr(r.early_why, "rejected"));
+	assert_string_equal(r.early_reply, "");
+	assert_int_equal(atomic_load(&s.early_bytes), 0);
+	tls_report_clear(&r);
+	ed_stop(&s);
+
+	/* Tickets without early data; no tickets: no resumption tried. */
+	ed_start(&s, ED_NO_EARLY);
+	probe_early(&s.port, NULL, 0, &r);
+	without = r.handshakes;
+	tls_report_clear(&r);
+	probe_early(&s.port, get, 0, &r);
+	assert_int_equal(r.early_data, 0);
+	assert_non_null(strstr(r.early_why, "no ticket allowing early data"));
+	assert_int_equal(r.handshakes, without);
+	tls_report_clear(&r);
+	ed_stop(&s);
+	ed_start(&s, ED_NO_TICKET);
+	probe_early(&s.port, get, 0, &r);
+	assert_int_equal(r.early_data, 0);
+	assert_non_null(strstr(r.early_why, "no session ticket"));
+	assert_true(r.ms < 2000 + 1500);
+	tls_report_clear(&r);
+	ed_stop(&s);
+
+	/* No TLS 1.3: not tried. */
+	sserver_start(&ss, "rsa", "-tls1_2", NULL);
+	probe_early(&ss.port, get, 0, &r);
+	assert_true(r.available);
+	assert_int_equal(r.early_data, -1);
+	tls_report_clear(&r);
+	sserver_stop(&ss);
+}
+
 /* ---- the ServerHello parser and the ClientHello builder ---- */
 
 static size_t
@@ -851,6 +1466,9 @@ main(void)
 		cmocka_unit_test(test_tls13_ec),
 		cmocka_unit_test(test_legacy_dhe),
 		cmocka_unit_test(test_big_chain),
+		cmocka_unit_test(test_ocsp_judge),
+		cmocka_unit_test(test_ocsp_stapled),
+		cmocka_unit_test(test_early_data),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
