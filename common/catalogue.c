@@ -402,11 +402,11 @@ static const struct catalogue_entry catalogue[] = {
 	  "agreement 5, and puts its RPKI results in context.",
 	  "Ask the network operator or its upstream to run an RPKI validator and have its BGP "
 	  "routers reject routes whose origin validation state is invalid." },
-	{ "web_appsecpriv_csp",                "appsecpriv", 0,      false, "w3c-csp3", M_NONE,
+	{ "web_appsecpriv_csp",                "appsecpriv", 0,      false, "w3c-csp3", M_WEB,
 	  "Content-Security-Policy set and strict",
-	  "Reads Content-Security-Policy over HTTPS: default-src, frame-ancestors, base-uri and"
-	  " form-action must be 'self', 'none' or own hosts; no unsafe-inline, unsafe-eval, "
-	  "http:, bare https:, wildcards or data: for scripts.",
+	  "Reads Content-Security-Policy over HTTPS on every address: default-src, "
+	  "frame-ancestors, base-uri, form-action 'self', 'none' or own hosts; no "
+	  "unsafe-inline/eval/hashes, http:, bare https:, * or script data:; else a warning.",
 	  "A strict policy limits where scripts, frames and forms may come from, which contains"
 	  " cross-site scripting and clickjacking.",
 	  "Send e.g. Content-Security-Policy: default-src 'self'; frame-ancestors 'self'; "

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "csp.h"
 #include "err.h"
 #include "hsts.h"
 #include "probe_web.h"
@@ -481,6 +482,75 @@ out:
 	free(joined);
 }
 
+/* ---- web_appsecpriv_csp ---- */
+
+static void
+j_csp(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
+{
+	const struct http_response *r = a->get[WEBGET_HTTPS];
+	const struct http_field *f;
+	struct csp_list *l = NULL;
+	struct csp_verdict *v = NULL;
+	enum csp_reason why;
+	char whys[160], *joined = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!need_headers(a, j))
+		return;
+	/* Several fields are one list joined with "," (RFC 9110 5.3), as requests joins them;
+	 * the parser splits it into policies (CSP3 2.2.2). */
+	for (size_t k = 0; (f = http_field_get(r, "Content-Security-Policy", k)) != NULL; k++)
+		cap += f->valuelen + 1;
+	if ((joined = malloc(cap + 1)) == NULL || (v = malloc(sizeof(*v))) == NULL) {
+		jbad(j, PEIL__STATUS__ERROR, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; (f = http_field_get(r, "Content-Security-Policy", k)) != NULL; k++) {
+		if (k > 0)
+			joined[n++] = ',';
+		memcpy(joined + n, f->value, f->valuelen);
+		n += f->valuelen;
+	}
+	joined[n] = '\0';
+	if (cap > 0) {
+		jline(j, "Content-Security-Policy: %.*s%s", evlen(n), joined, evcut(n));
+		if ((rc = csp_parse((const uint8_t *)joined, n, &l, &why, whys,
+		    sizeof(whys))) == PEIL_ENOMEM) {
+			jbad(j, PEIL__STATUS__ERROR, "out of memory");
+			goto out;
+		}
+		/* a value over the parser's bounds is judged bad with the reason */
+		if (rc != 0) {
+			jbad(j, PEIL__STATUS__WARNING, "Content-Security-Policy refused: %s", whys);
+			goto out;
+		}
+	}
+	/* internet.nl: judged for the host tested; any failure is bad, at worst a notice */
+	csp_inl_verdict(l, c->ww->host[a->host].name, v);
+	switch (v->inl) {
+	case CSP_INL_GOOD:
+		j->st = PEIL__STATUS__PASSED;
+		jline(j, "restrictive (%zu polic%s)", l->npolicies, l->npolicies == 1 ? "y" : "ies");
+		break;
+	case CSP_INL_NONE:
+		jbad(j, PEIL__STATUS__WARNING, "no Content-Security-Policy header");
+		break;
+	default:
+		for (size_t i = 0; i < v->nkept; i++)
+			jbad(j, PEIL__STATUS__WARNING, "%s", v->reasons[i]);
+		if (v->nreasons > v->nkept)
+			jbad(j, PEIL__STATUS__WARNING, "%zu more", v->nreasons - v->nkept);
+		if (v->nreasons == 0)
+			jbad(j, PEIL__STATUS__WARNING, "not restrictive");
+		break;
+	}
+out:
+	csp_free(l);
+	free(v);
+	free(joined);
+}
+
 /* ---- web_appsecpriv_securitytxt ---- */
 
 /* A security.txt problem: what internet.nl calls an error (notice: peil's warning). */
@@ -896,7 +966,7 @@ static const int web_ids[] = {
 	TEST_WEB_HTTPS_HTTP_AVAILABLE, TEST_WEB_HTTPS_HTTP_REDIRECT, TEST_WEB_HTTPS_HTTP_HSTS,
 	TEST_WEB_HTTPS_HTTP_COMPRESS, TEST_WEB_APPSECPRIV_X_FRAME_OPTIONS,
 	TEST_WEB_APPSECPRIV_X_CONTENT_TYPE_OPTIONS, TEST_WEB_APPSECPRIV_REFERRER_POLICY,
-	TEST_WEB_APPSECPRIV_SECURITYTXT, TEST_WEB_IPV6_WS_SIMILAR,
+	TEST_WEB_APPSECPRIV_CSP, TEST_WEB_APPSECPRIV_SECURITYTXT, TEST_WEB_IPV6_WS_SIMILAR,
 };
 #define NWEB_IDS (sizeof(web_ids) / sizeof(web_ids[0]))
 
@@ -940,6 +1010,8 @@ static const struct {
 	    1u << WEBGET_HTTPS,
 	    "no address answered over HTTPS (see web_https_http_available)" },
 	{ TEST_WEB_APPSECPRIV_REFERRER_POLICY, j_referrer, "Referrer-Policy", 1u << WEBGET_HTTPS,
+	    "no address answered over HTTPS (see web_https_http_available)" },
+	{ TEST_WEB_APPSECPRIV_CSP, j_csp, "Content-Security-Policy", 1u << WEBGET_HTTPS,
 	    "no address answered over HTTPS (see web_https_http_available)" },
 	{ TEST_WEB_APPSECPRIV_SECURITYTXT, j_sectxt, "security.txt",
 	    1u << WEBGET_HTTPS | 1u << WEBGET_SECTXT,

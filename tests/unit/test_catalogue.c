@@ -273,7 +273,7 @@ test_catalogue_modules(void **state)
 	assert_int_equal(catalogue_get(TEST_WEB_IPV6_WS_SIMILAR)->module, MODULE_WEB);
 	assert_int_equal(catalogue_get(TEST_WEB_HTTPS_HTTP_HSTS)->module, MODULE_WEB);
 	assert_int_equal(catalogue_get(TEST_WEB_APPSECPRIV_SECURITYTXT)->module, MODULE_WEB);
-	assert_int_equal(catalogue_get(TEST_WEB_APPSECPRIV_CSP)->module, MODULE_NONE);
+	assert_int_equal(catalogue_get(TEST_WEB_APPSECPRIV_CSP)->module, MODULE_WEB);
 	assert_int_equal(catalogue_get(TEST_WEB_HTTPS_TLS_VERSION)->module, MODULE_WEBTLS);
 	assert_int_equal(catalogue_get(TEST_WEB_HTTPS_CERT_DOMAIN)->module, MODULE_WEBTLS);
 	assert_int_equal(catalogue_get(TEST_WEB_HTTPS_DANE_VALID)->module, MODULE_WEBTLS);

@@ -86,7 +86,8 @@ static const char good_headers[] =
     "X-Frame-Options: DENY\n"
     "X-Content-Type-Options: nosniff\n"
     "Referrer-Policy: no-referrer\n"
-    "Content-Security-Policy: default-src 'self'; frame-ancestors 'self'\n"
+    "Content-Security-Policy: default-src 'self'; frame-ancestors 'self'; base-uri 'self'; "
+    "form-action 'self'\n"
     "Content-Type: text/html\n";
 static const char page[] = "<html><body><h1>Welcome to d.test</h1><p>the same page on "
     "every address</p></body></html>\n";
@@ -265,7 +266,7 @@ static const int web_tests[] = {
 	TEST_WEB_HTTPS_HTTP_AVAILABLE, TEST_WEB_HTTPS_HTTP_REDIRECT, TEST_WEB_HTTPS_HTTP_HSTS,
 	TEST_WEB_HTTPS_HTTP_COMPRESS, TEST_WEB_APPSECPRIV_X_FRAME_OPTIONS,
 	TEST_WEB_APPSECPRIV_X_CONTENT_TYPE_OPTIONS, TEST_WEB_APPSECPRIV_REFERRER_POLICY,
-	TEST_WEB_APPSECPRIV_SECURITYTXT, TEST_WEB_IPV6_WS_SIMILAR,
+	TEST_WEB_APPSECPRIV_CSP, TEST_WEB_APPSECPRIV_SECURITYTXT, TEST_WEB_IPV6_WS_SIMILAR,
 };
 #define NWEB (sizeof(web_tests) / sizeof(web_tests[0]))
 
@@ -287,8 +288,8 @@ run_web(struct zonefake *z, bool ipv4, bool ipv6, bool web, Peil__Result *res[TE
 		assert_true(res[i] == NULL || result_check(res[i]) == 0);
 }
 
-/* The statuses of web_tests in order, as letters: avail redir hsts compr xfo xcto ref sectxt
- * similar. */
+/* The statuses of web_tests in order, as letters: avail redir hsts compr xfo xcto ref csp
+ * sectxt similar. */
 static void
 expect_all(Peil__Result *res[TEST_COUNT], const char *letters)
 {
@@ -326,7 +327,7 @@ one(const struct canned_http *c, size_t n, const char *zone, const char *letters
 	free_results(res);
 }
 
-/*                                avail redir hsts compr xfo xcto ref sectxt similar */
+/*                                avail redir hsts compr xfo xcto ref csp sectxt similar */
 static void
 test_good_site(void **state)
 {
@@ -336,7 +337,7 @@ test_good_site(void **state)
 
 	(void)state;
 	run_web(&z, true, true, true, res);
-	expect_all(res, "PPPPPPPPP");
+	expect_all(res, "PPPPPPPPPP");
 	/* every address's line, the hosts' lookups */
 	for (int i = 1; i <= 4; i++) {
 		char key[16];
@@ -442,8 +443,8 @@ test_available(void **state)
 	f.c = none;
 	f.n = 2;
 	run_web(&z, true, true, true, res);
-	/*                avail redir hsts compr xfo xcto ref sectxt similar */
-	expect_all(res, "ENNNNNNNP");
+	/*                avail redir hsts compr xfo xcto ref csp sectxt similar */
+	expect_all(res, "ENNNNNNNNP");
 	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_AVAILABLE], 'E', "no connection on port 443"));
 	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_HSTS], 'N', "no address answered over HTTPS"));
 	free_results(res);
@@ -482,14 +483,14 @@ test_redirect(void **state)
 
 	(void)state;
 	/* the IPv4 page differs from the IPv6 one on port 80 too: the similar test fails */
-	one(no_redirect, 1, ZONE_WEB, "PFPPPPPPF");
-	one(to_http, 1, ZONE_WEB, "PFPPPPPPP");
-	one(other_host, 1, ZONE_WEB, "PFPPPPPPP");
-	one(other_port, 1, ZONE_WEB, "PPPPPPPPP");
+	one(no_redirect, 1, ZONE_WEB, "PFPPPPPPPF");
+	one(to_http, 1, ZONE_WEB, "PFPPPPPPPP");
+	one(other_host, 1, ZONE_WEB, "PFPPPPPPPP");
+	one(other_port, 1, ZONE_WEB, "PPPPPPPPPP");
 	/* no port 80 anywhere: not applicable; both families alike */
-	one(no_http, 1, ZONE_WEB, "PPPPPPPPP");
-	one(no_location, 1, ZONE_WEB, "PFPPPPPPP");
-	one(userinfo, 1, ZONE_WEB, "PFPPPPPPP");
+	one(no_http, 1, ZONE_WEB, "PPPPPPPPPP");
+	one(no_location, 1, ZONE_WEB, "PFPPPPPPPP");
+	one(userinfo, 1, ZONE_WEB, "PFPPPPPPPP");
 }
 
 /* internet.nl: the first Strict-Transport-Security value, max-age >= 31536000; none or
@@ -698,6 +699,104 @@ test_referrer(void **state)
 		assert_true(ev_has(res[TEST_WEB_APPSECPRIV_REFERRER_POLICY], line[i]));
 		free_results(res);
 	}
+}
+
+/* internet.nl (http_headers.py HeaderCheckerContentSecurityPolicy, the fields joined and every
+ * policy merged): default-src 'self' or 'none' (hosts of the tested domain only),
+ * frame-ancestors, base-uri and form-action restricted, no unsafe-* keyword, http:, bare
+ * https:, host without scheme, * or data: for scripts; none or any failure bad, at worst a
+ * notice (warning). Judged for each host's own name. */
+static void
+test_csp(void **state)
+{
+#define HS "Strict-Transport-Security: max-age=31536000\n"
+	static const struct canned_http inline_[] = {
+		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, HS "Content-Security-Policy: default-src "
+		    "'self' 'unsafe-inline'; frame-ancestors 'self'; base-uri 'self'; form-action "
+		    "'self'\n", NULL, NULL, 0, false, 0 },
+	};
+	static const struct canned_http none[] = {
+		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, HS, NULL, NULL, 0, false, 0 },
+	};
+	static const struct canned_http split[] = {
+		{ NULL, WEBGET_HTTPS, HTTP_OK, 200, HS "Content-Security-Policy: default-src 'self'; "
+		    "frame-ancestors 'none'\nContent-Security-Policy: base-uri 'self'; form-action "
+		    "'self'\n", NULL, NULL, 0, false, 0 },
+	};
+	static const struct canned_http no_fa[] = {
+		{ "2001:db8::11", WEBGET_HTTPS, HTTP_OK, 200, HS "Content-Security-Policy: default-src "
+		    "'self'; base-uri 'self'; form-action 'self'\n", NULL, NULL, 0, false, 0 },
+	};
+	static const struct canned_http bare[] = {
+		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, HS "Content-Security-Policy: default-src "
+		    "'self'; script-src https:; frame-ancestors 'self'; base-uri 'self'; form-action "
+		    "'self'\n", NULL, NULL, 0, false, 0 },
+	};
+	/* a host of the apex's family: good for d.test, not for www.d.test (not its suffix) */
+	static const struct canned_http cdn[] = {
+		{ NULL, WEBGET_HTTPS, HTTP_OK, 200, HS "Content-Security-Policy: default-src 'self' "
+		    "https://cdn.d.test; frame-ancestors 'self'; base-uri 'self'; form-action "
+		    "'self'\n", NULL, NULL, 0, false, 0 },
+	};
+	struct canned_http big[1] = {
+		{ "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, NULL, NULL, NULL, 0, false, 0 },
+	};
+	struct webfake f = { .c = inline_, .n = 1 };
+	struct zonefake z = { .zone = ZONE_WEB, .user = &f };
+	Peil__Result *res[TEST_COUNT];
+	char *hdr;
+	size_t hl = 0;
+
+	(void)state;
+	run_web(&z, true, true, true, res);
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_CSP], 'W', "d.test [192.0.2.10]: "
+	    "has-unsafe-inline: default-src 'unsafe-inline'"));
+	assert_true(ev_has(res[TEST_WEB_APPSECPRIV_CSP], "d.test [192.0.2.10]: "
+	    "Content-Security-Policy: default-src 'self' 'unsafe-inline'"));
+	assert_true(ev_has(res[TEST_WEB_APPSECPRIV_CSP], "www.d.test [192.0.2.11]: "
+	    "Content-Security-Policy: default-src 'self'; frame-ancestors 'self'"));
+	free_results(res);
+	f.c = none;
+	run_web(&z, true, true, true, res);
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_CSP], 'W', "no Content-Security-Policy header"));
+	free_results(res);
+	f.c = split;
+	run_web(&z, true, true, true, res);
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_CSP], 'P', ""));
+	assert_true(ev_has(res[TEST_WEB_APPSECPRIV_CSP], "restrictive (2 policies)"));
+	free_results(res);
+	f.c = no_fa;
+	run_web(&z, true, true, true, res);
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_CSP], 'W', "www.d.test [2001:db8::11]: "));
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_CSP], 'W', "missing-invalid-frame-ancestors"));
+	free_results(res);
+	f.c = bare;
+	run_web(&z, true, true, true, res);
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_CSP], 'W', "has-bare-https"));
+	free_results(res);
+	f.c = cdn;
+	run_web(&z, true, true, true, res);
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_CSP], 'W', "www.d.test [2001:db8::11]: "));
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_CSP], 'W', "missing-invalid-default-src"));
+	assert_true(ev_has(res[TEST_WEB_APPSECPRIV_CSP], "d.test [192.0.2.10]: "
+	    "Content-Security-Policy: default-src 'self' https://cdn.d.test; frame-ancestors "
+	    "'self'; base-uri 'self'; form-action 'self', restrictive"));
+	free_results(res);
+
+	/* the engine keeps at most 64 KiB of header, the parser's byte limit: 20 policies (over
+	 * MAX_CSP_POLICIES) are what it refuses here, with its reason, bad */
+	assert_non_null(hdr = malloc(20 * 64 + 100));
+	hl += (size_t)sprintf(hdr, HS);
+	for (int i = 0; i < 20; i++)
+		hl += (size_t)sprintf(hdr + hl, "Content-Security-Policy: default-src 'self'\n");
+	big[0].headers = hdr;
+	f.c = big;
+	run_web(&z, true, true, true, res);
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_CSP], 'W', "Content-Security-Policy refused: "
+	    "too-many-policies"));
+	free_results(res);
+	free(hdr);
+#undef HS
 }
 
 /* internet.nl (securitytxt.py, documentation/securitytxt.md): /.well-known/security.txt,
@@ -944,7 +1043,7 @@ test_hosts_and_limits(void **state)
 
 	(void)state;
 	run_web(&z, true, true, true, res);
-	expect_all(res, "PPPPPPPPP");
+	expect_all(res, "PPPPPPPPPP");
 	assert_non_null(ev(res[TEST_WEB_HTTPS_HTTP_AVAILABLE], "addr_2"));
 	assert_null(ev(res[TEST_WEB_HTTPS_HTTP_AVAILABLE], "addr_3"));
 	assert_true(ev_has(res[TEST_WEB_HTTPS_HTTP_AVAILABLE], "www.d.test: no address"));
@@ -952,20 +1051,20 @@ test_hosts_and_limits(void **state)
 
 	z.zone = "d.test. TXT \"no web\"\n";
 	run_web(&z, true, true, true, res);
-	expect_all(res, "NNNNNNNNN");
+	expect_all(res, "NNNNNNNNNN");
 	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_AVAILABLE], 'N', "no web server"));
 	free_results(res);
 
 	z.servfail = "www.d.test";
 	run_web(&z, true, true, true, res);
-	expect_all(res, "EEEEEEEEE");
+	expect_all(res, "EEEEEEEEEE");
 	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_HSTS], 'E', "could not be looked up"));
 	free_results(res);
 	z.servfail = NULL;
 
 	z.zone = ZONE_WEB;
 	run_web(&z, true, true, false, res);
-	expect_all(res, "NNNNNNNNN");
+	expect_all(res, "NNNNNNNNNN");
 	assert_true(expect(res[TEST_WEB_APPSECPRIV_SECURITYTXT], 'N', "this agent does not test "
 	    "the web"));
 	free_results(res);
@@ -976,8 +1075,8 @@ test_hosts_and_limits(void **state)
 	f.limit = 1;
 	f.gets = 0;
 	run_web(&z, true, true, true, res);
-	/*                avail redir hsts compr xfo xcto ref sectxt similar */
-	expect_all(res, "PEPEPPPEE");
+	/*                avail redir hsts compr xfo xcto ref csp sectxt similar */
+	expect_all(res, "PEPEPPPPEE");
 	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_REDIRECT], 'E', "time budget exhausted"));
 	free_results(res);
 }
@@ -1065,6 +1164,7 @@ main(void)
 		cmocka_unit_test(test_compress),
 		cmocka_unit_test(test_frame_and_type_options),
 		cmocka_unit_test(test_referrer),
+		cmocka_unit_test(test_csp),
 		cmocka_unit_test(test_securitytxt),
 		cmocka_unit_test(test_similar),
 		cmocka_unit_test(test_difference),
