@@ -506,12 +506,13 @@ http_get(const struct http_request *rq, struct http_response *out)
 	for (;;) {
 		struct http_hop *hp = &out->hop[out->nhops++];
 		int64_t left = end - clock_mono_ms();
-		long nconn = 0;
+		long nconn = 0, sent = 0;
 		char *ip = NULL;
 		int ok;
 
 		memcpy(out->url, hp->url, sizeof(out->url));
 		if (left <= 0) {
+			out->code = 0;
 			out->rc = PEIL_ETIMEDOUT;
 			out->fail = HTTP_F_TIMEOUT;
 			snprintf(out->why, sizeof(out->why), "no time left for hop %zu", out->nhops);
@@ -529,7 +530,8 @@ http_get(const struct http_request *rq, struct http_response *out)
 			goto out;
 		}
 		cc = curl_easy_perform(h);
-		out->requests++;
+		if (curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0)
+			out->requests++;
 		if (curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &nconn) == CURLE_OK && nconn > 0)
 			out->connections += (unsigned)nconn;
 		(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &hp->code);
@@ -537,16 +539,24 @@ http_get(const struct http_request *rq, struct http_response *out)
 		    ip[0] != '\0')
 			snprintf(out->addr, sizeof(out->addr), "%s", ip);
 		if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && x.body_stop)) {
+			/* no response (the hops before are in hop[]) */
+			out->code = 0;
 			if ((rc = http_map_fail(h, cc, &x, cerr, out)) != 0)
 				goto out;
 			break;
 		}
 		out->code = hp->code;
-		if (!http_redirect_code(hp->code))
+		if (hp->code < 300 || hp->code > 399)
 			break;
 		http_hop_location(h, out, hp);
 		if (hp->location[0] == '\0')
 			break;
+		if (!http_redirect_code(hp->code)) {
+			out->redirect_stopped = true;
+			snprintf(out->redirect_why, sizeof(out->redirect_why),
+			    "not followed: status %ld is not a redirect to follow", hp->code);
+			break;
+		}
 		if (hp->location_cut) {
 			out->redirect_stopped = true;
 			snprintf(out->redirect_why, sizeof(out->redirect_why),

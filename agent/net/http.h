@@ -76,7 +76,8 @@ struct http_response {
 	                         * PEIL_EINVAL / PEIL_ENOMEM */
 	enum http_fail fail;    /* HTTP_OK when a response came */
 	char why[256];          /* the failure in words ("" when none) */
-	long code;              /* the final response's status; 0 none */
+	long code;              /* the final response's status; 0 none (any failure: the hops
+	                         * made before it are in hop[]) */
 	char url[MAX_HTTP_URL_LEN + 1];   /* the final URL */
 	char addr[64];          /* the address connected to */
 	size_t nhops;           /* hops recorded (the final response is the last) */
@@ -98,7 +99,7 @@ struct http_response {
 	size_t bodylen;         /* bytes kept */
 	bool body_cut;          /* the body was longer than body_cap (or MAX_HTTP_BODY_BYTES) */
 	unsigned ms;            /* wall time of the GET */
-	unsigned requests;      /* HTTP requests sent (hops) */
+	unsigned requests;      /* HTTP requests sent (a hop whose connection failed sent none) */
 	unsigned connections;   /* new connections made */
 };
 

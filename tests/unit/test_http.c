@@ -58,6 +58,8 @@ enum srv_mode {
 	M_NUL,          /* NUL and control bytes in a header value */
 	M_CTRL,         /* control bytes and bytes over 0x7f in a header value */
 	M_PLAINFIRST,   /* plain HTTP at once, without waiting for a request */
+	M_300,          /* 300 Multiple Choices with a Location */
+	M_TOHTTPS,      /* 301 to https://HOST/ (the default port) */
 };
 
 struct tcert {
@@ -229,6 +231,9 @@ conn_write(struct conn *c, const void *p, size_t n)
 	return n == 0;
 }
 
+static bool conn_printf(struct conn *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static bool
 conn_printf(struct conn *c, const char *fmt, ...)
 {
@@ -357,6 +362,12 @@ serve(struct conn *c, const char *path)
 		conn_printf(c, "HTTP/1.1 200 OK\r\n");
 		conn_write(c, "X-Ctrl: " CTRL_VALUE "\r\n", sizeof(CTRL_VALUE) - 1 + 10);
 		return conn_printf(c, "X-After: 1\r\nContent-Length: 0\r\n\r\n");
+	case M_300:
+		return conn_printf(c, "HTTP/1.1 300 Multiple Choices\r\nLocation: /choice\r\n"
+		    "Content-Length: 0\r\n\r\n");
+	case M_TOHTTPS:
+		return conn_printf(c, "HTTP/1.1 301 Moved\r\nLocation: https://" HOST "/\r\n"
+		    "Content-Length: 0\r\n\r\n");
 	case M_PLAINFIRST:
 		(void)conn_printf(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
 		return false;
@@ -724,8 +735,47 @@ test_redirect_port(void **state)
 static void
 test_redirect_host(void **state)
 {
+	struct http_response *r = resp_new();
+	struct http_request rq;
+	char url[128], want[128];
+
 	(void)state;
 	not_followed(M_OTHERHOST, "https://other.example.test/", "another host");
+
+	/* a 3xx that is not a redirect to follow: its location recorded, not followed */
+	srv_start(M_300, false, false);
+	req_init(&rq, url, sizeof(url), "http", "/");
+	rq.max_redirects = MAX_HTTP_REDIRECTS;
+	assert_int_equal(http_get(&rq, r), 0);
+	srv_stop();
+	snprintf(want, sizeof(want), "http://" HOST ":%u/choice", S.port);
+	assert_int_equal(r->code, 300);
+	assert_int_equal(r->nhops, 1);
+	assert_true(r->redirect_stopped);
+	assert_string_equal(r->hop[0].location, want);
+	assert_non_null(strstr(r->redirect_why, "status 300"));
+
+	/* to https on the same host and its default port: followed, to the same address */
+	http_response_clear(r);
+	srv_start(M_TOHTTPS, false, false);
+	req_init(&rq, url, sizeof(url), "http", "/");
+	rq.max_redirects = MAX_HTTP_REDIRECTS;
+	rq.timeout_ms = 2000;
+	assert_int_equal(http_get(&rq, r), 0);
+	srv_stop();
+	print_message("    followed to https://" HOST "/ on 127.0.0.1:443: %s %s\n",
+	    http_fail_name(r->fail), r->why);
+	assert_false(r->redirect_stopped);
+	assert_int_equal(r->nhops, 2);
+	assert_int_equal(r->hop[0].code, 301);
+	assert_string_equal(r->hop[1].url, "https://" HOST "/");
+	assert_string_equal(r->url, "https://" HOST "/");
+	if (r->fail == HTTP_F_CONNECT) {
+		assert_int_equal(r->code, 0);   /* no response: none claimed */
+		assert_int_equal(r->requests, 1);
+		assert_int_equal(r->connections, 1);
+	}
+	resp_free(r);
 }
 
 /* The header bounds: each stops the transfer quickly with HTTP_F_HEADERS. */
