@@ -60,6 +60,7 @@ enum srv_mode {
 	M_PLAINFIRST,   /* plain HTTP at once, without waiting for a request */
 	M_300,          /* 300 Multiple Choices with a Location */
 	M_TOHTTPS,      /* 301 to https://HOST/ (the default port) */
+	M_BADLOC,       /* 302 with a Location that is no URL */
 };
 
 struct tcert {
@@ -367,6 +368,9 @@ serve(struct conn *c, const char *path)
 		    "Content-Length: 0\r\n\r\n");
 	case M_TOHTTPS:
 		return conn_printf(c, "HTTP/1.1 301 Moved\r\nLocation: https://" HOST "/\r\n"
+		    "Content-Length: 0\r\n\r\n");
+	case M_BADLOC:
+		return conn_printf(c, "HTTP/1.1 302 Found\r\nLocation: http://[::1%%zz/\x01\r\n"
 		    "Content-Length: 0\r\n\r\n");
 	case M_PLAINFIRST:
 		(void)conn_printf(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
@@ -754,6 +758,23 @@ test_redirect_host(void **state)
 	assert_true(r->redirect_stopped);
 	assert_string_equal(r->hop[0].location, want);
 	assert_non_null(strstr(r->redirect_why, "status 300"));
+
+	/* a Location that is no URL: kept as it came, not followed */
+	http_response_clear(r);
+	srv_start(M_BADLOC, false, false);
+	req_init(&rq, url, sizeof(url), "http", "/");
+	rq.max_redirects = MAX_HTTP_REDIRECTS;
+	assert_int_equal(http_get(&rq, r), 0);
+	srv_stop();
+	print_message("    bad Location: %s %s; location \"%s\", %s\n", http_fail_name(r->fail),
+	    r->why, r->hop[0].location, r->redirect_why);
+	assert_int_equal(r->fail, HTTP_OK);
+	assert_int_equal(r->code, 302);
+	assert_int_equal(r->nhops, 1);
+	assert_true(r->redirect_stopped);
+	assert_memory_equal(r->hop[0].location, "http://[::1%zz/\x01", 17);
+	assert_non_null(strstr(r->redirect_why, "not an http or https URL"));
+	assert_int_equal(S.reqs, 1);
 
 	/* to https on the same host and its default port: followed, to the same address */
 	http_response_clear(r);
