@@ -16,14 +16,21 @@ enum http_fail {
 	HTTP_F_TIMEOUT,       /* the time-out ran out (connect, TLS or transfer) */
 	HTTP_F_TLS,           /* the TLS handshake failed (https) */
 	HTTP_F_PROTOCOL,      /* not HTTP, a malformed response */
-	HTTP_F_HEADERS,       /* header fields over MAX_HTTP_FIELDS or MAX_HTTP_HEADER_BYTES, or one
-	                       * line over MAX_HTTP_FIELD_LEN: the transfer was stopped */
+	HTTP_F_HEADERS,       /* the header over MAX_HTTP_HEADER_BYTES, or one line over
+	                       * MAX_HTTP_FIELD_LEN (or libcurl's own CURL_MAX_HTTP_HEADER): the
+	                       * transfer was stopped (more than MAX_HTTP_FIELDS fields is not a
+	                       * failure: fields_cut) */
 	HTTP_F_OTHER,         /* anything else (libcurl's message in why) */
 };
 
 /* One header field of the final response; name and value point into hbuf (NUL-terminated
- * there; value without the leading and trailing blanks). A field repeated appears repeated,
- * in the order received. Values may hold any byte but NUL (escape them for output). */
+ * there; value without the leading and trailing blanks, SP and HTAB). A field repeated
+ * appears repeated, in the order received. The name is the bytes before the first ':' as
+ * received (not trimmed: "Name :" does not match "Name"). A continuation line (obs-fold,
+ * RFC 9112 5.2) is joined to the field before it with one SP. Names and values may hold any
+ * byte but NUL, control bytes included (escape them for output; never interpret them): a
+ * NUL is stored as '?' by http_collect_line, though libcurl (7.88) already refuses a response
+ * with a NUL in its header (HTTP_F_PROTOCOL, "Nul byte in header"). */
 struct http_field {
 	const char *name;
 	size_t namelen;
@@ -52,43 +59,75 @@ struct http_request {
 	size_t body_cap;        /* body bytes kept (at most MAX_HTTP_BODY_BYTES); 0: none kept, the
 	                         * body is still read up to MAX_HTTP_BODY_BYTES then the transfer
 	                         * stops (body_cut) */
-	unsigned max_redirects; /* hops followed (3xx with a Location on the same host, http or
-	                         * https, default ports); 0: none, the 3xx is the response */
+	unsigned max_redirects; /* hops followed (at most MAX_HTTP_REDIRECTS): a 301, 302, 303,
+	                         * 307 or 308 with a Location is followed when the target is
+	                         * http or https, on the request's host (case-insensitive), on
+	                         * the scheme's default port (or on the port written in rq->url
+	                         * with rq->url's scheme), and not a URL asked before (a loop);
+	                         * 0: none, the 3xx is the response */
 	bool accept_encoding;   /* send "Accept-Encoding: gzip, deflate, br" and keep the body as
 	                         * sent (not decoded): for the compression test */
 	const char *user_agent; /* NULL: "peil/VERSION" */
 };
 
 struct http_response {
-	int rc;                 /* 0, or PEIL_ETIMEDOUT / PEIL_EIO / PEIL_EINVAL / PEIL_ENOMEM */
+	int rc;                 /* 0, or PEIL_ETIMEDOUT (HTTP_F_TIMEOUT) / PEIL_ETOOBIG
+	                         * (HTTP_F_HEADERS) / PEIL_EIO (the other failures) /
+	                         * PEIL_EINVAL / PEIL_ENOMEM */
 	enum http_fail fail;    /* HTTP_OK when a response came */
 	char why[256];          /* the failure in words ("" when none) */
-	long code;              /* the final response's status; 0 none */
+	long code;              /* the final response's status; 0 none (any failure: the hops
+	                         * made before it are in hop[]) */
 	char url[MAX_HTTP_URL_LEN + 1];   /* the final URL */
 	char addr[64];          /* the address connected to */
 	size_t nhops;           /* hops recorded (the final response is the last) */
 	struct http_hop hop[MAX_HTTP_REDIRECTS + 1];
 	bool redirect_stopped;  /* a 3xx not followed (max_redirects, another host, scheme, port, a
 	                         * loop): the last hop's location says where it pointed */
+	char redirect_why[160]; /* why it was not followed ("" when none was stopped) */
 	size_t nfields;         /* fields of the final response kept */
 	size_t fields_seen;     /* fields it had (more than nfields: fields_cut) */
 	bool fields_cut;
 	struct http_field field[MAX_HTTP_FIELDS];
 	char hbuf[MAX_HTTP_HEADER_BYTES];
-	size_t hlen;
+	size_t hlen;            /* bytes of hbuf in use */
+	size_t hbytes;          /* header bytes received on the last hop, status lines and 1xx
+	                         * responses included (bounded by MAX_HTTP_HEADER_BYTES) */
+	bool fold_ok;           /* the collector's state: the last line was a field kept (a
+	                         * continuation line may extend it) */
 	uint8_t *body;          /* body_cap bytes (heap; NULL when body_cap was 0) */
 	size_t bodylen;         /* bytes kept */
 	bool body_cut;          /* the body was longer than body_cap (or MAX_HTTP_BODY_BYTES) */
 	unsigned ms;            /* wall time of the GET */
-	unsigned requests;      /* HTTP requests sent (hops) */
+	unsigned requests;      /* HTTP requests sent (a hop whose connection failed sent none) */
 	unsigned connections;   /* new connections made */
 };
 
-/* Performs rq into *out (overwritten; free with http_response_clear). Returns 0 when a
- * response came (out->code set, whatever the status) or when the server failed in a way that
- * is the server's (out->fail, out->why); PEIL_EINVAL for a bad request (URL not http(s), no
- * address), PEIL_ENOMEM. Thread-safe; the process must ignore SIGPIPE. */
+/* Performs rq into *out (overwritten; free with http_response_clear). Every connection goes
+ * to rq->addr (CURLOPT_CONNECT_TO for every host and port: curl resolves no name); the URL's
+ * host is the Host header, the SNI and the name checked when verifying. Redirects are followed
+ * by this code, not libcurl's, on one easy handle (connections reused across hops). Returns 0
+ * when a response came (out->code set, whatever the status; also when the body was cut at
+ * the cap) or when the server failed in a way that is the server's (out->fail, out->why,
+ * out->rc); PEIL_EINVAL for a bad request (URL not http(s) or over MAX_HTTP_URL_LEN, address
+ * not numeric; out->why says which), PEIL_ENOMEM. Thread-safe; the process must ignore
+ * SIGPIPE. */
 int http_get(const struct http_request *rq, struct http_response *out);
+
+/* Adds one header line (untrusted bytes, its CR LF or LF included or not) of the response
+ * being received to r, as the engine's header callback does: a status line ("HTTP/...")
+ * starts a new response (the fields kept so far are dropped: only the final response's
+ * fields stay), an empty line ends one, a line starting with SP or HTAB continues the field
+ * before it, a line without ':' (or with an empty name) is skipped. Counts r->hbytes and
+ * r->fields_seen; keeps at most MAX_HTTP_FIELDS fields (then r->fields_cut). Returns 0, or
+ * PEIL_ETOOBIG when the line is over MAX_HTTP_FIELD_LEN or r->hbytes passes
+ * MAX_HTTP_HEADER_BYTES: then r->fail is HTTP_F_HEADERS with why, and every later call
+ * returns PEIL_ETOOBIG without looking at its line. */
+int http_collect_line(struct http_response *r, const char *line, size_t len);
+
+/* libcurl's global initialisation, once per process (every libcurl user of the agent calls
+ * this first). Returns 0 or PEIL_EIO when it failed. Thread-safe. */
+int http_global_init(void);
 
 /* Frees out->body and zeroes *out. Accepts a zeroed *out. */
 void http_response_clear(struct http_response *out);

@@ -7,14 +7,15 @@
 
 #include "mtasts.h"
 
-/* Fetches https://mta-sts.<domain>/.well-known/mta-sts.txt and nothing else (libcurl easy API):
+/* Fetches https://mta-sts.<domain>/.well-known/mta-sts.txt and nothing else (through http_get):
  * HTTPS only, the certificate verified against ca_file (NULL: the system bundle) and its name
  * against mta-sts.<domain>, no redirects (RFC 8461 3.3), no proxy, no cache, `timeout_ms` for
- * the whole transfer (0: DEFAULT_MTASTS_FETCH_MS). resolve_addr, when not NULL, is the numeric
- * IPv4/IPv6 address to connect to (the probe's own validated lookup; curl does not resolve).
- * The body goes to buf (at most cap bytes, not NUL-terminated), its length to *len; *http_code
- * gets the status (0 when none came) and content_type (ctlen bytes, may be NULL) the
- * Content-Type header ("" when absent; judge it with mtasts_content_type_ok). Returns 0 on a
+ * the whole transfer (0: DEFAULT_MTASTS_FETCH_MS). resolve_addr is the numeric IPv4/IPv6
+ * address to connect to (the probe's own validated lookup; nothing resolves the name: NULL is
+ * PEIL_EINVAL). The body goes to buf (at most cap bytes, cap at most MAX_HTTP_BODY_BYTES, not
+ * NUL-terminated), its length to *len; *http_code gets the status (0 when none came) and
+ * content_type (ctlen bytes, may be NULL) the first Content-Type header ("" when absent;
+ * judge it with mtasts_content_type_ok). Returns 0 on a
  * complete 200 response; PEIL_EINVAL (bad domain or address), PEIL_ETOOBIG (body over cap),
  * PEIL_ETIMEDOUT, PEIL_EIO (connect, TLS, HTTP status not 200, other) or PEIL_ENOMEM, with
  * the class in *reason (may be NULL) and "<reason-name>: detail" in why. Thread-safe; the

@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "err.h"
 #include "smtp.h"
+#include "tcp.h"
 
 #define SMTP_RXBUF (MAX_SMTP_REPLY_BYTES + 1)  /* one byte over, to see a reply pass the limit */
 
@@ -236,27 +237,9 @@ smtp_connect(struct smtp_conv *c, const struct sockaddr_storage *sa, socklen_t s
 {
 	uint64_t t0 = smtp_now(), until = smtp_until(c, t0);
 	char e[96];
-	int err = 0, rc;
-	socklen_t elen = sizeof(err);
+	int rc;
 
-	c->fd = socket(sa->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		err_errno_text(errno, e, sizeof(e));
-		err_set(c->why, c->whylen, "connect: %s", e);
-		rc = PEIL_EIO;
-		goto out;
-	}
-	if (connect(c->fd, (const struct sockaddr *)sa, salen) == 0) {
-		rc = 0;
-		goto out;
-	}
-	if (errno != EINPROGRESS) {
-		err_errno_text(errno, e, sizeof(e));
-		err_set(c->why, c->whylen, "connect: %s", e);
-		rc = PEIL_EIO;
-		goto out;
-	}
-	rc = smtp_wait(c, POLLOUT, until);
+	rc = tcp_connect(sa, salen, until, &c->fd, e, sizeof(e));
 	if (rc == PEIL_ETIMEDOUT) {
 		if (t0 + c->step_ms <= c->deadline)
 			err_set(c->why, c->whylen, "connect: no connection within %u ms",
@@ -264,23 +247,9 @@ smtp_connect(struct smtp_conv *c, const struct sockaddr_storage *sa, socklen_t s
 		else
 			err_set(c->why, c->whylen, "connect: no connection before the host "
 			    "deadline");
-		rc = PEIL_ETIMEDOUT;
-		goto out;
-	}
-	if (rc < 0) {
-		err_set(c->why, c->whylen, "connect: poll failed");
-		goto out;
-	}
-	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0)
-		err = errno;
-	if (err != 0) {
-		err_errno_text(err, e, sizeof(e));
+	} else if (rc != 0) {
 		err_set(c->why, c->whylen, "connect: %s", e);
-		rc = PEIL_EIO;
-		goto out;
 	}
-	rc = 0;
-out:
 	c->s->ms_connect = (unsigned)(smtp_now() - t0);
 	return rc;
 }
@@ -422,28 +391,6 @@ smtp_ehlo_name_ok(const char *n)
 	return i > 0;
 }
 
-static int
-smtp_sockaddr(const char *addr, uint16_t port, struct sockaddr_storage *sa, socklen_t *salen)
-{
-	struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
-
-	memset(sa, 0, sizeof(*sa));
-	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		*salen = sizeof(*s4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		*salen = sizeof(*s6);
-		return 0;
-	}
-	return PEIL_EINVAL;
-}
-
 int
 smtp_starttls(const char *addr, uint16_t port, const char *ehlo_name, unsigned step_ms,
     uint64_t deadline_ms, int *fd, struct smtp_session *s, char *why, size_t whylen)
@@ -467,7 +414,7 @@ smtp_starttls(const char *addr, uint16_t port, const char *ehlo_name, unsigned s
 	c.whylen = whylen;
 	c.step_ms = step_ms != 0 ? step_ms : DEFAULT_SMTP_STEP_MS;
 	c.deadline = deadline_ms != 0 ? deadline_ms : smtp_now() + DEFAULT_SMTP_HOST_MS;
-	if (addr == NULL || port == 0 || smtp_sockaddr(addr, port, &sa, &salen) != 0) {
+	if (addr == NULL || port == 0 || tcp_sockaddr(addr, port, &sa, &salen) != 0) {
 		err_set(why, whylen, "not a numeric address and port: %s port %u",
 		    addr != NULL ? addr : "(null)", port);
 		rc = PEIL_EINVAL;

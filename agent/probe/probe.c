@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "dnswork.h"
 #include "err.h"
+#include "http.h"
 #include "limits.h"
 #include "log.h"
 #include "mtasts.h"
@@ -32,6 +33,7 @@
 #include "reach.h"
 #include "resolver.h"
 #include "smtp.h"
+#include "tcp.h"
 #include "tls.h"
 #include "webwork.h"
 
@@ -383,6 +385,105 @@ probe_fetch(void *arg, const char *domain, const char *addr, uint64_t deadline_m
 	return out->rc == PEIL_ENOMEM ? PEIL_ENOMEM : 0;
 }
 
+/* One web GET on the address the request names: bounded by DEFAULT_HTTP_GET_MS (or the
+ * request's own time-out) and the deadline, the configured CA file. */
+static int
+probe_web_get(void *arg, const struct http_request *rq, uint64_t deadline_ms,
+    struct http_response *out)
+{
+	struct probe *p = arg;
+	struct http_request r = *rq;
+	uint64_t now = resolver_now_ms();
+	unsigned ms = rq->timeout_ms != 0 ? rq->timeout_ms : DEFAULT_HTTP_GET_MS;
+	int rc;
+
+	if (now >= deadline_ms) {
+		memset(out, 0, sizeof(*out));
+		out->rc = PEIL_ETIMEDOUT;
+		out->fail = HTTP_F_TIMEOUT;
+		snprintf(out->why, sizeof(out->why), "time budget exhausted");
+		return 0;
+	}
+	if (deadline_ms - now < ms)
+		ms = (unsigned)(deadline_ms - now);
+	r.timeout_ms = ms;
+	r.ca_file = p->ca_file;
+	rc = http_get(&r, out);
+	/* A request webwork built wrong is ours, not the server's: out says why. */
+	return rc == PEIL_ENOMEM ? PEIL_ENOMEM : 0;
+}
+
+/* One connection for the TLS engine on a web server: TCP to port 443, by the deadline. */
+struct web_conn {
+	const char *addr;
+	struct sockaddr_storage sa;
+	socklen_t salen;
+};
+
+static int
+web_connect(void *arg, int64_t deadline_ms, int *fd, char *why, size_t whylen)
+{
+	struct web_conn *c = arg;
+	char e[96];
+	int rc;
+
+	rc = tcp_connect(&c->sa, c->salen, deadline_ms > 0 ? (uint64_t)deadline_ms :
+	    (uint64_t)clock_mono_ms() + DEFAULT_WEB_HOST_MS, fd, e, sizeof(e));
+	if (rc != 0)
+		snprintf(why, whylen, "%s port 443: %s", c->addr, e);
+	return rc;
+}
+
+/* The TLS engine on a web server's address, port 443, host as SNI, bounded per address by
+ * DEFAULT_WEB_HOST_MS and the deadline; a GET as the 0-RTT check's early data. */
+static int
+probe_web_tls(void *arg, const char *host, const char *addr, uint64_t deadline_ms,
+    struct tls_report *rep)
+{
+	struct probe *p = arg;
+	struct web_conn c = { .addr = addr };
+	uint64_t end = resolver_now_ms() + DEFAULT_WEB_HOST_MS;
+	char early[MAX_DOMAIN_LEN + 64];
+	int n, rc;
+	struct tls_target t = {
+		.connect = web_connect,
+		.arg = &c,
+		.sni = host,
+		.ca_file = p->ca_file,
+		.handshake_ms = p->tls_ms,
+		.deadline_ms = (int64_t)(end < deadline_ms ? end : deadline_ms),
+	};
+
+	memset(rep, 0, sizeof(*rep));
+	rep->secure_reneg = rep->client_reneg = rep->ems = rep->compression = -1;
+	rep->early_data = rep->ocsp_stapled = rep->ocsp_valid = -1;
+	if (tcp_sockaddr(addr, 443, &c.sa, &c.salen) != 0) {
+		snprintf(rep->why, sizeof(rep->why), "not a numeric address: %.64s", addr);
+		return 0;
+	}
+	n = snprintf(early, sizeof(early), "GET / HTTP/1.1\r\nHost: %s\r\nConnection: "
+	    "close\r\n\r\n", host);
+	if (n > 0 && (size_t)n < sizeof(early)) {
+		t.early_data = (const uint8_t *)early;
+		t.early_len = (size_t)n;
+	}
+	if (probe_slot_take(addr, (uint64_t)t.deadline_ms) != 0) {
+		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
+		    "time budget (%d per address at once)", addr, DEFAULT_TLS_PER_HOST);
+		return 0;
+	}
+	rc = tls_probe(&t, rep);
+	probe_slot_give(addr);
+	if (rc == PEIL_ENOMEM)
+		return rc;
+	if (rc != 0 && !rep->available)
+		snprintf(rep->why, sizeof(rep->why), "the TLS engine failed: %s", peil_strerror(rc));
+	if (!rep->available && rep->why[0] == '\0')
+		snprintf(rep->why, sizeof(rep->why), "%s", rep->partial_why[0] != '\0' ?
+		    rep->partial_why : "no TLS handshake completed");
+	return 0;
+}
+
 static uint64_t
 probe_now_ms(void *arg)
 {
@@ -611,11 +712,10 @@ probe_results_stamp(struct result_set *out, size_t first)
 		out->items[i]->measured_at_ms = now;
 }
 
-int
-probe_domain(struct probe *p, const char *domain, uint64_t round_id,
-    const char *const *tests, size_t ntests, struct result_set *out)
+void
+probe_source(struct probe *p, struct dnswork_source *src)
 {
-	struct dnswork_source src = {
+	*src = (struct dnswork_source){
 		.lookup = probe_lookup,
 		.now_ms = probe_now_ms,
 		.arg = p,
@@ -627,7 +727,16 @@ probe_domain(struct probe *p, const char *domain, uint64_t round_id,
 		.tls_guideline = p->guideline,
 		.starttls = probe_starttls,
 		.fetch = probe_fetch,
+		.web_get = probe_web_get,
+		.web_tls = probe_web_tls,
 	};
+}
+
+int
+probe_domain(struct probe *p, const char *domain, uint64_t round_id,
+    const char *const *tests, size_t ntests, struct result_set *out)
+{
+	struct dnswork_source src;
 	Peil__Result *res[TEST_COUNT] = { 0 };
 	char name[MAX_DOMAIN_LEN + 1];
 	bool valid;
@@ -635,6 +744,7 @@ probe_domain(struct probe *p, const char *domain, uint64_t round_id,
 	uint64_t deadline = resolver_now_ms() + p->budget_ms;
 	int rc;
 
+	probe_source(p, &src);
 	probe_domain_norm(domain, name, &valid);
 	if ((rc = probe_results_new(name, round_id, tests, ntests, PEIL__STATUS__NOT_TESTED,
 	    out)) != 0)

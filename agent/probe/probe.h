@@ -76,4 +76,9 @@ int probe_run(const struct dnswork_source *src, const char *domain, uint64_t dea
 int probe_slot_take(const char *addr, uint64_t deadline_ms);
 void probe_slot_give(const char *addr);
 
+/* The source probe_domain runs on: p's resolver, its engines (SMTP/STARTTLS, the MTA-STS
+ * fetch, the web's GET through http_get and the TLS engine on port 443) and its limits. For
+ * tests that drive one callback; src is valid while p is. */
+void probe_source(struct probe *p, struct dnswork_source *src);
+
 #endif

@@ -1,5 +1,6 @@
 /* test_probe.c: the probe's connection slots to mail server addresses, shared by every worker
- * and its STARTTLS threads; what a set of results found (probe's exit status). */
+ * and its STARTTLS threads; what a set of results found (probe's exit status); the web's
+ * source callbacks (web_get, web_tls) against loopback servers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,11 +10,29 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
 #include "clock.h"
+#include "dnswork.h"
 #include "err.h"
+#include "http.h"
 #include "limits.h"
 #include "probe.h"
 #include "result.h"
+#include "tls.h"
 
 static uint64_t
 in_ms(unsigned ms)
@@ -192,6 +211,244 @@ test_findings(void **state)
 	result_set_clear(&rs);
 }
 
+
+/* ---- the web's source callbacks ---- */
+
+static struct probe *
+web_probe(struct dnswork_source *src)
+{
+	struct probe_conf pc = { .ipv4 = true, .dns_timeout_ms = 1000, .domain_budget_ms = 2000,
+	    .tls_handshake_ms = 1000 };
+	char err[256];
+	struct probe *p = probe_new(&pc, err, sizeof(err));
+
+	if (p == NULL)
+		fail_msg("probe_new: %s", err);
+	probe_source(p, src);
+	assert_non_null(src->web_get);
+	assert_non_null(src->web_tls);
+	return p;
+}
+
+/* A listening socket on 127.0.0.1 that never accepts (the kernel completes the handshakes). */
+static int
+mute_listener(uint16_t *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+/* A deadline already passed gives a time-out without a request; else the GET is bounded by
+ * the deadline. */
+static void
+test_web_get(void **state)
+{
+	struct dnswork_source src;
+	struct probe *p = web_probe(&src);
+	struct http_response *r = calloc(1, sizeof(*r));
+	struct http_request rq = { .addr = "127.0.0.1" };
+	char url[128];
+	uint16_t port;
+	int fd = mute_listener(&port);
+	int64_t t0, ms;
+
+	(void)state;
+	assert_non_null(r);
+	snprintf(url, sizeof(url), "http://web.example.test:%u/", port);
+	rq.url = url;
+	assert_int_equal(src.web_get(src.arg, &rq, (uint64_t)clock_mono_ms() - 1, r), 0);
+	assert_int_equal(r->fail, HTTP_F_TIMEOUT);
+	assert_int_equal(r->rc, PEIL_ETIMEDOUT);
+	assert_int_equal(r->requests, 0);
+	assert_string_equal(r->why, "time budget exhausted");
+	http_response_clear(r);
+
+	t0 = clock_mono_ms();
+	assert_int_equal(src.web_get(src.arg, &rq, (uint64_t)t0 + 400, r), 0);
+	ms = clock_mono_ms() - t0;
+	assert_int_equal(r->fail, HTTP_F_TIMEOUT);
+	assert_int_equal(r->requests, 1);
+	assert_true(ms >= 350 && ms < 1400);
+	http_response_clear(r);
+	close(fd);
+
+	/* the port closed now: the request was made */
+	assert_int_equal(src.web_get(src.arg, &rq, (uint64_t)clock_mono_ms() + 5000, r), 0);
+	assert_int_equal(r->fail, HTTP_F_CONNECT);
+	http_response_clear(r);
+	free(r);
+	probe_free(p);
+}
+
+/* A TLS server on ADDR port 443 (a loopback address of its own; needs the right to bind a
+ * low port): every connection a handshake, then an answer to whatever request came. */
+static struct {
+	int lfd;
+	SSL_CTX *ctx;
+	pthread_t thr;
+	atomic_int stop, conns, handshakes;
+} W;
+
+static void *
+web_srv(void *arg)
+{
+	(void)arg;
+	while (!W.stop) {
+		struct pollfd pf = { .fd = W.lfd, .events = POLLIN };
+		struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+		char buf[512];
+		SSL *ssl;
+		int fd;
+
+		if (poll(&pf, 1, 50) <= 0 || (fd = accept(W.lfd, NULL, NULL)) < 0)
+			continue;
+		W.conns++;
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		ssl = SSL_new(W.ctx);
+		SSL_set_fd(ssl, fd);
+		if (SSL_accept(ssl) == 1) {
+			W.handshakes++;
+			if (SSL_read(ssl, buf, sizeof(buf)) > 0)
+				(void)SSL_write(ssl, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+				    "Connection: close\r\n\r\n", 57);
+			SSL_shutdown(ssl);
+		}
+		SSL_free(ssl);
+		close(fd);
+	}
+	return NULL;
+}
+
+static bool
+web_srv_start(char *addr, size_t addrlen)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(443) };
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	X509_NAME *name;
+	X509_EXTENSION *ext;
+	X509V3_CTX ctx;
+	int one = 1;
+	unsigned pid = (unsigned)getpid();
+
+	/* 127.P.P.7: an address no other test of this machine uses, so 443 is free there */
+	snprintf(addr, addrlen, "127.%u.%u.7", 100 + (pid >> 8) % 100, pid % 250 + 1);
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	W.lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(W.lfd >= 0);
+	setsockopt(W.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(W.lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(W.lfd);
+		EVP_PKEY_free(key);
+		X509_free(x);
+		return false;
+	}
+	assert_int_equal(listen(W.lfd, 16), 0);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_set_pubkey(x, key);
+	name = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"web.example.test", -1, -1, 0);
+	X509_set_issuer_name(x, name);
+	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_alt_name, "DNS:web.example.test");
+	X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	W.ctx = SSL_CTX_new(TLS_server_method());
+	assert_non_null(W.ctx);
+	assert_int_equal(SSL_CTX_use_certificate(W.ctx, x), 1);
+	assert_int_equal(SSL_CTX_use_PrivateKey(W.ctx, key), 1);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	W.stop = W.conns = W.handshakes = 0;
+	assert_int_equal(pthread_create(&W.thr, NULL, web_srv, NULL), 0);
+	return true;
+}
+
+static void
+web_srv_stop(void)
+{
+	W.stop = 1;
+	pthread_join(W.thr, NULL);
+	close(W.lfd);
+	SSL_CTX_free(W.ctx);
+}
+
+static void
+test_web_tls(void **state)
+{
+	struct dnswork_source src;
+	struct probe *p = web_probe(&src);
+	struct tls_report rep;
+	char addr[32];
+	int64_t t0, ms;
+
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	/* not a numeric address */
+	assert_int_equal(src.web_tls(src.arg, "web.example.test", "web.example.test",
+	    (uint64_t)clock_mono_ms() + 1000, &rep), 0);
+	assert_false(rep.available);
+	assert_non_null(strstr(rep.why, "not a numeric address"));
+	assert_int_equal(rep.early_data, -1);
+	tls_report_clear(&rep);
+
+	/* no free slot for the address within the deadline */
+	for (int i = 0; i < DEFAULT_TLS_PER_HOST; i++)
+		assert_int_equal(probe_slot_take("192.0.2.80", in_ms(1000)), 0);
+	t0 = clock_mono_ms();
+	assert_int_equal(src.web_tls(src.arg, "web.example.test", "192.0.2.80", in_ms(150),
+	    &rep), 0);
+	ms = clock_mono_ms() - t0;
+	for (int i = 0; i < DEFAULT_TLS_PER_HOST; i++)
+		probe_slot_give("192.0.2.80");
+	assert_false(rep.available);
+	assert_non_null(strstr(rep.why, "no free connection slot for 192.0.2.80"));
+	assert_true(ms >= 100 && ms < 1000);
+	tls_report_clear(&rep);
+
+	/* the TLS engine through the connect callback, host as SNI */
+	if (!web_srv_start(addr, sizeof(addr))) {
+		probe_free(p);
+		skip();
+	}
+	t0 = clock_mono_ms();
+	assert_int_equal(src.web_tls(src.arg, "web.example.test", addr, in_ms(20000), &rep), 0);
+	ms = clock_mono_ms() - t0;
+	web_srv_stop();
+	print_message("    web_tls on %s:443: available %d, %u handshakes (%d accepted), %lld ms, "
+	    "%s\n", addr, rep.available, rep.handshakes, (int)W.handshakes, (long long)ms,
+	    rep.available ? rep.trust_why : rep.why);
+	assert_true(rep.available);
+	assert_true(rep.nversions > 0);
+	assert_true(rep.nchain > 0);
+	assert_true(rep.name_ok);
+	assert_false(rep.trusted);  /* self-signed, not in the (system) CA file */
+	assert_true(ms < 20000);
+	tls_report_clear(&rep);
+
+	/* nothing on 443 there now: the connection refused */
+	assert_int_equal(src.web_tls(src.arg, "web.example.test", addr, in_ms(3000), &rep), 0);
+	assert_false(rep.available);
+	print_message("    web_tls, nothing listening: %s\n", rep.why);
+	assert_non_null(strstr(rep.why, "443"));
+	tls_report_clear(&rep);
+	probe_free(p);
+}
+
 int
 main(void)
 {
@@ -200,6 +457,8 @@ main(void)
 		cmocka_unit_test(test_slot_long_addr),
 		cmocka_unit_test(test_slot_table_full),
 		cmocka_unit_test(test_findings),
+		cmocka_unit_test(test_web_get),
+		cmocka_unit_test(test_web_tls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
