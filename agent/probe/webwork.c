@@ -19,6 +19,7 @@ webwork_new(struct dnswork *w)
 	if ((ww = calloc(1, sizeof(*ww))) == NULL)
 		return NULL;
 	ww->w = w;
+	pthread_mutex_init(&ww->dead_lock, NULL);
 	return ww;
 }
 
@@ -33,7 +34,12 @@ webwork_free(struct webwork *ww)
 			free(ww->addr[i].get[k]);
 		}
 		tls_report_clear(&ww->addr[i].tls);
+		for (int p = 0; p < 2; p++) {
+			http_response_clear(ww->dead_rep[i][p]);
+			free(ww->dead_rep[i][p]);
+		}
 	}
+	pthread_mutex_destroy(&ww->dead_lock);
 	dnsev_clear(&ww->hostev);
 	free(ww);
 }
@@ -183,6 +189,67 @@ webrun_request(const struct webwork *ww, const struct webaddr *a, int kind,
 	}
 }
 
+/* True when a response says the port took no TCP connection at all. */
+static bool
+webrun_no_connection(const struct http_response *r)
+{
+	return r->connections == 0 && r->code == 0 &&
+	    (r->fail == HTTP_F_CONNECT || r->fail == HTTP_F_TIMEOUT);
+}
+
+/* Port index (0: 80, 1: 443) of a request kind. */
+static int
+webrun_port(int kind)
+{
+	return kind == WEBGET_HTTP ? 0 : 1;
+}
+
+/* When port p of a's address is known dead (on this entry or another entry with the same
+ * address), copies the failure into out and returns true. */
+static bool
+webrun_dead(struct webwork *ww, const struct webaddr *a, int p, struct http_response *out)
+{
+	bool dead = false;
+
+	pthread_mutex_lock(&ww->dead_lock);
+	for (size_t i = 0; i < ww->naddr && !dead; i++) {
+		const struct http_response *d = ww->dead_rep[i][p];
+
+		if (d == NULL || strcmp(ww->addr[i].addr, a->addr) != 0)
+			continue;
+		dead = true;
+		if (out != NULL) {
+			out->rc = d->rc;
+			out->fail = d->fail;
+			snprintf(out->why, sizeof(out->why), "%.200s (not asked again)", d->why);
+			snprintf(out->addr, sizeof(out->addr), "%.63s", a->addr);
+		}
+	}
+	pthread_mutex_unlock(&ww->dead_lock);
+	return dead;
+}
+
+/* Remembers that port p of entry i's address took no connection (the first failure kept). */
+static void
+webrun_mark_dead(struct webwork *ww, size_t i, int p, const struct http_response *r)
+{
+	struct http_response *d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return;     /* not remembered: the next request simply tries again */
+	d->rc = r->rc;
+	d->fail = r->fail;
+	snprintf(d->why, sizeof(d->why), "%s", r->why);
+	pthread_mutex_lock(&ww->dead_lock);
+	if (ww->dead_rep[i][p] == NULL) {
+		ww->dead_rep[i][p] = d;
+		d = NULL;
+	}
+	ww->addr[i].dead[p] = true;
+	pthread_mutex_unlock(&ww->dead_lock);
+	free(d);
+}
+
 static void *
 webrun_thread(void *arg)
 {
@@ -207,19 +274,34 @@ webrun_thread(void *arg)
 		if (w->src->now_ms(w->src->arg) >= w->deadline)
 			continue;
 		if (wr->kind == WEBGET_COUNT) {
-			rc = w->src->web_tls(w->src->arg, ww->host[a->host].name, a->addr,
-			    w->deadline, &a->tls);
+			struct http_response d = { 0 };
+
+			if (webrun_dead(ww, a, 1, &d)) {
+				/* what the HTTPS request found: no connection to port 443 */
+				a->tls.available = false;
+				snprintf(a->tls.why, sizeof(a->tls.why), "no connection on port 443: "
+				    "%.200s", d.why);
+				rc = 0;
+			} else {
+				rc = w->src->web_tls(w->src->arg, ww->host[a->host].name, a->addr,
+				    w->deadline, &a->tls);
+			}
 			a->tls_tried = rc == 0;
 		} else {
 			struct http_request rq;
 			char url[MAX_HTTP_URL_LEN + 1];
+			int p = webrun_port(wr->kind);
 
 			if ((a->get[wr->kind] = calloc(1, sizeof(*a->get[wr->kind]))) == NULL) {
 				rc = PEIL_ENOMEM;
+			} else if (webrun_dead(ww, a, p, a->get[wr->kind])) {
+				rc = 0;
 			} else {
 				webrun_request(ww, a, wr->kind, &rq, url, sizeof(url));
 				rc = w->src->web_get(w->src->arg, &rq, w->deadline,
 				    a->get[wr->kind]);
+				if (rc == 0 && webrun_no_connection(a->get[wr->kind]))
+					webrun_mark_dead(ww, i, p, a->get[wr->kind]);
 			}
 			a->got[wr->kind] = rc == 0;
 		}

@@ -4,6 +4,7 @@
 #ifndef PEIL_WEBWORK_H
 #define PEIL_WEBWORK_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -41,6 +42,10 @@ struct webaddr {
 	bool skip[WEBGET_COUNT];        /* not asked on this address (webwork_get_where) */
 	struct http_response *get[WEBGET_COUNT]; /* heap, NULL until made */
 	bool tls_tried;
+	/* Port 80 (index 0) or 443 (1) of this address took no TCP connection (refused,
+	 * unreachable, or no answer in time): later requests to it are not made again, they get
+	 * the first one's failure; the TLS engine is not started on a dead 443. */
+	bool dead[2];
 	struct tls_report tls;          /* port 443 */
 };
 
@@ -53,6 +58,9 @@ enum webwork_state {
 
 struct webwork {
 	struct dnswork *w;
+	pthread_mutex_t dead_lock;      /* dead[] and dead_rep[] of every address */
+	struct http_response *dead_rep[MAX_WEB_HOSTS * 2 * MAX_WEB_ADDRS][2]; /* the failure that
+	                                 * made a port dead (heap), per address entry */
 	enum webwork_state state;
 	const struct ncsc *g;           /* the NCSC guideline TLS is judged by */
 	int none_status;                /* WEBWORK_NONE: not_tested (no address) or error */

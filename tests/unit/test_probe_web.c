@@ -378,6 +378,33 @@ test_only_what_is_asked(void **state)
 	free_results(res);
 }
 
+/* A port that took no connection is not asked again in the run: the later requests to it
+ * (and the TLS engine) get the first failure; the other port of the address is still asked. */
+static void
+test_dead_port(void **state)
+{
+	static const struct canned_http silent443[] = {
+		{ NULL, WEBGET_HTTPS, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false, 0 },
+		{ NULL, WEBGET_COMPRESS, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false, 0 },
+		{ NULL, WEBGET_SECTXT, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false, 0 },
+		{ NULL, WEBGET_SECTXT_ROOT, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false, 0 },
+	};
+	struct webfake f = { .c = silent443, .n = 4 };
+	struct zonefake z = { .zone = ZONE_WEB, .user = &f };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	run_web(&z, true, true, true, res);
+	/* four addresses: one HTTPS try each, nothing more on 443; port 80 asked on each */
+	assert_int_equal(f.calls[WEBGET_HTTPS], 4);
+	assert_int_equal(f.calls[WEBGET_COMPRESS], 0);
+	assert_int_equal(f.calls[WEBGET_SECTXT], 0);
+	assert_int_equal(f.calls[WEBGET_SECTXT_ROOT], 0);
+	assert_int_equal(f.calls[WEBGET_HTTP], 4);
+	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_AVAILABLE], 'E', "no connection on port 443"));
+	free_results(res);
+}
+
 /* internet.nl: HTTPS on 443 of each address; no TLS or no connection where another address
  * answers fails that address; no address reachable on 443 at all is an error. Tests that need
  * an HTTPS response do not judge an address without one. */
@@ -1159,6 +1186,7 @@ main(void)
 		cmocka_unit_test(test_good_site),
 		cmocka_unit_test(test_only_what_is_asked),
 		cmocka_unit_test(test_available),
+		cmocka_unit_test(test_dead_port),
 		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_hsts),
 		cmocka_unit_test(test_compress),
