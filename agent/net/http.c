@@ -151,10 +151,14 @@ http_collect_line(struct http_response *r, const char *line, size_t len)
 
 /* --- The engine ------------------------------------------------------------------------- */
 
+#define HTTP_BODY_FIRST_ALLOC 16384   /* the body buffer's first size */
+
 /* One transfer's sinks. */
 struct http_xfer {
 	struct http_response *r;
-	size_t keep;            /* body bytes kept */
+	size_t keep;            /* body bytes kept at most */
+	size_t alloc;           /* bytes of r->body allocated (grown as the body comes) */
+	bool nomem;             /* growing r->body failed: the transfer was stopped */
 	size_t limit;           /* body bytes read at most; one more stops the transfer */
 	size_t got;             /* body bytes received on this hop */
 	bool body_stop;         /* the write callback stopped the transfer (body_cut) */
@@ -181,9 +185,25 @@ http_on_body(char *data, size_t size, size_t n, void *arg)
 	struct http_response *r = x->r;
 
 	n *= size;
-	if (r->body != NULL && r->bodylen < x->keep) {
+	if (r->bodylen < x->keep) {
 		size_t c = x->keep - r->bodylen < n ? x->keep - r->bodylen : n;
 
+		/* The buffer grows with the body (doubling, up to keep): most pages are small. */
+		if (r->bodylen + c > x->alloc) {
+			size_t want = x->alloc > 0 ? x->alloc : HTTP_BODY_FIRST_ALLOC;
+			uint8_t *nb;
+
+			while (want < r->bodylen + c)
+				want *= 2;
+			if (want > x->keep)
+				want = x->keep;
+			if ((nb = realloc(r->body, want)) == NULL) {
+				x->nomem = true;
+				return 0;
+			}
+			r->body = nb;
+			x->alloc = want;
+		}
 		memcpy(r->body + r->bodylen, data, c);
 		r->bodylen += c;
 	}
@@ -450,10 +470,6 @@ http_get(const struct http_request *rq, struct http_response *out)
 	}
 	x.keep = rq->body_cap < MAX_HTTP_BODY_BYTES ? rq->body_cap : MAX_HTTP_BODY_BYTES;
 	x.limit = x.keep > 0 ? x.keep : MAX_HTTP_BODY_BYTES;
-	if (x.keep > 0 && (out->body = malloc(x.keep)) == NULL) {
-		rc = PEIL_ENOMEM;
-		goto out;
-	}
 	maxr = rq->max_redirects < MAX_HTTP_REDIRECTS ? rq->max_redirects : MAX_HTTP_REDIRECTS;
 	end = t0 + (rq->timeout_ms != 0 ? rq->timeout_ms : DEFAULT_HTTP_GET_MS);
 
@@ -538,6 +554,10 @@ http_get(const struct http_request *rq, struct http_response *out)
 		if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != NULL &&
 		    ip[0] != '\0')
 			snprintf(out->addr, sizeof(out->addr), "%s", ip);
+		if (x.nomem) {
+			rc = PEIL_ENOMEM;
+			goto out;
+		}
 		if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && x.body_stop)) {
 			/* no response (the hops before are in hop[]) */
 			out->code = 0;

@@ -95,7 +95,8 @@ struct http_response {
 	                         * responses included (bounded by MAX_HTTP_HEADER_BYTES) */
 	bool fold_ok;           /* the collector's state: the last line was a field kept (a
 	                         * continuation line may extend it) */
-	uint8_t *body;          /* body_cap bytes (heap; NULL when body_cap was 0) */
+	uint8_t *body;          /* bodylen bytes (heap, grown as the body came, at most body_cap;
+	                         * NULL when nothing was kept) */
 	size_t bodylen;         /* bytes kept */
 	bool body_cut;          /* the body was longer than body_cap (or MAX_HTTP_BODY_BYTES) */
 	unsigned ms;            /* wall time of the GET */
