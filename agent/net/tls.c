@@ -433,6 +433,10 @@ conn_read(struct conn *c, int64_t until, bool (*cond)(struct conn *, const char 
 		err = SSL_get_error(c->ssl, n);
 		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
 			break;
+		/* SSL_read may have processed what cond waits for (a session ticket) without
+		 * returning data: ask again before waiting for more. */
+		if (cond(c, buf, got))
+			return got;
 		now = clock_mono_ms();
 		if (now >= until)
 			break;
