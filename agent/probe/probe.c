@@ -301,6 +301,31 @@ probe_slot_give(const char *addr)
 	pthread_mutex_unlock(&slot_lock);
 }
 
+/* The TLS engine on one address within a connection slot of it (t's deadline bounds the
+ * wait for one): rep says why when no TLS came. Returns 0 or PEIL_ENOMEM. */
+static int
+probe_tls_slot(const struct tls_target *t, const char *addr, struct tls_report *rep)
+{
+	int rc;
+
+	if (probe_slot_take(addr, (uint64_t)t->deadline_ms) != 0) {
+		tls_report_clear(rep);
+		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
+		    "time budget (%d per address at once)", addr, DEFAULT_TLS_PER_HOST);
+		return 0;
+	}
+	rc = tls_probe(t, rep);
+	probe_slot_give(addr);
+	if (rc == PEIL_ENOMEM)
+		return rc;
+	if (rc != 0 && !rep->available)
+		snprintf(rep->why, sizeof(rep->why), "the TLS engine failed: %s", peil_strerror(rc));
+	if (!rep->available && rep->why[0] == '\0')
+		snprintf(rep->why, sizeof(rep->why), "%s", rep->partial_why[0] != '\0' ?
+		    rep->partial_why : "no TLS handshake completed");
+	return 0;
+}
+
 /* One connection for the TLS engine: the SMTP dialogue up to STARTTLS. The first one's
  * session is kept for evidence. */
 struct smtp_conn {
@@ -340,27 +365,9 @@ probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_
 		.handshake_ms = p->tls_ms,
 		.deadline_ms = (int64_t)(end < deadline_ms ? end : deadline_ms),
 	};
-	int rc;
 
 	memset(s, 0, sizeof(*s));
-	if (probe_slot_take(addr, (uint64_t)t.deadline_ms) != 0) {
-		memset(rep, 0, sizeof(*rep));
-		rep->secure_reneg = rep->client_reneg = rep->ems = rep->compression = -1;
-		rep->early_data = rep->ocsp_stapled = rep->ocsp_valid = -1;
-		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
-		    "time budget (%d per address at once)", addr, DEFAULT_TLS_PER_HOST);
-		return 0;
-	}
-	rc = tls_probe(&t, rep);
-	probe_slot_give(addr);
-	if (rc == PEIL_ENOMEM)
-		return rc;
-	if (rc != 0 && !rep->available)
-		snprintf(rep->why, sizeof(rep->why), "the TLS engine failed: %s", peil_strerror(rc));
-	if (!rep->available && rep->why[0] == '\0')
-		snprintf(rep->why, sizeof(rep->why), "%s", rep->partial_why[0] != '\0' ?
-		    rep->partial_why : "no TLS handshake completed");
-	return 0;
+	return probe_tls_slot(&t, addr, rep);
 }
 
 /* The MTA-STS policy over HTTPS, from the address our resolver found. */
@@ -444,7 +451,7 @@ probe_web_tls(void *arg, const char *host, const char *addr, uint64_t deadline_m
 	struct web_conn c = { .addr = addr };
 	uint64_t end = resolver_now_ms() + DEFAULT_WEB_HOST_MS;
 	char early[MAX_DOMAIN_LEN + 64];
-	int n, rc;
+	int n;
 	struct tls_target t = {
 		.connect = web_connect,
 		.arg = &c,
@@ -467,21 +474,7 @@ probe_web_tls(void *arg, const char *host, const char *addr, uint64_t deadline_m
 		t.early_data = (const uint8_t *)early;
 		t.early_len = (size_t)n;
 	}
-	if (probe_slot_take(addr, (uint64_t)t.deadline_ms) != 0) {
-		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
-		    "time budget (%d per address at once)", addr, DEFAULT_TLS_PER_HOST);
-		return 0;
-	}
-	rc = tls_probe(&t, rep);
-	probe_slot_give(addr);
-	if (rc == PEIL_ENOMEM)
-		return rc;
-	if (rc != 0 && !rep->available)
-		snprintf(rep->why, sizeof(rep->why), "the TLS engine failed: %s", peil_strerror(rc));
-	if (!rep->available && rep->why[0] == '\0')
-		snprintf(rep->why, sizeof(rep->why), "%s", rep->partial_why[0] != '\0' ?
-		    rep->partial_why : "no TLS handshake completed");
-	return 0;
+	return probe_tls_slot(&t, addr, rep);
 }
 
 static uint64_t
