@@ -256,4 +256,18 @@
 /* Command lines. */
 #define MAX_CLI_NUMBER           1000000000ULL  /* --rounds N, --count N at most this */
 
+/* RPKI (issue 13). */
+#define MAX_RTR_CACHES           8       /* RTR caches in rpki.caches (preference order) */
+#define DEFAULT_VRP_MAX_AGE_S    3600    /* a VRP table older than this: RPKI tests give error */
+#define DEFAULT_RTR_SYNC_MS      15000   /* how long a start waits for the first RTR sync */
+#define MAX_VRP_EVIDENCE         8       /* VRPs kept as evidence per validation */
+#define MAX_VRP_FILE_BYTES       (512ULL * 1024 * 1024) /* a VRP file (JSON or CSV) */
+#define MAX_ROUTE_ORIGINS        16      /* origin ASes kept per route (multi-origin, AS_SET) */
+#define MAX_ROUTES               4000000 /* routes in one route-origin table */
+#define MAX_ROUTE_FILE_BYTES     (4ULL * 1024 * 1024 * 1024) /* a route-origin file */
+#define MAX_ROUTE_LINE           4096    /* a pfx2as or bgpdump -m line */
+#define DEFAULT_ROUTES_CHECK_S   60      /* how often the route file is checked for a change */
+#define MAX_RPKI_ADDRS           64      /* addresses one RPKI test judges (per test, per domain) */
+#define MAX_BEACONS              4       /* beacons per kind in [vantage] */
+
 #endif
