@@ -316,8 +316,8 @@ j_hsts(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 		return;
 	}
 	j->st = PEIL__STATUS__PASSED;
-	jline(j, "max-age=%s%s%s", h.max_age_text, h.include_subdomains ? ", includeSubDomains" :
-	    "", h.preload ? ", preload" : "");
+	jline(j, "parsed: max-age %s s (at least 31536000)%s%s", h.max_age_text,
+	    h.include_subdomains ? ", includeSubDomains" : "", h.preload ? ", preload" : "");
 }
 
 /* ---- web_https_http_compress ---- */
