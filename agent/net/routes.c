@@ -38,30 +38,31 @@ struct rt_build {
 	bool too_many;
 };
 
-/* A prefix in the table in use. */
-struct rt4 {
-	uint32_t addr;
+#define RT_IDX_BITS 20   /* the index: the interval holding each /20 (IPv4) or /20 (IPv6) */
+#define RT_IDX_N ((size_t)1 << RT_IDX_BITS)
+
+/* The table in use: disjoint intervals, starts ascending, each carrying the most specific
+ * prefix covering it (its address is the start masked to its length) and its origins, so a
+ * lookup reads an index entry and the few intervals of one /20, nothing else. */
+struct rt_iv4 {
+	uint32_t start;
 	uint32_t origin;   /* as in struct rt_entry */
-	uint8_t len, n, cut;
+	uint8_t len, n, cut;   /* n == 0: no prefix covers the interval */
 };
 
-struct rt6 {
-	rt_u128 addr;
+struct rt_iv6 {
+	uint64_t hi, lo;
 	uint32_t origin;
 	uint8_t len, n, cut;
 };
 
 struct rt_table {
-	struct rt4 *r4;
-	struct rt6 *r6;
 	uint32_t *pool;
-	size_t n4, n6;
-	/* the intervals: starts ascending, each owned by a route index or RT_NONE */
-	uint32_t *s4, *o4;
-	rt_u128 *s6;
-	uint32_t *o6;
+	size_t n4, n6;     /* prefixes */
+	struct rt_iv4 *iv4;
+	struct rt_iv6 *iv6;
 	size_t ni4, ni6;
-	uint32_t idx4[65537], idx6[65537];   /* interval holding (k << 16) / (k << 112) */
+	uint32_t *idx4, *idx6;   /* RT_IDX_N + 1 each: the interval holding (k << (W - BITS)) */
 };
 
 struct rt_fileid {
@@ -278,13 +279,11 @@ rt_table_free(struct rt_table *t)
 {
 	if (t == NULL)
 		return;
-	free(t->r4);
-	free(t->r6);
 	free(t->pool);
-	free(t->s4);
-	free(t->o4);
-	free(t->s6);
-	free(t->o6);
+	free(t->iv4);
+	free(t->iv6);
+	free(t->idx4);
+	free(t->idx6);
 	free(t);
 }
 
@@ -360,6 +359,7 @@ rt_table_make(struct rt_build *b, struct rt_table **out)
 {
 	struct rt_table *t = calloc(1, sizeof(*t));
 	struct rt_iv iv = { NULL, NULL, 0 };
+	uint32_t *npos = NULL;   /* each entry's origins in t->pool */
 	size_t n4 = 0, npool = 0, j;
 	int rc = PEIL_ENOMEM;
 
@@ -372,91 +372,89 @@ rt_table_make(struct rt_build *b, struct rt_table **out)
 	for (size_t i = 0; i < b->n; i++)
 		if (b->e[i].n > 1)
 			npool += b->e[i].n;
-	if ((t->r4 = malloc((n4 + 1) * sizeof(*t->r4))) == NULL ||
-	    (t->r6 = malloc((t->n6 + 1) * sizeof(*t->r6))) == NULL ||
-	    (t->pool = malloc((npool + 1) * sizeof(*t->pool))) == NULL)
+	if ((t->pool = malloc((npool + 1) * sizeof(*t->pool))) == NULL ||
+	    (npos = malloc((b->n + 1) * sizeof(*npos))) == NULL ||
+	    (t->idx4 = malloc((RT_IDX_N + 1) * sizeof(*t->idx4))) == NULL ||
+	    (t->idx6 = malloc((RT_IDX_N + 1) * sizeof(*t->idx6))) == NULL)
 		goto out;
 	npool = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct rt_entry *e = &b->e[i];
-		uint32_t origin = e->origin;
 
+		npos[i] = e->origin;
 		if (e->n > 1) {
 			memcpy(t->pool + npool, b->pool + e->origin, e->n * sizeof(*t->pool));
-			origin = (uint32_t)npool;
+			npos[i] = (uint32_t)npool;
 			npool += e->n;
-		}
-		if (i < n4) {
-			t->r4[i].addr = (uint32_t)e->addr[0] << 24 | (uint32_t)e->addr[1] << 16 |
-			    (uint32_t)e->addr[2] << 8 | e->addr[3];
-			t->r4[i].origin = origin;
-			t->r4[i].len = e->len;
-			t->r4[i].n = e->n;
-			t->r4[i].cut = e->cut;
-		} else {
-			struct rt6 *r = &t->r6[i - n4];
-
-			r->addr = rt_addr128(e->addr);
-			r->origin = origin;
-			r->len = e->len;
-			r->n = e->n;
-			r->cut = e->cut;
 		}
 	}
 
-	/* IPv4 intervals, built wide, stored in 32 bits */
-	if ((iv.s = malloc((2 * n4 + 1) * sizeof(*iv.s))) == NULL ||
-	    (iv.o = malloc((2 * n4 + 1) * sizeof(*iv.o))) == NULL)
+	/* the intervals, built wide, stored narrow with their prefix's data */
+	if ((iv.s = malloc((2 * b->n + 1) * sizeof(*iv.s))) == NULL ||
+	    (iv.o = malloc((2 * b->n + 1) * sizeof(*iv.o))) == NULL)
 		goto out;
 	rt_intervals(b->e, n4, UINT32_MAX, 32, &iv);
 	t->ni4 = iv.n;
-	if ((t->s4 = malloc(iv.n * sizeof(*t->s4))) == NULL ||
-	    (t->o4 = malloc(iv.n * sizeof(*t->o4))) == NULL)
+	if ((t->iv4 = calloc(iv.n, sizeof(*t->iv4))) == NULL)
 		goto out;
-	for (size_t i = 0; i < iv.n; i++)
-		t->s4[i] = (uint32_t)iv.s[i];
-	memcpy(t->o4, iv.o, iv.n * sizeof(*t->o4));
-	free(iv.s);
-	free(iv.o);
-	iv.s = NULL;
-	iv.o = NULL;
+	for (size_t i = 0; i < iv.n; i++) {
+		struct rt_iv4 *v = &t->iv4[i];
 
-	if ((iv.s = malloc((2 * t->n6 + 1) * sizeof(*iv.s))) == NULL ||
-	    (iv.o = malloc((2 * t->n6 + 1) * sizeof(*iv.o))) == NULL)
-		goto out;
+		v->start = (uint32_t)iv.s[i];
+		if (iv.o[i] != RT_NONE) {
+			const struct rt_entry *e = &b->e[iv.o[i]];
+
+			v->origin = npos[iv.o[i]];
+			v->len = e->len;
+			v->n = e->n;
+			v->cut = e->cut;
+		}
+	}
 	rt_intervals(b->e + n4, t->n6, ~(rt_u128)0, 128, &iv);
 	t->ni6 = iv.n;
-	{
-		/* shrinking: a failure only keeps the larger block */
-		rt_u128 *ns = realloc(iv.s, iv.n * sizeof(*iv.s));
-		uint32_t *no = realloc(iv.o, iv.n * sizeof(*iv.o));
+	if ((t->iv6 = calloc(iv.n, sizeof(*t->iv6))) == NULL)
+		goto out;
+	for (size_t i = 0; i < iv.n; i++) {
+		struct rt_iv6 *v = &t->iv6[i];
 
-		t->s6 = ns != NULL ? ns : iv.s;
-		t->o6 = no != NULL ? no : iv.o;
-		iv.s = NULL;
-		iv.o = NULL;
+		v->hi = (uint64_t)(iv.s[i] >> 64);
+		v->lo = (uint64_t)iv.s[i];
+		if (iv.o[i] != RT_NONE) {
+			const struct rt_entry *e = &b->e[n4 + iv.o[i]];
+
+			v->origin = npos[n4 + iv.o[i]];
+			v->len = e->len;
+			v->n = e->n;
+			v->cut = e->cut;
+		}
 	}
 
 	j = 0;
-	for (uint32_t k = 0; k < 65536; k++) {
-		while (j + 1 < t->ni4 && t->s4[j + 1] <= k << 16)
+	for (size_t k = 0; k < RT_IDX_N; k++) {
+		uint32_t at = (uint32_t)(k << (32 - RT_IDX_BITS));
+
+		while (j + 1 < t->ni4 && t->iv4[j + 1].start <= at)
 			j++;
 		t->idx4[k] = (uint32_t)j;
 	}
-	t->idx4[65536] = (uint32_t)(t->ni4 - 1);
+	t->idx4[RT_IDX_N] = (uint32_t)(t->ni4 - 1);
 	j = 0;
-	for (uint32_t k = 0; k < 65536; k++) {
-		while (j + 1 < t->ni6 && t->s6[j + 1] <= (rt_u128)k << 112)
+	for (size_t k = 0; k < RT_IDX_N; k++) {
+		uint64_t at = (uint64_t)k << (64 - RT_IDX_BITS);
+
+		while (j + 1 < t->ni6 && (t->iv6[j + 1].hi < at ||
+		    (t->iv6[j + 1].hi == at && t->iv6[j + 1].lo == 0)))
 			j++;
 		t->idx6[k] = (uint32_t)j;
 	}
-	t->idx6[65536] = (uint32_t)(t->ni6 - 1);
+	t->idx6[RT_IDX_N] = (uint32_t)(t->ni6 - 1);
 	*out = t;
 	t = NULL;
 	rc = 0;
 out:
 	free(iv.s);
 	free(iv.o);
+	free(npos);
 	rt_table_free(t);
 	return rc;
 }
@@ -720,37 +718,16 @@ out:
 	return rc;
 }
 
+/* out from an interval's prefix: its address is the interval's start masked to its length. */
 static void
-rt_fill(const struct rt_table *t, int family, uint32_t i, struct route *out)
+rt_fill(const struct rt_table *t, int family, const uint8_t *a, unsigned len, uint8_t n,
+    bool cut, const uint32_t *origin, struct route *out)
 {
-	const uint32_t *o;
-	uint8_t n, len;
-	uint8_t a[16];
+	const uint32_t *o = rt_origins(t->pool, n, origin);
 
-	memset(out, 0, sizeof(*out));
-	if (family == 4) {
-		const struct rt4 *r = &t->r4[i];
-
-		a[0] = (uint8_t)(r->addr >> 24);
-		a[1] = (uint8_t)(r->addr >> 16);
-		a[2] = (uint8_t)(r->addr >> 8);
-		a[3] = (uint8_t)r->addr;
-		o = rt_origins(t->pool, r->n, &r->origin);
-		n = r->n;
-		len = r->len;
-		out->origins_cut = r->cut;
-	} else {
-		const struct rt6 *r = &t->r6[i];
-
-		for (int k = 0; k < 16; k++)
-			a[k] = (uint8_t)(r->addr >> (120 - 8 * k));
-		o = rt_origins(t->pool, r->n, &r->origin);
-		n = r->n;
-		len = r->len;
-		out->origins_cut = r->cut;
-	}
 	(void)ipprefix_make(family, a, len, &out->prefix);
 	out->norigins = n;
+	out->origins_cut = cut;
 	memcpy(out->origins, o, n * sizeof(out->origins[0]));
 }
 
@@ -759,7 +736,6 @@ routes_lookup(struct routes *r, int family, const uint8_t *addr, struct route *o
 {
 	const struct rt_table *t;
 	size_t lo, hi;
-	uint32_t owner;
 	int rc = PEIL_ENOENT;
 
 	if (family != 4 && family != 6)
@@ -769,37 +745,58 @@ routes_lookup(struct routes *r, int family, const uint8_t *addr, struct route *o
 	if (family == 4) {
 		uint32_t a = (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 |
 		    (uint32_t)addr[2] << 8 | addr[3];
+		const struct rt_iv4 *v;
 
-		lo = t->idx4[a >> 16];
-		hi = t->idx4[(a >> 16) + 1];
+		lo = t->idx4[a >> (32 - RT_IDX_BITS)];
+		hi = t->idx4[(a >> (32 - RT_IDX_BITS)) + 1];
 		while (lo < hi) {
 			size_t mid = (lo + hi + 1) / 2;
 
-			if (t->s4[mid] <= a)
+			if (t->iv4[mid].start <= a)
 				lo = mid;
 			else
 				hi = mid - 1;
 		}
-		owner = t->o4[lo];
-	} else {
-		rt_u128 a = rt_addr128(addr);
-		unsigned k = (unsigned)(a >> 112);
+		v = &t->iv4[lo];
+		if (v->n > 0) {
+			uint8_t p[4] = { (uint8_t)(v->start >> 24), (uint8_t)(v->start >> 16),
+			    (uint8_t)(v->start >> 8), (uint8_t)v->start };
 
+			rt_fill(t, 4, p, v->len, v->n, v->cut, &v->origin, out);
+			rc = 0;
+		}
+	} else {
+		uint64_t ahi = 0, alo = 0;
+		const struct rt_iv6 *v;
+		size_t k;
+
+		for (int i = 0; i < 8; i++) {
+			ahi = ahi << 8 | addr[i];
+			alo = alo << 8 | addr[8 + i];
+		}
+		k = (size_t)(ahi >> (64 - RT_IDX_BITS));
 		lo = t->idx6[k];
 		hi = t->idx6[k + 1];
 		while (lo < hi) {
 			size_t mid = (lo + hi + 1) / 2;
+			const struct rt_iv6 *m = &t->iv6[mid];
 
-			if (t->s6[mid] <= a)
+			if (m->hi < ahi || (m->hi == ahi && m->lo <= alo))
 				lo = mid;
 			else
 				hi = mid - 1;
 		}
-		owner = t->o6[lo];
-	}
-	if (owner != RT_NONE) {
-		rt_fill(t, family, owner, out);
-		rc = 0;
+		v = &t->iv6[lo];
+		if (v->n > 0) {
+			uint8_t p[16];
+
+			for (int i = 0; i < 8; i++) {
+				p[i] = (uint8_t)(v->hi >> (56 - 8 * i));
+				p[8 + i] = (uint8_t)(v->lo >> (56 - 8 * i));
+			}
+			rt_fill(t, 6, p, v->len, v->n, v->cut, &v->origin, out);
+			rc = 0;
+		}
 	}
 	pthread_rwlock_unlock(&r->lock);
 	return rc;
