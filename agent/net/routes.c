@@ -3,6 +3,7 @@
  * by one binary search inside a 16-bit index; reloaded off-lock and swapped under a rwlock. */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,11 +298,12 @@ rt_addr128(const uint8_t *a)
 	return v;
 }
 
-/* The intervals of one family's sorted, distinct prefixes (starts[i], ends[i] inclusive),
- * appended through a small emitter: a start again replaces its owner, equal neighbours
- * merge. */
+/* The intervals of one family's sorted, distinct prefixes, written straight into the table's
+ * array (v4 or v6) with their owners beside (an entry index or RT_NONE): a start again
+ * replaces its owner, equal neighbours merge. Starts come nondecreasing. */
 struct rt_iv {
-	rt_u128 *s;
+	struct rt_iv4 *v4;   /* one of the two */
+	struct rt_iv6 *v6;
 	uint32_t *o;
 	size_t n;
 };
@@ -309,7 +311,9 @@ struct rt_iv {
 static void
 rt_emit(struct rt_iv *iv, rt_u128 start, uint32_t owner)
 {
-	if (iv->n > 0 && iv->s[iv->n - 1] == start) {
+	if (iv->n > 0 && (iv->v4 != NULL ? iv->v4[iv->n - 1].start == (uint32_t)start :
+	    (iv->v6[iv->n - 1].hi == (uint64_t)(start >> 64) &&
+	    iv->v6[iv->n - 1].lo == (uint64_t)start))) {
 		iv->o[iv->n - 1] = owner;
 		if (iv->n > 1 && iv->o[iv->n - 2] == owner)
 			iv->n--;
@@ -317,12 +321,17 @@ rt_emit(struct rt_iv *iv, rt_u128 start, uint32_t owner)
 	}
 	if (iv->n > 0 && iv->o[iv->n - 1] == owner)
 		return;
-	iv->s[iv->n] = start;
+	if (iv->v4 != NULL) {
+		iv->v4[iv->n].start = (uint32_t)start;
+	} else {
+		iv->v6[iv->n].hi = (uint64_t)(start >> 64);
+		iv->v6[iv->n].lo = (uint64_t)start;
+	}
 	iv->o[iv->n++] = owner;
 }
 
-/* Builds the intervals of n prefixes (start(i), end(i) by callback on entries) of a family
- * whose last address is max. iv has room for 2n + 1. */
+/* Builds the intervals of n prefixes of a family (bits 32 or 128) whose last address is max.
+ * iv has room for 2n + 1. */
 static void
 rt_intervals(const struct rt_entry *e, size_t n, rt_u128 max, unsigned bits, struct rt_iv *iv)
 {
@@ -358,7 +367,7 @@ static int
 rt_table_make(struct rt_build *b, struct rt_table **out)
 {
 	struct rt_table *t = calloc(1, sizeof(*t));
-	struct rt_iv iv = { NULL, NULL, 0 };
+	struct rt_iv iv = { NULL, NULL, NULL, 0 };
 	uint32_t *npos = NULL;   /* each entry's origins in t->pool */
 	size_t n4 = 0, npool = 0, j;
 	int rc = PEIL_ENOMEM;
@@ -374,6 +383,7 @@ rt_table_make(struct rt_build *b, struct rt_table **out)
 			npool += b->e[i].n;
 	if ((t->pool = malloc((npool + 1) * sizeof(*t->pool))) == NULL ||
 	    (npos = malloc((b->n + 1) * sizeof(*npos))) == NULL ||
+	    (iv.o = malloc((2 * (n4 > t->n6 ? n4 : t->n6) + 1) * sizeof(*iv.o))) == NULL ||
 	    (t->idx4 = malloc((RT_IDX_N + 1) * sizeof(*t->idx4))) == NULL ||
 	    (t->idx6 = malloc((RT_IDX_N + 1) * sizeof(*t->idx6))) == NULL)
 		goto out;
@@ -389,18 +399,14 @@ rt_table_make(struct rt_build *b, struct rt_table **out)
 		}
 	}
 
-	/* the intervals, built wide, stored narrow with their prefix's data */
-	if ((iv.s = malloc((2 * b->n + 1) * sizeof(*iv.s))) == NULL ||
-	    (iv.o = malloc((2 * b->n + 1) * sizeof(*iv.o))) == NULL)
+	if ((t->iv4 = calloc(2 * n4 + 1, sizeof(*t->iv4))) == NULL)
 		goto out;
+	iv.v4 = t->iv4;
 	rt_intervals(b->e, n4, UINT32_MAX, 32, &iv);
 	t->ni4 = iv.n;
-	if ((t->iv4 = calloc(iv.n, sizeof(*t->iv4))) == NULL)
-		goto out;
 	for (size_t i = 0; i < iv.n; i++) {
 		struct rt_iv4 *v = &t->iv4[i];
 
-		v->start = (uint32_t)iv.s[i];
 		if (iv.o[i] != RT_NONE) {
 			const struct rt_entry *e = &b->e[iv.o[i]];
 
@@ -410,15 +416,18 @@ rt_table_make(struct rt_build *b, struct rt_table **out)
 			v->cut = e->cut;
 		}
 	}
+	if ((iv.v4 = realloc(t->iv4, t->ni4 * sizeof(*t->iv4))) != NULL)
+		t->iv4 = iv.v4;   /* shrinking: a failure keeps the larger block */
+	iv.v4 = NULL;
+
+	if ((t->iv6 = calloc(2 * t->n6 + 1, sizeof(*t->iv6))) == NULL)
+		goto out;
+	iv.v6 = t->iv6;
 	rt_intervals(b->e + n4, t->n6, ~(rt_u128)0, 128, &iv);
 	t->ni6 = iv.n;
-	if ((t->iv6 = calloc(iv.n, sizeof(*t->iv6))) == NULL)
-		goto out;
 	for (size_t i = 0; i < iv.n; i++) {
 		struct rt_iv6 *v = &t->iv6[i];
 
-		v->hi = (uint64_t)(iv.s[i] >> 64);
-		v->lo = (uint64_t)iv.s[i];
 		if (iv.o[i] != RT_NONE) {
 			const struct rt_entry *e = &b->e[n4 + iv.o[i]];
 
@@ -428,6 +437,9 @@ rt_table_make(struct rt_build *b, struct rt_table **out)
 			v->cut = e->cut;
 		}
 	}
+	if ((iv.v6 = realloc(t->iv6, t->ni6 * sizeof(*t->iv6))) != NULL)
+		t->iv6 = iv.v6;
+	iv.v6 = NULL;
 
 	j = 0;
 	for (size_t k = 0; k < RT_IDX_N; k++) {
@@ -452,7 +464,6 @@ rt_table_make(struct rt_build *b, struct rt_table **out)
 	t = NULL;
 	rc = 0;
 out:
-	free(iv.s);
 	free(iv.o);
 	free(npos);
 	rt_table_free(t);
@@ -574,6 +585,8 @@ rt_load(const char *file, enum routes_format format, struct rt_table **out,
 		if (rc == PEIL_EINVAL)
 			err_set(why, whylen, "%s:%zu: %s", file, where, r);
 	}
+	free(buf);   /* the file is read: its memory goes before the table's is taken */
+	buf = NULL;
 	if (rc == 0 && (rc = rt_compact(&b)) == 0 && b.n > b.max) {
 		b.too_many = true;
 		rc = PEIL_ETOOBIG;
@@ -595,6 +608,9 @@ out:
 	free(buf);
 	free(b.e);
 	free(b.pool);
+	/* the build's blocks went back to the heap; give them back to the system, or a
+	 * process that reloads keeps the peak of every build */
+	malloc_trim(0);
 	return rc;
 }
 
@@ -700,6 +716,7 @@ routes_refresh(struct routes *r, bool force)
 	r->t = t;
 	pthread_rwlock_unlock(&r->lock);
 	rt_table_free(old);   /* no reader holds it: they all left before the swap */
+	malloc_trim(0);
 	r->loaded = id;
 	memset(&r->failed, 0, sizeof(r->failed));
 	pthread_mutex_lock(&r->stmu);

@@ -92,7 +92,7 @@ peer_table(struct bb *out)
 
 /* An AS_PATH attribute from segments given as (type, count, AS...), ending with type 0. */
 static void
-aspath(struct bb *a, bool ext, ...)
+aspath(struct bb *a, int ext, ...)
 {
 	struct bb v = { .n = 0 };
 	va_list ap;
@@ -143,7 +143,7 @@ collect(void *arg, const struct pfx2as_route *r)
 }
 
 static void
-check_route(const struct pfx2as_route *r, const char *pfx, bool cut, ...)
+check_route(const struct pfx2as_route *r, const char *pfx, int cut, ...)
 {
 	char t[IPPREFIX_TEXT_LEN];
 	va_list ap;
@@ -160,7 +160,7 @@ check_route(const struct pfx2as_route *r, const char *pfx, bool cut, ...)
 	}
 	va_end(ap);
 	assert_int_equal(r->norigins, n);
-	assert_int_equal(r->origins_cut, cut);
+	assert_int_equal(r->origins_cut, cut != 0);
 }
 
 #define A(x) ((uint32_t)(x))
