@@ -354,6 +354,27 @@ test_reload(void **state)
 	routes_close(r);
 }
 
+/* Without force, the file is looked at once check_s has passed since the last look. */
+static void
+test_reload_check_s(void **state)
+{
+	struct routes_conf rc = { NULL, ROUTES_AUTO, 1 };
+	struct routes *r;
+	char err[256];
+
+	(void)state;
+	rc.file = put("c.txt", "192.0.2.0\t24\t1\n");
+	r = routes_open(&rc, err, sizeof(err));
+	assert_non_null(r);
+	put("c.txt", "192.0.2.0\t24\t2\n");
+	assert_int_equal(routes_refresh(r, false), 0);
+	expect(r, "192.0.2.1", "192.0.2.0/24", O(1), O(0));
+	usleep(1100 * 1000);
+	assert_int_equal(routes_refresh(r, false), 0);
+	expect(r, "192.0.2.1", "192.0.2.0/24", O(2), O(0));
+	routes_close(r);
+}
+
 /* Readers never see half a table: two tables (every prefix of A announced by 1, of B by 2,
  * B's prefixes longer) swapped under a reader that checks each answer is wholly A's or B's. */
 struct swap_arg {
@@ -564,6 +585,7 @@ main(void)
 		cmocka_unit_test(test_bgpdump),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_reload),
+		cmocka_unit_test(test_reload_check_s),
 		cmocka_unit_test(test_reload_atomic),
 		cmocka_unit_test(test_lpm_random),
 		cmocka_unit_test(test_max_routes),
