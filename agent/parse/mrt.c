@@ -221,9 +221,10 @@ mrt_entry_origins(struct mrt_cur *c, uint32_t peer_as, struct pfx2as_route *r, c
 	return 0;
 }
 
-/* A RIB_IPV4_UNICAST or RIB_IPV6_UNICAST record (c spans its body). */
+/* A RIB_IPV4_UNICAST or RIB_IPV6_UNICAST record (c spans its body); addpath: the RFC 8050
+ * form, a path identifier in each entry. */
 static int
-mrt_rib(struct mrt_cur *c, int family, const uint32_t *peers, size_t npeers,
+mrt_rib(struct mrt_cur *c, int family, bool addpath, const uint32_t *peers, size_t npeers,
     struct pfx2as_route *r, struct mrt_stats *st, char *why, size_t whylen, size_t *off)
 {
 	uint8_t addr[16] = { 0 };
@@ -260,6 +261,8 @@ mrt_rib(struct mrt_cur *c, int family, const uint32_t *peers, size_t npeers,
 		struct mrt_cur a;
 
 		mrt_skip(c, 4, "RIB entry: originated time");
+		if (addpath)
+			mrt_skip(c, 4, "RIB entry: path identifier");
 		alen = mrt_u16(c, "RIB entry: attribute length");
 		if (c->bad)
 			goto bad;
@@ -340,9 +343,12 @@ mrt_parse(const uint8_t *buf, size_t len, pfx2as_cb cb, void *arg, struct mrt_st
 				goto out;
 			st->peers = npeers;
 		} else if (type == MRT_TABLE_DUMP_V2 &&
-		    (sub == MRT_RIB_IPV4_UNICAST || sub == MRT_RIB_IPV6_UNICAST)) {
-			rc = mrt_rib(&c, sub == MRT_RIB_IPV4_UNICAST ? 4 : 6, peers, npeers, &r, st,
-			    why, whylen, off);
+		    (sub == MRT_RIB_IPV4_UNICAST || sub == MRT_RIB_IPV6_UNICAST ||
+		    sub == MRT_RIB_IPV4_UNICAST_ADDPATH || sub == MRT_RIB_IPV6_UNICAST_ADDPATH)) {
+			rc = mrt_rib(&c, sub == MRT_RIB_IPV4_UNICAST ||
+			    sub == MRT_RIB_IPV4_UNICAST_ADDPATH ? 4 : 6,
+			    sub == MRT_RIB_IPV4_UNICAST_ADDPATH || sub == MRT_RIB_IPV6_UNICAST_ADDPATH,
+			    peers, npeers, &r, st, why, whylen, off);
 			if (rc != 0)
 				goto out;
 			st->ribs++;

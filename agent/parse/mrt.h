@@ -1,9 +1,9 @@
 /* mrt.h: our reader of MRT routing dumps (RFC 6396), untrusted files: TABLE_DUMP_V2's
- * PEER_INDEX_TABLE and RIB_IPV4_UNICAST / RIB_IPV6_UNICAST records, each RIB entry's AS_PATH
- * (4-byte AS numbers, RFC 6396 4.3.4) giving the origin: the last AS of a final AS_SEQUENCE,
- * each member of a final AS_SET, the peer's AS for an empty path or a final confederation
- * segment. Other types and subtypes (RIB_GENERIC, the multicast and ADD-PATH RIBs, BGP4MP,
- * TABLE_DUMP v1) are skipped and counted. */
+ * PEER_INDEX_TABLE and RIB_IPV4_UNICAST / RIB_IPV6_UNICAST records (and their RFC 8050
+ * ADD-PATH forms), each RIB entry's AS_PATH (4-byte AS numbers, RFC 6396 4.3.4) giving the
+ * origin: the last AS of a final AS_SEQUENCE, each member of a final AS_SET, the peer's AS for
+ * an empty path or a final confederation segment. Other types and subtypes (RIB_GENERIC, the
+ * multicast RIBs, BGP4MP, TABLE_DUMP v1) are skipped and counted. */
 #ifndef PEIL_MRT_H
 #define PEIL_MRT_H
 
@@ -17,10 +17,12 @@
 #define MRT_PEER_INDEX_TABLE     1
 #define MRT_RIB_IPV4_UNICAST     2
 #define MRT_RIB_IPV6_UNICAST     4
+#define MRT_RIB_IPV4_UNICAST_ADDPATH 8    /* RFC 8050: entries carry a path identifier */
+#define MRT_RIB_IPV6_UNICAST_ADDPATH 10
 
 struct mrt_stats {
 	uint64_t records;     /* MRT records read */
-	uint64_t ribs;        /* RIB_IPV4_UNICAST and RIB_IPV6_UNICAST records */
+	uint64_t ribs;        /* RIB_IPV4_UNICAST and RIB_IPV6_UNICAST records (ADD-PATH too) */
 	uint64_t entries;     /* RIB entries in them */
 	uint64_t skipped;     /* records of other types or subtypes */
 	uint64_t peers;       /* peers of the last PEER_INDEX_TABLE */

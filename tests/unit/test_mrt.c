@@ -281,6 +281,59 @@ test_mrt_many_origins(void **state)
 		assert_int_equal(g.r[0].origins[i], 100 + i);
 }
 
+/* RFC 8050 ADD-PATH RIBs: a path identifier in each entry; the same peer twice. */
+static void
+test_mrt_addpath(void **state)
+{
+	static struct bb f, rib, a;
+	static struct got g;
+	struct mrt_stats st;
+	char why[200];
+	size_t off;
+
+	(void)state;
+	f.n = rib.n = 0;
+	g.n = 0;
+	peer_table(&f);
+	put32(&rib, 0);
+	put8(&rib, 16);
+	putn(&rib, "\xc0\xa8", 2);
+	put16(&rib, 2);
+	for (unsigned i = 0; i < 2; i++) {
+		a.n = 0;
+		aspath(&a, false, 2u, 2u, A(64496), A(64600 + i), 0u);
+		put16(&rib, 0);
+		put32(&rib, 1699990000);
+		put32(&rib, i + 1);     /* path identifier */
+		put16(&rib, (unsigned)a.n);
+		putn(&rib, a.b, a.n);
+	}
+	rec(&f, MRT_TABLE_DUMP_V2, MRT_RIB_IPV4_UNICAST_ADDPATH, &rib);
+	rib.n = 0;
+	put32(&rib, 1);
+	put8(&rib, 32);
+	putn(&rib, "\x20\x01\x0d\xb8", 4);
+	put16(&rib, 1);
+	a.n = 0;
+	aspath(&a, false, 2u, 1u, A(64700), 0u);
+	put16(&rib, 1);
+	put32(&rib, 1699990000);
+	put32(&rib, 7);
+	put16(&rib, (unsigned)a.n);
+	putn(&rib, a.b, a.n);
+	rec(&f, MRT_TABLE_DUMP_V2, MRT_RIB_IPV6_UNICAST_ADDPATH, &rib);
+	assert_int_equal(mrt_parse(f.b, f.n, collect, &g, &st, &off, why, sizeof(why)), 0);
+	assert_int_equal(g.n, 2);
+	check_route(&g.r[0], "192.168.0.0/16", false, A(64600), A(64601), A(0));
+	check_route(&g.r[1], "2001:db8::/32", false, A(64700), A(0));
+	assert_int_equal(st.ribs, 2);
+	assert_int_equal(st.entries, 3);
+	/* read as the plain form, the path identifier would run the entry past its record */
+	f.b[60 + 6 + 1] = MRT_RIB_IPV4_UNICAST;
+	assert_int_equal(mrt_parse(f.b, f.n, collect, &g, &st, &off, why, sizeof(why)),
+	    PEIL_EINVAL);
+}
+
 /* Corrupt records: an error naming the offset of the fault. */
 static void
 test_mrt_errors(void **state)
@@ -717,6 +770,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mrt_sample),
 		cmocka_unit_test(test_mrt_many_origins),
+		cmocka_unit_test(test_mrt_addpath),
 		cmocka_unit_test(test_mrt_errors),
 		cmocka_unit_test(test_mrt_truncated),
 		cmocka_unit_test(test_mrt_routes),
