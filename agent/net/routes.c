@@ -537,7 +537,8 @@ rt_load(const char *file, enum routes_format format, struct rt_table **out,
 	memset(&b, 0, sizeof(b));
 	b.max = MAX_ROUTES;
 	*out = NULL;
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) != 0) {
+	/* O_NONBLOCK: a FIFO put where the file was must not hang the reload */
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0 || fstat(fd, &sb) != 0) {
 		err_set(why, whylen, "%s: %s", file, strerror(errno));
 		rc = PEIL_EIO;
 		goto out;

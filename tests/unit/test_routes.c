@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -295,6 +296,15 @@ test_open_errors(void **state)
 		snprintf(want, sizeof(want), "%s/e.txt:2: line longer than %d bytes", dir,
 		    MAX_ROUTE_LINE);
 		assert_string_equal(err, want);
+		/* a FIFO (or a directory) is refused at once, not read until a writer comes */
+		snprintf(want, sizeof(want), "%s/fifo", dir);
+		assert_int_equal(mkfifo(want, 0600), 0);
+		rc.file = want;
+		assert_null(routes_open(&rc, err, sizeof(err)));
+		assert_non_null(strstr(err, "fifo: not a regular file"));
+		rc.file = dir;
+		assert_null(routes_open(&rc, err, sizeof(err)));
+		assert_non_null(strstr(err, ": not a regular file"));
 		rc.file = "/nonexistent/peil/routes";
 		assert_null(routes_open(&rc, err, sizeof(err)));
 		assert_string_equal(err, "/nonexistent/peil/routes: No such file or directory");
