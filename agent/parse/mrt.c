@@ -180,8 +180,8 @@ mrt_entry_origins(struct mrt_cur *c, uint32_t peer_as, struct pfx2as_route *r, c
 			}
 			if ((size_t)n * 4 > a.len - a.off) {
 				*off = sat;
-				err_set(why, whylen, "AS_PATH segment of %u ASes past the attribute's "
-				    "end (%zu bytes left)", n, a.len - a.off);
+				err_set(why, whylen, "AS_PATH segment of %u ASes past the "
+				    "attribute's end (%zu bytes left)", n, a.len - a.off);
 				return PEIL_EINVAL;
 			}
 			if (n > 0) {
@@ -268,8 +268,8 @@ mrt_rib(struct mrt_cur *c, int family, bool addpath, const uint32_t *peers, size
 			goto bad;
 		if (peer >= npeers) {
 			*off = at;
-			err_set(why, whylen, "RIB entry: peer index %u, the PEER_INDEX_TABLE has %zu",
-			    peer, npeers);
+			err_set(why, whylen, "RIB entry: peer index %u, the PEER_INDEX_TABLE has "
+			    "%zu", peer, npeers);
 			return PEIL_EINVAL;
 		}
 		if (alen > c->len - c->off) {
@@ -342,13 +342,14 @@ mrt_parse(const uint8_t *buf, size_t len, pfx2as_cb cb, void *arg, struct mrt_st
 			if ((rc = mrt_peers(&c, &peers, &npeers, why, whylen, off)) != 0)
 				goto out;
 			st->peers = npeers;
-		} else if (type == MRT_TABLE_DUMP_V2 &&
-		    (sub == MRT_RIB_IPV4_UNICAST || sub == MRT_RIB_IPV6_UNICAST ||
-		    sub == MRT_RIB_IPV4_UNICAST_ADDPATH || sub == MRT_RIB_IPV6_UNICAST_ADDPATH)) {
-			rc = mrt_rib(&c, sub == MRT_RIB_IPV4_UNICAST ||
-			    sub == MRT_RIB_IPV4_UNICAST_ADDPATH ? 4 : 6,
-			    sub == MRT_RIB_IPV4_UNICAST_ADDPATH || sub == MRT_RIB_IPV6_UNICAST_ADDPATH,
-			    peers, npeers, &r, st, why, whylen, off);
+		} else if (type == MRT_TABLE_DUMP_V2 && (sub == MRT_RIB_IPV4_UNICAST ||
+		    sub == MRT_RIB_IPV6_UNICAST || sub == MRT_RIB_IPV4_UNICAST_ADDPATH ||
+		    sub == MRT_RIB_IPV6_UNICAST_ADDPATH)) {
+			bool v4 = sub == MRT_RIB_IPV4_UNICAST || sub == MRT_RIB_IPV4_UNICAST_ADDPATH;
+			bool addpath = sub == MRT_RIB_IPV4_UNICAST_ADDPATH ||
+			    sub == MRT_RIB_IPV6_UNICAST_ADDPATH;
+
+			rc = mrt_rib(&c, v4 ? 4 : 6, addpath, peers, npeers, &r, st, why, whylen, off);
 			if (rc != 0)
 				goto out;
 			st->ribs++;
