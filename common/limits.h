@@ -1,4 +1,8 @@
 /* limits.h: every hard limit and default of peil, in one place. */
+/* gcc's own <limits.h> reaches for the C library's with #include_next, which finds this file
+ * first when common/ is an -iquote directory: pass on to the system's, so that both are seen
+ * (without it, _FORTIFY_SOURCE's check of MB_LEN_MAX fails and glibc's limits go missing). */
+#include_next <limits.h>
 #ifndef PEIL_LIMITS_H
 #define PEIL_LIMITS_H
 
