@@ -89,6 +89,7 @@
 
 /* Configuration files. */
 #define MAX_CONF_LINE            4096
+#define MAX_LOG_LINE             4096   /* one log line, prefix and newline included; longer ends in "..." */
 #define MAX_CONF_ENTRIES         512
 
 /* Keys and allowlist. */
