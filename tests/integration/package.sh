@@ -140,6 +140,33 @@ DEBIAN_FRONTEND=noninteractive dpkg --force-confold -i "${debs[@]}" >>"$T/instal
 grep -q '^# edited by the administrator$' /etc/peil/agent.conf ||
     fail "a reinstallation overwrote the edited /etc/peil/agent.conf"
 
+# --- bad input to the installed daemons: a clear message naming the file or key, exit 1 or 2
+as_agent() { setpriv --reuid=peil-agent --regid=peil-agent --init-groups "$@"; }
+chmod 644 /etc/peil/agent.key
+rc=0
+as_agent timeout 10 peil-agent run -c /etc/peil/agent.conf >"$T/bad.out" 2>&1 || rc=$?
+chmod 600 /etc/peil/agent.key
+[ "$rc" -eq 1 ] || fail "a key file of mode 0644: exit $rc, not 1: $(cat "$T/bad.out")"
+grep -q "/etc/peil/agent.key: mode 0644 lets other users read or change the secret key: chmod 600" \
+    "$T/bad.out" || fail "a key file of mode 0644: $(cat "$T/bad.out")"
+cp -p /etc/peil/agent.key "$T/agent.key.good"
+sed -i 's/^\(secret-key *= *\).\(.*\)$/\1\2/' /etc/peil/agent.key   # 39 characters
+rc=0
+as_agent timeout 10 peil-agent run -c /etc/peil/agent.conf >"$T/bad.out" 2>&1 || rc=$?
+cp -p "$T/agent.key.good" /etc/peil/agent.key
+[ "$rc" -eq 1 ] && grep -q "/etc/peil/agent.key:[0-9]*: secret-key is not a Z85 CURVE key" "$T/bad.out" ||
+    fail "a key of the wrong length: exit $rc: $(cat "$T/bad.out")"
+rc=0
+as_agent peil-agent run -c /etc/peil/agent.conf -o limits.window=0 >"$T/bad.out" 2>&1 || rc=$?
+[ "$rc" -eq 2 ] && grep -q "limits.window.*out of range" "$T/bad.out" ||
+    fail "limits.window=0: exit $rc: $(cat "$T/bad.out")"
+printf '[collector]\nlisten_port = 1\n' >"$T/unknown.conf"
+chmod 644 "$T/unknown.conf"
+rc=0
+peil-collector run -c "$T/unknown.conf" >"$T/bad.out" 2>&1 || rc=$?
+[ "$rc" -eq 2 ] && grep -q "unknown.conf:2: key 'collector.listen_port': unknown key" "$T/bad.out" ||
+    fail "an unknown key: exit $rc: $(cat "$T/bad.out")"
+
 # --- configure as an administrator would: the conffiles, the allowlist, the targets
 cat >>/etc/peil/collector.conf <<CONF
 [collector]
