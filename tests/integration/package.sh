@@ -48,17 +48,18 @@ leftovers() {
 before=$(leftovers)
 [ -z "$before" ] || skip "peil is installed here already, the test would change it: $before"
 
-DAEMONS=()
+DAEMONS=()    # the daemons' pids
+WRAPPERS=()   # what this shell started for each: the daemon itself, or strace running it
 INSTALLED=
 # At exit, pass or fail: stop the daemons, purge the packages, and remove whatever a failed
 # maintainer script may have left (the machine had none of it before).
 package_cleanup() {
 	local p u
-	for p in "${DAEMONS[@]:-}"; do
+	for p in "${DAEMONS[@]:-}" "${WRAPPERS[@]:-}"; do
 		[ -n "$p" ] && kill "$p" 2>/dev/null || true
 	done
 	sleep 0.5
-	for p in "${DAEMONS[@]:-}"; do
+	for p in "${DAEMONS[@]:-}" "${WRAPPERS[@]:-}"; do
 		[ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
 	done
 	if [ -d /run/systemd/system ]; then
@@ -196,9 +197,11 @@ setpriv --reuid=peil-collector --regid=peil-collector --init-groups \
 # --- start both from the installed units
 # Without systemd as PID 1: the unit's ExecStart as its User, with NoNewPrivileges, no
 # capabilities, its UMask, and INVOCATION_ID set as systemd sets it (logs then carry the
-# journal's priority prefixes). The namespaces and the system call filter need systemd.
+# journal's priority prefixes). The namespaces and the system call filter need systemd: in
+# their place the daemons run under strace, and every system call and socket family they
+# used is checked against the unit's SystemCallFilter= and RestrictAddressFamilies= below.
 start_unit() {   # $1: agent|collector
-	local unit="/lib/systemd/system/peil-$1.service" exec user
+	local unit="/lib/systemd/system/peil-$1.service" exec user pid trace=()
 	if [ -d /run/systemd/system ]; then
 		systemctl daemon-reload
 		systemctl restart "peil-$1" || fail "systemctl restart peil-$1"
@@ -208,12 +211,79 @@ start_unit() {   # $1: agent|collector
 	user=$(sed -n 's/^User=//p' "$unit")
 	[ -n "$exec" ] && [ -n "$user" ] || fail "$unit: no ExecStart or User"
 	case "$exec" in /usr/bin/*) ;; *) fail "$unit runs $exec, not an installed binary" ;; esac
+	command -v strace >/dev/null && trace=(strace -f -qq -o "$T/$1.strace")
 	# shellcheck disable=SC2086  # ExecStart is a command line
-	(umask 077; cd /; exec env -i PATH=/usr/bin:/bin INVOCATION_ID=peil-package-test \
+	(umask 077; cd /; exec "${trace[@]}" env -i PATH=/usr/bin:/bin \
+	    INVOCATION_ID=peil-package-test \
 	    setpriv --reuid="$user" --regid="$user" --init-groups --no-new-privs \
 	    --bounding-set=-all --inh-caps=-all $exec) >>"$T/$1.log" 2>&1 &
-	DAEMONS+=($!)
+	WRAPPERS+=($!)
 	PIDS+=($!)
+	if [ ${#trace[@]} -eq 0 ]; then
+		DAEMONS+=($!)   # env and setpriv exec the daemon: the same pid
+	else
+		# env and setpriv exec the daemon: the traced command's pid is the daemon's.
+		for _ in $(seq 1 50); do
+			pid=$(awk 'NR == 1 { print $1 }' "$T/$1.strace" 2>/dev/null || true)
+			[ -n "$pid" ] && break
+			sleep 0.1
+		done
+		[ -n "$pid" ] || fail "no trace of peil-$1"
+		DAEMONS+=("$pid")
+	fi
+}
+
+# The members of systemd's system call groups and names given, recursively.
+syscalls_of() {
+	local todo=("$@") seen=" " g m
+	while [ ${#todo[@]} -gt 0 ]; do
+		g=${todo[0]}
+		todo=("${todo[@]:1}")
+		case "$seen" in *" $g "*) continue ;; esac
+		seen="$seen$g "
+		case "$g" in
+		@*)
+			for m in $(systemd-analyze syscall-filter --no-pager "$g" |
+			    sed -n 's/^ \{1,\}\([@a-z0-9_-]\{1,\}\)$/\1/p'); do
+				todo+=("$m")
+			done ;;
+		*) echo "$g" ;;
+		esac
+	done | sort -u
+}
+# check_sandbox agent|collector: the traced daemon used only what its unit allows.
+check_sandbox() {
+	local unit="/lib/systemd/system/peil-$1.service" st="$T/$1.strace" v first=yes
+	[ -s "$st" ] || return 0
+	: >"$T/$1.allowed"
+	while read -r v; do
+		case "$v" in
+		"~"*)
+			[ -z "$first" ] || fail "$unit: the first SystemCallFilter= is a deny list"
+			# shellcheck disable=SC2086
+			syscalls_of ${v#"~"} >"$T/deny"
+			comm -23 "$T/$1.allowed" "$T/deny" >"$T/keep"
+			mv "$T/keep" "$T/$1.allowed" ;;
+		*)
+			# shellcheck disable=SC2086
+			syscalls_of $v | sort -u - "$T/$1.allowed" >"$T/keep"
+			mv "$T/keep" "$T/$1.allowed" ;;
+		esac
+		first=
+	done < <(sed -n 's/^SystemCallFilter=//p' "$unit")
+	[ -s "$T/$1.allowed" ] || fail "$unit: no SystemCallFilter="
+	# From the daemon's own image on: what env and setpriv did before it is not the unit's.
+	awk -v b="execve(\"/usr/bin/peil-$1\"" 'index($0, b) { on = 1; next } on' "$st" |
+	    sed -E 's/^[0-9]+ +//; s/^<\.\.\. ([a-z0-9_]+) resumed.*/\1/; s/\(.*//' |
+	    grep -E '^[a-z0-9_]+$' | sort -u >"$T/$1.used"
+	[ -s "$T/$1.used" ] || fail "no system calls of peil-$1 traced"
+	v=$(comm -23 "$T/$1.used" "$T/$1.allowed" | tr '\n' ' ')
+	[ -z "$v" ] || fail "peil-$1 used system calls its unit's SystemCallFilter= refuses: $v"
+	for v in $(grep -o 'socket\(pair\)\?(AF_[A-Z0-9]*' "$st" | sed 's/.*(//' | sort -u); do
+		grep -q "^RestrictAddressFamilies=.*\b$v\b" "$unit" ||
+		    fail "peil-$1 opened an $v socket, which its unit's RestrictAddressFamilies= refuses"
+	done
+	echo "peil-$1: $(wc -l <"$T/$1.used") system calls, all allowed by its unit; socket families $(grep -o 'socket\(pair\)\?(AF_[A-Z0-9]*' "$st" | sed 's/.*(//' | sort -u | tr '\n' ' ')"
 }
 if [ -d /run/systemd/system ]; then
 	echo "daemons: started by systemctl"
@@ -251,10 +321,17 @@ if [ ! -d /run/systemd/system ]; then
 	grep -q '^<6>' "$T/collector.log" || fail "no info line <6> in the collector's log"
 fi
 
-# --- purge: nothing left
+# --- stop; what the daemons did fits their units' sandbox
 for p in "${DAEMONS[@]}"; do kill "$p" 2>/dev/null || true; done
-for p in "${DAEMONS[@]}"; do wait_pid "$p" 10 || true; done
+for p in "${WRAPPERS[@]}"; do wait_pid "$p" 10 || true; done
 DAEMONS=()
+WRAPPERS=()
+if [ ! -d /run/systemd/system ]; then
+	check_sandbox collector
+	check_sandbox agent
+fi
+
+# --- purge: nothing left
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -q "${PKGS[@]}" >"$T/purge.log" 2>&1 ||
     { tail -n 20 "$T/purge.log" >&2; fail "apt-get purge"; }
 left=$(leftovers)
