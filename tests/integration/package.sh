@@ -129,6 +129,11 @@ for k in agent collector; do
 	[ -L "/etc/systemd/system/multi-user.target.wants/peil-$k.service" ] ||
 	    fail "peil-$k.service is not enabled"
 done
+# The installed units as systemd reads them: no unknown setting, no missing binary.
+systemd-analyze verify --man=no /lib/systemd/system/peil-agent.service \
+    /lib/systemd/system/peil-collector.service >"$T/verify.log" 2>&1 ||
+    { cat "$T/verify.log" >&2; fail "systemd-analyze verify"; }
+[ ! -s "$T/verify.log" ] || { cat "$T/verify.log" >&2; fail "systemd-analyze verify said something"; }
 man -w peil.conf >/dev/null 2>&1 || [ -f /usr/share/man/man5/peil.conf.5.gz ] ||
     fail "peil.conf(5) not installed"
 
