@@ -449,6 +449,14 @@ check_text(const char *s, size_t min, size_t max)
 	return len >= min && len <= max && utf8_valid_n(s, len);
 }
 
+bool
+result_about_vantage(const Peil__Result *r)
+{
+	const struct catalogue_entry *ce = r->test_id != NULL ? catalogue_find(r->test_id) : NULL;
+
+	return ce != NULL && strcmp(ce->category, "vantage") == 0;
+}
+
 int
 result_check(const Peil__Result *r)
 {
@@ -456,7 +464,10 @@ result_check(const Peil__Result *r)
 	if (r == NULL || r->domain == NULL || r->test_id == NULL || r->guideline == NULL ||
 	    r->vantage == NULL)
 		return PEIL_EINVAL;
-	if (!check_domain(r->domain) || !check_test_id(r->test_id))
+	if (!check_test_id(r->test_id))
+		return PEIL_EINVAL;
+	/* A vantage self-test is about the vantage, not a domain: its domain is empty. */
+	if (!check_domain(r->domain) && !(r->domain[0] == '\0' && result_about_vantage(r)))
 		return PEIL_EINVAL;
 	if ((int)r->status < STATUS_MIN || (int)r->status > STATUS_MAX)
 		return PEIL_EINVAL;

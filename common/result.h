@@ -42,8 +42,12 @@ int result_set_add(struct result_set *rs, Peil__Result *r);
 Peil__Result *result_set_find(const struct result_set *rs, const char *test_id);
 void result_set_clear(struct result_set *rs);
 
+/* Whether r is a vantage self-test (a test of catalogue category "vantage"): the one kind of
+ * result whose domain is empty (docs/protocol.md, "Results about the vantage itself"). */
+bool result_about_vantage(const Peil__Result *r);
 /* Checks that a result received from the network is within limits and well formed (domain,
- * test id, status, evidence sizes, UTF-8 free of NUL). Returns 0 or PEIL_EINVAL. */
+ * test id, status, evidence sizes, UTF-8 free of NUL). The domain is empty for a vantage
+ * self-test and only for it. Returns 0 or PEIL_EINVAL. */
 int result_check(const Peil__Result *r);
 
 /* One JSON object on one line, newline included. Strings are escaped. Returns 0 or PEIL_EIO. */

@@ -328,6 +328,25 @@ test_check_rejects(void **state)
 	EXPECT_OK(vantage, "anything \xff goes: it is overwritten");
 	EXPECT_BAD(domain, NULL);
 
+	/* A vantage self-test is about the vantage: its domain is empty, and only its. */
+	r = sample();
+	saved = r->test_id;
+	r->test_id = (char *)"vantage_ipv6";
+	assert_true(result_about_vantage(r));
+	assert_int_equal(result_check(r), 0);         /* with a domain: still well formed */
+	free(r->domain);
+	r->domain = strdup("");
+	assert_int_equal(result_check(r), 0);
+	r->test_id = (char *)"vantage_rov";
+	assert_int_equal(result_check(r), 0);
+	r->test_id = (char *)"web_ipv6_ws_reach";
+	assert_false(result_about_vantage(r));
+	assert_int_equal(result_check(r), PEIL_EINVAL);
+	r->test_id = (char *)"vantage_unknown";
+	assert_int_equal(result_check(r), PEIL_EINVAL);
+	r->test_id = saved;
+	result_free(r);
+
 	r = sample();
 	r->status = 0;
 	assert_int_equal(result_check(r), PEIL_EINVAL);
