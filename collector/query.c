@@ -755,10 +755,11 @@ agent_one(const struct store_agent *ag, void *argp)
 		    ag->ipv6 ? "true" : "false");
 		esc_json(a->f, ag->description ? ag->description : "");
 		fprintf(a->f, ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"last_batch\":%llu,"
-		    "\"results\":%llu,\"last_round_done\":%llu,\"refused\":%llu", first, last,
+		    "\"results\":%llu,\"last_round_done\":%llu", first, last,
 		    (unsigned long long)ag->last_batch_seq, (unsigned long long)ag->results,
-		    (unsigned long long)ag->last_round_done, (unsigned long long)ag->refused);
-		/* The self-tests of the newest round that has them; null: none. */
+		    (unsigned long long)ag->last_round_done);
+		/* The self-tests of the newest round that has them; null: none. "refused" stays
+		 * the last key, as before them. */
 		fprintf(a->f, ",\"vantage_ipv6\":%s%s%s,\"vantage_rov\":%s%s%s,\"self_test_round\":",
 		    self->ipv6 < 0 ? "" : "\"", self->ipv6 < 0 ? "null" : status_name(self->ipv6),
 		    self->ipv6 < 0 ? "" : "\"", self->rov < 0 ? "" : "\"",
@@ -771,7 +772,7 @@ agent_one(const struct store_agent *ag, void *argp)
 			fputs(",\"vantage_flag\":", a->f);
 			esc_json(a->f, self->flag);
 		}
-		fputs("}\n", a->f);
+		fprintf(a->f, ",\"refused\":%llu}\n", (unsigned long long)ag->refused);
 	} else if (a->fmt == QUERY_CSV) {
 		if (a->n == 0)
 			fputs(csv_agents, a->f);
