@@ -65,7 +65,8 @@ struct qround {
 	uint64_t id;                   /* 0: an empty slot */
 	struct qvantage *v;
 	size_t n, cap;
-	bool lies_read;                /* v6_tests and v6_errors are filled */
+	bool lies_read;                /* v6_tests and v6_errors are filled (for the suspects:
+	                                * the vantages that say vantage_ipv6 passed) */
 };
 
 struct qagent {
@@ -187,19 +188,39 @@ qround_want_ipv6(const char *test_id, void *arg)
 	return consensus_ipv6_test(test_id);
 }
 
+/* Whether some vantage of the round says vantage_ipv6 passed while every IPv6 reachability
+ * result of it read so far is error (or none is read yet): the scan must go on. */
+static bool
+qround_suspects(const struct qround *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].self_ipv6 == PEIL__STATUS__PASSED && r->v[i].v6_errors == r->v[i].v6_tests)
+			return true;
+	return false;
+}
+
+#define QROUND_CLEARED 1    /* qround_lie_cb: every suspect has a result that is not error */
+
 static int
 qround_lie_cb(const Peil__Result *res, void *arg)
 {
+	struct qround *r = arg;
 	struct qvantage *v;
+	bool cleared;
 
 	if (res->domain[0] == '\0')
 		return 0;
-	if ((v = qround_vantage(arg, res->vantage)) == NULL)
+	if ((v = qround_vantage(r, res->vantage)) == NULL)
 		return PEIL_ENOMEM;
+	cleared = v->self_ipv6 == PEIL__STATUS__PASSED && v->v6_errors == v->v6_tests &&
+	    res->status != PEIL__STATUS__ERROR;
 	v->v6_tests++;
 	if (res->status == PEIL__STATUS__ERROR)
 		v->v6_errors++;
-	return 0;
+	/* A lie needs every result to be error: the first that is not clears the vantage. Once
+	 * none is left to suspect, the rest of the round need not be read (an honest round
+	 * stops at its first domains; only a lying vantage costs a walk over the round). */
+	return cleared && !qround_suspects(r) ? QROUND_CLEARED : 0;
 }
 
 /* The vantages' facts of round `id` (its self-tests; with `lies`, their IPv6 reachability
@@ -225,14 +246,16 @@ qctx_round(struct qctx *c, uint64_t id, bool lies, struct qround **out)
 			return rc;
 		}
 	}
-	if (lies && !r->lies_read && id != 0) {
+	if (lies && !r->lies_read && id != 0 && qround_suspects(r)) {
 		sel = (struct store_sel){ id, NULL, NULL, qround_want_ipv6, NULL };
-		if ((rc = store_view_round(c->view, &sel, qround_lie_cb, r)) != 0) {
+		rc = store_view_round(c->view, &sel, qround_lie_cb, r);
+		if (rc != 0 && rc != QROUND_CLEARED) {
 			r->id = 0;
 			return rc;
 		}
-		r->lies_read = true;
 	}
+	if (lies)
+		r->lies_read = true;
 	*out = r;
 	return 0;
 }

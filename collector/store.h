@@ -211,9 +211,10 @@ struct store_sel {
 	void *arg;
 };
 /* Calls cb with the latest result of every (domain, test, vantage) of the round that sel
- * selects, in key order (domain, test id, vantage); a non-zero return from cb stops and is
- * returned. Results are valid only during the call. Returns 0, PEIL_EINVAL (a domain or
- * test longer than their limits), PEIL_ENOMEM or PEIL_ESTORE. */
+ * selects, in key order (domain, test id, vantage), as it walks the index (one read
+ * transaction); a non-zero return from cb stops and is returned. Results are valid only
+ * during the call. Returns 0, PEIL_EINVAL (a domain or test longer than their limits) or
+ * PEIL_ESTORE. */
 int store_view_round(struct store_view *v, const struct store_sel *sel,
     int (*cb)(const Peil__Result *r, void *arg), void *arg);
 

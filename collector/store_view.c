@@ -165,17 +165,40 @@ has_prefix(const uint8_t *key, size_t len, const uint8_t *p, size_t plen)
 	return len >= plen && memcmp(key, p, plen) == 0;
 }
 
+/* Reads the log entry `seq` and hands it to cb. */
+static int
+view_emit(struct store *s, MDB_txn *txn, uint64_t seq,
+    int (*cb)(const Peil__Result *r, void *arg), void *arg)
+{
+	uint8_t kb[8];
+	MDB_val k = { 8, kb }, val;
+	Peil__Result *r;
+	int mrc, rc;
+
+	be64_put(kb, seq);
+	if ((mrc = mdb_get(txn, s->log, &k, &val)) != 0)
+		return store_mdb(s, mrc == MDB_NOTFOUND ? MDB_CORRUPTED : mrc,
+		    "an indexed result is not in the log");
+	if ((r = peil__result__unpack(NULL, val.mv_size, val.mv_data)) == NULL) {
+		log_err("store: log entry %llu does not decode", (unsigned long long)seq);
+		return PEIL_ESTORE;
+	}
+	rc = cb(r, arg);
+	peil__result__free_unpacked(r, NULL);
+	return rc;
+}
+
 int
 store_view_round(struct store_view *v, const struct store_sel *sel,
     int (*cb)(const Peil__Result *r, void *arg), void *arg)
 {
 	struct store *s = v->s;
-	struct view_set x = { NULL, 0, 0 };
 	uint8_t prefix[8 + MAX_DOMAIN_LEN + 1 + MAX_TEST_ID_LEN + 1];
-	size_t plen = 8, lo, hi, dlen, tlen;
+	size_t plen = 8, ti, dlen, tlen;
 	MDB_txn *txn = NULL;
 	MDB_cursor *cur = NULL;
 	MDB_val k, val;
+	bool have;
 	int mrc, rc;
 
 	be64_put(prefix, sel->round);
@@ -193,6 +216,20 @@ store_view_round(struct store_view *v, const struct store_sel *sel,
 			prefix[plen++] = '\0';
 		}
 	}
+	/* The tail's first key at or after the prefix, by bisection. */
+	{
+		size_t lo = 0, hi = v->tail.n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (store_key_cmp(v->tail.k[mid].key, v->tail.k[mid].len, prefix, plen) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		ti = lo;
+	}
 	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 		return rc;
 	if ((mrc = mdb_cursor_open(txn, s->rindex, &cur)) != 0) {
@@ -201,74 +238,48 @@ store_view_round(struct store_view *v, const struct store_sel *sel,
 	}
 	k.mv_size = plen;
 	k.mv_data = prefix;
-	for (mrc = mdb_cursor_get(cur, &k, &val, MDB_SET_RANGE); mrc == 0;
-	    mrc = mdb_cursor_get(cur, &k, &val, MDB_NEXT)) {
-		if (!has_prefix(k.mv_data, k.mv_size, prefix, plen))
-			break;
-		if (val.mv_size != 8) {
-			rc = store_mdb(s, MDB_CORRUPTED, "an index value is not 8 bytes");
+	mrc = mdb_cursor_get(cur, &k, &val, MDB_SET_RANGE);
+	/* Both are in key order: merged as they go. The tail is newer than anything indexed,
+	 * so on the same key the tail's (its newest, sorted first) wins. */
+	for (;;) {
+		const struct view_key *t = NULL;
+		int c;
+
+		if (mrc != 0 && mrc != MDB_NOTFOUND) {
+			rc = store_mdb(s, mrc, "reading the round index");
 			goto out;
 		}
-		if (view_wants(sel, k.mv_data, k.mv_size) &&
-		    (rc = view_add(&x, k.mv_data, k.mv_size, be64_get(val.mv_data))) != 0)
-			goto out;
-	}
-	if (mrc != 0 && mrc != MDB_NOTFOUND) {
-		rc = store_mdb(s, mrc, "reading the round index");
-		goto out;
-	}
-	mdb_cursor_close(cur);
-	cur = NULL;
-	/* The tail's keys under the prefix: the first at or after it, by bisection. */
-	for (lo = 0, hi = v->tail.n; lo < hi;) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (store_key_cmp(v->tail.k[mid].key, v->tail.k[mid].len, prefix, plen) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < v->tail.n; lo++) {
-		const struct view_key *e = &v->tail.k[lo];
-
-		if (!has_prefix(e->key, e->len, prefix, plen))
+		have = mrc == 0 && has_prefix(k.mv_data, k.mv_size, prefix, plen);
+		if (ti < v->tail.n && has_prefix(v->tail.k[ti].key, v->tail.k[ti].len, prefix, plen))
+			t = &v->tail.k[ti];
+		if (!have && t == NULL)
 			break;
-		if (view_wants(sel, e->key, e->len) && (rc = view_add(&x, e->key, e->len, e->seq)) != 0)
-			goto out;
-	}
-	if (x.n > 1)
-		qsort(x.k, x.n, sizeof(*x.k), view_key_cmp);
-	for (size_t i = 0; i < x.n; i++) {
-		uint8_t kb[8];
-		Peil__Result *r;
-
-		/* The newest of each key comes first. */
-		if (i > 0 && store_key_cmp(x.k[i].key, x.k[i].len, x.k[i - 1].key, x.k[i - 1].len) == 0)
+		c = !have ? 1 : t == NULL ? -1 :
+		    store_key_cmp(k.mv_data, k.mv_size, t->key, t->len);
+		if (c < 0) {
+			if (val.mv_size != 8) {
+				rc = store_mdb(s, MDB_CORRUPTED, "an index value is not 8 bytes");
+				goto out;
+			}
+			if (view_wants(sel, k.mv_data, k.mv_size) &&
+			    (rc = view_emit(s, txn, be64_get(val.mv_data), cb, arg)) != 0)
+				goto out;
+			mrc = mdb_cursor_get(cur, &k, &val, MDB_NEXT);
 			continue;
-		be64_put(kb, x.k[i].seq);
-		k.mv_size = 8;
-		k.mv_data = kb;
-		if ((mrc = mdb_get(txn, s->log, &k, &val)) != 0) {
-			rc = store_mdb(s, mrc == MDB_NOTFOUND ? MDB_CORRUPTED : mrc,
-			    "an indexed result is not in the log");
-			goto out;
 		}
-		if ((r = peil__result__unpack(NULL, val.mv_size, val.mv_data)) == NULL) {
-			log_err("store: log entry %llu does not decode",
-			    (unsigned long long)x.k[i].seq);
-			rc = PEIL_ESTORE;
+		if (view_wants(sel, t->key, t->len) && (rc = view_emit(s, txn, t->seq, cb, arg)) != 0)
 			goto out;
-		}
-		rc = cb(r, arg);
-		peil__result__free_unpacked(r, NULL);
-		if (rc != 0)
-			goto out;
+		/* Past every older entry of the same key, in the tail and in the index. */
+		for (ti++; ti < v->tail.n && store_key_cmp(v->tail.k[ti].key, v->tail.k[ti].len,
+		    t->key, t->len) == 0; ti++)
+			;
+		if (c == 0)
+			mrc = mdb_cursor_get(cur, &k, &val, MDB_NEXT);
 	}
 	rc = 0;
 out:
 	if (cur != NULL)
 		mdb_cursor_close(cur);
 	mdb_txn_abort(txn);
-	view_set_free(&x);
 	return rc;
 }
