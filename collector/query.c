@@ -543,6 +543,16 @@ out:
 
 /* ---- export ------------------------------------------------------------------------------- */
 
+/* The consensus of a (round, domain, test) once decided: its other vantages' lines come
+ * later in the log, mostly soon after (agents deliver side by side). Direct-mapped. */
+#define EXPORT_MEMO 16384
+struct export_memo {
+	char *key;                       /* "round domain \0 test", malloc'd; NULL: empty */
+	size_t klen;
+	struct consensus c;
+	char *who;
+};
+
 struct export_arg {
 	enum query_format fmt;
 	FILE *f;
@@ -554,6 +564,7 @@ struct export_arg {
 	size_t nv, cap;
 	bool own;                        /* the line's vantage is among them */
 	struct qround *r;
+	struct export_memo *memo;        /* EXPORT_MEMO slots */
 };
 
 static int
@@ -595,6 +606,28 @@ export_one(const Peil__Result *r, void *argp)
 	char *who;
 	int rc;
 
+	char key[24 + MAX_DOMAIN_LEN + 1 + MAX_TEST_ID_LEN + 1];
+	struct export_memo *m = NULL;
+	size_t klen = 0;
+	uint64_t h = 1469598103934665603ULL;      /* FNV-1a */
+
+	memset(&t, 0, sizeof(t));
+	if (r->round_id != 0 && strlen(r->domain) <= MAX_DOMAIN_LEN &&
+	    strlen(r->test_id) <= MAX_TEST_ID_LEN) {
+		klen = (size_t)snprintf(key, sizeof(key), "%llu %s", (unsigned long long)r->round_id,
+		    r->domain);
+		key[klen++] = '\0';
+		memcpy(key + klen, r->test_id, strlen(r->test_id));
+		klen += strlen(r->test_id);
+		for (size_t i = 0; i < klen; i++)
+			h = (h ^ (uint8_t)key[i]) * 1099511628211ULL;
+		m = &a->memo[h % EXPORT_MEMO];
+		if (m->key != NULL && m->klen == klen && memcmp(m->key, key, klen) == 0) {
+			t.c = m->c;
+			t.who = m->who;
+			goto write;
+		}
+	}
 	a->line = r;
 	a->nv = 0;
 	a->own = false;
@@ -607,11 +640,25 @@ export_one(const Peil__Result *r, void *argp)
 		return rc;
 	for (size_t i = 0; i < a->nv; i++)
 		a->v[i].vantage = a->names[i];
-	memset(&t, 0, sizeof(t));
 	consensus_decide(r->test_id, a->v, a->nv, &t.c);
-	if ((who = qwho(a->v, a->nv)) == NULL)
+	if ((t.who = qwho(a->v, a->nv)) == NULL)
 		return PEIL_ENOMEM;
-	t.who = who;
+	/* Kept for the group's other lines when it holds every vantage's (this line's own
+	 * was among them: nothing added for it alone). */
+	if (m != NULL && a->own) {
+		free(m->key);
+		free(m->who);
+		m->key = NULL;
+		m->who = NULL;
+		if ((m->key = malloc(klen)) != NULL) {
+			memcpy(m->key, key, klen);
+			m->klen = klen;
+			m->c = t.c;
+			m->who = t.who;
+		}
+	}
+write:
+	who = t.who;
 	if (a->fmt == QUERY_CSV && a->n == 0)
 		fputs(csv_export, a->f);
 	a->n++;
@@ -637,7 +684,8 @@ export_one(const Peil__Result *r, void *argp)
 		putc('\n', a->f);
 		break;
 	}
-	free(who);
+	if (m == NULL || m->who != who)
+		free(who);
 	return ferror(a->f) ? PEIL_EIO : 0;
 }
 
@@ -650,12 +698,21 @@ query_export(struct store *s, enum query_format fmt, FILE *f)
 	memset(&a, 0, sizeof(a));
 	a.fmt = fmt;
 	a.f = f;
-	if ((rc = qctx_open(&a.c, s)) != 0)
+	if ((a.memo = calloc(EXPORT_MEMO, sizeof(*a.memo))) == NULL)
+		return PEIL_ENOMEM;
+	if ((rc = qctx_open(&a.c, s)) != 0) {
+		free(a.memo);
 		return rc;
+	}
 	rc = store_export(s, export_one, &a);
 	if (rc == 0 && a.n == 0 && fmt == QUERY_CSV)
 		fputs(csv_export, f);
 	qctx_free(&a.c);
+	for (size_t i = 0; i < EXPORT_MEMO; i++) {
+		free(a.memo[i].key);
+		free(a.memo[i].who);
+	}
+	free(a.memo);
 	free(a.v);
 	free(a.names);
 	return rc;
