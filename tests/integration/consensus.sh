@@ -178,6 +178,31 @@ done
 "$COLLECTOR_BIN" agents -c "$T/collector.conf" --format json | cmp -s - "$T/agents.json" ||
     fail "agents differs once indexed"
 
+# Round 2: only a has judged web_rpki_valid yet. The consensus is round 2's, a alone; b's and
+# c's round-1 verdicts are shown in parentheses, not counted. a's self-tests stay round 1's.
+"$COLLECTOR_BIN" rounds --open -c "$T/collector.conf" >/dev/null 2>&1 || fail "rounds --open failed"
+for _ in $(seq 1 100); do
+	grep -q "round 2 opened" "$T/collector.log" && break
+	sleep 0.1
+done
+grep -q "round 2 opened" "$T/collector.log" || fail "the collector did not open round 2 in 10 s"
+RAWAGENT_IPV6=1 "$RAW" send "$EP" "$PUB" "$T/keys/a.key" "R:$D0:web_rpki_valid=passed" \
+    >"$T/a2.out" 2>"$T/a2.err.log" || fail "rawagent a failed: $(cat "$T/a2.err.log")"
+grep -q "round 2 handed out" "$T/a2.out" || fail "a was not handed round 2: $(cat "$T/a2.out")"
+grep -qx "batch 2: ack refused=0" "$T/a2.out" || fail "a, round 2: $(cat "$T/a2.out")"
+"$COLLECTOR_BIN" show -c "$T/collector.conf" "$D0" >"$T/show2.txt" || fail "show failed"
+"$COLLECTOR_BIN" show -c "$T/collector.conf" --format json "$D0" >"$T/show2.json" ||
+    fail "show failed"
+grep -qE "^web_rpki_valid +passed +\(failed\) +\(failed\) +- +passed$" "$T/show2.txt" ||
+    fail "round 2's consensus: $(grep web_rpki_valid "$T/show2.txt")"
+grep -q '"test":"web_rpki_valid","status":"failed","vantage":"b".*"consensus":"passed","disagree":false,"who":"a=passed","counted":false' \
+    "$T/show2.json" || fail "round 2's consensus in json: $(grep web_rpki_valid "$T/show2.json")"
+grep -q '"test":"web_ipv6_ws_reach".*"consensus":"failed"' "$T/show2.json" ||
+    fail "round 1's consensus stays where round 2 has nothing"
+"$COLLECTOR_BIN" agents -c "$T/collector.conf" --format json >"$T/agents2.json"
+grep -q '"agent":"a".*"vantage_ipv6":"passed","vantage_rov":"passed","self_test_round":1' \
+    "$T/agents2.json" || fail "a's self-tests: $(cat "$T/agents2.json")"
+
 kill "$COLLECTOR_PID"
 wait_pid "$COLLECTOR_PID" 20 || fail "collector did not stop cleanly"
 grep -q "1 not a target" "$T/collector.log" || fail "the empty-domain web_caa was not refused"
