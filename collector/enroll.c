@@ -103,6 +103,18 @@ enroll_add(const char *dir, const char *name, const char *pub_path, bool force, 
 	if ((f = enroll_check_name(name, err, errlen)) != ENROLL_OK ||
 	    (f = enroll_check_dir(dir, err, errlen)) != ENROLL_OK)
 		return f;
+	{
+		struct keypair kp;
+
+		/* A secret key file given by mistake: said as such, its secret not repeated. */
+		if (keys_read_secret(pub_path, &kp, why, sizeof(why)) == 0) {
+			explicit_bzero(&kp, sizeof(kp));
+			err_set(err, errlen, "%s holds a SECRET key: nothing enrolled. It must stay "
+			    "on the agent's machine (make a new key pair there if it was copied); "
+			    "enroll the public key file, the .pub next to it", pub_path);
+			return ENROLL_FAIL;
+		}
+	}
 	if (keys_read_public(pub_path, z85, why, sizeof(why)) != 0) {
 		/* why names the file and the line. */
 		err_set(err, errlen, "%s (give the agent's public key file, the .pub that "

@@ -102,6 +102,7 @@ struct server {
 	int ino;                    /* inotify on the allowlist directory; -1: none */
 	struct timespec al_mtime;   /* the directory's mtime at the last load */
 	int64_t al_checked_ms;
+	int64_t al_due_ms;          /* a change seen: reload then (0: none pending) */
 };
 
 static int64_t
@@ -635,26 +636,37 @@ server_watch_allowlist(struct server *sv)
 	}
 }
 
-/* After a wake-up: reload when inotify said so, or the mtime moved. */
+/* After a wake-up: reload when inotify told of a change to an agent's file (not the hidden
+ * temporary files of `agents add`), or the directory's mtime moved. One `agents add` is a
+ * few events: a change waits ALLOWLIST_SETTLE_MS for the rest, and is loaded once. */
 static void
 server_check_allowlist(struct server *sv, bool notified)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	bool changed = false;
 	int64_t now = clock_mono_ms();
 	struct timespec mt;
+	ssize_t n;
 
-	if (notified && sv->ino >= 0) {
-		for (int i = 0; i < 64 && read(sv->ino, buf, sizeof(buf)) > 0; i++)
-			changed = true;
+	for (int i = 0; notified && sv->ino >= 0 && i < 64 &&
+	    (n = read(sv->ino, buf, sizeof(buf))) > 0; i++) {
+		for (ssize_t off = 0; off + (ssize_t)sizeof(struct inotify_event) <= n;) {
+			const struct inotify_event *ev = (const void *)(buf + off);
+
+			if (ev->len == 0 || ev->name[0] != '.')
+				sv->al_due_ms = sv->al_due_ms ? sv->al_due_ms : now + ALLOWLIST_SETTLE_MS;
+			off += (ssize_t)(sizeof(*ev) + ev->len);
+		}
 	}
-	if (!changed && now - sv->al_checked_ms >= ALLOWLIST_CHECK_MS) {
+	if (sv->al_due_ms == 0 && now - sv->al_checked_ms >= ALLOWLIST_CHECK_MS) {
 		sv->al_checked_ms = now;
 		mt = server_allowlist_mtime(sv);
-		changed = mt.tv_sec != sv->al_mtime.tv_sec || mt.tv_nsec != sv->al_mtime.tv_nsec;
+		if (mt.tv_sec != sv->al_mtime.tv_sec || mt.tv_nsec != sv->al_mtime.tv_nsec)
+			sv->al_due_ms = now;
 	}
-	if (changed)
+	if (sv->al_due_ms != 0 && now >= sv->al_due_ms) {
+		sv->al_due_ms = 0;
 		server_reload_allowlist(sv);
+	}
 }
 
 static void
@@ -826,6 +838,8 @@ server_run(const struct server_conf *sc)
 		}
 		if (wait_ms > 1000)
 			wait_ms = 1000;
+		if (sv.al_due_ms != 0)
+			wait_ms = ALLOWLIST_SETTLE_MS;
 		/* A decoded turn waiting for its commit: do not sleep. */
 		if (zmq_poll(pi, npi, prev->np > 0 ? 0 : (long)wait_ms) < 0) {
 			if (zmq_errno() == EINTR)

@@ -92,6 +92,8 @@
 #define MAX_KEY_FILE_BYTES       4096
 #define ALLOWLIST_CHECK_MS       1000    /* the allowlist directory's mtime is also checked this
                                           * often, should inotify miss a change */
+#define ALLOWLIST_SETTLE_MS      50      /* a change to it is loaded this long after the first
+                                          * event, once for a burst */
 
 /* Metrics (common/metrics.c): Prometheus text over HTTP on [metrics] listen. */
 #define MAX_METRIC_FAMILIES      64      /* metric names per daemon */
