@@ -14,10 +14,13 @@ static struct {
 	struct metrics *m;
 	struct metric *in_flight, *domains, *domain_s, *spool_pending, *spool_batches;
 	struct metric *spool_age, *spool_first;
-	struct metric *test_s[TEST_COUNT], *errors[TEST_COUNT], *timeouts[TEST_COUNT];
-	struct metric_family *status;
+	struct metric *errors[TEST_COUNT], *timeouts[TEST_COUNT];
+	struct metric_family *status, *test_s;
 	int64_t next_spool_ms, nonempty_since_ms;
 } am;
+
+/* The tests whose duration a module's run gave, in this worker's domain now. */
+static _Thread_local bool am_timed[TEST_COUNT];
 
 int
 agent_metrics_start(const struct conf *c, const char *prog)
@@ -28,6 +31,10 @@ agent_metrics_start(const struct conf *c, const char *prog)
 
 	if (listen == NULL || listen[0] == '\0')
 		return EXIT_OK;
+	if (metrics_check_listen(listen, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return EXIT_USAGE;
+	}
 	if ((am.m = metrics_new()) == NULL)
 		log_fatal("out of memory");
 	am.in_flight = metrics_series(metrics_family(am.m, METRIC_GAUGE,
@@ -38,9 +45,11 @@ agent_metrics_start(const struct conf *c, const char *prog)
 	am.domain_s = metrics_series(metrics_family(am.m, METRIC_HISTOGRAM,
 	    "peil_agent_domain_duration_seconds", "Time to probe one domain, every test of it.",
 	    NULL, 1), NULL);
-	ft = metrics_family(am.m, METRIC_HISTOGRAM, "peil_agent_test_duration_seconds",
+	/* A histogram per test shows once the test ran; the counters show their 0 at once. */
+	am.test_s = ft = metrics_family(am.m, METRIC_HISTOGRAM, "peil_agent_test_duration_seconds",
 	    "Time a test took to be decided: its module's run (tests of one module are decided "
-	    "together, sharing their lookups).", "test", TEST_COUNT);
+	    "together, sharing their lookups), or the whole domain's probe when decided "
+	    "before any module ran.", "test", TEST_COUNT);
 	fe = metrics_family(am.m, METRIC_COUNTER, "peil_agent_test_errors_total",
 	    "Results of status error (not decided: a lookup or connection failed), by test.",
 	    "test", TEST_COUNT);
@@ -50,7 +59,6 @@ agent_metrics_start(const struct conf *c, const char *prog)
 	for (int t = 0; t < TEST_COUNT; t++) {
 		const char *id = catalogue_get(t)->id;
 
-		am.test_s[t] = metrics_series(ft, id);
 		am.errors[t] = metrics_series(fe, id);
 		am.timeouts[t] = metrics_series(fo, id);
 	}
@@ -91,6 +99,7 @@ agent_metrics_probe_begin(void)
 	if (am.m == NULL)
 		return 0;
 	metric_gauge_add(am.in_flight, 1);
+	memset(am_timed, 0, sizeof(am_timed));
 	return clock_mono_ms();
 }
 
@@ -113,11 +122,14 @@ agent_metrics_timed_out(const Peil__Result *r)
 void
 agent_metrics_probe_end(int64_t t0, const struct result_set *out, size_t first)
 {
+	double s;
+
 	if (am.m == NULL)
 		return;
+	s = (double)(clock_mono_ms() - t0) / 1000.0;
 	metric_gauge_add(am.in_flight, -1);
 	metric_add(am.domains, 1);
-	metric_observe(am.domain_s, (double)(clock_mono_ms() - t0) / 1000.0);
+	metric_observe(am.domain_s, s);
 	for (size_t i = first; out != NULL && i < out->n; i++) {
 		const Peil__Result *r = out->items[i];
 		static const char *const names[] = { "unspecified", "passed", "failed", "warning",
@@ -126,6 +138,10 @@ agent_metrics_probe_end(int64_t t0, const struct result_set *out, size_t first)
 
 		metric_add(metrics_series(am.status, (size_t)r->status < sizeof(names) /
 		    sizeof(names[0]) ? names[r->status] : "unknown"), 1);
+		/* Decided before any module ran (the domain does not exist, its SOA timed
+		 * out): it took as long as the domain. */
+		if (catalogue_test_find(r->test_id, &t) && !am_timed[t])
+			metric_observe(metrics_series(am.test_s, catalogue_get(t)->id), s);
 		if (r->status != PEIL__STATUS__ERROR || !catalogue_test_find(r->test_id, &t))
 			continue;
 		metric_add(am.errors[t], 1);
@@ -152,8 +168,10 @@ agent_metrics_module_end(const struct agent_metrics_clock *mc, const bool done[T
 		return;
 	s = (double)(clock_mono_ms() - mc->t0) / 1000.0;
 	for (int t = 0; t < TEST_COUNT; t++)
-		if (!mc->before[t] && done[t])
-			metric_observe(am.test_s[t], s);
+		if (!mc->before[t] && done[t]) {
+			metric_observe(metrics_series(am.test_s, catalogue_get(t)->id), s);
+			am_timed[t] = true;
+		}
 }
 
 void

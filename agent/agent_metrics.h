@@ -13,8 +13,9 @@
 #include "result.h"
 #include "spool.h"
 
-/* Serves the metrics on [metrics] listen, when set. EXIT_OK, or EXIT_FAIL after printing a
- * message naming the address ("PROG: metrics.listen ...": a port in use) on stderr. */
+/* Serves the metrics on [metrics] listen, when set. EXIT_OK; EXIT_USAGE (a malformed
+ * address) or EXIT_FAIL (a port in use) after printing a message naming the address
+ * ("PROG: metrics.listen ...") on stderr. */
 int agent_metrics_start(const struct conf *c, const char *prog);
 void agent_metrics_stop(void);
 

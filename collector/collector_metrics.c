@@ -14,7 +14,7 @@
 
 #define CM_AGENTS_MAX   4096    /* agents shown by name (last seen, connected) */
 #define CM_STORE_MS     1000
-#define CM_AGENTS_MS    10000
+#define CM_AGENTS_MS    5000
 
 struct collector_metrics {
 	struct metrics *m;
@@ -227,17 +227,18 @@ collector_metrics_tick(struct collector_metrics *cm, const struct server_stats *
 		metric_set(cm->round_results, (double)r.results);
 		metric_set(cm->round_refused, (double)r.refused);
 	}
+	/* Label values come and go with the agents: rebuilt whole. */
+	metrics_family_clear(cm->connected);
+	cm->nconn = 0;
+	zap_each_named(z, cm_connected, cm);
+	metric_set(cm->agents_connected, (double)cm->nconn);
 	if (now < cm->next_agents_ms)
 		return;
 	cm->next_agents_ms = now + CM_AGENTS_MS;
-	/* Label values come and go with the agents: rebuilt whole. */
 	metrics_family_clear(cm->last_seen);
-	metrics_family_clear(cm->connected);
-	cm->done = cm->known = cm->nconn = 0;
+	cm->done = cm->known = 0;
 	if (store_agents_each(s, cm_agent, cm) == 0) {
 		metric_set(cm->round_done, (double)cm->done);
 		metric_set(cm->agents_known, (double)cm->known);
 	}
-	zap_each_named(z, cm_connected, cm);
-	metric_set(cm->agents_connected, (double)cm->nconn);
 }

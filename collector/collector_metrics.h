@@ -18,8 +18,8 @@ void collector_metrics_free(struct collector_metrics *cm);
 /* The number of agents in the allowlist, after each (re)load. */
 void collector_metrics_allowlist(struct collector_metrics *cm, size_t n);
 /* Copies the loop's counters, and at most once a second reads the store (size, index lag,
- * the newest round) and, every 10 s, its agents (last seen, round done) and the agents
- * connected. Called from the collector's loop (the store's thread); NULL cm: nothing. */
+ * the newest round) and the agents connected, and every 5 s the store's agents (last seen,
+ * round done). Called from the collector's loop (the store's thread); NULL cm: nothing. */
 void collector_metrics_tick(struct collector_metrics *cm, const struct server_stats *ss,
     const struct zap *z, struct store *s);
 

@@ -198,6 +198,12 @@ cmd_run(int argc, char **argv)
 	sc.max_conns = (size_t)conf_u64(conf, "collector", "max_connections");
 	sc.memory_mb = conf_u64(conf, "collector", "memory_mb");
 	sc.metrics_listen = conf_str(conf, "metrics", "listen");
+	if (sc.metrics_listen[0] != '\0' &&
+	    metrics_check_listen(sc.metrics_listen, err, sizeof(err)) != 0) {
+		fprintf(stderr, "peil-collector: %s\n", err);
+		conf_free(conf);
+		return EXIT_USAGE;
+	}
 	if (tasks_check_tests(sc.tests, NULL, err, sizeof(err)) != 0) {
 		fprintf(stderr, "peil-collector: %s\n", err);
 		conf_free(conf);

@@ -293,7 +293,7 @@ put_double(FILE *f, double d)
 	if (d != d)
 		fputs("NaN", f);
 	else
-		fprintf(f, "%.17g", d);
+		fprintf(f, "%.15g", d);
 }
 
 static void
@@ -467,17 +467,31 @@ metrics_parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t 
 }
 
 int
+metrics_check_listen(const char *listen_addr, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	unsigned port;
+
+	if (metrics_parse_listen(listen_addr, &ss, &sl, &port) != 0) {
+		err_set(err, errlen, "metrics.listen '%.200s' is not ADDR:PORT or [ADDR]:PORT (a "
+		    "numeric address and a port from 1 to 65535, e.g. 127.0.0.1:9108; empty: no "
+		    "metrics)", listen_addr);
+		return PEIL_EINVAL;
+	}
+	return 0;
+}
+
+int
 metrics_serve(struct metrics *m, const char *listen_addr, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	int one = 1, e;
 
-	if (metrics_parse_listen(listen_addr, &ss, &sl, &m->port) != 0) {
-		err_set(err, errlen, "metrics.listen '%s' is not ADDR:PORT or [ADDR]:PORT (a "
-		    "numeric address and a port from 1 to 65535, e.g. 127.0.0.1:9108)", listen_addr);
+	if (metrics_check_listen(listen_addr, err, errlen) != 0 ||
+	    metrics_parse_listen(listen_addr, &ss, &sl, &m->port) != 0)
 		return PEIL_EINVAL;
-	}
 	/* Our own socket, so a port in use is told as such (libmicrohttpd only fails). */
 	if ((m->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0 ||
 	    setsockopt(m->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||

@@ -56,6 +56,9 @@ char *metrics_render(struct metrics *m, size_t *len);
  * PEIL_EIO (cannot listen there: the address in use, errno kept) or PEIL_ENOMEM, each with
  * a reason naming the address in err. */
 int metrics_serve(struct metrics *m, const char *listen, char *err, size_t errlen);
+/* Whether `listen` is an address metrics_serve takes: 0, or PEIL_EINVAL with the reason
+ * (naming the key and the value) in err. A configuration check before anything starts. */
+int metrics_check_listen(const char *listen, char *err, size_t errlen);
 /* The port actually listened on (after metrics_serve), for logs. */
 unsigned metrics_port(const struct metrics *m);
 
