@@ -476,7 +476,7 @@ server_refused(struct server *sv, const struct pending *p, const struct store_ba
 static void
 turn_commit(struct server *sv, struct turn *t)
 {
-	int rc = 0, trc = 0;
+	int rc = 0, trc = 0, err = 0;
 	size_t nb = t->nb;
 
 	t->nt = 0;
@@ -511,8 +511,10 @@ turn_commit(struct server *sv, struct turn *t)
 			break;
 		}
 	}
-	if (t->nt > 0 || nb > 0)
+	if (t->nt > 0 || nb > 0) {
 		rc = store_turn(sv->store, t->touches, t->nt, t->batches, nb, now_s());
+		err = errno;
+	}
 	if (rc == PEIL_ETOOBIG && nb > 0) {
 		/* The store is at its ceiling: no batch is stored or acknowledged (each sender is
 		 * told), but Hellos and TaskRequests, which hardly write, are still answered. */
@@ -524,8 +526,11 @@ turn_commit(struct server *sv, struct turn *t)
 	}
 	if (rc != 0) {
 		/* Nothing stored and nothing acked: the agents re-send. */
-		log_err("storing a turn of %zu batches and %zu hellos or task requests failed: %s",
-		    t->nb, t->nt, peil_strerror(rc));
+		log_err("storing a turn of %zu batches and %zu hellos or task requests in %s "
+		    "failed: %s%s", t->nb, t->nt, sv->sc->store_dir,
+		    rc == PEIL_EIO ? strerror(err) : peil_strerror(rc),
+		    rc == PEIL_EIO && (err == ENOSPC || err == EDQUOT) ? " (the disk is full: "
+		    "free space there; the agents keep their results and send them again)" : "");
 	}
 	for (size_t i = 0; i < t->np; i++) {
 		struct pending *p = &t->pend[i];
