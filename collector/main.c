@@ -303,7 +303,15 @@ cmd_targets(int argc, char **argv)
 		if ((status = open_store(conf, false, &s)) != EXIT_OK)
 			goto out;
 		if ((rc = store_targets_import_dups(s, argv[i + 1], &count, &dups, err,
-		    sizeof(err))) != 0) {
+		    sizeof(err))) != 0 && rc == PEIL_EIO && (errno == ENOSPC || errno == EDQUOT)) {
+			fprintf(stderr, "peil-collector: the store in %s: %s: nothing imported (the "
+			    "disk is full: free space there, or move the store to a larger disk and "
+			    "set collector.store)\n", conf_str(conf, "collector", "store"),
+			    strerror(errno));
+			status = EXIT_FAIL;
+			goto out;
+		}
+		if (rc != 0) {
 			/* The reason quotes the file's bytes: made safe for the terminal. */
 			fputs("peil-collector: ", stderr);
 			esc_text_str(stderr, err[0] ? err : peil_strerror(rc));
