@@ -443,23 +443,34 @@ cmd_export(int argc, char **argv)
 
 static const char agents_help[] =
 	    "usage: peil-collector agents [--format table|json|csv] [-c FILE]\n"
-	    "       peil-collector agents add NAME AGENT.pub [--force] [-c FILE]\n"
-	    "       peil-collector agents remove NAME [-c FILE]\n"
-	    "       peil-collector agents list [-c FILE]\n"
-	    "Without a command: agents that have connected: vantage facts, first and last\n"
-	    "contact, results.\n"
-	    "add: enrolls agent NAME with the public key in AGENT.pub (what the participant's\n"
-	    "peil-agent enroll printed: compare its fingerprint) as a file in the allowlist\n"
-	    "directory (collector.allowlist). A running collector admits it at once.\n"
-	    "remove: withdraws agent NAME: a running collector closes its connection at once\n"
-	    "and refuses whatever it sends; its stored results are kept.\n"
-	    "list: every file of the allowlist directory: agent name and key fingerprint\n"
-	    "(SHA256 of the key), or why the collector skips it.\n"
+	    "Agents that have connected: vantage facts, first and last contact, results.\n"
+	    "(peil-collector agents add|remove|list manage the allowlist: see their --help.)\n"
 	    "  -f, --format FMT       table (default), json (one object a line) or csv\n"
 	    "  -s, --store DIR        the store directory (overrides collector.store)\n"
-	    "  -F, --force            add: replace the key of an agent enrolled already\n"
-	    "Exit status: 0 success, 1 failure (a key file, the directory, an agent enrolled\n"
-	    "already or not enrolled), 2 usage or configuration error (a bad agent name).\n";
+	    HELP_EXIT;
+static const char agents_add_help[] =
+	    "usage: peil-collector agents add NAME AGENT.pub [--force] [-c FILE]\n"
+	    "Enrolls agent NAME with the public key in AGENT.pub (what the participant's\n"
+	    "peil-agent enroll printed: compare the fingerprint printed here with theirs) as\n"
+	    "a file named NAME in the allowlist directory (collector.allowlist). A running\n"
+	    "collector admits the agent at once; no signal is needed.\n"
+	    "  -F, --force            replace the key of an agent enrolled already\n"
+	    "Exit status: 0 enrolled, 1 failure (the key file, the directory, the name or the\n"
+	    "key enrolled already; nothing changed), 2 usage or configuration error (a bad\n"
+	    "agent name).\n";
+static const char agents_remove_help[] =
+	    "usage: peil-collector agents remove NAME [-c FILE]\n"
+	    "Withdraws agent NAME from the allowlist directory. A running collector closes its\n"
+	    "connection at once and refuses whatever it sends; its stored results are kept.\n"
+	    "Exit status: 0 removed, 1 failure (no such agent, the directory), 2 usage or\n"
+	    "configuration error (a bad agent name).\n";
+static const char agents_list_help[] =
+	    "usage: peil-collector agents list [-c FILE]\n"
+	    "Every file of the allowlist directory: the agent's name and its key's fingerprint\n"
+	    "(SHA256 of the key, as keygen and peil-agent enroll print it), a tab between, or\n"
+	    "why the collector skips the file.\n"
+	    "Exit status: 0 listed, 1 failure (the directory cannot be read), 2 usage or\n"
+	    "configuration error.\n";
 
 /* agents add|remove|list: the allowlist directory. */
 static int
@@ -467,18 +478,22 @@ cmd_agents_enroll(int argc, char **argv)
 {
 	struct cli_opts o;
 	struct conf *conf = NULL;
-	const char *dir, *what;
+	const char *dir, *what, *help;
 	char err[2048], fp[FINGERPRINT_LEN + 1];
 	enum enroll_fault f = ENROLL_OK;
 	size_t n = 0;
 	int status = EXIT_OK, i, want;
 
-	if ((i = cli_parse("peil-collector", argc, argv, "F", &o, agents_help, &status)) < 0)
-		return status;
-	what = argv[i];
+	/* argv[1] is the subcommand (cmd_agents found it there). */
+	what = argv[1];
 	want = strcmp(what, "add") == 0 ? 3 : strcmp(what, "remove") == 0 ? 2 : 1;
-	if (argc - i != want || (o.force && want != 3)) {
-		fputs(agents_help, stderr);
+	help = want == 3 ? agents_add_help : want == 2 ? agents_remove_help : agents_list_help;
+	if ((i = cli_parse("peil-collector", argc - 1, argv + 1, want == 3 ? "F" : "", &o, help,
+	    &status)) < 0)
+		return status;
+	/* Operands after the subcommand: NAME [FILE]. */
+	if (argc - 1 - i != want - 1) {
+		fputs(help, stderr);
 		cli_help_common(stderr);
 		return EXIT_USAGE;
 	}
@@ -486,14 +501,14 @@ cmd_agents_enroll(int argc, char **argv)
 		return status;
 	dir = conf_str(conf, "collector", "allowlist");
 	if (want == 3) {
-		if ((f = enroll_add(dir, argv[i + 1], argv[i + 2], o.force, fp, err,
+		if ((f = enroll_add(dir, argv[1 + i], argv[2 + i], o.force, fp, err,
 		    sizeof(err))) == ENROLL_OK)
 			printf("agent %s enrolled in %s, key fingerprint %s; a running collector "
-			    "admits it at once\n", argv[i + 1], dir, fp);
+			    "admits it at once\n", argv[1 + i], dir, fp);
 	} else if (want == 2) {
-		if ((f = enroll_remove(dir, argv[i + 1], err, sizeof(err))) == ENROLL_OK)
+		if ((f = enroll_remove(dir, argv[1 + i], err, sizeof(err))) == ENROLL_OK)
 			printf("agent %s removed from %s; a running collector closes its "
-			    "connection at once; its stored results are kept\n", argv[i + 1], dir);
+			    "connection at once; its stored results are kept\n", argv[1 + i], dir);
 	} else {
 		f = enroll_list(dir, stdout, &n, err, sizeof(err));
 		if (f == ENROLL_OK && fflush(stdout) != 0)
@@ -515,22 +530,10 @@ cmd_agents_enroll(int argc, char **argv)
 static int
 cmd_agents(int argc, char **argv)
 {
-	/* The first operand, past the options, says which: add, remove, list, or none. */
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] == '-') {
-			/* Options with a value: skip the value too. */
-			if (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "-o") == 0 ||
-			    strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "-s") == 0 ||
-			    strcmp(argv[i], "--config") == 0 || strcmp(argv[i], "--set") == 0 ||
-			    strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "--store") == 0)
-				i++;
-			continue;
-		}
-		if (strcmp(argv[i], "add") == 0 || strcmp(argv[i], "remove") == 0 ||
-		    strcmp(argv[i], "list") == 0)
-			return cmd_agents_enroll(argc, argv);
-		break;
-	}
+	/* agents add|remove|list: the subcommand comes first, as for targets. */
+	if (argc >= 2 && (strcmp(argv[1], "add") == 0 || strcmp(argv[1], "remove") == 0 ||
+	    strcmp(argv[1], "list") == 0))
+		return cmd_agents_enroll(argc, argv);
 	return cmd_read(argc, argv, agents_help, 0, QUERY_TABLE, do_agents);
 }
 
