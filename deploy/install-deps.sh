@@ -16,7 +16,7 @@ packages=(
 	libssl-dev liblmdb-dev libpsl-dev libidn2-dev libcurl4-openssl-dev librtr-dev
 	libcmocka-dev
 	# metrics over HTTP (libmicrohttpd), and promtool (prometheus) to check their format
-	libmicrohttpd-dev prometheus
+	libmicrohttpd-dev prometheus curl
 	# tests, lab and demo: authoritative DNS, zone signing, mail, web, RPKI cache, tools
 	nsd ldnsutils lmdb-utils iproute2 procps psmisc python3 bc dnsperf sslscan testssl.sh
 	postfix nginx-light stayrtr openssl
