@@ -169,9 +169,14 @@ cm_connected(const char *name, void *arg)
 	struct collector_metrics *cm = arg;
 	struct metric *s = metrics_series(cm->connected, name);
 
-	if (s != NULL && metric_value(s) == 0)
+	if (s == NULL)
+		return;
+	if (!metric_marked(s)) {
+		metric_set(s, 1);
 		cm->nconn++;
-	metric_gauge_add(s, 1);
+	} else {
+		metric_gauge_add(s, 1);
+	}
 }
 
 void
@@ -227,18 +232,20 @@ collector_metrics_tick(struct collector_metrics *cm, const struct server_stats *
 		metric_set(cm->round_results, (double)r.results);
 		metric_set(cm->round_refused, (double)r.refused);
 	}
-	/* Label values come and go with the agents: rebuilt whole. */
-	metrics_family_clear(cm->connected);
+	/* Label values come and go with the agents: refreshed, then the gone ones swept. */
+	metrics_family_mark(cm->connected);
 	cm->nconn = 0;
 	zap_each_named(z, cm_connected, cm);
+	metrics_family_sweep(cm->connected);
 	metric_set(cm->agents_connected, (double)cm->nconn);
 	if (now < cm->next_agents_ms)
 		return;
 	cm->next_agents_ms = now + CM_AGENTS_MS;
-	metrics_family_clear(cm->last_seen);
+	metrics_family_mark(cm->last_seen);
 	cm->done = cm->known = 0;
 	if (store_agents_each(s, cm_agent, cm) == 0) {
 		metric_set(cm->round_done, (double)cm->done);
 		metric_set(cm->agents_known, (double)cm->known);
+		metrics_family_sweep(cm->last_seen);
 	}
 }

@@ -33,6 +33,7 @@ struct metric {
 	atomic_uint_fast64_t v;                 /* counter, or a gauge's double as bits */
 	atomic_uint_fast64_t bucket[METRICS_BUCKETS];  /* per bucket, not cumulative */
 	atomic_uint_fast64_t sum_ns;
+	atomic_uint seen;                        /* the family's mark when last updated */
 };
 
 struct metric_family {
@@ -42,6 +43,7 @@ struct metric_family {
 	struct metric **series;       /* max_series slots */
 	size_t max_series;
 	atomic_size_t n;              /* slots filled */
+	atomic_uint mark;             /* metrics_family_mark's count */
 };
 
 struct metrics {
@@ -179,17 +181,60 @@ metrics_family_clear(struct metric_family *f)
 }
 
 void
+metrics_family_mark(struct metric_family *f)
+{
+	if (f != NULL)
+		atomic_fetch_add(&f->mark, 1);
+}
+
+void
+metrics_family_sweep(struct metric_family *f)
+{
+	if (f == NULL)
+		return;
+	pthread_mutex_lock(&f->m->mu);
+	for (size_t i = 0; i < atomic_load(&f->n); i++) {
+		struct metric *s = f->series[i];
+
+		if (atomic_load(&s->seen) != atomic_load(&f->mark)) {
+			atomic_store(&s->live, false);
+			atomic_store(&s->v, 0);
+		}
+	}
+	pthread_mutex_unlock(&f->m->mu);
+}
+
+bool
+metric_marked(const struct metric *s)
+{
+	return s != NULL && atomic_load(&s->seen) == atomic_load(&s->f->mark);
+}
+
+/* An update: the series is current as of the family's mark, and shown again if it was
+ * cleared or swept. */
+static void
+metric_touch(struct metric *s)
+{
+	atomic_store(&s->seen, atomic_load(&s->f->mark));
+	atomic_store(&s->live, true);
+}
+
+void
 metric_add(struct metric *s, uint64_t n)
 {
-	if (s != NULL)
+	if (s != NULL) {
 		atomic_fetch_add(&s->v, n);
+		metric_touch(s);
+	}
 }
 
 void
 metric_set_count(struct metric *s, uint64_t v)
 {
-	if (s != NULL)
+	if (s != NULL) {
 		atomic_store(&s->v, v);
+		metric_touch(s);
+	}
 }
 
 static uint64_t
@@ -213,8 +258,10 @@ bitsd(uint64_t u)
 void
 metric_set(struct metric *s, double v)
 {
-	if (s != NULL)
+	if (s != NULL) {
 		atomic_store(&s->v, dbits(v));
+		metric_touch(s);
+	}
 }
 
 void
@@ -227,6 +274,7 @@ metric_gauge_add(struct metric *s, int64_t d)
 	old = atomic_load(&s->v);
 	while (!atomic_compare_exchange_weak(&s->v, &old, dbits(bitsd(old) + (double)d)))
 		;
+	metric_touch(s);
 }
 
 double

@@ -37,6 +37,12 @@ struct metric_family *metrics_family(struct metrics *m, enum metric_kind kind,
 struct metric *metrics_series(struct metric_family *f, const char *value);
 /* Every series of the family goes (for a gauge whose label values come and go). */
 void metrics_family_clear(struct metric_family *f);
+/* A refresh of a family whose label values come and go, with no gap a scrape could see:
+ * after metrics_family_mark, set every series that still exists; metrics_family_sweep then
+ * hides the series not updated since the mark. metric_marked: updated since the mark. */
+void metrics_family_mark(struct metric_family *f);
+void metrics_family_sweep(struct metric_family *f);
+bool metric_marked(const struct metric *s);
 
 void metric_add(struct metric *s, uint64_t n);            /* counter */
 void metric_set_count(struct metric *s, uint64_t v);      /* counter set from a total kept

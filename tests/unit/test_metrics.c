@@ -68,6 +68,20 @@ test_render(void **state)
 	assert_non_null(text = metrics_render(m, &len));
 	assert_non_null(strstr(text, "peil_y_bytes{agent=\"second\"} 2\n"));
 	free(text);
+	/* A refresh: the series set after the mark stay, with no gap; the others go. */
+	metric_set(g, 1);
+	metrics_family_mark(f);
+	assert_non_null(text = metrics_render(m, &len));
+	assert_non_null(strstr(text, "peil_y_bytes{agent=\"a\\\"b\\\\c\\nd\"} 1\n"));
+	free(text);
+	assert_false(metric_marked(metrics_series(f, "second")));
+	metric_set(metrics_series(f, "second"), 4);
+	assert_true(metric_marked(metrics_series(f, "second")));
+	metrics_family_sweep(f);
+	assert_non_null(text = metrics_render(m, &len));
+	assert_null(strstr(text, "agent=\"a"));
+	assert_non_null(strstr(text, "peil_y_bytes{agent=\"second\"} 4\n"));
+	free(text);
 	metrics_free(m);
 	metrics_free(NULL);
 }
