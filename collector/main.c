@@ -253,7 +253,9 @@ cmd_keygen(int argc, char **argv)
 	return cli_keygen("peil-collector", argc, argv, "collector",
 	    "usage: peil-collector keygen [--output PREFIX] [--force]\n"
 	    "Makes a CURVE key pair: PREFIX.key (secret, mode 0600) and PREFIX.pub (give this\n"
-	    "to every agent). PREFIX defaults to 'collector'. Refuses to overwrite without --force.\n"
+	    "to every agent), and prints the public key's fingerprint: give it too, over\n"
+	    "another channel; peil-agent enroll checks PREFIX.pub against it. PREFIX defaults\n"
+	    "to 'collector'. Refuses to overwrite without --force.\n"
 	    "  -O, --output PREFIX    where to write\n"
 	    "  -F, --force            overwrite existing files\n"
 	    "Exit status: 0 written, 1 failure (a file exists, cannot write), 2 usage.\n");

@@ -620,6 +620,9 @@ server_reload_allowlist(struct server *sv)
 	zap_set_allowlist(sv->zap, al);
 }
 
+#define ALLOWLIST_EVENTS (IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | \
+	IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
+
 /* Watches the allowlist directory: `agents add` and `agents remove` (or any edit) take
  * effect at once, without a signal. inotify tells of every file written, renamed or
  * removed there; the directory's mtime, checked every ALLOWLIST_CHECK_MS, catches what
@@ -630,9 +633,7 @@ server_watch_allowlist(struct server *sv)
 	sv->al_mtime = server_allowlist_mtime(sv);
 	sv->al_checked_ms = clock_mono_ms();
 	if ((sv->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0 ||
-	    inotify_add_watch(sv->ino, sv->sc->allowlist_dir, IN_CLOSE_WRITE | IN_CREATE |
-	    IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF |
-	    IN_MOVE_SELF) < 0) {
+	    inotify_add_watch(sv->ino, sv->sc->allowlist_dir, ALLOWLIST_EVENTS) < 0) {
 		log_warn("allowlist %s: no inotify watch (%s): changes are seen within %d ms "
 		    "instead", sv->sc->allowlist_dir, strerror(errno), ALLOWLIST_CHECK_MS);
 		if (sv->ino >= 0)
@@ -659,6 +660,10 @@ server_check_allowlist(struct server *sv, bool notified)
 
 			if (ev->len == 0 || ev->name[0] != '.')
 				sv->al_due_ms = sv->al_due_ms ? sv->al_due_ms : now + ALLOWLIST_SETTLE_MS;
+			/* The directory itself replaced: watch the new one (if there is one yet;
+			 * else the mtime check finds it). */
+			if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
+				(void)inotify_add_watch(sv->ino, sv->sc->allowlist_dir, ALLOWLIST_EVENTS);
 			off += (ssize_t)(sizeof(*ev) + ev->len);
 		}
 	}
@@ -670,6 +675,8 @@ server_check_allowlist(struct server *sv, bool notified)
 	}
 	if (sv->al_due_ms != 0 && now >= sv->al_due_ms) {
 		sv->al_due_ms = 0;
+		if (sv->ino >= 0)
+			(void)inotify_add_watch(sv->ino, sv->sc->allowlist_dir, ALLOWLIST_EVENTS);
 		server_reload_allowlist(sv);
 	}
 }

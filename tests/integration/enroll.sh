@@ -94,6 +94,20 @@ echo "removed: connection closed, $n2 results kept, none added"
 ca list >"$T/list.out"
 grep -q "^late" "$T/list.out" && fail "agents list still shows late"
 
+# The directory itself replaced (restored from elsewhere): watched again, and an agent
+# enrolled there is taken at once.
+mv "$T/allow" "$T/allow-old"
+mkdir "$T/allow"
+cp "$T/allow-old/other" "$T/allow/other"
+ca add late "$T/keys/late.pub" >/dev/null || fail "agents add in the new directory failed"
+for _ in $(seq 1 50); do
+	[ "$(grep -c "allowlist reloaded: 2 agents" "$T/collector.log")" -ge 2 ] && break
+	sleep 0.1
+done
+[ "$(grep -c "allowlist reloaded: 2 agents" "$T/collector.log")" -ge 2 ] ||
+    fail "the replaced allowlist directory was not watched"
+ca remove late >/dev/null
+
 # The other agent is not disturbed.
 "$SYNTH_BIN" -c "$T/other.conf" --count 100 >"$T/other.log" 2>&1 &
 OTHER=$!
