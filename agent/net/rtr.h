@@ -75,4 +75,15 @@ struct vrp_status {
 };
 void vrp_status(struct vrp_table *t, struct vrp_status *st);
 
+/* The VRP file parser (vrp_open's, exposed for the fuzz target): rpki-client JSON (the first
+ * byte past blanks is '{': the "roas" array's prefix, maxLength (absent: the prefix length) and
+ * asn (a number or "AS64500"); other keys skipped) or CSV (ASN,IP Prefix,Max Length[,Trust
+ * Anchor]; a header line, blank lines and '#' comments allowed). Calls fn for every VRP in
+ * order; a non-zero return from fn stops the parse and is returned. Returns 0, PEIL_EINVAL
+ * ("NAME:LINE: reason" for CSV, "NAME: offset N: reason" for JSON in err) or PEIL_ETOOBIG
+ * (MAX_VRP_FILE_BYTES, MAX_VRPS, MAX_VRP_CSV_LINE). */
+typedef int (*vrp_file_fn)(const struct vrp *v, void *arg);
+int vrp_file_parse(const uint8_t *buf, size_t len, const char *name, vrp_file_fn fn, void *arg,
+    char *err, size_t errlen);
+
 #endif

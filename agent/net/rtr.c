@@ -1,0 +1,1190 @@
+/* rtr.c: the VRP table: RTRlib's pfx_table, synced from RTR caches or loaded from a VRP file,
+ * with its age, and RFC 6811 route origin validation with the VRPs that decided. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rtrlib/rtrlib.h>
+
+#include "err.h"
+#include "rtr.h"
+
+/* RTRlib's bounds for the intervals (RFC 8210 6.): rtr_init refuses values outside them. */
+#define RTR_REFRESH_LO 1u
+#define RTR_REFRESH_HI 86400u
+#define RTR_RETRY_LO   1u
+#define RTR_RETRY_HI   7200u
+#define RTR_EXPIRE_LO  600u
+#define RTR_EXPIRE_HI  172800u
+
+struct vrp_cache {
+	char host[256];
+	char port[8];
+	struct tr_tcp_config tcp;
+	struct tr_socket tr;
+	struct rtr_socket rtr;
+	struct rtr_socket *sockp;     /* the group's socket array of one */
+};
+
+struct vrp_table {
+	unsigned max_age_s;
+	/* RTR mode */
+	struct rtr_mgr_config *mgr;
+	struct rtr_mgr_group groups[MAX_RTR_CACHES];
+	struct vrp_cache caches[MAX_RTR_CACHES];
+	size_t ncaches;
+	/* file mode: our own table, swapped whole on a reload (rw guards the pointer) */
+	char *path;
+	struct pfx_table *own;
+	pthread_rwlock_t rw;
+	bool rw_init;
+	struct stat file_st;          /* the loaded file's identity and mtime */
+	_Atomic int64_t next_check_ms; /* when to look at the file again */
+	/* the hot path reads these without the mutex */
+	_Atomic bool synced;
+	_Atomic int64_t last_sync_ms; /* monotonic time of the last sync or load */
+	/* the rest under mu */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool mu_init;
+	uint64_t nvrps;
+	uint32_t serial;
+	size_t cur;                   /* the cache that synced last */
+	char why[160];
+};
+
+/* Monotonic milliseconds, cheap enough for every validation. */
+static int64_t
+vrp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the VRP file parser: rpki-client JSON or CSV --------------------------------------- */
+
+struct vrp_scan {
+	const uint8_t *buf;
+	size_t len;
+	size_t off;
+	bool bad;
+	char why[128];
+};
+
+static void
+scan_fail(struct vrp_scan *s, const char *why)
+{
+	if (!s->bad) {
+		s->bad = true;
+		snprintf(s->why, sizeof(s->why), "%s", why);
+	}
+}
+
+static void
+scan_ws(struct vrp_scan *s)
+{
+	while (s->off < s->len && (s->buf[s->off] == ' ' || s->buf[s->off] == '\t' ||
+	    s->buf[s->off] == '\n' || s->buf[s->off] == '\r'))
+		s->off++;
+}
+
+/* The next byte after white space, or 0 at the end (a NUL in the input fails as a token). */
+static uint8_t
+scan_peek(struct vrp_scan *s)
+{
+	scan_ws(s);
+	return s->off < s->len ? s->buf[s->off] : 0;
+}
+
+static bool
+scan_byte(struct vrp_scan *s, uint8_t c)
+{
+	if (s->bad)
+		return false;
+	if (scan_peek(s) != c) {
+		char why[32];
+
+		snprintf(why, sizeof(why), "expected '%c'", c);
+		scan_fail(s, why);
+		return false;
+	}
+	s->off++;
+	return true;
+}
+
+/* A JSON string: its raw bytes (between the quotes) in p and n; esc when it has escapes. */
+static bool
+scan_string(struct vrp_scan *s, const uint8_t **p, size_t *n, bool *esc)
+{
+	if (!scan_byte(s, '"'))
+		return false;
+	*p = s->buf + s->off;
+	*esc = false;
+	while (s->off < s->len) {
+		uint8_t c = s->buf[s->off];
+
+		if (c == '"') {
+			*n = (size_t)(s->buf + s->off - *p);
+			s->off++;
+			return true;
+		}
+		if (c < 0x20) {
+			scan_fail(s, "control character in string");
+			return false;
+		}
+		if (c == '\\') {
+			*esc = true;
+			if (s->off + 1 >= s->len)
+				break;
+			s->off++;
+		}
+		s->off++;
+	}
+	scan_fail(s, "unterminated string");
+	return false;
+}
+
+/* A JSON number: its bytes in p and n (checked for JSON's number syntax). */
+static bool
+scan_number(struct vrp_scan *s, const uint8_t **p, size_t *n)
+{
+	size_t o;
+	bool digits = false;
+
+	scan_ws(s);
+	o = s->off;
+	if (o < s->len && s->buf[o] == '-')
+		o++;
+	while (o < s->len && s->buf[o] >= '0' && s->buf[o] <= '9') {
+		o++;
+		digits = true;
+	}
+	if (digits && o < s->len && s->buf[o] == '.') {
+		o++;
+		digits = false;
+		while (o < s->len && s->buf[o] >= '0' && s->buf[o] <= '9') {
+			o++;
+			digits = true;
+		}
+	}
+	if (digits && o < s->len && (s->buf[o] == 'e' || s->buf[o] == 'E')) {
+		o++;
+		if (o < s->len && (s->buf[o] == '+' || s->buf[o] == '-'))
+			o++;
+		digits = false;
+		while (o < s->len && s->buf[o] >= '0' && s->buf[o] <= '9') {
+			o++;
+			digits = true;
+		}
+	}
+	if (!digits) {
+		scan_fail(s, "not a number");
+		return false;
+	}
+	*p = s->buf + s->off;
+	*n = o - s->off;
+	s->off = o;
+	return true;
+}
+
+static bool
+scan_word(struct vrp_scan *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (s->len - s->off < n || memcmp(s->buf + s->off, w, n) != 0) {
+		scan_fail(s, "unexpected token");
+		return false;
+	}
+	s->off += n;
+	return true;
+}
+
+/* Skips one JSON value of any kind, nested at most MAX_VRP_JSON_DEPTH deep. */
+static bool
+scan_skip(struct vrp_scan *s, unsigned depth)
+{
+	const uint8_t *p;
+	size_t n;
+	bool esc;
+	uint8_t c = scan_peek(s);
+
+	if (s->bad)
+		return false;
+	if (depth >= MAX_VRP_JSON_DEPTH) {
+		scan_fail(s, "nested too deep");
+		return false;
+	}
+	switch (c) {
+	case '"':
+		return scan_string(s, &p, &n, &esc);
+	case 't':
+		return scan_word(s, "true");
+	case 'f':
+		return scan_word(s, "false");
+	case 'n':
+		return scan_word(s, "null");
+	case '{':
+	case '[':
+		s->off++;
+		if (scan_peek(s) == (c == '{' ? '}' : ']')) {
+			s->off++;
+			return true;
+		}
+		for (;;) {
+			if (c == '{' && (!scan_string(s, &p, &n, &esc) || !scan_byte(s, ':')))
+				return false;
+			if (!scan_skip(s, depth + 1))
+				return false;
+			if (scan_peek(s) == ',') {
+				s->off++;
+				continue;
+			}
+			return scan_byte(s, c == '{' ? '}' : ']');
+		}
+	default:
+		return scan_number(s, &p, &n);
+	}
+}
+
+/* An unsigned decimal of at most `max`, all of [p, p+n). */
+static bool
+vrp_uint(const uint8_t *p, size_t n, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (n == 0 || n > 10)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	}
+	if (v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* "64500" or "AS64500" (either case). */
+static bool
+vrp_asn(const uint8_t *p, size_t n, uint32_t *out)
+{
+	if (n >= 2 && (p[0] == 'A' || p[0] == 'a') && (p[1] == 'S' || p[1] == 's')) {
+		p += 2;
+		n -= 2;
+	}
+	return vrp_uint(p, n, UINT32_MAX, out);
+}
+
+static bool
+vrp_key(const uint8_t *p, size_t n, const char *k)
+{
+	return n == strlen(k) && memcmp(p, k, n) == 0;
+}
+
+/* Checks a VRP's meaning: a network prefix, maxLength from its length to the family's. */
+static bool
+vrp_check(struct vrp *v, const uint8_t *pfx, size_t pn, bool have_max, uint32_t max_len,
+    char *why, size_t whylen)
+{
+	char pwhy[64];
+
+	if (ipprefix_parse((const char *)pfx, pn, false, &v->prefix, pwhy, sizeof(pwhy)) != 0) {
+		snprintf(why, whylen, "prefix \"%.*s\": %s", (int)(pn > 50 ? 50 : pn),
+		    (const char *)pfx, pwhy);
+		return false;
+	}
+	if (!have_max)
+		max_len = v->prefix.len;
+	if (max_len < v->prefix.len || max_len > (v->prefix.family == 4 ? 32u : 128u)) {
+		snprintf(why, whylen, "maxLength %" PRIu32 " outside %u..%u", max_len,
+		    v->prefix.len, v->prefix.family == 4 ? 32u : 128u);
+		return false;
+	}
+	v->max_len = (uint8_t)max_len;
+	return true;
+}
+
+/* One object of "roas": prefix, maxLength, asn; other keys skipped. */
+static bool
+json_roa(struct vrp_scan *s, struct vrp *v)
+{
+	const uint8_t *k, *pfx = NULL, *p;
+	size_t kn, pn = 0, n;
+	bool esc, have_max = false, have_asn = false;
+	uint32_t max_len = 0;
+	size_t start = s->off;
+
+	memset(v, 0, sizeof(*v));
+	if (!scan_byte(s, '{'))
+		return false;
+	if (scan_peek(s) == '}') {
+		s->off++;
+		goto check;
+	}
+	for (;;) {
+		size_t at;
+
+		if (!scan_string(s, &k, &kn, &esc) || !scan_byte(s, ':'))
+			return false;
+		scan_ws(s);
+		at = s->off;      /* errors in a value point at its start */
+		if (!esc && vrp_key(k, kn, "prefix")) {
+			if (scan_peek(s) == '"' && !scan_string(s, &pfx, &pn, &esc))
+				return false;
+			if (at >= s->len || s->buf[at] != '"' || esc) {
+				s->off = at;
+				scan_fail(s, "prefix: not a plain string");
+				return false;
+			}
+		} else if (!esc && vrp_key(k, kn, "maxLength")) {
+			if (!scan_number(s, &p, &n) || !vrp_uint(p, n, 255, &max_len)) {
+				s->bad = false;
+				s->off = at;
+				scan_fail(s, "maxLength: not a small unsigned integer");
+				return false;
+			}
+			have_max = true;
+		} else if (!esc && vrp_key(k, kn, "asn")) {
+			bool ok;
+
+			if (scan_peek(s) == '"')
+				ok = scan_string(s, &p, &n, &esc) && !esc && vrp_asn(p, n, &v->asn);
+			else
+				ok = scan_number(s, &p, &n) && vrp_uint(p, n, UINT32_MAX, &v->asn);
+			if (!ok) {
+				s->bad = false;
+				s->off = at;
+				scan_fail(s, "asn: not an AS number");
+				return false;
+			}
+			have_asn = true;
+		} else if (!scan_skip(s, 3)) {
+			return false;
+		}
+		if (scan_peek(s) == ',') {
+			s->off++;
+			continue;
+		}
+		if (!scan_byte(s, '}'))
+			return false;
+		break;
+	}
+check:
+	if (pfx == NULL || !have_asn) {
+		s->off = start;
+		scan_fail(s, pfx == NULL ? "roa without \"prefix\"" : "roa without \"asn\"");
+		return false;
+	}
+	{
+		char why[128];
+
+		if (!vrp_check(v, pfx, pn, have_max, max_len, why, sizeof(why))) {
+			s->off = start;
+			scan_fail(s, why);
+			return false;
+		}
+	}
+	return true;
+}
+
+static int
+vrp_parse_json(struct vrp_scan *s, vrp_file_fn fn, void *arg, uint64_t *count)
+{
+	const uint8_t *k;
+	size_t kn;
+	bool esc, roas = false;
+	int rc;
+
+	if (!scan_byte(s, '{'))
+		return PEIL_EINVAL;
+	if (scan_peek(s) == '}') {
+		s->off++;
+		goto end;
+	}
+	for (;;) {
+		size_t at;
+
+		scan_ws(s);
+		at = s->off;
+		if (!scan_string(s, &k, &kn, &esc) || !scan_byte(s, ':'))
+			return PEIL_EINVAL;
+		if (!esc && vrp_key(k, kn, "roas")) {
+			if (roas) {
+				s->off = at;
+				scan_fail(s, "a second \"roas\"");
+				return PEIL_EINVAL;
+			}
+			roas = true;
+			if (!scan_byte(s, '['))
+				return PEIL_EINVAL;
+			if (scan_peek(s) == ']') {
+				s->off++;
+			} else {
+				for (;;) {
+					struct vrp v;
+
+					if (!json_roa(s, &v))
+						return PEIL_EINVAL;
+					if (++*count > MAX_VRPS) {
+						scan_fail(s, "more than MAX_VRPS VRPs");
+						return PEIL_ETOOBIG;
+					}
+					if ((rc = fn(&v, arg)) != 0)
+						return rc;
+					if (scan_peek(s) == ',') {
+						s->off++;
+						continue;
+					}
+					if (!scan_byte(s, ']'))
+						return PEIL_EINVAL;
+					break;
+				}
+			}
+		} else if (!scan_skip(s, 1)) {
+			return PEIL_EINVAL;
+		}
+		if (scan_peek(s) == ',') {
+			s->off++;
+			continue;
+		}
+		if (!scan_byte(s, '}'))
+			return PEIL_EINVAL;
+		break;
+	}
+end:
+	if (scan_peek(s) != 0 || s->off < s->len) {
+		scan_fail(s, "trailing data after the JSON object");
+		return PEIL_EINVAL;
+	}
+	if (!roas) {
+		s->off = 0;
+		scan_fail(s, "no \"roas\" array");
+		return PEIL_EINVAL;
+	}
+	return 0;
+}
+
+/* The fields of one CSV line, without surrounding blanks. */
+static size_t
+csv_fields(const uint8_t *p, size_t n, const uint8_t **f, size_t *fn, size_t max)
+{
+	size_t nf = 0, i = 0;
+
+	for (;;) {
+		size_t a = i, b;
+
+		while (i < n && p[i] != ',')
+			i++;
+		b = i;
+		while (a < b && (p[a] == ' ' || p[a] == '\t'))
+			a++;
+		while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t'))
+			b--;
+		if (nf < max) {
+			f[nf] = p + a;
+			fn[nf] = b - a;
+		}
+		nf++;
+		if (i >= n)
+			return nf;
+		i++;
+	}
+}
+
+static int
+vrp_parse_csv(const uint8_t *buf, size_t len, const char *name, vrp_file_fn fn, void *arg,
+    char *err, size_t errlen)
+{
+	size_t off = 0, line = 0;
+	uint64_t count = 0;
+	int rc;
+
+	while (off < len) {
+		const uint8_t *p = buf + off, *nl = memchr(p, '\n', len - off);
+		size_t n = nl != NULL ? (size_t)(nl - p) : len - off;
+		const uint8_t *f[4];
+		size_t fl[4], nf;
+		struct vrp v;
+		uint32_t max_len;
+		char why[128];
+
+		line++;
+		off += n + (nl != NULL ? 1 : 0);
+		if (n > MAX_VRP_CSV_LINE) {
+			err_set(err, errlen, "%s:%zu: line longer than %d bytes", name, line,
+			    MAX_VRP_CSV_LINE);
+			return PEIL_ETOOBIG;
+		}
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (line == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+			p += 3;
+			n -= 3;
+		}
+		while (n > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		if (n == 0 || p[0] == '#')
+			continue;
+		if (memchr(p, '\0', n) != NULL) {
+			err_set(err, errlen, "%s:%zu: NUL byte", name, line);
+			return PEIL_EINVAL;
+		}
+		nf = csv_fields(p, n, f, fl, 4);
+		/* The header line (routinator, Cloudflare: "ASN,IP Prefix,Max Length,..."). */
+		if (count == 0 && fl[0] == 3 && strncasecmp((const char *)f[0], "ASN", 3) == 0 &&
+		    nf >= 3)
+			continue;
+		if (nf < 3 || nf > 4) {
+			err_set(err, errlen, "%s:%zu: %zu fields (ASN,IP Prefix,Max Length[,Trust "
+			    "Anchor])", name, line, nf);
+			return PEIL_EINVAL;
+		}
+		memset(&v, 0, sizeof(v));
+		if (!vrp_asn(f[0], fl[0], &v.asn)) {
+			err_set(err, errlen, "%s:%zu: ASN \"%.*s\": not an AS number", name, line,
+			    (int)(fl[0] > 20 ? 20 : fl[0]), (const char *)f[0]);
+			return PEIL_EINVAL;
+		}
+		if (!vrp_uint(f[2], fl[2], 255, &max_len)) {
+			err_set(err, errlen, "%s:%zu: Max Length \"%.*s\": not a length", name, line,
+			    (int)(fl[2] > 20 ? 20 : fl[2]), (const char *)f[2]);
+			return PEIL_EINVAL;
+		}
+		if (!vrp_check(&v, f[1], fl[1], true, max_len, why, sizeof(why))) {
+			err_set(err, errlen, "%s:%zu: %s", name, line, why);
+			return PEIL_EINVAL;
+		}
+		if (++count > MAX_VRPS) {
+			err_set(err, errlen, "%s:%zu: more than %d VRPs", name, line, MAX_VRPS);
+			return PEIL_ETOOBIG;
+		}
+		if ((rc = fn(&v, arg)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+vrp_file_parse(const uint8_t *buf, size_t len, const char *name, vrp_file_fn fn, void *arg,
+    char *err, size_t errlen)
+{
+	struct vrp_scan s = { .buf = buf, .len = len };
+	uint64_t count = 0;
+	int rc;
+
+	if (len > MAX_VRP_FILE_BYTES) {
+		err_set(err, errlen, "%s: larger than %llu bytes", name,
+		    (unsigned long long)MAX_VRP_FILE_BYTES);
+		return PEIL_ETOOBIG;
+	}
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		s.off = 3;
+	if (scan_peek(&s) != '{')
+		return vrp_parse_csv(buf, len, name, fn, arg, err, errlen);
+	rc = vrp_parse_json(&s, fn, arg, &count);
+	if (rc != 0 && s.bad)
+		err_set(err, errlen, "%s: offset %zu: %s", name, s.off, s.why);
+	return rc;
+}
+
+/* ---- RTRlib glue ------------------------------------------------------------------------- */
+
+static void
+vrp_to_lrtr(const struct ipprefix *p, struct lrtr_ip_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (p->family == 4) {
+		a->ver = LRTR_IPV4;
+		a->u.addr4.addr = (uint32_t)p->addr[0] << 24 | (uint32_t)p->addr[1] << 16 |
+		    (uint32_t)p->addr[2] << 8 | p->addr[3];
+	} else {
+		a->ver = LRTR_IPV6;
+		for (int i = 0; i < 4; i++)
+			a->u.addr6.addr[i] = (uint32_t)p->addr[4 * i] << 24 |
+			    (uint32_t)p->addr[4 * i + 1] << 16 | (uint32_t)p->addr[4 * i + 2] << 8 |
+			    p->addr[4 * i + 3];
+	}
+}
+
+static void
+vrp_from_record(const struct pfx_record *r, struct vrp *v)
+{
+	uint8_t a[16];
+
+	memset(v, 0, sizeof(*v));
+	if (r->prefix.ver == LRTR_IPV4) {
+		for (int i = 0; i < 4; i++)
+			a[i] = (uint8_t)(r->prefix.u.addr4.addr >> (24 - 8 * i));
+		ipprefix_make(4, a, r->min_len, &v->prefix);
+	} else {
+		for (int i = 0; i < 16; i++)
+			a[i] = (uint8_t)(r->prefix.u.addr6.addr[i / 4] >> (24 - 8 * (i % 4)));
+		ipprefix_make(6, a, r->min_len, &v->prefix);
+	}
+	v->max_len = r->max_len;
+	v->asn = r->asn;
+}
+
+static void
+vrp_count_one(const struct pfx_record *r, void *arg)
+{
+	(void)r;
+	(*(uint64_t *)arg)++;
+}
+
+static uint64_t
+vrp_count(struct pfx_table *pt)
+{
+	uint64_t n = 0;
+
+	pfx_table_for_each_ipv4_record(pt, vrp_count_one, &n);
+	pfx_table_for_each_ipv6_record(pt, vrp_count_one, &n);
+	return n;
+}
+
+/* RTRlib calls this on every socket state change, from that socket's thread. */
+static void
+vrp_mgr_status(const struct rtr_mgr_group *g, enum rtr_mgr_status ms,
+    const struct rtr_socket *sock, void *data)
+{
+	struct vrp_table *t = data;
+	size_t i;
+
+	(void)g;
+	(void)ms;
+	for (i = 0; i < t->ncaches; i++)
+		if (sock == &t->caches[i].rtr)
+			break;
+	if (i == t->ncaches)
+		return;
+	switch (sock->state) {
+	case RTR_ESTABLISHED: {
+		/* Only a finished sync (End of Data) takes a socket to ESTABLISHED. */
+		uint64_t n = vrp_count(t->mgr->pfx_table);
+
+		pthread_mutex_lock(&t->mu);
+		t->nvrps = n;
+		t->serial = sock->serial_number;
+		t->cur = i;
+		t->why[0] = '\0';
+		atomic_store(&t->last_sync_ms, vrp_now_ms());
+		atomic_store(&t->synced, true);
+		pthread_cond_broadcast(&t->cv);
+		pthread_mutex_unlock(&t->mu);
+		break;
+	}
+	case RTR_ERROR_NO_DATA_AVAIL:
+	case RTR_ERROR_NO_INCR_UPDATE_AVAIL:
+	case RTR_ERROR_FATAL:
+	case RTR_ERROR_TRANSPORT:
+		pthread_mutex_lock(&t->mu);
+		snprintf(t->why, sizeof(t->why), "cache %.100s:%s: %s", t->caches[i].host,
+		    t->caches[i].port,
+		    sock->state == RTR_ERROR_NO_DATA_AVAIL ? "no data available" :
+		    sock->state == RTR_ERROR_NO_INCR_UPDATE_AVAIL ? "cache reset" :
+		    sock->state == RTR_ERROR_FATAL ? "protocol error (error report, bad PDU)" :
+		    "connection failed or closed");
+		pthread_mutex_unlock(&t->mu);
+		break;
+	default:
+		break;
+	}
+}
+
+/* "HOST:PORT ..." ([ADDR]:PORT for IPv6) into t->caches. */
+static int
+vrp_parse_caches(struct vrp_table *t, const char *s, char *err, size_t errlen)
+{
+	const char *p = s;
+
+	while (*p != '\0') {
+		const char *w, *e, *colon, *hb, *he;
+		struct vrp_cache *c;
+		uint32_t port;
+		size_t wl;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		w = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != ',')
+			p++;
+		e = p;
+		wl = (size_t)(e - w);
+		if (t->ncaches == MAX_RTR_CACHES) {
+			err_set(err, errlen, "more than %d RTR caches", MAX_RTR_CACHES);
+			return PEIL_ECONF;
+		}
+		if (*w == '[') {
+			const char *rb = memchr(w, ']', wl);
+
+			if (rb == NULL || rb + 1 >= e || rb[1] != ':') {
+				err_set(err, errlen, "RTR cache \"%.*s\": not [ADDR]:PORT", (int)wl, w);
+				return PEIL_ECONF;
+			}
+			hb = w + 1;
+			he = rb;
+			colon = rb + 1;
+		} else {
+			colon = memrchr(w, ':', wl);
+			if (colon == NULL || memchr(w, ':', wl) != colon) {
+				err_set(err, errlen, "RTR cache \"%.*s\": not HOST:PORT", (int)wl, w);
+				return PEIL_ECONF;
+			}
+			hb = w;
+			he = colon;
+		}
+		c = &t->caches[t->ncaches];
+		if (he == hb || (size_t)(he - hb) >= sizeof(c->host) ||
+		    !vrp_uint((const uint8_t *)colon + 1, (size_t)(e - colon - 1), 65535, &port) ||
+		    port == 0) {
+			err_set(err, errlen, "RTR cache \"%.*s\": bad host or port", (int)wl, w);
+			return PEIL_ECONF;
+		}
+		memcpy(c->host, hb, (size_t)(he - hb));
+		c->host[he - hb] = '\0';
+		snprintf(c->port, sizeof(c->port), "%" PRIu32, port);
+		t->ncaches++;
+	}
+	return 0;
+}
+
+static unsigned
+vrp_clamp(unsigned v, unsigned lo, unsigned hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static int
+vrp_start_rtr(struct vrp_table *t, unsigned sync_ms, char *err, size_t errlen)
+{
+	/* Refresh well within the staleness limit, so a quiet cache never makes the table old;
+	 * RTRlib drops a socket's VRPs after `expire`, which must not come before our limit. */
+	unsigned refresh = vrp_clamp(t->max_age_s / 4, RTR_REFRESH_LO, 3600);
+	unsigned retry = vrp_clamp(t->max_age_s / 10, RTR_RETRY_LO, 600);
+	unsigned expire = vrp_clamp(t->max_age_s + 1, RTR_EXPIRE_LO, RTR_EXPIRE_HI);
+	struct timespec dl;
+
+	if (expire <= refresh)
+		expire = refresh + 1;
+	for (size_t i = 0; i < t->ncaches; i++) {
+		struct vrp_cache *c = &t->caches[i];
+
+		c->tcp.host = c->host;
+		c->tcp.port = c->port;
+		c->tcp.connect_timeout = RTR_CONNECT_TIMEOUT_S;
+		if (tr_tcp_init(&c->tcp, &c->tr) != TR_SUCCESS) {
+			err_set(err, errlen, "RTR cache %s:%s: transport setup failed", c->host,
+			    c->port);
+			return PEIL_ENOMEM;
+		}
+		c->rtr.tr_socket = &c->tr;
+		c->sockp = &c->rtr;
+		t->groups[i].sockets = &c->sockp;
+		t->groups[i].sockets_len = 1;
+		t->groups[i].preference = (uint8_t)(i + 1);
+	}
+	if (rtr_mgr_init(&t->mgr, t->groups, (unsigned)t->ncaches, refresh, expire, retry, NULL,
+	    NULL, vrp_mgr_status, t) != RTR_SUCCESS) {
+		t->mgr = NULL;
+		err_set(err, errlen, "RTRlib manager setup failed");
+		return PEIL_ENOMEM;
+	}
+	/* Our intervals, not the cache's: the staleness limit depends on them. */
+	for (size_t i = 0; i < t->ncaches; i++)
+		rtr_set_interval_mode(&t->caches[i].rtr, RTR_INTERVAL_MODE_IGNORE_ANY);
+	pthread_mutex_lock(&t->mu);
+	snprintf(t->why, sizeof(t->why), "no sync with %.100s:%s yet", t->caches[0].host,
+	    t->caches[0].port);
+	pthread_mutex_unlock(&t->mu);
+	if (rtr_mgr_start(t->mgr) != RTR_SUCCESS) {
+		err_set(err, errlen, "RTRlib manager did not start");
+		return PEIL_ENOMEM;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	dl.tv_sec += sync_ms / 1000;
+	dl.tv_nsec += (long)(sync_ms % 1000) * 1000000;
+	if (dl.tv_nsec >= 1000000000) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&t->mu);
+	while (!atomic_load(&t->synced))
+		if (pthread_cond_timedwait(&t->cv, &t->mu, &dl) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&t->mu);
+	return 0;
+}
+
+/* ---- file mode ---------------------------------------------------------------------------- */
+
+static int
+vrp_add_one(const struct vrp *v, void *arg)
+{
+	struct pfx_table *pt = arg;
+	struct pfx_record r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.asn = v->asn;
+	vrp_to_lrtr(&v->prefix, &r.prefix);
+	r.min_len = v->prefix.len;
+	r.max_len = v->max_len;
+	r.socket = NULL;
+	rc = pfx_table_add(pt, &r);
+	if (rc == PFX_SUCCESS || rc == PFX_DUPLICATE_RECORD)
+		return 0;
+	return PEIL_ENOMEM;
+}
+
+/* Reads and parses the file into a new table. */
+static int
+vrp_load(const char *path, struct pfx_table **out, struct stat *st, uint64_t *nvrps,
+    char *err, size_t errlen)
+{
+	struct pfx_table *pt = NULL;
+	uint8_t *buf = NULL;
+	size_t got = 0;
+	int fd = -1, rc;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, st) != 0) {
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
+		rc = PEIL_EIO;
+		goto out;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		err_set(err, errlen, "%s: not a regular file", path);
+		rc = PEIL_EIO;
+		goto out;
+	}
+	if ((unsigned long long)st->st_size > MAX_VRP_FILE_BYTES) {
+		err_set(err, errlen, "%s: larger than %llu bytes", path,
+		    (unsigned long long)MAX_VRP_FILE_BYTES);
+		rc = PEIL_ETOOBIG;
+		goto out;
+	}
+	if ((buf = malloc((size_t)st->st_size + 1)) == NULL) {
+		rc = PEIL_ENOMEM;
+		err_set(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	while (got < (size_t)st->st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st->st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err_set(err, errlen, "%s: %s", path, strerror(errno));
+			rc = PEIL_EIO;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if ((pt = malloc(sizeof(*pt))) == NULL) {
+		rc = PEIL_ENOMEM;
+		err_set(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	pfx_table_init(pt, NULL);
+	rc = vrp_file_parse(buf, got, path, vrp_add_one, pt, err, errlen);
+	if (rc == PEIL_ENOMEM)
+		err_set(err, errlen, "%s: out of memory", path);
+	if (rc != 0)
+		goto out;
+	*nvrps = vrp_count(pt);
+	*out = pt;
+	pt = NULL;
+	rc = 0;
+out:
+	if (pt != NULL) {
+		pfx_table_free(pt);
+		free(pt);
+	}
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* Looks at the file every VRP_FILE_CHECK_S and loads it again when it changed; a bad file
+ * keeps the previous table, and the reason shows in vrp_status. */
+static void
+vrp_file_check(struct vrp_table *t)
+{
+	int64_t now = vrp_now_ms(), due = atomic_load(&t->next_check_ms);
+	struct pfx_table *pt, *old;
+	struct stat st;
+	uint64_t n = 0;
+	char why[160];
+
+	if (t->path == NULL || now < due ||
+	    !atomic_compare_exchange_strong(&t->next_check_ms, &due,
+	    now + VRP_FILE_CHECK_S * 1000))
+		return;
+	if (stat(t->path, &st) == 0 && st.st_ino == t->file_st.st_ino &&
+	    st.st_dev == t->file_st.st_dev && st.st_size == t->file_st.st_size &&
+	    st.st_mtim.tv_sec == t->file_st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == t->file_st.st_mtim.tv_nsec)
+		return;
+	if (vrp_load(t->path, &pt, &st, &n, why, sizeof(why)) != 0) {
+		pthread_mutex_lock(&t->mu);
+		snprintf(t->why, sizeof(t->why), "%s", why);
+		pthread_mutex_unlock(&t->mu);
+		return;
+	}
+	pthread_rwlock_wrlock(&t->rw);
+	old = t->own;
+	t->own = pt;
+	t->file_st = st;
+	pthread_rwlock_unlock(&t->rw);
+	pthread_mutex_lock(&t->mu);
+	t->nvrps = n;
+	t->why[0] = '\0';
+	atomic_store(&t->last_sync_ms, vrp_now_ms());
+	pthread_mutex_unlock(&t->mu);
+	pfx_table_free(old);
+	free(old);
+}
+
+/* ---- the API ------------------------------------------------------------------------------ */
+
+struct vrp_table *
+vrp_open(const struct vrp_conf *vc, char *err, size_t errlen)
+{
+	struct vrp_table *t = NULL;
+	pthread_condattr_t ca;
+	bool rtr = vc->caches != NULL && vc->caches[0] != '\0';
+	bool file = vc->file != NULL && vc->file[0] != '\0';
+
+	if (!rtr && !file) {
+		err_set(err, errlen, "no RTR cache and no VRP file");
+		return NULL;
+	}
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		err_set(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->max_age_s = vc->max_age_s != 0 ? vc->max_age_s : DEFAULT_VRP_MAX_AGE_S;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_mutex_init(&t->mu, NULL);
+	pthread_cond_init(&t->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	t->mu_init = true;
+	if (rtr) {
+		/* RTRlib keeps a socket's VRPs no longer than its expire interval (at most 48 h):
+		 * a longer limit could not be kept, so it is the limit. */
+		if (t->max_age_s > RTR_EXPIRE_HI - 1)
+			t->max_age_s = RTR_EXPIRE_HI - 1;
+		if (vrp_parse_caches(t, vc->caches, err, errlen) != 0)
+			goto fail;
+		if (t->ncaches == 0) {
+			err_set(err, errlen, "no RTR cache and no VRP file");
+			goto fail;
+		}
+		if (vrp_start_rtr(t, vc->sync_ms != 0 ? vc->sync_ms : DEFAULT_RTR_SYNC_MS, err,
+		    errlen) != 0)
+			goto fail;
+		return t;
+	}
+	if ((t->path = strdup(vc->file)) == NULL) {
+		err_set(err, errlen, "out of memory");
+		goto fail;
+	}
+	pthread_rwlock_init(&t->rw, NULL);
+	t->rw_init = true;
+	if (vrp_load(t->path, &t->own, &t->file_st, &t->nvrps, err, errlen) != 0)
+		goto fail;
+	atomic_store(&t->last_sync_ms, vrp_now_ms());
+	atomic_store(&t->next_check_ms, vrp_now_ms() + VRP_FILE_CHECK_S * 1000);
+	atomic_store(&t->synced, true);
+	return t;
+fail:
+	vrp_close(t);
+	return NULL;
+}
+
+void
+vrp_close(struct vrp_table *t)
+{
+	if (t == NULL)
+		return;
+	if (t->mgr != NULL) {
+		rtr_mgr_stop(t->mgr);
+		rtr_mgr_free(t->mgr);
+	} else {
+		/* tr sockets set up before a failed manager start */
+		for (size_t i = 0; i < t->ncaches; i++)
+			if (t->caches[i].tr.free_fp != NULL)
+				t->caches[i].tr.free_fp(&t->caches[i].tr);
+	}
+	if (t->own != NULL) {
+		pfx_table_free(t->own);
+		free(t->own);
+	}
+	if (t->rw_init)
+		pthread_rwlock_destroy(&t->rw);
+	if (t->mu_init) {
+		pthread_cond_destroy(&t->cv);
+		pthread_mutex_destroy(&t->mu);
+	}
+	free(t->path);
+	free(t);
+}
+
+/* 0 when the table may be used, else PEIL_EAGAIN with why. */
+static int
+vrp_fresh(struct vrp_table *t, char *why, size_t whylen)
+{
+	int64_t age;
+
+	vrp_file_check(t);
+	if (!atomic_load(&t->synced)) {
+		pthread_mutex_lock(&t->mu);
+		err_set(why, whylen, "VRP table not synced: %s", t->why[0] != '\0' ? t->why :
+		    "no sync yet");
+		pthread_mutex_unlock(&t->mu);
+		return PEIL_EAGAIN;
+	}
+	/* in whole seconds, as vrp_status says the age */
+	age = (vrp_now_ms() - atomic_load(&t->last_sync_ms)) / 1000;
+	if (age > (int64_t)t->max_age_s) {
+		err_set(why, whylen, "VRP table %" PRId64 " s old (limit %u s)", age, t->max_age_s);
+		return PEIL_EAGAIN;
+	}
+	return 0;
+}
+
+/* pfx_table_validate_r on the table in use; *reason is the caller's to free. */
+static int
+vrp_run(struct vrp_table *t, const struct ipprefix *prefix, uint32_t asn,
+    struct pfx_record **reason, unsigned *rlen, enum pfxv_state *st)
+{
+	struct lrtr_ip_addr a;
+	int rc;
+
+	vrp_to_lrtr(prefix, &a);
+	if (t->mgr != NULL)
+		return pfx_table_validate_r(t->mgr->pfx_table, reason, rlen, asn, &a, prefix->len,
+		    st);
+	pthread_rwlock_rdlock(&t->rw);
+	rc = pfx_table_validate_r(t->own, reason, rlen, asn, &a, prefix->len, st);
+	pthread_rwlock_unlock(&t->rw);
+	return rc;
+}
+
+static void
+rov_add(struct rov *out, const struct pfx_record *r)
+{
+	if (out->nvrps < MAX_VRP_EVIDENCE)
+		vrp_from_record(r, &out->vrps[out->nvrps++]);
+	out->total_vrps++;
+}
+
+int
+vrp_validate(struct vrp_table *t, const struct ipprefix *prefix, uint32_t origin,
+    struct rov *out, char *why, size_t whylen)
+{
+	struct pfx_record *reason = NULL;
+	unsigned rlen = 0;
+	enum pfxv_state st;
+	int rc;
+
+	out->state = ROV_NOT_FOUND;
+	out->invalid_as = out->invalid_length = false;
+	out->nvrps = out->total_vrps = 0;
+	if ((rc = vrp_fresh(t, why, whylen)) != 0)
+		return rc;
+	/* RFC 6483 4., RFC 7607: no route matches a VRP of AS 0, and a route whose origin is AS 0
+	 * (or none, AS_SET) matches no VRP: it is invalid where a VRP covers it. The walk with
+	 * AS 0 still lists the covering VRPs (up to an AS 0 VRP, which is enough). */
+	if (vrp_run(t, prefix, origin, &reason, &rlen, &st) != PFX_SUCCESS) {
+		free(reason);
+		err_set(why, whylen, "out of memory");
+		return PEIL_ENOMEM;
+	}
+	if (origin == 0 && st == BGP_PFXV_STATE_VALID)
+		st = BGP_PFXV_STATE_INVALID;
+	if (st == BGP_PFXV_STATE_VALID) {
+		out->state = ROV_VALID;
+		for (unsigned i = 0; i < rlen; i++)
+			if (reason[i].asn == origin && prefix->len <= reason[i].max_len)
+				rov_add(out, &reason[i]);
+	} else if (st == BGP_PFXV_STATE_INVALID) {
+		out->state = ROV_INVALID;
+		for (unsigned i = 0; i < rlen; i++) {
+			if (origin != 0 && reason[i].asn == origin)
+				out->invalid_length = true;
+			rov_add(out, &reason[i]);
+		}
+		out->invalid_as = !out->invalid_length;
+	}
+	free(reason);
+	return 0;
+}
+
+int
+vrp_covered(struct vrp_table *t, const struct ipprefix *prefix, struct rov *out, char *why,
+    size_t whylen)
+{
+	struct pfx_record *reason = NULL;
+	unsigned rlen = 0;
+	enum pfxv_state st;
+	int rc;
+
+	out->state = ROV_NOT_FOUND;
+	out->invalid_as = out->invalid_length = false;
+	out->nvrps = out->total_vrps = 0;
+	if ((rc = vrp_fresh(t, why, whylen)) != 0)
+		return rc;
+	if (vrp_run(t, prefix, 0, &reason, &rlen, &st) != PFX_SUCCESS) {
+		free(reason);
+		err_set(why, whylen, "out of memory");
+		return PEIL_ENOMEM;
+	}
+	for (unsigned i = 0; i < rlen; i++)
+		rov_add(out, &reason[i]);
+	free(reason);
+	return 0;
+}
+
+void
+vrp_status(struct vrp_table *t, struct vrp_status *st)
+{
+	int64_t age;
+
+	memset(st, 0, sizeof(*st));
+	vrp_file_check(t);
+	pthread_mutex_lock(&t->mu);
+	if (t->mgr != NULL)
+		snprintf(st->source, sizeof(st->source), "rtr %s%.100s%s:%s",
+		    strchr(t->caches[t->cur].host, ':') != NULL ? "[" : "", t->caches[t->cur].host,
+		    strchr(t->caches[t->cur].host, ':') != NULL ? "]" : "", t->caches[t->cur].port);
+	else
+		snprintf(st->source, sizeof(st->source), "file %s", t->path);
+	st->synced = atomic_load(&t->synced);
+	age = vrp_now_ms() - atomic_load(&t->last_sync_ms);
+	st->age_s = st->synced && age > 0 ? (uint64_t)age / 1000 : 0;
+	st->vrps = t->nvrps;
+	st->serial = t->serial;
+	snprintf(st->why, sizeof(st->why), "%s", t->why);
+	pthread_mutex_unlock(&t->mu);
+}
