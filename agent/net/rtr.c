@@ -25,7 +25,12 @@
 #define RTR_EXPIRE_LO  600u
 #define RTR_EXPIRE_HI  172800u
 
+struct vrp_table;
+
 struct vrp_cache {
+	struct vrp_table *t;
+	size_t idx;
+	rtr_connection_state_fp mgr_cb;   /* RTRlib's manager callback, which ours calls first */
 	char host[256];
 	char port[8];
 	struct tr_tcp_config tcp;
@@ -656,22 +661,20 @@ vrp_count(struct pfx_table *pt)
 	return n;
 }
 
-/* RTRlib calls this on every socket state change, from that socket's thread. */
+/* RTRlib calls this on every state change of a socket, from that socket's thread (in place
+ * of its manager's callback, which it calls first: the manager's status callback is not told
+ * of the serial syncs after the first). */
 static void
-vrp_mgr_status(const struct rtr_mgr_group *g, enum rtr_mgr_status ms,
-    const struct rtr_socket *sock, void *data)
+vrp_sock_state(const struct rtr_socket *sock, const enum rtr_socket_state state, void *cfg,
+    void *grp)
 {
-	struct vrp_table *t = data;
-	size_t i;
+	const struct vrp_cache *c = (const struct vrp_cache *)(const void *)
+	    ((const char *)sock - offsetof(struct vrp_cache, rtr));
+	struct vrp_table *t = c->t;
+	size_t i = c->idx;
 
-	(void)g;
-	(void)ms;
-	for (i = 0; i < t->ncaches; i++)
-		if (sock == &t->caches[i].rtr)
-			break;
-	if (i == t->ncaches)
-		return;
-	switch (sock->state) {
+	c->mgr_cb(sock, state, cfg, grp);
+	switch (state) {
 	case RTR_ESTABLISHED: {
 		/* Only a finished sync (End of Data) takes a socket to ESTABLISHED. */
 		uint64_t n = vrp_count(t->mgr->pfx_table);
@@ -694,11 +697,24 @@ vrp_mgr_status(const struct rtr_mgr_group *g, enum rtr_mgr_status ms,
 		pthread_mutex_lock(&t->mu);
 		snprintf(t->why, sizeof(t->why), "cache %.100s:%s: %s", t->caches[i].host,
 		    t->caches[i].port,
-		    sock->state == RTR_ERROR_NO_DATA_AVAIL ? "no data available" :
-		    sock->state == RTR_ERROR_NO_INCR_UPDATE_AVAIL ? "cache reset" :
-		    sock->state == RTR_ERROR_FATAL ? "protocol error (error report, bad PDU)" :
+		    state == RTR_ERROR_NO_DATA_AVAIL ? "no data available" :
+		    state == RTR_ERROR_NO_INCR_UPDATE_AVAIL ? "cache reset" :
+		    state == RTR_ERROR_FATAL ? "protocol error (error report, bad PDU)" :
 		    "connection failed or closed");
 		pthread_mutex_unlock(&t->mu);
+		if (state == RTR_ERROR_FATAL) {
+			/* After a protocol error (an Error Report, a bad PDU, another session id)
+			 * RTRlib 0.8.0 would ask the same serial again, forever: a cache that
+			 * restarted with a new session answers "Corrupt Data" every time (RFC
+			 * 8210 5.1). Start afresh with a Reset Query, as RTRlib's own purge does;
+			 * the old VRPs stay until the new ones replace them at End of Data. We
+			 * are this socket's thread, so its fields are ours to change here. */
+			struct rtr_socket *rs = &t->caches[i].rtr;
+
+			rs->request_session_id = true;
+			rs->serial_number = 0;
+			rs->is_resetting = true;
+		}
 		break;
 	default:
 		break;
@@ -800,14 +816,21 @@ vrp_start_rtr(struct vrp_table *t, unsigned sync_ms, char *err, size_t errlen)
 		t->groups[i].preference = (uint8_t)(i + 1);
 	}
 	if (rtr_mgr_init(&t->mgr, t->groups, (unsigned)t->ncaches, refresh, expire, retry, NULL,
-	    NULL, vrp_mgr_status, t) != RTR_SUCCESS) {
+	    NULL, NULL, NULL) != RTR_SUCCESS) {
 		t->mgr = NULL;
 		err_set(err, errlen, "RTRlib manager setup failed");
 		return PEIL_ENOMEM;
 	}
-	/* Our intervals, not the cache's: the staleness limit depends on them. */
-	for (size_t i = 0; i < t->ncaches; i++)
-		rtr_set_interval_mode(&t->caches[i].rtr, RTR_INTERVAL_MODE_IGNORE_ANY);
+	for (size_t i = 0; i < t->ncaches; i++) {
+		struct vrp_cache *c = &t->caches[i];
+
+		/* Our intervals, not the cache's: the staleness limit depends on them. */
+		rtr_set_interval_mode(&c->rtr, RTR_INTERVAL_MODE_IGNORE_ANY);
+		c->t = t;
+		c->idx = i;
+		c->mgr_cb = c->rtr.connection_state_fp;
+		c->rtr.connection_state_fp = vrp_sock_state;
+	}
 	pthread_mutex_lock(&t->mu);
 	snprintf(t->why, sizeof(t->why), "no sync with %.100s:%s yet", t->caches[0].host,
 	    t->caches[0].port);
