@@ -53,6 +53,14 @@ struct vrp_table {
 	bool rw_init;
 	struct stat file_st;          /* the loaded file's identity and mtime */
 	_Atomic int64_t next_check_ms; /* when to look at the file again */
+	/* the IPv4 index of the table in use (NULL: RTRlib's trie answers everything) */
+	struct vrp_ix *ix;
+	pthread_rwlock_t ix_rw;
+	bool ix_init;
+	pthread_mutex_t ix_build_mu;  /* RTR threads: one builds at a time; guards ix_* below */
+	size_t ix_cache;              /* what the index was built after */
+	uint32_t ix_session, ix_serial;
+	uint64_t ix_vrps;
 	/* the hot path reads these without the mutex */
 	_Atomic bool synced;
 	_Atomic int64_t last_sync_ms; /* monotonic time of the last sync or load */
@@ -65,6 +73,10 @@ struct vrp_table {
 	size_t cur;                   /* the cache that synced last */
 	char why[160];
 };
+
+struct vrp_ix;
+static struct vrp_ix *vrp_ix_build(struct pfx_table *pt);
+static void vrp_ix_swap(struct vrp_table *t, struct vrp_ix *ix);
 
 /* Monotonic milliseconds, cheap enough for every validation. */
 static int64_t
@@ -679,6 +691,19 @@ vrp_sock_state(const struct rtr_socket *sock, const enum rtr_socket_state state,
 		/* Only a finished sync (End of Data) takes a socket to ESTABLISHED. */
 		uint64_t n = vrp_count(t->mgr->pfx_table);
 
+		/* A serial query that brought nothing new (most refreshes) keeps the index. Two
+		 * caches' threads may get here at once (a group taking over): one at a time. */
+		pthread_mutex_lock(&t->ix_build_mu);
+		if (t->ix == NULL || i != t->ix_cache || sock->session_id != t->ix_session ||
+		    sock->serial_number != t->ix_serial || n != t->ix_vrps) {
+			vrp_ix_swap(t, vrp_ix_build(t->mgr->pfx_table));
+			t->ix_cache = i;
+			t->ix_session = sock->session_id;
+			t->ix_serial = sock->serial_number;
+			t->ix_vrps = n;
+		}
+		pthread_mutex_unlock(&t->ix_build_mu);
+
 		pthread_mutex_lock(&t->mu);
 		t->nvrps = n;
 		t->serial = sock->serial_number;
@@ -854,6 +879,445 @@ vrp_start_rtr(struct vrp_table *t, unsigned sync_ms, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- the IPv4 index ---------------------------------------------------------------------
+ * RTRlib's trie takes a cache miss per bit level it walks: about 2 us a validation on a table
+ * of today's size. Most routes are IPv4 and at most /24 long, and only VRPs of at most /24
+ * can cover those; for them, a snapshot of the table after each sync or load: a directory of
+ * /16 blocks (a block holding a VRP longer than /16 split into 256 /24 blocks), each block
+ * naming the chain of the VRPs that cover it, most specific first. Prefixes nest or are
+ * disjoint, so a VRP's whole range shares one chain when VRPs are added shortest first: one
+ * node per VRP. A validation reads two directory words and walks its chain (one to three
+ * nodes, as VRPs nest). IPv6 has an index of its own (below); IPv4 routes longer than /24 go
+ * to RTRlib's trie. */
+
+#define IX_SPLIT 0x80000000u    /* a directory word naming a block of 256 /24 words */
+
+struct vrp_ix_node {
+	uint32_t addr;
+	uint8_t len;
+	uint8_t max_len;
+	uint32_t asn;
+	uint32_t next;              /* the next less specific covering VRP (index + 1), 0: none */
+};
+
+/* IPv6: every VRP in one array sorted by (address, length), each naming the nearest VRP that
+ * encloses it; a route's covering VRPs are the last VRP at or before (route, length) and its
+ * enclosing ones (prefixes nest or are disjoint). A table of the first entry per /20 narrows
+ * the binary search. */
+#define IX6_BITS 20
+
+struct vrp_ix6_node {
+	uint64_t hi, lo;            /* the address, host order halves */
+	uint32_t asn;
+	uint32_t up;                /* the nearest enclosing VRP (index + 1), 0: none */
+	uint8_t len;
+	uint8_t max_len;
+};
+
+struct vrp_ix {
+	uint32_t top[65536];        /* per /16: a chain head (node index + 1, 0: none) or
+	                             * IX_SPLIT | block */
+	uint32_t *blocks;           /* 256 chain heads per block */
+	size_t nblocks, capblocks;
+	struct vrp_ix_node *nodes;
+	size_t nnodes, capnodes;
+	struct vrp_ix6_node *n6;
+	size_t nn6, capn6;
+	uint32_t *first6;           /* (1 << IX6_BITS) + 1 entries */
+	bool failed;
+};
+
+static void
+vrp_ix_free(struct vrp_ix *ix)
+{
+	if (ix == NULL)
+		return;
+	free(ix->blocks);
+	free(ix->nodes);
+	free(ix->n6);
+	free(ix->first6);
+	free(ix);
+}
+
+static void
+vrp_ix6_collect(const struct pfx_record *r, void *arg)
+{
+	struct vrp_ix *ix = arg;
+	const uint32_t *w = r->prefix.u.addr6.addr;
+
+	if (ix->failed || r->min_len > 128)
+		return;
+	if (ix->nn6 == ix->capn6) {
+		size_t cap = ix->capn6 != 0 ? ix->capn6 * 2 : 4096;
+		struct vrp_ix6_node *n = realloc(ix->n6, cap * sizeof(*n));
+
+		if (n == NULL) {
+			ix->failed = true;
+			return;
+		}
+		ix->n6 = n;
+		ix->capn6 = cap;
+	}
+	struct vrp_ix6_node n = { .hi = (uint64_t)w[0] << 32 | w[1],
+	    .lo = (uint64_t)w[2] << 32 | w[3], .asn = r->asn, .len = r->min_len,
+	    .max_len = r->max_len };
+
+	/* a cache may send host bits: the prefix is what counts */
+	if (n.len <= 64) {
+		n.hi = n.len == 0 ? 0 : n.hi & (~0ULL << (64 - n.len));
+		n.lo = 0;
+	} else if (n.len < 128) {
+		n.lo &= ~0ULL << (128 - n.len);
+	}
+	ix->n6[ix->nn6++] = n;
+}
+
+/* (hi, lo, len) order */
+static int
+vrp_ix6_key(uint64_t ahi, uint64_t alo, unsigned alen, uint64_t bhi, uint64_t blo,
+    unsigned blen)
+{
+	if (ahi != bhi)
+		return ahi < bhi ? -1 : 1;
+	if (alo != blo)
+		return alo < blo ? -1 : 1;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static int
+vrp_ix6_cmp(const void *a, const void *b)
+{
+	const struct vrp_ix6_node *x = a, *y = b;
+
+	return vrp_ix6_key(x->hi, x->lo, x->len, y->hi, y->lo, y->len);
+}
+
+/* Whether VRP n encloses the prefix (hi, lo)/len. */
+static bool
+vrp_ix6_covers(const struct vrp_ix6_node *n, uint64_t hi, uint64_t lo, unsigned len)
+{
+	if (n->len > len)
+		return false;
+	if (n->len <= 64)
+		return n->len == 0 || (hi & (~0ULL << (64 - n->len))) == n->hi;
+	return hi == n->hi && (lo & (~0ULL << (128 - n->len))) == n->lo;
+}
+
+/* Sorts, links each VRP to its nearest encloser, fills first6. */
+static bool
+vrp_ix6_build(struct vrp_ix *ix)
+{
+	uint32_t *stack = NULL;
+	size_t depth = 0, b = 0;
+
+	qsort(ix->n6, ix->nn6, sizeof(ix->n6[0]), vrp_ix6_cmp);
+	if ((ix->first6 = malloc(((1u << IX6_BITS) + 1) * sizeof(uint32_t))) == NULL ||
+	    (ix->nn6 > 0 && (stack = malloc(ix->nn6 * sizeof(*stack))) == NULL)) {
+		free(stack);
+		return false;
+	}
+	for (size_t i = 0; i < ix->nn6; i++) {
+		struct vrp_ix6_node *n = &ix->n6[i];
+		size_t top = (size_t)(n->hi >> (64 - IX6_BITS));
+
+		while (depth > 0 && !vrp_ix6_covers(&ix->n6[stack[depth - 1]], n->hi, n->lo, n->len))
+			depth--;
+		n->up = depth > 0 ? stack[depth - 1] + 1 : 0;
+		stack[depth++] = (uint32_t)i;
+		while (b <= top)
+			ix->first6[b++] = (uint32_t)i;
+	}
+	while (b <= (1u << IX6_BITS))
+		ix->first6[b++] = (uint32_t)ix->nn6;
+	free(stack);
+	return true;
+}
+
+/* The last VRP at or before (hi, lo, len) in the order (index + 1), 0: none. */
+static uint32_t
+vrp_ix6_last(const struct vrp_ix *ix, uint64_t hi, uint64_t lo, unsigned len)
+{
+	size_t top = (size_t)(hi >> (64 - IX6_BITS));
+	size_t a = ix->first6[top], z = ix->first6[top + 1];
+
+	/* the answer is in [a - 1, z - 1]: find the first entry after the key in [a, z) */
+	while (a < z) {
+		size_t m = a + (z - a) / 2;
+		const struct vrp_ix6_node *n = &ix->n6[m];
+
+		if (vrp_ix6_key(n->hi, n->lo, n->len, hi, lo, len) <= 0)
+			a = m + 1;
+		else
+			z = m;
+	}
+	return (uint32_t)a;        /* index of the last one at or before, plus one */
+}
+
+static void
+vrp_ix_collect(const struct pfx_record *r, void *arg)
+{
+	struct vrp_ix *ix = arg;
+
+	if (r->min_len > 24 || ix->failed)
+		return;
+	if (ix->nnodes == ix->capnodes) {
+		size_t cap = ix->capnodes != 0 ? ix->capnodes * 2 : 4096;
+		struct vrp_ix_node *n = realloc(ix->nodes, cap * sizeof(*n));
+
+		if (n == NULL) {
+			ix->failed = true;
+			return;
+		}
+		ix->nodes = n;
+		ix->capnodes = cap;
+	}
+	/* a cache may send host bits: the prefix is what counts */
+	ix->nodes[ix->nnodes++] = (struct vrp_ix_node){ .addr = r->min_len == 0 ? 0 :
+	    r->prefix.u.addr4.addr & (0xffffffffu << (32 - r->min_len)),
+	    .len = r->min_len, .max_len = r->max_len, .asn = r->asn };
+}
+
+static int
+vrp_ix_cmp(const void *a, const void *b)
+{
+	const struct vrp_ix_node *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Builds the index of a table's IPv4 VRPs of at most /24; NULL when out of memory. */
+static struct vrp_ix *
+vrp_ix_build(struct pfx_table *pt)
+{
+	struct vrp_ix *ix = calloc(1, sizeof(*ix));
+
+	if (ix == NULL)
+		return NULL;
+	pfx_table_for_each_ipv4_record(pt, vrp_ix_collect, ix);
+	pfx_table_for_each_ipv6_record(pt, vrp_ix6_collect, ix);
+	if (ix->failed || !vrp_ix6_build(ix))
+		goto fail;
+	qsort(ix->nodes, ix->nnodes, sizeof(ix->nodes[0]), vrp_ix_cmp);
+	for (size_t i = 0; i < ix->nnodes; i++) {
+		struct vrp_ix_node *n = &ix->nodes[i];
+		uint32_t hi = n->addr >> 16, id = (uint32_t)i + 1;
+
+		if (n->len <= 16) {
+			uint32_t count = 1u << (16 - n->len);
+
+			n->next = ix->top[hi];
+			for (uint32_t k = 0; k < count; k++)
+				ix->top[hi + k] = id;
+			continue;
+		}
+		if (!(ix->top[hi] & IX_SPLIT)) {
+			uint32_t head = ix->top[hi];
+
+			if (ix->nblocks == ix->capblocks) {
+				size_t cap = ix->capblocks != 0 ? ix->capblocks * 2 : 1024;
+				uint32_t *b = realloc(ix->blocks, cap * 256 * sizeof(*b));
+
+				if (b == NULL)
+					goto fail;
+				ix->blocks = b;
+				ix->capblocks = cap;
+			}
+			for (size_t k = 0; k < 256; k++)
+				ix->blocks[ix->nblocks * 256 + k] = head;
+			ix->top[hi] = IX_SPLIT | (uint32_t)ix->nblocks++;
+		}
+		{
+			uint32_t *b = &ix->blocks[(size_t)(ix->top[hi] & ~IX_SPLIT) * 256];
+			uint32_t lo = (n->addr >> 8) & 255, count = 1u << (24 - n->len);
+
+			n->next = b[lo];
+			for (uint32_t k = 0; k < count; k++)
+				b[lo + k] = id;
+		}
+	}
+	return ix;
+fail:
+	vrp_ix_free(ix);
+	return NULL;
+}
+
+/* The chain of VRPs covering the /24 that holds `addr`. */
+static uint32_t
+vrp_ix_head(const struct vrp_ix *ix, uint32_t addr)
+{
+	uint32_t e = ix->top[addr >> 16];
+
+	if (e & IX_SPLIT)
+		e = ix->blocks[(size_t)(e & ~IX_SPLIT) * 256 + ((addr >> 8) & 255)];
+	return e;
+}
+
+static void
+vrp_ix_vrp(const struct vrp_ix_node *n, struct vrp *v)
+{
+	uint8_t a[4] = { (uint8_t)(n->addr >> 24), (uint8_t)(n->addr >> 16),
+	    (uint8_t)(n->addr >> 8), (uint8_t)n->addr };
+
+	memset(v, 0, sizeof(*v));
+	ipprefix_make(4, a, n->len, &v->prefix);
+	v->max_len = n->max_len;
+	v->asn = n->asn;
+}
+
+static void
+rov_ix_add(struct rov *out, const struct vrp_ix_node *n)
+{
+	if (out->nvrps < MAX_VRP_EVIDENCE)
+		vrp_ix_vrp(n, &out->vrps[out->nvrps++]);
+	out->total_vrps++;
+}
+
+/* RFC 6811 on the index for an IPv4 route of at most /24 (as vrp_validate below). With
+ * `covered`, every covering VRP and no state. */
+static void
+vrp_ix_validate(const struct vrp_ix *ix, const struct ipprefix *p, uint32_t origin,
+    bool covered, struct rov *out)
+{
+	uint32_t addr = (uint32_t)p->addr[0] << 24 | (uint32_t)p->addr[1] << 16 |
+	    (uint32_t)p->addr[2] << 8 | p->addr[3];
+	uint32_t head = vrp_ix_head(ix, addr);
+	bool any = false, match = false, as_seen = false;
+
+	for (uint32_t e = head; e != 0; e = ix->nodes[e - 1].next) {
+		const struct vrp_ix_node *n = &ix->nodes[e - 1];
+
+		if (n->len > p->len)
+			continue;       /* inside the route's space, not covering it */
+		any = true;
+		if (!covered && origin != 0 && n->asn == origin) {
+			as_seen = true;
+			if (p->len <= n->max_len)
+				match = true;
+		}
+	}
+	if (!any)
+		return;
+	if (covered) {
+		for (uint32_t e = head; e != 0; e = ix->nodes[e - 1].next)
+			if (ix->nodes[e - 1].len <= p->len)
+				rov_ix_add(out, &ix->nodes[e - 1]);
+		return;
+	}
+	out->state = match ? ROV_VALID : ROV_INVALID;
+	for (uint32_t e = head; e != 0; e = ix->nodes[e - 1].next) {
+		const struct vrp_ix_node *n = &ix->nodes[e - 1];
+
+		if (n->len > p->len)
+			continue;
+		if (!match || (n->asn == origin && p->len <= n->max_len))
+			rov_ix_add(out, n);
+	}
+	if (!match) {
+		out->invalid_length = as_seen;
+		out->invalid_as = !as_seen;
+	}
+}
+
+static void
+rov_ix6_add(struct rov *out, const struct vrp_ix6_node *n)
+{
+	uint8_t a[16];
+
+	for (int i = 0; i < 8; i++) {
+		a[i] = (uint8_t)(n->hi >> (56 - 8 * i));
+		a[8 + i] = (uint8_t)(n->lo >> (56 - 8 * i));
+	}
+	if (out->nvrps < MAX_VRP_EVIDENCE) {
+		struct vrp *v = &out->vrps[out->nvrps++];
+
+		memset(v, 0, sizeof(*v));
+		ipprefix_make(6, a, n->len, &v->prefix);
+		v->max_len = n->max_len;
+		v->asn = n->asn;
+	}
+	out->total_vrps++;
+}
+
+/* RFC 6811 on the IPv6 index, as vrp_ix_validate. */
+static void
+vrp_ix6_validate(const struct vrp_ix *ix, const struct ipprefix *p, uint32_t origin,
+    bool covered, struct rov *out)
+{
+	uint64_t hi = 0, lo = 0;
+	uint32_t start;
+	bool any = false, match = false, as_seen = false;
+
+	for (int i = 0; i < 8; i++) {
+		hi = hi << 8 | p->addr[i];
+		lo = lo << 8 | p->addr[8 + i];
+	}
+	start = vrp_ix6_last(ix, hi, lo, p->len);
+	for (uint32_t e = start; e != 0; e = ix->n6[e - 1].up) {
+		const struct vrp_ix6_node *n = &ix->n6[e - 1];
+
+		if (!vrp_ix6_covers(n, hi, lo, p->len))
+			continue;
+		any = true;
+		if (!covered && origin != 0 && n->asn == origin) {
+			as_seen = true;
+			if (p->len <= n->max_len)
+				match = true;
+		}
+	}
+	if (!any)
+		return;
+	if (!covered)
+		out->state = match ? ROV_VALID : ROV_INVALID;
+	for (uint32_t e = start; e != 0; e = ix->n6[e - 1].up) {
+		const struct vrp_ix6_node *n = &ix->n6[e - 1];
+
+		if (!vrp_ix6_covers(n, hi, lo, p->len))
+			continue;
+		if (covered || !match || (n->asn == origin && p->len <= n->max_len))
+			rov_ix6_add(out, n);
+	}
+	if (!covered && !match) {
+		out->invalid_length = as_seen;
+		out->invalid_as = !as_seen;
+	}
+}
+
+/* Puts a new index in place (NULL: none) and frees the old one. */
+static void
+vrp_ix_swap(struct vrp_table *t, struct vrp_ix *ix)
+{
+	struct vrp_ix *old;
+
+	pthread_rwlock_wrlock(&t->ix_rw);
+	old = t->ix;
+	t->ix = ix;
+	pthread_rwlock_unlock(&t->ix_rw);
+	vrp_ix_free(old);
+}
+
+/* Answers from the index when it can (IPv6, or IPv4 of at most /24); false: ask RTRlib. */
+static bool
+vrp_ix_try(struct vrp_table *t, const struct ipprefix *p, uint32_t origin, bool covered,
+    struct rov *out)
+{
+	bool done = false;
+
+	if (p->family == 4 && p->len > 24)
+		return false;
+	pthread_rwlock_rdlock(&t->ix_rw);
+	if (t->ix != NULL) {
+		if (p->family == 4)
+			vrp_ix_validate(t->ix, p, origin, covered, out);
+		else
+			vrp_ix6_validate(t->ix, p, origin, covered, out);
+		done = true;
+	}
+	pthread_rwlock_unlock(&t->ix_rw);
+	return done;
+}
+
 /* ---- file mode ---------------------------------------------------------------------------- */
 
 static int
@@ -954,6 +1418,7 @@ vrp_file_check(struct vrp_table *t)
 {
 	int64_t now = vrp_now_ms(), due = atomic_load(&t->next_check_ms);
 	struct pfx_table *pt, *old;
+	struct vrp_ix *ix;
 	struct stat st;
 	uint64_t n = 0;
 	char why[160];
@@ -973,11 +1438,13 @@ vrp_file_check(struct vrp_table *t)
 		pthread_mutex_unlock(&t->mu);
 		return;
 	}
+	ix = vrp_ix_build(pt);
 	pthread_rwlock_wrlock(&t->rw);
 	old = t->own;
 	t->own = pt;
 	t->file_st = st;
 	pthread_rwlock_unlock(&t->rw);
+	vrp_ix_swap(t, ix);
 	pthread_mutex_lock(&t->mu);
 	t->nvrps = n;
 	t->why[0] = '\0';
@@ -1012,6 +1479,9 @@ vrp_open(const struct vrp_conf *vc, char *err, size_t errlen)
 	pthread_cond_init(&t->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	t->mu_init = true;
+	pthread_rwlock_init(&t->ix_rw, NULL);
+	pthread_mutex_init(&t->ix_build_mu, NULL);
+	t->ix_init = true;
 	if (rtr) {
 		/* RTRlib keeps a socket's VRPs no longer than its expire interval (at most 48 h):
 		 * a longer limit could not be kept, so it is the limit. */
@@ -1036,6 +1506,7 @@ vrp_open(const struct vrp_conf *vc, char *err, size_t errlen)
 	t->rw_init = true;
 	if (vrp_load(t->path, &t->own, &t->file_st, &t->nvrps, err, errlen) != 0)
 		goto fail;
+	vrp_ix_swap(t, vrp_ix_build(t->own));
 	atomic_store(&t->last_sync_ms, vrp_now_ms());
 	atomic_store(&t->next_check_ms, vrp_now_ms() + VRP_FILE_CHECK_S * 1000);
 	atomic_store(&t->synced, true);
@@ -1062,6 +1533,11 @@ vrp_close(struct vrp_table *t)
 	if (t->own != NULL) {
 		pfx_table_free(t->own);
 		free(t->own);
+	}
+	vrp_ix_free(t->ix);
+	if (t->ix_init) {
+		pthread_rwlock_destroy(&t->ix_rw);
+		pthread_mutex_destroy(&t->ix_build_mu);
 	}
 	if (t->rw_init)
 		pthread_rwlock_destroy(&t->rw);
@@ -1136,6 +1612,8 @@ vrp_validate(struct vrp_table *t, const struct ipprefix *prefix, uint32_t origin
 	out->nvrps = out->total_vrps = 0;
 	if ((rc = vrp_fresh(t, why, whylen)) != 0)
 		return rc;
+	if (vrp_ix_try(t, prefix, origin, false, out))
+		return 0;
 	/* RFC 6483 4., RFC 7607: no route matches a VRP of AS 0, and a route whose origin is AS 0
 	 * (or none, AS_SET) matches no VRP: it is invalid where a VRP covers it. The walk with
 	 * AS 0 still lists the covering VRPs (up to an AS 0 VRP, which is enough). */
@@ -1178,6 +1656,8 @@ vrp_covered(struct vrp_table *t, const struct ipprefix *prefix, struct rov *out,
 	out->nvrps = out->total_vrps = 0;
 	if ((rc = vrp_fresh(t, why, whylen)) != 0)
 		return rc;
+	if (vrp_ix_try(t, prefix, 0, true, out))
+		return 0;
 	if (vrp_run(t, prefix, 0, &reason, &rlen, &st) != PFX_SUCCESS) {
 		free(reason);
 		err_set(why, whylen, "out of memory");

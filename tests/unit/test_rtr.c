@@ -473,6 +473,115 @@ test_never_synced(void **state)
 	vrp_close(t);
 }
 
+/* Random nested VRPs and routes, IPv4 (index and trie) and IPv6 (trie), against RFC 6811
+ * done by hand over every VRP. */
+struct naive_vrp {
+	uint32_t addr;
+	unsigned len, max_len;
+	uint32_t asn;
+	int family;
+};
+
+static uint64_t rnd_state = 88172645463325252ULL;
+
+static uint32_t
+rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (uint32_t)(rnd_state >> 16);
+}
+
+static void
+naive_text(int family, uint32_t addr, unsigned len, char *out, size_t n)
+{
+	/* IPv6: the 32 bits lead, the rest zero */
+	if (family == 4)
+		snprintf(out, n, "%u.%u.%u.%u/%u", addr >> 24, (addr >> 16) & 255, (addr >> 8) & 255,
+		    addr & 255, len);
+	else
+		snprintf(out, n, "%x:%x::/%u", addr >> 16, addr & 0xffff, len);
+}
+
+static void
+test_random_vs_naive(void **state)
+{
+	enum { NV = 3000, NR = 30000 };
+	static struct naive_vrp v[NV];
+	char *text = malloc(NV * 64), path[128], err[256] = "";
+	struct vrp_conf vc = { 0 };
+	struct vrp_table *t;
+	size_t off = 0;
+
+	(void)state;
+	assert_non_null(text);
+	for (int i = 0; i < NV; i++) {
+		char p[64];
+
+		v[i].family = rnd() % 5 == 0 ? 6 : 4;
+		v[i].len = 8 + rnd() % 21;                  /* 8..28 */
+		v[i].addr = (0xc0000000u | (rnd() & 0x001fffffu) << 8) &
+		    (0xffffffffu << (32 - v[i].len));
+		v[i].max_len = v[i].len + (rnd() % 3 == 0 ? rnd() % 5 : 0);
+		v[i].asn = 64500 + rnd() % 6;
+		naive_text(v[i].family, v[i].addr, v[i].len, p, sizeof(p));
+		off += (size_t)snprintf(text + off, 64, "AS%u,%s,%u\n", v[i].asn, p, v[i].max_len);
+	}
+	snprintf(path, sizeof(path), "%s/random.csv", tmpdir);
+	write_file(path, text);
+	free(text);
+	vc.file = path;
+	t = vrp_open(&vc, err, sizeof(err));
+	assert_non_null(t);
+	for (int i = 0; i < NR; i++) {
+		int family = rnd() % 5 == 0 ? 6 : 4;
+		unsigned len = 8 + rnd() % 23;              /* 8..30 */
+		uint32_t addr = (0xc0000000u | (rnd() & 0x001fffffu) << 8 | (rnd() & 255)) &
+		    (0xffffffffu << (32 - len));
+		uint32_t origin = rnd() % 8 == 0 ? 0 : 64500 + rnd() % 7;
+		size_t covering = 0, matching = 0, as_seen = 0;
+		enum rov_state want;
+		struct ipprefix p;
+		struct rov r, c;
+		char s[64], why[160];
+
+		for (int k = 0; k < NV; k++) {
+			uint32_t mask = v[k].len == 0 ? 0 : 0xffffffffu << (32 - v[k].len);
+
+			if (v[k].family != family || v[k].len > len || (addr & mask) != v[k].addr)
+				continue;
+			covering++;
+			if (origin != 0 && v[k].asn == origin) {
+				as_seen++;
+				if (len <= v[k].max_len)
+					matching++;
+			}
+		}
+		want = covering == 0 ? ROV_NOT_FOUND : matching > 0 ? ROV_VALID : ROV_INVALID;
+		naive_text(family, addr, len, s, sizeof(s));
+		assert_int_equal(ipprefix_parse(s, strlen(s), false, &p, NULL, 0), 0);
+		assert_int_equal(vrp_validate(t, &p, origin, &r, why, sizeof(why)), 0);
+		assert_int_equal(vrp_covered(t, &p, &c, why, sizeof(why)), 0);
+		if (r.state != want)
+			fprintf(stderr, "%s AS%u: state %d, want %d\n", s, origin, r.state, want);
+		assert_int_equal(r.state, want);
+		/* duplicates in the file are one VRP: compare counts only without them */
+		if (want == ROV_INVALID) {
+			assert_true(r.total_vrps <= covering);
+			assert_int_equal(r.invalid_length, as_seen > 0);
+			assert_int_equal(r.invalid_as, as_seen == 0);
+		}
+		if (want == ROV_VALID)
+			assert_true(r.total_vrps >= 1 && r.total_vrps <= matching);
+		assert_true(c.total_vrps <= covering);
+		assert_int_equal(c.total_vrps > 0, covering > 0);
+		for (size_t k = 0; k < r.nvrps; k++)
+			assert_true(ipprefix_covers(&r.vrps[k].prefix, &p));
+	}
+	vrp_close(t);
+}
+
 static int
 setup(void **state)
 {
@@ -498,6 +607,7 @@ main(void)
 		cmocka_unit_test(test_rfc6811),
 		cmocka_unit_test(test_covered),
 		cmocka_unit_test(test_evidence_cap),
+		cmocka_unit_test(test_random_vs_naive),
 		cmocka_unit_test(test_lab),
 		cmocka_unit_test(test_json_forms),
 		cmocka_unit_test(test_parse_errors),
