@@ -816,8 +816,8 @@ vrp_start_rtr(struct vrp_table *t, unsigned sync_ms, char *err, size_t errlen)
 {
 	/* Refresh well within the staleness limit, so a quiet cache never makes the table old;
 	 * RTRlib drops a socket's VRPs after `expire`, which must not come before our limit. */
-	unsigned refresh = vrp_clamp(t->max_age_s / 4, RTR_REFRESH_LO, 3600);
-	unsigned retry = vrp_clamp(t->max_age_s / 10, RTR_RETRY_LO, 600);
+	unsigned refresh = vrp_clamp(t->max_age_s / 4, RTR_REFRESH_LO, MAX_RTR_REFRESH_S);
+	unsigned retry = vrp_clamp(t->max_age_s / 10, RTR_RETRY_LO, MAX_RTR_RETRY_S);
 	unsigned expire = vrp_clamp(t->max_age_s + 1, RTR_EXPIRE_LO, RTR_EXPIRE_HI);
 	struct timespec dl;
 
@@ -1689,5 +1689,8 @@ vrp_status(struct vrp_table *t, struct vrp_status *st)
 	st->vrps = t->nvrps;
 	st->serial = t->serial;
 	snprintf(st->why, sizeof(st->why), "%s", t->why);
+	if (st->why[0] == '\0' && st->synced && st->age_s > t->max_age_s)
+		snprintf(st->why, sizeof(st->why), "no sync or load for %" PRIu64 " s (limit %u s)",
+		    st->age_s, t->max_age_s);
 	pthread_mutex_unlock(&t->mu);
 }

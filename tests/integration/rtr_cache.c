@@ -324,6 +324,8 @@ test_bad_cache(void **state)
 		assert_int_equal(st.vrps, 2);
 		if (strcmp(modes[m], "silent") != 0)
 			assert_non_null(strstr(st.why, caches));
+		else
+			assert_string_equal(st.why, "no sync or load for 4 s (limit 3 s)");
 		/* the server first: RTRlib may be waiting for its answer */
 		reap(pid);
 		vrp_close(t);
