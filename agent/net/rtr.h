@@ -20,7 +20,8 @@ struct vrp_conf {
 	                           * ("roas": prefix, maxLength, asn) or CSV (ASN,IP Prefix,Max
 	                           * Length[,Trust Anchor]; "AS" before the number allowed) */
 	unsigned max_age_s;       /* older than this (since the last sync or load): stale; 0:
-	                           * DEFAULT_VRP_MAX_AGE_S */
+	                           * DEFAULT_VRP_MAX_AGE_S. With caches at most 172799 (RTRlib
+	                           * drops a cache's VRPs after 48 h without a sync) */
 	unsigned sync_ms;         /* vrp_open waits this long for the first sync; 0:
 	                           * DEFAULT_RTR_SYNC_MS. A cache not synced by then is no error:
 	                           * the table says why in vrp_status, and validation gives error */
@@ -71,7 +72,9 @@ struct vrp_status {
 	uint64_t age_s;            /* seconds since the last successful sync or load */
 	uint64_t vrps;             /* VRPs in the table (IPv4 + IPv6) */
 	uint32_t serial;           /* RTR serial (0 for a file) */
-	char why[160];             /* why not synced or last cache error ("" if none) */
+	char why[160];             /* why not synced, the last cache error, a VRP file that did
+	                           * not load again ("FILE:LINE: reason"), or "no sync or load
+	                           * for N s (limit M s)"; "" if none */
 };
 void vrp_status(struct vrp_table *t, struct vrp_status *st);
 
