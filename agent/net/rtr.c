@@ -696,6 +696,9 @@ vrp_sock_state(const struct rtr_socket *sock, const enum rtr_socket_state state,
 		pthread_mutex_lock(&t->ix_build_mu);
 		if (t->ix == NULL || i != t->ix_cache || sock->session_id != t->ix_session ||
 		    sock->serial_number != t->ix_serial || n != t->ix_vrps) {
+			/* The old index goes first: no second copy in memory while the new one is
+			 * built; meanwhile RTRlib's trie (already up to date) answers. */
+			vrp_ix_swap(t, NULL);
 			vrp_ix_swap(t, vrp_ix_build(t->mgr->pfx_table));
 			t->ix_cache = i;
 			t->ix_session = sock->session_id;
