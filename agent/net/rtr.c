@@ -1013,7 +1013,8 @@ vrp_ix6_build(struct vrp_ix *ix)
 	uint32_t *stack = NULL;
 	size_t depth = 0, b = 0;
 
-	qsort(ix->n6, ix->nn6, sizeof(ix->n6[0]), vrp_ix6_cmp);
+	if (ix->nn6 > 0)
+		qsort(ix->n6, ix->nn6, sizeof(ix->n6[0]), vrp_ix6_cmp);
 	if ((ix->first6 = malloc(((1u << IX6_BITS) + 1) * sizeof(uint32_t))) == NULL ||
 	    (ix->nn6 > 0 && (stack = malloc(ix->nn6 * sizeof(*stack))) == NULL)) {
 		free(stack);
@@ -1102,7 +1103,8 @@ vrp_ix_build(struct pfx_table *pt)
 	pfx_table_for_each_ipv6_record(pt, vrp_ix6_collect, ix);
 	if (ix->failed || !vrp_ix6_build(ix))
 		goto fail;
-	qsort(ix->nodes, ix->nnodes, sizeof(ix->nodes[0]), vrp_ix_cmp);
+	if (ix->nnodes > 0)
+		qsort(ix->nodes, ix->nnodes, sizeof(ix->nodes[0]), vrp_ix_cmp);
 	for (size_t i = 0; i < ix->nnodes; i++) {
 		struct vrp_ix_node *n = &ix->nodes[i];
 		uint32_t hi = n->addr >> 16, id = (uint32_t)i + 1;
