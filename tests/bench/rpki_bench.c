@@ -177,8 +177,8 @@ main(int argc, char **argv)
 	rss_vrp = status_mib("VmRSS:");
 	printf("initial sync: %" PRIu64 " VRPs from %s in %.2f s (goal <= %.0f s: %s)\n", st.vrps,
 	    argv[1], sync_s, GOAL_SYNC_S, met(sync_s <= GOAL_SYNC_S));
-	printf("RSS with the VRP table: %.1f MiB (%.1f MiB over the %.1f MiB before it)\n",
-	    rss_vrp, rss_vrp - rss0, rss0);
+	printf("RSS with the VRP table: %.1f MiB (%.1f MiB over the %.1f MiB before it); peak so "
+	    "far %.1f MiB\n", rss_vrp, rss_vrp - rss0, rss0, status_mib("VmHWM:"));
 
 	rc.file = argv[3];
 	t0 = now_s();
