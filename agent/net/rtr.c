@@ -14,6 +14,12 @@
 
 #include <rtrlib/rtrlib.h>
 
+/* Built against RTRlib 0.8.0 (Debian 12): rtr_mgr_init's signature, the public rtr_socket and
+ * rtr_mgr_config fields used here, and the FATAL state's retry behaviour are 0.8's. */
+#if RTRLIB_VERSION_MAJOR != 0 || RTRLIB_VERSION_MINOR != 8
+#error "rtr.c is written for RTRlib 0.8"
+#endif
+
 #include "err.h"
 #include "rtr.h"
 
