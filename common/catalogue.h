@@ -22,6 +22,10 @@ enum catalogue_module {
 	MODULE_WEB,             /* probe_web.c: HTTPS, HSTS, security headers, security.txt,
 	                         * IPv4/IPv6 parity on the web servers */
 	MODULE_WEBTLS,          /* probe_webtls.c: HTTPS's TLS, certificate, DANE on 443, CAA */
+	MODULE_RPKI,            /* probe_rpki.c: ROAs and route origin validation of the web
+	                         * server, mail server and name server addresses */
+	MODULE_VANTAGE,         /* vantage.c: the vantage self-tests, once per agent and round
+	                         * (empty domain), never per domain */
 	MODULE_COUNT
 };
 

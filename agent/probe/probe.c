@@ -27,6 +27,7 @@
 #include "probe_ipv6.h"
 #include "probe_mailauth.h"
 #include "probe_mtasts_tlsrpt.h"
+#include "probe_rpki.h"
 #include "probe_starttls.h"
 #include "probe_web.h"
 #include "probe_webtls.h"
@@ -59,6 +60,8 @@ struct probe {
 	const char *guideline;      /* ncsc_id of the configured guideline (static) */
 	char *ca_file, *ehlo;
 	unsigned smtp_step_ms, tls_ms, host_ms;
+	struct vrp_table *vrps;
+	struct routes *routes;
 };
 
 /* Keeps an answer for the rest of the domain, while MAX_PROBE_MEMO answers and
@@ -122,6 +125,8 @@ probe_new(const struct probe_conf *pc, char *err, size_t errlen)
 	p->smtp_step_ms = pc->smtp_step_ms ? pc->smtp_step_ms : DEFAULT_SMTP_STEP_MS;
 	p->tls_ms = pc->tls_handshake_ms ? pc->tls_handshake_ms : DEFAULT_TLS_HANDSHAKE_MS;
 	p->host_ms = pc->starttls_host_ms ? pc->starttls_host_ms : DEFAULT_STARTTLS_HOST_MS;
+	p->vrps = pc->vrps;
+	p->routes = pc->routes;
 	if (pc->tls_guideline == NULL || pc->tls_guideline[0] == '\0')
 		p->guideline = ncsc_id(ncsc_default());
 	else if (ncsc_find(pc->tls_guideline) != NULL)
@@ -511,6 +516,8 @@ static const struct probe_module {
 	[MODULE_STARTTLS] = { NULL, probe_starttls_run },
 	[MODULE_WEB] = { probe_web_vantage, probe_web_run },
 	[MODULE_WEBTLS] = { NULL, probe_webtls_run },
+	[MODULE_RPKI] = { probe_rpki_vantage, probe_rpki_run },
+	[MODULE_VANTAGE] = { NULL, NULL },
 };
 
 /* True when a test of module m is still to be judged. */
@@ -562,6 +569,13 @@ probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadlin
 			rc = result_add_evidence(res[i], "reason", "not implemented in this version");
 			done[i] = true;
 		}
+		/* A self-test is about the vantage, never a domain (vantage.c, once per round). */
+		if (!done[i] && catalogue_get(i)->module == MODULE_VANTAGE) {
+			result_set_status(res[i], PEIL__STATUS__NOT_TESTED);
+			rc = result_add_evidence(res[i], "reason", "a vantage self-test: judged once "
+			    "per round, reported with an empty domain");
+			done[i] = true;
+		}
 		any |= !done[i];
 	}
 	if (rc != 0 || !any)
@@ -581,6 +595,12 @@ probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadlin
 		if (probe_modules[m].vantage != NULL && probe_module_wanted(m, done))
 			rc = probe_modules[m].vantage(w, mx, web, res, done);
 	if (rc != 0)
+		goto out;
+	/* Nothing left that needs the domain (the vantage decided all): no lookup at all. */
+	any = false;
+	for (int i = 0; i < TEST_COUNT; i++)
+		any |= !done[i];
+	if (!any)
 		goto out;
 
 	/* The SOA answers both whether the domain exists and its DNSSEC state. */
@@ -604,7 +624,7 @@ probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadlin
 		goto out;
 	}
 	for (int m = MODULE_NONE + 1; m < MODULE_COUNT; m++)
-		if (probe_module_wanted(m, done) &&
+		if (probe_modules[m].run != NULL && probe_module_wanted(m, done) &&
 		    (rc = probe_modules[m].run(w, mx, web, res, done)) != 0)
 			goto out;
 	rc = fail_rest(res, done, MSG_BUDGET, NULL, domain);
@@ -679,6 +699,9 @@ probe_results_new(const char *name, uint64_t round_id, const char *const *tests,
 		if ((ce = catalogue_find(id)) != NULL) {
 			size_t k = (size_t)(ce - cat);
 
+			if (ce->module == MODULE_VANTAGE)
+				continue;
+
 			if (k < ncat && seen[k])
 				continue;
 			if (k < ncat)
@@ -722,6 +745,8 @@ probe_source(struct probe *p, struct dnswork_source *src)
 		.fetch = probe_fetch,
 		.web_get = probe_web_get,
 		.web_tls = probe_web_tls,
+		.vrps = p->vrps,
+		.routes = p->routes,
 	};
 }
 
