@@ -326,6 +326,13 @@ asked(const char *id, const char *const *tests, size_t ntests)
 	return false;
 }
 
+bool
+vantage_wanted(const char *const *tests, size_t ntests)
+{
+	return asked(catalogue_get(TEST_VANTAGE_IPV6)->id, tests, ntests) ||
+	    asked(catalogue_get(TEST_VANTAGE_ROV)->id, tests, ntests);
+}
+
 int
 vantage_run(const struct vantage_conf *vc, uint64_t round_id, const char *const *tests,
     size_t ntests, struct result_set *out)

@@ -42,6 +42,9 @@ int vantage_beacons_parse(const char *s, bool want6, struct beacon out[MAX_BEACO
  * "vantage.KEY: reason" in why. */
 int vantage_check(const struct vantage_conf *vc, char *why, size_t whylen);
 
+/* Whether the test list (as probe_domain takes it; ntests 0: all) names a self-test. */
+bool vantage_wanted(const char *const *tests, size_t ntests);
+
 /* Judges the self-tests asked for (the ids in tests, as probe_domain takes them; ntests 0:
  * both; ids of other tests are ignored) and appends their results (empty domain, round_id,
  * measured now, guideline "peil") to out. Bounded: every beacon is tried at once, each connect
