@@ -439,9 +439,14 @@ tables_ev(struct dnswork *w, struct dnsev *ev)
 
 	vrp_status(w->src->vrps, &vs);
 	routes_status(w->src->routes, &rs);
-	dnsev_add(ev, "vrp_table", "%s: %llu VRPs, serial %u, %llu s old%s%s", vs.source,
-	    (unsigned long long)vs.vrps, (unsigned)vs.serial, (unsigned long long)vs.age_s,
-	    vs.why[0] != '\0' ? "; " : "", vs.why);
+	if (strncmp(vs.source, "rtr", 3) == 0)
+		dnsev_add(ev, "vrp_table", "%s: %llu VRPs, serial %u, %llu s old%s%s", vs.source,
+		    (unsigned long long)vs.vrps, (unsigned)vs.serial,
+		    (unsigned long long)vs.age_s, vs.why[0] != '\0' ? "; " : "", vs.why);
+	else
+		dnsev_add(ev, "vrp_table", "%s: %llu VRPs, %llu s old%s%s", vs.source,
+		    (unsigned long long)vs.vrps, (unsigned long long)vs.age_s,
+		    vs.why[0] != '\0' ? "; " : "", vs.why);
 	dnsev_add(ev, "route_table", "%s (%s): %llu prefixes, loaded %llu s ago%s%s", rs.file,
 	    (unsigned)rs.format < sizeof(fmt) / sizeof(fmt[0]) ? fmt[rs.format] : "?",
 	    (unsigned long long)rs.routes, (unsigned long long)(now > rs.loaded_at ?
