@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "catalogue.h"
+#include "dnsev.h"
 #include "err.h"
 #include "reach.h"
 #include "vantage.h"
@@ -61,8 +62,8 @@ vantage_beacons_parse(const char *s, bool want6, struct beacon out[MAX_BEACONS],
 			ae = colon;
 			v6 = false;
 			if (colon == NULL || memchr(tok, ':', (size_t)(colon - tok)) != NULL) {
-				snprintf(why, whylen, "'%.*s': a beacon is ADDR:PORT (IPv6: [ADDR]:PORT)",
-				    (int)(end - tok > 80 ? 80 : end - tok), tok);
+				snprintf(why, whylen, "'%.*s': a beacon is ADDR:PORT (IPv6: "
+				    "[ADDR]:PORT)", (int)(end - tok > 80 ? 80 : end - tok), tok);
 				return PEIL_EINVAL;
 			}
 		}
@@ -125,9 +126,9 @@ vantage_check(const struct vantage_conf *vc, char *why, size_t whylen)
 	}
 	for (size_t i = 0; i < nv; i++)
 		if (bv[i].v6 != bi[i].v6) {
-			snprintf(why, whylen, "vantage.rov_invalid: beacon %zu (%s) and its twin in "
-			    "rov_valid (%s) are of different address families", i + 1, bi[i].addr,
-			    bv[i].addr);
+			snprintf(why, whylen, "vantage.rov_invalid: beacon %zu (%s) and its twin "
+			    "in rov_valid (%s) are of different address families", i + 1,
+			    bi[i].addr, bv[i].addr);
 			return PEIL_EINVAL;
 		}
 	return 0;
@@ -169,12 +170,14 @@ vantage_result(const char *id, uint64_t round_id, struct result_set *out)
 	return r;
 }
 
-/* Sets status and reason. Returns 0 or PEIL_ENOMEM. */
+/* Sets status, reason (first) and the evidence gathered. Returns 0 or PEIL_ENOMEM. */
 static int
-verdict(Peil__Result *r, int status, const char *reason)
+verdict(struct dnsev *ev, Peil__Result *r, int status, const char *reason)
 {
-	result_set_status(r, status);
-	return reason != NULL ? result_add_evidence(r, "reason", "%s", reason) : 0;
+	int rc = dnsev_apply(ev, r, status, reason);
+
+	dnsev_clear(ev);
+	return rc;
 }
 
 /* The connects of n beacons at once; a configuration already checked. */
@@ -195,38 +198,39 @@ run_ipv6(const struct vantage_conf *vc, Peil__Result *r)
 	struct beacon b[MAX_BEACONS];
 	struct reach_item items[MAX_BEACONS];
 	char why[200], line[300];
+	struct dnsev ev = { 0 };
 	size_t n, ok = 0;
 	int rc;
 
 	if (!vc->ipv6)
-		return verdict(r, PEIL__STATUS__FAILED, "IPv6 is off in this agent's configuration "
-		    "(resolver.ipv6 = no)");
+		return verdict(&ev, r, PEIL__STATUS__FAILED, "IPv6 is off in this agent's "
+		    "configuration (resolver.ipv6 = no)");
 	if (vantage_beacons_parse(vc->ipv6_beacons, true, b, &n, why, sizeof(why)) != 0) {
-		if ((rc = result_add_evidence(r, "beacons", "%s", why)) != 0)
-			return rc;
-		return verdict(r, PEIL__STATUS__ERROR, "vantage.ipv6_beacons does not parse");
+		dnsev_add(&ev, "beacons", "%s", why);
+		return verdict(&ev, r, PEIL__STATUS__ERROR, "vantage.ipv6_beacons does not parse");
 	}
 	if (n == 0)
-		return verdict(r, PEIL__STATUS__NOT_TESTED, "no IPv6 beacon configured "
+		return verdict(&ev, r, PEIL__STATUS__NOT_TESTED, "no IPv6 beacon configured "
 		    "(vantage.ipv6_beacons)");
 	if ((rc = beacons_try(b, n, vc->timeout_ms, items)) != 0) {
-		if (rc == PEIL_ENOMEM)
+		if (rc == PEIL_ENOMEM) {
+			dnsev_clear(&ev);
 			return rc;
+		}
 		snprintf(why, sizeof(why), "the reachability probe failed: %s", peil_strerror(rc));
-		return verdict(r, PEIL__STATUS__ERROR, why);
+		return verdict(&ev, r, PEIL__STATUS__ERROR, why);
 	}
 	for (size_t i = 0; i < n; i++) {
 		char key[32];
 
 		item_line(&b[i], &items[i], line, sizeof(line));
 		snprintf(key, sizeof(key), "beacon_%zu", i + 1);
-		if ((rc = result_add_evidence(r, key, "%s", line)) != 0)
-			return rc;
+		dnsev_add(&ev, key, "%s", line);
 		ok += items[i].ok;
 	}
 	if (ok > 0)
-		return verdict(r, PEIL__STATUS__PASSED, NULL);
-	return verdict(r, PEIL__STATUS__FAILED, n == 1 ? "the IPv6 beacon does not answer" :
+		return verdict(&ev, r, PEIL__STATUS__PASSED, NULL);
+	return verdict(&ev, r, PEIL__STATUS__FAILED, n == 1 ? "the IPv6 beacon does not answer" :
 	    "no IPv6 beacon answers");
 }
 
@@ -236,7 +240,9 @@ run_rov(const struct vantage_conf *vc, Peil__Result *r)
 	struct beacon b[2 * MAX_BEACONS], bi[MAX_BEACONS];
 	struct reach_item items[2 * MAX_BEACONS];
 	char why[200], line[300], *reason = NULL;
-	size_t nv = 0, ni = 0, n = 0, pair[MAX_BEACONS], npairs = 0, judged = 0, answers = 0, silent = 0;
+	struct dnsev ev = { 0 };
+	size_t nv = 0, ni = 0, n = 0, pair[MAX_BEACONS], npairs = 0;
+	size_t judged = 0, answers = 0, silent = 0;
 	int rc;
 
 	if (vantage_beacons_parse(vc->rov_valid, false, b, &nv, why, sizeof(why)) != 0 ||
@@ -244,13 +250,12 @@ run_rov(const struct vantage_conf *vc, Peil__Result *r)
 	    nv != ni) {
 		if (nv != ni)
 			snprintf(why, sizeof(why), "%zu valid and %zu invalid beacons", nv, ni);
-		if ((rc = result_add_evidence(r, "beacons", "%s", why)) != 0)
-			return rc;
-		return verdict(r, PEIL__STATUS__ERROR, "vantage.rov_valid / rov_invalid do not "
-		    "parse as twins");
+		dnsev_add(&ev, "beacons", "%s", why);
+		return verdict(&ev, r, PEIL__STATUS__ERROR, "vantage.rov_valid / rov_invalid do "
+		    "not parse as twins");
 	}
 	if (nv == 0)
-		return verdict(r, PEIL__STATUS__NOT_TESTED, "no ROV beacons configured "
+		return verdict(&ev, r, PEIL__STATUS__NOT_TESTED, "no ROV beacons configured "
 		    "(vantage.rov_valid, vantage.rov_invalid)");
 	/* The pairs of a family this vantage uses: valid ones first, then their twins. */
 	for (size_t i = 0; i < nv; i++) {
@@ -258,25 +263,26 @@ run_rov(const struct vantage_conf *vc, Peil__Result *r)
 
 		if ((b[i].v6 && !vc->ipv6) || (!b[i].v6 && !vc->ipv4)) {
 			beacon_text(&b[i], t, sizeof(t));
-			if ((rc = result_add_evidence(r, "skipped", "%s and its twin: this vantage "
-			    "has no %s", t, b[i].v6 ? "IPv6" : "IPv4")) != 0)
-				return rc;
+			dnsev_add(&ev, "skipped", "%s and its twin: this vantage has no %s", t,
+			    b[i].v6 ? "IPv6" : "IPv4");
 			continue;
 		}
 		pair[npairs++] = i;
 	}
 	if (npairs == 0)
-		return verdict(r, PEIL__STATUS__NOT_TESTED, "no ROV beacon pair of an address family "
-		    "this vantage uses");
+		return verdict(&ev, r, PEIL__STATUS__NOT_TESTED, "no ROV beacon pair of an "
+		    "address family this vantage uses");
 	for (size_t k = 0; k < npairs; k++)
 		b[n++] = b[pair[k]];
 	for (size_t k = 0; k < npairs; k++)
 		b[n++] = bi[pair[k]];
 	if ((rc = beacons_try(b, n, vc->timeout_ms, items)) != 0) {
-		if (rc == PEIL_ENOMEM)
+		if (rc == PEIL_ENOMEM) {
+			dnsev_clear(&ev);
 			return rc;
+		}
 		snprintf(why, sizeof(why), "the reachability probe failed: %s", peil_strerror(rc));
-		return verdict(r, PEIL__STATUS__ERROR, why);
+		return verdict(&ev, r, PEIL__STATUS__ERROR, why);
 	}
 	for (size_t k = 0; k < npairs; k++) {
 		const struct reach_item *v = &items[k], *iv = &items[npairs + k];
@@ -284,12 +290,10 @@ run_rov(const struct vantage_conf *vc, Peil__Result *r)
 
 		item_line(&b[k], v, line, sizeof(line));
 		snprintf(key, sizeof(key), "valid_%zu", k + 1);
-		if ((rc = result_add_evidence(r, key, "%s", line)) != 0)
-			return rc;
+		dnsev_add(&ev, key, "%s", line);
 		item_line(&b[npairs + k], iv, line, sizeof(line));
 		snprintf(key, sizeof(key), "invalid_%zu", k + 1);
-		if ((rc = result_add_evidence(r, key, "%s", line)) != 0)
-			return rc;
+		dnsev_add(&ev, key, "%s", line);
 		if (iv->ok)
 			answers++;
 		else if (v->ok)
@@ -298,20 +302,22 @@ run_rov(const struct vantage_conf *vc, Peil__Result *r)
 			silent++;
 	}
 	if (answers > 0) {
-		if (asprintf(&reason, "%zu beacon(s) on an RPKI-invalid prefix answer: this network "
-		    "accepts RPKI-invalid routes", answers) < 0)
+		if (asprintf(&reason, "%zu beacon(s) on an RPKI-invalid prefix answer: this "
+		    "network accepts RPKI-invalid routes", answers) < 0) {
+			dnsev_clear(&ev);
 			return PEIL_ENOMEM;
-		rc = verdict(r, PEIL__STATUS__FAILED, reason);
+		}
+		rc = verdict(&ev, r, PEIL__STATUS__FAILED, reason);
 		free(reason);
 		return rc;
 	}
 	if (judged == 0)
-		return verdict(r, PEIL__STATUS__ERROR, "cannot judge: the valid beacon does not "
-		    "answer");
-	if (silent > 0 && (rc = result_add_evidence(r, "not_judged", "%zu pair(s) whose valid "
-	    "beacon does not answer either", silent)) != 0)
-		return rc;
-	return verdict(r, PEIL__STATUS__PASSED, NULL);
+		return verdict(&ev, r, PEIL__STATUS__ERROR, "cannot judge: the valid beacon does "
+		    "not answer");
+	if (silent > 0)
+		dnsev_add(&ev, "not_judged", "%zu pair(s) whose valid beacon does not answer "
+		    "either", silent);
+	return verdict(&ev, r, PEIL__STATUS__PASSED, NULL);
 }
 
 /* Whether test id is asked for. */
@@ -337,17 +343,19 @@ int
 vantage_run(const struct vantage_conf *vc, uint64_t round_id, const char *const *tests,
     size_t ntests, struct result_set *out)
 {
+	const char *v6 = catalogue_get(TEST_VANTAGE_IPV6)->id;
+	const char *rov = catalogue_get(TEST_VANTAGE_ROV)->id;
 	Peil__Result *r;
 	int rc;
 
-	if (asked(catalogue_get(TEST_VANTAGE_IPV6)->id, tests, ntests)) {
-		if ((r = vantage_result(catalogue_get(TEST_VANTAGE_IPV6)->id, round_id, out)) == NULL)
+	if (asked(v6, tests, ntests)) {
+		if ((r = vantage_result(v6, round_id, out)) == NULL)
 			return PEIL_ENOMEM;
 		if ((rc = run_ipv6(vc, r)) != 0)
 			return rc;
 	}
-	if (asked(catalogue_get(TEST_VANTAGE_ROV)->id, tests, ntests)) {
-		if ((r = vantage_result(catalogue_get(TEST_VANTAGE_ROV)->id, round_id, out)) == NULL)
+	if (asked(rov, tests, ntests)) {
+		if ((r = vantage_result(rov, round_id, out)) == NULL)
 			return PEIL_ENOMEM;
 		if ((rc = run_rov(vc, r)) != 0)
 			return rc;
