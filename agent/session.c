@@ -90,9 +90,10 @@ const struct conf_key session_schema[] = {
 	  "for IPv6; at most 8); unset with vrp_file unset: the RPKI tests are not_tested" },
 	{ "rpki", "vrp_file", CONF_PATH, NULL, 0, 0,
 	  "VRP file (rpki-client JSON, or CSV ASN,IP Prefix,Max Length), used when caches is "
-	  "unset; loaded once at start" },
+	  "unset; reloaded when it changes, its age counted from the last load" },
 	{ "rpki", "max_age_s", CONF_U64, "3600", 1, 31536000,
-	  "a VRP table older than this (since its last sync or load) makes the RPKI tests error" },
+	  "a VRP table older than this (since its last sync or load) makes the RPKI tests "
+	  "error; with RTR caches at most 48 h (RTRlib's expire interval)" },
 	{ "rpki", "routes", CONF_PATH, NULL, 0, 0,
 	  "this vantage's route-origin table (CAIDA pfx2as, bgpdump -m, or an MRT RIB), reloaded "
 	  "when it changes; unset: the RPKI tests are not_tested" },
