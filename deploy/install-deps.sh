@@ -21,6 +21,8 @@ packages=(
 	# conformance tests: the OpenSPF RFC 7208 suite (in python3-spf's docs), its YAML reader,
 	# and libopendmarc for the differential DMARC test
 	python3-spf python3-yaml libopendmarc-dev
+	# the MRT cross-check of the route-origin parsers (bgpdump -m)
+	bgpdump
 )
 
 missing=()
