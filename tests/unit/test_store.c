@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <dirent.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -329,6 +330,145 @@ test_schema_mismatch(void **state)
 	snprintf(other, sizeof(other), "%s/none", fx->dir);
 	assert_int_not_equal(store_open(other, &ro, &s), 0);
 	assert_null(s);
+}
+
+/* Writes schema version `ver` into the store at `path` (as an older or newer peil left it). */
+static void
+set_schema(const char *path, uint64_t ver)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta;
+	uint8_t b[8];
+	MDB_val k = { strlen("schema_version"), (void *)"schema_version" }, v = { 8, b };
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_open(env, path, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	be64_put(b, ver);
+	assert_int_equal(mdb_put(txn, meta, &k, &v, 0), 0);
+	/* Version 1 had no "created". */
+	if (ver == 1) {
+		MDB_val c = { strlen("created"), (void *)"created" };
+
+		assert_int_equal(mdb_del(txn, meta, &c, NULL), 0);
+	}
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/* The schema version and "created" of the store at `path` (0 when absent). */
+static void
+get_schema(const char *path, uint64_t *ver, uint64_t *created)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta;
+	MDB_val k = { strlen("schema_version"), (void *)"schema_version" }, v;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_open(env, path, MDB_RDONLY, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	assert_int_equal(mdb_get(txn, meta, &k, &v), 0);
+	*ver = be64_get(v.mv_data);
+	k.mv_size = strlen("created");
+	k.mv_data = (void *)"created";
+	*created = mdb_get(txn, meta, &k, &v) == 0 ? be64_get(v.mv_data) : 0;
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+}
+
+/* An older store: read-only refused; a writer backs it up in the store directory, then
+ * upgrades it in place; what it held is kept. */
+static void
+test_schema_upgrade(void **state)
+{
+	struct fx *fx = *state;
+	struct store_opts o = { 0, false, true, 0, 0 }, ro = { 0, true, false, 0, 0 };
+	struct store *s = NULL;
+	struct store_round r;
+	uint64_t id, ver, created;
+	char pre[512] = "";
+	struct dirent *de;
+	DIR *d;
+
+	assert_int_equal(store_round_begin(fx->s, 1700000000, 3, 2, &id), 0);
+	store_close(fx->s);
+	fx->s = NULL;
+	get_schema(fx->path, &ver, &created);
+	assert_int_equal(ver, STORE_SCHEMA_VERSION);
+	assert_true(created > 0);
+	set_schema(fx->path, 1);
+	assert_int_equal(store_open(fx->path, &ro, &s), PEIL_ESCHEMA);
+	assert_null(s);
+	get_schema(fx->path, &ver, &created);
+	assert_int_equal(ver, 1);
+	assert_int_equal(created, 0);
+	assert_int_equal(store_open(fx->path, &o, &fx->s), 0);
+	get_schema(fx->path, &ver, &created);
+	assert_int_equal(ver, 2);
+	assert_int_equal(created, 1700000000);   /* the first round's start */
+	assert_int_equal(store_round_latest(fx->s, &r), 0);
+	assert_int_equal(r.id, id);
+	/* The copy before the upgrade: backup-v1-TIME in the store directory, still v1. */
+	assert_non_null(d = opendir(fx->path));
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "backup-v1-", 10) == 0)
+			snprintf(pre, sizeof(pre), "%s/%s", fx->path, de->d_name);
+	closedir(d);
+	assert_true(pre[0] != '\0');
+	get_schema(pre, &ver, &created);
+	assert_int_equal(ver, 1);
+}
+
+/* store_backup: a whole copy readable as a store; a destination with content refused and
+ * untouched; an empty one used; a DEST.tmp left over refused. */
+static void
+test_backup(void **state)
+{
+	struct fx *fx = *state;
+	struct store_opts ro = { 0, true, false, 0, 0 };
+	struct store_backup_info info;
+	struct store *b = NULL;
+	struct store_round r;
+	char dest[192], tmp[200], file[256], err[1024];
+	uint64_t id;
+	FILE *f;
+
+	assert_int_equal(store_round_begin(fx->s, 1700000000, 3, 2, &id), 0);
+	snprintf(dest, sizeof(dest), "%s/bk", fx->dir);
+	assert_int_equal(store_backup(fx->path, dest, &info, err, sizeof(err)), 0);
+	assert_int_equal(info.schema, STORE_SCHEMA_VERSION);
+	assert_true(info.bytes > 0);
+	assert_int_equal(store_open(dest, &ro, &b), 0);
+	assert_int_equal(store_round_latest(b, &r), 0);
+	assert_int_equal(r.id, id);
+	store_close(b);
+	/* Again into the same: refused, naming it. */
+	assert_int_equal(store_backup(fx->path, dest, &info, err, sizeof(err)), PEIL_EEXIST);
+	assert_non_null(strstr(err, dest));
+	assert_non_null(strstr(err, "exists and is not empty"));
+	/* An empty directory: used. */
+	snprintf(dest, sizeof(dest), "%s/empty", fx->dir);
+	assert_int_equal(mkdir(dest, 0700), 0);
+	assert_int_equal(store_backup(fx->path, dest, &info, err, sizeof(err)), 0);
+	/* A DEST.tmp left by an interrupted backup: refused, left alone. */
+	snprintf(dest, sizeof(dest), "%s/again", fx->dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", dest);
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	snprintf(file, sizeof(file), "%s/data.mdb", tmp);
+	assert_non_null(f = fopen(file, "w"));
+	fclose(f);
+	assert_int_equal(store_backup(fx->path, dest, &info, err, sizeof(err)), PEIL_EEXIST);
+	assert_non_null(strstr(err, "interrupted backup"));
+	assert_int_equal(access(file, F_OK), 0);
+	assert_int_not_equal(access(dest, F_OK), 0);
+	/* Not a store. */
+	assert_int_not_equal(store_backup(fx->dir, dest, &info, err, sizeof(err)), 0);
 }
 
 /* ---- ingest -------------------------------------------------------------------------- */
@@ -1371,6 +1511,107 @@ test_accept(void **state)
 		peil__result__free_unpacked(r[i], NULL);
 }
 
+/* The vantage self-tests carry no domain: stored (and only they), indexed per round, read
+ * back through a view exactly whether the index has caught up or not. */
+static bool
+want_reach(const char *test, void *arg)
+{
+	(void)arg;
+	return strcmp(test, "web_ipv6_ws_reach") == 0;
+}
+
+static void
+check_view(struct store *s, bool newer)
+{
+	struct store_view *v = NULL;
+	struct store_sel sel = { 1, "", NULL, NULL, NULL };
+	struct seen x;
+
+	assert_int_equal(store_view_open(s, &v), 0);
+	seen_init(&x);
+	assert_int_equal(store_view_round(v, &sel, seen_cb, &x), 0);
+	assert_int_equal(x.n, 3);
+	assert_string_equal(x.line[0], newer ? " vantage_ipv6 alpha 6 8" : " vantage_ipv6 alpha 1 1");
+	assert_string_equal(x.line[1], " vantage_ipv6 beta 2 1");
+	assert_string_equal(x.line[2], " vantage_rov alpha 2 2");
+	/* One (domain, test) of the round: every vantage's. */
+	sel = (struct store_sel){ 1, "a.example", "web_ipv6_ws_reach", NULL, NULL };
+	seen_init(&x);
+	assert_int_equal(store_view_round(v, &sel, seen_cb, &x), 0);
+	assert_int_equal(x.n, 2);
+	assert_string_equal(x.line[0], "a.example web_ipv6_ws_reach alpha 6 5");
+	assert_string_equal(x.line[1], "a.example web_ipv6_ws_reach beta 1 2");
+	/* Every domain, one test through the filter. */
+	sel = (struct store_sel){ 1, NULL, NULL, want_reach, NULL };
+	seen_init(&x);
+	assert_int_equal(store_view_round(v, &sel, seen_cb, &x), 0);
+	assert_int_equal(x.n, 3);
+	assert_string_equal(x.line[2], "b.example web_ipv6_ws_reach alpha 6 6");
+	/* Another round: nothing. */
+	sel = (struct store_sel){ 2, NULL, NULL, NULL, NULL };
+	seen_init(&x);
+	assert_int_equal(store_view_round(v, &sel, seen_cb, &x), 0);
+	assert_int_equal(x.n, 0);
+	store_view_free(v);
+	/* show never sees them: they are not about a domain. */
+	seen_init(&x);
+	assert_int_equal(store_show(s, "a.example", seen_cb, &x), 0);
+	assert_int_equal(x.n, 3);
+}
+
+static void
+test_vantage_results(void **state)
+{
+	struct fx *fx = *state;
+	Peil__Result *r[7], *b1[2], *late;
+	struct store_batch b;
+	struct store_stats st;
+	char path[128], err[256] = "";
+	size_t count = 0, done = 0;
+	uint64_t id = 0;
+
+	snprintf(path, sizeof(path), "%s/t.csv", fx->dir);
+	write_file(path, "o,a.example\no,b.example\n");
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	assert_int_equal(store_round_begin(fx->s, 100, 2, 0, &id), 0);
+	assert_int_equal(store_agent_round_given(fx->s, "alpha", 1, 100), 0);
+	assert_int_equal(store_agent_round_given(fx->s, "beta", 1, 100), 0);
+	r[0] = result_new("", "vantage_ipv6", "", 1, PEIL__STATUS__PASSED, 1, 0);
+	r[1] = result_new("", "vantage_rov", "", 1, PEIL__STATUS__FAILED, 2, 0);
+	r[2] = result_new("", "mail_auth_spf_policy", "", 1, PEIL__STATUS__PASSED, 3, 0);
+	r[3] = result_new("", "web_ipv6_ws_reach", "", 1, PEIL__STATUS__PASSED, 4, 0);
+	r[4] = result_new("a.example", "web_ipv6_ws_reach", "", 1, PEIL__STATUS__ERROR, 5, 0);
+	r[5] = result_new("b.example", "web_ipv6_ws_reach", "", 1, PEIL__STATUS__ERROR, 6, 0);
+	r[6] = result_new("a.example", "t0", "", 1, PEIL__STATUS__PASSED, 7, 0);
+	b = (struct store_batch){ "alpha", 1, r, 7, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 150), 5);
+	assert_int_equal(b.refused[STORE_REFUSED_DOMAIN], 2);   /* an empty domain, not a self-test */
+	b1[0] = result_new("", "vantage_ipv6", "", 1, PEIL__STATUS__FAILED, 1, 0);
+	b1[1] = result_new("a.example", "web_ipv6_ws_reach", "", 1, PEIL__STATUS__PASSED, 2, 0);
+	b = (struct store_batch){ "beta", 1, b1, 2, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 150), 2);
+	check_view(fx->s, false);                 /* the tail only */
+	assert_int_equal(store_index_step(fx->s, 3, &done), 0);
+	check_view(fx->s, false);                 /* half indexed */
+	assert_int_equal(store_index_step(fx->s, 100, &done), 0);
+	assert_int_equal(store_stats(fx->s, &st), 0);
+	assert_int_equal(st.indexed, 7);
+	check_view(fx->s, false);                 /* the index only */
+	/* A later self-test of the same round replaces the earlier one, indexed or not. */
+	late = result_new("", "vantage_ipv6", "", 1, PEIL__STATUS__ERROR, 8, 0);
+	b = (struct store_batch){ "alpha", 2, &late, 1, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 160), 1);
+	check_view(fx->s, true);
+	assert_int_equal(store_index_step(fx->s, 100, &done), 0);
+	reopen(fx, 0, true);
+	check_view(fx->s, true);
+	for (int i = 0; i < 7; i++)
+		peil__result__free_unpacked(r[i], NULL);
+	peil__result__free_unpacked(b1[0], NULL);
+	peil__result__free_unpacked(b1[1], NULL);
+	peil__result__free_unpacked(late, NULL);
+}
+
 /* Moves the fixture to a new store `name` with a map of map_mb growing to max_mb at most. */
 static void
 fresh_max(struct fx *fx, const char *name, size_t map_mb, size_t max_mb)
@@ -1549,12 +1790,15 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_upgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ingest_outcomes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ingest_packed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_instances, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vantage_overwritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_growth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vantage_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_ceiling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_show_partial_index, setup, teardown),
