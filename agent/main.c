@@ -19,8 +19,11 @@
 #include "probe.h"
 #include "result.h"
 #include "round.h"
+#include "routes.h"
+#include "rtr.h"
 #include "session.h"
 #include "testlist.h"
+#include "vantage.h"
 
 static volatile sig_atomic_t agent_stop;
 
@@ -93,6 +96,95 @@ probe_conf_from(const struct conf *c, struct probe_conf *pc)
 	pc->starttls_host_ms = (unsigned)conf_u64(c, "tests", "starttls_host_ms");
 }
 
+/* The RPKI tables and the self-tests' beacons of one process: opened once, shared by every
+ * worker (both tables are thread-safe). */
+struct agent_rpki {
+	struct vrp_table *vrps;
+	struct routes *routes;
+	struct vantage_conf vc;
+};
+
+/* Opens what [rpki] and [vantage] say: the VRP table (RTR caches, else the VRP file) and the
+ * route-origin table, each only when configured; checks the beacons. A configuration error is
+ * printed as "peil-agent: KEY: reason"; returns EXIT_OK or EXIT_USAGE. */
+static int
+agent_rpki_open(const struct conf *c, struct agent_rpki *ar)
+{
+	struct vrp_conf vrc = { 0 };
+	struct routes_conf rc = { 0 };
+	const char *fmt;
+	char err[1024];
+
+	memset(ar, 0, sizeof(*ar));
+	ar->vc.ipv4 = conf_bool(c, "resolver", "ipv4");
+	ar->vc.ipv6 = conf_bool(c, "resolver", "ipv6");
+	ar->vc.ipv6_beacons = conf_str(c, "vantage", "ipv6_beacons");
+	ar->vc.rov_valid = conf_str(c, "vantage", "rov_valid");
+	ar->vc.rov_invalid = conf_str(c, "vantage", "rov_invalid");
+	ar->vc.timeout_ms = (unsigned)conf_u64(c, "tests", "reach_timeout_ms");
+	if (vantage_check(&ar->vc, err, sizeof(err)) != 0) {
+		fprintf(stderr, "peil-agent: %s\n", err);
+		return EXIT_USAGE;
+	}
+	fmt = conf_str(c, "rpki", "routes_format");
+	if (fmt == NULL || strcmp(fmt, "auto") == 0)
+		rc.format = ROUTES_AUTO;
+	else if (strcmp(fmt, "pfx2as") == 0)
+		rc.format = ROUTES_PFX2AS;
+	else if (strcmp(fmt, "bgpdump") == 0)
+		rc.format = ROUTES_BGPDUMP;
+	else if (strcmp(fmt, "mrt") == 0)
+		rc.format = ROUTES_MRT;
+	else {
+		fputs("peil-agent: rpki.routes_format: '", stderr);
+		esc_text_str(stderr, fmt);
+		fputs("' is not one of auto, pfx2as, bgpdump, mrt\n", stderr);
+		return EXIT_USAGE;
+	}
+	vrc.caches = conf_str(c, "rpki", "caches");
+	vrc.file = conf_str(c, "rpki", "vrp_file");
+	vrc.max_age_s = (unsigned)conf_u64(c, "rpki", "max_age_s");
+	if ((vrc.caches != NULL && vrc.caches[0] != '\0') ||
+	    (vrc.file != NULL && vrc.file[0] != '\0')) {
+		if ((ar->vrps = vrp_open(&vrc, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "peil-agent: rpki.%s: %s\n", vrc.caches != NULL &&
+			    vrc.caches[0] != '\0' ? "caches" : "vrp_file", err);
+			return EXIT_USAGE;
+		}
+	}
+	rc.file = conf_str(c, "rpki", "routes");
+	if (rc.file != NULL && rc.file[0] != '\0' &&
+	    (ar->routes = routes_open(&rc, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "peil-agent: rpki.routes: %s\n", err);
+		vrp_close(ar->vrps);
+		ar->vrps = NULL;
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static void
+agent_rpki_close(struct agent_rpki *ar)
+{
+	routes_close(ar->routes);
+	vrp_close(ar->vrps);
+	ar->routes = NULL;
+	ar->vrps = NULL;
+}
+
+static int
+agent_vantage(void *arg, uint64_t round_id, const char *const *tests, size_t ntests,
+    struct result_set *out)
+{
+	return vantage_run(arg, round_id, tests, ntests, out);
+}
+
+static bool
+agent_done(void *arg, uint64_t round_id, const char *domain)
+{
+	return spool_domain_done(arg, round_id, domain);
+}
+
 /* A round being probed by the worker threads. */
 struct work {
 	pthread_mutex_t lock;
@@ -104,6 +196,8 @@ struct work {
 	struct spool *sp;
 	const struct probe_conf *pc;
 	struct round_tries *tries;  /* failed tries per domain, across the round's retries */
+	const struct vantage_conf *vc;
+	bool vantage_todo;          /* the round's self-tests: the first worker free runs them */
 	uint64_t probed, skipped, failed, gave_up;
 };
 
@@ -129,7 +223,8 @@ static void *
 worker_main(void *argp)
 {
 	struct work *w = argp;
-	struct round_ops ops = { .probe = worker_probe, .put = worker_put, .put_arg = w->sp };
+	struct round_ops ops = { .probe = worker_probe, .put = worker_put, .put_arg = w->sp,
+	    .vantage = agent_vantage, .vantage_arg = (void *)w->vc, .done = agent_done };
 	struct probe *p;
 	char err[512];
 
@@ -138,7 +233,29 @@ worker_main(void *argp)
 	ops.probe_arg = p;
 	for (;;) {
 		const char *domain;
+		bool self = false;
 
+		pthread_mutex_lock(&w->lock);
+		if (!agent_stop && w->vantage_todo) {
+			w->vantage_todo = false;
+			self = true;
+		}
+		pthread_mutex_unlock(&w->lock);
+		if (self) {
+			/* Once per round, before this worker's first domain. */
+			switch (round_vantage(w->tries, &ops, w->round_id, w->tests, w->ntests, err,
+			    sizeof(err))) {
+			case ROUND_KEPT:
+				break;
+			case ROUND_RETRY:
+				log_err("%s", err);
+				__atomic_add_fetch(&w->failed, 1, __ATOMIC_RELAXED);
+				break;
+			default:
+				log_err("%s; the round goes on without them", err);
+				break;
+			}
+		}
 		pthread_mutex_lock(&w->lock);
 		if (agent_stop || w->next >= w->ntargets) {
 			w->active--;
@@ -181,12 +298,17 @@ cmd_run(int argc, char **argv)
 	    "delivers the results. Stops on SIGINT or SIGTERM; undelivered results stay in the\n"
 	    "spool and go out at the next start.\n"
 	    "  -r, --rounds N         exit after N rounds, once every result is delivered\n"
+	    "Each round the vantage self-tests (vantage_ipv6, vantage_rov) run once and are sent\n"
+	    "with an empty domain. The RPKI tables ([rpki]) are opened once at start; a changed\n"
+	    "rpki.routes file is reloaded between domains.\n"
 	    "Exit status: 0 stopped by a signal, or --rounds done with every result delivered;\n"
-	    "1 failure (key file, spool, resolver); 2 usage or configuration error.\n";
+	    "1 failure (key file, spool, resolver); 2 usage or configuration error (an [rpki]\n"
+	    "file or cache that does not load, a [vantage] beacon that does not parse).\n";
 	struct cli_opts o;
 	struct conf *conf = NULL;
 	struct session ss;
 	struct probe_conf pc;
+	struct agent_rpki ar = { 0 };
 	struct work w = { .tries = NULL };
 	pthread_t *threads = NULL;
 	size_t nthreads = 0;
@@ -208,6 +330,10 @@ cmd_run(int argc, char **argv)
 	install_signals();
 	probe_conf_from(conf, &pc);
 	memset(&ss, 0, sizeof(ss));
+	if ((status = agent_rpki_open(conf, &ar)) != EXIT_OK)
+		goto out;
+	pc.vrps = ar.vrps;
+	pc.routes = ar.routes;
 	if ((status = agent_metrics_start(conf, "peil-agent")) != EXIT_OK ||
 	    (status = session_open(&ss, conf, "peil-agent")) != EXIT_OK)
 		goto out;
@@ -232,6 +358,10 @@ cmd_run(int argc, char **argv)
 			break;
 		}
 		now = clock_mono_ms();
+		/* A changed route file is picked up between rounds and domains (routes_refresh
+		 * looks at the file at most every DEFAULT_ROUTES_CHECK_S). */
+		if (ar.routes != NULL && routes_refresh(ar.routes, false) == PEIL_ENOMEM)
+			log_fatal("out of memory reloading the route table");
 		agent_metrics_spool(ss.sp);
 		if (!uplink_welcomed(ss.up))
 			continue;
@@ -352,6 +482,9 @@ cmd_run(int argc, char **argv)
 					w.ntests = nrtests;
 					w.sp = ss.sp;
 					w.pc = &pc;
+					w.vc = &ar.vc;
+					w.vantage_todo = vantage_wanted((const char *const *)rtests,
+					    nrtests);
 					w.probed = w.skipped = w.failed = w.gave_up = 0;
 					for (size_t t = 0; t < nthreads; t++)
 						if (pthread_create(&threads[t], NULL, worker_main, &w) != 0)
@@ -374,6 +507,7 @@ out:
 	strv_free(rtests, nrtests);
 	free(threads);
 	session_close(&ss);
+	agent_rpki_close(&ar);
 	agent_metrics_stop();
 	conf_free(conf);
 	return status;
@@ -407,7 +541,11 @@ cmd_probe(int argc, char **argv)
 	static const char help[] =
 	    "usage: peil-agent probe [-c FILE] [--format " PROBE_FORMATS "] [--test ID]... DOMAIN...\n"
 	    "Probes each domain from here, now, and prints every verdict with its evidence.\n"
-	    "Needs no collector and no keys; the [resolver] settings apply. A domain is checked\n"
+	    "Needs no collector and no keys; the [resolver], [tests], [rpki] and [vantage]\n"
+	    "settings apply. The vantage self-tests (vantage_ipv6, vantage_rov) come first, as\n"
+	    "\"(this vantage)\" with an empty domain; they do not count in the exit status.\n"
+	    "Without rpki.caches or rpki.vrp_file, or without rpki.routes, the RPKI tests are\n"
+	    "not_tested. A domain is checked\n"
 	    "before any probing (not an IP address, a wildcard or a bare public suffix such as\n"
 	    "'nl'); an internationalized name is probed as its A-labels (xn--...), which the\n"
 	    "results carry. `peil-agent tests` says what each test checks.\n"
@@ -422,6 +560,7 @@ cmd_probe(int argc, char **argv)
 	struct cli_opts o;
 	struct conf *conf = NULL;
 	struct probe_conf pc;
+	struct agent_rpki ar = { 0 };
 	struct probe *p = NULL;
 	struct result_set rs = { 0 };
 	enum probe_format fmt = PROBE_TABLE;
@@ -464,6 +603,10 @@ cmd_probe(int argc, char **argv)
 	}
 	install_signals();
 	probe_conf_from(conf, &pc);
+	if ((status = agent_rpki_open(conf, &ar)) != EXIT_OK)
+		goto out;
+	pc.vrps = ar.vrps;
+	pc.routes = ar.routes;
 	if ((p = probe_new(&pc, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "peil-agent: %s\n", err);
 		status = PROBE_EXIT_SOFTWARE;
@@ -471,11 +614,38 @@ cmd_probe(int argc, char **argv)
 	}
 	if (fmt == PROBE_CSV)
 		result_write_csv_header(stdout);
+	/* The vantage's own self-tests first (empty domain): they say what this vantage can see,
+	 * not what a domain does, so they do not count in the exit status. */
+	if (vantage_wanted(o.ntests ? o.tests : NULL, o.ntests)) {
+		if (vantage_run(&ar.vc, 0, o.ntests ? o.tests : NULL, o.ntests, &rs) != 0) {
+			fputs("peil-agent: the vantage self-tests: out of memory\n", stderr);
+			status = PROBE_EXIT_SOFTWARE;
+			goto out;
+		}
+		if (fmt == PROBE_TABLE && rs.n > 0)
+			fputs("(this vantage)\n", stdout);
+		for (size_t r = 0; r < rs.n; r++) {
+			if (fmt == PROBE_JSON)
+				result_write_json(rs.items[r], stdout);
+			else if (fmt == PROBE_CSV)
+				result_write_csv(rs.items[r], stdout);
+			else
+				result_write_table(rs.items[r], stdout, false);
+		}
+		if (fmt == PROBE_TABLE && rs.n > 0)
+			printf("\n");
+		result_set_clear(&rs);
+	}
 	for (i = first; i < argc; i++) {
 		const char *name = names[i - first];
 
 		if (agent_stop) {
 			fputs("peil-agent: interrupted\n", stderr);
+			status = PROBE_EXIT_SOFTWARE;
+			goto out;
+		}
+		if (ar.routes != NULL && routes_refresh(ar.routes, false) == PEIL_ENOMEM) {
+			fputs("peil-agent: out of memory reloading the route table\n", stderr);
 			status = PROBE_EXIT_SOFTWARE;
 			goto out;
 		}
@@ -519,6 +689,7 @@ out:
 	result_set_clear(&rs);
 	free(names);
 	probe_free(p);
+	agent_rpki_close(&ar);
 	conf_free(conf);
 	return status;
 }

@@ -14,6 +14,7 @@
 #include "limits.h"
 #include "probe.h"
 #include "round.h"
+#include "vantage.h"
 
 struct round_try {
 	char *domain;
@@ -147,4 +148,27 @@ round_domain(struct round_tries *rt, const struct round_ops *ops, uint64_t round
 	}
 out:
 	return outcome;
+}
+
+enum round_outcome
+round_vantage(struct round_tries *rt, const struct round_ops *ops, uint64_t round_id,
+    const char *const *tests, size_t ntests, char *why, size_t whylen)
+{
+	struct result_set rs = { 0 };
+	unsigned failed;
+	int rc;
+
+	if (ops->vantage == NULL ||
+	    (ops->done != NULL && ops->done(ops->put_arg, round_id, VANTAGE_DONE_KEY)))
+		return ROUND_KEPT;
+	rc = ops->vantage(ops->vantage_arg, round_id, tests, ntests, &rs);
+	if (rc == 0)
+		rc = ops->put(ops->put_arg, round_id, VANTAGE_DONE_KEY, rs.items, rs.n);
+	result_set_clear(&rs);
+	if (rc == 0)
+		return ROUND_KEPT;
+	failed = round_tries_count(rt, round_id, VANTAGE_DONE_KEY);
+	err_set(why, whylen, "the vantage self-tests' results not kept (try %u of %d): %s",
+	    failed, MAX_DOMAIN_TRIES, peil_strerror(rc));
+	return failed < MAX_DOMAIN_TRIES ? ROUND_RETRY : ROUND_DROPPED;
 }

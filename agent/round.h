@@ -2,6 +2,7 @@
 #ifndef PEIL_ROUND_H
 #define PEIL_ROUND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,14 @@ struct round_ops {
 	    size_t ntests, struct result_set *out);
 	int (*put)(void *arg, uint64_t round_id, const char *domain, Peil__Result **r, size_t n);
 	void *probe_arg, *put_arg;
+	/* The vantage self-tests of a round (vantage_run's contract); NULL: round_vantage does
+	 * nothing. */
+	int (*vantage)(void *arg, uint64_t round_id, const char *const *tests, size_t ntests,
+	    struct result_set *out);
+	void *vantage_arg;
+	/* Whether `domain` is kept for round_id already (spool_domain_done's contract, put_arg);
+	 * NULL: never. */
+	bool (*done)(void *arg, uint64_t round_id, const char *domain);
 };
 
 /* The failed tries of each domain of one round; shared by the worker threads (locked).
@@ -37,5 +46,13 @@ enum round_outcome {
 enum round_outcome round_domain(struct round_tries *rt, const struct round_ops *ops,
     uint64_t round_id, const char *domain, const char *const *tests, size_t ntests,
     char *why, size_t whylen);
+
+/* The vantage self-tests of round_id, once per round: unless ops->done says they were kept
+ * already (VANTAGE_DONE_KEY), runs ops->vantage and keeps the results (ops->put, marking
+ * VANTAGE_DONE_KEY done in the same transaction). A failure counts a try like a domain's; at
+ * the MAX_DOMAIN_TRIES-th the round goes on without them (ROUND_DROPPED). Returns
+ * ROUND_KEPT (kept now or before), ROUND_RETRY or ROUND_DROPPED, with why set on a failure. */
+enum round_outcome round_vantage(struct round_tries *rt, const struct round_ops *ops,
+    uint64_t round_id, const char *const *tests, size_t ntests, char *why, size_t whylen);
 
 #endif

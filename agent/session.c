@@ -86,6 +86,30 @@ const struct conf_key session_schema[] = {
 	  "time for one TLS handshake (its connection and SMTP dialogue included)" },
 	{ "tests", "starttls_host_ms", CONF_U64, "30000", 1000, 3600000,
 	  "STARTTLS: time for every handshake with one mail server address" },
+	{ "rpki", "caches", CONF_STR, NULL, 0, 0,
+	  "RTR caches (RFC 8210/6810) in preference order, space-separated HOST:PORT ([ADDR]:PORT "
+	  "for IPv6; at most 8); unset with vrp_file unset: the RPKI tests are not_tested" },
+	{ "rpki", "vrp_file", CONF_PATH, NULL, 0, 0,
+	  "VRP file (rpki-client JSON, or CSV ASN,IP Prefix,Max Length), used when caches is "
+	  "unset; reloaded when it changes, its age counted from the last load" },
+	{ "rpki", "max_age_s", CONF_U64, "3600", 1, 31536000,
+	  "a VRP table older than this (since its last sync or load) makes the RPKI tests "
+	  "error; with RTR caches at most 48 h (RTRlib's expire interval)" },
+	{ "rpki", "routes", CONF_PATH, NULL, 0, 0,
+	  "this vantage's route-origin table (CAIDA pfx2as, bgpdump -m, or an MRT RIB), reloaded "
+	  "when it changes; unset: the RPKI tests are not_tested" },
+	{ "rpki", "routes_format", CONF_STR, "auto", 0, 0,
+	  "format of rpki.routes: auto (MRT by its header, else by the first line), pfx2as, "
+	  "bgpdump or mrt" },
+	{ "vantage", "ipv6_beacons", CONF_STR, NULL, 0, 0,
+	  "vantage_ipv6: space-separated [ADDR]:PORT of IPv6 hosts that accept TCP (at most 4); "
+	  "passed when one answers; unset: not_tested" },
+	{ "vantage", "rov_valid", CONF_STR, NULL, 0, 0,
+	  "vantage_rov: space-separated ADDR:PORT of beacons on RPKI-valid prefixes (at most 4); "
+	  "unset: not_tested" },
+	{ "vantage", "rov_invalid", CONF_STR, NULL, 0, 0,
+	  "vantage_rov: their twins on RPKI-invalid prefixes, in the same order; passed when "
+	  "these do not answer while their twins do, failed when one answers" },
 	{ "limits", "ack_timeout_ms", CONF_U64, "10000", 100, 3600000,
 	  "re-send unacknowledged batches after this long" },
 	{ "limits", "window", CONF_U64, "8", 1, MAX_WINDOW, "batches in flight" },

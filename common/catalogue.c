@@ -33,6 +33,8 @@
 #define M_TLS    MODULE_STARTTLS
 #define M_WEB    MODULE_WEB
 #define M_WTLS   MODULE_WEBTLS
+#define M_RPKI   MODULE_RPKI
+#define M_VANT   MODULE_VANTAGE
 
 /* One row per enum catalogue_test, in its order: sorted by id (strcmp order), so that
  * catalogue_find bsearches the table; test_catalogue checks the order and that every row's id
@@ -176,59 +178,61 @@ static const struct catalogue_entry catalogue[] = {
 	  "Serve a policy (version: STSv1, mode: enforce, an mx: line per MX host, max_age) "
 	  "over HTTPS with a trusted certificate at mta-sts.<domain>, and publish TXT v=STSv1; "
 	  "id=<new id> at _mta-sts.<domain>." },
-	{ "mail_mx_ns_rpki_exists",            "rpki",      A5,      true,  G_RPKI,    M_NONE,
+	{ "mail_mx_ns_rpki_exists",            "rpki",      A5,      true,  G_RPKI,    M_RPKI,
 	  "ROAs cover the name servers of the mail servers",
-	  "For every IPv4 and IPv6 address of the name servers of the MX hosts' zones, the "
-	  "prefix announced in BGP for it must be covered by at least one ROA (a validated ROA "
-	  "payload).",
+	  "For every address of the name servers of the MX hosts' zones (64 at most): a ROA "
+	  "(VRP) must cover the most specific route to it in this vantage's route table, or, "
+	  "unrouted, the address itself. Any address without one fails.",
 	  "Without ROAs, networks that validate routes cannot tell a hijacked route to these "
 	  "name servers from the real one.",
 	  "Ask the holder of each address block, usually the DNS provider or its network, to "
 	  "create ROAs at its regional internet registry for the announced prefixes and their "
 	  "origin AS." },
-	{ "mail_mx_ns_rpki_valid",             "rpki",      A5,      true,  G_RPKI,    M_NONE,
+	{ "mail_mx_ns_rpki_valid",             "rpki",      A5,      true,  G_RPKI,    M_RPKI,
 	  "Routes to the mail servers' name servers RPKI-valid",
-	  "For every address of the name servers of the MX hosts' zones, each announced prefix "
-	  "and origin AS must be RPKI-valid by RFC 6811 route origin validation; invalid or "
-	  "not-found fails.",
+	  "For every address of the name servers of the MX hosts' zones: RFC 6811 state of "
+	  "the most specific route to it and each origin AS: invalid or not-found fails; "
+	  "unrouted addresses are not judged (all unrouted: not tested).",
 	  "An invalid route is dropped by validating networks and an unprotected one can be "
 	  "hijacked, either way cutting off resolution of the mail server names.",
 	  "Make the ROAs match the BGP announcements: the AS that originates each prefix and a "
 	  "maxLength covering the announced prefix length; or announce the prefixes as the ROAs"
 	  " state." },
-	{ "mail_ns_rpki_exists",               "rpki",      A5,      true,  G_RPKI,    M_NONE,
+	{ "mail_ns_rpki_exists",               "rpki",      A5,      true,  G_RPKI,    M_RPKI,
 	  "ROAs cover the name servers of the mail domain",
-	  "For every IPv4 and IPv6 address of the mail domain's name servers, the prefix "
-	  "announced in BGP for it must be covered by at least one ROA (a validated ROA "
-	  "payload).",
+	  "For every address of the mail domain's name servers (64 at most): a ROA (VRP) must "
+	  "cover the most specific route to it in this vantage's route table, or, unrouted, "
+	  "the address itself. Any address without one fails.",
 	  "Without ROAs, networks that validate routes cannot tell a hijacked route to these "
 	  "name servers from the real one.",
 	  "Ask the holder of each address block, usually the DNS provider or its network, to "
 	  "create ROAs at its regional internet registry for the announced prefixes and their "
 	  "origin AS." },
-	{ "mail_ns_rpki_valid",                "rpki",      A5,      true,  G_RPKI,    M_NONE,
+	{ "mail_ns_rpki_valid",                "rpki",      A5,      true,  G_RPKI,    M_RPKI,
 	  "Routes to the mail domain's name servers RPKI-valid",
-	  "For every address of the mail domain's name servers, each announced prefix and "
-	  "origin AS must be RPKI-valid by RFC 6811 route origin validation; invalid or "
-	  "not-found fails.",
+	  "For every address of the mail domain's name servers: RFC 6811 state of the most "
+	  "specific route to it and each origin AS: invalid or not-found fails; unrouted "
+	  "addresses are not judged (all unrouted: not tested).",
 	  "An invalid route is dropped by validating networks and an unprotected one can be "
 	  "hijacked, either way cutting off resolution of the mail domain.",
 	  "Make the ROAs match the BGP announcements: the AS that originates each prefix and a "
 	  "maxLength covering the announced prefix length; or announce the prefixes as the ROAs"
 	  " state." },
-	{ "mail_rpki_exists",                  "rpki",      A5,      true,  G_RPKI,    M_NONE,
+	{ "mail_rpki_exists",                  "rpki",      A5,      true,  G_RPKI,    M_RPKI,
 	  "ROAs cover the mail servers",
-	  "For every IPv4 and IPv6 address of every MX host, the prefix announced in BGP for it"
-	  " must be covered by at least one ROA (a validated ROA payload).",
+	  "For every address of every MX host (64 at most): a ROA (VRP) must cover the most "
+	  "specific route to it in this vantage's route table, or, unrouted, the address "
+	  "itself. Any address without one fails.",
 	  "Without ROAs, networks that validate routes cannot tell a hijacked route to the mail"
 	  " servers from the real one.",
 	  "Ask the holder of each address block, usually the mail provider or its network, to "
 	  "create ROAs at its regional internet registry for the announced prefixes and their "
 	  "origin AS." },
-	{ "mail_rpki_valid",                   "rpki",      A5,      true,  G_RPKI,    M_NONE,
+	{ "mail_rpki_valid",                   "rpki",      A5,      true,  G_RPKI,    M_RPKI,
 	  "Routes to the mail servers RPKI-valid",
-	  "For every address of every MX host, each announced prefix and origin AS must be "
-	  "RPKI-valid by RFC 6811 route origin validation; invalid or not-found fails.",
+	  "For every address of every MX host: RFC 6811 state of the most specific route to "
+	  "it and each origin AS: invalid or not-found fails; unrouted addresses are not "
+	  "judged (all unrouted: not tested).",
 	  "An invalid route is dropped by validating networks and an unprotected one can be "
 	  "hijacked, either way cutting off mail delivery to the domain.",
 	  "Make the ROAs match the BGP announcements: the AS that originates each prefix and a "
@@ -386,18 +390,20 @@ static const struct catalogue_entry catalogue[] = {
 	  "revealing attacks or broken MTA-STS and DANE set-ups.",
 	  "Publish a single TXT record at _smtp._tls.<domain>: v=TLSRPTv1; "
 	  "rua=mailto:tlsrpt@<domain> (or an https: URL that accepts reports)." },
-	{ "vantage_ipv6",                      "vantage",   0,       false, "peil",    M_NONE,
+	{ "vantage_ipv6",                      "vantage",   0,       false, "peil",    M_VANT,
 	  "Vantage point has working IPv6",
-	  "A self-test per agent and round: can this vantage reach IPv6 destinations at all? "
-	  "IPv6 reachability results count only from vantages that can use IPv6.",
+	  "A self-test per agent and round (empty domain): a TCP connect to each IPv6 beacon "
+	  "([vantage] ipv6_beacons) passes when one answers; fails when none does or "
+	  "resolver.ipv6 is no; not tested without beacons.",
 	  "An IPv6 failure seen from a vantage without IPv6 says nothing about the domain; this"
 	  " test keeps the two apart.",
 	  "Give the agent's host an IPv6 address and default route, and allow outbound IPv6 in "
 	  "its firewall, or ask the network operator for IPv6 connectivity." },
-	{ "vantage_rov",                       "vantage",   0,       false, "peil",    M_NONE,
+	{ "vantage_rov",                       "vantage",   0,       false, "peil",    M_VANT,
 	  "Vantage network drops RPKI-invalid routes",
-	  "A self-test per agent and round: passes when a beacon announced with an RPKI-invalid"
-	  " origin is unreachable while a beacon with a valid origin answers.",
+	  "A self-test per agent and round (empty domain): passes when the beacons on RPKI-"
+	  "invalid prefixes (rov_invalid) do not answer while their valid twins (rov_valid) do;"
+	  " fails when an invalid one answers.",
 	  "It shows whether the vantage's network validates route origins, the second half of "
 	  "agreement 5, and puts its RPKI results in context.",
 	  "Ask the network operator or its upstream to run an RPKI validator and have its BGP "
@@ -693,39 +699,41 @@ static const struct catalogue_entry catalogue[] = {
 	  "means a forgotten server or proxy.",
 	  "Serve the AAAA and A addresses from the same virtual host, load balancer or CDN "
 	  "configuration, so both give the same ports, redirects and content." },
-	{ "web_ns_rpki_exists",                "rpki",      A5,      true,  G_RPKI,    M_NONE,
+	{ "web_ns_rpki_exists",                "rpki",      A5,      true,  G_RPKI,    M_RPKI,
 	  "ROAs cover the name servers of the domain",
-	  "For every IPv4 and IPv6 address of the domain's name servers, the prefix announced "
-	  "in BGP for it must be covered by at least one ROA (a validated ROA payload).",
+	  "For every address of the domain's name servers (64 at most): a ROA (VRP) must "
+	  "cover the most specific route to it in this vantage's route table, or, unrouted, "
+	  "the address itself. Any address without one fails.",
 	  "Without ROAs, networks that validate routes cannot tell a hijacked route to these "
 	  "name servers from the real one.",
 	  "Ask the holder of each address block, usually the DNS provider or its network, to "
 	  "create ROAs at its regional internet registry for the announced prefixes and their "
 	  "origin AS." },
-	{ "web_ns_rpki_valid",                 "rpki",      A5,      true,  G_RPKI,    M_NONE,
+	{ "web_ns_rpki_valid",                 "rpki",      A5,      true,  G_RPKI,    M_RPKI,
 	  "Routes to the domain's name servers RPKI-valid",
-	  "For every address of the domain's name servers, each announced prefix and origin AS "
-	  "must be RPKI-valid by RFC 6811 route origin validation; invalid or not-found fails.",
+	  "For every address of the domain's name servers: RFC 6811 state of the most "
+	  "specific route to it and each origin AS: invalid or not-found fails; unrouted "
+	  "addresses are not judged (all unrouted: not tested).",
 	  "An invalid route is dropped by validating networks and an unprotected one can be "
 	  "hijacked, either way cutting off resolution of the domain.",
 	  "Make the ROAs match the BGP announcements: the AS that originates each prefix and a "
 	  "maxLength covering the announced prefix length; or announce the prefixes as the ROAs"
 	  " state." },
-	{ "web_rpki_exists",                   "rpki",      A5,      true,  G_RPKI,    M_NONE,
+	{ "web_rpki_exists",                   "rpki",      A5,      true,  G_RPKI,    M_RPKI,
 	  "ROAs cover the web server",
-	  "For every IPv4 and IPv6 address of the web server (the domain's A and AAAA records),"
-	  " the prefix announced in BGP for it must be covered by at least one ROA (a validated"
-	  " ROA payload).",
+	  "For every A and AAAA of the domain and www.<domain> (64 at most): a ROA (VRP) must "
+	  "cover the most specific route to it in this vantage's route table, or, unrouted, "
+	  "the address itself. Any address without one fails.",
 	  "Without ROAs, networks that validate routes cannot tell a hijacked route to the web "
 	  "server from the real one.",
 	  "Ask the holder of each address block, usually the hosting provider or its network, "
 	  "to create ROAs at its regional internet registry for the announced prefixes and "
 	  "their origin AS." },
-	{ "web_rpki_valid",                    "rpki",      A5,      true,  G_RPKI,    M_NONE,
+	{ "web_rpki_valid",                    "rpki",      A5,      true,  G_RPKI,    M_RPKI,
 	  "Routes to the web server RPKI-valid",
-	  "For every address of the web server (the domain's A and AAAA records), each "
-	  "announced prefix and origin AS must be RPKI-valid by RFC 6811 route origin "
-	  "validation; invalid or not-found fails.",
+	  "For every A and AAAA of the domain and www.<domain>: RFC 6811 state of the most "
+	  "specific route to it and each origin AS: invalid or not-found fails; unrouted "
+	  "addresses are not judged (all unrouted: not tested).",
 	  "An invalid route is dropped by validating networks and an unprotected one can be "
 	  "hijacked, either way cutting off visitors from the site.",
 	  "Make the ROAs match the BGP announcements: the AS that originates each prefix and a "

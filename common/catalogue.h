@@ -15,6 +15,10 @@ enum catalogue_module {
 	MODULE_NONE,
 	MODULE_DNSSEC,          /* probe_dnssec.c */
 	MODULE_IPV6,            /* probe_ipv6.c */
+	MODULE_RPKI,            /* probe_rpki.c: ROAs and route origin validation of the web
+	                         * server, mail server and name server addresses; early, as it
+	                         * needs only the DNS answers before it and table lookups: a
+	                         * budget spent on slow servers later leaves it judged */
 	MODULE_MAILAUTH,        /* probe_mailauth.c: SPF, DMARC, DKIM */
 	MODULE_MTASTS_TLSRPT,          /* probe_mtasts_tlsrpt.c: MTA-STS and TLS-RPT */
 	MODULE_DANE,            /* probe_dane.c */
@@ -22,6 +26,8 @@ enum catalogue_module {
 	MODULE_WEB,             /* probe_web.c: HTTPS, HSTS, security headers, security.txt,
 	                         * IPv4/IPv6 parity on the web servers */
 	MODULE_WEBTLS,          /* probe_webtls.c: HTTPS's TLS, certificate, DANE on 443, CAA */
+	MODULE_VANTAGE,         /* vantage.c: the vantage self-tests, once per agent and round
+	                         * (empty domain), never per domain */
 	MODULE_COUNT
 };
 

@@ -42,34 +42,31 @@ dnswork_mx(struct dnswork *w)
 }
 
 int
-dnswork_ns(struct dnswork *w)
+dnswork_zone_ns(struct dnswork *w, const char *start, struct dnsans *a, char *zone,
+    size_t zonelen, char *whyout, size_t whylen)
 {
 	char name[DNSANS_TEXT_LEN], why[DNSANS_REASON_LEN + MAX_WHY_BOGUS_LEN];
-	struct dnsans *a = &w->ns;
 
-	if (w->ns_done)
-		return 0;
-	w->ns_done = true;
-	snprintf(name, sizeof(name), "%s", w->domain);
+	zone[0] = '\0';
+	snprintf(name, sizeof(name), "%s", start);
 	for (int i = 0; i < MAX_ZONE_WALK; i++) {
 		const char *dot;
 
 		if (dnswork_lookup(w, name, LDNS_RR_TYPE_NS, MAX_NS, a) == PEIL_ENOMEM)
 			return PEIL_ENOMEM;
 		if (dnsans_failed(a, why, sizeof(why))) {
-			snprintf(w->ns_why, sizeof(w->ns_why), "NS lookup for %s failed: %.400s", name,
-			    why);
+			snprintf(whyout, whylen, "NS lookup for %s failed: %.400s", name, why);
 			return 0;
 		}
 		if (a->rcode == LDNS_RCODE_NXDOMAIN) {
-			if (i == 0)
-				snprintf(w->ns_why, sizeof(w->ns_why), "%s", MSG_NXDOMAIN);
+			if (i == 0 && strcmp(start, w->domain) == 0)
+				snprintf(whyout, whylen, "%s", MSG_NXDOMAIN);
 			else
-				snprintf(w->ns_why, sizeof(w->ns_why), "%s does not exist", name);
+				snprintf(whyout, whylen, "%s does not exist", name);
 			return 0;
 		}
 		if (a->total > 0) {
-			snprintf(w->ns_zone, sizeof(w->ns_zone), "%s", name);
+			snprintf(zone, zonelen, "%s", name);
 			return 0;
 		}
 		/* No NS set here: the zone cut is higher up. Never ask the root. */
@@ -77,9 +74,19 @@ dnswork_ns(struct dnswork *w)
 			break;
 		memmove(name, dot + 1, strlen(dot + 1) + 1);
 	}
-	snprintf(w->ns_why, sizeof(w->ns_why), "no NS set found at %s or above it (below the "
-	    "root, %d names at most)", w->domain, MAX_ZONE_WALK);
+	snprintf(whyout, whylen, "no NS set found at %s or above it (below the root, %d names "
+	    "at most)", start, MAX_ZONE_WALK);
 	return 0;
+}
+
+int
+dnswork_ns(struct dnswork *w)
+{
+	if (w->ns_done)
+		return 0;
+	w->ns_done = true;
+	return dnswork_zone_ns(w, w->domain, &w->ns, w->ns_zone, sizeof(w->ns_zone), w->ns_why,
+	    sizeof(w->ns_why));
 }
 
 /* *yes: the domain has exactly one SPF record and its only term is "-all" (internet.nl's

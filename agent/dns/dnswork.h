@@ -17,6 +17,9 @@
 #include "smtp.h"
 #include "tls.h"
 
+struct vrp_table;
+struct routes;
+
 #define MSG_BUDGET   "time budget exhausted"
 #define MSG_NXDOMAIN "domain does not exist"
 
@@ -74,6 +77,10 @@ struct dnswork_source {
 	 * PEIL_ENOMEM. */
 	int (*web_tls)(void *arg, const char *host, const char *addr, uint64_t deadline_ms,
 	    struct tls_report *rep);
+	/* RPKI: the process's VRP table (rtr.h) and this vantage's route-origin table (routes.h),
+	 * both thread-safe and owned by the caller; either NULL: the RPKI tests are not_tested. */
+	struct vrp_table *vrps;
+	struct routes *routes;
 };
 
 /* The working state of one run: answers live here, not on the stack (each is ~26 KiB). */
@@ -118,6 +125,12 @@ int dnswork_mx(struct dnswork *w);
  * set, never the root) in w->ns with the zone in w->ns_zone, once per run; when none is found
  * ns_zone is "" and ns_why says why. Returns 0 or PEIL_ENOMEM. */
 int dnswork_ns(struct dnswork *w);
+/* The NS set of the zone of `name` (walking up from name to the first name with an NS set,
+ * never the root, at most MAX_ZONE_WALK names) into *out, with the zone in zone (zonelen
+ * bytes); when none is found zone is "" and why says why. dnswork_ns does this for the domain.
+ * Returns 0 or PEIL_ENOMEM. */
+int dnswork_zone_ns(struct dnswork *w, const char *name, struct dnsans *out, char *zone,
+    size_t zonelen, char *why, size_t whylen);
 /* The MX hosts the mail-server tests look at: w->mx's records but ".", each name once, their
  * indexes into w->mx.rr in hosts. Adds the MX set's evidence to ev. Returns their count, or
  * 0 when there is nothing to test, with the verdict in *status and *reason: error (lookup

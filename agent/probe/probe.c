@@ -28,6 +28,7 @@
 #include "probe_ipv6.h"
 #include "probe_mailauth.h"
 #include "probe_mtasts_tlsrpt.h"
+#include "probe_rpki.h"
 #include "probe_starttls.h"
 #include "probe_web.h"
 #include "probe_webtls.h"
@@ -60,6 +61,8 @@ struct probe {
 	const char *guideline;      /* ncsc_id of the configured guideline (static) */
 	char *ca_file, *ehlo;
 	unsigned smtp_step_ms, tls_ms, host_ms;
+	struct vrp_table *vrps;
+	struct routes *routes;
 };
 
 /* Keeps an answer for the rest of the domain, while MAX_PROBE_MEMO answers and
@@ -123,6 +126,8 @@ probe_new(const struct probe_conf *pc, char *err, size_t errlen)
 	p->smtp_step_ms = pc->smtp_step_ms ? pc->smtp_step_ms : DEFAULT_SMTP_STEP_MS;
 	p->tls_ms = pc->tls_handshake_ms ? pc->tls_handshake_ms : DEFAULT_TLS_HANDSHAKE_MS;
 	p->host_ms = pc->starttls_host_ms ? pc->starttls_host_ms : DEFAULT_STARTTLS_HOST_MS;
+	p->vrps = pc->vrps;
+	p->routes = pc->routes;
 	if (pc->tls_guideline == NULL || pc->tls_guideline[0] == '\0')
 		p->guideline = ncsc_id(ncsc_default());
 	else if (ncsc_find(pc->tls_guideline) != NULL)
@@ -512,6 +517,8 @@ static const struct probe_module {
 	[MODULE_STARTTLS] = { NULL, probe_starttls_run },
 	[MODULE_WEB] = { probe_web_vantage, probe_web_run },
 	[MODULE_WEBTLS] = { NULL, probe_webtls_run },
+	[MODULE_RPKI] = { probe_rpki_vantage, probe_rpki_run },
+	[MODULE_VANTAGE] = { NULL, NULL },
 };
 
 /* True when a test of module m is still to be judged. */
@@ -563,6 +570,13 @@ probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadlin
 			rc = result_add_evidence(res[i], "reason", "not implemented in this version");
 			done[i] = true;
 		}
+		/* A self-test is about the vantage, never a domain (vantage.c, once per round). */
+		if (!done[i] && catalogue_get(i)->module == MODULE_VANTAGE) {
+			result_set_status(res[i], PEIL__STATUS__NOT_TESTED);
+			rc = result_add_evidence(res[i], "reason", "a vantage self-test: judged once "
+			    "per round, reported with an empty domain");
+			done[i] = true;
+		}
 		any |= !done[i];
 	}
 	if (rc != 0 || !any)
@@ -582,6 +596,12 @@ probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadlin
 		if (probe_modules[m].vantage != NULL && probe_module_wanted(m, done))
 			rc = probe_modules[m].vantage(w, mx, web, res, done);
 	if (rc != 0)
+		goto out;
+	/* Nothing left that needs the domain (the vantage decided all): no lookup at all. */
+	any = false;
+	for (int i = 0; i < TEST_COUNT; i++)
+		any |= !done[i];
+	if (!any)
 		goto out;
 
 	/* The SOA answers both whether the domain exists and its DNSSEC state. */
@@ -608,7 +628,7 @@ probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadlin
 		struct agent_metrics_clock mc;
 
 		agent_metrics_module_begin(&mc, done);
-		if (probe_module_wanted(m, done) &&
+		if (probe_modules[m].run != NULL && probe_module_wanted(m, done) &&
 		    (rc = probe_modules[m].run(w, mx, web, res, done)) != 0)
 			goto out;
 		agent_metrics_module_end(&mc, done);
@@ -685,6 +705,9 @@ probe_results_new(const char *name, uint64_t round_id, const char *const *tests,
 		if ((ce = catalogue_find(id)) != NULL) {
 			size_t k = (size_t)(ce - cat);
 
+			if (ce->module == MODULE_VANTAGE)
+				continue;
+
 			if (k < ncat && seen[k])
 				continue;
 			if (k < ncat)
@@ -728,6 +751,8 @@ probe_source(struct probe *p, struct dnswork_source *src)
 		.fetch = probe_fetch,
 		.web_get = probe_web_get,
 		.web_tls = probe_web_tls,
+		.vrps = p->vrps,
+		.routes = p->routes,
 	};
 }
 

@@ -25,6 +25,9 @@ struct probe_conf {
 	unsigned smtp_step_ms;      /* one SMTP step; 0: DEFAULT_SMTP_STEP_MS */
 	unsigned tls_handshake_ms;  /* one TLS try; 0: DEFAULT_TLS_HANDSHAKE_MS */
 	unsigned starttls_host_ms;  /* everything on one MX address; 0: DEFAULT_STARTTLS_HOST_MS */
+	struct vrp_table *vrps;     /* the process's VRP table (rtr.h), the caller's; NULL: the
+	                             * RPKI tests are not_tested */
+	struct routes *routes;      /* the route-origin table (routes.h), the caller's; likewise */
 };
 
 struct probe;
@@ -35,7 +38,8 @@ struct probe *probe_new(const struct probe_conf *pc, char *err, size_t errlen);
 void probe_free(struct probe *p);
 
 /* Runs the tests named in `tests` (all of the catalogue when ntests is 0) against `domain` and
- * appends one result per test to `out`, each with domain, test id, status, guideline, evidence,
+ * appends one result per test to `out` (the vantage self-tests excepted: they are about the
+ * vantage, not a domain, and vantage.h runs them once per round), each with domain, test id, status, guideline, evidence,
  * round id and measurement time set. A test not implemented yet yields NOT_TESTED with the
  * reason in evidence. A domain that is not a valid host name yields ERROR for every test.
  * Returns 0, or PEIL_ENOMEM (then `out` may hold part of the results). */

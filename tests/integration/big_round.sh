@@ -9,8 +9,8 @@ PORT=${PORT:-47105}
 N=25000
 
 make_keys solo
-# Two tests no probe implements yet (RPKI, issue 13; the web tests it used came in issue 12):
-# no lookup, no connection. The forwarder is a guard: were
+# Two tests decided before any lookup: the RPKI tests on an agent without [rpki] tables are
+# not_tested at once (no lookup, no connection). The forwarder is a guard: were
 # a lookup made, it would go to a closed loopback port, never to the internet's root servers.
 write_collector_conf "$PORT" "durable = no" "tests = web_rpki_exists, web_rpki_valid"
 write_agent_conf solo "$PORT" "[agent]" "durable = no" "concurrency = 2" \

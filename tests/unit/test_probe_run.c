@@ -645,7 +645,7 @@ test_test_ids(void **state)
 	}
 	for (int i = 0; i < NSLOTS; i++)
 		assert_int_not_equal(catalogue_get(slot_test[i])->module, MODULE_NONE);
-	assert_int_equal(catalogue_find("web_rpki_valid")->module, MODULE_NONE);
+	assert_int_equal(catalogue_find("web_rpki_valid")->module, MODULE_RPKI);
 }
 
 /* probe_domain without the network: a bad name, and tests that need no lookup. */
@@ -657,7 +657,8 @@ test_probe_domain_offline(void **state)
 	char err[256];
 	struct probe *p;
 	size_t ncat;
-	const char *tests[] = { "web_rpki_valid", "no_such_test", "web_rpki_valid", "Bad Id" };
+	const char *tests[] = { "web_rpki_valid", "no_such_test", "web_rpki_valid", "Bad Id",
+	    "vantage_ipv6" };
 	Peil__Result *r;
 
 	(void)state;
@@ -666,7 +667,10 @@ test_probe_domain_offline(void **state)
 		fail_msg("probe_new: %s", err);
 	catalogue_all(&ncat);
 	assert_int_equal(probe_domain(p, "not a host..name", 7, NULL, 0, &rs), 0);
-	assert_int_equal(rs.n, ncat);
+	/* Every test but the two vantage self-tests (never per domain). */
+	assert_int_equal(rs.n, ncat - 2);
+	assert_null(result_set_find(&rs, "vantage_ipv6"));
+	assert_null(result_set_find(&rs, "vantage_rov"));
 	for (size_t i = 0; i < rs.n; i++) {
 		assert_int_equal(rs.items[i]->status, PEIL__STATUS__ERROR);
 		assert_int_equal(rs.items[i]->round_id, 7);
@@ -675,14 +679,16 @@ test_probe_domain_offline(void **state)
 	}
 	result_set_clear(&rs);
 
-	assert_int_equal(probe_domain(p, "Example.TEST.", 3, tests, 4, &rs), 0);
+	/* No VRP table: the RPKI test is decided before any lookup (none could answer here). */
+	assert_int_equal(probe_domain(p, "Example.TEST.", 3, tests, 5, &rs), 0);
 	assert_int_equal(rs.n, 2);
 	r = result_set_find(&rs, "web_rpki_valid");
 	assert_non_null(r);
 	assert_string_equal(r->domain, "example.test");
 	assert_int_equal(r->status, PEIL__STATUS__NOT_TESTED);
 	assert_string_equal(r->guideline, catalogue_find("web_rpki_valid")->guideline);
-	assert_string_equal(ev(r, "reason"), "not implemented in this version");
+	assert_string_equal(ev(r, "reason"), "no VRP table configured (rpki.caches, "
+	    "rpki.vrp_file)");
 	r = result_set_find(&rs, "no_such_test");
 	assert_non_null(r);
 	assert_int_equal(r->status, PEIL__STATUS__ERROR);

@@ -217,6 +217,73 @@ test_counts_per_round(void **state)
 	round_tries_free(NULL);
 }
 
+/* The vantage self-tests: an empty-domain result per test, kept once per round under the
+ * done-marker "." (never a target's name); kept already: not run again; a spool that refuses
+ * them: retried, then the round goes on without them. */
+static int
+fake_vantage(void *arg, uint64_t round_id, const char *const *tests, size_t ntests,
+    struct result_set *out)
+{
+	unsigned *runs = arg;
+	Peil__Result *r = result_new("", "vantage_ipv6", PEIL__STATUS__PASSED, "peil");
+
+	(void)tests;
+	(void)ntests;
+	(*runs)++;
+	if (r == NULL || result_set_add(out, r) != 0)
+		return PEIL_ENOMEM;
+	r->round_id = round_id;
+	return 0;
+}
+
+static bool
+fake_done(void *arg, uint64_t round_id, const char *domain)
+{
+	(void)round_id;
+	return kept(arg, domain) != NULL;
+}
+
+static void
+test_vantage_once(void **state)
+{
+	struct fakespool fs = { 0 };
+	unsigned runs = 0;
+	struct round_ops ops = { .probe = fake_probe, .put = fake_put, .probe_arg = &fs,
+	    .put_arg = &fs, .vantage = fake_vantage, .vantage_arg = &runs, .done = fake_done };
+	struct round_tries *rt = round_tries_new();
+	const struct result_set *k;
+	char why[512];
+
+	(void)state;
+	assert_int_equal(round_vantage(rt, &ops, 3, NULL, 0, why, sizeof(why)), ROUND_KEPT);
+	assert_non_null(k = kept(&fs, "."));
+	assert_int_equal(k->n, 1);
+	assert_string_equal(k->items[0]->domain, "");
+	assert_int_equal(k->items[0]->round_id, 3);
+	/* Kept: the round asked again (a retry, a restart) does not run them twice. */
+	assert_int_equal(round_vantage(rt, &ops, 3, NULL, 0, why, sizeof(why)), ROUND_KEPT);
+	assert_int_equal(runs, 1);
+	fakespool_clear(&fs);
+
+	/* A spool that refuses them: a retry per try, then dropped at the bound. */
+	{
+		struct fakespool bad = { .bad = ".", .fail_left = -1, .fail_rc = PEIL_ESTORE };
+
+		ops.probe_arg = ops.put_arg = &bad;
+		for (int i = 1; i < MAX_DOMAIN_TRIES; i++)
+			assert_int_equal(round_vantage(rt, &ops, 4, NULL, 0, why, sizeof(why)),
+			    ROUND_RETRY);
+		assert_non_null(strstr(why, "self-tests"));
+		assert_int_equal(round_vantage(rt, &ops, 4, NULL, 0, why, sizeof(why)),
+		    ROUND_DROPPED);
+		assert_null(kept(&bad, "."));
+	}
+	/* No self-tests configured in the ops: nothing. */
+	ops.vantage = NULL;
+	assert_int_equal(round_vantage(rt, &ops, 5, NULL, 0, why, sizeof(why)), ROUND_KEPT);
+	round_tries_free(rt);
+}
+
 int
 main(void)
 {
@@ -225,6 +292,7 @@ main(void)
 		cmocka_unit_test(test_transient_failure),
 		cmocka_unit_test(test_dropped),
 		cmocka_unit_test(test_counts_per_round),
+		cmocka_unit_test(test_vantage_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

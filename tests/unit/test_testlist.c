@@ -80,7 +80,7 @@ test_testlist_json(void **state)
 
 	out = render(TESTLIST_JSON, "web_rpki_valid");
 	assert_non_null(strstr(out, "\"agreements\":[5],\"mandatory\":true,"));
-	assert_non_null(strstr(out, "\"implemented\":false,"));
+	assert_non_null(strstr(out, "\"implemented\":true,"));
 	free(out);
 	out = render(TESTLIST_JSON, "mail_tlsrpt");
 	assert_non_null(strstr(out, "\"agreements\":[],\"mandatory\":false,"));
