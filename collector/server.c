@@ -461,12 +461,44 @@ server_refused(struct server *sv, const struct pending *p, const struct store_ba
 	    b->refused[STORE_REFUSED_CAP], store_refusal_name(STORE_REFUSED_CAP));
 }
 
+/* The distinct names of the agents with a message in the turn (only those that sent a batch
+ * when batches_only), quoted and separated by commas, in buf; "..." when they do not fit. */
+static const char *
+server_turn_agents(const struct turn *t, bool batches_only, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < t->np; i++) {
+		const struct pending *p = &t->pend[i];
+		char quoted[sizeof(p->in.user) + 4];
+		bool seen = false;
+
+		if (p->why != NULL || (batches_only && p->batch == 0))
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = t->pend[j].why == NULL && (!batches_only || t->pend[j].batch > 0) &&
+			    strcmp(t->pend[j].in.user, p->in.user) == 0;
+		if (seen)
+			continue;
+		snprintf(quoted, sizeof(quoted), "%s'%s'", n > 0 ? ", " : "", p->in.user);
+		if (n + strlen(quoted) + 6 >= len) {
+			snprintf(buf + n, len - n, "%s...", n > 0 ? ", " : "");
+			break;
+		}
+		memcpy(buf + n, quoted, strlen(quoted) + 1);
+		n += strlen(quoted);
+	}
+	return n > 0 || buf[0] != '\0' ? buf : "none";
+}
+
 /* On the main thread, after decoding: answers are made, then one write transaction records
  * every Hello and TaskRequest and stores every batch of the turn (one fsync however many came),
  * then the replies go out: none before what it reports is on disk. */
 static void
 turn_commit(struct server *sv, struct turn *t)
 {
+	char who[512];
 	int rc = 0, trc = 0;
 	size_t nb = t->nb;
 
@@ -508,15 +540,17 @@ turn_commit(struct server *sv, struct turn *t)
 		/* The store is at its ceiling: no batch is stored or acknowledged (each sender is
 		 * told), but Hellos and TaskRequests, which hardly write, are still answered. */
 		sv->stats.batches_full += nb;
-		log_err("storing %zu batches refused: the store is full (collector.map_max_mb)", nb);
+		log_err("storing %zu batches refused (agents %s): the store is full "
+		    "(collector.map_max_mb)", nb, server_turn_agents(t, true, who, sizeof(who)));
 		trc = PEIL_ETOOBIG;
 		nb = 0;
 		rc = t->nt > 0 ? store_turn(sv->store, t->touches, t->nt, NULL, 0, now_s()) : 0;
 	}
 	if (rc != 0) {
 		/* Nothing stored and nothing acked: the agents re-send. */
-		log_err("storing a turn of %zu batches and %zu hellos or task requests failed: %s",
-		    t->nb, t->nt, peil_strerror(rc));
+		log_err("storing a turn of %zu batches and %zu hellos or task requests (agents %s) "
+		    "failed: %s", t->nb, t->nt, server_turn_agents(t, false, who, sizeof(who)),
+		    peil_strerror(rc));
 	}
 	for (size_t i = 0; i < t->np; i++) {
 		struct pending *p = &t->pend[i];

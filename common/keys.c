@@ -368,9 +368,20 @@ keys_read_secret(const char *path, struct keypair *kp, char *err, size_t errlen)
 		rc = PEIL_EINVAL;
 		goto out;
 	}
-	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
-		log_warn("%s: mode %04o lets others read the secret key; chmod 600 it", path,
-		    (unsigned)(st.st_mode & 07777));
+	/* A secret others could read or replace is no secret: refused, as ssh refuses it. */
+	if (stat(path, &st) != 0) {
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
+		rc = PEIL_EIO;
+		goto out;
+	}
+	if ((st.st_mode & 077) != 0) {
+		err_set(err, errlen, "%s: mode %04o lets other users read or change the secret key: "
+		    "chmod 600 %s (owned by the user the daemon runs as), and make a new key pair "
+		    "(keygen --force) if others may have read it", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		rc = PEIL_EINVAL;
+		goto out;
+	}
 	rc = 0;
 out:
 	if (rc != 0)

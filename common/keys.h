@@ -18,7 +18,8 @@ int keys_generate(struct keypair *kp);
  * Refuses to overwrite unless `force`. Returns 0, PEIL_EEXIST or PEIL_EIO. */
 int keys_write(const struct keypair *kp, const char *prefix, bool force);
 /* Reads a secret key file written by keys_write. Returns 0, PEIL_ENOENT, PEIL_EIO or
- * PEIL_EINVAL (with a reason in err). */
+ * PEIL_EINVAL (with a reason in err, naming the file), also for a file whose mode lets
+ * anyone but its owner read or write it. */
 int keys_read_secret(const char *path, struct keypair *kp, char *err, size_t errlen);
 /* Reads a public key file: the first non-comment line is the Z85 key. Same returns. */
 int keys_read_public(const char *path, char out[KEY_Z85_LEN + 1], char *err, size_t errlen);

@@ -1,4 +1,11 @@
 /* limits.h: every hard limit and default of peil, in one place. */
+/* gcc's own <limits.h> reaches for the C library's through syslimits.h's #include_next, which
+ * finds this file first when common/ is an -iquote directory: pass on to the system's, so
+ * that both are seen (without it, _FORTIFY_SOURCE's check of MB_LEN_MAX fails and glibc's
+ * limits go missing). clang's <limits.h> finds the C library's itself. */
+#if defined(__GNUC__) && !defined(__clang__)
+#include_next <limits.h>
+#endif
 #ifndef PEIL_LIMITS_H
 #define PEIL_LIMITS_H
 
@@ -85,6 +92,7 @@
 
 /* Configuration files. */
 #define MAX_CONF_LINE            4096
+#define MAX_LOG_LINE             4096   /* one log line, prefix and newline included; longer ends in "..." */
 #define MAX_CONF_ENTRIES         512
 
 /* Keys and allowlist. */

@@ -15,12 +15,16 @@ packages=(
 	libldns-dev libunbound-dev libevent-dev
 	libssl-dev liblmdb-dev libpsl-dev libidn2-dev libcurl4-openssl-dev librtr-dev
 	libcmocka-dev
+	# man pages; the Debian packages (debian/) and their checks; systemd-analyze for the units
+	scdoc debhelper fakeroot lintian systemd strace
 	# tests, lab and demo: authoritative DNS, zone signing, mail, web, RPKI cache, tools
 	nsd ldnsutils lmdb-utils iproute2 procps psmisc python3 bc dnsperf sslscan testssl.sh
 	postfix nginx-light stayrtr openssl
 	# conformance tests: the OpenSPF RFC 7208 suite (in python3-spf's docs), its YAML reader,
 	# and libopendmarc for the differential DMARC test
 	python3-spf python3-yaml libopendmarc-dev
+	# the MRT cross-check of the route-origin parsers (bgpdump -m)
+	bgpdump
 )
 
 missing=()

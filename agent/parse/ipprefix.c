@@ -44,7 +44,8 @@ ipprefix_parse(const char *s, size_t n, bool allow_host, struct ipprefix *out,
 	int family;
 
 	memset(out, 0, sizeof(*out));
-	if (alen == 0 || alen >= sizeof(a)) {
+	/* inet_pton stops at a NUL: "192.0.2.1\0junk" must not read as 192.0.2.1 */
+	if (alen == 0 || alen >= sizeof(a) || memchr(s, '\0', alen) != NULL) {
 		err_set(why, whylen, "not an address");
 		return PEIL_EINVAL;
 	}

@@ -20,16 +20,11 @@
 #include "probe_web.h"
 #include "referrer.h"
 #include "securitytxt.h"
+#include "tlsjudge.h"
 
 #define HSTS_MIN_AGE 31536000ULL  /* internet.nl: one year */
 
 /* One address's verdict on one test. st NOT_TESTED: not judged there (the line says why). */
-struct webjudge {
-	int st;
-	struct textlist line;
-	struct textlist bad;
-};
-
 /* What every judge reads. */
 struct webctx {
 	struct webwork *ww;
@@ -37,12 +32,12 @@ struct webctx {
 	bool any_443;               /* some address connected on port 443 */
 };
 
-typedef void (*web_judge_fn)(const struct webctx *, const struct webaddr *, struct webjudge *);
+typedef void (*web_judge_fn)(const struct webctx *, const struct webaddr *, struct addrjudge *);
 
 static void
-jline(struct webjudge *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+jline(struct addrjudge *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void
-jline(struct webjudge *j, const char *fmt, ...)
+jline(struct addrjudge *j, const char *fmt, ...)
 {
 	char buf[MAX_EVIDENCE_VALUE_LEN];
 	va_list ap;
@@ -54,9 +49,9 @@ jline(struct webjudge *j, const char *fmt, ...)
 }
 
 static void
-jbad(struct webjudge *j, int st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+jbad(struct addrjudge *j, int st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void
-jbad(struct webjudge *j, int st, const char *fmt, ...)
+jbad(struct addrjudge *j, int st, const char *fmt, ...)
 {
 	char buf[MAX_EVIDENCE_VALUE_LEN];
 	va_list ap;
@@ -147,7 +142,7 @@ ieq(const char *a, size_t alen, const char *b)
 
 /* The address's line when HTTPS gave no response (header tests do not judge it). */
 static bool
-need_https(const struct webaddr *a, struct webjudge *j)
+need_https(const struct webaddr *a, struct addrjudge *j)
 {
 	const struct http_response *r = a->get[WEBGET_HTTPS];
 
@@ -161,7 +156,7 @@ need_https(const struct webaddr *a, struct webjudge *j)
 /* The address's line when its HTTPS header was stopped at the engine's limits (endless
  * headers): what is missing cannot be told, so the header tests give an error there. */
 static bool
-need_headers(const struct webaddr *a, struct webjudge *j)
+need_headers(const struct webaddr *a, struct addrjudge *j)
 {
 	const struct http_response *r = a->get[WEBGET_HTTPS];
 
@@ -177,7 +172,7 @@ need_headers(const struct webaddr *a, struct webjudge *j)
 /* ---- web_https_http_available ---- */
 
 static void
-j_available(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
+j_available(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 {
 	const struct http_response *r = a->get[WEBGET_HTTPS];
 
@@ -248,7 +243,7 @@ url_parts(const char *url, char *scheme, size_t slen, char *host, size_t hlen)
 }
 
 static void
-j_redirect(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
+j_redirect(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 {
 	const struct http_response *r = a->get[WEBGET_HTTP], *r80 = resp(a, WEBGET_HTTP);
 	const char *host = c->ww->host[a->host].name, *loc;
@@ -289,7 +284,7 @@ j_redirect(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 /* ---- web_https_http_hsts ---- */
 
 static void
-j_hsts(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
+j_hsts(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 {
 	const struct http_response *r = a->get[WEBGET_HTTPS];
 	const struct http_field *f;
@@ -321,14 +316,14 @@ j_hsts(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 		return;
 	}
 	j->st = PEIL__STATUS__PASSED;
-	jline(j, "max-age=%s%s%s", h.max_age_text, h.include_subdomains ? ", includeSubDomains" :
-	    "", h.preload ? ", preload" : "");
+	jline(j, "parsed: max-age %s s (at least 31536000)%s%s", h.max_age_text,
+	    h.include_subdomains ? ", includeSubDomains" : "", h.preload ? ", preload" : "");
 }
 
 /* ---- web_https_http_compress ---- */
 
 static void
-j_compress(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
+j_compress(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 {
 	const struct http_response *r = resp(a, WEBGET_COMPRESS), *raw = a->get[WEBGET_COMPRESS];
 	const struct http_field *f;
@@ -366,7 +361,7 @@ has_frame_ancestors(const struct http_response *r)
 }
 
 static void
-j_xfo(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
+j_xfo(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 {
 	const struct http_response *r = a->get[WEBGET_HTTPS];
 	const char *v;
@@ -398,7 +393,7 @@ j_xfo(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 /* ---- web_appsecpriv_x_content_type_options ---- */
 
 static void
-j_xcto(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
+j_xcto(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 {
 	const struct http_response *r = a->get[WEBGET_HTTPS];
 	const char *v;
@@ -424,7 +419,7 @@ j_xcto(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 /* ---- web_appsecpriv_referrer_policy ---- */
 
 static void
-j_referrer(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
+j_referrer(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 {
 	const struct http_response *r = a->get[WEBGET_HTTPS];
 	const struct http_field *f;
@@ -485,7 +480,7 @@ out:
 /* ---- web_appsecpriv_csp ---- */
 
 static void
-j_csp(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
+j_csp(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 {
 	const struct http_response *r = a->get[WEBGET_HTTPS];
 	const struct http_field *f;
@@ -555,9 +550,9 @@ out:
 
 /* A security.txt problem: what internet.nl calls an error (notice: peil's warning). */
 static void
-sectxt_error(struct webjudge *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+sectxt_error(struct addrjudge *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void
-sectxt_error(struct webjudge *j, const char *fmt, ...)
+sectxt_error(struct addrjudge *j, const char *fmt, ...)
 {
 	char buf[MAX_EVIDENCE_VALUE_LEN];
 	va_list ap;
@@ -607,7 +602,7 @@ content_type(const struct http_field *f, char *media, size_t mlen, char *charset
 }
 
 static void
-sectxt_judge_body(const struct webctx *c, const struct http_response *r, struct webjudge *j)
+sectxt_judge_body(const struct webctx *c, const struct http_response *r, struct addrjudge *j)
 {
 	struct sectxt *s;
 	char why[160];
@@ -658,7 +653,7 @@ sectxt_judge_body(const struct webctx *c, const struct http_response *r, struct 
 }
 
 static void
-j_sectxt(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
+j_sectxt(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 {
 	const struct http_response *r = a->get[WEBGET_SECTXT], *got;
 	const struct http_field *f;
@@ -797,7 +792,7 @@ v4_ref(const struct webwork *ww, size_t h, enum webget k)
 }
 
 static void
-j_similar(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
+j_similar(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 {
 	static const enum webget ports[2] = { WEBGET_HTTP, WEBGET_HTTPS };
 	static const char *const pname[2] = { "80", "443" };
@@ -898,64 +893,45 @@ j_similar(const struct webctx *c, const struct webaddr *a, struct webjudge *j)
 
 /* ---- judging over every address ---- */
 
-/* Judges one test (r; NULL: nothing) over every address with fn; the worst wins; none
- * judged: not_tested with none_why. Returns 0 or PEIL_ENOMEM. */
+/* What judge_addrs hands tlsjudge_addrs for each address. */
+struct webeach {
+	const struct webctx *c;
+	web_judge_fn fn;
+};
+
+static bool
+web_each_judge(void *arg, size_t i, struct addrjudge *j)
+{
+	const struct webeach *we = arg;
+
+	we->fn(we->c, &we->c->ww->addr[i], j);
+	return true;
+}
+
+static void
+web_each_who(void *arg, size_t i, char *buf, size_t len)
+{
+	const struct webeach *we = arg;
+
+	webwork_who(we->c->ww, &we->c->ww->addr[i], buf, len);
+}
+
+/* Judges one test (r; NULL: nothing) over every address with fn (tlsjudge_addrs: the worst
+ * wins; none judged: not_tested with none_why). Returns 0 or PEIL_ENOMEM. */
 static int
 judge_addrs(const struct webctx *c, Peil__Result *r, web_judge_fn fn, const char *what,
     const char *none_why)
 {
-	struct webwork *ww = c->ww;
+	struct webeach we = { .c = c, .fn = fn };
+	struct tlsjudge_each e = { .n = c->ww->naddr, .arg = &we, .judge = web_each_judge,
+	    .who = web_each_who, .what = what, .none_why = none_why, .guideline = NULL };
 	struct dnsev ev = { 0 };
-	struct webjudge *j;
-	struct textlist *bad;
-	char *reason = NULL;
-	int st = PEIL__STATUS__NOT_TESTED, rc;
-	size_t judged = 0;
+	int rc;
 
 	if (r == NULL)
 		return 0;
-	j = malloc(sizeof(*j));
-	bad = calloc(1, sizeof(*bad));
-	if (j == NULL || bad == NULL) {
-		free(j);
-		free(bad);
-		return PEIL_ENOMEM;
-	}
-	webwork_ev(ww, &ev);
-	for (size_t i = 0; i < ww->naddr; i++) {
-		const struct webaddr *a = &ww->addr[i];
-		char key[32], who[DNSANS_TEXT_LEN + 80];
-
-		memset(j, 0, sizeof(*j));
-		j->st = PEIL__STATUS__NOT_TESTED;
-		fn(c, a, j);
-		if (j->line.len == 0 && j->st == PEIL__STATUS__NOT_TESTED)
-			continue;
-		webwork_who(ww, a, who, sizeof(who));
-		snprintf(key, sizeof(key), "addr_%zu", i + 1);
-		dnsev_add(&ev, key, "%s: %s", who, j->line.buf);
-		if (j->bad.len > 0 && j->st != PEIL__STATUS__PASSED) {
-			char one[MAX_EVIDENCE_VALUE_LEN];
-
-			snprintf(one, sizeof(one), "%s: %.1000s", who, j->bad.buf);
-			textlist_add(bad, one);
-		}
-		if (j->st != PEIL__STATUS__NOT_TESTED)
-			judged++;
-		mxwork_worse(&st, j->st);
-	}
-	if (judged == 0) {
-		st = PEIL__STATUS__NOT_TESTED;
-		if (asprintf(&reason, "%s", none_why) < 0)
-			reason = NULL;
-	} else if (st != PEIL__STATUS__PASSED && bad->len > 0) {
-		if (asprintf(&reason, "%s: %.3000s", what, bad->buf) < 0)
-			reason = NULL;
-	}
-	rc = dnsev_apply(&ev, r, st, reason);
-	free(reason);
-	free(j);
-	free(bad);
+	webwork_ev(c->ww, &ev);
+	rc = tlsjudge_addrs(&ev, r, &e);
 	dnsev_clear(&ev);
 	return rc;
 }
@@ -1016,7 +992,7 @@ static const struct {
 	{ TEST_WEB_APPSECPRIV_SECURITYTXT, j_sectxt, "security.txt",
 	    1u << WEBGET_HTTPS | 1u << WEBGET_SECTXT,
 	    "no address answered over HTTPS (see web_https_http_available)" },
-	{ TEST_WEB_IPV6_WS_SIMILAR, j_similar, "IPv4 and IPv6 differ",
+	{ TEST_WEB_IPV6_WS_SIMILAR, j_similar, "the web over IPv4 and IPv6",
 	    1u << WEBGET_HTTP | 1u << WEBGET_HTTPS,
 	    "nothing to compare: no web host has IPv6 addresses that answer beside IPv4 ones (an "
 	    "IPv4-only or IPv6-only site, or IPv6 not reachable)" },

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zmq.h>
@@ -36,9 +37,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The readers take a path: the input goes into a memory file, read through /proc. */
 	if (fd < 0) {
-		log_init("fuzz_keys", LOG_ERR);   /* not the mode warning of every good key */
-		if ((fd = memfd_create("fuzz_keys", MFD_CLOEXEC)) < 0)
-			abort();
+		log_init("fuzz_keys", LOG_ERR);
+		if ((fd = memfd_create("fuzz_keys", MFD_CLOEXEC)) < 0 || fchmod(fd, 0600) != 0)
+			abort();   /* 0600: a secret key file others can read is refused */
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	}
 	if (ftruncate(fd, 0) != 0 || (size > 0 && pwrite(fd, data, size, 0) != (ssize_t)size))

@@ -21,6 +21,8 @@ for _ in $(seq 1 200); do
 done
 grep -q "store: full: the map is at its ceiling of 1 MiB" "$T/collector.log" ||
     fail "the collector did not say its store is full"
+grep -q "batches refused (agents 'a1'): the store is full" "$T/collector.log" ||
+    fail "the collector did not name the agent whose batches it refused"
 sleep 2
 kill -0 "$AGENT" 2>/dev/null || fail "the agent finished although the store is full"
 grep -q "collector error 7" "$T/a1.log" || fail "the agent was not told (Error STORE_FULL)"

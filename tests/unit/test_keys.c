@@ -298,6 +298,38 @@ test_read_secret_errors(void **state)
 	}
 }
 
+/* A secret key file anyone but its owner may read or change is refused, naming the file, its
+ * mode and the fix; nothing of the key is kept. */
+static void
+test_read_secret_mode(void **state)
+{
+	static const struct keypair zero;
+	static const unsigned modes[] = { 0640, 0604, 0620, 0602, 0644, 0660 };
+	struct keypair kp, back;
+	char prefix[256], p[256], want[1024];
+
+	(void)state;
+	assert_int_equal(keys_generate(&kp), 0);
+	path_of(prefix, sizeof(prefix), "m");
+	assert_int_equal(keys_write(&kp, prefix, false), 0);
+	path_of(p, sizeof(p), "m.key");
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		assert_int_equal(chmod(p, modes[i]), 0);
+		memset(&back, 'x', sizeof(back));
+		err[0] = '\0';
+		assert_int_equal(keys_read_secret(p, &back, err, sizeof(err)), PEIL_EINVAL);
+		snprintf(want, sizeof(want), "%s: mode %04o lets other users read or change the "
+		    "secret key: chmod 600 %s", p, modes[i], p);
+		assert_non_null(strstr(err, want));
+		assert_memory_equal(&back, &zero, sizeof(back));
+	}
+	assert_int_equal(chmod(p, 0400), 0);
+	assert_int_equal(keys_read_secret(p, &back, err, sizeof(err)), 0);
+	assert_int_equal(chmod(p, 0600), 0);
+	assert_int_equal(keys_read_secret(p, &back, err, sizeof(err)), 0);
+	assert_string_equal(back.secret_z85, kp.secret_z85);
+}
+
 static void
 test_read_public(void **state)
 {
@@ -507,6 +539,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_write_read_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_refuses_overwrite, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_secret_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_secret_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_public, setup, teardown),
 		cmocka_unit_test(test_name_valid),
 		cmocka_unit_test_setup_teardown(test_allowlist, setup, teardown),
