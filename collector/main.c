@@ -69,9 +69,9 @@ static const char usage_main[] =
 	    "  keygen              make the collector's CURVE key pair\n"
 	    "  targets import CSV  import organisations and domains (organisation,domain[,publish])\n"
 	    "  targets list        list the targets, in the import format\n"
-	    "  agents              agents that have connected, their vantage and last contact\n"
-	    "  show DOMAIN         the latest verdict of every test from every vantage\n"
-	    "  export              every result, streamed as JSON lines, CSV or a table\n"
+	    "  agents              agents that have connected: vantage, last contact, self-tests\n"
+	    "  show DOMAIN         every vantage's latest verdict of every test, and the consensus\n"
+	    "  export              every result with its consensus, as JSON lines, CSV or a table\n"
 	    "  rounds              the rounds, their start and end\n"
 	    "  config              print an example configuration file with every key\n"
 	    "\n"
@@ -390,7 +390,15 @@ cmd_show(int argc, char **argv)
 {
 	return cmd_read(argc, argv,
 		    "usage: peil-collector show DOMAIN [--format table|json|csv] [-c FILE]\n"
-		    "The latest verdict of every test from every vantage, with its evidence.\n"
+		    "The latest verdict of every test from every vantage, with its evidence, and per\n"
+		    "test the vantages' consensus in the newest round that has the test\n"
+		    "(docs/consensus.md): the table has a column per vantage (a status in\n"
+		    "parentheses is not counted: no IPv6 that round for an IPv6 reachability test,\n"
+		    "or an older round), the consensus, and DISAGREE with who saw what; a vantage\n"
+		    "that says vantage_ipv6 passed while all its IPv6 tests are error is flagged.\n"
+		    "json and csv: a result a line, with \"consensus\", \"disagree\", \"who\"\n"
+		    "(\"a=passed b=failed\": the vantages counted), \"counted\" and, when set,\n"
+		    "\"vantage_flag\".\n"
 		    "  -f, --format FMT       table (default), json (one object a line) or csv\n"
 		    "  -s, --store DIR        the store directory (overrides collector.store)\n"
 		    "Exit status: 0 results shown, 1 no results for DOMAIN or failure, 2 usage\n"
@@ -403,7 +411,11 @@ cmd_export(int argc, char **argv)
 {
 	return cmd_read(argc, argv,
 		    "usage: peil-collector export [--format json|csv|table] [-c FILE]\n"
-		    "Every stored result in the order it arrived, streamed to standard output.\n"
+		    "Every stored result in the order it arrived, streamed to standard output. Each\n"
+		    "carries the consensus of its (round, domain, test) over every vantage's latest\n"
+		    "result of it (docs/consensus.md): \"consensus\", \"disagree\" (true/false; csv\n"
+		    "yes/no) and \"who\" (\"a=passed b=failed\"). The vantage self-tests (domain \"\")\n"
+		    "get theirs over the vantages' self-tests of the round.\n"
 		    "  -f, --format FMT       json (default; one object a line), csv or table\n"
 		    "  -s, --store DIR        the store directory (overrides collector.store)\n"
 		    HELP_EXIT, 0, QUERY_JSON, do_export);
@@ -414,7 +426,11 @@ cmd_agents(int argc, char **argv)
 {
 	return cmd_read(argc, argv,
 		    "usage: peil-collector agents [--format table|json|csv] [-c FILE]\n"
-		    "Agents that have connected: vantage facts, first and last contact, results.\n"
+		    "Agents that have connected: vantage facts, first and last contact, results, and\n"
+		    "the self-tests (vantage_ipv6, vantage_rov) of the newest of the last 16 rounds\n"
+		    "that has them (json: \"vantage_ipv6\", \"vantage_rov\", \"self_test_round\", null\n"
+		    "when none; \"vantage_flag\" when its vantage_ipv6 passed but all its IPv6 tests\n"
+		    "of that round are error).\n"
 		    "  -f, --format FMT       table (default), json (one object a line) or csv\n"
 		    "  -s, --store DIR        the store directory (overrides collector.store)\n"
 		    HELP_EXIT,

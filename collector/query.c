@@ -1,10 +1,14 @@
-/* query.c: read-only views of the store for the command line. */
+/* query.c: read-only views of the store for the command line; show, export and agents
+ * with the vantages' consensus (consensus.h, docs/consensus.md). */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "consensus.h"
 #include "err.h"
 #include "esc.h"
+#include "limits.h"
 #include "query.h"
 #include "result.h"
 
@@ -39,77 +43,789 @@ fmt_time(int64_t t, char *buf, size_t len)
 /* The CSV header lines: printed over the first row, or alone when there is none (an empty
  * table is still CSV with its columns). */
 static const char csv_agents[] = "agent,ipv4,ipv6,description,first_seen,last_seen,last_batch,"
-    "results,last_round_done,refused\n";
+    "results,last_round_done,refused,vantage_ipv6,vantage_rov,self_test_round,vantage_flag\n";
 static const char csv_targets[] = "organisation,domain,publish\n";
 static const char csv_rounds[] = "round,started,ended,targets,results,refused\n";
+static const char csv_show[] = RESULT_CSV_COLUMNS ",consensus,disagree,who,counted,"
+    "vantage_flag\n";
+static const char csv_export[] = RESULT_CSV_COLUMNS ",consensus,disagree,who\n";
 
-struct show_arg {
-	enum query_format fmt;
-	FILE *f;
-	size_t n;
-	const char *domain;        /* show: the table's title names it */
-	struct store_stats st;
+/* ---- what the consensus needs to know of the vantages ----------------------------------- */
+
+#define QUERY_ROUNDS_CACHED 8     /* rounds whose vantage facts a query keeps at once */
+
+/* One vantage in one round: its self-tests, and its IPv6 reachability results (the lie). */
+struct qvantage {
+	char name[MAX_AGENT_NAME_LEN + 1];
+	int self_ipv6, self_rov;       /* statuses of its self-tests that round; -1: none */
+	uint64_t v6_tests, v6_errors;  /* its IPv6 reachability results of the round, errors */
+};
+
+struct qround {
+	uint64_t id;                   /* 0: an empty slot */
+	struct qvantage *v;
+	size_t n, cap;
+	bool lies_read;                /* v6_tests and v6_errors are filled (for the suspects:
+	                                * the vantages that say vantage_ipv6 passed) */
+};
+
+struct qagent {
+	char name[MAX_AGENT_NAME_LEN + 1];
+	bool ipv6;                     /* its Hello's ipv6 fact */
+};
+
+struct qctx {
+	struct store *s;
+	struct store_view *view;
+	struct qagent *agents;         /* in name order */
+	size_t nagents, capagents;
+	struct qround rounds[QUERY_ROUNDS_CACHED];
+	size_t next;                   /* the slot replaced next */
 };
 
 static int
-show_one(const Peil__Result *r, void *argp)
+qctx_agent_cb(const struct store_agent *a, void *arg)
 {
-	struct show_arg *a = argp;
+	struct qctx *c = arg;
 
-	if (a->fmt == QUERY_CSV && a->n == 0)
-		result_write_csv_header(a->f);
-	/* The title only over rows: nothing found prints nothing on standard output. */
-	if (a->fmt == QUERY_TABLE && a->n == 0 && a->domain != NULL)
-		fprintf(a->f, "%s: latest verdict of every test from every vantage "
-		    "(%llu results stored, %llu indexed)\n", a->domain,
-		    (unsigned long long)a->st.results, (unsigned long long)a->st.indexed);
-	a->n++;
-	switch (a->fmt) {
-	case QUERY_JSON:
-		return result_write_json(r, a->f);
-	case QUERY_CSV:
-		return result_write_csv(r, a->f);
-	default:
-		return result_write_table(r, a->f, true);
+	if (c->nagents == c->capagents) {
+		size_t cap = c->capagents ? c->capagents * 2 : 16;
+		struct qagent *na = realloc(c->agents, cap * sizeof(*na));
+
+		if (na == NULL)
+			return PEIL_ENOMEM;
+		c->agents = na;
+		c->capagents = cap;
 	}
+	snprintf(c->agents[c->nagents].name, sizeof(c->agents[0].name), "%s", a->name);
+	c->agents[c->nagents].ipv6 = a->ipv6;
+	c->nagents++;
+	return 0;
+}
+
+static void
+qctx_free(struct qctx *c)
+{
+	store_view_free(c->view);
+	free(c->agents);
+	for (size_t i = 0; i < QUERY_ROUNDS_CACHED; i++)
+		free(c->rounds[i].v);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+qctx_open(struct qctx *c, struct store *s)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->s = s;
+	if ((rc = store_view_open(s, &c->view)) != 0 ||
+	    (rc = store_agents_each(s, qctx_agent_cb, c)) != 0)
+		qctx_free(c);
+	return rc;
+}
+
+static bool
+qctx_hello_ipv6(const struct qctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->nagents; i++)
+		if (strcmp(c->agents[i].name, name) == 0)
+			return c->agents[i].ipv6;
+	return false;
+}
+
+static struct qvantage *
+qround_find(struct qround *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].name, name) == 0)
+			return &r->v[i];
+	return NULL;
+}
+
+/* The vantage's entry in round r, added when missing; NULL on out of memory. */
+static struct qvantage *
+qround_vantage(struct qround *r, const char *name)
+{
+	struct qvantage *v = qround_find(r, name);
+
+	if (v != NULL)
+		return v;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 8;
+
+		if ((v = realloc(r->v, cap * sizeof(*v))) == NULL)
+			return NULL;
+		r->v = v;
+		r->cap = cap;
+	}
+	v = &r->v[r->n++];
+	memset(v, 0, sizeof(*v));
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	v->self_ipv6 = v->self_rov = -1;
+	return v;
+}
+
+static int
+qround_self_cb(const Peil__Result *res, void *arg)
+{
+	struct qvantage *v = qround_vantage(arg, res->vantage);
+
+	if (v == NULL)
+		return PEIL_ENOMEM;
+	if (strcmp(res->test_id, "vantage_ipv6") == 0)
+		v->self_ipv6 = (int)res->status;
+	else if (strcmp(res->test_id, "vantage_rov") == 0)
+		v->self_rov = (int)res->status;
+	return 0;
+}
+
+static bool
+qround_want_ipv6(const char *test_id, void *arg)
+{
+	(void)arg;
+	return consensus_ipv6_test(test_id);
+}
+
+/* Whether some vantage of the round says vantage_ipv6 passed while every IPv6 reachability
+ * result of it read so far is error (or none is read yet): the scan must go on. */
+static bool
+qround_suspects(const struct qround *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].self_ipv6 == PEIL__STATUS__PASSED && r->v[i].v6_errors == r->v[i].v6_tests)
+			return true;
+	return false;
+}
+
+#define QROUND_CLEARED 1    /* qround_lie_cb: every suspect has a result that is not error */
+
+static int
+qround_lie_cb(const Peil__Result *res, void *arg)
+{
+	struct qround *r = arg;
+	struct qvantage *v;
+	bool cleared;
+
+	if (res->domain[0] == '\0')
+		return 0;
+	if ((v = qround_vantage(r, res->vantage)) == NULL)
+		return PEIL_ENOMEM;
+	cleared = v->self_ipv6 == PEIL__STATUS__PASSED && v->v6_errors == v->v6_tests &&
+	    res->status != PEIL__STATUS__ERROR;
+	v->v6_tests++;
+	if (res->status == PEIL__STATUS__ERROR)
+		v->v6_errors++;
+	/* A lie needs every result to be error: the first that is not clears the vantage. Once
+	 * none is left to suspect, the rest of the round need not be read (an honest round
+	 * stops at its first domains; only a lying vantage costs a walk over the round). */
+	return cleared && !qround_suspects(r) ? QROUND_CLEARED : 0;
+}
+
+/* The vantages' facts of round `id` (its self-tests; with `lies`, their IPv6 reachability
+ * results too), read once and kept among the QUERY_ROUNDS_CACHED last. */
+static int
+qctx_round(struct qctx *c, uint64_t id, bool lies, struct qround **out)
+{
+	struct qround *r = NULL;
+	struct store_sel sel = { id, "", NULL, NULL, NULL };
+	int rc;
+
+	for (size_t i = 0; i < QUERY_ROUNDS_CACHED && r == NULL; i++)
+		if (c->rounds[i].id == id && id != 0)
+			r = &c->rounds[i];
+	if (r == NULL) {
+		r = &c->rounds[c->next];
+		c->next = (c->next + 1) % QUERY_ROUNDS_CACHED;
+		r->id = id;
+		r->n = 0;
+		r->lies_read = false;
+		if (id != 0 && (rc = store_view_round(c->view, &sel, qround_self_cb, r)) != 0) {
+			r->id = 0;
+			return rc;
+		}
+	}
+	if (lies && !r->lies_read && id != 0 && qround_suspects(r)) {
+		sel = (struct store_sel){ id, NULL, NULL, qround_want_ipv6, NULL };
+		rc = store_view_round(c->view, &sel, qround_lie_cb, r);
+		if (rc != 0 && rc != QROUND_CLEARED) {
+			r->id = 0;
+			return rc;
+		}
+	}
+	if (lies)
+		r->lies_read = true;
+	*out = r;
+	return 0;
+}
+
+/* The vote of result `res` (its vantage's facts in round r). */
+static void
+qvote(const struct qctx *c, struct qround *r, const Peil__Result *res,
+    struct consensus_vote *v)
+{
+	const struct qvantage *q = qround_find(r, res->vantage);
+
+	memset(v, 0, sizeof(*v));
+	v->vantage = res->vantage;
+	v->status = (int)res->status;
+	v->self_ipv6 = q != NULL ? q->self_ipv6 : -1;
+	v->hello_ipv6 = qctx_hello_ipv6(c, res->vantage);
+}
+
+/* The lying-vantage flag of `name` in round r (lies read), into buf; false when none. */
+static bool
+qround_lie(struct qround *r, const char *name, char *buf, size_t len)
+{
+	const struct qvantage *q = qround_find(r, name);
+
+	if (q == NULL || !consensus_vantage_lies(q->self_ipv6, q->v6_tests, q->v6_errors))
+		return false;
+	consensus_lie_text(name, q->v6_tests, buf, len);
+	return true;
+}
+
+/* "a=passed b=failed" of the eligible votes, malloc'd; NULL on out of memory. */
+static char *
+qwho(const struct consensus_vote *v, size_t n)
+{
+	size_t len = consensus_who(v, n, NULL, 0);
+	char *who = malloc(len + 1);
+
+	if (who != NULL)
+		consensus_who(v, n, who, len + 1);
+	return who;
+}
+
+/* ---- show --------------------------------------------------------------------------------- */
+
+struct show_rows {
+	struct result_set rs;
+};
+
+static int
+show_collect(const Peil__Result *r, void *arg)
+{
+	struct show_rows *x = arg;
+	Peil__Result *d = result_dup(r);
+
+	if (d == NULL)
+		return PEIL_ENOMEM;
+	return result_set_add(&x->rs, d);
+}
+
+/* A test of the domain: its rows [from, to) (every vantage's latest), the round the consensus
+ * is taken in (the newest of them), and the consensus. */
+struct show_test {
+	size_t from, to;
+	uint64_t round;
+	struct consensus c;
+	char *who;
+};
+
+/* A row: counted in its test's consensus, and its vantage's lie (in the row's round). */
+struct show_row {
+	bool counted;
+	char flag[MAX_AGENT_NAME_LEN + 96];   /* "" when none */
+};
+
+static int
+vantage_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+show_json_tail(FILE *f, const struct show_test *t, const struct show_row *w, bool with_counted)
+{
+	fprintf(f, ",\"consensus\":\"%s\",\"disagree\":%s,\"who\":", status_name(t->c.status),
+	    t->c.disagree ? "true" : "false");
+	esc_json(f, t->who);
+	if (with_counted)
+		fprintf(f, ",\"counted\":%s", w->counted ? "true" : "false");
+	if (w != NULL && w->flag[0] != '\0') {
+		fputs(",\"vantage_flag\":", f);
+		esc_json(f, w->flag);
+	}
+	fputs("}\n", f);
+}
+
+static int
+show_print(const struct show_rows *x, const struct show_test *t, size_t nt,
+    const struct show_row *w, const char *domain, const struct store_stats *st,
+    enum query_format fmt, FILE *f)
+{
+	Peil__Result **rs = x->rs.items;
+	char **names = NULL;
+	size_t nn = 0, width = 13;   /* "(not_tested)" and a blank */
+	bool uncounted = false, flagged;
+
+	if (fmt == QUERY_JSON || fmt == QUERY_CSV) {
+		if (fmt == QUERY_CSV)
+			fputs(csv_show, f);
+		for (size_t k = 0; k < nt; k++) {
+			for (size_t i = t[k].from; i < t[k].to; i++) {
+				if (fmt == QUERY_JSON) {
+					result_write_json_open(rs[i], f);
+					show_json_tail(f, &t[k], &w[i], true);
+					continue;
+				}
+				result_write_csv_fields(rs[i], f);
+				fprintf(f, ",%s,%s,", status_name(t[k].c.status),
+				    t[k].c.disagree ? "yes" : "no");
+				esc_csv(f, t[k].who);
+				fprintf(f, ",%s,", w[i].counted ? "yes" : "no");
+				esc_csv(f, w[i].flag);
+				putc('\n', f);
+			}
+		}
+		return ferror(f) ? PEIL_EIO : 0;
+	}
+	/* The table: a column per vantage, in name order. */
+	if ((names = calloc(x->rs.n, sizeof(*names))) == NULL)
+		return PEIL_ENOMEM;
+	for (size_t i = 0; i < x->rs.n; i++)
+		names[i] = rs[i]->vantage;
+	qsort(names, x->rs.n, sizeof(*names), vantage_cmp);
+	for (size_t i = 0; i < x->rs.n; i++) {
+		if (nn > 0 && strcmp(names[nn - 1], names[i]) == 0)
+			continue;
+		names[nn++] = names[i];
+		if (strlen(names[i]) + 1 > width)
+			width = strlen(names[i]) + 1;
+	}
+	fprintf(f, "%s: latest verdict of every test from every vantage, and their consensus "
+	    "(%llu results stored, %llu indexed)\n", domain, (unsigned long long)st->results,
+	    (unsigned long long)st->indexed);
+	/* A lying vantage is said first, once per vantage and round. */
+	for (size_t i = 0; i < x->rs.n; i++) {
+		flagged = false;
+		for (size_t j = 0; j < i && !flagged; j++)
+			flagged = strcmp(w[j].flag, w[i].flag) == 0;
+		if (w[i].flag[0] == '\0' || flagged)
+			continue;
+		fputs("! ", f);
+		esc_text_str(f, w[i].flag);
+		fprintf(f, " (round %llu)\n", (unsigned long long)rs[i]->round_id);
+	}
+	fprintf(f, "%-40s ", "TEST");
+	for (size_t v = 0; v < nn; v++)
+		esc_text_pad(f, names[v], width);
+	fprintf(f, "%-11s%s\n", "CONSENSUS", "DISAGREEMENT");
+	for (size_t k = 0; k < nt; k++) {
+		esc_text_pad(f, rs[t[k].from]->test_id, 40);
+		putc(' ', f);
+		for (size_t v = 0; v < nn; v++) {
+			char cell[32];
+			size_t i;
+
+			for (i = t[k].from; i < t[k].to && strcmp(rs[i]->vantage, names[v]) != 0; i++)
+				;
+			if (i == t[k].to)
+				snprintf(cell, sizeof(cell), "-");
+			else if (w[i].counted)
+				snprintf(cell, sizeof(cell), "%s", status_name((int)rs[i]->status));
+			else
+				snprintf(cell, sizeof(cell), "(%s)", status_name((int)rs[i]->status));
+			if (i < t[k].to && !w[i].counted)
+				uncounted = true;
+			fprintf(f, "%-*s", (int)width, cell);
+		}
+		/* The row ends without trailing blanks. */
+		if (t[k].c.disagree) {
+			fprintf(f, "%-11sDISAGREE ", status_name(t[k].c.status));
+			esc_text_str(f, t[k].who);
+		} else {
+			fputs(status_name(t[k].c.status), f);
+		}
+		putc('\n', f);
+		for (size_t i = t[k].from; i < t[k].to; i++) {
+			for (size_t e = 0; e < rs[i]->n_evidence; e++) {
+				const Peil__Evidence *ev = rs[i]->evidence[e];
+
+				if (ev == NULL)
+					continue;
+				fputs("    [", f);
+				esc_text_str(f, rs[i]->vantage);
+				fputs("] ", f);
+				esc_text_str(f, ev->key);
+				fputs(": ", f);
+				esc_text_str(f, ev->value);
+				putc('\n', f);
+			}
+		}
+	}
+	if (uncounted)
+		fputs("(status): not counted in the consensus: the vantage has no IPv6 that round "
+		    "(an IPv6 reachability test), or the result is of an older round\n", f);
+	free(names);
+	return ferror(f) ? PEIL_EIO : 0;
 }
 
 int
 query_show(struct store *s, const char *domain, enum query_format fmt, FILE *f)
 {
-	struct show_arg a = { fmt, f, 0, domain, { 0 } };
+	struct show_rows x;
+	struct show_test *t = NULL;
+	struct show_row *w = NULL;
+	struct consensus_vote *v = NULL;
+	struct store_stats st = { 0 };
+	struct qctx c;
+	bool ctx = false;
+	size_t nt = 0;
 	int rc;
 
-	if (fmt == QUERY_TABLE && (rc = store_stats(s, &a.st)) != 0)
+	memset(&x, 0, sizeof(x));
+	if (fmt == QUERY_TABLE && (rc = store_stats(s, &st)) != 0)
 		return rc;
-	if ((rc = store_show(s, domain, show_one, &a)) != 0)
+	if ((rc = store_show(s, domain, show_collect, &x)) != 0)
+		goto out;
+	if (x.rs.n == 0) {
+		rc = PEIL_ENOENT;
+		goto out;
+	}
+	if ((rc = qctx_open(&c, s)) != 0)
+		goto out;
+	ctx = true;
+	t = calloc(x.rs.n, sizeof(*t));
+	w = calloc(x.rs.n, sizeof(*w));
+	v = calloc(x.rs.n, sizeof(*v));
+	if (t == NULL || w == NULL || v == NULL) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	/* The rows come ordered by test, then vantage: one test's rows are together. */
+	for (size_t i = 0; i < x.rs.n;) {
+		struct show_test *tk = &t[nt++];
+		struct qround *r;
+		size_t nv = 0;
+
+		tk->from = i;
+		for (tk->to = i; tk->to < x.rs.n &&
+		    strcmp(x.rs.items[tk->to]->test_id, x.rs.items[i]->test_id) == 0; tk->to++)
+			if (x.rs.items[tk->to]->round_id > tk->round)
+				tk->round = x.rs.items[tk->to]->round_id;
+		if ((rc = qctx_round(&c, tk->round, true, &r)) != 0)
+			goto out;
+		for (size_t j = tk->from; j < tk->to; j++)
+			if (x.rs.items[j]->round_id == tk->round)
+				qvote(&c, r, x.rs.items[j], &v[nv++]);
+		consensus_decide(x.rs.items[i]->test_id, v, nv, &tk->c);
+		if ((tk->who = qwho(v, nv)) == NULL) {
+			rc = PEIL_ENOMEM;
+			goto out;
+		}
+		nv = 0;
+		for (size_t j = tk->from; j < tk->to; j++) {
+			struct qround *rr;
+
+			if (x.rs.items[j]->round_id == tk->round)
+				w[j].counted = v[nv++].eligible;
+			if ((rc = qctx_round(&c, x.rs.items[j]->round_id, true, &rr)) != 0)
+				goto out;
+			qround_lie(rr, x.rs.items[j]->vantage, w[j].flag, sizeof(w[j].flag));
+		}
+		i = tk->to;
+	}
+	rc = show_print(&x, t, nt, w, domain, &st, fmt, f);
+out:
+	for (size_t k = 0; t != NULL && k < nt; k++)
+		free(t[k].who);
+	free(t);
+	free(w);
+	free(v);
+	if (ctx)
+		qctx_free(&c);
+	result_set_clear(&x.rs);
+	return rc;
+}
+
+/* ---- export ------------------------------------------------------------------------------- */
+
+/* The consensus of a (round, domain, test) once decided: its other vantages' lines come
+ * later in the log, mostly soon after (agents deliver side by side). Direct-mapped. */
+#define EXPORT_MEMO 16384
+struct export_memo {
+	char *key;                       /* "round domain \0 test", malloc'd; NULL: empty */
+	size_t klen;
+	struct consensus c;
+	char *who;
+};
+
+struct export_arg {
+	enum query_format fmt;
+	FILE *f;
+	size_t n;
+	struct qctx c;
+	const Peil__Result *line;        /* the result being exported */
+	struct consensus_vote *v;        /* the votes of its (round, domain, test) */
+	char (*names)[MAX_AGENT_NAME_LEN + 1];
+	size_t nv, cap;
+	bool own;                        /* the line's vantage is among them */
+	struct qround *r;
+	struct export_memo *memo;        /* EXPORT_MEMO slots */
+};
+
+static int
+export_vote(struct export_arg *a, const Peil__Result *r)
+{
+	if (a->nv == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 8;
+		struct consensus_vote *nv = realloc(a->v, cap * sizeof(*nv));
+		char (*nn)[MAX_AGENT_NAME_LEN + 1];
+
+		if (nv == NULL)
+			return PEIL_ENOMEM;
+		a->v = nv;
+		if ((nn = realloc(a->names, cap * sizeof(*nn))) == NULL)
+			return PEIL_ENOMEM;
+		a->names = nn;
+		a->cap = cap;
+	}
+	qvote(&a->c, a->r, r, &a->v[a->nv]);
+	snprintf(a->names[a->nv], sizeof(a->names[0]), "%s", r->vantage);
+	a->nv++;
+	if (strcmp(r->vantage, a->line->vantage) == 0)
+		a->own = true;
+	return 0;
+}
+
+static int
+export_group_cb(const Peil__Result *r, void *arg)
+{
+	return export_vote(arg, r);
+}
+
+static int
+export_one(const Peil__Result *r, void *argp)
+{
+	struct export_arg *a = argp;
+	struct store_sel sel = { r->round_id, r->domain, r->test_id, NULL, NULL };
+	struct show_test t;
+	char *who;
+	int rc;
+
+	char key[24 + MAX_DOMAIN_LEN + 1 + MAX_TEST_ID_LEN + 1];
+	struct export_memo *m = NULL;
+	size_t klen = 0;
+	uint64_t h = 1469598103934665603ULL;      /* FNV-1a */
+
+	memset(&t, 0, sizeof(t));
+	if (r->round_id != 0 && strlen(r->domain) <= MAX_DOMAIN_LEN &&
+	    strlen(r->test_id) <= MAX_TEST_ID_LEN) {
+		klen = (size_t)snprintf(key, sizeof(key), "%llu %s", (unsigned long long)r->round_id,
+		    r->domain);
+		key[klen++] = '\0';
+		memcpy(key + klen, r->test_id, strlen(r->test_id));
+		klen += strlen(r->test_id);
+		for (size_t i = 0; i < klen; i++)
+			h = (h ^ (uint8_t)key[i]) * 1099511628211ULL;
+		m = &a->memo[h % EXPORT_MEMO];
+		if (m->key != NULL && m->klen == klen && memcmp(m->key, key, klen) == 0) {
+			t.c = m->c;
+			t.who = m->who;
+			goto write;
+		}
+	}
+	a->line = r;
+	a->nv = 0;
+	a->own = false;
+	if ((rc = qctx_round(&a->c, r->round_id, false, &a->r)) != 0)
 		return rc;
-	return a.n == 0 ? PEIL_ENOENT : 0;
+	/* Every vantage's latest of the same (round, domain, test), as the index has them. */
+	if (r->round_id != 0 && (rc = store_view_round(a->c.view, &sel, export_group_cb, a)) != 0)
+		return rc;
+	if (!a->own && (rc = export_vote(a, r)) != 0)
+		return rc;
+	for (size_t i = 0; i < a->nv; i++)
+		a->v[i].vantage = a->names[i];
+	consensus_decide(r->test_id, a->v, a->nv, &t.c);
+	if ((t.who = qwho(a->v, a->nv)) == NULL)
+		return PEIL_ENOMEM;
+	/* Kept for the group's other lines when it holds every vantage's (this line's own
+	 * was among them: nothing added for it alone). */
+	if (m != NULL && a->own) {
+		free(m->key);
+		free(m->who);
+		m->key = NULL;
+		m->who = NULL;
+		if ((m->key = malloc(klen)) != NULL) {
+			memcpy(m->key, key, klen);
+			m->klen = klen;
+			m->c = t.c;
+			m->who = t.who;
+		}
+	}
+write:
+	who = t.who;
+	if (a->fmt == QUERY_CSV && a->n == 0)
+		fputs(csv_export, a->f);
+	a->n++;
+	switch (a->fmt) {
+	case QUERY_JSON:
+		result_write_json_open(r, a->f);
+		show_json_tail(a->f, &t, NULL, false);
+		break;
+	case QUERY_CSV:
+		result_write_csv_fields(r, a->f);
+		fprintf(a->f, ",%s,%s,", status_name(t.c.status), t.c.disagree ? "yes" : "no");
+		esc_csv(a->f, who);
+		putc('\n', a->f);
+		break;
+	default:
+		result_write_table(r, a->f, true);
+		fprintf(a->f, "    consensus: %s", status_name(t.c.status));
+		if (t.c.disagree) {
+			fputs(" (disagree: ", a->f);
+			esc_text_str(a->f, who);
+			putc(')', a->f);
+		}
+		putc('\n', a->f);
+		break;
+	}
+	if (m == NULL || m->who != who)
+		free(who);
+	return ferror(a->f) ? PEIL_EIO : 0;
 }
 
 int
 query_export(struct store *s, enum query_format fmt, FILE *f)
 {
-	struct show_arg a = { fmt, f, 0, NULL, { 0 } };
-	int rc = store_export(s, show_one, &a);
+	struct export_arg a;
+	int rc;
 
+	memset(&a, 0, sizeof(a));
+	a.fmt = fmt;
+	a.f = f;
+	if ((a.memo = calloc(EXPORT_MEMO, sizeof(*a.memo))) == NULL)
+		return PEIL_ENOMEM;
+	if ((rc = qctx_open(&a.c, s)) != 0) {
+		free(a.memo);
+		return rc;
+	}
+	rc = store_export(s, export_one, &a);
 	if (rc == 0 && a.n == 0 && fmt == QUERY_CSV)
-		result_write_csv_header(f);
+		fputs(csv_export, f);
+	qctx_free(&a.c);
+	for (size_t i = 0; i < EXPORT_MEMO; i++) {
+		free(a.memo[i].key);
+		free(a.memo[i].who);
+	}
+	free(a.memo);
+	free(a.v);
+	free(a.names);
 	return rc;
 }
 
-struct list_arg {
+/* An agent's self-tests: those of the newest round that has them. */
+struct agent_self {
+	char name[MAX_AGENT_NAME_LEN + 1];
+	uint64_t round;                /* 0: none in the rounds looked at */
+	int ipv6, rov;                 /* statuses; -1: none */
+	char flag[MAX_AGENT_NAME_LEN + 96];
+};
+
+struct agents_arg {
 	enum query_format fmt;
 	FILE *f;
 	size_t n;
+	struct agent_self *self;       /* one per agent of the context, same order */
+	size_t nself;
 };
+
+static const struct agent_self *
+agents_self(const struct agents_arg *a, const char *name)
+{
+	for (size_t i = 0; i < a->nself; i++)
+		if (strcmp(a->self[i].name, name) == 0)
+			return &a->self[i];
+	return NULL;
+}
+
+static int
+agents_round_cb(const struct store_round *r, void *arg)
+{
+	uint64_t *ids = arg;
+
+	/* The MAX_AGENT_ROUNDS newest, newest first (rounds come oldest first). */
+	memmove(ids + 1, ids, (MAX_AGENT_ROUNDS - 1) * sizeof(*ids));
+	ids[0] = r->id;
+	return 0;
+}
+
+/* Each agent's self-tests of its newest round that has them, among the MAX_AGENT_ROUNDS
+ * newest rounds (what an agent's record keeps), and the lie in that round. */
+static int
+agents_self_read(struct store *s, struct agents_arg *a)
+{
+	uint64_t ids[MAX_AGENT_ROUNDS] = { 0 };
+	struct qctx c;
+	size_t left;
+	int rc;
+
+	if ((rc = qctx_open(&c, s)) != 0)
+		return rc;
+	if ((a->self = calloc(c.nagents ? c.nagents : 1, sizeof(*a->self))) == NULL) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	a->nself = left = c.nagents;
+	for (size_t i = 0; i < c.nagents; i++) {
+		snprintf(a->self[i].name, sizeof(a->self[i].name), "%s", c.agents[i].name);
+		a->self[i].ipv6 = a->self[i].rov = -1;
+	}
+	if ((rc = store_rounds_each(s, agents_round_cb, ids)) != 0)
+		goto out;
+	for (size_t k = 0; k < MAX_AGENT_ROUNDS && ids[k] != 0 && left > 0; k++) {
+		struct qround *r;
+
+		if ((rc = qctx_round(&c, ids[k], false, &r)) != 0)
+			goto out;
+		for (size_t i = 0; i < a->nself; i++) {
+			struct agent_self *as = &a->self[i];
+			const struct qvantage *q;
+
+			if (as->round != 0 || (q = qround_find(r, as->name)) == NULL)
+				continue;
+			as->round = ids[k];
+			as->ipv6 = q->self_ipv6;
+			as->rov = q->self_rov;
+			left--;
+		}
+	}
+	for (size_t i = 0; i < a->nself; i++) {
+		struct agent_self *as = &a->self[i];
+		struct qround *r;
+
+		if (as->ipv6 != PEIL__STATUS__PASSED)
+			continue;            /* only a vantage that says it has IPv6 can lie about it */
+		if ((rc = qctx_round(&c, as->round, true, &r)) != 0)
+			goto out;
+		qround_lie(r, as->name, as->flag, sizeof(as->flag));
+	}
+	rc = 0;
+out:
+	qctx_free(&c);
+	return rc;
+}
+
+static const char *
+self_name(int status)
+{
+	return status < 0 ? "-" : status_name(status);
+}
 
 static int
 agent_one(const struct store_agent *ag, void *argp)
 {
-	struct list_arg *a = argp;
+	struct agents_arg *a = argp;
+	const struct agent_self *self = agents_self(a, ag->name);
+	struct agent_self none = { "", 0, -1, -1, "" };
 	char first[32], last[32];
 
+	if (self == NULL)
+		self = &none;
 	fmt_time(ag->first_seen, first, sizeof(first));
 	fmt_time(ag->last_seen, last, sizeof(last));
 	if (a->fmt == QUERY_JSON) {
@@ -119,31 +835,60 @@ agent_one(const struct store_agent *ag, void *argp)
 		    ag->ipv6 ? "true" : "false");
 		esc_json(a->f, ag->description ? ag->description : "");
 		fprintf(a->f, ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"last_batch\":%llu,"
-		    "\"results\":%llu,\"last_round_done\":%llu,\"refused\":%llu}\n", first, last,
+		    "\"results\":%llu,\"last_round_done\":%llu", first, last,
 		    (unsigned long long)ag->last_batch_seq, (unsigned long long)ag->results,
-		    (unsigned long long)ag->last_round_done, (unsigned long long)ag->refused);
+		    (unsigned long long)ag->last_round_done);
+		/* The self-tests of the newest round that has them; null: none. "refused" stays
+		 * the last key, as before them. */
+		fprintf(a->f, ",\"vantage_ipv6\":%s%s%s,\"vantage_rov\":%s%s%s,\"self_test_round\":",
+		    self->ipv6 < 0 ? "" : "\"", self->ipv6 < 0 ? "null" : status_name(self->ipv6),
+		    self->ipv6 < 0 ? "" : "\"", self->rov < 0 ? "" : "\"",
+		    self->rov < 0 ? "null" : status_name(self->rov), self->rov < 0 ? "" : "\"");
+		if (self->round == 0)
+			fputs("null", a->f);
+		else
+			fprintf(a->f, "%llu", (unsigned long long)self->round);
+		if (self->flag[0] != '\0') {
+			fputs(",\"vantage_flag\":", a->f);
+			esc_json(a->f, self->flag);
+		}
+		fprintf(a->f, ",\"refused\":%llu}\n", (unsigned long long)ag->refused);
 	} else if (a->fmt == QUERY_CSV) {
 		if (a->n == 0)
 			fputs(csv_agents, a->f);
 		esc_csv(a->f, ag->name);
 		fprintf(a->f, ",%s,%s,", ag->ipv4 ? "yes" : "no", ag->ipv6 ? "yes" : "no");
 		esc_csv_quoted(a->f, ag->description ? ag->description : "");
-		fprintf(a->f, ",%s,%s,%llu,%llu,%llu,%llu\n", first, last,
+		fprintf(a->f, ",%s,%s,%llu,%llu,%llu,%llu,%s,%s,", first, last,
 		    (unsigned long long)ag->last_batch_seq, (unsigned long long)ag->results,
-		    (unsigned long long)ag->last_round_done, (unsigned long long)ag->refused);
+		    (unsigned long long)ag->last_round_done, (unsigned long long)ag->refused,
+		    self->ipv6 < 0 ? "" : status_name(self->ipv6),
+		    self->rov < 0 ? "" : status_name(self->rov));
+		if (self->round != 0)
+			fprintf(a->f, "%llu", (unsigned long long)self->round);
+		putc(',', a->f);
+		esc_csv(a->f, self->flag);
+		putc('\n', a->f);
 	} else {
 		if (a->n == 0)
-			fprintf(a->f, "%-20s %-9s %-20s %-20s %10s %8s %6s  %s\n", "AGENT", "FAMILIES",
-			    "FIRST SEEN", "LAST SEEN", "RESULTS", "REFUSED", "ROUND", "DESCRIPTION");
+			fprintf(a->f, "%-20s %-9s %-20s %-20s %10s %8s %6s %-10s %-10s  %s\n", "AGENT",
+			    "FAMILIES", "FIRST SEEN", "LAST SEEN", "RESULTS", "REFUSED", "ROUND",
+			    "SELF-IPV6", "SELF-ROV", "DESCRIPTION");
 		/* The name is the allowlist's file name, the description what the agent said in its
 		 * Hello: both untrusted, both through esc_text. */
 		esc_text_pad(a->f, ag->name, 20);
-		fprintf(a->f, " %-9s %-20s %-20s %10llu %8llu %6llu  ",
+		fprintf(a->f, " %-9s %-20s %-20s %10llu %8llu %6llu %-10s %-10s  ",
 		    ag->ipv4 && ag->ipv6 ? "ipv4+ipv6" : ag->ipv6 ? "ipv6" : ag->ipv4 ? "ipv4" : "-",
 		    first, last, (unsigned long long)ag->results, (unsigned long long)ag->refused,
-		    (unsigned long long)ag->last_round_done);
+		    (unsigned long long)ag->last_round_done, self_name(self->ipv6),
+		    self_name(self->rov));
 		esc_text_str(a->f, ag->description);
 		putc('\n', a->f);
+		if (self->flag[0] != '\0') {
+			fputs("  ! ", a->f);
+			esc_text_str(a->f, self->flag);
+			fprintf(a->f, " (round %llu)\n", (unsigned long long)self->round);
+		}
 	}
 	a->n++;
 	return 0;
@@ -152,15 +897,24 @@ agent_one(const struct store_agent *ag, void *argp)
 int
 query_agents(struct store *s, enum query_format fmt, FILE *f)
 {
-	struct list_arg a = { fmt, f, 0 };
-	int rc = store_agents_each(s, agent_one, &a);
+	struct agents_arg a = { fmt, f, 0, NULL, 0 };
+	int rc;
 
+	if ((rc = agents_self_read(s, &a)) == 0)
+		rc = store_agents_each(s, agent_one, &a);
 	if (rc == 0 && a.n == 0 && fmt == QUERY_TABLE)
 		fprintf(f, "no agent has connected yet\n");
 	if (rc == 0 && a.n == 0 && fmt == QUERY_CSV)
 		fputs(csv_agents, f);
+	free(a.self);
 	return rc;
 }
+
+struct list_arg {
+	enum query_format fmt;
+	FILE *f;
+	size_t n;
+};
 
 static int
 target_one(const struct store_target *t, void *argp)

@@ -194,4 +194,28 @@ int store_show(struct store *s, const char *domain,
 /* Every result in log order. */
 int store_export(struct store *s, int (*cb)(const Peil__Result *r, void *arg), void *arg);
 
+/* A reader of the per-round index that is exact while the index lags: store_view_open reads
+ * the unindexed tail of the log once (its keys, in memory until store_view_free, which
+ * accepts NULL); each look-up merges it with the index. Returns 0, PEIL_ENOMEM or
+ * PEIL_ESTORE. */
+struct store_view;
+int store_view_open(struct store *s, struct store_view **out);
+void store_view_free(struct store_view *v);
+/* What store_view_round reads of one round. */
+struct store_sel {
+	uint64_t round;           /* non-zero */
+	const char *domain;       /* NULL: every domain; "": the vantage self-tests */
+	const char *test;         /* with a domain: only this test; NULL: every test */
+	bool (*want)(const char *test_id, void *arg);   /* NULL: every test; else a filter
+	                                                 * applied before a result is read */
+	void *arg;
+};
+/* Calls cb with the latest result of every (domain, test, vantage) of the round that sel
+ * selects, in key order (domain, test id, vantage), as it walks the index (one read
+ * transaction); a non-zero return from cb stops and is returned. Results are valid only
+ * during the call. Returns 0, PEIL_EINVAL (a domain or test longer than their limits) or
+ * PEIL_ESTORE. */
+int store_view_round(struct store_view *v, const struct store_sel *sel,
+    int (*cb)(const Peil__Result *r, void *arg), void *arg);
+
 #endif

@@ -9,17 +9,20 @@
 #include "err.h"
 #include "limits.h"
 #include "log.h"
+#include "result.h"
 #include "store_int.h"
 
-/* The results the indexes take: the key parts within their limits. Show skips the others
- * in the unindexed tail too, so that it answers the same before and after indexing. */
+/* The results the indexes take: the key parts within their limits (the domain empty only
+ * for a vantage self-test, whose keys then start with the \0 after the domain). Show skips
+ * the others in the unindexed tail too, so that it answers the same before and after
+ * indexing. */
 bool
 store_indexable(const Peil__Result *r)
 {
 	size_t d = strlen(r->domain), t = strlen(r->test_id), v = strlen(r->vantage);
 
-	return d >= 1 && d <= MAX_DOMAIN_LEN && t >= 1 && t <= MAX_TEST_ID_LEN &&
-	    v >= 1 && v <= MAX_AGENT_NAME_LEN;
+	return (d >= 1 || result_about_vantage(r)) && d <= MAX_DOMAIN_LEN && t >= 1 &&
+	    t <= MAX_TEST_ID_LEN && v >= 1 && v <= MAX_AGENT_NAME_LEN;
 }
 
 /* test_id \0 vantage, after a prefix already in out; returns the key length. */
@@ -44,8 +47,8 @@ store_key_latest(uint8_t *out, const Peil__Result *r)
 	return key_tail(out, d + 1, r);
 }
 
-static size_t
-key_round(uint8_t *out, const Peil__Result *r)
+size_t
+store_key_round(uint8_t *out, const Peil__Result *r)
 {
 	size_t d = strlen(r->domain);
 
@@ -228,7 +231,7 @@ index_op(struct store *s, MDB_txn *txn, void *argp)
 		if (store_indexable(r)) {
 			rc = index_set_add(&lat, key, store_key_latest(key, r), seq);
 			if (rc == 0 && r->round_id != 0)
-				rc = index_set_add(&rnd, key, key_round(key, r), seq);
+				rc = index_set_add(&rnd, key, store_key_round(key, r), seq);
 		}
 		peil__result__free_unpacked(r, NULL);
 		if (rc != 0)

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "limits.h"
 #include "log.h"
+#include "result.h"
 #include "store_int.h"
 
 /* One agent's record as a turn changes it. */
@@ -335,8 +336,14 @@ ingest_check(struct store *s, MDB_txn *txn, struct ingest_arg *a, struct ingest_
 		goto refused;
 	}
 	/* The round's targets are the target list (a round is opened over all of it). Results
-	 * of one domain come together: one look-up per run of them. */
-	if (dc->domain == NULL || strcmp(dc->domain, r->domain) != 0) {
+	 * of one domain come together: one look-up per run of them. A vantage self-test has no
+	 * domain (docs/protocol.md); any other result without one is not about a target. */
+	if (r->domain == NULL || r->domain[0] == '\0') {
+		if (!result_about_vantage(r)) {
+			*why = STORE_REFUSED_DOMAIN;
+			goto refused;
+		}
+	} else if (dc->domain == NULL || strcmp(dc->domain, r->domain) != 0) {
 		dlen = r->domain != NULL ? strlen(r->domain) : 0;
 		dc->domain = r->domain;
 		dc->target = false;
@@ -349,7 +356,7 @@ ingest_check(struct store *s, MDB_txn *txn, struct ingest_arg *a, struct ingest_
 			dc->target = mrc == 0;
 		}
 	}
-	if (!dc->target) {
+	if (r->domain != NULL && r->domain[0] != '\0' && !dc->target) {
 		*why = STORE_REFUSED_DOMAIN;
 		goto refused;
 	}

@@ -60,6 +60,9 @@ bool store_indexable(const Peil__Result *r);
 /* Writes the latest index's key of `r` (domain \0 test_id \0 vantage) into out (room for
  * STORE_MAX_KEY bytes); returns its length. */
 size_t store_key_latest(uint8_t *out, const Peil__Result *r);
+/* Writes the per-round index's key of `r` (round_be64 domain \0 test_id \0 vantage) into
+ * out (room for STORE_MAX_KEY bytes); returns its length. */
+size_t store_key_round(uint8_t *out, const Peil__Result *r);
 /* LMDB's default key order: bytes, then the shorter first. */
 int store_key_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 

@@ -13,6 +13,7 @@
 #include "store_int.h"
 
 #define STORE_EXPORT_RENEW  4096   /* log entries read per read transaction by export */
+#define STORE_EXPORT_BYTES  (4u << 20)   /* and their bytes, at most (past one entry) */
 
 int
 store_stats(struct store *s, struct store_stats *out)
@@ -220,19 +221,57 @@ out:
 	return rc;
 }
 
+/* One chunk of the log read by export: the packed entries, copied out of the read
+ * transaction so that the callback runs with none open (it may open its own: a nested read
+ * transaction could not follow the map when the collector grows it). */
+struct export_chunk {
+	uint8_t *buf;
+	size_t used, cap;
+	size_t off[STORE_EXPORT_RENEW], len[STORE_EXPORT_RENEW];
+	uint64_t seq[STORE_EXPORT_RENEW];
+	size_t n;
+};
+
+static int
+export_chunk_add(struct export_chunk *c, uint64_t seq, const void *data, size_t len)
+{
+	if (c->used + len > c->cap) {
+		size_t cap = c->cap ? c->cap : 65536;
+		uint8_t *nb;
+
+		while (cap < c->used + len)
+			cap *= 2;
+		if ((nb = realloc(c->buf, cap)) == NULL)
+			return PEIL_ENOMEM;
+		c->buf = nb;
+		c->cap = cap;
+	}
+	memcpy(c->buf + c->used, data, len);
+	c->off[c->n] = c->used;
+	c->len[c->n] = len;
+	c->seq[c->n] = seq;
+	c->n++;
+	c->used += len;
+	return 0;
+}
+
 int
 store_export(struct store *s, int (*cb)(const Peil__Result *r, void *arg), void *arg)
 {
 	MDB_txn *txn = NULL;
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
+	struct export_chunk *c = NULL;
 	uint8_t kb[8];
 	uint64_t next = 1, end;
+	bool done = false;
 	int mrc, rc;
 
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return PEIL_ENOMEM;
 	/* The log as it is now; later entries are left for the next export. */
 	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
-		return rc;
+		goto out;
 	if ((mrc = mdb_cursor_open(txn, s->log, &cur)) != 0) {
 		rc = store_mdb(s, mrc, "opening a cursor on the log");
 		goto out;
@@ -242,10 +281,10 @@ store_export(struct store *s, int (*cb)(const Peil__Result *r, void *arg), void 
 		goto out;
 	}
 	end = k.mv_size == 8 ? be64_get(k.mv_data) : 0;
-	/* Short read transactions: a long export must not hold the writer's pages. */
-	while (next <= end) {
-		size_t n = 0;
-
+	/* Short read transactions: a long export must not hold the writer's pages. Each reads
+	 * a chunk (STORE_EXPORT_RENEW entries, or STORE_EXPORT_BYTES) and ends before the
+	 * callbacks run. */
+	while (next <= end && !done) {
 		if (txn == NULL) {
 			if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
 				goto out;
@@ -254,33 +293,26 @@ store_export(struct store *s, int (*cb)(const Peil__Result *r, void *arg), void 
 				goto out;
 			}
 		}
+		c->n = c->used = 0;
 		be64_put(kb, next);
 		k.mv_size = 8;
 		k.mv_data = kb;
 		for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-		    mrc == 0 && n < STORE_EXPORT_RENEW;
-		    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), n++) {
-			Peil__Result *r;
+		    mrc == 0 && c->n < STORE_EXPORT_RENEW && c->used < STORE_EXPORT_BYTES;
+		    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 			uint64_t seq;
 
 			if (k.mv_size != 8 || (seq = be64_get(k.mv_data)) > end) {
-				next = end + 1;
+				done = true;
 				break;
 			}
 			next = seq + 1;
-			if ((r = peil__result__unpack(NULL, v.mv_size, v.mv_data)) == NULL) {
-				log_err("store: log entry %llu does not decode; not exported",
-				    (unsigned long long)seq);
-				continue;
-			}
-			rc = cb(r, arg);
-			peil__result__free_unpacked(r, NULL);
-			if (rc != 0)
+			if ((rc = export_chunk_add(c, seq, v.mv_data, v.mv_size)) != 0)
 				goto out;
 		}
 		if (mrc == MDB_NOTFOUND)
-			break;
-		if (mrc != 0) {
+			done = true;
+		else if (mrc != 0) {
 			rc = store_mdb(s, mrc, "reading the log");
 			goto out;
 		}
@@ -288,6 +320,19 @@ store_export(struct store *s, int (*cb)(const Peil__Result *r, void *arg), void 
 		cur = NULL;
 		mdb_txn_abort(txn);
 		txn = NULL;
+		for (size_t i = 0; i < c->n; i++) {
+			Peil__Result *r = peil__result__unpack(NULL, c->len[i], c->buf + c->off[i]);
+
+			if (r == NULL) {
+				log_err("store: log entry %llu does not decode; not exported",
+				    (unsigned long long)c->seq[i]);
+				continue;
+			}
+			rc = cb(r, arg);
+			peil__result__free_unpacked(r, NULL);
+			if (rc != 0)
+				goto out;
+		}
 	}
 	rc = 0;
 out:
@@ -295,5 +340,8 @@ out:
 		mdb_cursor_close(cur);
 	if (txn != NULL)
 		mdb_txn_abort(txn);
+	if (c != NULL)
+		free(c->buf);
+	free(c);
 	return rc;
 }

@@ -449,6 +449,14 @@ check_text(const char *s, size_t min, size_t max)
 	return len >= min && len <= max && utf8_valid_n(s, len);
 }
 
+bool
+result_about_vantage(const Peil__Result *r)
+{
+	const struct catalogue_entry *ce = r->test_id != NULL ? catalogue_find(r->test_id) : NULL;
+
+	return ce != NULL && strcmp(ce->category, "vantage") == 0;
+}
+
 int
 result_check(const Peil__Result *r)
 {
@@ -456,7 +464,10 @@ result_check(const Peil__Result *r)
 	if (r == NULL || r->domain == NULL || r->test_id == NULL || r->guideline == NULL ||
 	    r->vantage == NULL)
 		return PEIL_EINVAL;
-	if (!check_domain(r->domain) || !check_test_id(r->test_id))
+	/* An empty domain is well formed: no target. Only a vantage self-test may have one, which
+	 * the collector decides: any other is refused there as not a target (and counted in the
+	 * Ack), not dropped here as malformed (docs/protocol.md). */
+	if ((r->domain[0] != '\0' && !check_domain(r->domain)) || !check_test_id(r->test_id))
 		return PEIL_EINVAL;
 	if ((int)r->status < STATUS_MIN || (int)r->status > STATUS_MAX)
 		return PEIL_EINVAL;
@@ -502,6 +513,14 @@ format_time(int64_t ms, char *buf, size_t len)
 int
 result_write_json(const Peil__Result *r, FILE *f)
 {
+	result_write_json_open(r, f);
+	fputs("}\n", f);
+	return ferror(f) ? PEIL_EIO : 0;
+}
+
+int
+result_write_json_open(const Peil__Result *r, FILE *f)
+{
 	char ts[80];
 
 	fprintf(f, "{\"round\":%llu,\"domain\":", (unsigned long long)r->round_id);
@@ -526,19 +545,30 @@ result_write_json(const Peil__Result *r, FILE *f)
 		esc_json(f, r->evidence[i] ? r->evidence[i]->value : NULL);
 		putc(']', f);
 	}
-	fputs("]}\n", f);
+	putc(']', f);
 	return ferror(f) ? PEIL_EIO : 0;
 }
 
 int
 result_write_csv_header(FILE *f)
 {
-	fputs("round,domain,test,status,vantage,guideline,measured_at,result_seq,evidence\n", f);
+	fputs(RESULT_CSV_COLUMNS "\n", f);
 	return ferror(f) ? PEIL_EIO : 0;
 }
 
 int
 result_write_csv(const Peil__Result *r, FILE *f)
+{
+	int rc = result_write_csv_fields(r, f);
+
+	if (rc != 0)
+		return rc;
+	putc('\n', f);
+	return ferror(f) ? PEIL_EIO : 0;
+}
+
+int
+result_write_csv_fields(const Peil__Result *r, FILE *f)
 {
 	char ts[80], *ev = NULL;
 	size_t evlen = 0;
@@ -572,7 +602,6 @@ result_write_csv(const Peil__Result *r, FILE *f)
 		fputs(ts, f);
 	fprintf(f, ",%llu,", (unsigned long long)r->result_seq);
 	esc_csv(f, ev);
-	putc('\n', f);
 	free(ev);
 	if (ferror(f))
 		rc = PEIL_EIO;

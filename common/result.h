@@ -42,15 +42,26 @@ int result_set_add(struct result_set *rs, Peil__Result *r);
 Peil__Result *result_set_find(const struct result_set *rs, const char *test_id);
 void result_set_clear(struct result_set *rs);
 
+/* Whether r is a vantage self-test (a test of catalogue category "vantage"): the one kind of
+ * result whose domain is empty (docs/protocol.md, "Results about the vantage itself"). */
+bool result_about_vantage(const Peil__Result *r);
 /* Checks that a result received from the network is within limits and well formed (domain,
- * test id, status, evidence sizes, UTF-8 free of NUL). Returns 0 or PEIL_EINVAL. */
+ * test id, status, evidence sizes, UTF-8 free of NUL). The domain is a host name, or empty
+ * (no target: the collector stores that only for a vantage self-test, result_about_vantage,
+ * and refuses any other as not a target). Returns 0 or PEIL_EINVAL. */
 int result_check(const Peil__Result *r);
 
 /* One JSON object on one line, newline included. Strings are escaped. Returns 0 or PEIL_EIO. */
 int result_write_json(const Peil__Result *r, FILE *f);
+/* The same object without its closing brace and newline, for a caller that adds keys. */
+int result_write_json_open(const Peil__Result *r, FILE *f);
 /* CSV header and one CSV row (RFC 4180 quoting; evidence as key=value joined by "; "). */
+#define RESULT_CSV_COLUMNS "round,domain,test,status,vantage,guideline,measured_at,result_seq," \
+	"evidence"
 int result_write_csv_header(FILE *f);
 int result_write_csv(const Peil__Result *r, FILE *f);
+/* The row's fields without the newline, for a caller that adds columns. */
+int result_write_csv_fields(const Peil__Result *r, FILE *f);
 /* Writes one result as aligned table rows: test, status, vantage, then indented evidence.
  * Every string goes through esc.h: JSON by esc_json, CSV by esc_csv, the table by esc_text. */
 int result_write_table(const Peil__Result *r, FILE *f, bool with_vantage);

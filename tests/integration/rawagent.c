@@ -9,8 +9,10 @@
  *     BATCH (numbered on from what the Welcome says the collector holds), each waited for.
  *     A BATCH is ITEM[,ITEM...], an ITEM ROUND:DOMAIN:N: N results of DOMAIN (test ids
  *     web_a0, web_a1, ...); ROUND a number, or R, R-1, R+1 relative to the round handed out;
- *     DOMAIN "T" is the round's first target. Prints "batch SEQ: ack refused=K" or
- *     "batch SEQ: error CODE MESSAGE" per batch. */
+ *     DOMAIN "T" is the round's first target. An ITEM ROUND:DOMAIN:TEST=STATUS is one result
+ *     of TEST with STATUS (passed, failed, ...); DOMAIN "-" is the empty domain of a vantage
+ *     self-test. Prints "batch SEQ: ack refused=K" or "batch SEQ: error CODE MESSAGE" per
+ *     batch. With RAWAGENT_IPV6=1 in the environment its Hello says the vantage has IPv6. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include "clock.h"
 #include "keys.h"
 #include "limits.h"
+#include "result.h"
 #include "wire.h"
 
 #define RAW_WAIT_MS     10000   /* one reply, at most */
@@ -83,6 +86,7 @@ raw_hello(void *s, uint64_t seq, const char *desc, uint64_t *last)
 	Peil__Vantage v = PEIL__VANTAGE__INIT;
 
 	v.ipv4 = true;
+	v.ipv6 = getenv("RAWAGENT_IPV6") != NULL && strcmp(getenv("RAWAGENT_IPV6"), "1") == 0;
 	v.description = (char *)desc;
 	h.version = WIRE_PROTOCOL_VERSION;
 	h.software = "rawagent";
@@ -168,7 +172,7 @@ raw_send(void *s, int nb, char **batches)
 	static Peil__Result res[RAW_MAX_RESULTS];
 	static Peil__Result *resp[RAW_MAX_RESULTS];
 	static char domains[RAW_MAX_RESULTS][MAX_DOMAIN_LEN + 1];
-	static char tests[RAW_MAX_RESULTS][32];
+	static char tests[RAW_MAX_RESULTS][MAX_TEST_ID_LEN + 1];
 	int rc = 0;
 
 	if (raw_hello(s, 1, "rawagent", &last) != 0)
@@ -196,8 +200,9 @@ raw_send(void *s, int nb, char **batches)
 		if (spec == NULL)
 			return 1;
 		for (item = strtok_r(spec, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
-			char *c1 = strchr(item, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+			char *c1 = strchr(item, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *eq;
 			unsigned long cnt;
+			int status;
 
 			if (c2 == NULL) {
 				fprintf(stderr, "rawagent: bad item '%s'\n", item);
@@ -205,16 +210,30 @@ raw_send(void *s, int nb, char **batches)
 				return 2;
 			}
 			*c1 = *c2 = '\0';
-			cnt = strtoul(c2 + 1, NULL, 10);
+			eq = strchr(c2 + 1, '=');
+			status = PEIL__STATUS__PASSED;
+			if (eq != NULL) {
+				*eq = '\0';
+				if (status_parse(eq + 1, &status) != 0) {
+					fprintf(stderr, "rawagent: bad status '%s'\n", eq + 1);
+					free(spec);
+					return 2;
+				}
+			}
+			cnt = eq != NULL ? 1 : strtoul(c2 + 1, NULL, 10);
 			for (unsigned long k = 0; k < cnt && n < RAW_MAX_RESULTS; k++, n++) {
 				peil__result__init(&res[n]);
 				res[n].round_id = raw_round(item, given);
 				snprintf(domains[n], sizeof(domains[n]), "%s",
-				    strcmp(c1 + 1, "T") == 0 ? first : c1 + 1);
-				snprintf(tests[n], sizeof(tests[n]), "web_a%lu", k);
+				    strcmp(c1 + 1, "T") == 0 ? first : strcmp(c1 + 1, "-") == 0 ? "" :
+				    c1 + 1);
+				if (eq != NULL)
+					snprintf(tests[n], sizeof(tests[n]), "%s", c2 + 1);
+				else
+					snprintf(tests[n], sizeof(tests[n]), "web_a%lu", k);
 				res[n].domain = domains[n];
 				res[n].test_id = tests[n];
-				res[n].status = PEIL__STATUS__PASSED;
+				res[n].status = (Peil__Status)status;
 				res[n].guideline = "raw";
 				res[n].vantage = "";
 				res[n].measured_at_ms = (int64_t)time(NULL) * 1000;

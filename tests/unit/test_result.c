@@ -287,7 +287,10 @@ test_check_rejects(void **state)
 	/* Upper case would be stored yet never found by show, which looks names up lower-cased. */
 	EXPECT_BAD(domain, "a.b-c.example_1.NL");
 	EXPECT_OK(domain, "localhost");
-	EXPECT_BAD(domain, "");
+	/* Empty: no target, well formed; the collector stores it only for a vantage self-test
+	 * and refuses any other as "not a target" (test_store: test_accept,
+	 * test_vantage_results). */
+	EXPECT_OK(domain, "");
 	EXPECT_BAD(domain, "exa mple.nl");
 	EXPECT_BAD(domain, "example.nl.");
 	EXPECT_BAD(domain, ".example.nl");
@@ -327,6 +330,24 @@ test_check_rejects(void **state)
 	EXPECT_BAD(vantage, NULL);
 	EXPECT_OK(vantage, "anything \xff goes: it is overwritten");
 	EXPECT_BAD(domain, NULL);
+
+	/* A vantage self-test is about the vantage: its domain is empty, and only its. */
+	r = sample();
+	saved = r->test_id;
+	r->test_id = (char *)"vantage_ipv6";
+	assert_true(result_about_vantage(r));
+	assert_int_equal(result_check(r), 0);         /* with a domain: still well formed */
+	free(r->domain);
+	r->domain = strdup("");
+	assert_int_equal(result_check(r), 0);
+	r->test_id = (char *)"vantage_rov";
+	assert_int_equal(result_check(r), 0);
+	r->test_id = (char *)"web_ipv6_ws_reach";
+	assert_false(result_about_vantage(r));
+	r->test_id = (char *)"vantage_unknown";
+	assert_false(result_about_vantage(r));
+	r->test_id = saved;
+	result_free(r);
 
 	r = sample();
 	r->status = 0;

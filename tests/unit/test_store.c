@@ -1371,6 +1371,107 @@ test_accept(void **state)
 		peil__result__free_unpacked(r[i], NULL);
 }
 
+/* The vantage self-tests carry no domain: stored (and only they), indexed per round, read
+ * back through a view exactly whether the index has caught up or not. */
+static bool
+want_reach(const char *test, void *arg)
+{
+	(void)arg;
+	return strcmp(test, "web_ipv6_ws_reach") == 0;
+}
+
+static void
+check_view(struct store *s, bool newer)
+{
+	struct store_view *v = NULL;
+	struct store_sel sel = { 1, "", NULL, NULL, NULL };
+	struct seen x;
+
+	assert_int_equal(store_view_open(s, &v), 0);
+	seen_init(&x);
+	assert_int_equal(store_view_round(v, &sel, seen_cb, &x), 0);
+	assert_int_equal(x.n, 3);
+	assert_string_equal(x.line[0], newer ? " vantage_ipv6 alpha 6 8" : " vantage_ipv6 alpha 1 1");
+	assert_string_equal(x.line[1], " vantage_ipv6 beta 2 1");
+	assert_string_equal(x.line[2], " vantage_rov alpha 2 2");
+	/* One (domain, test) of the round: every vantage's. */
+	sel = (struct store_sel){ 1, "a.example", "web_ipv6_ws_reach", NULL, NULL };
+	seen_init(&x);
+	assert_int_equal(store_view_round(v, &sel, seen_cb, &x), 0);
+	assert_int_equal(x.n, 2);
+	assert_string_equal(x.line[0], "a.example web_ipv6_ws_reach alpha 6 5");
+	assert_string_equal(x.line[1], "a.example web_ipv6_ws_reach beta 1 2");
+	/* Every domain, one test through the filter. */
+	sel = (struct store_sel){ 1, NULL, NULL, want_reach, NULL };
+	seen_init(&x);
+	assert_int_equal(store_view_round(v, &sel, seen_cb, &x), 0);
+	assert_int_equal(x.n, 3);
+	assert_string_equal(x.line[2], "b.example web_ipv6_ws_reach alpha 6 6");
+	/* Another round: nothing. */
+	sel = (struct store_sel){ 2, NULL, NULL, NULL, NULL };
+	seen_init(&x);
+	assert_int_equal(store_view_round(v, &sel, seen_cb, &x), 0);
+	assert_int_equal(x.n, 0);
+	store_view_free(v);
+	/* show never sees them: they are not about a domain. */
+	seen_init(&x);
+	assert_int_equal(store_show(s, "a.example", seen_cb, &x), 0);
+	assert_int_equal(x.n, 3);
+}
+
+static void
+test_vantage_results(void **state)
+{
+	struct fx *fx = *state;
+	Peil__Result *r[7], *b1[2], *late;
+	struct store_batch b;
+	struct store_stats st;
+	char path[128], err[256] = "";
+	size_t count = 0, done = 0;
+	uint64_t id = 0;
+
+	snprintf(path, sizeof(path), "%s/t.csv", fx->dir);
+	write_file(path, "o,a.example\no,b.example\n");
+	assert_int_equal(store_targets_import(fx->s, path, &count, err, sizeof(err)), 0);
+	assert_int_equal(store_round_begin(fx->s, 100, 2, 0, &id), 0);
+	assert_int_equal(store_agent_round_given(fx->s, "alpha", 1, 100), 0);
+	assert_int_equal(store_agent_round_given(fx->s, "beta", 1, 100), 0);
+	r[0] = result_new("", "vantage_ipv6", "", 1, PEIL__STATUS__PASSED, 1, 0);
+	r[1] = result_new("", "vantage_rov", "", 1, PEIL__STATUS__FAILED, 2, 0);
+	r[2] = result_new("", "mail_auth_spf_policy", "", 1, PEIL__STATUS__PASSED, 3, 0);
+	r[3] = result_new("", "web_ipv6_ws_reach", "", 1, PEIL__STATUS__PASSED, 4, 0);
+	r[4] = result_new("a.example", "web_ipv6_ws_reach", "", 1, PEIL__STATUS__ERROR, 5, 0);
+	r[5] = result_new("b.example", "web_ipv6_ws_reach", "", 1, PEIL__STATUS__ERROR, 6, 0);
+	r[6] = result_new("a.example", "t0", "", 1, PEIL__STATUS__PASSED, 7, 0);
+	b = (struct store_batch){ "alpha", 1, r, 7, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 150), 5);
+	assert_int_equal(b.refused[STORE_REFUSED_DOMAIN], 2);   /* an empty domain, not a self-test */
+	b1[0] = result_new("", "vantage_ipv6", "", 1, PEIL__STATUS__FAILED, 1, 0);
+	b1[1] = result_new("a.example", "web_ipv6_ws_reach", "", 1, PEIL__STATUS__PASSED, 2, 0);
+	b = (struct store_batch){ "beta", 1, b1, 2, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 150), 2);
+	check_view(fx->s, false);                 /* the tail only */
+	assert_int_equal(store_index_step(fx->s, 3, &done), 0);
+	check_view(fx->s, false);                 /* half indexed */
+	assert_int_equal(store_index_step(fx->s, 100, &done), 0);
+	assert_int_equal(store_stats(fx->s, &st), 0);
+	assert_int_equal(st.indexed, 7);
+	check_view(fx->s, false);                 /* the index only */
+	/* A later self-test of the same round replaces the earlier one, indexed or not. */
+	late = result_new("", "vantage_ipv6", "", 1, PEIL__STATUS__ERROR, 8, 0);
+	b = (struct store_batch){ "alpha", 2, &late, 1, 0, 0, 0, NULL, { 0 } };
+	assert_int_equal(ingest_counted(fx->s, &b, 160), 1);
+	check_view(fx->s, true);
+	assert_int_equal(store_index_step(fx->s, 100, &done), 0);
+	reopen(fx, 0, true);
+	check_view(fx->s, true);
+	for (int i = 0; i < 7; i++)
+		peil__result__free_unpacked(r[i], NULL);
+	peil__result__free_unpacked(b1[0], NULL);
+	peil__result__free_unpacked(b1[1], NULL);
+	peil__result__free_unpacked(late, NULL);
+}
+
 /* Moves the fixture to a new store `name` with a map of map_mb growing to max_mb at most. */
 static void
 fresh_max(struct fx *fx, const char *name, size_t map_mb, size_t max_mb)
@@ -1555,6 +1656,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_vantage_overwritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_growth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vantage_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_ceiling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_show_partial_index, setup, teardown),

@@ -1,0 +1,285 @@
+/* store_view.c: reading the per-round index exactly while it lags: the unindexed tail of the
+ * log, read once into memory, is merged into every look-up. The consensus (query.c) reads a
+ * round's results of a (domain, test) and the vantages' self-tests through it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lmdb.h>
+
+#include "bytes.h"
+#include "err.h"
+#include "limits.h"
+#include "log.h"
+#include "store_int.h"
+
+/* One per-round index key (round_be64 domain \0 test_id \0 vantage) and its seq. */
+struct view_key {
+	uint8_t *key;
+	size_t len;
+	uint64_t seq;
+};
+
+struct view_set {
+	struct view_key *k;
+	size_t n, cap;
+};
+
+struct store_view {
+	struct store *s;
+	struct view_set tail;    /* the unindexed tail's keys, sorted (key, then seq) */
+};
+
+static int
+view_add(struct view_set *x, const uint8_t *key, size_t len, uint64_t seq)
+{
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 64;
+		struct view_key *nk;
+
+		if ((nk = realloc(x->k, cap * sizeof(*nk))) == NULL)
+			return PEIL_ENOMEM;
+		x->k = nk;
+		x->cap = cap;
+	}
+	if ((x->k[x->n].key = malloc(len ? len : 1)) == NULL)
+		return PEIL_ENOMEM;
+	memcpy(x->k[x->n].key, key, len);
+	x->k[x->n].len = len;
+	x->k[x->n].seq = seq;
+	x->n++;
+	return 0;
+}
+
+static void
+view_set_free(struct view_set *x)
+{
+	for (size_t i = 0; i < x->n; i++)
+		free(x->k[i].key);
+	free(x->k);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Key order, then the newest first. */
+static int
+view_key_cmp(const void *a_, const void *b_)
+{
+	const struct view_key *a = a_, *b = b_;
+	int c = store_key_cmp(a->key, a->len, b->key, b->len);
+
+	if (c != 0)
+		return c;
+	return a->seq > b->seq ? -1 : a->seq < b->seq;
+}
+
+int
+store_view_open(struct store *s, struct store_view **out)
+{
+	struct store_view *v = NULL;
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur = NULL;
+	MDB_val k, val;
+	uint8_t kb[8], key[STORE_MAX_KEY];
+	uint64_t pos;
+	int mrc, rc;
+
+	*out = NULL;
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return PEIL_ENOMEM;
+	v->s = s;
+	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
+		goto out;
+	if ((rc = store_meta_get(s, txn, META_INDEXED, 0, &pos)) != 0)
+		goto out;
+	if ((mrc = mdb_cursor_open(txn, s->log, &cur)) != 0) {
+		rc = store_mdb(s, mrc, "opening a cursor on the log");
+		goto out;
+	}
+	be64_put(kb, pos + 1);
+	k.mv_size = 8;
+	k.mv_data = kb;
+	for (mrc = mdb_cursor_get(cur, &k, &val, MDB_SET_RANGE); mrc == 0;
+	    mrc = mdb_cursor_get(cur, &k, &val, MDB_NEXT)) {
+		Peil__Result *r;
+
+		if (k.mv_size != 8 ||
+		    (r = peil__result__unpack(NULL, val.mv_size, val.mv_data)) == NULL)
+			continue;
+		rc = 0;
+		/* What the indexer would put in the per-round index. */
+		if (store_indexable(r) && r->round_id != 0)
+			rc = view_add(&v->tail, key, store_key_round(key, r), be64_get(k.mv_data));
+		peil__result__free_unpacked(r, NULL);
+		if (rc != 0)
+			goto out;
+	}
+	if (mrc != MDB_NOTFOUND) {
+		rc = store_mdb(s, mrc, "reading the log");
+		goto out;
+	}
+	if (v->tail.n > 1)
+		qsort(v->tail.k, v->tail.n, sizeof(*v->tail.k), view_key_cmp);
+	*out = v;
+	v = NULL;
+	rc = 0;
+out:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	store_view_free(v);
+	return rc;
+}
+
+void
+store_view_free(struct store_view *v)
+{
+	if (v == NULL)
+		return;
+	view_set_free(&v->tail);
+	free(v);
+}
+
+/* Whether a per-round key under the selection's prefix (plen bytes) is one it wants: the
+ * test id after the domain, handed to sel->want. */
+static bool
+view_wants(const struct store_sel *sel, const uint8_t *key, size_t len)
+{
+	char test[MAX_TEST_ID_LEN + 1];
+	const uint8_t *d, *t, *end = key + len;
+
+	if (sel->want == NULL)
+		return true;
+	if (len < 8 || (d = memchr(key + 8, '\0', len - 8)) == NULL)
+		return false;
+	t = d + 1;
+	if ((d = memchr(t, '\0', (size_t)(end - t))) == NULL || (size_t)(d - t) > MAX_TEST_ID_LEN)
+		return false;
+	memcpy(test, t, (size_t)(d - t));
+	test[d - t] = '\0';
+	return sel->want(test, sel->arg);
+}
+
+static bool
+has_prefix(const uint8_t *key, size_t len, const uint8_t *p, size_t plen)
+{
+	return len >= plen && memcmp(key, p, plen) == 0;
+}
+
+/* Reads the log entry `seq` and hands it to cb. */
+static int
+view_emit(struct store *s, MDB_txn *txn, uint64_t seq,
+    int (*cb)(const Peil__Result *r, void *arg), void *arg)
+{
+	uint8_t kb[8];
+	MDB_val k = { 8, kb }, val;
+	Peil__Result *r;
+	int mrc, rc;
+
+	be64_put(kb, seq);
+	if ((mrc = mdb_get(txn, s->log, &k, &val)) != 0)
+		return store_mdb(s, mrc == MDB_NOTFOUND ? MDB_CORRUPTED : mrc,
+		    "an indexed result is not in the log");
+	if ((r = peil__result__unpack(NULL, val.mv_size, val.mv_data)) == NULL) {
+		log_err("store: log entry %llu does not decode", (unsigned long long)seq);
+		return PEIL_ESTORE;
+	}
+	rc = cb(r, arg);
+	peil__result__free_unpacked(r, NULL);
+	return rc;
+}
+
+int
+store_view_round(struct store_view *v, const struct store_sel *sel,
+    int (*cb)(const Peil__Result *r, void *arg), void *arg)
+{
+	struct store *s = v->s;
+	uint8_t prefix[8 + MAX_DOMAIN_LEN + 1 + MAX_TEST_ID_LEN + 1];
+	size_t plen = 8, ti, dlen, tlen;
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur = NULL;
+	MDB_val k, val;
+	bool have;
+	int mrc, rc;
+
+	be64_put(prefix, sel->round);
+	if (sel->domain != NULL) {
+		if ((dlen = strlen(sel->domain)) > MAX_DOMAIN_LEN)
+			return PEIL_EINVAL;
+		memcpy(prefix + plen, sel->domain, dlen);
+		plen += dlen;
+		prefix[plen++] = '\0';
+		if (sel->test != NULL) {
+			if ((tlen = strlen(sel->test)) > MAX_TEST_ID_LEN)
+				return PEIL_EINVAL;
+			memcpy(prefix + plen, sel->test, tlen);
+			plen += tlen;
+			prefix[plen++] = '\0';
+		}
+	}
+	/* The tail's first key at or after the prefix, by bisection. */
+	{
+		size_t lo = 0, hi = v->tail.n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (store_key_cmp(v->tail.k[mid].key, v->tail.k[mid].len, prefix, plen) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		ti = lo;
+	}
+	if ((rc = lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn)) != 0)
+		return rc;
+	if ((mrc = mdb_cursor_open(txn, s->rindex, &cur)) != 0) {
+		rc = store_mdb(s, mrc, "opening a cursor on the round index");
+		goto out;
+	}
+	k.mv_size = plen;
+	k.mv_data = prefix;
+	mrc = mdb_cursor_get(cur, &k, &val, MDB_SET_RANGE);
+	/* Both are in key order: merged as they go. The tail is newer than anything indexed,
+	 * so on the same key the tail's (its newest, sorted first) wins. */
+	for (;;) {
+		const struct view_key *t = NULL;
+		int c;
+
+		if (mrc != 0 && mrc != MDB_NOTFOUND) {
+			rc = store_mdb(s, mrc, "reading the round index");
+			goto out;
+		}
+		have = mrc == 0 && has_prefix(k.mv_data, k.mv_size, prefix, plen);
+		if (ti < v->tail.n && has_prefix(v->tail.k[ti].key, v->tail.k[ti].len, prefix, plen))
+			t = &v->tail.k[ti];
+		if (!have && t == NULL)
+			break;
+		c = !have ? 1 : t == NULL ? -1 :
+		    store_key_cmp(k.mv_data, k.mv_size, t->key, t->len);
+		if (c < 0) {
+			if (val.mv_size != 8) {
+				rc = store_mdb(s, MDB_CORRUPTED, "an index value is not 8 bytes");
+				goto out;
+			}
+			if (view_wants(sel, k.mv_data, k.mv_size) &&
+			    (rc = view_emit(s, txn, be64_get(val.mv_data), cb, arg)) != 0)
+				goto out;
+			mrc = mdb_cursor_get(cur, &k, &val, MDB_NEXT);
+			continue;
+		}
+		if (view_wants(sel, t->key, t->len) && (rc = view_emit(s, txn, t->seq, cb, arg)) != 0)
+			goto out;
+		/* Past every older entry of the same key, in the tail and in the index. */
+		for (ti++; ti < v->tail.n && store_key_cmp(v->tail.k[ti].key, v->tail.k[ti].len,
+		    t->key, t->len) == 0; ti++)
+			;
+		if (c == 0)
+			mrc = mdb_cursor_get(cur, &k, &val, MDB_NEXT);
+	}
+	rc = 0;
+out:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return rc;
+}
