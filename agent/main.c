@@ -6,10 +6,12 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "agent_metrics.h"
 #include "catalogue.h"
 #include "cli.h"
 #include "clock.h"
 #include "domain.h"
+#include "enrollment.h"
 #include "err.h"
 #include "esc.h"
 #include "limits.h"
@@ -51,6 +53,7 @@ static const char usage_main[] =
 	    "  probe DOMAIN...   probe domains now and print the verdicts (no collector)\n"
 	    "  tests [ID...]     list the tests: what each checks, why, how to fix a failure\n"
 	    "  keygen            make this agent's CURVE key pair\n"
+	    "  enroll --collector-key FP   check the collector's key, print what to send\n"
 	    "  config            print an example configuration file with every key\n"
 	    "\n"
 	    "  --version         print the version\n"
@@ -108,7 +111,12 @@ static int
 worker_probe(void *arg, const char *domain, uint64_t round_id, const char *const *tests,
     size_t ntests, struct result_set *out)
 {
-	return probe_domain(arg, domain, round_id, tests, ntests, out);
+	int64_t t0 = agent_metrics_probe_begin();
+	size_t first = out->n;
+	int rc = probe_domain(arg, domain, round_id, tests, ntests, out);
+
+	agent_metrics_probe_end(t0, out, first);
+	return rc;
 }
 
 static int
@@ -199,7 +207,9 @@ cmd_run(int argc, char **argv)
 		return status;
 	install_signals();
 	probe_conf_from(conf, &pc);
-	if ((status = session_open(&ss, conf, "peil-agent")) != EXIT_OK)
+	memset(&ss, 0, sizeof(ss));
+	if ((status = agent_metrics_start(conf, "peil-agent")) != EXIT_OK ||
+	    (status = session_open(&ss, conf, "peil-agent")) != EXIT_OK)
 		goto out;
 	memset(&w, 0, sizeof(w));
 	pthread_mutex_init(&w.lock, NULL);
@@ -222,6 +232,7 @@ cmd_run(int argc, char **argv)
 			break;
 		}
 		now = clock_mono_ms();
+		agent_metrics_spool(ss.sp);
 		if (!uplink_welcomed(ss.up))
 			continue;
 		if (state == IDLE && o.rounds && rounds_done >= o.rounds) {
@@ -363,6 +374,7 @@ out:
 	strv_free(rtests, nrtests);
 	free(threads);
 	session_close(&ss);
+	agent_metrics_stop();
 	conf_free(conf);
 	return status;
 }
@@ -568,8 +580,9 @@ cmd_keygen(int argc, char **argv)
 	return cli_keygen("peil-agent", argc, argv, "agent",
 	    "usage: peil-agent keygen [--output PREFIX] [--force]\n"
 	    "Makes this agent's CURVE key pair: PREFIX.key (secret, mode 0600) and PREFIX.pub.\n"
-	    "Send PREFIX.pub to the coordinator, who saves it in the collector's allowlist\n"
-	    "directory under this agent's name. PREFIX defaults to 'agent'.\n"
+	    "Prints the public key's fingerprint. peil-agent enroll then prints what to send\n"
+	    "the coordinator, who enrolls the agent (peil-collector agents add NAME FILE.pub).\n"
+	    "PREFIX defaults to 'agent'.\n"
 	    "  -O, --output PREFIX    where to write\n"
 	    "  -F, --force            overwrite existing files\n"
 	    "Exit status: 0 written, 1 failure (a file exists, cannot write), 2 usage.\n");
@@ -589,6 +602,7 @@ main(int argc, char **argv)
 		{ "probe", cmd_probe },
 		{ "tests", cmd_tests },
 		{ "keygen", cmd_keygen },
+		{ "enroll", enrollment_cmd },
 		{ "config", cmd_config },
 		{ NULL, NULL },
 	};

@@ -11,6 +11,7 @@
 #include "err.h"
 #include "limits.h"
 #include "log.h"
+#include "metrics.h"
 #include "session.h"
 #include "wire.h"
 
@@ -92,6 +93,7 @@ const struct conf_key session_schema[] = {
 	{ "limits", "seal_interval_ms", CONF_U64, "100", 1, 600000,
 	  "send a partial batch after results waited this long" },
 	CLI_LIMIT_KEYS,
+	METRICS_CONF_KEYS,
 	{ NULL, NULL, CONF_STR, NULL, 0, 0, NULL },
 };
 

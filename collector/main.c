@@ -7,11 +7,14 @@
 #include <time.h>
 
 #include "cli.h"
+#include "enroll.h"
 #include "err.h"
 #include "esc.h"
+#include "fingerprint.h"
 #include "keys.h"
 #include "limits.h"
 #include "log.h"
+#include "metrics.h"
 #include "query.h"
 #include "server.h"
 #include "store.h"
@@ -55,6 +58,7 @@ static const struct conf_key collector_schema[] = {
 	  "reply) plus its decoding arenas could exceed it" },
 	CLI_LIMIT_KEYS_WITH(STR(COLLECTOR_MAX_MESSAGE_BYTES), STR(COLLECTOR_SNDHWM),
 	    STR(COLLECTOR_RCVHWM)),
+	METRICS_CONF_KEYS,
 	{ NULL, NULL, CONF_STR, NULL, 0, 0, NULL },
 };
 
@@ -70,6 +74,10 @@ static const char usage_main[] =
 	    "  targets import CSV  import organisations and domains (organisation,domain[,publish])\n"
 	    "  targets list        list the targets, in the import format\n"
 	    "  agents              agents that have connected: vantage, last contact, self-tests\n"
+	    "  agents add NAME FILE.pub   enroll an agent (a running collector admits it at once)\n"
+	    "  agents remove NAME  withdraw an agent (its connection is closed at once)\n"
+	    "  agents list         the enrolled agents and their key fingerprints\n"
+	    "  backup DIR          copy the store, consistent, while the collector runs\n"
 	    "  show DOMAIN         every vantage's latest verdict of every test, and the consensus\n"
 	    "  export              every result with its consensus, as JSON lines, CSV or a table\n"
 	    "  rounds              the rounds, their start and end\n"
@@ -99,9 +107,15 @@ open_store(const struct conf *conf, bool readonly, struct store **s)
 
 	if ((rc = store_open(dir, &so, s)) != 0) {
 		/* PEIL_EIO keeps errno: the cause (No such file or directory, Permission denied). */
-		fprintf(stderr, "peil-collector: cannot open the store in %s: %s (the store of "
-		    "another collector? give its configuration with -c FILE, or --store DIR)\n", dir,
-		    rc == PEIL_EIO ? strerror(errno) : peil_strerror(rc));
+		int e = errno;
+
+		fprintf(stderr, "peil-collector: cannot open the store in %s: %s (%s)\n", dir,
+		    rc == PEIL_EIO ? strerror(e) : peil_strerror(rc),
+		    rc == PEIL_ESCHEMA ? "the line above says why" :
+		    rc == PEIL_EIO && (e == ENOSPC || e == EDQUOT) ? "the disk is full: free "
+		    "space there, or move the store to a larger disk and set collector.store" :
+		    "the store of another collector? give its configuration with -c FILE, or "
+		    "--store DIR");
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
@@ -140,9 +154,12 @@ cmd_run(int argc, char **argv)
 {
 	static const char help[] =
 	    "usage: peil-collector run [-c FILE] [-o S.K=V]...\n"
-	    "Runs the collector daemon until SIGINT or SIGTERM; SIGHUP reloads the allowlist.\n"
-	    "Exit status: 0 stopped by a signal, 1 failure (key file, store, allowlist),\n"
-	    "2 usage or configuration error.\n";
+	    "Runs the collector daemon until SIGINT or SIGTERM. A change to the allowlist\n"
+	    "directory (peil-collector agents add|remove) takes effect at once; SIGHUP reloads\n"
+	    "it too. An older store is backed up into the store directory, then upgraded.\n"
+	    "Metrics are served at http://[metrics] listen/metrics when that key is set.\n"
+	    "Exit status: 0 stopped by a signal, 1 failure (key file, store, allowlist, metrics\n"
+	    "port in use), 2 usage or configuration error.\n";
 	struct cli_opts o;
 	struct conf *conf = NULL;
 	struct server_conf sc = { 0 };
@@ -180,6 +197,13 @@ cmd_run(int argc, char **argv)
 	sc.retry_after_s = (uint32_t)conf_u64(conf, "collector", "retry_after");
 	sc.max_conns = (size_t)conf_u64(conf, "collector", "max_connections");
 	sc.memory_mb = conf_u64(conf, "collector", "memory_mb");
+	sc.metrics_listen = conf_str(conf, "metrics", "listen");
+	if (sc.metrics_listen[0] != '\0' &&
+	    metrics_check_listen(sc.metrics_listen, err, sizeof(err)) != 0) {
+		fprintf(stderr, "peil-collector: %s\n", err);
+		conf_free(conf);
+		return EXIT_USAGE;
+	}
 	if (tasks_check_tests(sc.tests, NULL, err, sizeof(err)) != 0) {
 		fprintf(stderr, "peil-collector: %s\n", err);
 		conf_free(conf);
@@ -229,7 +253,9 @@ cmd_keygen(int argc, char **argv)
 	return cli_keygen("peil-collector", argc, argv, "collector",
 	    "usage: peil-collector keygen [--output PREFIX] [--force]\n"
 	    "Makes a CURVE key pair: PREFIX.key (secret, mode 0600) and PREFIX.pub (give this\n"
-	    "to every agent). PREFIX defaults to 'collector'. Refuses to overwrite without --force.\n"
+	    "to every agent), and prints the public key's fingerprint: give it too, over\n"
+	    "another channel; peil-agent enroll checks PREFIX.pub against it. PREFIX defaults\n"
+	    "to 'collector'. Refuses to overwrite without --force.\n"
 	    "  -O, --output PREFIX    where to write\n"
 	    "  -F, --force            overwrite existing files\n"
 	    "Exit status: 0 written, 1 failure (a file exists, cannot write), 2 usage.\n");
@@ -279,7 +305,15 @@ cmd_targets(int argc, char **argv)
 		if ((status = open_store(conf, false, &s)) != EXIT_OK)
 			goto out;
 		if ((rc = store_targets_import_dups(s, argv[i + 1], &count, &dups, err,
-		    sizeof(err))) != 0) {
+		    sizeof(err))) != 0 && rc == PEIL_EIO && (errno == ENOSPC || errno == EDQUOT)) {
+			fprintf(stderr, "peil-collector: the store in %s: %s: nothing imported (the "
+			    "disk is full: free space there, or move the store to a larger disk and "
+			    "set collector.store)\n", conf_str(conf, "collector", "store"),
+			    strerror(errno));
+			status = EXIT_FAIL;
+			goto out;
+		}
+		if (rc != 0) {
 			/* The reason quotes the file's bytes: made safe for the terminal. */
 			fputs("peil-collector: ", stderr);
 			esc_text_str(stderr, err[0] ? err : peil_strerror(rc));
@@ -421,20 +455,149 @@ cmd_export(int argc, char **argv)
 		    HELP_EXIT, 0, QUERY_JSON, do_export);
 }
 
+static const char agents_help[] =
+	    "usage: peil-collector agents [--format table|json|csv] [-c FILE]\n"
+	    "Agents that have connected: vantage facts, first and last contact, results, and\n"
+	    "the self-tests (vantage_ipv6, vantage_rov) of the newest of the last 16 rounds\n"
+	    "that has them (json: \"vantage_ipv6\", \"vantage_rov\", \"self_test_round\", null\n"
+	    "when none; \"vantage_flag\" when its vantage_ipv6 passed but all its IPv6 tests\n"
+	    "of that round are error).\n"
+	    "(peil-collector agents add|remove|list manage the allowlist: see their --help.)\n"
+	    "  -f, --format FMT       table (default), json (one object a line) or csv\n"
+	    "  -s, --store DIR        the store directory (overrides collector.store)\n"
+	    HELP_EXIT;
+static const char agents_add_help[] =
+	    "usage: peil-collector agents add NAME AGENT.pub [--force] [-c FILE]\n"
+	    "Enrolls agent NAME with the public key in AGENT.pub (what the participant's\n"
+	    "peil-agent enroll printed: compare the fingerprint printed here with theirs) as\n"
+	    "a file named NAME in the allowlist directory (collector.allowlist). A running\n"
+	    "collector admits the agent at once; no signal is needed.\n"
+	    "  -F, --force            replace the key of an agent enrolled already\n"
+	    "Exit status: 0 enrolled, 1 failure (the key file, the directory, the name or the\n"
+	    "key enrolled already; nothing changed), 2 usage or configuration error (a bad\n"
+	    "agent name).\n";
+static const char agents_remove_help[] =
+	    "usage: peil-collector agents remove NAME [-c FILE]\n"
+	    "Withdraws agent NAME from the allowlist directory. A running collector closes its\n"
+	    "connection at once and refuses whatever it sends; its stored results are kept.\n"
+	    "Exit status: 0 removed, 1 failure (no such agent, the directory), 2 usage or\n"
+	    "configuration error (a bad agent name).\n";
+static const char agents_list_help[] =
+	    "usage: peil-collector agents list [-c FILE]\n"
+	    "Every file of the allowlist directory: the agent's name and its key's fingerprint\n"
+	    "(SHA256 of the key, as keygen and peil-agent enroll print it), a tab between, or\n"
+	    "why the collector skips the file.\n"
+	    "Exit status: 0 listed, 1 failure (the directory cannot be read), 2 usage or\n"
+	    "configuration error.\n";
+
+/* agents add|remove|list: the allowlist directory. */
+static int
+cmd_agents_enroll(int argc, char **argv)
+{
+	struct cli_opts o;
+	struct conf *conf = NULL;
+	const char *dir, *what, *help;
+	char err[2048], fp[FINGERPRINT_LEN + 1];
+	enum enroll_fault f = ENROLL_OK;
+	size_t n = 0;
+	int status = EXIT_OK, i, want;
+
+	/* argv[1] is the subcommand (cmd_agents found it there). */
+	what = argv[1];
+	want = strcmp(what, "add") == 0 ? 3 : strcmp(what, "remove") == 0 ? 2 : 1;
+	help = want == 3 ? agents_add_help : want == 2 ? agents_remove_help : agents_list_help;
+	if ((i = cli_parse("peil-collector", argc - 1, argv + 1, want == 3 ? "F" : "", &o, help,
+	    &status)) < 0)
+		return status;
+	/* Operands after the subcommand: NAME [FILE]. */
+	if (argc - 1 - i != want - 1) {
+		fputs(help, stderr);
+		cli_help_common(stderr);
+		return EXIT_USAGE;
+	}
+	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
+		return status;
+	dir = conf_str(conf, "collector", "allowlist");
+	if (want == 3) {
+		if ((f = enroll_add(dir, argv[1 + i], argv[2 + i], o.force, fp, err,
+		    sizeof(err))) == ENROLL_OK)
+			printf("agent %s enrolled in %s, key fingerprint %s; a running collector "
+			    "admits it at once\n", argv[1 + i], dir, fp);
+	} else if (want == 2) {
+		if ((f = enroll_remove(dir, argv[1 + i], err, sizeof(err))) == ENROLL_OK)
+			printf("agent %s removed from %s; a running collector closes its "
+			    "connection at once; its stored results are kept\n", argv[1 + i], dir);
+	} else {
+		f = enroll_list(dir, stdout, &n, err, sizeof(err));
+		if (f == ENROLL_OK && fflush(stdout) != 0)
+			status = EXIT_FAIL;
+	}
+	if (f != ENROLL_OK) {
+		/* The reason may quote a file name or a name given: made safe for the terminal. */
+		fputs("peil-collector: agents ", stderr);
+		esc_text_str(stderr, what);
+		fputs(": ", stderr);
+		esc_text_str(stderr, err);
+		putc('\n', stderr);
+		status = f == ENROLL_USAGE ? EXIT_USAGE : EXIT_FAIL;
+	}
+	conf_free(conf);
+	return status;
+}
+
 static int
 cmd_agents(int argc, char **argv)
 {
-	return cmd_read(argc, argv,
-		    "usage: peil-collector agents [--format table|json|csv] [-c FILE]\n"
-		    "Agents that have connected: vantage facts, first and last contact, results, and\n"
-		    "the self-tests (vantage_ipv6, vantage_rov) of the newest of the last 16 rounds\n"
-		    "that has them (json: \"vantage_ipv6\", \"vantage_rov\", \"self_test_round\", null\n"
-		    "when none; \"vantage_flag\" when its vantage_ipv6 passed but all its IPv6 tests\n"
-		    "of that round are error).\n"
-		    "  -f, --format FMT       table (default), json (one object a line) or csv\n"
-		    "  -s, --store DIR        the store directory (overrides collector.store)\n"
-		    HELP_EXIT,
-		    0, QUERY_TABLE, do_agents);
+	/* agents add|remove|list: the subcommand comes first, as for targets. */
+	if (argc >= 2 && (strcmp(argv[1], "add") == 0 || strcmp(argv[1], "remove") == 0 ||
+	    strcmp(argv[1], "list") == 0))
+		return cmd_agents_enroll(argc, argv);
+	return cmd_read(argc, argv, agents_help, 0, QUERY_TABLE, do_agents);
+}
+
+static int
+cmd_backup(int argc, char **argv)
+{
+	static const char help[] =
+	    "usage: peil-collector backup DIR [-c FILE] [--store DIR]\n"
+	    "Copies the store into DIR, consistent and compacted (LMDB's mdb_env_copy2), while\n"
+	    "a collector may be running and writing. DIR must not exist or be empty; the copy\n"
+	    "is made in DIR.tmp and renamed to DIR when whole. Read it with --store DIR (show,\n"
+	    "export, ...); restore it by stopping the collector and putting DIR's data.mdb in\n"
+	    "the store directory.\n"
+	    "  -s, --store DIR        the store directory (overrides collector.store)\n"
+	    "Exit status: 0 copied, 1 failure (DIR exists with content, disk full, the store\n"
+	    "cannot be read; nothing left behind), 2 usage or configuration error.\n";
+	struct cli_opts o;
+	struct conf *conf = NULL;
+	struct store_backup_info info;
+	const char *dir;
+	char err[2048];
+	int status = EXIT_OK, i;
+
+	if ((i = cli_parse("peil-collector", argc, argv, "s", &o, help, &status)) < 0)
+		return status;
+	if (argc - i != 1 || argv[i][0] == '\0') {
+		fputs(help, stderr);
+		cli_help_common(stderr);
+		return EXIT_USAGE;
+	}
+	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
+		return status;
+	dir = conf_str(conf, "collector", "store");
+	if (store_backup(dir, argv[i], &info, err, sizeof(err)) != 0) {
+		fputs("peil-collector: backup: ", stderr);
+		esc_text_str(stderr, err);
+		putc('\n', stderr);
+		status = EXIT_FAIL;
+	} else {
+		printf("store %s backed up to ", dir);
+		esc_text_str(stdout, argv[i]);
+		printf(": %llu bytes, schema version %llu\n", (unsigned long long)info.bytes,
+		    (unsigned long long)info.schema);
+	}
+	conf_free(conf);
+	return status;
 }
 
 static int
@@ -518,6 +681,7 @@ main(int argc, char **argv)
 		{ "show", cmd_show },
 		{ "export", cmd_export },
 		{ "agents", cmd_agents },
+		{ "backup", cmd_backup },
 		{ "rounds", cmd_rounds },
 		{ "config", cmd_config },
 		{ NULL, NULL },

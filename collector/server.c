@@ -9,11 +9,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <zmq.h>
 
 #include "clock.h"
+#include "collector_metrics.h"
 #include "err.h"
 #include "limits.h"
 #include "log.h"
@@ -94,6 +98,11 @@ struct server {
 	struct server_stats stats;
 	struct turn turns[2];
 	struct decoder dec;
+	struct collector_metrics *cm;  /* NULL: no metrics */
+	int ino;                    /* inotify on the allowlist directory; -1: none */
+	struct timespec al_mtime;   /* the directory's mtime at the last load */
+	int64_t al_checked_ms;
+	int64_t al_due_ms;          /* a change seen: reload then (0: none pending) */
 };
 
 static int64_t
@@ -499,7 +508,7 @@ static void
 turn_commit(struct server *sv, struct turn *t)
 {
 	char who[512];
-	int rc = 0, trc = 0;
+	int rc = 0, trc = 0, err = 0;
 	size_t nb = t->nb;
 
 	t->nt = 0;
@@ -534,8 +543,10 @@ turn_commit(struct server *sv, struct turn *t)
 			break;
 		}
 	}
-	if (t->nt > 0 || nb > 0)
+	if (t->nt > 0 || nb > 0) {
 		rc = store_turn(sv->store, t->touches, t->nt, t->batches, nb, now_s());
+		err = errno;
+	}
 	if (rc == PEIL_ETOOBIG && nb > 0) {
 		/* The store is at its ceiling: no batch is stored or acknowledged (each sender is
 		 * told), but Hellos and TaskRequests, which hardly write, are still answered. */
@@ -549,8 +560,10 @@ turn_commit(struct server *sv, struct turn *t)
 	if (rc != 0) {
 		/* Nothing stored and nothing acked: the agents re-send. */
 		log_err("storing a turn of %zu batches and %zu hellos or task requests (agents %s) "
-		    "failed: %s", t->nb, t->nt, server_turn_agents(t, false, who, sizeof(who)),
-		    peil_strerror(rc));
+		    "in %s failed: %s%s", t->nb, t->nt, server_turn_agents(t, false, who, sizeof(who)),
+		    sv->sc->store_dir, rc == PEIL_EIO ? strerror(err) : peil_strerror(rc),
+		    rc == PEIL_EIO && (err == ENOSPC || err == EDQUOT) ? " (the disk is full: "
+		    "free space there; the agents keep their results and send them again)" : "");
 	}
 	for (size_t i = 0; i < t->np; i++) {
 		struct pending *p = &t->pend[i];
@@ -614,18 +627,91 @@ turn_commit(struct server *sv, struct turn *t)
 	t->np = t->nb = t->nt = 0;
 }
 
+/* The allowlist directory's mtime (zero when it cannot be read). */
+static struct timespec
+server_allowlist_mtime(const struct server *sv)
+{
+	struct stat st;
+	struct timespec none = { 0, 0 };
+
+	return stat(sv->sc->allowlist_dir, &st) == 0 ? st.st_mtim : none;
+}
+
 static void
 server_reload_allowlist(struct server *sv)
 {
 	char err[512];
-	struct allowlist *al = allowlist_load(sv->sc->allowlist_dir, err, sizeof(err));
+	struct allowlist *al;
 
-	if (al == NULL) {
+	sv->al_mtime = server_allowlist_mtime(sv);
+	if ((al = allowlist_load(sv->sc->allowlist_dir, err, sizeof(err))) == NULL) {
 		log_err("allowlist not reloaded, the old one stays: %s", err);
 		return;
 	}
 	log_info("allowlist reloaded: %zu agents", allowlist_count(al));
+	collector_metrics_allowlist(sv->cm, allowlist_count(al));
 	zap_set_allowlist(sv->zap, al);
+}
+
+#define ALLOWLIST_EVENTS (IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | \
+	IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
+
+/* Watches the allowlist directory: `agents add` and `agents remove` (or any edit) take
+ * effect at once, without a signal. inotify tells of every file written, renamed or
+ * removed there; the directory's mtime, checked every ALLOWLIST_CHECK_MS, catches what
+ * inotify cannot (no watch left, the directory itself replaced). */
+static void
+server_watch_allowlist(struct server *sv)
+{
+	sv->al_mtime = server_allowlist_mtime(sv);
+	sv->al_checked_ms = clock_mono_ms();
+	if ((sv->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0 ||
+	    inotify_add_watch(sv->ino, sv->sc->allowlist_dir, ALLOWLIST_EVENTS) < 0) {
+		log_warn("allowlist %s: no inotify watch (%s): changes are seen within %d ms "
+		    "instead", sv->sc->allowlist_dir, strerror(errno), ALLOWLIST_CHECK_MS);
+		if (sv->ino >= 0)
+			close(sv->ino);
+		sv->ino = -1;
+	}
+}
+
+/* After a wake-up: reload when inotify told of a change to an agent's file (not the hidden
+ * temporary files of `agents add`), or the directory's mtime moved. One `agents add` is a
+ * few events: a change waits ALLOWLIST_SETTLE_MS for the rest, and is loaded once. */
+static void
+server_check_allowlist(struct server *sv, bool notified)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int64_t now = clock_mono_ms();
+	struct timespec mt;
+	ssize_t n;
+
+	for (int i = 0; notified && sv->ino >= 0 && i < 64 &&
+	    (n = read(sv->ino, buf, sizeof(buf))) > 0; i++) {
+		for (ssize_t off = 0; off + (ssize_t)sizeof(struct inotify_event) <= n;) {
+			const struct inotify_event *ev = (const void *)(buf + off);
+
+			if (ev->len == 0 || ev->name[0] != '.')
+				sv->al_due_ms = sv->al_due_ms ? sv->al_due_ms : now + ALLOWLIST_SETTLE_MS;
+			/* The directory itself replaced: watch the new one (if there is one yet;
+			 * else the mtime check finds it). */
+			if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
+				(void)inotify_add_watch(sv->ino, sv->sc->allowlist_dir, ALLOWLIST_EVENTS);
+			off += (ssize_t)(sizeof(*ev) + ev->len);
+		}
+	}
+	if (sv->al_due_ms == 0 && now - sv->al_checked_ms >= ALLOWLIST_CHECK_MS) {
+		sv->al_checked_ms = now;
+		mt = server_allowlist_mtime(sv);
+		if (mt.tv_sec != sv->al_mtime.tv_sec || mt.tv_nsec != sv->al_mtime.tv_nsec)
+			sv->al_due_ms = now;
+	}
+	if (sv->al_due_ms != 0 && now >= sv->al_due_ms) {
+		sv->al_due_ms = 0;
+		if (sv->ino >= 0)
+			(void)inotify_add_watch(sv->ino, sv->sc->allowlist_dir, ALLOWLIST_EVENTS);
+		server_reload_allowlist(sv);
+	}
 }
 
 static void
@@ -677,6 +763,7 @@ server_run(const struct server_conf *sc)
 
 	memset(&sv, 0, sizeof(sv));
 	sv.sc = sc;
+	sv.ino = -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = server_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -684,10 +771,20 @@ server_run(const struct server_conf *sc)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Metrics first: a port in use stops the start before anything is written. */
+	if (sc->metrics_listen != NULL && sc->metrics_listen[0] != '\0' &&
+	    (sv.cm = collector_metrics_start(sc->metrics_listen, err, sizeof(err))) == NULL) {
+		log_err("%s", err);
+		rc = PEIL_ECONF;
+		goto out;
+	}
 	if ((rc = store_open(sc->store_dir, &so, &sv.store)) != 0) {
-		log_err("cannot open the store in %s: %s (set collector.store to a directory "
-		    "the collector may create or write)",
-		    sc->store_dir, rc == PEIL_EIO ? strerror(errno) : peil_strerror(rc));
+		log_err("cannot open the store in %s: %s (%s)",
+		    sc->store_dir, rc == PEIL_EIO ? strerror(errno) : peil_strerror(rc),
+		    rc == PEIL_EIO && errno == ENOSPC ? "the disk is full: free space there, or "
+		    "move collector.store to a larger disk" : rc == PEIL_ESCHEMA ? "see the "
+		    "line above" : "set collector.store to a directory the collector may create "
+		    "or write");
 		goto out;
 	}
 	if ((al = allowlist_load(sc->allowlist_dir, err, sizeof(err))) == NULL) {
@@ -697,6 +794,8 @@ server_run(const struct server_conf *sc)
 		goto out;
 	}
 	log_info("allowlist %s: %zu agents", sc->allowlist_dir, allowlist_count(al));
+	collector_metrics_allowlist(sv.cm, allowlist_count(al));
+	server_watch_allowlist(&sv);
 	if ((sv.zctx = zmq_ctx_new()) == NULL)
 		log_fatal("zmq_ctx_new failed");
 	/* ZAP first: a CURVE socket bound without a handler would admit every key. */
@@ -749,11 +848,13 @@ server_run(const struct server_conf *sc)
 	    "PLAIN TEXT, debug only");
 
 	while (!server_stop) {
-		zmq_pollitem_t pi[3] = {
+		zmq_pollitem_t pi[4] = {
 			{ sv.router, 0, ZMQ_POLLIN, 0 },
 			{ zap_socket(sv.zap), 0, ZMQ_POLLIN, 0 },
 			{ zap_monitor_socket(sv.zap), 0, ZMQ_POLLIN, 0 },
+			{ NULL, sv.ino, ZMQ_POLLIN, 0 },
 		};
+		int npi = sv.ino >= 0 ? 4 : 3;
 		int64_t wait_ms = tasks_tick(sv.tasks, now_s());
 		struct turn *next = &sv.turns[cur], *prev = &sv.turns[1 - cur];
 		struct store_stats st;
@@ -771,7 +872,7 @@ server_run(const struct server_conf *sc)
 			int64_t quiet = clock_mono_ms() - sv.last_msg_ms;
 
 			if (st.results - st.indexed > MAX_INDEX_LAG ||
-			    (quiet >= INDEX_QUIET_MS && zmq_poll(pi, 3, 0) == 0)) {
+			    (quiet >= INDEX_QUIET_MS && zmq_poll(pi, npi, 0) == 0)) {
 				if (store_index_step(sv.store, MAX_INDEX_CHUNK, &indexed) != 0)
 					log_err("indexing failed; the indexes lag behind the log");
 				else if (indexed > 0)
@@ -782,14 +883,18 @@ server_run(const struct server_conf *sc)
 		}
 		if (wait_ms > 1000)
 			wait_ms = 1000;
+		if (sv.al_due_ms != 0)
+			wait_ms = ALLOWLIST_SETTLE_MS;
 		/* A decoded turn waiting for its commit: do not sleep. */
-		if (zmq_poll(pi, 3, prev->np > 0 ? 0 : (long)wait_ms) < 0) {
+		if (zmq_poll(pi, npi, prev->np > 0 ? 0 : (long)wait_ms) < 0) {
 			if (zmq_errno() == EINTR)
 				continue;
 			log_err("zmq_poll: %s", zmq_strerror(zmq_errno()));
 			rc = PEIL_EZMQ;
 			goto out;
 		}
+		/* The allowlist before the messages: a key just removed admits none of them. */
+		server_check_allowlist(&sv, npi == 4 && (pi[3].revents & ZMQ_POLLIN));
 		/* Connection events first, so the table knows every connection a message names. */
 		if (pi[2].revents & ZMQ_POLLIN)
 			zap_handle_events(sv.zap);
@@ -805,6 +910,7 @@ server_run(const struct server_conf *sc)
 			decoder_wait(&sv.dec);
 			cur = 1 - cur;
 		}
+		collector_metrics_tick(sv.cm, &sv.stats, sv.zap, sv.store);
 		if (now_s() >= next_stats) {
 			if (memcmp(&last, &sv.stats, sizeof(last)) != 0)
 				server_log_stats(&sv);
@@ -819,6 +925,9 @@ server_run(const struct server_conf *sc)
 	server_log_stats(&sv);
 	rc = 0;
 out:
+	if (sv.ino >= 0)
+		close(sv.ino);
+	collector_metrics_free(sv.cm);
 	wire_close(sv.router);
 	zap_free(sv.zap);
 	if (sv.zctx != NULL)

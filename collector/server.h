@@ -24,6 +24,7 @@ struct server_conf {
 	struct wire_limits limits;
 	size_t max_conns;            /* connections kept open at once */
 	uint64_t memory_mb;          /* budget the limits must fit (server_memory_worst) */
+	const char *metrics_listen;  /* ADDR:PORT for Prometheus metrics; NULL or "": none */
 };
 
 struct server_stats {
@@ -40,8 +41,9 @@ struct server_stats {
  * decoding arenas, and COLLECTOR_BASE_MB. */
 uint64_t server_memory_worst(const struct server_conf *sc);
 
-/* Runs until SIGINT or SIGTERM; SIGHUP reloads the allowlist. Returns 0 on a clean stop,
- * else a PEIL_E* code after logging why. */
+/* Runs until SIGINT or SIGTERM. A change in the allowlist directory (inotify, and its
+ * mtime checked every ALLOWLIST_CHECK_MS) reloads it at once, as SIGHUP does. Returns 0 on
+ * a clean stop, else a PEIL_E* code after logging why. */
 int server_run(const struct server_conf *sc);
 
 #endif

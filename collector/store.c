@@ -31,6 +31,7 @@
  * Callbacks must not call back into the store. A caller's Results are left as they were:
  * ingest stores the agent's name as vantage by swapping it in only while packing. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -176,17 +177,19 @@ static const struct {
 	{ "rindex", offsetof(struct store, rindex) },
 };
 
-/* Opens meta and checks the schema version; a writer stamps a new store. */
+/* Opens meta and checks the schema version; a writer stamps a new store. An older version
+ * is left in s->upgraded_from for store_upgrade (a writer only: store_open took a backup). */
 static int
 store_schema(struct store *s, MDB_txn *txn)
 {
 	MDB_val k = { strlen(META_SCHEMA), (void *)META_SCHEMA }, v;
 	MDB_stat st;
+	uint64_t ver;
 	int mrc;
 
 	if ((mrc = mdb_dbi_open(txn, "meta", s->readonly ? 0 : MDB_CREATE, &s->meta)) != 0) {
 		if (mrc == MDB_NOTFOUND) {
-			log_err("store: not a peil store (no meta database)");
+			log_err("store %s: not a peil store (no meta database)", s->dir);
 			return PEIL_ESCHEMA;
 		}
 		return store_mdb(s, mrc, "opening meta");
@@ -197,26 +200,85 @@ store_schema(struct store *s, MDB_txn *txn)
 		if ((mrc = mdb_stat(txn, s->meta, &st)) != 0)
 			return store_mdb(s, mrc, "reading meta");
 		if (s->readonly || st.ms_entries > 0) {
-			log_err("store: no schema version: not a peil store, or not initialised");
+			log_err("store %s: no schema version: not a peil store, or not initialised",
+			    s->dir);
 			return PEIL_ESCHEMA;
 		}
 		return store_meta_put(s, txn, META_SCHEMA, STORE_SCHEMA_VERSION);
 	}
 	if (mrc != 0)
 		return store_mdb(s, mrc, "reading the schema version");
-	if (v.mv_size != 8 || be64_get(v.mv_data) != STORE_SCHEMA_VERSION) {
-		log_err("store: schema version %llu, this program reads version %d",
-		    v.mv_size == 8 ? (unsigned long long)be64_get(v.mv_data) : 0ULL,
-		    STORE_SCHEMA_VERSION);
+	ver = v.mv_size == 8 ? be64_get(v.mv_data) : 0;
+	if (ver == 0) {
+		log_err("store %s: the schema version is not readable: not a peil store", s->dir);
 		return PEIL_ESCHEMA;
 	}
+	if (ver > STORE_SCHEMA_VERSION) {
+		log_err("store %s: schema version %llu is newer than this peil-collector's "
+		    "version %d: run the newer peil-collector that wrote it (nothing was changed)",
+		    s->dir, (unsigned long long)ver, STORE_SCHEMA_VERSION);
+		return PEIL_ESCHEMA;
+	}
+	if (ver < STORE_SCHEMA_VERSION) {
+		if (s->readonly) {
+			log_err("store %s: schema version %llu is older than this peil-collector's "
+			    "version %d: start the collector (peil-collector run) once to upgrade "
+			    "it; a backup is taken first", s->dir, (unsigned long long)ver,
+			    STORE_SCHEMA_VERSION);
+			return PEIL_ESCHEMA;
+		}
+		s->upgraded_from = ver;
+	}
 	return 0;
+}
+
+/* Version 1 to 2: meta "created", from the first round's start (or now, with none). */
+static int
+store_v1_to_v2(struct store *s, MDB_txn *txn)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t created = (uint64_t)time(NULL);
+	int mrc;
+
+	if ((mrc = mdb_cursor_open(txn, s->rounds, &c)) != 0)
+		return store_mdb(s, mrc, "reading rounds");
+	if ((mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST)) == 0) {
+		Peil__Store__RoundRecord *r = peil__store__round_record__unpack(NULL, v.mv_size,
+		    v.mv_data);
+
+		if (r != NULL && r->started > 0)
+			created = (uint64_t)r->started;
+		peil__store__round_record__free_unpacked(r, NULL);
+	}
+	mdb_cursor_close(c);
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		return store_mdb(s, mrc, "reading rounds");
+	return store_meta_put(s, txn, META_CREATED, created);
+}
+
+/* The upgrade steps: steps[v] brings version v to v + 1. */
+static int (*const store_steps[STORE_SCHEMA_VERSION])(struct store *, MDB_txn *) = {
+	[1] = store_v1_to_v2,
+};
+
+/* Runs every step from the version found, in the open write transaction (all or none). */
+static int
+store_upgrade(struct store *s, MDB_txn *txn)
+{
+	int rc;
+
+	for (uint64_t v = s->upgraded_from; v < STORE_SCHEMA_VERSION; v++)
+		if (store_steps[v] != NULL && (rc = store_steps[v](s, txn)) != 0)
+			return rc;
+	return store_meta_put(s, txn, META_SCHEMA, STORE_SCHEMA_VERSION);
 }
 
 static int
 store_open_dbs(struct store *s, MDB_txn *txn)
 {
 	int rc, mrc;
+	uint64_t created;
 
 	if ((rc = store_schema(s, txn)) != 0)
 		return rc;
@@ -231,6 +293,57 @@ store_open_dbs(struct store *s, MDB_txn *txn)
 		if (mrc != 0)
 			return store_mdb(s, mrc, store_dbs[i].name);
 	}
+	if (s->upgraded_from != 0)
+		return store_upgrade(s, txn);
+	/* A new store says when it was made. */
+	if (!s->readonly && (rc = store_meta_get(s, txn, META_CREATED, 0, &created)) == 0 &&
+	    created == 0)
+		rc = store_meta_put(s, txn, META_CREATED, (uint64_t)time(NULL));
+	return rc;
+}
+
+/* The schema version of an existing store, read without changing it: 0 when there is none
+ * to read (a new store, or not a store: store_schema tells). */
+static uint64_t
+store_version_peek(struct store *s)
+{
+	MDB_val k = { strlen(META_SCHEMA), (void *)META_SCHEMA }, v;
+	MDB_txn *txn;
+	MDB_dbi meta;
+	uint64_t ver = 0;
+
+	if (mdb_txn_begin(s->lm.env, NULL, MDB_RDONLY, &txn) != 0)
+		return 0;
+	if (mdb_dbi_open(txn, "meta", 0, &meta) == 0 && mdb_get(txn, meta, &k, &v) == 0 &&
+	    v.mv_size == 8)
+		ver = be64_get(v.mv_data);
+	mdb_txn_abort(txn);
+	return ver;
+}
+
+/* Before an upgrade: a copy of the store as it is, in dir/backup-vN-TIME. */
+static int
+store_backup_before_upgrade(struct store *s, const char *dir, uint64_t ver)
+{
+	char dest[4096], when[32], err[1024];
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
+	if ((size_t)snprintf(dest, sizeof(dest), "%s/backup-v%llu-%s", dir,
+	    (unsigned long long)ver, when) >= sizeof(dest))
+		return PEIL_EINVAL;
+	if ((rc = store_copy(s->lm.env, dest, err, sizeof(err))) != 0) {
+		log_err("store %s: schema version %llu is older than this peil-collector's %d, but "
+		    "the backup before upgrading failed, so nothing was changed: %s", dir,
+		    (unsigned long long)ver, STORE_SCHEMA_VERSION, err);
+		return rc;
+	}
+	log_warn("store %s: schema version %llu is older than this peil-collector's %d: backed "
+	    "up to %s, now upgrading in place", dir, (unsigned long long)ver, STORE_SCHEMA_VERSION,
+	    dest);
 	return 0;
 }
 
@@ -261,6 +374,7 @@ store_open(const char *dir, const struct store_opts *opts, struct store **out)
 		return PEIL_ENOMEM;
 	s->lm.who = "store";
 	s->readonly = opts->readonly;
+	s->dir = dir;
 	max_mb = opts->map_max_mb ? opts->map_max_mb : DEFAULT_STORE_MAP_MAX_MB;
 	if (max_mb > (SIZE_MAX >> 21)) {
 		rc = PEIL_EINVAL;
@@ -293,6 +407,14 @@ store_open(const char *dir, const struct store_opts *opts, struct store **out)
 		}
 		s->lm.bytes = mb << 20;
 	}
+	/* An older store: a copy first, while nothing has changed it. */
+	if (!opts->readonly) {
+		uint64_t ver = store_version_peek(s);
+
+		if (ver > 0 && ver < STORE_SCHEMA_VERSION &&
+		    (rc = store_backup_before_upgrade(s, dir, ver)) != 0)
+			goto out;
+	}
 	if (!opts->readonly && s->lm.bytes > s->lm.max_bytes)
 		log_warn("store: the map (%zu MiB) is past its ceiling (%zu MiB): it is not grown "
 		    "further", s->lm.bytes >> 20, s->lm.max_bytes >> 20);
@@ -309,6 +431,10 @@ store_open(const char *dir, const struct store_opts *opts, struct store **out)
 	} else if ((rc = store_write(s, store_open_op, NULL, "opening databases")) != 0) {
 		goto out;
 	}
+	if (s->upgraded_from != 0)
+		log_warn("store %s: upgraded from schema version %llu to %d", dir,
+		    (unsigned long long)s->upgraded_from, STORE_SCHEMA_VERSION);
+	s->dir = NULL;
 	*out = s;
 	s = NULL;
 	rc = 0;

@@ -10,7 +10,9 @@
 #include "limits.h"
 #include "peil.pb-c.h"
 
-#define STORE_SCHEMA_VERSION 1
+/* The store's schema version, in meta. 1: the first; 2: meta "created". An older store
+ * is upgraded in place by a writer after a backup (store_open); a newer one is refused. */
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -24,10 +26,27 @@ struct store_opts {
 };
 
 /* Opens (creating when writable) the store in directory `dir`. Checks the schema version in
- * `meta`: PEIL_ESCHEMA when it differs. Returns 0, PEIL_EIO, PEIL_ESTORE or PEIL_ESCHEMA;
- * *out is owned by the caller, closed with store_close (accepts NULL). */
+ * `meta`: a newer one than STORE_SCHEMA_VERSION is refused (PEIL_ESCHEMA, logged naming
+ * both); an older one is refused read-only, and opened for writing is first copied to
+ * `dir`/backup-vN-TIME (store_backup's copy) and then upgraded in place in one transaction.
+ * Returns 0, PEIL_EIO, PEIL_ESTORE or PEIL_ESCHEMA; *out is owned by the caller, closed
+ * with store_close (accepts NULL). */
 int store_open(const char *dir, const struct store_opts *opts, struct store **out);
 void store_close(struct store *s);
+
+/* What store_backup copied. */
+struct store_backup_info {
+	uint64_t schema;          /* the copy's schema version */
+	uint64_t bytes;           /* the copy's size */
+};
+/* A consistent, compacted copy (mdb_env_copy2, MDB_CP_COMPACT) of the store in `dir` into
+ * `dest`, while a collector may be writing: made in `dest`.tmp, synced, then renamed to
+ * `dest`. `dest` must not exist or be an empty directory; a `dest`.tmp left by an
+ * interrupted backup is refused too. Any schema version is copied. Returns 0, PEIL_EEXIST
+ * (dest or dest.tmp has content), PEIL_EIO (errno kept: ENOSPC, EACCES...) or PEIL_ESTORE;
+ * err names the path and what to do. */
+int store_backup(const char *dir, const char *dest, struct store_backup_info *info, char *err,
+    size_t errlen);
 
 /* Why a result inside a stored batch was refused (it is counted, not stored; the batch is
  * acknowledged all the same: a re-send would be refused again). Checked in this order. */
@@ -182,6 +201,8 @@ struct store_stats {
 	uint64_t results;         /* log entries */
 	uint64_t indexed;         /* log entries the indexes cover */
 	size_t map_bytes;
+	size_t map_max_bytes;     /* the map's ceiling (collector.map_max_mb) */
+	uint64_t used_bytes;      /* pages in use in the map */
 };
 int store_stats(struct store *s, struct store_stats *out);
 /* Builds the indexes from the log, at most `max` entries per transaction, until caught up

@@ -20,6 +20,7 @@
 #define META_SCHEMA   "schema_version"
 #define META_NEXT_SEQ "next_seq"      /* the next log seq */
 #define META_INDEXED  "indexed"       /* the last log seq the indexes cover */
+#define META_CREATED  "created"       /* unix seconds the store was made (schema 2) */
 
 struct store {
 	struct lmdb_map lm;      /* the environment, its map size and ceiling, the last error */
@@ -27,6 +28,8 @@ struct store {
 	int64_t ceiling_logged;  /* when reaching the ceiling was last logged */
 	int64_t round_grace_s;   /* a closed round's results are taken this long after */
 	bool readonly;
+	const char *dir;         /* while opening: the directory, for messages */
+	uint64_t upgraded_from;  /* while opening: the schema version found, when older */
 	char *agent_name;        /* strings of the last store_agent_get */
 	char *agent_desc;
 };
@@ -50,6 +53,11 @@ int store_rec_get(struct store *s, MDB_txn *txn, MDB_dbi dbi, const void *key, s
 /* Packs `m` under `key` (mdb_put flags, MDB_RESERVE added). */
 int store_rec_put(struct store *s, MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen,
     const ProtobufCMessage *m, unsigned flags);
+
+/* store_backup.c: a compacted copy of `env` in `dest`, made in dest.tmp and renamed into
+ * place; `dest` must not exist or be empty. 0, or an error with a reason naming the path
+ * and what to do in err. */
+int store_copy(MDB_env *env, const char *dest, char *err, size_t errlen);
 
 /* store_agents.c: an agent's name is 1 to MAX_AGENT_NAME_LEN bytes. */
 bool store_agent_name_ok(const char *name);

@@ -35,6 +35,16 @@ store_stats(struct store *s, struct store_stats *out)
 	out->indexed = indexed;
 	lmdb_refresh(&s->lm);
 	out->map_bytes = s->lm.bytes;
+	out->map_max_bytes = s->lm.max_bytes;
+	{
+		MDB_envinfo info;
+		MDB_stat es;
+
+		/* Pages in use: the highest page written, as LMDB counts it. */
+		out->used_bytes = mdb_env_info(s->lm.env, &info) == 0 &&
+		    mdb_env_stat(s->lm.env, &es) == 0 ?
+		    (uint64_t)(info.me_last_pgno + 1) * es.ms_psize : 0;
+	}
 out:
 	mdb_txn_abort(txn);
 	return rc;

@@ -284,6 +284,14 @@ zap_connections(const struct zap *z)
 	return z->live;
 }
 
+void
+zap_each_named(const struct zap *z, void (*cb)(const char *name, void *arg), void *arg)
+{
+	for (size_t fd = 0; fd < z->nconns; fd++)
+		if (z->conns[fd].state == CONN_NAMED)
+			cb(z->conns[fd].name, arg);
+}
+
 /* Names a connection by its first message; a third connection of one agent closes its
  * oldest (a reconnect's stale predecessor, or a peer hoarding connections). */
 static void

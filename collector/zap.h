@@ -48,6 +48,9 @@ void *zap_monitor_socket(struct zap *z);
 void zap_handle_events(struct zap *z);
 /* Open connections, as far as the events tell. */
 size_t zap_connections(const struct zap *z);
+/* Calls cb with the agent name of every open connection an agent has spoken on (an agent
+ * with two connections comes twice). */
+void zap_each_named(const struct zap *z, void (*cb)(const char *name, void *arg), void *arg);
 /* Checks one message's connection against the allowlist of the moment: ZAP_REVOKED (and
  * its connection closed) when its key is no longer allowed under its name; ZAP_CLOSING when
  * its connection is already being closed (queued messages are drained unread). Names the

@@ -10,6 +10,7 @@
 #include "catalogue.h"
 #include "cli.h"
 #include "err.h"
+#include "fingerprint.h"
 #include "keys.h"
 #include "limits.h"
 #include "log.h"
@@ -107,6 +108,7 @@ cli_parse(const char *prog, int argc, char **argv, const char *accept, struct cl
 		{ "go-file", required_argument, NULL, 'g' },
 		{ "store", required_argument, NULL, 's' },
 		{ "open", no_argument, NULL, 'N' },
+		{ "collector-key", required_argument, NULL, 'K' },
 	};
 	struct option longopts[sizeof(all) / sizeof(all[0]) + 1];
 	char shortopts[2 * (sizeof(all) / sizeof(all[0])) + 2];
@@ -190,6 +192,9 @@ cli_parse(const char *prog, int argc, char **argv, const char *accept, struct cl
 		case 'N':
 			o->open = true;
 			break;
+		case 'K':
+			o->collector_key = optarg;
+			break;
 		case 's':
 			snprintf(o->store_override, sizeof(o->store_override), "collector.store=%s",
 			    optarg);
@@ -213,6 +218,7 @@ cli_keygen(const char *prog, int argc, char **argv, const char *def_prefix, cons
 {
 	struct cli_opts o;
 	struct keypair kp;
+	char fp[FINGERPRINT_LEN + 1];
 	const char *prefix;
 	int status = EXIT_OK, i, rc;
 
@@ -251,8 +257,10 @@ cli_keygen(const char *prog, int argc, char **argv, const char *def_prefix, cons
 		memset(&kp, 0, sizeof(kp));
 		return EXIT_FAIL;
 	}
-	printf("%s.key (secret) and %s.pub written; public key %s\n", prefix, prefix,
-	    kp.public_z85);
+	if (fingerprint_of(kp.public_z85, fp) != 0)
+		fp[0] = '\0';
+	printf("%s.key (secret) and %s.pub written; public key %s\nfingerprint %s\n", prefix,
+	    prefix, kp.public_z85, fp);
 	memset(&kp, 0, sizeof(kp));
 	return EXIT_OK;
 }

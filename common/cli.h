@@ -51,12 +51,14 @@ void cli_wire_limits(const struct conf *c, struct wire_limits *wl);
 /* The options of every command. -c, -o and -h are always taken; the others only when their
  * letter is in the command's `accept` string: f (--format), O (--output), F (--force),
  * t (--test, repeatable, checked against the catalogue), r (--rounds N, N >= 1),
- * n (--count N), g (--go-file F), s (--store DIR: overrides collector.store), N (--open). */
+ * n (--count N), g (--go-file F), s (--store DIR: overrides collector.store), N (--open),
+ * K (--collector-key FINGERPRINT). */
 struct cli_opts {
 	const char *conf_path;
 	char *overrides[CLI_MAX_OVERRIDES];
 	size_t noverrides;
 	const char *format, *out, *go_file;
+	const char *collector_key;
 	const char *tests[CLI_MAX_TESTS];
 	size_t ntests;
 	bool force, open;

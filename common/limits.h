@@ -98,6 +98,18 @@
 /* Keys and allowlist. */
 #define MAX_ALLOWLIST_ENTRIES    100000
 #define MAX_KEY_FILE_BYTES       4096
+#define ALLOWLIST_CHECK_MS       1000    /* the allowlist directory's mtime is also checked this
+                                          * often, should inotify miss a change */
+#define ALLOWLIST_SETTLE_MS      50      /* a change to it is loaded this long after the first
+                                          * event, once for a burst */
+
+/* Metrics (common/metrics.c): Prometheus text over HTTP on [metrics] listen. */
+#define MAX_METRIC_FAMILIES      64      /* metric names per daemon */
+#define MAX_METRIC_LABEL_LEN     128     /* one label value, bytes (longer: cut) */
+#define MAX_METRICS_PAGE_BYTES   (16 << 20) /* one scrape's text */
+#define METRICS_MAX_CLIENTS      8       /* scrapes served at once */
+#define METRICS_TIMEOUT_S        10      /* an idle HTTP connection is closed after this */
+#define METRICS_BUCKETS          14      /* histogram buckets, +Inf included */
 
 /* Stores. */
 #define DEFAULT_STORE_MAP_MB     64

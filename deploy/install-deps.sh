@@ -17,6 +17,8 @@ packages=(
 	libcmocka-dev
 	# man pages; the Debian packages (debian/) and their checks; systemd-analyze for the units
 	scdoc debhelper fakeroot lintian systemd strace
+	# metrics over HTTP (libmicrohttpd), and promtool (prometheus) to check their format
+	libmicrohttpd-dev prometheus curl
 	# tests, lab and demo: authoritative DNS, zone signing, mail, web, RPKI cache, tools
 	nsd ldnsutils lmdb-utils iproute2 procps psmisc python3 bc dnsperf sslscan testssl.sh
 	postfix nginx-light stayrtr openssl

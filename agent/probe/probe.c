@@ -11,6 +11,7 @@
 
 #include <ldns/ldns.h>
 
+#include "agent_metrics.h"
 #include "clock.h"
 #include "dnswork.h"
 #include "err.h"
@@ -603,10 +604,15 @@ probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadlin
 		rc = fail_rest(res, done, w->budget_out ? MSG_BUDGET : why, NULL, domain);
 		goto out;
 	}
-	for (int m = MODULE_NONE + 1; m < MODULE_COUNT; m++)
+	for (int m = MODULE_NONE + 1; m < MODULE_COUNT; m++) {
+		struct agent_metrics_clock mc;
+
+		agent_metrics_module_begin(&mc, done);
 		if (probe_module_wanted(m, done) &&
 		    (rc = probe_modules[m].run(w, mx, web, res, done)) != 0)
 			goto out;
+		agent_metrics_module_end(&mc, done);
+	}
 	rc = fail_rest(res, done, MSG_BUDGET, NULL, domain);
 out:
 	webwork_free(web);

@@ -28,6 +28,7 @@ sed -e "s|^secret_key = .*|secret_key = $T/keys/none.key|" "$T/collector2.conf" 
     >"$T/nokey-collector.conf"
 sed -e "s|^secret_key = .*|secret_key = $T/keys/none.key|" "$T/good.conf" >"$T/nokey-agent.conf"
 printf 'org,test\n' >"$T/suffix.csv"
+"$AGENT_BIN" keygen --output "$T/keys/newcomer" >/dev/null
 cat >"$T/probe.conf" <<CONF
 [resolver]
 root_hints = $T/dns/root.hints
@@ -95,6 +96,21 @@ def exit_statuses(help_text):
 
 
 SAMPLE = {"test": "web_dnssec_exist", "rounds": "1", "count": "1"}
+
+
+def key_fp(path):
+    """A public key file's fingerprint as peil prints it: SHA-256 of the Z85-decoded key."""
+    import hashlib
+    z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#"
+    key = [l.split("=", 1)[1].strip() for l in open(path) if l.startswith("public-key")][0]
+    raw = b""
+    for i in range(0, 40, 5):
+        v = 0
+        for c in key[i:i + 5]:
+            v = v * 85 + z85.index(c)
+        raw += v.to_bytes(4, "big")
+    h = hashlib.sha256(raw).hexdigest()
+    return "SHA256:" + ":".join(h[i:i + 4] for i in range(0, 64, 4))
 # What makes each command do its work (for the --format checks), and the exit statuses a
 # run of it may end with there.
 WORK = {
@@ -141,6 +157,25 @@ CASES = {
                         (["--bogus"], 2, None)],
     (AGENT, "config"): [([], 0, None), (["--bogus"], 2, None)],
     (AGENT, "tests"): [([], 0, None), ([], 1, "full"), (["no_such_test"], 2, None)],
+    (COLL, "agents", "add"): [(["newcomer", f"{T}/keys/newcomer.pub", "-c", f"{T}/collector.conf"],
+                               0, None),
+                              (["good", f"{T}/keys/good.pub", "-c", f"{T}/collector.conf"], 1, None),
+                              ([".bad", f"{T}/keys/newcomer.pub", "-c", f"{T}/collector.conf"], 2,
+                               None)],
+    (COLL, "agents", "remove"): [(["newcomer", "-c", f"{T}/collector.conf"], 0, None),
+                                 (["nosuch", "-c", f"{T}/collector.conf"], 1, None),
+                                 ([".bad", "-c", f"{T}/collector.conf"], 2, None)],
+    (COLL, "agents", "list"): [(["-c", f"{T}/collector.conf"], 0, None),
+                               (["-o", f"collector.allowlist={T}/noallow"], 1, None),
+                               (["--bogus"], 2, None)],
+    (COLL, "backup"): [([f"{T}/bk", "-c", f"{T}/collector.conf"], 0, None),
+                       ([f"{T}/bk", "-c", f"{T}/collector.conf"], 1, None),
+                       (["-c", f"{T}/collector.conf"], 2, None)],
+    (AGENT, "enroll"): [(["-c", f"{T}/good.conf", "--collector-key", key_fp(f"{T}/keys/collector.pub")],
+                         0, None),
+                        (["-c", f"{T}/good.conf", "--collector-key", "SHA256:" + "0" * 64], 1,
+                         None),
+                        (["-c", f"{T}/good.conf", "--collector-key", "SHA256:12"], 2, None)],
 }
 
 for prog in (AGENT, COLL):

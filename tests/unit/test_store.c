@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <dirent.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -329,6 +330,145 @@ test_schema_mismatch(void **state)
 	snprintf(other, sizeof(other), "%s/none", fx->dir);
 	assert_int_not_equal(store_open(other, &ro, &s), 0);
 	assert_null(s);
+}
+
+/* Writes schema version `ver` into the store at `path` (as an older or newer peil left it). */
+static void
+set_schema(const char *path, uint64_t ver)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta;
+	uint8_t b[8];
+	MDB_val k = { strlen("schema_version"), (void *)"schema_version" }, v = { 8, b };
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_open(env, path, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	be64_put(b, ver);
+	assert_int_equal(mdb_put(txn, meta, &k, &v, 0), 0);
+	/* Version 1 had no "created". */
+	if (ver == 1) {
+		MDB_val c = { strlen("created"), (void *)"created" };
+
+		assert_int_equal(mdb_del(txn, meta, &c, NULL), 0);
+	}
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/* The schema version and "created" of the store at `path` (0 when absent). */
+static void
+get_schema(const char *path, uint64_t *ver, uint64_t *created)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta;
+	MDB_val k = { strlen("schema_version"), (void *)"schema_version" }, v;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_open(env, path, MDB_RDONLY, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	assert_int_equal(mdb_get(txn, meta, &k, &v), 0);
+	*ver = be64_get(v.mv_data);
+	k.mv_size = strlen("created");
+	k.mv_data = (void *)"created";
+	*created = mdb_get(txn, meta, &k, &v) == 0 ? be64_get(v.mv_data) : 0;
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+}
+
+/* An older store: read-only refused; a writer backs it up in the store directory, then
+ * upgrades it in place; what it held is kept. */
+static void
+test_schema_upgrade(void **state)
+{
+	struct fx *fx = *state;
+	struct store_opts o = { 0, false, true, 0, 0 }, ro = { 0, true, false, 0, 0 };
+	struct store *s = NULL;
+	struct store_round r;
+	uint64_t id, ver, created;
+	char pre[512] = "";
+	struct dirent *de;
+	DIR *d;
+
+	assert_int_equal(store_round_begin(fx->s, 1700000000, 3, 2, &id), 0);
+	store_close(fx->s);
+	fx->s = NULL;
+	get_schema(fx->path, &ver, &created);
+	assert_int_equal(ver, STORE_SCHEMA_VERSION);
+	assert_true(created > 0);
+	set_schema(fx->path, 1);
+	assert_int_equal(store_open(fx->path, &ro, &s), PEIL_ESCHEMA);
+	assert_null(s);
+	get_schema(fx->path, &ver, &created);
+	assert_int_equal(ver, 1);
+	assert_int_equal(created, 0);
+	assert_int_equal(store_open(fx->path, &o, &fx->s), 0);
+	get_schema(fx->path, &ver, &created);
+	assert_int_equal(ver, 2);
+	assert_int_equal(created, 1700000000);   /* the first round's start */
+	assert_int_equal(store_round_latest(fx->s, &r), 0);
+	assert_int_equal(r.id, id);
+	/* The copy before the upgrade: backup-v1-TIME in the store directory, still v1. */
+	assert_non_null(d = opendir(fx->path));
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "backup-v1-", 10) == 0)
+			snprintf(pre, sizeof(pre), "%s/%s", fx->path, de->d_name);
+	closedir(d);
+	assert_true(pre[0] != '\0');
+	get_schema(pre, &ver, &created);
+	assert_int_equal(ver, 1);
+}
+
+/* store_backup: a whole copy readable as a store; a destination with content refused and
+ * untouched; an empty one used; a DEST.tmp left over refused. */
+static void
+test_backup(void **state)
+{
+	struct fx *fx = *state;
+	struct store_opts ro = { 0, true, false, 0, 0 };
+	struct store_backup_info info;
+	struct store *b = NULL;
+	struct store_round r;
+	char dest[192], tmp[200], file[256], err[1024];
+	uint64_t id;
+	FILE *f;
+
+	assert_int_equal(store_round_begin(fx->s, 1700000000, 3, 2, &id), 0);
+	snprintf(dest, sizeof(dest), "%s/bk", fx->dir);
+	assert_int_equal(store_backup(fx->path, dest, &info, err, sizeof(err)), 0);
+	assert_int_equal(info.schema, STORE_SCHEMA_VERSION);
+	assert_true(info.bytes > 0);
+	assert_int_equal(store_open(dest, &ro, &b), 0);
+	assert_int_equal(store_round_latest(b, &r), 0);
+	assert_int_equal(r.id, id);
+	store_close(b);
+	/* Again into the same: refused, naming it. */
+	assert_int_equal(store_backup(fx->path, dest, &info, err, sizeof(err)), PEIL_EEXIST);
+	assert_non_null(strstr(err, dest));
+	assert_non_null(strstr(err, "exists and is not empty"));
+	/* An empty directory: used. */
+	snprintf(dest, sizeof(dest), "%s/empty", fx->dir);
+	assert_int_equal(mkdir(dest, 0700), 0);
+	assert_int_equal(store_backup(fx->path, dest, &info, err, sizeof(err)), 0);
+	/* A DEST.tmp left by an interrupted backup: refused, left alone. */
+	snprintf(dest, sizeof(dest), "%s/again", fx->dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", dest);
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	snprintf(file, sizeof(file), "%s/data.mdb", tmp);
+	assert_non_null(f = fopen(file, "w"));
+	fclose(f);
+	assert_int_equal(store_backup(fx->path, dest, &info, err, sizeof(err)), PEIL_EEXIST);
+	assert_non_null(strstr(err, "interrupted backup"));
+	assert_int_equal(access(file, F_OK), 0);
+	assert_int_not_equal(access(dest, F_OK), 0);
+	/* Not a store. */
+	assert_int_not_equal(store_backup(fx->dir, dest, &info, err, sizeof(err)), 0);
 }
 
 /* ---- ingest -------------------------------------------------------------------------- */
@@ -1650,6 +1790,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_upgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ingest_outcomes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ingest_packed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_instances, setup, teardown),
