@@ -289,5 +289,14 @@
 #define DEFAULT_ROUTES_CHECK_S   60      /* how often the route file is checked for a change */
 #define MAX_RPKI_ADDRS           64      /* addresses one RPKI test judges (per test, per domain) */
 #define MAX_BEACONS              4       /* beacons per kind in [vantage] */
+#define MAX_VRPS                 4000000 /* VRPs in a VRP file (today: about 800,000) */
+#define MAX_VRP_CSV_LINE         1024    /* a line of a CSV VRP file */
+#define MAX_VRP_JSON_DEPTH       32      /* nesting of a JSON VRP file */
+#define RTR_CONNECT_TIMEOUT_S    5       /* a TCP connect to an RTR cache */
+#define MAX_RTR_REFRESH_S        3600    /* RTR serial queries at least this often (and at
+                                          * max_age_s / 4) */
+#define MAX_RTR_RETRY_S          60      /* a failed cache is tried again at least this often
+                                          * (and at max_age_s / 10) */
+#define VRP_FILE_CHECK_S         10      /* how often a VRP file is checked for a change */
 
 #endif

@@ -20,7 +20,8 @@ struct vrp_conf {
 	                           * ("roas": prefix, maxLength, asn) or CSV (ASN,IP Prefix,Max
 	                           * Length[,Trust Anchor]; "AS" before the number allowed) */
 	unsigned max_age_s;       /* older than this (since the last sync or load): stale; 0:
-	                           * DEFAULT_VRP_MAX_AGE_S */
+	                           * DEFAULT_VRP_MAX_AGE_S. With caches at most 172799 (RTRlib
+	                           * drops a cache's VRPs after 48 h without a sync) */
 	unsigned sync_ms;         /* vrp_open waits this long for the first sync; 0:
 	                           * DEFAULT_RTR_SYNC_MS. A cache not synced by then is no error:
 	                           * the table says why in vrp_status, and validation gives error */
@@ -71,8 +72,21 @@ struct vrp_status {
 	uint64_t age_s;            /* seconds since the last successful sync or load */
 	uint64_t vrps;             /* VRPs in the table (IPv4 + IPv6) */
 	uint32_t serial;           /* RTR serial (0 for a file) */
-	char why[160];             /* why not synced or last cache error ("" if none) */
+	char why[160];             /* why not synced, the last cache error, a VRP file that did
+	                           * not load again ("FILE:LINE: reason"), or "no sync or load
+	                           * for N s (limit M s)"; "" if none */
 };
 void vrp_status(struct vrp_table *t, struct vrp_status *st);
+
+/* The VRP file parser (vrp_open's, exposed for the fuzz target): rpki-client JSON (the first
+ * byte past blanks is '{': the "roas" array's prefix, maxLength (absent: the prefix length) and
+ * asn (a number or "AS64500"); other keys skipped) or CSV (ASN,IP Prefix,Max Length[,Trust
+ * Anchor]; a header line, blank lines and '#' comments allowed). Calls fn for every VRP in
+ * order; a non-zero return from fn stops the parse and is returned. Returns 0, PEIL_EINVAL
+ * ("NAME:LINE: reason" for CSV, "NAME: offset N: reason" for JSON in err) or PEIL_ETOOBIG
+ * (MAX_VRP_FILE_BYTES, MAX_VRPS, MAX_VRP_CSV_LINE). */
+typedef int (*vrp_file_fn)(const struct vrp *v, void *arg);
+int vrp_file_parse(const uint8_t *buf, size_t len, const char *name, vrp_file_fn fn, void *arg,
+    char *err, size_t errlen);
 
 #endif
