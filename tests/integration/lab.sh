@@ -53,7 +53,8 @@ bad = [a for a in sys.stdin.read().split() if not any(ipaddress.ip_interface(a).
 sys.exit(1 if bad else 0)' || fail "$n has an address outside the lab ranges"
 done
 # Served hosts, beacons and the RTR cache: tcp NODE ADDR PORT [EXPECT] connects from NODE and
-# prints the first line of the answer (after a GET on port 80; "open" for the RTR port), or ERR.
+# prints the first line of the answer (after a GET on port 80; "open" for the RTR port and DNS
+# over TCP), or ERR.
 tcp() {
 	"$LAB" exec "$1" python3 -c '
 import socket, sys
@@ -62,7 +63,7 @@ try:
     s = socket.create_connection((a, p), timeout=2)
     if p == 80:
         s.sendall(b"GET / HTTP/1.0\r\nHost: lab\r\n\r\n")
-    print(s.recv(200).decode("ascii", "replace").splitlines()[0] if p != 8282 else "open")
+    print(s.recv(200).decode("ascii", "replace").splitlines()[0] if p not in (53, 8282) else "open")
 except OSError as e:
     print("ERR", e)' "$2" "$3" 2>&1
 }
@@ -84,6 +85,25 @@ reach vantage-b 2001:db8:f1::80 80 '^HTTP/1.1 200'
 reach vantage-c 192.0.2.230 80 '^HTTP/1.1 200'
 reach vantage-c 2001:db8:be::80 80 '^ERR'                    # C has no IPv6
 reach vantage-b 203.0.113.40 8282 '^open'                    # stayrtr
+# Case name servers on their own addresses (case.conf ns2): on an invalid route router A
+# drops them, B reaches them; not-found and unrouted ones answer everyone.
+reach vantage-a 198.51.100.153 53 '^ERR'                     # rpkiinvas.test ns2
+reach vantage-a 2001:db8:f1::53 53 '^ERR'
+reach vantage-b 198.51.100.153 53 '^open'
+reach vantage-b 2001:db8:f1::53 53 '^open'
+reach vantage-a 203.0.113.153 53 '^open'                     # rpkinotfound.test ns2
+reach vantage-c 198.51.100.103 53 '^open'                    # rpkiunrouted.test ns2
+reach vantage-a 2001:db8:9000::53 53 '^open'
+# Each vantage's route table: B sees 198.51.100.64/27 from AS64666 (the hijack), A and C from
+# AS64505; every agent has the RTR cache, its own table and the beacons.
+grep -qx '198.51.100.64	27	64666' "$PEIL_LAB_DIR/rpki/routes-b.txt" || fail "routes-b.txt: no hijack"
+grep -qx '198.51.100.64	27	64505' "$PEIL_LAB_DIR/rpki/routes-a.txt" || fail "routes-a.txt: hijacked"
+for v in a b c; do
+	grep -qx 'caches = 203.0.113.40:8282' "$PEIL_LAB_DIR/agent-$v.conf" &&
+	    grep -qx "routes = $PEIL_LAB_DIR/rpki/routes-$v.txt" "$PEIL_LAB_DIR/agent-$v.conf" &&
+	    grep -qx 'rov_invalid = 192.0.2.230:80 \[2001:db8:f1::80\]:80' "$PEIL_LAB_DIR/agent-$v.conf" ||
+	    fail "agent-$v.conf: [rpki] or [vantage] keys missing"
+done
 if command -v openssl >/dev/null 2>&1; then
 	printf 'GET / HTTP/1.0\r\nHost: www.plainmx.test\r\n\r\n' |
 	    "$LAB" exec vantage-b openssl s_client -quiet -verify_return_error \
