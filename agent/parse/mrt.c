@@ -208,13 +208,8 @@ mrt_entry_origins(struct mrt_cur *c, uint32_t peer_as, struct pfx2as_route *r, c
 		a.off = last_s + (last_n - 1) * 4;
 		a.len = a.off + 4;
 		pfx2as_add_origin(r, mrt_u32(&a, "AS"));
-	} else if (last == 1) {   /* AS_SET: each member */
-		struct mrt_cur a = *c;
-
-		a.off = last_s;
-		a.len = last_s + last_n * 4;
-		for (size_t i = 0; i < last_n; i++)
-			pfx2as_add_origin(r, mrt_u32(&a, "AS"));
+	} else if (last == 1) {   /* AS_SET: the origin is NONE (RFC 6811 2.) */
+		pfx2as_add_origin(r, PFX2AS_ORIGIN_NONE);
 	} else {                  /* empty, or a confederation segment: the speaker's AS */
 		pfx2as_add_origin(r, peer_as);
 	}

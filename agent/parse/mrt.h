@@ -1,7 +1,7 @@
 /* mrt.h: our reader of MRT routing dumps (RFC 6396), untrusted files: TABLE_DUMP_V2's
  * PEER_INDEX_TABLE and RIB_IPV4_UNICAST / RIB_IPV6_UNICAST records (and their RFC 8050
  * ADD-PATH forms), each RIB entry's AS_PATH (4-byte AS numbers, RFC 6396 4.3.4) giving the
- * origin: the last AS of a final AS_SEQUENCE, each member of a final AS_SET, the peer's AS for
+ * origin: the last AS of a final AS_SEQUENCE, NONE for a final AS_SET, the peer's AS for
  * an empty path or a final confederation segment. Other types and subtypes (RIB_GENERIC, the
  * multicast RIBs, BGP4MP, TABLE_DUMP v1) are skipped and counted. */
 #ifndef PEIL_MRT_H

@@ -115,21 +115,30 @@ pfx2as_caida(const uint8_t *buf, size_t len, struct pfx2as_route *out, char *why
 	if (pfx2as_prefix2(buf + f[0][0], f[0][1] - f[0][0], buf + f[1][0], f[1][1] - f[1][0],
 	    &out->prefix, why, whylen) != 0)
 		return PEIL_EINVAL;
-	for (size_t s = f[2][0], e; s <= f[2][1]; s = e + 1) {
-		uint32_t as;
+	/* Origins separated by '_'; one of several ASes separated by ',' is an AS set, whose
+	 * origin is NONE (RFC 6811 2.): origin 0, which no VRP matches. */
+	for (size_t g = f[2][0], ge; g <= f[2][1]; g = ge + 1) {
+		size_t members = 0;
+		uint32_t as = 0;
 
-		e = s;
-		while (e < f[2][1] && buf[e] != '_' && buf[e] != ',')
-			e++;
-		if (pfx2as_asn(buf, s, e, &as, why, whylen) != 0)
-			return PEIL_EINVAL;
-		pfx2as_add_origin(out, as);
+		ge = g;
+		while (ge < f[2][1] && buf[ge] != '_')
+			ge++;
+		for (size_t s = g, e; s <= ge; s = e + 1) {
+			e = s;
+			while (e < ge && buf[e] != ',')
+				e++;
+			if (pfx2as_asn(buf, s, e, &as, why, whylen) != 0)
+				return PEIL_EINVAL;
+			members++;
+		}
+		pfx2as_add_origin(out, members == 1 ? as : PFX2AS_ORIGIN_NONE);
 	}
 	return 0;
 }
 
 /* The origins an AS path (bgpdump's text: "64496 64497 {64498,64499}", confederation
- * segments in () and []) gives: the last AS of a final sequence, each member of a final set;
+ * segments in () and []) gives: the last AS of a final sequence, NONE for a final set;
  * none for an empty path or a final confederation segment (*speaker set: the caller uses the
  * peer's AS). */
 static int
@@ -193,13 +202,7 @@ pfx2as_path(const uint8_t *buf, size_t s, size_t e, struct pfx2as_route *out, bo
 		(void)pfx2as_asn(buf, last_s, last_e, &as, NULL, 0);
 		pfx2as_add_origin(out, as);
 	} else if (last == '{') {
-		for (size_t a = last_s, b; a < last_e; a = b + 1) {
-			b = a;
-			while (b < last_e && buf[b] != ',' && buf[b] != ' ')
-				b++;
-			if (b > a && pfx2as_asn(buf, a, b, &as, NULL, 0) == 0)
-				pfx2as_add_origin(out, as);
-		}
+		pfx2as_add_origin(out, PFX2AS_ORIGIN_NONE);   /* a final AS_SET: RFC 6811 2. */
 	}
 	return 0;
 }

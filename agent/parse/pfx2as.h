@@ -1,7 +1,8 @@
 /* pfx2as.h: route-origin text of untrusted files: CAIDA pfx2as lines ("PREFIX<TAB>LEN<TAB>ASN",
- * ASN "64496_64497" for several origins, "64496,64497" for an AS set) and `bgpdump -m` lines
- * ("TABLE_DUMP2|ts|B|peer_ip|peer_as|prefix|as path|..."; the origin is the last AS of the
- * path, each member of an AS set {a,b} that ends it, the peer's AS for an empty path). */
+ * ASN "64496_64497" for several origins, "64496,64497" for an AS set, whose origin is NONE)
+ * and `bgpdump -m` lines ("TABLE_DUMP2|ts|B|peer_ip|peer_as|prefix|as path|..."; the origin
+ * is the last AS of the path, NONE when an AS set {a,b} ends it, the peer's AS for an empty
+ * path). */
 #ifndef PEIL_PFX2AS_H
 #define PEIL_PFX2AS_H
 
@@ -13,6 +14,11 @@
 #include "limits.h"
 
 enum pfx2as_kind { PFX2AS_CAIDA, PFX2AS_BGPDUMP };
+
+/* The origin of a route whose AS path ends in an AS_SET: NONE (RFC 6811 2.), which no VRP
+ * matches, so such a route is invalid where a VRP covers it and not found elsewhere; written
+ * as AS 0, which no VRP matches either (RFC 6483 4., RFC 7607). */
+#define PFX2AS_ORIGIN_NONE 0u
 
 /* One route of a line: its prefix and its origins, distinct and ascending; past
  * MAX_ROUTE_ORIGINS the lowest are kept and origins_cut is set. */

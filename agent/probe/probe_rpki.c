@@ -14,6 +14,7 @@
 #include "dnswork.h"
 #include "err.h"
 #include "ipprefix.h"
+#include "pfx2as.h"
 #include "probe_rpki.h"
 #include "routes.h"
 #include "rtr.h"
@@ -326,6 +327,17 @@ struct rpki_count {
 	struct textlist *missing_l, *invalid_l, *notfound_l, *unrouted_l;
 };
 
+/* An origin as evidence shows it: "AS64500", or for PFX2AS_ORIGIN_NONE (an AS path ending in
+ * an AS_SET) "NONE (AS_SET)", which no VRP matches (RFC 6811 2.). */
+static const char *
+origin_name(uint32_t as, char buf[24])
+{
+	if (as == PFX2AS_ORIGIN_NONE)
+		return "NONE (AS_SET)";
+	snprintf(buf, 24, "AS%u", (unsigned)as);
+	return buf;
+}
+
 /* Judges one address into the two evidence sets. Returns 0, PEIL_EAGAIN (the VRP table went
  * stale: why says so) or PEIL_ENOMEM. */
 static int
@@ -335,7 +347,7 @@ judge_addr(struct dnswork *w, const struct rpki_addr *a, size_t idx, struct dnse
 	struct route rt;
 	struct rov cov, rov;
 	struct ipprefix hp;
-	char key[32], who[DNSANS_TEXT_LEN * 2 + 8], pfx[IPPREFIX_TEXT_LEN];
+	char key[32], who[DNSANS_TEXT_LEN * 2 + 8], pfx[IPPREFIX_TEXT_LEN], oname[24];
 	char vrps[MAX_EVIDENCE_VALUE_LEN / 4], *line = NULL;
 	size_t off = 0, cap = MAX_EVIDENCE_VALUE_LEN;
 	int rc;
@@ -378,7 +390,8 @@ judge_addr(struct dnswork *w, const struct rpki_addr *a, size_t idx, struct dnse
 		return PEIL_ENOMEM;
 	off = (size_t)snprintf(line, cap, "%s: route %s", who, pfx);
 	for (size_t o = 0; o < rt.norigins && off < cap; o++)
-		off += (size_t)snprintf(line + off, cap - off, " AS%u", (unsigned)rt.origins[o]);
+		off += (size_t)snprintf(line + off, cap - off, " %s", origin_name(rt.origins[o],
+		    oname));
 	if (rt.origins_cut && off < cap)
 		off += (size_t)snprintf(line + off, cap - off, " (more origins, cut at %d)",
 		    MAX_ROUTE_ORIGINS);
@@ -393,7 +406,7 @@ judge_addr(struct dnswork *w, const struct rpki_addr *a, size_t idx, struct dnse
 		    whylen)) != 0)
 			goto out;
 		vrps_text(&rov, vrps, sizeof(vrps));
-		snprintf(item, sizeof(item), "%s %s AS%u", who, pfx, (unsigned)rt.origins[o]);
+		snprintf(item, sizeof(item), "%s %s %s", who, pfx, origin_name(rt.origins[o], oname));
 		switch (rov.state) {
 		case ROV_VALID:
 			state = "valid";
@@ -410,8 +423,8 @@ judge_addr(struct dnswork *w, const struct rpki_addr *a, size_t idx, struct dnse
 			textlist_add(c->notfound_l, item);
 			break;
 		}
-		off += (size_t)snprintf(line + off, cap - off, "; AS%u %s%s%s%s",
-		    (unsigned)rt.origins[o], state, rov.nvrps > 0 ? " (" : "", vrps,
+		off += (size_t)snprintf(line + off, cap - off, "; %s %s%s%s%s",
+		    origin_name(rt.origins[o], oname), state, rov.nvrps > 0 ? " (" : "", vrps,
 		    rov.nvrps > 0 ? ")" : "");
 	}
 	if (rt.norigins == 0) {

@@ -6,7 +6,7 @@ usage: mrt_write.py SEED ROUTES OUT.mrt OUT.truth
 
 Written from RFC 6396 (sections 2, 4.3) and RFC 4271 (4.3, path attributes), not from any
 parser here. The truth file has one line per prefix: "PREFIX AS,AS,..." (origins ascending):
-the last AS of a final AS_SEQUENCE, every member of a final AS_SET, the peer's AS for an
+the last AS of a final AS_SEQUENCE, NONE (0) for a final AS_SET, the peer's AS for an
 empty AS_PATH or a final confederation segment; the union over the RIB entries.
 """
 import ipaddress
@@ -44,7 +44,7 @@ def origins_of(segments, peer_as):
     if t == AS_SEQUENCE:
         return {a[-1]}
     if t == AS_SET:
-        return set(a)
+        return {0}      # origin NONE (RFC 6811 2.), written 0
     return {peer_as}
 
 

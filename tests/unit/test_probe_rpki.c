@@ -34,7 +34,8 @@ static const char vrps_json[] =
     "{\"asn\":64500,\"prefix\":\"203.0.113.0/24\",\"maxLength\":24,\"ta\":\"lab\"},\n"
     "{\"asn\":64500,\"prefix\":\"2001:db8:1::/48\",\"maxLength\":48,\"ta\":\"lab\"},\n"
     "{\"asn\":64500,\"prefix\":\"2001:db8:3::/48\",\"maxLength\":48,\"ta\":\"lab\"},\n"
-    "{\"asn\":64500,\"prefix\":\"2001:db8:5::/48\",\"maxLength\":48,\"ta\":\"lab\"}\n"
+    "{\"asn\":64500,\"prefix\":\"2001:db8:5::/48\",\"maxLength\":48,\"ta\":\"lab\"},\n"
+    "{\"asn\":64500,\"prefix\":\"2001:db8:6::/48\",\"maxLength\":48,\"ta\":\"lab\"}\n"
     "]}\n";
 
 /* The routes this vantage sees (CAIDA pfx2as: prefix, length, origins joined by '_'). */
@@ -45,6 +46,7 @@ static const char pfx2as[] =
     "2001:db8:1::\t48\t64500\n"       /* valid */
     "2001:db8:2::\t48\t64502\n"       /* not-found: no VRP */
     "2001:db8:5::\t48\t64500_64503\n" /* multi-origin: one valid, one invalid */
+    "2001:db8:6::\t48\t64500,64503\n" /* an AS set: origin NONE, invalid (RFC 6811 2.) */
     ;
 /* 2001:db8:3::/48 (a ROA) and 2001:db8:4::/48 (none) are not routed. */
 
@@ -164,7 +166,7 @@ test_valid(void **state)
 	assert_non_null(strstr(ev(res[TEST_WEB_RPKI_EXISTS], "addr_1"), "2001:db8:1::80"));
 	assert_non_null(strstr(ev(res[TEST_WEB_RPKI_EXISTS], "addr_1"), "ROAs: 2001:db8:1::/48-48 "
 	    "AS64500"));
-	assert_non_null(strstr(ev(res[TEST_WEB_RPKI_VALID], "vrp_table"), "6 VRPs"));
+	assert_non_null(strstr(ev(res[TEST_WEB_RPKI_VALID], "vrp_table"), "7 VRPs"));
 	assert_non_null(strstr(ev(res[TEST_WEB_RPKI_VALID], "route_table"), "pfx2as"));
 	assert_non_null(strstr(ev(res[TEST_MAIL_MX_NS_RPKI_VALID], "mx_zones"), "mx.v.test: zone "
 	    "v.test"));
@@ -315,6 +317,29 @@ test_sets(void **state)
 	tables_close(&t);
 }
 
+/* A route whose AS path ends in an AS set has origin NONE (RFC 6811 2.): no VRP matches it,
+ * so under a ROA of one of the set's members it is invalid, not valid. */
+static void
+test_as_set(void **state)
+{
+	static const char zone[] =
+	    "a.test. NS ns1.a.test.\nns1.a.test. A 192.0.2.53\n"
+	    "a.test. AAAA 2001:db8:6::80\n";
+	struct zonefake z = { .zone = zone };
+	struct tables t;
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	tables_open(&t, 0);
+	rpki_run(&z, &t, "a.test", res);
+	assert_true(expect(res[TEST_WEB_RPKI_EXISTS], 'P', ""));
+	assert_true(expect(res[TEST_WEB_RPKI_VALID], 'F', "a.test [2001:db8:6::80]"));
+	assert_non_null(strstr(ev(res[TEST_WEB_RPKI_VALID], "addr_1"), "route 2001:db8:6::/48 "
+	    "NONE (AS_SET); NONE (AS_SET) invalid (origin AS)"));
+	free_results(res);
+	tables_close(&t);
+}
+
 /* More addresses than MAX_RPKI_ADDRS: the first ones judged, the cut said. */
 static void
 test_cut(void **state)
@@ -393,6 +418,7 @@ main(void)
 		cmocka_unit_test(test_invalid_notfound),
 		cmocka_unit_test(test_unrouted),
 		cmocka_unit_test(test_sets),
+		cmocka_unit_test(test_as_set),
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_no_table_stale),
 	};
