@@ -17,7 +17,20 @@ cmake --build build -j"$jobs"
 skips=0
 export PEIL_SKIP_LOG
 PEIL_SKIP_LOG=$(mktemp /tmp/peil-skips-XXXXXX)
-trap 'rm -f "$PEIL_SKIP_LOG" "$PEIL_SKIP_LOG.ctest"' EXIT
+# The tests listen on fixed loopback ports 47100-47299, inside Linux's ephemeral range
+# (32768-60999): while tests run in parallel, a client socket of one could take another's
+# port before its server binds ("Address already in use"). Reserve the range from ephemeral
+# use for the run (root only), and give the old setting back at the end.
+reserved_file=/proc/sys/net/ipv4/ip_local_reserved_ports
+reserved_old=
+if [ -w "$reserved_file" ]; then
+	reserved_old=$(cat "$reserved_file")
+	echo "${reserved_old:+$reserved_old,}47100-47299" >"$reserved_file"
+fi
+restore_reserved() {
+	if [ -w "$reserved_file" ]; then echo "$reserved_old" >"$reserved_file"; fi
+}
+trap 'rm -f "$PEIL_SKIP_LOG" "$PEIL_SKIP_LOG.ctest"; restore_reserved' EXIT
 count_skips() {   # $1: what ran; reads the ctest log, then resets both logs
 	local n
 	n=$(( $(grep -c -- '\*\*\*Skipped' "$PEIL_SKIP_LOG.ctest" || true) +
