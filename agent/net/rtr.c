@@ -30,6 +30,7 @@
 #define RTR_RETRY_HI   7200u
 #define RTR_EXPIRE_LO  600u
 #define RTR_EXPIRE_HI  172800u
+#define RTR_RESET_PAUSE_MS 1000u   /* at most one Reset Query a second after Cache Resets */
 
 struct vrp_table;
 
@@ -37,6 +38,7 @@ struct vrp_cache {
 	struct vrp_table *t;
 	size_t idx;
 	rtr_connection_state_fp mgr_cb;   /* RTRlib's manager callback, which ours calls first */
+	uint64_t last_reset_ms;           /* when this cache last answered with a Cache Reset */
 	char host[256];
 	char port[8];
 	struct tr_tcp_config tcp;
@@ -686,8 +688,9 @@ static void
 vrp_sock_state(const struct rtr_socket *sock, const enum rtr_socket_state state, void *cfg,
     void *grp)
 {
-	const struct vrp_cache *c = (const struct vrp_cache *)(const void *)
-	    ((const char *)sock - offsetof(struct vrp_cache, rtr));
+	/* The socket is ours (struct vrp_cache holds it), and this is its thread. */
+	struct vrp_cache *c = (struct vrp_cache *)(void *)
+	    ((char *)(uintptr_t)sock - offsetof(struct vrp_cache, rtr));
 	struct vrp_table *t = c->t;
 	size_t i = c->idx;
 
@@ -736,6 +739,22 @@ vrp_sock_state(const struct rtr_socket *sock, const enum rtr_socket_state state,
 		    state == RTR_ERROR_FATAL ? "protocol error (error report, bad PDU)" :
 		    "connection failed or closed");
 		pthread_mutex_unlock(&t->mu);
+		if (state == RTR_ERROR_NO_INCR_UPDATE_AVAIL) {
+			/* RTRlib answers a Cache Reset with a Reset Query at once; a cache that
+			 * answers that with a Cache Reset again (RFC 8210 forbids it) would get
+			 * thousands a second. At most one a RTR_RESET_PAUSE_MS: this socket's
+			 * thread waits here (a cancellation point: rtr_mgr_stop still works). */
+			uint64_t now = vrp_now_ms();
+
+			if (c->last_reset_ms != 0 && now - c->last_reset_ms < RTR_RESET_PAUSE_MS) {
+				uint64_t ms = RTR_RESET_PAUSE_MS - (now - c->last_reset_ms);
+				struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+				while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+					;
+			}
+			c->last_reset_ms = vrp_now_ms();
+		}
 		if (state == RTR_ERROR_FATAL) {
 			/* After a protocol error (an Error Report, a bad PDU, another session id)
 			 * RTRlib 0.8.0 would ask the same serial again, forever: a cache that
