@@ -462,3 +462,32 @@ store_close(struct store *s)
 	free(s);
 }
 
+int
+store_keyseqs_add(struct store_keyseqs *x, const void *key, size_t len, uint64_t seq)
+{
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 64;
+		struct store_keyseq *nk;
+
+		if ((nk = realloc(x->k, cap * sizeof(*nk))) == NULL)
+			return PEIL_ENOMEM;
+		x->k = nk;
+		x->cap = cap;
+	}
+	if ((x->k[x->n].key = malloc(len ? len : 1)) == NULL)
+		return PEIL_ENOMEM;
+	memcpy(x->k[x->n].key, key, len);
+	x->k[x->n].len = len;
+	x->k[x->n].seq = seq;
+	x->n++;
+	return 0;
+}
+
+void
+store_keyseqs_free(struct store_keyseqs *x)
+{
+	for (size_t i = 0; i < x->n; i++)
+		free(x->k[i].key);
+	free(x->k);
+	memset(x, 0, sizeof(*x));
+}

@@ -74,4 +74,20 @@ size_t store_key_round(uint8_t *out, const Peil__Result *r);
 /* LMDB's default key order: bytes, then the shorter first. */
 int store_key_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 
+/* A store key (its bytes copied) and the log seq it names; a growable set of them (the
+ * per-round view's unindexed tail, show's candidates). */
+struct store_keyseq {
+	uint8_t *key;
+	size_t len;
+	uint64_t seq;
+};
+struct store_keyseqs {
+	struct store_keyseq *k;
+	size_t n, cap;
+};
+/* Appends a copy of key. Returns 0 or PEIL_ENOMEM. */
+int store_keyseqs_add(struct store_keyseqs *x, const void *key, size_t len, uint64_t seq);
+/* Frees every key and the array; *x is empty after. */
+void store_keyseqs_free(struct store_keyseqs *x);
+
 #endif

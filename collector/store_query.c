@@ -50,45 +50,13 @@ out:
 	return rc;
 }
 
-/* One (test, vantage) of the domain shown: "test_id \0 vantage" and the seq found. */
-struct show_cand {
-	char *tv;
-	size_t len;
-	uint64_t seq;
-};
-
-struct show_set {
-	struct show_cand *c;
-	size_t n, cap;
-};
-
-static int
-show_add(struct show_set *x, const void *tv, size_t len, uint64_t seq)
-{
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 64;
-		struct show_cand *nc;
-
-		if ((nc = realloc(x->c, cap * sizeof(*nc))) == NULL)
-			return PEIL_ENOMEM;
-		x->c = nc;
-		x->cap = cap;
-	}
-	if ((x->c[x->n].tv = malloc(len ? len : 1)) == NULL)
-		return PEIL_ENOMEM;
-	memcpy(x->c[x->n].tv, tv, len);
-	x->c[x->n].len = len;
-	x->c[x->n].seq = seq;
-	x->n++;
-	return 0;
-}
-
+/* Show's candidates: "test_id \0 vantage" of the domain and the seq found. */
 /* Test id, then vantage (the \0 between them orders as strcmp does), then newest first. */
 static int
 show_cmp(const void *x, const void *y)
 {
-	const struct show_cand *a = x, *b = y;
-	int c = store_key_cmp((const uint8_t *)a->tv, a->len, (const uint8_t *)b->tv, b->len);
+	const struct store_keyseq *a = x, *b = y;
+	int c = store_key_cmp(a->key, a->len, b->key, b->len);
 
 	if (c != 0)
 		return c;
@@ -98,7 +66,7 @@ show_cmp(const void *x, const void *y)
 /* The index's entries for the domain: keys that start with "domain \0". */
 static int
 show_from_index(struct store *s, MDB_txn *txn, const char *domain, size_t dlen,
-    struct show_set *x)
+    struct store_keyseqs *x)
 {
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
@@ -116,7 +84,7 @@ show_from_index(struct store *s, MDB_txn *txn, const char *domain, size_t dlen,
 			rc = store_mdb(s, MDB_CORRUPTED, "an index value is not 8 bytes");
 			goto out;
 		}
-		if ((rc = show_add(x, (const uint8_t *)k.mv_data + dlen + 1, k.mv_size - dlen - 1,
+		if ((rc = store_keyseqs_add(x, (const uint8_t *)k.mv_data + dlen + 1, k.mv_size - dlen - 1,
 		    be64_get(v.mv_data))) != 0)
 			goto out;
 	}
@@ -130,7 +98,7 @@ out:
 /* The log past the indexer's position, for the domain. */
 static int
 show_from_tail(struct store *s, MDB_txn *txn, const char *domain, size_t dlen,
-    struct show_set *x)
+    struct store_keyseqs *x)
 {
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
@@ -158,7 +126,7 @@ show_from_tail(struct store *s, MDB_txn *txn, const char *domain, size_t dlen,
 		if (store_indexable(r) && strcmp(r->domain, domain) == 0) {
 			size_t len = store_key_latest(key, r);
 
-			rc = show_add(x, key + dlen + 1, len - dlen - 1, be64_get(k.mv_data));
+			rc = store_keyseqs_add(x, key + dlen + 1, len - dlen - 1, be64_get(k.mv_data));
 		}
 		peil__result__free_unpacked(r, NULL);
 		if (rc != 0)
@@ -174,7 +142,7 @@ int
 store_show(struct store *s, const char *domain,
     int (*cb)(const Peil__Result *r, void *arg), void *arg)
 {
-	struct show_set x = { NULL, 0, 0 };
+	struct store_keyseqs x = { NULL, 0, 0 };
 	MDB_txn *txn = NULL;
 	char dom[MAX_DOMAIN_LEN + 2];
 	size_t dlen = strlen(domain);
@@ -195,17 +163,17 @@ store_show(struct store *s, const char *domain,
 	    (rc = show_from_tail(s, txn, dom, dlen, &x)) != 0)
 		goto out;
 	if (x.n > 1)
-		qsort(x.c, x.n, sizeof(*x.c), show_cmp);
+		qsort(x.k, x.n, sizeof(*x.k), show_cmp);
 	for (size_t i = 0; i < x.n; i++) {
 		uint8_t kb[8];
 		MDB_val k = { 8, kb }, v;
 		Peil__Result *r;
 		int mrc;
 
-		if (i > 0 && store_key_cmp((uint8_t *)x.c[i].tv, x.c[i].len, (uint8_t *)x.c[i - 1].tv,
-		    x.c[i - 1].len) == 0)
+		if (i > 0 && store_key_cmp(x.k[i].key, x.k[i].len, x.k[i - 1].key,
+		    x.k[i - 1].len) == 0)
 			continue;
-		be64_put(kb, x.c[i].seq);
+		be64_put(kb, x.k[i].seq);
 		if ((mrc = mdb_get(txn, s->log, &k, &v)) != 0) {
 			rc = store_mdb(s, mrc == MDB_NOTFOUND ? MDB_CORRUPTED : mrc,
 			    "an indexed result is not in the log");
@@ -213,7 +181,7 @@ store_show(struct store *s, const char *domain,
 		}
 		if ((r = peil__result__unpack(NULL, v.mv_size, v.mv_data)) == NULL) {
 			log_err("store: log entry %llu does not decode",
-			    (unsigned long long)x.c[i].seq);
+			    (unsigned long long)x.k[i].seq);
 			rc = PEIL_ESTORE;
 			goto out;
 		}
@@ -224,9 +192,7 @@ store_show(struct store *s, const char *domain,
 	}
 	rc = 0;
 out:
-	for (size_t i = 0; i < x.n; i++)
-		free(x.c[i].tv);
-	free(x.c);
+	store_keyseqs_free(&x);
 	mdb_txn_abort(txn);
 	return rc;
 }

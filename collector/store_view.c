@@ -12,58 +12,16 @@
 #include "log.h"
 #include "store_int.h"
 
-/* One per-round index key (round_be64 domain \0 test_id \0 vantage) and its seq. */
-struct view_key {
-	uint8_t *key;
-	size_t len;
-	uint64_t seq;
-};
-
-struct view_set {
-	struct view_key *k;
-	size_t n, cap;
-};
-
 struct store_view {
 	struct store *s;
-	struct view_set tail;    /* the unindexed tail's keys, sorted (key, then seq) */
+	struct store_keyseqs tail;    /* the unindexed tail's keys, sorted (key, then seq) */
 };
-
-static int
-view_add(struct view_set *x, const uint8_t *key, size_t len, uint64_t seq)
-{
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 64;
-		struct view_key *nk;
-
-		if ((nk = realloc(x->k, cap * sizeof(*nk))) == NULL)
-			return PEIL_ENOMEM;
-		x->k = nk;
-		x->cap = cap;
-	}
-	if ((x->k[x->n].key = malloc(len ? len : 1)) == NULL)
-		return PEIL_ENOMEM;
-	memcpy(x->k[x->n].key, key, len);
-	x->k[x->n].len = len;
-	x->k[x->n].seq = seq;
-	x->n++;
-	return 0;
-}
-
-static void
-view_set_free(struct view_set *x)
-{
-	for (size_t i = 0; i < x->n; i++)
-		free(x->k[i].key);
-	free(x->k);
-	memset(x, 0, sizeof(*x));
-}
 
 /* Key order, then the newest first. */
 static int
 view_key_cmp(const void *a_, const void *b_)
 {
-	const struct view_key *a = a_, *b = b_;
+	const struct store_keyseq *a = a_, *b = b_;
 	int c = store_key_cmp(a->key, a->len, b->key, b->len);
 
 	if (c != 0)
@@ -107,7 +65,7 @@ store_view_open(struct store *s, struct store_view **out)
 		rc = 0;
 		/* What the indexer would put in the per-round index. */
 		if (store_indexable(r) && r->round_id != 0)
-			rc = view_add(&v->tail, key, store_key_round(key, r), be64_get(k.mv_data));
+			rc = store_keyseqs_add(&v->tail, key, store_key_round(key, r), be64_get(k.mv_data));
 		peil__result__free_unpacked(r, NULL);
 		if (rc != 0)
 			goto out;
@@ -135,7 +93,7 @@ store_view_free(struct store_view *v)
 {
 	if (v == NULL)
 		return;
-	view_set_free(&v->tail);
+	store_keyseqs_free(&v->tail);
 	free(v);
 }
 
@@ -242,7 +200,7 @@ store_view_round(struct store_view *v, const struct store_sel *sel,
 	/* Both are in key order: merged as they go. The tail is newer than anything indexed,
 	 * so on the same key the tail's (its newest, sorted first) wins. */
 	for (;;) {
-		const struct view_key *t = NULL;
+		const struct store_keyseq *t = NULL;
 		int c;
 
 		if (mrc != 0 && mrc != MDB_NOTFOUND) {
