@@ -21,6 +21,7 @@
 #endif
 
 #include "err.h"
+#include "log.h"
 #include "rtr.h"
 
 /* RTRlib's bounds for the intervals (RFC 8210 6.): rtr_init refuses values outside them. */
@@ -31,6 +32,7 @@
 #define RTR_EXPIRE_LO  600u
 #define RTR_EXPIRE_HI  172800u
 #define RTR_RESET_PAUSE_MS 1000u   /* at most one Reset Query a second after Cache Resets */
+#define RTR_STOP_WAIT_MS   5000u   /* vrp_close waits this long for RTRlib's manager to stop */
 
 struct vrp_table;
 
@@ -1546,13 +1548,83 @@ fail:
 	return NULL;
 }
 
+/* rtr_mgr_stop on a thread of its own, waited for at most RTR_STOP_WAIT_MS. RTRlib 0.8.0's
+ * stop holds the manager's mutex while it joins each socket thread, and a socket thread that
+ * changes state at that moment waits for the same mutex in the manager's callback: the join
+ * never returns (seen in integ_rtr_cache, a silent cache's time-out at the moment of close).
+ * Then the table is left as it is (its threads may still use it) for the process's exit, and
+ * false is returned. */
+struct vrp_stopper {
+	struct rtr_mgr_config *mgr;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool done;
+};
+
+static void *
+vrp_stop_run(void *arg)
+{
+	struct vrp_stopper *st = arg;
+
+	rtr_mgr_stop(st->mgr);
+	pthread_mutex_lock(&st->mu);
+	st->done = true;
+	pthread_cond_signal(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+	return NULL;
+}
+
+static bool
+vrp_mgr_stop(struct vrp_table *t)
+{
+	struct vrp_stopper *st = calloc(1, sizeof(*st));
+	struct timespec dl;
+	pthread_t th;
+	bool done;
+
+	if (st == NULL) {
+		rtr_mgr_stop(t->mgr);
+		return true;
+	}
+	st->mgr = t->mgr;
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->cv, NULL);
+	if (pthread_create(&th, NULL, vrp_stop_run, st) != 0) {
+		pthread_cond_destroy(&st->cv);
+		pthread_mutex_destroy(&st->mu);
+		free(st);
+		rtr_mgr_stop(t->mgr);
+		return true;
+	}
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += RTR_STOP_WAIT_MS / 1000;
+	pthread_mutex_lock(&st->mu);
+	while (!st->done)
+		if (pthread_cond_timedwait(&st->cv, &st->mu, &dl) == ETIMEDOUT)
+			break;
+	done = st->done;
+	pthread_mutex_unlock(&st->mu);
+	if (!done) {
+		pthread_detach(th);   /* st stays with it: it may still finish */
+		log_warn("RTR: RTRlib did not stop its cache connections within %u ms; they end "
+		    "with the process", RTR_STOP_WAIT_MS);
+		return false;
+	}
+	pthread_join(th, NULL);
+	pthread_cond_destroy(&st->cv);
+	pthread_mutex_destroy(&st->mu);
+	free(st);
+	return true;
+}
+
 void
 vrp_close(struct vrp_table *t)
 {
 	if (t == NULL)
 		return;
 	if (t->mgr != NULL) {
-		rtr_mgr_stop(t->mgr);
+		if (!vrp_mgr_stop(t))
+			return;   /* left to the process's exit: see vrp_mgr_stop */
 		rtr_mgr_free(t->mgr);
 	} else {
 		/* tr sockets set up before a failed manager start */
