@@ -11,6 +11,7 @@
 #include "limits.h"
 #include "query.h"
 #include "result.h"
+#include "vfacts.h"
 
 int
 query_format_parse(const char *s, enum query_format *out)
@@ -49,254 +50,6 @@ static const char csv_rounds[] = "round,started,ended,targets,results,refused\n"
 static const char csv_show[] = RESULT_CSV_COLUMNS ",consensus,disagree,who,counted,"
     "vantage_flag\n";
 static const char csv_export[] = RESULT_CSV_COLUMNS ",consensus,disagree,who\n";
-
-/* ---- what the consensus needs to know of the vantages ----------------------------------- */
-
-#define QUERY_ROUNDS_CACHED 8     /* rounds whose vantage facts a query keeps at once */
-
-/* One vantage in one round: its self-tests, and its IPv6 reachability results (the lie). */
-struct qvantage {
-	char name[MAX_AGENT_NAME_LEN + 1];
-	int self_ipv6, self_rov;       /* statuses of its self-tests that round; -1: none */
-	uint64_t v6_tests, v6_errors;  /* its IPv6 reachability results of the round, errors */
-};
-
-struct qround {
-	uint64_t id;                   /* 0: an empty slot */
-	struct qvantage *v;
-	size_t n, cap;
-	bool lies_read;                /* v6_tests and v6_errors are filled (for the suspects:
-	                                * the vantages that say vantage_ipv6 passed) */
-};
-
-struct qagent {
-	char name[MAX_AGENT_NAME_LEN + 1];
-	bool ipv6;                     /* its Hello's ipv6 fact */
-};
-
-struct qctx {
-	struct store *s;
-	struct store_view *view;
-	struct qagent *agents;         /* in name order */
-	size_t nagents, capagents;
-	struct qround rounds[QUERY_ROUNDS_CACHED];
-	size_t next;                   /* the slot replaced next */
-};
-
-static int
-qctx_agent_cb(const struct store_agent *a, void *arg)
-{
-	struct qctx *c = arg;
-
-	if (c->nagents == c->capagents) {
-		size_t cap = c->capagents ? c->capagents * 2 : 16;
-		struct qagent *na = realloc(c->agents, cap * sizeof(*na));
-
-		if (na == NULL)
-			return PEIL_ENOMEM;
-		c->agents = na;
-		c->capagents = cap;
-	}
-	snprintf(c->agents[c->nagents].name, sizeof(c->agents[0].name), "%s", a->name);
-	c->agents[c->nagents].ipv6 = a->ipv6;
-	c->nagents++;
-	return 0;
-}
-
-static void
-qctx_free(struct qctx *c)
-{
-	store_view_free(c->view);
-	free(c->agents);
-	for (size_t i = 0; i < QUERY_ROUNDS_CACHED; i++)
-		free(c->rounds[i].v);
-	memset(c, 0, sizeof(*c));
-}
-
-static int
-qctx_open(struct qctx *c, struct store *s)
-{
-	int rc;
-
-	memset(c, 0, sizeof(*c));
-	c->s = s;
-	if ((rc = store_view_open(s, &c->view)) != 0 ||
-	    (rc = store_agents_each(s, qctx_agent_cb, c)) != 0)
-		qctx_free(c);
-	return rc;
-}
-
-static bool
-qctx_hello_ipv6(const struct qctx *c, const char *name)
-{
-	for (size_t i = 0; i < c->nagents; i++)
-		if (strcmp(c->agents[i].name, name) == 0)
-			return c->agents[i].ipv6;
-	return false;
-}
-
-static struct qvantage *
-qround_find(struct qround *r, const char *name)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(r->v[i].name, name) == 0)
-			return &r->v[i];
-	return NULL;
-}
-
-/* The vantage's entry in round r, added when missing; NULL on out of memory. */
-static struct qvantage *
-qround_vantage(struct qround *r, const char *name)
-{
-	struct qvantage *v = qround_find(r, name);
-
-	if (v != NULL)
-		return v;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 8;
-
-		if ((v = realloc(r->v, cap * sizeof(*v))) == NULL)
-			return NULL;
-		r->v = v;
-		r->cap = cap;
-	}
-	v = &r->v[r->n++];
-	memset(v, 0, sizeof(*v));
-	snprintf(v->name, sizeof(v->name), "%s", name);
-	v->self_ipv6 = v->self_rov = -1;
-	return v;
-}
-
-static int
-qround_self_cb(const Peil__Result *res, void *arg)
-{
-	struct qvantage *v = qround_vantage(arg, res->vantage);
-
-	if (v == NULL)
-		return PEIL_ENOMEM;
-	if (strcmp(res->test_id, "vantage_ipv6") == 0)
-		v->self_ipv6 = (int)res->status;
-	else if (strcmp(res->test_id, "vantage_rov") == 0)
-		v->self_rov = (int)res->status;
-	return 0;
-}
-
-static bool
-qround_want_ipv6(const char *test_id, void *arg)
-{
-	(void)arg;
-	return consensus_ipv6_test(test_id);
-}
-
-/* Whether some vantage of the round says vantage_ipv6 passed while every IPv6 reachability
- * result of it read so far is error (or none is read yet): the scan must go on. */
-static bool
-qround_suspects(const struct qround *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (r->v[i].self_ipv6 == PEIL__STATUS__PASSED && r->v[i].v6_errors == r->v[i].v6_tests)
-			return true;
-	return false;
-}
-
-#define QROUND_CLEARED 1    /* qround_lie_cb: every suspect has a result that is not error */
-
-static int
-qround_lie_cb(const Peil__Result *res, void *arg)
-{
-	struct qround *r = arg;
-	struct qvantage *v;
-	bool cleared;
-
-	if (res->domain[0] == '\0')
-		return 0;
-	if ((v = qround_vantage(r, res->vantage)) == NULL)
-		return PEIL_ENOMEM;
-	cleared = v->self_ipv6 == PEIL__STATUS__PASSED && v->v6_errors == v->v6_tests &&
-	    res->status != PEIL__STATUS__ERROR;
-	v->v6_tests++;
-	if (res->status == PEIL__STATUS__ERROR)
-		v->v6_errors++;
-	/* A lie needs every result to be error: the first that is not clears the vantage. Once
-	 * none is left to suspect, the rest of the round need not be read (an honest round
-	 * stops at its first domains; only a lying vantage costs a walk over the round). */
-	return cleared && !qround_suspects(r) ? QROUND_CLEARED : 0;
-}
-
-/* The vantages' facts of round `id` (its self-tests; with `lies`, their IPv6 reachability
- * results too), read once and kept among the QUERY_ROUNDS_CACHED last. */
-static int
-qctx_round(struct qctx *c, uint64_t id, bool lies, struct qround **out)
-{
-	struct qround *r = NULL;
-	struct store_sel sel = { id, "", NULL, NULL, NULL };
-	int rc;
-
-	for (size_t i = 0; i < QUERY_ROUNDS_CACHED && r == NULL; i++)
-		if (c->rounds[i].id == id && id != 0)
-			r = &c->rounds[i];
-	if (r == NULL) {
-		r = &c->rounds[c->next];
-		c->next = (c->next + 1) % QUERY_ROUNDS_CACHED;
-		r->id = id;
-		r->n = 0;
-		r->lies_read = false;
-		if (id != 0 && (rc = store_view_round(c->view, &sel, qround_self_cb, r)) != 0) {
-			r->id = 0;
-			return rc;
-		}
-	}
-	if (lies && !r->lies_read && id != 0 && qround_suspects(r)) {
-		sel = (struct store_sel){ id, NULL, NULL, qround_want_ipv6, NULL };
-		rc = store_view_round(c->view, &sel, qround_lie_cb, r);
-		if (rc != 0 && rc != QROUND_CLEARED) {
-			r->id = 0;
-			return rc;
-		}
-	}
-	if (lies)
-		r->lies_read = true;
-	*out = r;
-	return 0;
-}
-
-/* The vote of result `res` (its vantage's facts in round r). */
-static void
-qvote(const struct qctx *c, struct qround *r, const Peil__Result *res,
-    struct consensus_vote *v)
-{
-	const struct qvantage *q = qround_find(r, res->vantage);
-
-	memset(v, 0, sizeof(*v));
-	v->vantage = res->vantage;
-	v->status = (int)res->status;
-	v->self_ipv6 = q != NULL ? q->self_ipv6 : -1;
-	v->hello_ipv6 = qctx_hello_ipv6(c, res->vantage);
-}
-
-/* The lying-vantage flag of `name` in round r (lies read), into buf; false when none. */
-static bool
-qround_lie(struct qround *r, const char *name, char *buf, size_t len)
-{
-	const struct qvantage *q = qround_find(r, name);
-
-	if (q == NULL || !consensus_vantage_lies(q->self_ipv6, q->v6_tests, q->v6_errors))
-		return false;
-	consensus_lie_text(name, q->v6_tests, buf, len);
-	return true;
-}
-
-/* "a=passed b=failed" of the eligible votes, malloc'd; NULL on out of memory. */
-static char *
-qwho(const struct consensus_vote *v, size_t n)
-{
-	size_t len = consensus_who(v, n, NULL, 0);
-	char *who = malloc(len + 1);
-
-	if (who != NULL)
-		consensus_who(v, n, who, len + 1);
-	return who;
-}
 
 /* ---- show --------------------------------------------------------------------------------- */
 
@@ -471,7 +224,7 @@ query_show(struct store *s, const char *domain, enum query_format fmt, FILE *f)
 	struct show_row *w = NULL;
 	struct consensus_vote *v = NULL;
 	struct store_stats st = { 0 };
-	struct qctx c;
+	struct vfacts c;
 	bool ctx = false;
 	size_t nt = 0;
 	int rc;
@@ -485,7 +238,7 @@ query_show(struct store *s, const char *domain, enum query_format fmt, FILE *f)
 		rc = PEIL_ENOENT;
 		goto out;
 	}
-	if ((rc = qctx_open(&c, s)) != 0)
+	if ((rc = vfacts_open(&c, s)) != 0)
 		goto out;
 	ctx = true;
 	t = calloc(x.rs.n, sizeof(*t));
@@ -498,7 +251,7 @@ query_show(struct store *s, const char *domain, enum query_format fmt, FILE *f)
 	/* The rows come ordered by test, then vantage: one test's rows are together. */
 	for (size_t i = 0; i < x.rs.n;) {
 		struct show_test *tk = &t[nt++];
-		struct qround *r;
+		struct vfacts_round *r;
 		size_t nv = 0;
 
 		tk->from = i;
@@ -506,25 +259,26 @@ query_show(struct store *s, const char *domain, enum query_format fmt, FILE *f)
 		    strcmp(x.rs.items[tk->to]->test_id, x.rs.items[i]->test_id) == 0; tk->to++)
 			if (x.rs.items[tk->to]->round_id > tk->round)
 				tk->round = x.rs.items[tk->to]->round_id;
-		if ((rc = qctx_round(&c, tk->round, true, &r)) != 0)
+		if ((rc = vfacts_round(&c, tk->round, true, &r)) != 0)
 			goto out;
 		for (size_t j = tk->from; j < tk->to; j++)
 			if (x.rs.items[j]->round_id == tk->round)
-				qvote(&c, r, x.rs.items[j], &v[nv++]);
+				vfacts_vote(&c, r, x.rs.items[j]->vantage, (int)x.rs.items[j]->status,
+				    &v[nv++]);
 		consensus_decide(x.rs.items[i]->test_id, v, nv, &tk->c);
-		if ((tk->who = qwho(v, nv)) == NULL) {
+		if ((tk->who = vfacts_who(v, nv)) == NULL) {
 			rc = PEIL_ENOMEM;
 			goto out;
 		}
 		nv = 0;
 		for (size_t j = tk->from; j < tk->to; j++) {
-			struct qround *rr;
+			struct vfacts_round *rr;
 
 			if (x.rs.items[j]->round_id == tk->round)
 				w[j].counted = v[nv++].eligible;
-			if ((rc = qctx_round(&c, x.rs.items[j]->round_id, true, &rr)) != 0)
+			if ((rc = vfacts_round(&c, x.rs.items[j]->round_id, true, &rr)) != 0)
 				goto out;
-			qround_lie(rr, x.rs.items[j]->vantage, w[j].flag, sizeof(w[j].flag));
+			vfacts_lie(rr, x.rs.items[j]->vantage, w[j].flag, sizeof(w[j].flag));
 		}
 		i = tk->to;
 	}
@@ -536,7 +290,7 @@ out:
 	free(w);
 	free(v);
 	if (ctx)
-		qctx_free(&c);
+		vfacts_free(&c);
 	result_set_clear(&x.rs);
 	return rc;
 }
@@ -557,13 +311,13 @@ struct export_arg {
 	enum query_format fmt;
 	FILE *f;
 	size_t n;
-	struct qctx c;
+	struct vfacts c;
 	const Peil__Result *line;        /* the result being exported */
 	struct consensus_vote *v;        /* the votes of its (round, domain, test) */
 	char (*names)[MAX_AGENT_NAME_LEN + 1];
 	size_t nv, cap;
 	bool own;                        /* the line's vantage is among them */
-	struct qround *r;
+	struct vfacts_round *r;
 	struct export_memo *memo;        /* EXPORT_MEMO slots */
 };
 
@@ -583,7 +337,7 @@ export_vote(struct export_arg *a, const Peil__Result *r)
 		a->names = nn;
 		a->cap = cap;
 	}
-	qvote(&a->c, a->r, r, &a->v[a->nv]);
+	vfacts_vote(&a->c, a->r, r->vantage, (int)r->status, &a->v[a->nv]);
 	snprintf(a->names[a->nv], sizeof(a->names[0]), "%s", r->vantage);
 	a->nv++;
 	if (strcmp(r->vantage, a->line->vantage) == 0)
@@ -631,7 +385,7 @@ export_one(const Peil__Result *r, void *argp)
 	a->line = r;
 	a->nv = 0;
 	a->own = false;
-	if ((rc = qctx_round(&a->c, r->round_id, false, &a->r)) != 0)
+	if ((rc = vfacts_round(&a->c, r->round_id, false, &a->r)) != 0)
 		return rc;
 	/* Every vantage's latest of the same (round, domain, test), as the index has them. */
 	if (r->round_id != 0 && (rc = store_view_round(a->c.view, &sel, export_group_cb, a)) != 0)
@@ -641,7 +395,7 @@ export_one(const Peil__Result *r, void *argp)
 	for (size_t i = 0; i < a->nv; i++)
 		a->v[i].vantage = a->names[i];
 	consensus_decide(r->test_id, a->v, a->nv, &t.c);
-	if ((t.who = qwho(a->v, a->nv)) == NULL)
+	if ((t.who = vfacts_who(a->v, a->nv)) == NULL)
 		return PEIL_ENOMEM;
 	/* Kept for the group's other lines when it holds every vantage's (this line's own
 	 * was among them: nothing added for it alone). */
@@ -700,14 +454,14 @@ query_export(struct store *s, enum query_format fmt, FILE *f)
 	a.f = f;
 	if ((a.memo = calloc(EXPORT_MEMO, sizeof(*a.memo))) == NULL)
 		return PEIL_ENOMEM;
-	if ((rc = qctx_open(&a.c, s)) != 0) {
+	if ((rc = vfacts_open(&a.c, s)) != 0) {
 		free(a.memo);
 		return rc;
 	}
 	rc = store_export(s, export_one, &a);
 	if (rc == 0 && a.n == 0 && fmt == QUERY_CSV)
 		fputs(csv_export, f);
-	qctx_free(&a.c);
+	vfacts_free(&a.c);
 	for (size_t i = 0; i < EXPORT_MEMO; i++) {
 		free(a.memo[i].key);
 		free(a.memo[i].who);
@@ -760,11 +514,11 @@ static int
 agents_self_read(struct store *s, struct agents_arg *a)
 {
 	uint64_t ids[MAX_AGENT_ROUNDS] = { 0 };
-	struct qctx c;
+	struct vfacts c;
 	size_t left;
 	int rc;
 
-	if ((rc = qctx_open(&c, s)) != 0)
+	if ((rc = vfacts_open(&c, s)) != 0)
 		return rc;
 	if ((a->self = calloc(c.nagents ? c.nagents : 1, sizeof(*a->self))) == NULL) {
 		rc = PEIL_ENOMEM;
@@ -778,15 +532,15 @@ agents_self_read(struct store *s, struct agents_arg *a)
 	if ((rc = store_rounds_each(s, agents_round_cb, ids)) != 0)
 		goto out;
 	for (size_t k = 0; k < MAX_AGENT_ROUNDS && ids[k] != 0 && left > 0; k++) {
-		struct qround *r;
+		struct vfacts_round *r;
 
-		if ((rc = qctx_round(&c, ids[k], false, &r)) != 0)
+		if ((rc = vfacts_round(&c, ids[k], false, &r)) != 0)
 			goto out;
 		for (size_t i = 0; i < a->nself; i++) {
 			struct agent_self *as = &a->self[i];
-			const struct qvantage *q;
+			const struct vfacts_vantage *q;
 
-			if (as->round != 0 || (q = qround_find(r, as->name)) == NULL)
+			if (as->round != 0 || (q = vfacts_find(r, as->name)) == NULL)
 				continue;
 			as->round = ids[k];
 			as->ipv6 = q->self_ipv6;
@@ -796,17 +550,17 @@ agents_self_read(struct store *s, struct agents_arg *a)
 	}
 	for (size_t i = 0; i < a->nself; i++) {
 		struct agent_self *as = &a->self[i];
-		struct qround *r;
+		struct vfacts_round *r;
 
 		if (as->ipv6 != PEIL__STATUS__PASSED)
 			continue;            /* only a vantage that says it has IPv6 can lie about it */
-		if ((rc = qctx_round(&c, as->round, true, &r)) != 0)
+		if ((rc = vfacts_round(&c, as->round, true, &r)) != 0)
 			goto out;
-		qround_lie(r, as->name, as->flag, sizeof(as->flag));
+		vfacts_lie(r, as->name, as->flag, sizeof(as->flag));
 	}
 	rc = 0;
 out:
-	qctx_free(&c);
+	vfacts_free(&c);
 	return rc;
 }
 
