@@ -239,4 +239,24 @@ struct store_sel {
 int store_view_round(struct store_view *v, const struct store_sel *sel,
     int (*cb)(const Peil__Result *r, void *arg), void *arg);
 
+/* One entry of the per-round index, without its result. */
+struct store_vkey {
+	const char *domain;       /* "" for a vantage self-test; valid during the call only */
+	const char *test;
+	const char *vantage;
+	int status;               /* the result's Peil__Status, kept in the index value */
+	uint64_t seq;             /* the result's log seq */
+};
+/* store_view_round without reading the log: the same entries in the same order, each with
+ * its status from the index (the unindexed tail's from the view's memory). The judgement
+ * (judge.c) walks whole rounds this way. Returns like store_view_round. */
+int store_view_keys(struct store_view *v, const struct store_sel *sel,
+    int (*cb)(const struct store_vkey *k, void *arg), void *arg);
+
+/* Gives back the pages of the store's memory map that this process has read (a file
+ * mapping: they stay in the page cache), so a walk over a store larger than its memory
+ * budget keeps a small resident set. Call it between walks, with no read transaction of
+ * this process open. */
+void store_release_pages(struct store *s);
+
 #endif

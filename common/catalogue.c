@@ -781,3 +781,33 @@ catalogue_test_find(const char *id, enum catalogue_test *out)
 	*out = (enum catalogue_test)(e - catalogue);
 	return true;
 }
+
+/* DESIGN.md §2; the deadlines are the ends of the years (1 January 00:00 UTC after). */
+static const struct catalogue_agreement agreements[AGREEMENT_COUNT] = {
+	{ 1, 2017, 1514764800LL, "HTTPS where data is entered; DNSSEC; SPF, DKIM, DMARC",
+	  "TLS (HTTPS) on every website where people enter data; DNSSEC on every domain used to "
+	  "communicate with citizens and businesses; SPF, DKIM and DMARC on all domains, whether "
+	  "they send mail or not." },
+	{ 2, 2018, 1546300800LL, "HTTPS and HSTS; TLS per the NCSC guidelines",
+	  "HTTPS and HSTS on all websites; TLS configured per the NCSC TLS guidelines." },
+	{ 3, 2019, 1577836800LL, "STARTTLS and DANE; strict SPF and DMARC",
+	  "STARTTLS and DANE on mail; strict SPF and DMARC policies: SPF ~all or -all, DMARC "
+	  "p=quarantine or p=reject." },
+	{ 4, 2021, 1640995200LL, "Websites and mail over IPv6",
+	  "Websites and mail domains fully reachable over IPv6 as well as IPv4." },
+	{ 5, 2024, 1735689600LL, "RPKI: ROAs published, routes validated",
+	  "RPKI for all IP addresses used: ROAs published, and routes validated." },
+};
+
+const struct catalogue_agreement *
+catalogue_agreements(size_t *n)
+{
+	*n = AGREEMENT_COUNT;
+	return agreements;
+}
+
+const struct catalogue_agreement *
+catalogue_agreement(unsigned n)
+{
+	return n >= 1 && n <= AGREEMENT_COUNT ? &agreements[n - 1] : NULL;
+}

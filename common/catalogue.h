@@ -8,6 +8,22 @@
 
 /* The agreements (docs/tests.md), as bits: AGREEMENT(1) .. AGREEMENT(5). */
 #define AGREEMENT(n) (1u << ((n) - 1))
+#define AGREEMENT_COUNT 5
+
+/* An adoption agreement of DESIGN.md §2 and its deadline. */
+struct catalogue_agreement {
+	unsigned n;                  /* 1 .. AGREEMENT_COUNT */
+	int deadline_year;           /* the deadline is the end of this year (UTC) */
+	long long deadline;          /* unix seconds of the deadline's end: 1 January 00:00 UTC of
+	                              * the next year; a round that started at or after it is
+	                              * past the deadline */
+	const char *title;           /* a few words: "HTTPS and HSTS, TLS per NCSC" */
+	const char *text;            /* the agreement, one sentence (DESIGN.md §2) */
+};
+/* The agreements, 1 .. AGREEMENT_COUNT in order; *n = AGREEMENT_COUNT. */
+const struct catalogue_agreement *catalogue_agreements(size_t *n);
+/* Agreement n (1 .. AGREEMENT_COUNT), or NULL. */
+const struct catalogue_agreement *catalogue_agreement(unsigned n);
 
 /* The agent's modules, one per standard (agent/probe/probe_<module>.c), in the order the
  * runner calls them. MODULE_NONE: nothing implements the test yet; it is not_tested. */

@@ -1,4 +1,5 @@
-/* esc.c: escaping for terminal text, CSV fields and JSON strings (one path per context). */
+/* esc.c: escaping for terminal text, HTML and SVG, CSV fields and JSON strings (one path per
+ * context). */
 #include <string.h>
 
 #include "esc.h"
@@ -76,8 +77,9 @@ put_x(FILE *f, uint8_t c)
 	fprintf(f, "\\x%c%c", HEX[c >> 4], HEX[c & 0xf]);
 }
 
-size_t
-esc_text(FILE *f, const char *s, size_t n)
+/* esc_text's walk; `html` also writes & < > " ' as character references. */
+static size_t
+text_walk(FILE *f, const char *s, size_t n, int html)
 {
 	const uint8_t *p = (const uint8_t *)s;
 	size_t l, cols = 0;
@@ -90,6 +92,10 @@ esc_text(FILE *f, const char *s, size_t n)
 		if (c == '\\') {
 			fputs("\\\\", f);
 			cols += 2;
+		} else if (html && c != 0 && strchr("&<>\"'", c) != NULL) {
+			fputs(c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" :
+			    c == '"' ? "&quot;" : "&#39;", f);
+			cols++;
 		} else if (c == '\n' || c == '\r' || c == '\t') {
 			putc('\\', f);
 			putc(c == '\n' ? 'n' : c == '\r' ? 'r' : 't', f);
@@ -113,6 +119,25 @@ esc_text(FILE *f, const char *s, size_t n)
 		}
 	}
 	return cols;
+}
+
+size_t
+esc_text(FILE *f, const char *s, size_t n)
+{
+	return text_walk(f, s, n, 0);
+}
+
+void
+esc_html(FILE *f, const char *s, size_t n)
+{
+	(void)text_walk(f, s, n, 1);
+}
+
+void
+esc_html_str(FILE *f, const char *s)
+{
+	if (s != NULL)
+		esc_html(f, s, strlen(s));
 }
 
 size_t

@@ -1,6 +1,6 @@
 /* esc.h: the one escaping path per output context. Every string that came from the network,
  * an agent or a file is written through one of these (DESIGN.md §10): terminal text and table
- * cells, CSV fields, JSON strings. */
+ * cells, HTML and SVG, CSV fields, JSON strings. */
 #ifndef PEIL_ESC_H
 #define PEIL_ESC_H
 
@@ -25,6 +25,16 @@ size_t esc_text(FILE *f, const char *s, size_t n);
 size_t esc_text_str(FILE *f, const char *s);
 /* esc_text_str, then spaces up to width characters (a left-aligned column). */
 void esc_text_pad(FILE *f, const char *s, size_t width);
+
+/* Writes n bytes of s as HTML or XML (SVG) character data or a quoted attribute value: what
+ * esc_text writes, with '&', '<', '>', '"' and '\'' as "&amp;", "&lt;", "&gt;", "&quot;" and
+ * "&#39;". Nothing in the output can open a tag, end an attribute, or be a control character
+ * (which XML forbids): controls, bidi marks and bytes that are not UTF-8 show as the visible
+ * escapes esc_text writes. Not for URLs (a javascript: URL stays one): write no untrusted
+ * string into href or src. */
+void esc_html(FILE *f, const char *s, size_t n);
+/* esc_html of a C string; NULL writes nothing. */
+void esc_html_str(FILE *f, const char *s);
 
 /* Writes s as one CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF or
  * starts or ends with a blank, quotes doubled. Well-formed UTF-8, tab, CR and LF are kept; any

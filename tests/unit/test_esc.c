@@ -176,6 +176,48 @@ test_text_hostile(void **state)
 }
 
 static void
+test_html_exact(void **state)
+{
+	struct capture c;
+	static const char nul[] = { 'a', '\0', 'b' };
+
+	(void)state;
+	cap_open(&c);
+	esc_html_str(c.f, "<script>alert(\"x\")</script> & 'q' \\ \n\x07\xe2\x80\xae\xff ok\xc3\xa9");
+	putc('|', c.f);
+	esc_html(c.f, nul, sizeof(nul));
+	putc('|', c.f);
+	esc_html_str(c.f, NULL);
+	assert_string_equal(cap_close(&c),
+	    "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39; \\\\ "
+	    "\\n\\x07\\u202e\\xff ok\xc3\xa9|a\\x00b|");
+	free(c.buf);
+}
+
+static void
+test_html_hostile(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_HOSTILE; i++) {
+		struct capture c;
+
+		cap_open(&c);
+		esc_html_str(c.f, HOSTILE[i]);
+		cap_close(&c);
+		/* Nothing opens a tag, ends an attribute or starts a reference but the escapes. */
+		assert_terminal_safe(c.buf, c.len, "");
+		for (size_t k = 0; k < c.len; k++) {
+			assert_null(strchr("<>\"'", c.buf[k]));
+			if (c.buf[k] == '&')
+				assert_true(strncmp(c.buf + k, "&amp;", 5) == 0 ||
+				    strncmp(c.buf + k, "&lt;", 4) == 0 || strncmp(c.buf + k, "&gt;", 4) == 0 ||
+				    strncmp(c.buf + k, "&quot;", 6) == 0 || strncmp(c.buf + k, "&#39;", 5) == 0);
+		}
+		free(c.buf);
+	}
+}
+
+static void
 test_csv_exact(void **state)
 {
 	struct capture c;
@@ -356,6 +398,8 @@ main(void)
 		cmocka_unit_test(test_text_exact),
 		cmocka_unit_test(test_text_pad),
 		cmocka_unit_test(test_text_hostile),
+		cmocka_unit_test(test_html_exact),
+		cmocka_unit_test(test_html_hostile),
 		cmocka_unit_test(test_csv_exact),
 		cmocka_unit_test(test_csv_hostile),
 		cmocka_unit_test(test_json_exact),
