@@ -376,7 +376,8 @@ store_release_pages(struct store *s)
 {
 	MDB_envinfo info;
 	MDB_txn *txn = NULL;
-	MDB_val k = { strlen(META_SCHEMA), (void *)META_SCHEMA }, v;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
 	unsigned flags = 0;
 	uintptr_t lo = 0, hi = 0;
 	const void *page = NULL;
@@ -388,10 +389,15 @@ store_release_pages(struct store *s)
 		lo = (uintptr_t)info.me_mapaddr;
 		hi = lo + info.me_mapsize;
 	} else {
+		/* The main database's first key (a database's name): any store has one, and
+		 * it is there before the store's own databases are opened (an upgrade). */
 		if (lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn) != 0)
 			return;
-		if (mdb_get(txn, s->meta, &k, &v) == 0)
-			page = v.mv_data;
+		if (mdb_cursor_open(txn, 0, &cur) == 0) {
+			if (mdb_cursor_get(cur, &k, &v, MDB_FIRST) == 0)
+				page = k.mv_data;
+			mdb_cursor_close(cur);
+		}
 		mdb_txn_abort(txn);
 		if (page == NULL || !view_mapping(page, &lo, &hi))
 			return;

@@ -1732,10 +1732,11 @@ answers_equal(const struct answers *a, const struct answers *b)
 	}
 }
 
-/* Rewrites every per-round index value of the store at `path` to schema 2's (the seq alone)
- * and its version to 2, as peil of schema 2 left it; returns the entries rewritten. */
+/* Rewrites every `every`th per-round index value of the store at `path` to schema 2's (the
+ * seq alone) and its version to 2: with 1 as peil of schema 2 left it, with more as an
+ * upgrade to 3 interrupted part way; returns the entries rewritten. */
 static size_t
-downgrade_to_v2(const char *path)
+downgrade_to_v2(const char *path, size_t every)
 {
 	MDB_env *env;
 	MDB_txn *txn;
@@ -1743,7 +1744,7 @@ downgrade_to_v2(const char *path)
 	MDB_cursor *c;
 	MDB_val k, v;
 	uint8_t vb[8], kb[511];
-	size_t n = 0;
+	size_t n = 0, i = 0;
 	int mrc;
 
 	assert_int_equal(mdb_env_create(&env), 0);
@@ -1755,6 +1756,8 @@ downgrade_to_v2(const char *path)
 	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0;
 	    mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		assert_int_equal(v.mv_size, 9);
+		if (i++ % every != 0)
+			continue;
 		assert_true(k.mv_size <= sizeof(kb));
 		memcpy(kb, k.mv_data, k.mv_size);     /* the node moves: not from the page */
 		k.mv_data = kb;
@@ -1847,7 +1850,7 @@ test_schema_upgrade_v2(void **state)
 	assert_true(before.view[0].n == 80 && before.view[1].n == 40 && before.view[2].n == 4);
 	store_close(fx->s);
 	fx->s = NULL;
-	n = downgrade_to_v2(fx->path);
+	n = downgrade_to_v2(fx->path, 1);
 	assert_int_equal(n, 100);
 	assert_int_equal(store_open(fx->path, &ro, &s), PEIL_ESCHEMA);
 	assert_null(s);
@@ -1871,6 +1874,27 @@ test_schema_upgrade_v2(void **state)
 	answers_get(fx->s, &after);
 	answers_equal(&before, &after);
 	assert_int_equal(check_rindex_v3(fx->path), 80 + 40);   /* every key of both rounds */
+	/* An upgrade interrupted part way (one value in three without its status): read-only
+	 * still refused; a writer finishes it. */
+	store_close(fx->s);
+	fx->s = NULL;
+	assert_int_equal(downgrade_to_v2(fx->path, 3), 40);
+	assert_non_null(d = opendir(fx->path));     /* the first backup goes (named by second) */
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "backup-v2-", 10) == 0) {
+			char bk[600];
+
+			snprintf(bk, sizeof(bk), "%s/%s", fx->path, de->d_name);
+			nftw(bk, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		}
+	closedir(d);
+	assert_int_equal(store_open(fx->path, &ro, &s), PEIL_ESCHEMA);
+	assert_int_equal(store_open(fx->path, &o, &fx->s), 0);
+	get_schema(fx->path, &ver, &created);
+	assert_int_equal(ver, 3);
+	assert_int_equal(check_rindex_v3(fx->path), 80 + 40);
+	answers_get(fx->s, &after);
+	answers_equal(&before, &after);
 }
 
 /* store_view_keys over a round with several vantages, statuses and a tail that replaces

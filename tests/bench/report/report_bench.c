@@ -7,6 +7,10 @@
  *       wall time, peak RSS, what it found
  *   report_bench walk STORE      the reference: a plain store_view_keys walk over the same
  *       rounds (nothing decided, nothing kept), wall time and peak RSS
+ *   report_bench v2 STORE        makes the store look as schema 2 left it (the per-round index
+ *       values without their status, the version 2), in transactions of 100,000 entries
+ *   report_bench open STORE      opens it for writing: the upgrade to the current schema,
+ *       timed
  * Each measuring mode runs in a process of its own, so that its peak RSS is its own. */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,6 +21,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <lmdb.h>
+
+#include "bytes.h"
 #include "catalogue.h"
 #include "err.h"
 #include "judge.h"
@@ -353,6 +360,87 @@ walk(const char *dir)
 	return 0;
 }
 
+/* Schema 2's per-round index values, in transactions of 100,000 entries (one transaction
+ * could not hold a big store's index: MDB_TXN_FULL). */
+static int
+downgrade(const char *dir)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi, meta;
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint8_t last[512], key[512], vb[8];
+	size_t lastlen = 0, n, total = 0;
+	int mrc = 0;
+	double t0 = now_s();
+
+	if (mdb_env_create(&env) != 0 || mdb_env_set_maxdbs(env, 16) != 0 ||
+	    mdb_env_open(env, dir, MDB_NOSYNC, 0600) != 0)
+		return 1;
+	do {
+		n = 0;
+		if (mdb_txn_begin(env, NULL, 0, &txn) != 0 || mdb_dbi_open(txn, "rindex", 0, &dbi) != 0 ||
+		    mdb_cursor_open(txn, dbi, &c) != 0)
+			return 1;
+		if (lastlen == 0) {
+			mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+		} else {
+			k.mv_size = lastlen;
+			k.mv_data = last;
+			if ((mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE)) == 0)
+				mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		}
+		for (; mrc == 0 && n < 100000; mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT), n++) {
+			if (k.mv_size > sizeof(key) || v.mv_size < 8)
+				return 1;
+			memcpy(key, k.mv_data, k.mv_size);
+			memcpy(last, k.mv_data, k.mv_size);
+			lastlen = k.mv_size;
+			k.mv_data = key;
+			memcpy(vb, v.mv_data, 8);
+			v.mv_size = 8;
+			v.mv_data = vb;
+			if (mdb_cursor_put(c, &k, &v, MDB_CURRENT) != 0)
+				return 1;
+			total++;
+		}
+		mdb_cursor_close(c);
+		if (mdb_txn_commit(txn) != 0)
+			return 1;
+	} while (mrc == 0);
+	be64_put(vb, 2);
+	k.mv_size = strlen("schema_version");
+	k.mv_data = (void *)"schema_version";
+	v.mv_size = 8;
+	v.mv_data = vb;
+	if (mdb_txn_begin(env, NULL, 0, &txn) != 0 || mdb_dbi_open(txn, "meta", 0, &meta) != 0 ||
+	    mdb_put(txn, meta, &k, &v, 0) != 0 || mdb_txn_commit(txn) != 0)
+		return 1;
+	mdb_env_sync(env, 1);
+	mdb_env_close(env);
+	printf("%zu per-round index values made schema 2's in %.1f s\n", total, now_s() - t0);
+	return 0;
+}
+
+static int
+open_rw(const char *dir)
+{
+	struct store_opts o = { 0, false, true, 65536, 0 };
+	struct store *s = NULL;
+	double t0 = now_s();
+	int rc = store_open(dir, &o, &s);
+
+	if (rc != 0) {
+		fprintf(stderr, "report_bench: cannot open %s: %s\n", dir, peil_strerror(rc));
+		return 1;
+	}
+	store_close(s);
+	printf("opened %s for writing in %.1f s, peak RSS %ld MiB\n", dir, now_s() - t0,
+	    peak_rss_kib() / 1024);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -364,7 +452,11 @@ main(int argc, char **argv)
 		return judge(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "walk") == 0)
 		return walk(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "v2") == 0)
+		return downgrade(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "open") == 0)
+		return open_rw(argv[2]);
 	fprintf(stderr, "usage: report_bench gen STORE [DOMAINS ORGS ROUNDS] | judge STORE | "
-	    "walk STORE\n");
+	    "walk STORE | v2 STORE | open STORE\n");
 	return 2;
 }
