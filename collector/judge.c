@@ -107,7 +107,8 @@ judge_target_cb(const struct store_target *t, void *arg)
 		l->t = nt;
 		l->capt = cap;
 	}
-	if ((id = jdom_id(&l->dom, t->domain)) < 0 || (l->t[l->nt].org = strdup(t->organisation)) == NULL)
+	if ((id = jdom_id(&l->dom, t->domain)) < 0 ||
+	    (l->t[l->nt].org = strdup(t->organisation)) == NULL)
 		return PEIL_ENOMEM;
 	l->t[l->nt].dom = (size_t)id;
 	l->t[l->nt].publish = t->publish;

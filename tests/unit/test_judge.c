@@ -171,8 +171,10 @@ setup(void **state)
 		if (strcmp(a1[i], "web_https_tls_version") != 0 &&
 		    strcmp(a1[i], "web_https_cert_chain") != 0)
 			all_say(fx, 7, "a.example", a1[i], 1, P);
-		all_say(fx, 1, "b.example", a1[i], 1, strcmp(a1[i], "mail_auth_spf_exist") == 0 ? F : P);
-		all_say(fx, 7, "c.example", a1[i], 1, strcmp(a1[i], "web_dnssec_valid") == 0 ? E : P);
+		all_say(fx, 1, "b.example", a1[i], 1,
+		    strcmp(a1[i], "mail_auth_spf_exist") == 0 ? F : P);
+		all_say(fx, 7, "c.example", a1[i], 1,
+		    strcmp(a1[i], "web_dnssec_valid") == 0 ? E : P);
 		all_say(fx, 3, "f.example", a1[i], 1, P);
 	}
 	for (size_t i = 0; i < NA5; i++) {
