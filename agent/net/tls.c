@@ -131,6 +131,7 @@ struct eng {
 	bool stop;
 	bool tls_seen;                      /* some reply was a TLS alert or a ServerHello */
 	bool legacy_done;                   /* secure reneg, EMS, client reneg measured */
+	bool flight;                        /* enumerate by first-flight tries (hs.flight) */
 	SSL_SESSION *ticket;                /* a TLS 1.3 session to resume for 0-RTT, or NULL */
 	int pv[TLS_NVERSIONS];              /* per_version index of each version, -1 */
 	uint16_t weak[NWEAK];               /* weak_suites this OpenSSL cannot offer */
@@ -149,6 +150,7 @@ struct hs {
 	SSL_SESSION *resume;                /* resume this session ... */
 	const uint8_t *early;               /* ... sending these bytes as early data */
 	size_t early_len;
+	bool flight;                        /* stop after the server's first flight (flight_drive) */
 };
 
 struct conn {
@@ -157,6 +159,8 @@ struct conn {
 	int fd;
 	bool alert;                         /* the handshake failed on an alert from the server */
 	bool ocsp_asked;                    /* status_request sent */
+	bool sh_seen;                       /* flight: the server's ServerHello was read */
+	bool fin_written;                   /* flight: the client's Finished was written (not sent) */
 	int64_t until;                      /* the end of this try */
 };
 
@@ -361,6 +365,135 @@ drive(struct conn *c, int64_t until, char *why, size_t whylen, bool *timedout)
 	}
 }
 
+/* The random of a HelloRetryRequest (RFC 8446 4.1.3). */
+static const uint8_t hrr_random[32] = {
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8,
+	0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8,
+	0x33, 0x9c };
+
+/* Notes, for flight_drive, when the server's ServerHello (not a HelloRetryRequest) has been
+ * read and when the client has written its Finished. */
+static void
+flight_msg(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
+    void *arg)
+{
+	struct conn *c = arg;
+	const uint8_t *b = buf;
+
+	(void)version;
+	(void)ssl;
+	if (content_type != SSL3_RT_HANDSHAKE || len < 1)
+		return;
+	if (write_p && b[0] == SSL3_MT_FINISHED)
+		c->fin_written = true;
+	else if (!write_p && b[0] == SSL3_MT_SERVER_HELLO && len >= 4 + 2 + 32 &&
+	    memcmp(b + 6, hrr_random, sizeof(hrr_random)) != 0)
+		c->sh_seen = true;
+}
+
+/* Sends buf[0..len) on a non-blocking socket by until. 0, or -1 with why. */
+static int
+send_all(int fd, const uint8_t *buf, size_t len, int64_t until, char *why, size_t whylen)
+{
+	size_t sent = 0;
+
+	while (sent < len) {
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		int64_t now = clock_mono_ms();
+		ssize_t k;
+
+		if (now >= until) {
+			err_set(why, whylen, "no handshake within the time-out");
+			return -1;
+		}
+		if (poll(&pfd, 1, until - now > 60000 ? 60000 : (int)(until - now)) < 0 &&
+		    errno != EINTR) {
+			err_set(why, whylen, "poll: %s", strerror(errno));
+			return -1;
+		}
+		k = send(fd, buf + sent, len - sent, MSG_NOSIGNAL);
+		if (k < 0 && errno != EAGAIN && errno != EINTR) {
+			err_set(why, whylen, "%s", strerror(errno));
+			return -1;
+		}
+		if (k > 0)
+			sent += (size_t)k;
+	}
+	return 0;
+}
+
+/* Drives a handshake over memory BIOs up to the end of the server's first flight: what
+ * OpenSSL writes goes to the socket until the server's ServerHello is read (the ClientHello,
+ * and the second one after a HelloRetryRequest), and is dropped after it (the client's
+ * second flight is never sent: the server's work for it, and a round trip, are saved).
+ * OpenSSL reads and checks the server's whole first flight as in a full handshake (suite,
+ * version, certificates, the ServerKeyExchange and its signature, the TLS 1.3 Finished), so
+ * what conn_note reads of it is what a full handshake gives. HS_OK once OpenSSL has written
+ * its Finished (TLS 1.3: the handshake is finished on the client's side), HS_FAIL (why;
+ * *timedout when the time ran out). */
+static int
+flight_drive(struct conn *c, int64_t until, char *why, size_t whylen, bool *timedout)
+{
+	BIO *rbio = SSL_get_rbio(c->ssl), *wbio = SSL_get_wbio(c->ssl);
+	uint8_t buf[4096];
+
+	*timedout = false;
+	for (;;) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		int n, err, k;
+		int64_t now;
+
+		ERR_clear_error();
+		n = SSL_do_handshake(c->ssl);
+		if (n == 1)
+			return HS_OK;
+		err = SSL_get_error(c->ssl, n);
+		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
+			c->alert = ssl_why(c->ssl, n, 0, why, whylen);
+			return HS_FAIL;
+		}
+		while ((k = BIO_read(wbio, buf, sizeof(buf))) > 0)
+			if (!c->sh_seen && send_all(c->fd, buf, (size_t)k, until, why, whylen) != 0)
+				return HS_FAIL;
+		if (c->fin_written)
+			return HS_OK;
+		for (;;) {
+			ssize_t got;
+
+			now = clock_mono_ms();
+			if (now >= until) {
+				err_set(why, whylen, "no handshake within the time-out");
+				*timedout = true;
+				return HS_FAIL;
+			}
+			pfd.revents = 0;
+			if (poll(&pfd, 1, until - now > 60000 ? 60000 : (int)(until - now)) < 0 &&
+			    errno != EINTR) {
+				err_set(why, whylen, "poll: %s", strerror(errno));
+				return HS_FAIL;
+			}
+			if (pfd.revents == 0)
+				continue;
+			got = recv(c->fd, buf, sizeof(buf), 0);
+			if (got < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (got < 0) {
+				err_set(why, whylen, "%s", strerror(errno));
+				return HS_FAIL;
+			}
+			if (got == 0) {
+				err_set(why, whylen, "connection closed by the server");
+				return HS_FAIL;
+			}
+			if (BIO_write(rbio, buf, (int)got) != (int)got) {
+				err_set(why, whylen, "out of memory");
+				return HS_FAIL;
+			}
+			break;
+		}
+	}
+}
+
 /* Writes buf as early data (the ClientHello goes with it) by c->until. HS_OK, HS_FAIL (why). */
 static int
 early_write(struct conn *c, const uint8_t *buf, size_t len, char *why, size_t whylen)
@@ -512,6 +645,8 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	c->fd = -1;
 	c->alert = false;
 	c->ocsp_asked = false;
+	c->sh_seen = false;
+	c->fin_written = false;
 	why[0] = '\0';
 	if ((until = eng_until(e)) == 0)
 		return HS_STOP;
@@ -568,9 +703,26 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
-	if (SSL_set_fd(c->ssl, c->fd) != 1 ||
-	    (sni != NULL && sni[0] != '\0' && !is_ip_literal(sni) &&
-	    SSL_set_tlsext_host_name(c->ssl, sni) != 1)) {
+	if (o->flight) {
+		BIO *rbio = BIO_new(BIO_s_mem()), *wbio = BIO_new(BIO_s_mem());
+
+		if (rbio == NULL || wbio == NULL) {
+			BIO_free(rbio);
+			BIO_free(wbio);
+			rc = PEIL_ENOMEM;
+			goto out;
+		}
+		BIO_set_mem_eof_return(rbio, -1);   /* empty: read again later, not the end */
+		BIO_set_mem_eof_return(wbio, -1);
+		SSL_set_bio(c->ssl, rbio, wbio);
+		SSL_set_msg_callback(c->ssl, flight_msg);
+		SSL_set_msg_callback_arg(c->ssl, c);
+	} else if (SSL_set_fd(c->ssl, c->fd) != 1) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	if (sni != NULL && sni[0] != '\0' && !is_ip_literal(sni) &&
+	    SSL_set_tlsext_host_name(c->ssl, sni) != 1) {
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
@@ -590,6 +742,13 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	}
 	if (o->early != NULL && (rc = early_write(c, o->early, o->early_len, why, whylen)) != HS_OK)
 		goto out;
+	if (o->flight) {
+		rc = flight_drive(c, until, why, whylen, &timedout);
+		e->tls_seen |= c->alert;
+		if (rc == HS_OK)
+			e->r->flights++;
+		goto out;
+	}
 	rc = drive(c, until, why, whylen, &timedout);
 	/* With early data SSL_do_handshake returns once the server's Finished is read, so that
 	 * more early data could follow; the next call ends it (EndOfEarlyData, Finished). */
@@ -976,7 +1135,10 @@ conn_note(struct eng *e, struct conn *c, uint16_t *suite, const SSL_CIPHER **cip
     uint16_t *scheme)
 {
 	struct tls_report *r = e->r;
-	const SSL_CIPHER *cp = SSL_get_current_cipher(c->ssl);
+	/* A try stopped after the first flight (flight_drive) is not finished on TLS <= 1.2:
+	 * its suite is still the pending one. */
+	const SSL_CIPHER *cp = SSL_is_init_finished(c->ssl) ? SSL_get_current_cipher(c->ssl) :
+	    SSL_get_pending_cipher(c->ssl);
 	int ver = SSL_version(c->ssl);
 	int kx, type = 0, hash = 0;
 	EVP_PKEY *pk = NULL;
@@ -1531,7 +1693,7 @@ suites_probe(struct eng *e, int vi)
 	char offer[8192];
 
 	while (pv->nsuites < TLS_MAX_SUITES && !e->stop) {
-		struct hs o = { .version = versions[vi] };
+		struct hs o = { .version = versions[vi], .flight = e->flight };
 		struct conn c;
 		char why[200];
 		const SSL_CIPHER *cp;
@@ -1576,7 +1738,7 @@ suites_probe(struct eng *e, int vi)
 		suite_add(e, vi, suite, cp);
 	}
 	if (pv->nsuites >= 2 && !e->stop) {
-		struct hs o = { .version = versions[vi] };
+		struct hs o = { .version = versions[vi], .flight = e->flight };
 		struct conn c;
 		char why[200];
 		const SSL_CIPHER *cp;
@@ -1643,7 +1805,8 @@ groups_probe(struct eng *e)
 	r->groups_version = versions[vi];
 	ec13 = vi == 0;
 	while (!e->stop) {
-		struct hs o = { .version = versions[vi], .ciphers = ec13 ? NULL : ciphers };
+		struct hs o = { .version = versions[vi], .ciphers = ec13 ? NULL : ciphers,
+		    .flight = e->flight };
 		struct conn c;
 		char why[200];
 		const SSL_CIPHER *cp;
@@ -1706,7 +1869,8 @@ sigs_probe(struct eng *e)
 			seen[k] = true;
 	}
 	while (!e->stop) {
-		struct hs o = { .version = TLS1_2_VERSION, .ciphers = ciphers, .sigalgs = offer };
+		struct hs o = { .version = TLS1_2_VERSION, .ciphers = ciphers, .sigalgs = offer,
+		    .flight = e->flight };
 		struct conn c;
 		char why[200];
 		const SSL_CIPHER *cp;
@@ -1874,6 +2038,7 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 	e.max_hs = t->max_handshakes != 0 ? t->max_handshakes : MAX_TLS_HANDSHAKES;
 	e.hs_ms = t->handshake_ms != 0 ? t->handshake_ms : DEFAULT_TLS_HANDSHAKE_MS;
 	e.deadline = t->deadline_ms;
+	e.flight = !t->full_handshakes;
 	for (int i = 0; i < TLS_NVERSIONS; i++)
 		e.pv[i] = -1;
 	ERR_clear_error();

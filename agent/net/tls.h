@@ -40,6 +40,11 @@ struct tls_target {
 	                             * GET request) are sent as early data on a resumed handshake;
 	                             * NULL: 0-RTT is not tried (early_data stays -1) */
 	size_t early_len;
+	bool full_handshakes;       /* every try a full handshake; false (the default): suites,
+	                             * their order, groups and signature hashes are enumerated by
+	                             * tries that stop after the server's first flight (the
+	                             * client's second flight is never sent). For the tests and
+	                             * benchmarks that compare the two */
 };
 
 /* The suites one version accepts. */
@@ -117,6 +122,7 @@ struct tls_report {
 	bool name_ok;                  /* the leaf matches sni (X509_check_host / X509_check_ip_asc) */
 
 	unsigned handshakes;           /* tries made (connections), the SSLv3 and compression hellos included */
+	unsigned flights;              /* ... of which stopped after the server's first flight */
 	unsigned ms;                   /* wall time of tls_probe */
 };
 

@@ -498,6 +498,114 @@ test_big_chain(void **state)
 	sserver_stop(&s);
 }
 
+/* ---- first-flight tries against full handshakes ---- */
+
+/* Everything a report says but the counts of tries and the time. */
+static void
+assert_same_report(const struct tls_report *a, const struct tls_report *b)
+{
+	assert_int_equal(a->available, b->available);
+	assert_int_equal(a->partial, b->partial);
+	assert_int_equal(a->nversions, b->nversions);
+	assert_memory_equal(a->versions, b->versions, sizeof(a->versions));
+	assert_memory_equal(a->version_tried, b->version_tried, sizeof(a->version_tried));
+	assert_int_equal(a->nper, b->nper);
+	for (size_t i = 0; i < a->nper; i++) {
+		const struct tls_version_suites *x = &a->per_version[i], *y = &b->per_version[i];
+
+		assert_int_equal(x->version, y->version);
+		assert_int_equal(x->nsuites, y->nsuites);
+		assert_memory_equal(x->suites, y->suites, x->nsuites * sizeof(x->suites[0]));
+		assert_int_equal(x->server_order, y->server_order);
+	}
+	assert_int_equal(a->ngroups, b->ngroups);
+	assert_memory_equal(a->groups, b->groups, a->ngroups * sizeof(a->groups[0]));
+	assert_int_equal(a->groups_version, b->groups_version);
+	assert_int_equal(a->ffdh_bits, b->ffdh_bits);
+	assert_int_equal(a->ffdh_named, b->ffdh_named);
+	assert_string_equal(a->ffdh_group, b->ffdh_group);
+	assert_int_equal(a->nsigschemes, b->nsigschemes);
+	assert_memory_equal(a->sigschemes, b->sigschemes,
+	    a->nsigschemes * sizeof(a->sigschemes[0]));
+	assert_int_equal(a->compression, b->compression);
+	assert_int_equal(a->secure_reneg, b->secure_reneg);
+	assert_int_equal(a->client_reneg, b->client_reneg);
+	assert_int_equal(a->ems, b->ems);
+	assert_int_equal(a->early_data, b->early_data);
+	assert_int_equal(a->ocsp_stapled, b->ocsp_stapled);
+	assert_int_equal(a->ocsp_valid, b->ocsp_valid);
+	assert_int_equal(a->nchain, b->nchain);
+	for (size_t i = 0; i < a->nchain; i++) {
+		assert_int_equal(a->derlen[i], b->derlen[i]);
+		assert_memory_equal(a->der[i], b->der[i], a->derlen[i]);
+		assert_int_equal(a->chain_sig_nids[i], b->chain_sig_nids[i]);
+	}
+	assert_int_equal(a->leaf_key_type, b->leaf_key_type);
+	assert_int_equal(a->leaf_key_bits, b->leaf_key_bits);
+	assert_int_equal(a->leaf_curve_nid, b->leaf_curve_nid);
+	assert_int_equal(a->trusted, b->trusted);
+	assert_string_equal(a->trust_why, b->trust_why);
+	assert_int_equal(a->name_ok, b->name_ok);
+}
+
+/* One s_server configuration probed twice: every try a full handshake, then (the default)
+ * the enumeration by first-flight tries. The reports must be the same. */
+static void
+flight_case(const char *what, const char *cert, const char *a1, const char *a2, const char *a3,
+    const char *a4, const char *a5, const char *a6)
+{
+	struct sserver s;
+	struct tls_report full, fast;
+	char ca[128];
+	struct tls_target t = { .connect = cb_connect, .arg = &s.port, .sni = "localhost",
+	    .ca_file = ca, .handshake_ms = 3000, .deadline_ms = clock_mono_ms() + 60000 };
+
+	snprintf(ca, sizeof(ca), "%s/%s.pem", dir, cert);
+	sserver_start(&s, cert, a1, a2, a3, a4, a5, a6, NULL);
+	memset(&full, 0, sizeof(full));
+	memset(&fast, 0, sizeof(fast));
+	t.full_handshakes = true;
+	assert_int_equal(tls_probe(&t, &full), 0);
+	t.full_handshakes = false;
+	assert_int_equal(tls_probe(&t, &fast), 0);
+	printf("# %s: full %u tries in %u ms, then %u tries (%u first-flight) in %u ms\n", what,
+	    full.handshakes, full.ms, fast.handshakes, fast.flights, fast.ms);
+	dump(what, &fast);
+	assert_true(full.available);
+	assert_false(full.partial);
+	assert_same_report(&full, &fast);
+	assert_int_equal(full.flights, 0);
+	assert_true(fast.flights > 0);
+	tls_report_clear(&full);
+	tls_report_clear(&fast);
+	sserver_stop(&s);
+}
+
+static void
+test_flight_same(void **state)
+{
+	char dh[128];
+
+	(void)state;
+	if (!have_openssl)
+		SKIP_OR_FAIL("openssl (the command) not found");
+	snprintf(dh, sizeof(dh), "%s/dh1024.pem", dir);
+	/* Server order, TLS 1.3 and 1.2, ECDHE and DHE (the FFDH size from a DHE try). */
+	flight_case("modern", "rsa", "-no_tls1", "-no_tls1_1", "-serverpref", "-cipher",
+	    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:"
+	    "DHE-RSA-AES256-GCM-SHA384", NULL);
+	/* The client's order, RSA and DHE key exchange, every version up to 1.2. */
+	flight_case("clientorder", "rsa", "-no_tls1_3", "-dhparam", dh, "-cipher",
+	    "AES128-SHA:DHE-RSA-AES128-SHA:ECDHE-RSA-AES128-SHA:AES256-GCM-SHA384:@SECLEVEL=0",
+	    NULL);
+	/* TLS 1.3 with groups the first key share misses (HelloRetryRequest). */
+	flight_case("hrr", "ec", "-tls1_3", "-groups", "secp384r1:secp521r1:ffdhe2048", NULL,
+	    NULL, NULL);
+	/* TLS 1.2, ECDSA, signature hashes and groups to enumerate. */
+	flight_case("sigs", "ec", "-tls1_2", "-sigalgs", "ECDSA+SHA384:ECDSA+SHA256:ECDSA+SHA1",
+	    "-groups", "secp384r1:prime256v1", NULL);
+}
+
 /* ---- hand-made servers ---- */
 
 enum fake_mode {
@@ -1469,6 +1577,7 @@ main(void)
 		cmocka_unit_test(test_ocsp_judge),
 		cmocka_unit_test(test_ocsp_stapled),
 		cmocka_unit_test(test_early_data),
+		cmocka_unit_test(test_flight_same),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
