@@ -37,6 +37,7 @@ enum {
 #define HS_SERVER_HELLO 2
 #define MAX_RECORD      (16384 + 2048)   /* TLSCiphertext.length at most */
 #define HELLO_OUT_MAX   2048             /* our hand-built ClientHello */
+#define FLIGHT_BUF      (5 + MAX_RECORD)  /* the server's bytes, a record at a time */
 
 #define ALL12 "ALL:COMPLEMENTOFALL"
 #define SECLEVEL0 "@SECLEVEL=0"
@@ -161,6 +162,8 @@ struct conn {
 	bool ocsp_asked;                    /* status_request sent */
 	bool sh_seen;                       /* flight: the server's ServerHello was read */
 	bool fin_written;                   /* flight: the client's Finished was written (not sent) */
+	bool sh_stop;                       /* flight: may stop after the ServerHello (flight_enough) */
+	bool sh_only;                       /* flight: stopped there */
 	int64_t until;                      /* the end of this try */
 };
 
@@ -422,76 +425,139 @@ send_all(int fd, const uint8_t *buf, size_t len, int64_t until, char *why, size_
 	return 0;
 }
 
+/* Whether a first-flight try may stop once OpenSSL has processed the ServerHello: the
+ * suite, the version and (TLS 1.3) the key-exchange group are known then. Not when the
+ * chain is still to be kept, nor on TLS <= 1.2 with (EC)DHE, whose group, FFDH prime and
+ * signature scheme come in the ServerKeyExchange. */
+static bool
+flight_enough(const struct conn *c)
+{
+	const SSL_CIPHER *cp;
+	int kx;
+
+	if (!c->sh_seen || !c->sh_stop)
+		return false;
+	if (SSL_version(c->ssl) == TLS1_3_VERSION)
+		return true;
+	if ((cp = SSL_get_pending_cipher(c->ssl)) == NULL)
+		return false;
+	kx = SSL_CIPHER_get_kx_nid(cp);
+	return kx != NID_kx_ecdhe && kx != NID_kx_dhe;
+}
+
 /* Drives a handshake over memory BIOs up to the end of the server's first flight: what
  * OpenSSL writes goes to the socket until the server's ServerHello is read (the ClientHello,
  * and the second one after a HelloRetryRequest), and is dropped after it (the client's
  * second flight is never sent: the server's work for it, and a round trip, are saved).
- * OpenSSL reads and checks the server's whole first flight as in a full handshake (suite,
- * version, certificates, the ServerKeyExchange and its signature, the TLS 1.3 Finished), so
- * what conn_note reads of it is what a full handshake gives. HS_OK once OpenSSL has written
- * its Finished (TLS 1.3: the handshake is finished on the client's side), HS_FAIL (why;
- * *timedout when the time ran out). */
+ * Until the ServerHello is processed the server's bytes are given to OpenSSL a record at a
+ * time, so that the try can stop right after it (flight_enough); otherwise OpenSSL reads
+ * and checks the whole first flight as in a full handshake (certificates, the
+ * ServerKeyExchange and its signature, the TLS 1.3 Finished), so what conn_note reads of it
+ * is what a full handshake gives. HS_OK once the ServerHello was enough or OpenSSL has
+ * written its Finished (TLS 1.3: the handshake is finished on the client's side), HS_FAIL
+ * (why; *timedout when the time ran out). */
 static int
 flight_drive(struct conn *c, int64_t until, char *why, size_t whylen, bool *timedout)
 {
 	BIO *rbio = SSL_get_rbio(c->ssl), *wbio = SSL_get_wbio(c->ssl);
-	uint8_t buf[4096];
+	uint8_t *in = NULL;
+	uint8_t out[4096];
+	size_t have = 0;
+	int rc;
 
 	*timedout = false;
+	if ((in = malloc(FLIGHT_BUF)) == NULL) {
+		err_set(why, whylen, "out of memory");
+		return HS_FAIL;
+	}
 	for (;;) {
 		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 		int n, err, k;
 		int64_t now;
+		ssize_t got;
+		size_t feed;
 
 		ERR_clear_error();
 		n = SSL_do_handshake(c->ssl);
-		if (n == 1)
-			return HS_OK;
+		if (n == 1) {
+			rc = HS_OK;
+			goto out;
+		}
 		err = SSL_get_error(c->ssl, n);
 		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
 			c->alert = ssl_why(c->ssl, n, 0, why, whylen);
-			return HS_FAIL;
+			rc = HS_FAIL;
+			goto out;
 		}
-		while ((k = BIO_read(wbio, buf, sizeof(buf))) > 0)
-			if (!c->sh_seen && send_all(c->fd, buf, (size_t)k, until, why, whylen) != 0)
-				return HS_FAIL;
-		if (c->fin_written)
-			return HS_OK;
+		while ((k = BIO_read(wbio, out, sizeof(out))) > 0)
+			if (!c->sh_seen && send_all(c->fd, out, (size_t)k, until, why, whylen) != 0) {
+				rc = HS_FAIL;
+				goto out;
+			}
+		if (c->fin_written) {
+			rc = HS_OK;
+			goto out;
+		}
+		if (flight_enough(c)) {
+			c->sh_only = true;
+			rc = HS_OK;
+			goto out;
+		}
+		/* The next record whole while the ServerHello is not processed, else all there is.
+		 * A record too long for the buffer goes as it is: OpenSSL judges it. */
 		for (;;) {
-			ssize_t got;
+			feed = 0;
+			if (have >= 5) {
+				size_t rec = 5 + (size_t)be16(in + 3);
 
+				if (c->sh_seen || rec > FLIGHT_BUF)
+					feed = have;
+				else if (have >= rec)
+					feed = rec;
+			}
+			if (feed > 0)
+				break;
 			now = clock_mono_ms();
 			if (now >= until) {
 				err_set(why, whylen, "no handshake within the time-out");
 				*timedout = true;
-				return HS_FAIL;
+				rc = HS_FAIL;
+				goto out;
+			}
+			got = recv(c->fd, in + have, FLIGHT_BUF - have, 0);
+			if (got > 0) {
+				have += (size_t)got;
+				continue;
+			}
+			if (got == 0) {
+				err_set(why, whylen, "connection closed by the server");
+				rc = HS_FAIL;
+				goto out;
+			}
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+				err_set(why, whylen, "%s", strerror(errno));
+				rc = HS_FAIL;
+				goto out;
 			}
 			pfd.revents = 0;
 			if (poll(&pfd, 1, until - now > 60000 ? 60000 : (int)(until - now)) < 0 &&
 			    errno != EINTR) {
 				err_set(why, whylen, "poll: %s", strerror(errno));
-				return HS_FAIL;
+				rc = HS_FAIL;
+				goto out;
 			}
-			if (pfd.revents == 0)
-				continue;
-			got = recv(c->fd, buf, sizeof(buf), 0);
-			if (got < 0 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			if (got < 0) {
-				err_set(why, whylen, "%s", strerror(errno));
-				return HS_FAIL;
-			}
-			if (got == 0) {
-				err_set(why, whylen, "connection closed by the server");
-				return HS_FAIL;
-			}
-			if (BIO_write(rbio, buf, (int)got) != (int)got) {
-				err_set(why, whylen, "out of memory");
-				return HS_FAIL;
-			}
-			break;
 		}
+		if (BIO_write(rbio, in, (int)feed) != (int)feed) {
+			err_set(why, whylen, "out of memory");
+			rc = HS_FAIL;
+			goto out;
+		}
+		memmove(in, in + feed, have - feed);
+		have -= feed;
 	}
+out:
+	free(in);
+	return rc;
 }
 
 /* Writes buf as early data (the ClientHello goes with it) by c->until. HS_OK, HS_FAIL (why). */
@@ -647,6 +713,8 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	c->ocsp_asked = false;
 	c->sh_seen = false;
 	c->fin_written = false;
+	c->sh_stop = o->flight && e->r->nchain > 0;
+	c->sh_only = false;
 	why[0] = '\0';
 	if ((until = eng_until(e)) == 0)
 		return HS_STOP;
@@ -745,8 +813,10 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	if (o->flight) {
 		rc = flight_drive(c, until, why, whylen, &timedout);
 		e->tls_seen |= c->alert;
-		if (rc == HS_OK)
+		if (rc == HS_OK) {
 			e->r->flights++;
+			e->r->hello_stops += c->sh_only ? 1 : 0;
+		}
 		goto out;
 	}
 	rc = drive(c, until, why, whylen, &timedout);

@@ -123,6 +123,7 @@ struct tls_report {
 
 	unsigned handshakes;           /* tries made (connections), the SSLv3 and compression hellos included */
 	unsigned flights;              /* ... of which stopped after the server's first flight */
+	unsigned hello_stops;          /* ... of which right after its ServerHello */
 	unsigned ms;                   /* wall time of tls_probe */
 };
 

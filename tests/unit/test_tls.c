@@ -551,7 +551,7 @@ assert_same_report(const struct tls_report *a, const struct tls_report *b)
 /* One s_server configuration probed twice: every try a full handshake, then (the default)
  * the enumeration by first-flight tries. The reports must be the same. */
 static void
-flight_case(const char *what, const char *cert, const char *a1, const char *a2, const char *a3,
+flight_case(const char *what, bool hello_stops, const char *cert, const char *a1, const char *a2, const char *a3,
     const char *a4, const char *a5, const char *a6)
 {
 	struct sserver s;
@@ -568,14 +568,18 @@ flight_case(const char *what, const char *cert, const char *a1, const char *a2, 
 	assert_int_equal(tls_probe(&t, &full), 0);
 	t.full_handshakes = false;
 	assert_int_equal(tls_probe(&t, &fast), 0);
-	printf("# %s: full %u tries in %u ms, then %u tries (%u first-flight) in %u ms\n", what,
-	    full.handshakes, full.ms, fast.handshakes, fast.flights, fast.ms);
+	printf("# %s: full %u tries in %u ms, then %u tries (%u first-flight, %u of them to the "
+	    "ServerHello) in %u ms\n", what, full.handshakes, full.ms, fast.handshakes,
+	    fast.flights, fast.hello_stops, fast.ms);
 	dump(what, &fast);
 	assert_true(full.available);
 	assert_false(full.partial);
 	assert_same_report(&full, &fast);
 	assert_int_equal(full.flights, 0);
 	assert_true(fast.flights > 0);
+	assert_int_equal(full.hello_stops, 0);
+	if (hello_stops)
+		assert_true(fast.hello_stops > 0);
 	tls_report_clear(&full);
 	tls_report_clear(&fast);
 	sserver_stop(&s);
@@ -591,18 +595,18 @@ test_flight_same(void **state)
 		SKIP_OR_FAIL("openssl (the command) not found");
 	snprintf(dh, sizeof(dh), "%s/dh1024.pem", dir);
 	/* Server order, TLS 1.3 and 1.2, ECDHE and DHE (the FFDH size from a DHE try). */
-	flight_case("modern", "rsa", "-no_tls1", "-no_tls1_1", "-serverpref", "-cipher",
+	flight_case("modern", true, "rsa", "-no_tls1", "-no_tls1_1", "-serverpref", "-cipher",
 	    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:"
 	    "DHE-RSA-AES256-GCM-SHA384", NULL);
 	/* The client's order, RSA and DHE key exchange, every version up to 1.2. */
-	flight_case("clientorder", "rsa", "-no_tls1_3", "-dhparam", dh, "-cipher",
+	flight_case("clientorder", true, "rsa", "-no_tls1_3", "-dhparam", dh, "-cipher",
 	    "AES128-SHA:DHE-RSA-AES128-SHA:ECDHE-RSA-AES128-SHA:AES256-GCM-SHA384:@SECLEVEL=0",
 	    NULL);
 	/* TLS 1.3 with groups the first key share misses (HelloRetryRequest). */
-	flight_case("hrr", "ec", "-tls1_3", "-groups", "secp384r1:secp521r1:ffdhe2048", NULL,
+	flight_case("hrr", true, "ec", "-tls1_3", "-groups", "secp384r1:secp521r1:ffdhe2048", NULL,
 	    NULL, NULL);
 	/* TLS 1.2, ECDSA, signature hashes and groups to enumerate. */
-	flight_case("sigs", "ec", "-tls1_2", "-sigalgs", "ECDSA+SHA384:ECDSA+SHA256:ECDSA+SHA1",
+	flight_case("sigs", false, "ec", "-tls1_2", "-sigalgs", "ECDSA+SHA384:ECDSA+SHA256:ECDSA+SHA1",
 	    "-groups", "secp384r1:prime256v1", NULL);
 }
 
