@@ -134,6 +134,7 @@ struct eng {
 	bool legacy_done;                   /* secure reneg, EMS, client reneg measured */
 	bool flight;                        /* enumerate by first-flight tries (hs.flight) */
 	SSL_SESSION *ticket;                /* a TLS 1.3 session to resume for 0-RTT, or NULL */
+	SSL_CTX *ctx;                       /* every try's SSL comes from it (ctx_init) */
 	int pv[TLS_NVERSIONS];              /* per_version index of each version, -1 */
 	uint16_t weak[NWEAK];               /* weak_suites this OpenSSL cannot offer */
 	size_t nweak;
@@ -155,7 +156,6 @@ struct hs {
 };
 
 struct conn {
-	SSL_CTX *ctx;
 	SSL *ssl;
 	int fd;
 	bool alert;                         /* the handshake failed on an alert from the server */
@@ -291,11 +291,9 @@ static void
 conn_close(struct conn *c)
 {
 	SSL_free(c->ssl);
-	SSL_CTX_free(c->ctx);
 	if (c->fd >= 0)
 		close(c->fd);
 	c->ssl = NULL;
-	c->ctx = NULL;
 	c->fd = -1;
 }
 
@@ -706,7 +704,6 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	bool timedout;
 	int rc;
 
-	c->ctx = NULL;
 	c->ssl = NULL;
 	c->fd = -1;
 	c->alert = false;
@@ -721,56 +718,35 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	c->until = until;
 	if ((rc = eng_connect(e, until, &c->fd)) != HS_OK)
 		return rc;
-	if ((c->ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+	ERR_clear_error();
+	if ((c->ssl = SSL_new(e->ctx)) == NULL) {
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
-	/* Everything the server may accept, however weak; trust is judged apart. */
-	SSL_CTX_set_security_level(c->ctx, 0);
-	SSL_CTX_set_options(c->ctx, SSL_OP_LEGACY_SERVER_CONNECT |
-	    SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION | SSL_OP_NO_TICKET);
 	if (o->tickets)
-		SSL_CTX_clear_options(c->ctx, SSL_OP_NO_TICKET);
-	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
-	SSL_CTX_set_max_cert_list(c->ctx, MAX_TLS_CHAIN_BYTES);
-	if (SSL_CTX_set_min_proto_version(c->ctx, o->version) != 1 ||
-	    SSL_CTX_set_max_proto_version(c->ctx, o->version) != 1) {
+		SSL_clear_options(c->ssl, SSL_OP_NO_TICKET);
+	if (SSL_set_min_proto_version(c->ssl, o->version) != 1 ||
+	    SSL_set_max_proto_version(c->ssl, o->version) != 1) {
 		err_set(why, whylen, "cannot offer this version");
 		rc = HS_FAIL;
 		goto out;
 	}
-	if (o->version == TLS1_3_VERSION) {
-		char all[256];
-		size_t off = 0;
-
-		all[0] = '\0';
-		for (size_t i = 0; i < NSUITES13; i++)
-			off += (size_t)snprintf(all + off, sizeof(all) - off, "%s%s", off ? ":" : "",
-			    suites13[i]);
-		if (SSL_CTX_set_ciphersuites(c->ctx, o->suites != NULL ? o->suites : all) != 1 ||
-		    SSL_CTX_set_cipher_list(c->ctx, ALL12 ":" SECLEVEL0) != 1) {
-			err_set(why, whylen, "no suite to offer");
-			rc = HS_FAIL;
-			goto out;
-		}
-	} else if (SSL_CTX_set_cipher_list(c->ctx, o->ciphers != NULL ? o->ciphers :
-	    ALL12 ":" SECLEVEL0) != 1) {
+	if ((o->version == TLS1_3_VERSION && o->suites != NULL &&
+	    SSL_set_ciphersuites(c->ssl, o->suites) != 1) ||
+	    (o->version != TLS1_3_VERSION && o->ciphers != NULL &&
+	    SSL_set_cipher_list(c->ssl, o->ciphers) != 1)) {
 		err_set(why, whylen, "no suite to offer");
 		rc = HS_FAIL;
 		goto out;
 	}
-	if (SSL_CTX_set1_groups_list(c->ctx, o->groups != NULL ? o->groups :
+	if (SSL_set1_groups_list(c->ssl, o->groups != NULL ? o->groups :
 	    groups_list(o->version, gbuf, sizeof(gbuf))) != 1 ||
-	    (o->sigalgs != NULL && SSL_CTX_set1_sigalgs_list(c->ctx, o->sigalgs) != 1)) {
+	    (o->sigalgs != NULL && SSL_set1_sigalgs_list(c->ssl, o->sigalgs) != 1)) {
 		err_set(why, whylen, "cannot offer these groups or signature algorithms");
 		rc = HS_FAIL;
 		goto out;
 	}
 	ERR_clear_error();
-	if ((c->ssl = SSL_new(c->ctx)) == NULL) {
-		rc = PEIL_ENOMEM;
-		goto out;
-	}
 	if (o->flight) {
 		BIO *rbio = BIO_new(BIO_s_mem()), *wbio = BIO_new(BIO_s_mem());
 
@@ -1970,6 +1946,35 @@ sigs_probe(struct eng *e)
 	return 0;
 }
 
+/* The context every try's SSL is made from, with what all tries share: everything the
+ * server may accept, however weak (trust is judged apart), every TLS 1.3 suite, the whole
+ * TLS <= 1.2 cipher list; a try narrows its own SSL (hs_try). 0 or PEIL_ENOMEM. */
+static int
+ctx_init(struct eng *e)
+{
+	char all[256];
+	size_t off = 0;
+
+	all[0] = '\0';
+	for (size_t i = 0; i < NSUITES13; i++)
+		off += (size_t)snprintf(all + off, sizeof(all) - off, "%s%s", off ? ":" : "",
+		    suites13[i]);
+	if ((e->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		return PEIL_ENOMEM;
+	SSL_CTX_set_security_level(e->ctx, 0);
+	SSL_CTX_set_options(e->ctx, SSL_OP_LEGACY_SERVER_CONNECT |
+	    SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION | SSL_OP_NO_TICKET);
+	SSL_CTX_set_verify(e->ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_max_cert_list(e->ctx, MAX_TLS_CHAIN_BYTES);
+	if (SSL_CTX_set_ciphersuites(e->ctx, all) != 1 ||
+	    SSL_CTX_set_cipher_list(e->ctx, ALL12 ":" SECLEVEL0) != 1) {
+		ERR_clear_error();
+		return PEIL_ENOMEM;
+	}
+	ERR_clear_error();
+	return 0;
+}
+
 /* The weak suites this OpenSSL build cannot offer. */
 static int
 weak_init(struct eng *e)
@@ -2113,7 +2118,8 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 		e.pv[i] = -1;
 	ERR_clear_error();
 
-	if ((rc = weak_init(&e)) != 0 || (rc = versions_probe(&e)) != 0)
+	if ((rc = ctx_init(&e)) != 0 || (rc = weak_init(&e)) != 0 ||
+	    (rc = versions_probe(&e)) != 0)
 		goto out;
 	if (e.ticket != NULL && (rc = early_probe(&e)) != 0)
 		goto out;
@@ -2134,6 +2140,7 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 	compression_probe(&e);
 out:
 	SSL_SESSION_free(e.ticket);
+	SSL_CTX_free(e.ctx);
 	ERR_clear_error();
 	versions_sort(r);
 	if (rc == PEIL_ENOMEM)
