@@ -423,6 +423,19 @@ send_all(int fd, const uint8_t *buf, size_t len, int64_t until, char *why, size_
 	return 0;
 }
 
+size_t
+tls_record_feed(const uint8_t *buf, size_t len, bool whole, size_t max)
+{
+	size_t rec;
+
+	if (len < 5)
+		return 0;
+	rec = 5 + (size_t)be16(buf + 3);
+	if (!whole || rec > max)
+		return len;
+	return len >= rec ? rec : 0;
+}
+
 /* Whether a first-flight try may stop once OpenSSL has processed the ServerHello: the
  * suite, the version and (TLS 1.3) the key-exchange group are known then. Not when the
  * chain is still to be kept, nor on TLS <= 1.2 with (EC)DHE, whose group, FFDH prime and
@@ -501,19 +514,9 @@ flight_drive(struct conn *c, int64_t until, char *why, size_t whylen, bool *time
 			rc = HS_OK;
 			goto out;
 		}
-		/* The next record whole while the ServerHello is not processed, else all there is.
-		 * A record too long for the buffer goes as it is: OpenSSL judges it. */
+		/* The next record whole while the ServerHello is not processed, else all there is. */
 		for (;;) {
-			feed = 0;
-			if (have >= 5) {
-				size_t rec = 5 + (size_t)be16(in + 3);
-
-				if (c->sh_seen || rec > FLIGHT_BUF)
-					feed = have;
-				else if (have >= rec)
-					feed = rec;
-			}
-			if (feed > 0)
+			if ((feed = tls_record_feed(in, have, !c->sh_seen, FLIGHT_BUF)) > 0)
 				break;
 			now = clock_mono_ms();
 			if (now >= until) {

@@ -179,6 +179,13 @@ struct tls_hello {
  * (a ServerHello over MAX_TLS_HELLO_BYTES). Bytes after the ServerHello are ignored. */
 int tls_server_hello_parse(const uint8_t *buf, size_t len, struct tls_hello *h);
 
+/* How many of buf[0..len), untrusted bytes from a server not yet given to OpenSSL, to give
+ * it next: with whole, the first TLS record once it is complete (0 until then: read more),
+ * or all len bytes when its header says it is longer than max (OpenSSL judges such a
+ * record); without whole, all len bytes. Always 0 before a whole 5-byte record header.
+ * Never more than len. */
+size_t tls_record_feed(const uint8_t *buf, size_t len, bool whole, size_t max);
+
 /* Builds a ClientHello record (for SSLv3 and the compression check; no TLS 1.3): version
  * (TLS_SSL3 ... TLS_V12), the suites (IANA ids), DEFLATE offered before null when deflate,
  * extensions (SNI when sni is a host name, groups, point formats, signature algorithms for

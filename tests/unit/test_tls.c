@@ -1532,6 +1532,45 @@ test_server_hello_parse(void **state)
 	assert_int_equal(tls_server_hello_parse(b, n, &h), PEIL_ETOOBIG);
 }
 
+/* The records a first-flight try gives OpenSSL one at a time (untrusted lengths). */
+static void
+test_record_feed(void **state)
+{
+	uint8_t b[64];
+	size_t n;
+
+	(void)state;
+	memset(b, 0xab, sizeof(b));
+	/* A ServerHello record of 10 bytes, then the start of the next. */
+	n = hello_bytes(b, 0x0303, 0xc02f, 0, NULL, 0);
+	assert_true(n <= sizeof(b));
+	b[0] = 22; b[1] = 3; b[2] = 3; b[3] = 0; b[4] = 10;
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(tls_record_feed(b, i, true, 100), 0);
+		assert_int_equal(tls_record_feed(b, i, false, 100), 0);
+	}
+	for (size_t i = 5; i < 15; i++) {
+		assert_int_equal(tls_record_feed(b, i, true, 100), 0);     /* incomplete: wait */
+		assert_int_equal(tls_record_feed(b, i, false, 100), i);    /* all there is */
+	}
+	assert_int_equal(tls_record_feed(b, 15, true, 100), 15);
+	assert_int_equal(tls_record_feed(b, 40, true, 100), 15);       /* only the first record */
+	assert_int_equal(tls_record_feed(b, 40, false, 100), 40);
+	/* A length longer than the buffer: everything goes, OpenSSL judges it. */
+	b[3] = 0xff; b[4] = 0xff;
+	assert_int_equal(tls_record_feed(b, 7, true, 100), 7);
+	assert_int_equal(tls_record_feed(b, 7, true, 5 + 0xffff), 0);
+	assert_int_equal(tls_record_feed(b, 7, true, 5 + 0xfffe), 7);
+	/* A zero-length record is a record (OpenSSL refuses it). */
+	b[3] = 0; b[4] = 0;
+	assert_int_equal(tls_record_feed(b, 5, true, 100), 5);
+	assert_int_equal(tls_record_feed(b, 9, true, 100), 5);
+	/* Not TLS at all (an SMTP reply): the length read (" 5", 0x2035) is nonsense, over max:
+	 * everything goes to OpenSSL, which refuses it. */
+	memcpy(b, "554 5.7.0 go away\r\n", 19);
+	assert_int_equal(tls_record_feed(b, 19, true, 100), 19);
+}
+
 static void
 test_client_hello_build(void **state)
 {
@@ -1568,6 +1607,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_server_hello_parse),
 		cmocka_unit_test(test_client_hello_build),
+		cmocka_unit_test(test_record_feed),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_reset),
