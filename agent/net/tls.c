@@ -1,4 +1,4 @@
-/* tls.c: the TLS engine: OpenSSL 3 handshakes one at a time, plus hand-built ClientHellos for SSLv3 and compression. */
+/* tls.c: the TLS engine: OpenSSL 3 tries one at a time (full or first-flight), hand-built ClientHellos for SSLv3, weak suites, compression. */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -131,6 +131,12 @@ struct tls_report {
  * TLS 1.2 signature schemes, compression, renegotiation, EMS, the chain and its trust,
  * OCSP stapling, and with t->early_data 0-RTT (the TLS 1.3 try waits for session tickets,
  * within DEFAULT_TLS_TICKET_MS, then one more connection resumes with early data).
+ * A full handshake per version (the first gives the chain, trust and OCSP; the first
+ * TLS <= 1.2 one renegotiation; TLS 1.3 the ticket); suites, their order, groups and
+ * signature hashes by first-flight tries (OpenSSL's own ClientHello, the server's first
+ * flight read and checked by OpenSSL up to where it says what is asked, the client's second
+ * flight never sent; see t->full_handshakes); SSLv3, the suites OpenSSL cannot offer and
+ * compression by hand-built hellos (tls_client_hello_build) read to the ServerHello.
  * Handshakes run one at a time (so one connection per host: within DEFAULT_TLS_PER_HOST),
  * each bounded by t->handshake_ms, all by t->deadline_ms and t->max_handshakes; when a bound
  * stops it, what was found is kept and r->partial says why. Trust never fails a handshake.
