@@ -436,14 +436,17 @@ tls_record_feed(const uint8_t *buf, size_t len, bool whole, size_t max)
 	return len >= rec ? rec : 0;
 }
 
-/* Whether a first-flight try may stop once OpenSSL has processed the ServerHello: the
- * suite, the version and (TLS 1.3) the key-exchange group are known then. Not when the
- * chain is still to be kept, nor on TLS <= 1.2 with (EC)DHE, whose group, FFDH prime and
- * signature scheme come in the ServerKeyExchange. */
+/* Whether a first-flight try may stop where OpenSSL is: once it has processed the
+ * ServerHello, the suite, the version and (TLS 1.3) the key-exchange group are known; on
+ * TLS <= 1.2 with (EC)DHE the group, FFDH prime and signature scheme come in the
+ * ServerKeyExchange, known once OpenSSL has processed it (its signature checked): the
+ * client's own key exchange (a 3072-bit DH key, say) is then not computed. Never when the
+ * chain is still to be kept. */
 static bool
 flight_enough(const struct conn *c)
 {
 	const SSL_CIPHER *cp;
+	EVP_PKEY *pk = NULL;
 	int kx;
 
 	if (!c->sh_seen || !c->sh_stop)
@@ -453,7 +456,12 @@ flight_enough(const struct conn *c)
 	if ((cp = SSL_get_pending_cipher(c->ssl)) == NULL)
 		return false;
 	kx = SSL_CIPHER_get_kx_nid(cp);
-	return kx != NID_kx_ecdhe && kx != NID_kx_dhe;
+	if (kx != NID_kx_ecdhe && kx != NID_kx_dhe)
+		return true;
+	if (SSL_get_peer_tmp_key(c->ssl, &pk) != 1)
+		return false;
+	EVP_PKEY_free(pk);
+	return true;
 }
 
 /* Drives a handshake over memory BIOs up to the end of the server's first flight: what
@@ -514,9 +522,11 @@ flight_drive(struct conn *c, int64_t until, char *why, size_t whylen, bool *time
 			rc = HS_OK;
 			goto out;
 		}
-		/* The next record whole while the ServerHello is not processed, else all there is. */
+		/* The next record whole while the ServerHello (on TLS <= 1.2 the
+		 * ServerKeyExchange) may still be unprocessed, else all there is. */
 		for (;;) {
-			if ((feed = tls_record_feed(in, have, !c->sh_seen, FLIGHT_BUF)) > 0)
+			if ((feed = tls_record_feed(in, have, !c->sh_seen ||
+			    SSL_version(c->ssl) != TLS1_3_VERSION, FLIGHT_BUF)) > 0)
 				break;
 			now = clock_mono_ms();
 			if (now >= until) {

@@ -42,9 +42,10 @@ struct tls_target {
 	size_t early_len;
 	bool full_handshakes;       /* every try a full handshake; false (the default): suites,
 	                             * their order, groups and signature hashes are enumerated by
-	                             * tries that stop after the server's first flight (the
-	                             * client's second flight is never sent). For the tests and
-	                             * benchmarks that compare the two */
+	                             * tries that stop within the server's first flight, once
+	                             * OpenSSL has read what is asked (the client's second flight
+	                             * is never sent). For the tests and benchmarks that compare
+	                             * the two */
 };
 
 /* The suites one version accepts. */
@@ -123,7 +124,8 @@ struct tls_report {
 
 	unsigned handshakes;           /* tries made (connections), the SSLv3 and compression hellos included */
 	unsigned flights;              /* ... of which stopped after the server's first flight */
-	unsigned hello_stops;          /* ... of which right after its ServerHello */
+	unsigned hello_stops;          /* ... of which right after its ServerHello (TLS <= 1.2
+	                                * with (EC)DHE: its ServerKeyExchange) */
 	unsigned ms;                   /* wall time of tls_probe */
 };
 
