@@ -1,4 +1,4 @@
-/* tls.c: the TLS engine: OpenSSL 3 handshakes one at a time, plus hand-built ClientHellos for SSLv3 and compression. */
+/* tls.c: the TLS engine: OpenSSL 3 tries one at a time (full or first-flight), hand-built ClientHellos for SSLv3, weak suites, compression. */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +37,7 @@ enum {
 #define HS_SERVER_HELLO 2
 #define MAX_RECORD      (16384 + 2048)   /* TLSCiphertext.length at most */
 #define HELLO_OUT_MAX   2048             /* our hand-built ClientHello */
+#define FLIGHT_BUF      (5 + MAX_RECORD)  /* the server's bytes, a record at a time */
 
 #define ALL12 "ALL:COMPLEMENTOFALL"
 #define SECLEVEL0 "@SECLEVEL=0"
@@ -131,7 +132,9 @@ struct eng {
 	bool stop;
 	bool tls_seen;                      /* some reply was a TLS alert or a ServerHello */
 	bool legacy_done;                   /* secure reneg, EMS, client reneg measured */
+	bool flight;                        /* enumerate by first-flight tries (hs.flight) */
 	SSL_SESSION *ticket;                /* a TLS 1.3 session to resume for 0-RTT, or NULL */
+	SSL_CTX *ctx;                       /* every try's SSL comes from it (ctx_init) */
 	int pv[TLS_NVERSIONS];              /* per_version index of each version, -1 */
 	uint16_t weak[NWEAK];               /* weak_suites this OpenSSL cannot offer */
 	size_t nweak;
@@ -149,14 +152,18 @@ struct hs {
 	SSL_SESSION *resume;                /* resume this session ... */
 	const uint8_t *early;               /* ... sending these bytes as early data */
 	size_t early_len;
+	bool flight;                        /* stop after the server's first flight (flight_drive) */
 };
 
 struct conn {
-	SSL_CTX *ctx;
 	SSL *ssl;
 	int fd;
 	bool alert;                         /* the handshake failed on an alert from the server */
 	bool ocsp_asked;                    /* status_request sent */
+	bool sh_seen;                       /* flight: the server's ServerHello was read */
+	bool fin_written;                   /* flight: the client's Finished was written (not sent) */
+	bool sh_stop;                       /* flight: may stop after the ServerHello (flight_enough) */
+	bool sh_only;                       /* flight: stopped there */
 	int64_t until;                      /* the end of this try */
 };
 
@@ -284,11 +291,9 @@ static void
 conn_close(struct conn *c)
 {
 	SSL_free(c->ssl);
-	SSL_CTX_free(c->ctx);
 	if (c->fd >= 0)
 		close(c->fd);
 	c->ssl = NULL;
-	c->ctx = NULL;
 	c->fd = -1;
 }
 
@@ -359,6 +364,211 @@ drive(struct conn *c, int64_t until, char *why, size_t whylen, bool *timedout)
 			return HS_FAIL;
 		}
 	}
+}
+
+/* The random of a HelloRetryRequest (RFC 8446 4.1.3). */
+static const uint8_t hrr_random[32] = {
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8,
+	0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8,
+	0x33, 0x9c };
+
+/* Notes, for flight_drive, when the server's ServerHello (not a HelloRetryRequest) has been
+ * read and when the client has written its Finished. */
+static void
+flight_msg(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
+    void *arg)
+{
+	struct conn *c = arg;
+	const uint8_t *b = buf;
+
+	(void)version;
+	(void)ssl;
+	if (content_type != SSL3_RT_HANDSHAKE || len < 1)
+		return;
+	if (write_p && b[0] == SSL3_MT_FINISHED)
+		c->fin_written = true;
+	else if (!write_p && b[0] == SSL3_MT_SERVER_HELLO && len >= 4 + 2 + 32 &&
+	    memcmp(b + 6, hrr_random, sizeof(hrr_random)) != 0)
+		c->sh_seen = true;
+}
+
+/* Sends buf[0..len) on a non-blocking socket by until. 0, or -1 with why. */
+static int
+send_all(int fd, const uint8_t *buf, size_t len, int64_t until, char *why, size_t whylen)
+{
+	size_t sent = 0;
+
+	while (sent < len) {
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		int64_t now = clock_mono_ms();
+		ssize_t k;
+
+		if (now >= until) {
+			err_set(why, whylen, "no handshake within the time-out");
+			return -1;
+		}
+		if (poll(&pfd, 1, until - now > 60000 ? 60000 : (int)(until - now)) < 0 &&
+		    errno != EINTR) {
+			err_set(why, whylen, "poll: %s", strerror(errno));
+			return -1;
+		}
+		k = send(fd, buf + sent, len - sent, MSG_NOSIGNAL);
+		if (k < 0 && errno != EAGAIN && errno != EINTR) {
+			err_set(why, whylen, "%s", strerror(errno));
+			return -1;
+		}
+		if (k > 0)
+			sent += (size_t)k;
+	}
+	return 0;
+}
+
+size_t
+tls_record_feed(const uint8_t *buf, size_t len, bool whole, size_t max)
+{
+	size_t rec;
+
+	if (len < 5)
+		return 0;
+	rec = 5 + (size_t)be16(buf + 3);
+	if (!whole || rec > max)
+		return len;
+	return len >= rec ? rec : 0;
+}
+
+/* Whether a first-flight try may stop where OpenSSL is: once it has processed the
+ * ServerHello, the suite, the version and (TLS 1.3) the key-exchange group are known; on
+ * TLS <= 1.2 with (EC)DHE the group, FFDH prime and signature scheme come in the
+ * ServerKeyExchange, known once OpenSSL has processed it (its signature checked): the
+ * client's own key exchange (a 3072-bit DH key, say) is then not computed. Never when the
+ * chain is still to be kept. */
+static bool
+flight_enough(const struct conn *c)
+{
+	const SSL_CIPHER *cp;
+	EVP_PKEY *pk = NULL;
+	int kx;
+
+	if (!c->sh_seen || !c->sh_stop)
+		return false;
+	if (SSL_version(c->ssl) == TLS1_3_VERSION)
+		return true;
+	if ((cp = SSL_get_pending_cipher(c->ssl)) == NULL)
+		return false;
+	kx = SSL_CIPHER_get_kx_nid(cp);
+	if (kx != NID_kx_ecdhe && kx != NID_kx_dhe)
+		return true;
+	if (SSL_get_peer_tmp_key(c->ssl, &pk) != 1)
+		return false;
+	EVP_PKEY_free(pk);
+	return true;
+}
+
+/* Drives a handshake over memory BIOs up to the end of the server's first flight: what
+ * OpenSSL writes goes to the socket until the server's ServerHello is read (the ClientHello,
+ * and the second one after a HelloRetryRequest), and is dropped after it (the client's
+ * second flight is never sent: the server's work for it, and a round trip, are saved).
+ * Until the ServerHello is processed the server's bytes are given to OpenSSL a record at a
+ * time, so that the try can stop right after it (flight_enough); otherwise OpenSSL reads
+ * and checks the whole first flight as in a full handshake (certificates, the
+ * ServerKeyExchange and its signature, the TLS 1.3 Finished), so what conn_note reads of it
+ * is what a full handshake gives. HS_OK once the ServerHello was enough or OpenSSL has
+ * written its Finished (TLS 1.3: the handshake is finished on the client's side), HS_FAIL
+ * (why; *timedout when the time ran out). */
+static int
+flight_drive(struct conn *c, int64_t until, char *why, size_t whylen, bool *timedout)
+{
+	BIO *rbio = SSL_get_rbio(c->ssl), *wbio = SSL_get_wbio(c->ssl);
+	uint8_t *in = NULL;
+	uint8_t out[4096];
+	size_t have = 0;
+	int rc;
+
+	*timedout = false;
+	if ((in = malloc(FLIGHT_BUF)) == NULL) {
+		err_set(why, whylen, "out of memory");
+		return HS_FAIL;
+	}
+	for (;;) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		int n, err, k;
+		int64_t now;
+		ssize_t got;
+		size_t feed;
+
+		ERR_clear_error();
+		n = SSL_do_handshake(c->ssl);
+		if (n == 1) {
+			rc = HS_OK;
+			goto out;
+		}
+		err = SSL_get_error(c->ssl, n);
+		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
+			c->alert = ssl_why(c->ssl, n, 0, why, whylen);
+			rc = HS_FAIL;
+			goto out;
+		}
+		while ((k = BIO_read(wbio, out, sizeof(out))) > 0)
+			if (!c->sh_seen && send_all(c->fd, out, (size_t)k, until, why, whylen) != 0) {
+				rc = HS_FAIL;
+				goto out;
+			}
+		if (c->fin_written) {
+			rc = HS_OK;
+			goto out;
+		}
+		if (flight_enough(c)) {
+			c->sh_only = true;
+			rc = HS_OK;
+			goto out;
+		}
+		/* The next record whole while the ServerHello (on TLS <= 1.2 the
+		 * ServerKeyExchange) may still be unprocessed, else all there is. */
+		for (;;) {
+			if ((feed = tls_record_feed(in, have, !c->sh_seen ||
+			    SSL_version(c->ssl) != TLS1_3_VERSION, FLIGHT_BUF)) > 0)
+				break;
+			now = clock_mono_ms();
+			if (now >= until) {
+				err_set(why, whylen, "no handshake within the time-out");
+				*timedout = true;
+				rc = HS_FAIL;
+				goto out;
+			}
+			got = recv(c->fd, in + have, FLIGHT_BUF - have, 0);
+			if (got > 0) {
+				have += (size_t)got;
+				continue;
+			}
+			if (got == 0) {
+				err_set(why, whylen, "connection closed by the server");
+				rc = HS_FAIL;
+				goto out;
+			}
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+				err_set(why, whylen, "%s", strerror(errno));
+				rc = HS_FAIL;
+				goto out;
+			}
+			pfd.revents = 0;
+			if (poll(&pfd, 1, until - now > 60000 ? 60000 : (int)(until - now)) < 0 &&
+			    errno != EINTR) {
+				err_set(why, whylen, "poll: %s", strerror(errno));
+				rc = HS_FAIL;
+				goto out;
+			}
+		}
+		if (BIO_write(rbio, in, (int)feed) != (int)feed) {
+			err_set(why, whylen, "out of memory");
+			rc = HS_FAIL;
+			goto out;
+		}
+		memmove(in, in + feed, have - feed);
+		have -= feed;
+	}
+out:
+	free(in);
+	return rc;
 }
 
 /* Writes buf as early data (the ClientHello goes with it) by c->until. HS_OK, HS_FAIL (why). */
@@ -507,70 +717,69 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	bool timedout;
 	int rc;
 
-	c->ctx = NULL;
 	c->ssl = NULL;
 	c->fd = -1;
 	c->alert = false;
 	c->ocsp_asked = false;
+	c->sh_seen = false;
+	c->fin_written = false;
+	c->sh_stop = o->flight && e->r->nchain > 0;
+	c->sh_only = false;
 	why[0] = '\0';
 	if ((until = eng_until(e)) == 0)
 		return HS_STOP;
 	c->until = until;
 	if ((rc = eng_connect(e, until, &c->fd)) != HS_OK)
 		return rc;
-	if ((c->ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+	ERR_clear_error();
+	if ((c->ssl = SSL_new(e->ctx)) == NULL) {
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
-	/* Everything the server may accept, however weak; trust is judged apart. */
-	SSL_CTX_set_security_level(c->ctx, 0);
-	SSL_CTX_set_options(c->ctx, SSL_OP_LEGACY_SERVER_CONNECT |
-	    SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION | SSL_OP_NO_TICKET);
 	if (o->tickets)
-		SSL_CTX_clear_options(c->ctx, SSL_OP_NO_TICKET);
-	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
-	SSL_CTX_set_max_cert_list(c->ctx, MAX_TLS_CHAIN_BYTES);
-	if (SSL_CTX_set_min_proto_version(c->ctx, o->version) != 1 ||
-	    SSL_CTX_set_max_proto_version(c->ctx, o->version) != 1) {
+		SSL_clear_options(c->ssl, SSL_OP_NO_TICKET);
+	if (SSL_set_min_proto_version(c->ssl, o->version) != 1 ||
+	    SSL_set_max_proto_version(c->ssl, o->version) != 1) {
 		err_set(why, whylen, "cannot offer this version");
 		rc = HS_FAIL;
 		goto out;
 	}
-	if (o->version == TLS1_3_VERSION) {
-		char all[256];
-		size_t off = 0;
-
-		all[0] = '\0';
-		for (size_t i = 0; i < NSUITES13; i++)
-			off += (size_t)snprintf(all + off, sizeof(all) - off, "%s%s", off ? ":" : "",
-			    suites13[i]);
-		if (SSL_CTX_set_ciphersuites(c->ctx, o->suites != NULL ? o->suites : all) != 1 ||
-		    SSL_CTX_set_cipher_list(c->ctx, ALL12 ":" SECLEVEL0) != 1) {
-			err_set(why, whylen, "no suite to offer");
-			rc = HS_FAIL;
-			goto out;
-		}
-	} else if (SSL_CTX_set_cipher_list(c->ctx, o->ciphers != NULL ? o->ciphers :
-	    ALL12 ":" SECLEVEL0) != 1) {
+	if ((o->version == TLS1_3_VERSION && o->suites != NULL &&
+	    SSL_set_ciphersuites(c->ssl, o->suites) != 1) ||
+	    (o->version != TLS1_3_VERSION && o->ciphers != NULL &&
+	    SSL_set_cipher_list(c->ssl, o->ciphers) != 1)) {
 		err_set(why, whylen, "no suite to offer");
 		rc = HS_FAIL;
 		goto out;
 	}
-	if (SSL_CTX_set1_groups_list(c->ctx, o->groups != NULL ? o->groups :
+	if (SSL_set1_groups_list(c->ssl, o->groups != NULL ? o->groups :
 	    groups_list(o->version, gbuf, sizeof(gbuf))) != 1 ||
-	    (o->sigalgs != NULL && SSL_CTX_set1_sigalgs_list(c->ctx, o->sigalgs) != 1)) {
+	    (o->sigalgs != NULL && SSL_set1_sigalgs_list(c->ssl, o->sigalgs) != 1)) {
 		err_set(why, whylen, "cannot offer these groups or signature algorithms");
 		rc = HS_FAIL;
 		goto out;
 	}
 	ERR_clear_error();
-	if ((c->ssl = SSL_new(c->ctx)) == NULL) {
+	if (o->flight) {
+		BIO *rbio = BIO_new(BIO_s_mem()), *wbio = BIO_new(BIO_s_mem());
+
+		if (rbio == NULL || wbio == NULL) {
+			BIO_free(rbio);
+			BIO_free(wbio);
+			rc = PEIL_ENOMEM;
+			goto out;
+		}
+		BIO_set_mem_eof_return(rbio, -1);   /* empty: read again later, not the end */
+		BIO_set_mem_eof_return(wbio, -1);
+		SSL_set_bio(c->ssl, rbio, wbio);
+		SSL_set_msg_callback(c->ssl, flight_msg);
+		SSL_set_msg_callback_arg(c->ssl, c);
+	} else if (SSL_set_fd(c->ssl, c->fd) != 1) {
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
-	if (SSL_set_fd(c->ssl, c->fd) != 1 ||
-	    (sni != NULL && sni[0] != '\0' && !is_ip_literal(sni) &&
-	    SSL_set_tlsext_host_name(c->ssl, sni) != 1)) {
+	if (sni != NULL && sni[0] != '\0' && !is_ip_literal(sni) &&
+	    SSL_set_tlsext_host_name(c->ssl, sni) != 1) {
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
@@ -590,6 +799,15 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	}
 	if (o->early != NULL && (rc = early_write(c, o->early, o->early_len, why, whylen)) != HS_OK)
 		goto out;
+	if (o->flight) {
+		rc = flight_drive(c, until, why, whylen, &timedout);
+		e->tls_seen |= c->alert;
+		if (rc == HS_OK) {
+			e->r->flights++;
+			e->r->hello_stops += c->sh_only ? 1 : 0;
+		}
+		goto out;
+	}
 	rc = drive(c, until, why, whylen, &timedout);
 	/* With early data SSL_do_handshake returns once the server's Finished is read, so that
 	 * more early data could follow; the next call ends it (EndOfEarlyData, Finished). */
@@ -976,7 +1194,10 @@ conn_note(struct eng *e, struct conn *c, uint16_t *suite, const SSL_CIPHER **cip
     uint16_t *scheme)
 {
 	struct tls_report *r = e->r;
-	const SSL_CIPHER *cp = SSL_get_current_cipher(c->ssl);
+	/* A try stopped after the first flight (flight_drive) is not finished on TLS <= 1.2:
+	 * its suite is still the pending one. */
+	const SSL_CIPHER *cp = SSL_is_init_finished(c->ssl) ? SSL_get_current_cipher(c->ssl) :
+	    SSL_get_pending_cipher(c->ssl);
 	int ver = SSL_version(c->ssl);
 	int kx, type = 0, hash = 0;
 	EVP_PKEY *pk = NULL;
@@ -1531,7 +1752,7 @@ suites_probe(struct eng *e, int vi)
 	char offer[8192];
 
 	while (pv->nsuites < TLS_MAX_SUITES && !e->stop) {
-		struct hs o = { .version = versions[vi] };
+		struct hs o = { .version = versions[vi], .flight = e->flight };
 		struct conn c;
 		char why[200];
 		const SSL_CIPHER *cp;
@@ -1576,7 +1797,7 @@ suites_probe(struct eng *e, int vi)
 		suite_add(e, vi, suite, cp);
 	}
 	if (pv->nsuites >= 2 && !e->stop) {
-		struct hs o = { .version = versions[vi] };
+		struct hs o = { .version = versions[vi], .flight = e->flight };
 		struct conn c;
 		char why[200];
 		const SSL_CIPHER *cp;
@@ -1643,7 +1864,8 @@ groups_probe(struct eng *e)
 	r->groups_version = versions[vi];
 	ec13 = vi == 0;
 	while (!e->stop) {
-		struct hs o = { .version = versions[vi], .ciphers = ec13 ? NULL : ciphers };
+		struct hs o = { .version = versions[vi], .ciphers = ec13 ? NULL : ciphers,
+		    .flight = e->flight };
 		struct conn c;
 		char why[200];
 		const SSL_CIPHER *cp;
@@ -1706,7 +1928,8 @@ sigs_probe(struct eng *e)
 			seen[k] = true;
 	}
 	while (!e->stop) {
-		struct hs o = { .version = TLS1_2_VERSION, .ciphers = ciphers, .sigalgs = offer };
+		struct hs o = { .version = TLS1_2_VERSION, .ciphers = ciphers, .sigalgs = offer,
+		    .flight = e->flight };
 		struct conn c;
 		char why[200];
 		const SSL_CIPHER *cp;
@@ -1733,6 +1956,35 @@ sigs_probe(struct eng *e)
 			break;
 		seen[k] = true;
 	}
+	return 0;
+}
+
+/* The context every try's SSL is made from, with what all tries share: everything the
+ * server may accept, however weak (trust is judged apart), every TLS 1.3 suite, the whole
+ * TLS <= 1.2 cipher list; a try narrows its own SSL (hs_try). 0 or PEIL_ENOMEM. */
+static int
+ctx_init(struct eng *e)
+{
+	char all[256];
+	size_t off = 0;
+
+	all[0] = '\0';
+	for (size_t i = 0; i < NSUITES13; i++)
+		off += (size_t)snprintf(all + off, sizeof(all) - off, "%s%s", off ? ":" : "",
+		    suites13[i]);
+	if ((e->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		return PEIL_ENOMEM;
+	SSL_CTX_set_security_level(e->ctx, 0);
+	SSL_CTX_set_options(e->ctx, SSL_OP_LEGACY_SERVER_CONNECT |
+	    SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION | SSL_OP_NO_TICKET);
+	SSL_CTX_set_verify(e->ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_max_cert_list(e->ctx, MAX_TLS_CHAIN_BYTES);
+	if (SSL_CTX_set_ciphersuites(e->ctx, all) != 1 ||
+	    SSL_CTX_set_cipher_list(e->ctx, ALL12 ":" SECLEVEL0) != 1) {
+		ERR_clear_error();
+		return PEIL_ENOMEM;
+	}
+	ERR_clear_error();
 	return 0;
 }
 
@@ -1874,11 +2126,13 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 	e.max_hs = t->max_handshakes != 0 ? t->max_handshakes : MAX_TLS_HANDSHAKES;
 	e.hs_ms = t->handshake_ms != 0 ? t->handshake_ms : DEFAULT_TLS_HANDSHAKE_MS;
 	e.deadline = t->deadline_ms;
+	e.flight = !t->full_handshakes;
 	for (int i = 0; i < TLS_NVERSIONS; i++)
 		e.pv[i] = -1;
 	ERR_clear_error();
 
-	if ((rc = weak_init(&e)) != 0 || (rc = versions_probe(&e)) != 0)
+	if ((rc = ctx_init(&e)) != 0 || (rc = weak_init(&e)) != 0 ||
+	    (rc = versions_probe(&e)) != 0)
 		goto out;
 	if (e.ticket != NULL && (rc = early_probe(&e)) != 0)
 		goto out;
@@ -1899,6 +2153,7 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 	compression_probe(&e);
 out:
 	SSL_SESSION_free(e.ticket);
+	SSL_CTX_free(e.ctx);
 	ERR_clear_error();
 	versions_sort(r);
 	if (rc == PEIL_ENOMEM)

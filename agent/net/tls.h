@@ -40,6 +40,12 @@ struct tls_target {
 	                             * GET request) are sent as early data on a resumed handshake;
 	                             * NULL: 0-RTT is not tried (early_data stays -1) */
 	size_t early_len;
+	bool full_handshakes;       /* every try a full handshake; false (the default): suites,
+	                             * their order, groups and signature hashes are enumerated by
+	                             * tries that stop within the server's first flight, once
+	                             * OpenSSL has read what is asked (the client's second flight
+	                             * is never sent). For the tests and benchmarks that compare
+	                             * the two */
 };
 
 /* The suites one version accepts. */
@@ -117,6 +123,9 @@ struct tls_report {
 	bool name_ok;                  /* the leaf matches sni (X509_check_host / X509_check_ip_asc) */
 
 	unsigned handshakes;           /* tries made (connections), the SSLv3 and compression hellos included */
+	unsigned flights;              /* ... of which stopped after the server's first flight */
+	unsigned hello_stops;          /* ... of which right after its ServerHello (TLS <= 1.2
+	                                * with (EC)DHE: its ServerKeyExchange) */
 	unsigned ms;                   /* wall time of tls_probe */
 };
 
@@ -124,6 +133,12 @@ struct tls_report {
  * TLS 1.2 signature schemes, compression, renegotiation, EMS, the chain and its trust,
  * OCSP stapling, and with t->early_data 0-RTT (the TLS 1.3 try waits for session tickets,
  * within DEFAULT_TLS_TICKET_MS, then one more connection resumes with early data).
+ * A full handshake per version (the first gives the chain, trust and OCSP; the first
+ * TLS <= 1.2 one renegotiation; TLS 1.3 the ticket); suites, their order, groups and
+ * signature hashes by first-flight tries (OpenSSL's own ClientHello, the server's first
+ * flight read and checked by OpenSSL up to where it says what is asked, the client's second
+ * flight never sent; see t->full_handshakes); SSLv3, the suites OpenSSL cannot offer and
+ * compression by hand-built hellos (tls_client_hello_build) read to the ServerHello.
  * Handshakes run one at a time (so one connection per host: within DEFAULT_TLS_PER_HOST),
  * each bounded by t->handshake_ms, all by t->deadline_ms and t->max_handshakes; when a bound
  * stops it, what was found is kept and r->partial says why. Trust never fails a handshake.
@@ -171,6 +186,13 @@ struct tls_hello {
  * PEIL_EINVAL (not TLS, another message first, or a malformed ServerHello) or PEIL_ETOOBIG
  * (a ServerHello over MAX_TLS_HELLO_BYTES). Bytes after the ServerHello are ignored. */
 int tls_server_hello_parse(const uint8_t *buf, size_t len, struct tls_hello *h);
+
+/* How many of buf[0..len), untrusted bytes from a server not yet given to OpenSSL, to give
+ * it next: with whole, the first TLS record once it is complete (0 until then: read more),
+ * or all len bytes when its header says it is longer than max (OpenSSL judges such a
+ * record); without whole, all len bytes. Always 0 before a whole 5-byte record header.
+ * Never more than len. */
+size_t tls_record_feed(const uint8_t *buf, size_t len, bool whole, size_t max);
 
 /* Builds a ClientHello record (for SSLv3 and the compression check; no TLS 1.3): version
  * (TLS_SSL3 ... TLS_V12), the suites (IANA ids), DEFLATE offered before null when deflate,

@@ -498,6 +498,118 @@ test_big_chain(void **state)
 	sserver_stop(&s);
 }
 
+/* ---- first-flight tries against full handshakes ---- */
+
+/* Everything a report says but the counts of tries and the time. */
+static void
+assert_same_report(const struct tls_report *a, const struct tls_report *b)
+{
+	assert_int_equal(a->available, b->available);
+	assert_int_equal(a->partial, b->partial);
+	assert_int_equal(a->nversions, b->nversions);
+	assert_memory_equal(a->versions, b->versions, sizeof(a->versions));
+	assert_memory_equal(a->version_tried, b->version_tried, sizeof(a->version_tried));
+	assert_int_equal(a->nper, b->nper);
+	for (size_t i = 0; i < a->nper; i++) {
+		const struct tls_version_suites *x = &a->per_version[i], *y = &b->per_version[i];
+
+		assert_int_equal(x->version, y->version);
+		assert_int_equal(x->nsuites, y->nsuites);
+		assert_memory_equal(x->suites, y->suites, x->nsuites * sizeof(x->suites[0]));
+		assert_int_equal(x->server_order, y->server_order);
+	}
+	assert_int_equal(a->ngroups, b->ngroups);
+	assert_memory_equal(a->groups, b->groups, a->ngroups * sizeof(a->groups[0]));
+	assert_int_equal(a->groups_version, b->groups_version);
+	assert_int_equal(a->ffdh_bits, b->ffdh_bits);
+	assert_int_equal(a->ffdh_named, b->ffdh_named);
+	assert_string_equal(a->ffdh_group, b->ffdh_group);
+	assert_int_equal(a->nsigschemes, b->nsigschemes);
+	assert_memory_equal(a->sigschemes, b->sigschemes,
+	    a->nsigschemes * sizeof(a->sigschemes[0]));
+	assert_int_equal(a->compression, b->compression);
+	assert_int_equal(a->secure_reneg, b->secure_reneg);
+	assert_int_equal(a->client_reneg, b->client_reneg);
+	assert_int_equal(a->ems, b->ems);
+	assert_int_equal(a->early_data, b->early_data);
+	assert_int_equal(a->ocsp_stapled, b->ocsp_stapled);
+	assert_int_equal(a->ocsp_valid, b->ocsp_valid);
+	assert_int_equal(a->nchain, b->nchain);
+	for (size_t i = 0; i < a->nchain; i++) {
+		assert_int_equal(a->derlen[i], b->derlen[i]);
+		assert_memory_equal(a->der[i], b->der[i], a->derlen[i]);
+		assert_int_equal(a->chain_sig_nids[i], b->chain_sig_nids[i]);
+	}
+	assert_int_equal(a->leaf_key_type, b->leaf_key_type);
+	assert_int_equal(a->leaf_key_bits, b->leaf_key_bits);
+	assert_int_equal(a->leaf_curve_nid, b->leaf_curve_nid);
+	assert_int_equal(a->trusted, b->trusted);
+	assert_string_equal(a->trust_why, b->trust_why);
+	assert_int_equal(a->name_ok, b->name_ok);
+}
+
+/* One s_server configuration probed twice: every try a full handshake, then (the default)
+ * the enumeration by first-flight tries. The reports must be the same. */
+static void
+flight_case(const char *what, bool hello_stops, const char *cert, const char *a1, const char *a2, const char *a3,
+    const char *a4, const char *a5, const char *a6)
+{
+	struct sserver s;
+	struct tls_report full, fast;
+	char ca[128];
+	struct tls_target t = { .connect = cb_connect, .arg = &s.port, .sni = "localhost",
+	    .ca_file = ca, .handshake_ms = 3000, .deadline_ms = clock_mono_ms() + 60000 };
+
+	snprintf(ca, sizeof(ca), "%s/%s.pem", dir, cert);
+	sserver_start(&s, cert, a1, a2, a3, a4, a5, a6, NULL);
+	memset(&full, 0, sizeof(full));
+	memset(&fast, 0, sizeof(fast));
+	t.full_handshakes = true;
+	assert_int_equal(tls_probe(&t, &full), 0);
+	t.full_handshakes = false;
+	assert_int_equal(tls_probe(&t, &fast), 0);
+	printf("# %s: full %u tries in %u ms, then %u tries (%u first-flight, %u of them stopped "
+	    "early) in %u ms\n", what, full.handshakes, full.ms, fast.handshakes, fast.flights,
+	    fast.hello_stops, fast.ms);
+	dump(what, &fast);
+	assert_true(full.available);
+	assert_false(full.partial);
+	assert_same_report(&full, &fast);
+	assert_int_equal(full.flights, 0);
+	assert_true(fast.flights > 0);
+	assert_int_equal(full.hello_stops, 0);
+	if (hello_stops)
+		assert_true(fast.hello_stops > 0);
+	tls_report_clear(&full);
+	tls_report_clear(&fast);
+	sserver_stop(&s);
+}
+
+static void
+test_flight_same(void **state)
+{
+	char dh[128];
+
+	(void)state;
+	if (!have_openssl)
+		SKIP_OR_FAIL("openssl (the command) not found");
+	snprintf(dh, sizeof(dh), "%s/dh1024.pem", dir);
+	/* Server order, TLS 1.3 and 1.2, ECDHE and DHE (the FFDH size from a DHE try). */
+	flight_case("modern", true, "rsa", "-no_tls1", "-no_tls1_1", "-serverpref", "-cipher",
+	    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:"
+	    "DHE-RSA-AES256-GCM-SHA384", NULL);
+	/* The client's order, RSA and DHE key exchange, every version up to 1.2. */
+	flight_case("clientorder", true, "rsa", "-no_tls1_3", "-dhparam", dh, "-cipher",
+	    "AES128-SHA:DHE-RSA-AES128-SHA:ECDHE-RSA-AES128-SHA:AES256-GCM-SHA384:@SECLEVEL=0",
+	    NULL);
+	/* TLS 1.3 with groups the first key share misses (HelloRetryRequest). */
+	flight_case("hrr", true, "ec", "-tls1_3", "-groups", "secp384r1:secp521r1:ffdhe2048", NULL,
+	    NULL, NULL);
+	/* TLS 1.2, ECDSA, signature hashes and groups to enumerate. */
+	flight_case("sigs", true, "ec", "-tls1_2", "-sigalgs", "ECDSA+SHA384:ECDSA+SHA256:ECDSA+SHA1",
+	    "-groups", "secp384r1:prime256v1", NULL);
+}
+
 /* ---- hand-made servers ---- */
 
 enum fake_mode {
@@ -1420,6 +1532,45 @@ test_server_hello_parse(void **state)
 	assert_int_equal(tls_server_hello_parse(b, n, &h), PEIL_ETOOBIG);
 }
 
+/* The records a first-flight try gives OpenSSL one at a time (untrusted lengths). */
+static void
+test_record_feed(void **state)
+{
+	uint8_t b[64];
+	size_t n;
+
+	(void)state;
+	memset(b, 0xab, sizeof(b));
+	/* A ServerHello record of 10 bytes, then the start of the next. */
+	n = hello_bytes(b, 0x0303, 0xc02f, 0, NULL, 0);
+	assert_true(n <= sizeof(b));
+	b[0] = 22; b[1] = 3; b[2] = 3; b[3] = 0; b[4] = 10;
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(tls_record_feed(b, i, true, 100), 0);
+		assert_int_equal(tls_record_feed(b, i, false, 100), 0);
+	}
+	for (size_t i = 5; i < 15; i++) {
+		assert_int_equal(tls_record_feed(b, i, true, 100), 0);     /* incomplete: wait */
+		assert_int_equal(tls_record_feed(b, i, false, 100), i);    /* all there is */
+	}
+	assert_int_equal(tls_record_feed(b, 15, true, 100), 15);
+	assert_int_equal(tls_record_feed(b, 40, true, 100), 15);       /* only the first record */
+	assert_int_equal(tls_record_feed(b, 40, false, 100), 40);
+	/* A length longer than the buffer: everything goes, OpenSSL judges it. */
+	b[3] = 0xff; b[4] = 0xff;
+	assert_int_equal(tls_record_feed(b, 7, true, 100), 7);
+	assert_int_equal(tls_record_feed(b, 7, true, 5 + 0xffff), 0);
+	assert_int_equal(tls_record_feed(b, 7, true, 5 + 0xfffe), 7);
+	/* A zero-length record is a record (OpenSSL refuses it). */
+	b[3] = 0; b[4] = 0;
+	assert_int_equal(tls_record_feed(b, 5, true, 100), 5);
+	assert_int_equal(tls_record_feed(b, 9, true, 100), 5);
+	/* Not TLS at all (an SMTP reply): the length read (" 5", 0x2035) is nonsense, over max:
+	 * everything goes to OpenSSL, which refuses it. */
+	memcpy(b, "554 5.7.0 go away\r\n", 19);
+	assert_int_equal(tls_record_feed(b, 19, true, 100), 19);
+}
+
 static void
 test_client_hello_build(void **state)
 {
@@ -1456,6 +1607,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_server_hello_parse),
 		cmocka_unit_test(test_client_hello_build),
+		cmocka_unit_test(test_record_feed),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_reset),
@@ -1469,6 +1621,7 @@ main(void)
 		cmocka_unit_test(test_ocsp_judge),
 		cmocka_unit_test(test_ocsp_stapled),
 		cmocka_unit_test(test_early_data),
+		cmocka_unit_test(test_flight_same),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
