@@ -384,8 +384,11 @@ slug_make(const char *name, size_t idx, bool clash, char out[REPORT_SLUG_LEN])
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			if (dash && n > 0 && n < sizeof(base) - 2)
+			if (dash && n > 0) {
+				if (n >= sizeof(base) - 2)
+					break;
 				base[n++] = '-';
+			}
 			dash = false;
 			base[n++] = c;
 		} else {

@@ -218,12 +218,17 @@ standards(struct rctx *x, FILE *f)
 	    "<th scope=\"col\" class=\"n\">error</th><th scope=\"col\" class=\"n\">no result</th>"
 	    "<th scope=\"col\" class=\"n\">disagree</th><th scope=\"col\" class=\"n\">share "
 	    "passed</th></tr></thead>\n<tbody>\n", f);
-	for (size_t t = 0; t < TEST_COUNT; t++) {
+	/* Grouped by category, in the catalogue's order of first appearance. */
+	for (size_t gt = 0; gt < TEST_COUNT * TEST_COUNT; gt++) {
+		size_t g = gt / TEST_COUNT, t = gt % TEST_COUNT, first;
 		const struct catalogue_entry *e = catalogue_get((enum catalogue_test)t);
 		struct judge_adoption ad;
 		size_t judged;
 
-		if (!test_reported((enum catalogue_test)t))
+		for (first = 0; strcmp(catalogue_get((enum catalogue_test)first)->category,
+		    e->category) != 0; first++)
+			;
+		if (first != g || !test_reported((enum catalogue_test)t))
 			continue;
 		judge_tally_test(j, x->r, (enum catalogue_test)t, &ad);
 		judged = ad.status[1] + ad.status[2] + ad.status[3] + ad.status[4];
@@ -598,8 +603,10 @@ report_site_vantages(struct rctx *x)
 				    "<th scope=\"col\">Test</th><th scope=\"col\">Consensus</th>"
 				    "<th scope=\"col\">Who saw what</th></tr></thead>\n<tbody>\n", f);
 			fputs("<tr><td>", f);
+			if (j->org[d] >= 0)
+				fprintf(f, "<a href=\"org/%s.html#d%zu\">", x->slug[j->org[d]], d);
 			esc_html_str(f, j->domains[d]);
-			fputs("</td><td>", f);
+			fputs(j->org[d] >= 0 ? "</a></td><td>" : "</td><td>", f);
 			if (j->org[d] >= 0)
 				fprintf(f, "<a href=\"org/%s.html\">", x->slug[j->org[d]]);
 			esc_html_str(f, j->org[d] >= 0 ? j->orgs[j->org[d]].name : "(not a target)");
