@@ -167,12 +167,13 @@ setup(void **state)
 			    "<script>alert('ev')</script>\x01\x1b[31m\"quoted\""),
 			mk(EVIL_DOMAIN, "mail_auth_spf_policy", PEIL__STATUS__FAILED, "record",
 			    fx->long_value),
+			mk(EVIL_DOMAIN, "web_https_http_hsts", PEIL__STATUS__WARNING, "-2+3", "@x"),
 			mk(PLAIN_DOMAIN, "mail_auth_dmarc_policy", PEIL__STATUS__PASSED, "record",
 			    "v=DMARC1; p=reject"),
 			mk(SECRET_DOMAIN, "mail_auth_dmarc_policy", PEIL__STATUS__FAILED, "reason",
 			    "secret evidence"),
 		};
-		send(fx, 0, 2, r, 5);
+		send(fx, 0, 2, r, 6);
 	}
 	{
 		Peil__Result *r[] = {
@@ -429,6 +430,7 @@ test_packs(void **state)
 	/* The formula is neutralised, the quotes doubled. */
 	assert_true(has(csv, "\"'record==cmd|' /C calc'!A0 <script>WWW") ||
 	    has(csv, "record==cmd|"));
+	assert_true(has(csv, EVIL_DOMAIN ",web_https_http_hsts,a,warning,warning,,\"'-2+3=@x\","));
 	assert_false(has(csv, "\n=cmd"));
 	assert_false(has(csv, ",=cmd"));
 	assert_true(has(csv, EVIL_DOMAIN ",mail_auth_dmarc_policy,a,failed,failed,"));
