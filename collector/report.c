@@ -333,17 +333,53 @@ rep_css(struct rctx *x, const char *dir)
 	return rep_close(x, f, rel);
 }
 
+/* s escaped, at most max bytes of the escaped text, never cut inside an entity or a UTF-8
+ * character; "…" when cut. */
+static void
+title_cut(FILE *f, const char *s, size_t max)
+{
+	char *buf = NULL;
+	size_t len = 0, n;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (m == NULL)
+		return;
+	esc_html_str(m, s);
+	if (fclose(m) != 0) {
+		free(buf);
+		return;
+	}
+	if (len <= max) {
+		fputs(buf, f);
+		free(buf);
+		return;
+	}
+	n = max;
+	while (n > 0 && ((unsigned char)buf[n] & 0xc0) == 0x80)
+		n--;
+	for (size_t k = n; k > 0 && k + 8 > n; k--)
+		if (buf[k - 1] == ';')
+			break;
+		else if (buf[k - 1] == '&') {
+			n = k - 1;
+			break;
+		}
+	fwrite(buf, 1, n, f);
+	fputs("…", f);
+	free(buf);
+}
+
 void
 rep_head(FILE *f, const char *title, const char *title_extra, const char *cssrel)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	    "<title>", f);
-	/* A title stays short (a name may be 10,000 bytes). */
-	rep_cut(f, title, 40);
+	/* A title stays short (a name may be 10,000 bytes): cut once escaped. */
+	title_cut(f, title, 40);
 	if (title_extra != NULL) {
 		fputs(" - ", f);
-		rep_cut(f, title_extra, 24);
+		title_cut(f, title_extra, 24);
 	}
 	fprintf(f, "</title>\n<link rel=\"stylesheet\" href=\"%s\">\n</head>\n<body>\n", cssrel);
 }
