@@ -349,8 +349,8 @@ changes(struct rctx *x, FILE *f)
 	for (size_t t = 0; t < TEST_COUNT; t++)
 		if (up[t] + down[t] > 0 && test_reported((enum catalogue_test)t))
 			fprintf(f, "<tr><td><a href=\"test/%s.html\">%s</a></td><td class=\"n\">%zu"
-			    "</td><td class=\"n\">%zu</td></tr>\n", catalogue_get(t)->id,
-			    catalogue_get(t)->id, up[t], down[t]);
+			    "</td><td class=\"n\">%zu</td></tr>\n", catalogue_get((enum catalogue_test)t)->id,
+			    catalogue_get((enum catalogue_test)t)->id, up[t], down[t]);
 	fputs("</tbody>\n</table>\n</section>\n", f);
 }
 
@@ -501,7 +501,7 @@ report_site_tests_close(struct rctx *x)
 			    x->test_rows[t] > 0 ? "more " : "", x->test_hidden[t] == 1 ? "" : "s",
 			    x->test_hidden[t] == 1 ? "s" : "");
 		rep_foot(f);
-		snprintf(rel, sizeof(rel), "test/%s.html", catalogue_get(t)->id);
+		snprintf(rel, sizeof(rel), "test/%s.html", catalogue_get((enum catalogue_test)t)->id);
 		if ((r = rep_close(x, f, rel)) != 0 && rc == 0)
 			rc = r;
 	}
@@ -612,10 +612,10 @@ report_site_vantages(struct rctx *x)
 			esc_html_str(f, j->org[d] >= 0 ? j->orgs[j->org[d]].name : "(not a target)");
 			fprintf(f, "%s</td><td>", j->org[d] >= 0 ? "</a>" : "");
 			if (test_reported((enum catalogue_test)t))
-				fprintf(f, "<a href=\"test/%s.html\">%s</a>", catalogue_get(t)->id,
-				    catalogue_get(t)->id);
+				fprintf(f, "<a href=\"test/%s.html\">%s</a>", catalogue_get((enum catalogue_test)t)->id,
+				    catalogue_get((enum catalogue_test)t)->id);
 			else
-				fputs(catalogue_get(t)->id, f);
+				fputs(catalogue_get((enum catalogue_test)t)->id, f);
 			fputs("</td><td>", f);
 			rep_status(f, cell & (uint8_t)~JUDGE_DISAGREE);
 			fputs("</td><td>", f);

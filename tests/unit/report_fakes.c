@@ -183,6 +183,11 @@ judge_load(struct store *s, const struct judge_opts *o, struct judge **out, char
 	for (last = rr.n - 1; o->round != 0 && rr.r[last].id != o->round; last--)
 		if (last == 0) {
 			err_set(err, errlen, "no round %llu", (unsigned long long)o->round);
+			for (i = 0; i < l.n; i++)
+				free(l.names[i]);
+			free(l.names);
+			free(rr.r);
+			free(j);
 			return PEIL_ENOENT;
 		}
 	first = o->history != 0 && o->history <= last ? last + 1 - o->history : 0;
