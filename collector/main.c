@@ -693,9 +693,11 @@ static const char report_help[] =
 	    "configuration error.\n";
 
 /* report's own options are taken out of argv before cli_parse sees the rest (-c, -o, -s,
- * -h); *argcp shrinks. Returns EXIT_OK or EXIT_USAGE (said). */
-static int
-report_opts_take(int *argcp, char **argv, struct report_opts *ro, bool *audience_set)
+ * -h); *argcp shrinks. A bad value is said in why (the first one), not at once: --help
+ * after it still answers. */
+static void
+report_opts_take(int *argcp, char **argv, struct report_opts *ro, bool *audience_set,
+    char *why, size_t whylen)
 {
 	static const char *const withval[] = { "--out", "--round", "--history", "--audience",
 	    "--pack", NULL };
@@ -737,8 +739,9 @@ report_opts_take(int *argcp, char **argv, struct report_opts *ro, bool *audience
 		else if (i + 1 < argc)
 			val = argv[++i];
 		else {
-			fprintf(stderr, "peil-collector: option '%s' needs a value\n", withval[k]);
-			return EXIT_USAGE;
+			if (why[0] == '\0')
+				snprintf(why, whylen, "option '%s' needs a value", withval[k]);
+			continue;
 		}
 		if (k == 0) {
 			ro->out = val;
@@ -750,11 +753,10 @@ report_opts_take(int *argcp, char **argv, struct report_opts *ro, bool *audience
 			v = strtoull(val, &end, 10);
 			if (*val < '0' || *val > '9' || *end != '\0' || errno != 0 || v < 1 ||
 			    v > MAX_CLI_NUMBER) {
-				fprintf(stderr, "peil-collector: %s: '", withval[k]);
-				esc_text_str(stderr, val);
-				fprintf(stderr, "' is not a whole number from 1 to %llu\n",
-				    MAX_CLI_NUMBER);
-				return EXIT_USAGE;
+				if (why[0] == '\0')
+					snprintf(why, whylen, "%s: '%.64s' is not a whole number from 1 "
+					    "to %llu", withval[k], val, MAX_CLI_NUMBER);
+				continue;
 			}
 			if (k == 1)
 				ro->round = v;
@@ -766,11 +768,9 @@ report_opts_take(int *argcp, char **argv, struct report_opts *ro, bool *audience
 				ro->audience = REPORT_COALITION;
 			} else if (strcmp(val, "public") == 0) {
 				ro->audience = REPORT_PUBLIC;
-			} else {
-				fputs("peil-collector: --audience: '", stderr);
-				esc_text_str(stderr, val);
-				fputs("' is not coalition or public\n", stderr);
-				return EXIT_USAGE;
+			} else if (why[0] == '\0') {
+				snprintf(why, whylen, "--audience: '%.64s' is not coalition or public",
+				    val);
 			}
 		} else {
 			ro->pack = val;
@@ -778,7 +778,6 @@ report_opts_take(int *argcp, char **argv, struct report_opts *ro, bool *audience
 	}
 	argv[n] = NULL;
 	*argcp = n;
-	return EXIT_OK;
 }
 
 static int
@@ -790,15 +789,19 @@ cmd_report(int argc, char **argv)
 	struct conf *conf = NULL;
 	struct store *s = NULL;
 	bool audience_set = false;
-	char err[2048];
+	char err[2048], why[256] = "";
 	int status = EXIT_OK, i, rc;
 
-	if ((status = report_opts_take(&argc, argv, &ro, &audience_set)) != EXIT_OK) {
-		fputs(report_help, stderr);
-		return status;
-	}
+	report_opts_take(&argc, argv, &ro, &audience_set, why, sizeof(why));
 	if ((i = cli_parse("peil-collector", argc, argv, "s", &o, report_help, &status)) < 0)
 		return status;
+	if (why[0] != '\0') {
+		/* It quotes what was given: made safe for the terminal. */
+		fputs("peil-collector: ", stderr);
+		esc_text_str(stderr, why);
+		putc('\n', stderr);
+		return EXIT_USAGE;
+	}
 	if (i != argc) {
 		fputs("peil-collector: report takes no operand: '", stderr);
 		esc_text_str(stderr, argv[i]);
