@@ -610,6 +610,17 @@ report_write(struct store *s, const struct report_opts *o, struct report_info *i
 		err_set(err, errlen, "out of memory");
 		goto out;
 	}
+	{
+		const char *base = strrchr(dst, '/') ? strrchr(dst, '/') + 1 : dst;
+
+		/* "." or ".." would put the temporary directory inside OUT or above it. */
+		if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || base[0] == '\0') {
+			err_set(err, errlen, "%s: give the directory by its name (its temporary "
+			    "sibling is made beside it)", dst);
+			rc = PEIL_EINVAL;
+			goto out;
+		}
+	}
 	if ((rc = out_check(dst, &kind, err, errlen)) != 0)
 		goto out;
 	if ((rc = judge_load(s, &jo, &x.j, err, errlen)) != 0)

@@ -490,6 +490,16 @@ test_refuses(void **state)
 	/* An empty directory is taken. */
 	assert_int_equal(mkdir(fx->out, 0755), 0);
 	assert_int_equal(report(fx, REPORT_COALITION, NULL, false, 0, err, sizeof(err)), 0);
+	/* "." and "..": the temporary sibling would be inside or above. */
+	{
+		struct report_opts o = { ".", 0, 0, REPORT_COALITION, NULL, false };
+		struct report_info info;
+
+		assert_int_equal(report_write(fx->s, &o, &info, err, sizeof(err)), PEIL_EINVAL);
+		o.out = "/tmp/..";
+		assert_int_equal(report_write(fx->s, &o, &info, err, sizeof(err)), PEIL_EINVAL);
+		assert_true(has(err, "by its name"));
+	}
 	/* No such round. */
 	assert_int_equal(report(fx, REPORT_COALITION, NULL, false, 99, err, sizeof(err)),
 	    PEIL_ENOENT);
