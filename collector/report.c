@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -113,6 +114,59 @@ rm_dir(const char *path)
 	if (rmdir(path) != 0 && errno != ENOENT)
 		return -1;
 	return 0;
+}
+
+/* Removes the temporary siblings of dst (dst.tmp-PID) that a killed report left: those
+ * holding the marker whose process is gone. */
+static void
+stale_clean(const char *dst)
+{
+	char *dir = strdup(dst), *slash, *path = NULL;
+	const char *base, *parent;
+	struct dirent *de;
+	size_t bl;
+	DIR *d;
+
+	if (dir == NULL)
+		return;
+	slash = strrchr(dir, '/');
+	if (slash == NULL) {
+		parent = ".";
+		base = dst;
+	} else {
+		*slash = '\0';
+		parent = slash == dir ? "/" : dir;
+		base = slash + 1;
+	}
+	bl = strlen(base);
+	if ((d = opendir(parent)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, base, bl) != 0 || strncmp(de->d_name + bl, ".tmp-", 5) != 0)
+			continue;
+		pid = strtol(de->d_name + bl + 5, &end, 10);
+		if (*end != '\0' || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		free(path);
+		if (asprintf(&path, "%s/%s/%s", parent, de->d_name, REPORT_MARKER) < 0) {
+			path = NULL;
+			break;
+		}
+		if (access(path, F_OK) != 0)
+			continue;
+		path[strlen(path) - strlen(REPORT_MARKER) - 1] = '\0';
+		if (rm_dir(path) == 0)
+			log_info("report: removed %s, left by a report that did not finish", path);
+	}
+	free(path);
+	closedir(d);
+	free(dir);
 }
 
 /* What is at OUT: nothing, an empty directory, a previous report, or something refused. */
@@ -623,6 +677,7 @@ report_write(struct store *s, const struct report_opts *o, struct report_info *i
 	}
 	if ((rc = out_check(dst, &kind, err, errlen)) != 0)
 		goto out;
+	stale_clean(dst);
 	if ((rc = judge_load(s, &jo, &x.j, err, errlen)) != 0)
 		goto out;
 	x.r = x.j->nrounds - 1;

@@ -550,6 +550,20 @@ test_replaces(void **state)
 	assert_true(has(b, QUIET_ORG));
 	free(b);
 	only_out(fx);
+	/* A temporary directory left by a killed report (its process gone) is removed; one
+	 * without the marker is not ours and stays. */
+	snprintf(path, sizeof(path), "%s.tmp-999999999", fx->out);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s.tmp-999999999/" REPORT_MARKER, fx->out);
+	write_file(path, "x");
+	snprintf(path, sizeof(path), "%s.tmp-999999998", fx->out);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(report(fx, REPORT_COALITION, NULL, false, 0, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s.tmp-999999999", fx->out);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s.tmp-999999998", fx->out);
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(rmdir(path), 0);
 }
 
 static void
