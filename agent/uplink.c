@@ -25,6 +25,7 @@ struct uplink {
 	bool welcomed;
 	uint64_t next_send;        /* next batch to put on the wire */
 	uint64_t base;             /* oldest batch not acknowledged */
+	bool unacked;              /* sealed batches wait for acknowledgement (last looked) */
 	uint64_t ack_pending;      /* highest Ack received and not yet applied to the spool */
 	uint64_t max_message_bytes;   /* ours, or the collector's when smaller */
 	unsigned batch_max;        /* results per batch: ours, or the collector's when smaller */
@@ -410,6 +411,7 @@ uplink_send_window(struct uplink *u, int64_t now)
 
 	if ((rc = spool_stats(u->sp, &st)) != 0)
 		return rc;
+	u->unacked = st.batches > 0;
 	if (st.batches == 0) {
 		u->base = st.last_batch + 1;
 		u->next_send = u->base;
@@ -454,6 +456,19 @@ uplink_step(struct uplink *u, int timeout_ms)
 	int rc;
 
 	now = clock_mono_ms();
+	/* Welcomed, but the collector has not answered what waits for it for as long as an
+	 * unanswered Hello gets before a new connection: the connection is gone (the collector
+	 * restarted behind a refusal, or removed us and shut it down; libzmq does not reconnect
+	 * after a ZAP refusal), so we start over with a Hello on a new connection. */
+	if (u->welcomed && (u->task_wanted || u->unacked) &&
+	    now - u->last_heard_ms >= u->redial_backoff_ms) {
+		log_warn("no answer from the collector at %s for %lld s while %s: connecting "
+		    "again", u->conf.endpoint, (long long)((now - u->last_heard_ms) / 1000),
+		    u->unacked ? "batches wait for acknowledgement" :
+		    "a task request waits");
+		u->welcomed = false;
+		u->next_redial_ms = now;
+	}
 	if (!u->welcomed && now >= u->next_redial_ms && now - u->last_heard_ms >= u->redial_backoff_ms)
 		uplink_redial(u, now);
 	if (!u->welcomed && now >= u->next_hello_ms)

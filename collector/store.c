@@ -15,7 +15,8 @@
  *   rounds   round_be64 -> RoundRecord
  *   meta     "schema_version", "next_seq" (next log seq), "indexed" (last seq indexed): be64
  *   latest   domain \0 test_id \0 vantage -> seq_be64
- *   rindex   round_be64 domain \0 test_id \0 vantage -> seq_be64
+ *   rindex   round_be64 domain \0 test_id \0 vantage -> seq_be64 status (one byte: the
+ *            result's Peil__Status, schema 3)
  * Ingest touches only log (append), agents, meta and one rounds record per round seen, in
  * one write transaction per call; only a call with more dirty pages than LMDB lets one
  * transaction hold (MDB_TXN_FULL, about 512 MiB) is split into consecutive transactions.
@@ -257,9 +258,74 @@ store_v1_to_v2(struct store *s, MDB_txn *txn)
 	return store_meta_put(s, txn, META_CREATED, created);
 }
 
+/* Version 2 to 3: each per-round index value (the seq) gets its result's status, read from
+ * the log entry it names. A value already of 9 bytes is left as it is; an entry that is gone
+ * or does not decode is refused (the store is not what the index says). */
+static int
+store_v2_to_v3(struct store *s, MDB_txn *txn)
+{
+	MDB_cursor *c;
+	MDB_val k, v, lk, lv;
+	uint8_t vb[STORE_RINDEX_VAL], kb[8], key[STORE_MAX_KEY];
+	uint64_t n = 0;
+	int mrc, rc = 0;
+
+	if ((mrc = mdb_cursor_open(txn, s->rindex, &c)) != 0)
+		return store_mdb(s, mrc, "reading the round index");
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0;
+	    mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		Peil__Result *r;
+		uint64_t seq;
+
+		if (v.mv_size == STORE_RINDEX_VAL)
+			continue;
+		if (v.mv_size != 8) {
+			mrc = MDB_CORRUPTED;
+			break;
+		}
+		seq = be64_get(v.mv_data);
+		memcpy(kb, v.mv_data, 8);
+		lk.mv_size = 8;
+		lk.mv_data = kb;
+		if ((mrc = mdb_get(txn, s->log, &lk, &lv)) != 0) {
+			if (mrc == MDB_NOTFOUND)
+				mrc = MDB_CORRUPTED;
+			break;
+		}
+		if ((r = peil__result__unpack(NULL, lv.mv_size, lv.mv_data)) == NULL) {
+			log_err("store: log entry %llu does not decode", (unsigned long long)seq);
+			rc = PEIL_ESTORE;
+			break;
+		}
+		store_rindex_val(vb, seq, (int)r->status);
+		peil__result__free_unpacked(r, NULL);
+		/* The key is copied out of the page: a value of another size moves the node, and
+		 * LMDB reads the key while it does. */
+		if (k.mv_size > sizeof(key)) {
+			mrc = MDB_CORRUPTED;
+			break;
+		}
+		memcpy(key, k.mv_data, k.mv_size);
+		k.mv_data = key;
+		v.mv_size = sizeof(vb);
+		v.mv_data = vb;
+		if ((mrc = mdb_cursor_put(c, &k, &v, MDB_CURRENT)) != 0)
+			break;
+		n++;
+	}
+	mdb_cursor_close(c);
+	if (rc != 0)
+		return rc;
+	if (mrc != 0 && mrc != MDB_NOTFOUND)
+		return store_mdb(s, mrc, "upgrading the round index");
+	log_info("store: %llu round index entries carry their status now", (unsigned long long)n);
+	return 0;
+}
+
 /* The upgrade steps: steps[v] brings version v to v + 1. */
 static int (*const store_steps[STORE_SCHEMA_VERSION])(struct store *, MDB_txn *) = {
 	[1] = store_v1_to_v2,
+	[2] = store_v2_to_v3,
 };
 
 /* Runs every step from the version found, in the open write transaction (all or none). */
@@ -479,6 +545,7 @@ store_keyseqs_add(struct store_keyseqs *x, const void *key, size_t len, uint64_t
 	memcpy(x->k[x->n].key, key, len);
 	x->k[x->n].len = len;
 	x->k[x->n].seq = seq;
+	x->k[x->n].status = 0;
 	x->n++;
 	return 0;
 }

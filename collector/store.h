@@ -10,9 +10,10 @@
 #include "limits.h"
 #include "peil.pb-c.h"
 
-/* The store's schema version, in meta. 1: the first; 2: meta "created". An older store
- * is upgraded in place by a writer after a backup (store_open); a newer one is refused. */
-#define STORE_SCHEMA_VERSION 2
+/* The store's schema version, in meta. 1: the first; 2: meta "created"; 3: the per-round
+ * index's values carry the result's status (store_view_keys). An older store is upgraded in
+ * place by a writer after a backup (store_open); a newer one is refused. */
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 

@@ -1,5 +1,6 @@
 /* store_index.c: the indexes built from the log off the ingest path (latest: domain, test,
- * vantage -> seq; rindex: the same per round), their key format, and the indexer. */
+ * vantage -> seq; rindex: the same per round -> seq and status), their key format, and the
+ * indexer. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,7 @@ struct index_key {
 	const uint8_t *key;
 	size_t off, len;
 	uint64_t seq;
+	int status;
 };
 
 /* Keys of one chunk: bytes in one buffer, sorted through the array. */
@@ -73,7 +75,7 @@ struct index_set {
 };
 
 static int
-index_set_add(struct index_set *x, const uint8_t *key, size_t len, uint64_t seq)
+index_set_add(struct index_set *x, const uint8_t *key, size_t len, uint64_t seq, int status)
 {
 	if (x->used + len > x->cap) {
 		size_t cap = x->cap ? x->cap : 65536;
@@ -99,6 +101,7 @@ index_set_add(struct index_set *x, const uint8_t *key, size_t len, uint64_t seq)
 	x->k[x->n].off = x->used;
 	x->k[x->n].len = len;
 	x->k[x->n].seq = seq;
+	x->k[x->n].status = status;
 	x->n++;
 	x->used += len;
 	return 0;
@@ -109,6 +112,13 @@ index_set_free(struct index_set *x)
 {
 	free(x->buf);
 	free(x->k);
+}
+
+void
+store_rindex_val(uint8_t *out, uint64_t seq, int status)
+{
+	be64_put(out, seq);
+	out[8] = status >= 0 && status <= 255 ? (uint8_t)status : 0;
 }
 
 /* LMDB's default order: bytes, then the shorter first. */
@@ -133,13 +143,14 @@ index_key_cmp(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* Sorts the keys and puts the highest seq of each; appends where past the last key. */
+/* Sorts the keys and puts the highest seq of each (with its status: the per-round index);
+ * appends where past the last key. */
 static int
-index_insert(struct store *s, MDB_txn *txn, MDB_dbi dbi, struct index_set *x)
+index_insert(struct store *s, MDB_txn *txn, MDB_dbi dbi, struct index_set *x, bool status)
 {
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
-	uint8_t last[STORE_MAX_KEY], vb[8];
+	uint8_t last[STORE_MAX_KEY], vb[STORE_RINDEX_VAL];
 	size_t lastlen = 0;
 	bool have_last = false;
 	int mrc, rc = 0;
@@ -171,8 +182,11 @@ index_insert(struct store *s, MDB_txn *txn, MDB_dbi dbi, struct index_set *x)
 			flags = MDB_APPEND;
 		k.mv_size = e->len;
 		k.mv_data = (void *)e->key;
-		be64_put(vb, e->seq);
-		v.mv_size = 8;
+		if (status)
+			store_rindex_val(vb, e->seq, e->status);
+		else
+			be64_put(vb, e->seq);
+		v.mv_size = status ? STORE_RINDEX_VAL : 8;
 		v.mv_data = vb;
 		if ((mrc = mdb_cursor_put(cur, &k, &v, flags)) != 0) {
 			rc = store_mdb(s, mrc, "writing an index");
@@ -229,9 +243,10 @@ index_op(struct store *s, MDB_txn *txn, void *argp)
 		}
 		rc = 0;
 		if (store_indexable(r)) {
-			rc = index_set_add(&lat, key, store_key_latest(key, r), seq);
+			rc = index_set_add(&lat, key, store_key_latest(key, r), seq, 0);
 			if (rc == 0 && r->round_id != 0)
-				rc = index_set_add(&rnd, key, store_key_round(key, r), seq);
+				rc = index_set_add(&rnd, key, store_key_round(key, r), seq,
+				    (int)r->status);
 		}
 		peil__result__free_unpacked(r, NULL);
 		if (rc != 0)
@@ -245,8 +260,8 @@ index_op(struct store *s, MDB_txn *txn, void *argp)
 	cur = NULL;
 	if (a->done == 0)
 		goto out;
-	if ((rc = index_insert(s, txn, s->latest, &lat)) != 0 ||
-	    (rc = index_insert(s, txn, s->rindex, &rnd)) != 0 ||
+	if ((rc = index_insert(s, txn, s->latest, &lat, false)) != 0 ||
+	    (rc = index_insert(s, txn, s->rindex, &rnd, true)) != 0 ||
 	    (rc = store_meta_put(s, txn, META_INDEXED, seq)) != 0)
 		goto out;
 out:

@@ -71,6 +71,12 @@ size_t store_key_latest(uint8_t *out, const Peil__Result *r);
 /* Writes the per-round index's key of `r` (round_be64 domain \0 test_id \0 vantage) into
  * out (room for STORE_MAX_KEY bytes); returns its length. */
 size_t store_key_round(uint8_t *out, const Peil__Result *r);
+/* The per-round index's value (schema 3): the result's log seq (be64) and its status (one
+ * byte), so a round is judged without reading the log (store_view_keys). Schema 2's value
+ * was the seq alone; store.c's upgrade step rewrites them. */
+#define STORE_RINDEX_VAL 9
+/* Writes a per-round index value into out (STORE_RINDEX_VAL bytes). */
+void store_rindex_val(uint8_t *out, uint64_t seq, int status);
 /* LMDB's default key order: bytes, then the shorter first. */
 int store_key_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 
@@ -80,6 +86,8 @@ struct store_keyseq {
 	uint8_t *key;
 	size_t len;
 	uint64_t seq;
+	int status;         /* the result's Peil__Status where the user keeps it (the view's
+	                     * tail), else 0 */
 };
 struct store_keyseqs {
 	struct store_keyseq *k;

@@ -1,8 +1,13 @@
 /* store_view.c: reading the per-round index exactly while it lags: the unindexed tail of the
- * log, read once into memory, is merged into every look-up. The consensus (query.c) reads a
- * round's results of a (domain, test) and the vantages' self-tests through it. */
+ * log, read once into memory (keys, seqs and statuses), is merged into every look-up. The
+ * consensus (query.c) reads a round's results of a (domain, test) and the vantages'
+ * self-tests through it; the judgement (judge.c) walks whole rounds' keys and statuses
+ * (store_view_keys) without reading the log. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 
@@ -64,8 +69,10 @@ store_view_open(struct store *s, struct store_view **out)
 			continue;
 		rc = 0;
 		/* What the indexer would put in the per-round index. */
-		if (store_indexable(r) && r->round_id != 0)
-			rc = store_keyseqs_add(&v->tail, key, store_key_round(key, r), be64_get(k.mv_data));
+		if (store_indexable(r) && r->round_id != 0 &&
+		    (rc = store_keyseqs_add(&v->tail, key, store_key_round(key, r),
+		    be64_get(k.mv_data))) == 0)
+			v->tail.k[v->tail.n - 1].status = (int)r->status;
 		peil__result__free_unpacked(r, NULL);
 		if (rc != 0)
 			goto out;
@@ -146,9 +153,15 @@ view_emit(struct store *s, MDB_txn *txn, uint64_t seq,
 	return rc;
 }
 
-int
-store_view_round(struct store_view *v, const struct store_sel *sel,
-    int (*cb)(const Peil__Result *r, void *arg), void *arg)
+/* Hands one entry of the walk to its user: the key, the log seq and the status (-1 when
+ * the index value does not carry it). */
+typedef int (*view_emit_fn)(struct store *s, MDB_txn *txn, const uint8_t *key, size_t len,
+    uint64_t seq, int status, void *ctx);
+
+/* The walk of store_view_round and store_view_keys: the index under the selection's prefix
+ * merged with the view's tail, the entries sel wants handed to emit in key order. */
+static int
+view_walk(struct store_view *v, const struct store_sel *sel, view_emit_fn emit, void *ctx)
 {
 	struct store *s = v->s;
 	uint8_t prefix[8 + MAX_DOMAIN_LEN + 1 + MAX_TEST_ID_LEN + 1];
@@ -215,17 +228,22 @@ store_view_round(struct store_view *v, const struct store_sel *sel,
 		c = !have ? 1 : t == NULL ? -1 :
 		    store_key_cmp(k.mv_data, k.mv_size, t->key, t->len);
 		if (c < 0) {
-			if (val.mv_size != 8) {
-				rc = store_mdb(s, MDB_CORRUPTED, "an index value is not 8 bytes");
+			/* Schema 3's seq and status; schema 2's seq alone (no store of that
+			 * version opens now, but the value is still read as a seq). */
+			if (val.mv_size != STORE_RINDEX_VAL && val.mv_size != 8) {
+				rc = store_mdb(s, MDB_CORRUPTED, "an index value is not 9 bytes");
 				goto out;
 			}
 			if (view_wants(sel, k.mv_data, k.mv_size) &&
-			    (rc = view_emit(s, txn, be64_get(val.mv_data), cb, arg)) != 0)
+			    (rc = emit(s, txn, k.mv_data, k.mv_size, be64_get(val.mv_data),
+			    val.mv_size == STORE_RINDEX_VAL ? ((const uint8_t *)val.mv_data)[8] : -1,
+			    ctx)) != 0)
 				goto out;
 			mrc = mdb_cursor_get(cur, &k, &val, MDB_NEXT);
 			continue;
 		}
-		if (view_wants(sel, t->key, t->len) && (rc = view_emit(s, txn, t->seq, cb, arg)) != 0)
+		if (view_wants(sel, t->key, t->len) &&
+		    (rc = emit(s, txn, t->key, t->len, t->seq, t->status, ctx)) != 0)
 			goto out;
 		/* Past every older entry of the same key, in the tail and in the index. */
 		for (ti++; ti < v->tail.n && store_key_cmp(v->tail.k[ti].key, v->tail.k[ti].len,
@@ -240,4 +258,106 @@ out:
 		mdb_cursor_close(cur);
 	mdb_txn_abort(txn);
 	return rc;
+}
+
+struct view_round_ctx {
+	int (*cb)(const Peil__Result *r, void *arg);
+	void *arg;
+};
+
+static int
+view_round_emit(struct store *s, MDB_txn *txn, const uint8_t *key, size_t len, uint64_t seq,
+    int status, void *ctx)
+{
+	struct view_round_ctx *x = ctx;
+
+	(void)key;
+	(void)len;
+	(void)status;
+	return view_emit(s, txn, seq, x->cb, x->arg);
+}
+
+int
+store_view_round(struct store_view *v, const struct store_sel *sel,
+    int (*cb)(const Peil__Result *r, void *arg), void *arg)
+{
+	struct view_round_ctx x = { cb, arg };
+
+	return view_walk(v, sel, view_round_emit, &x);
+}
+
+struct view_keys_ctx {
+	int (*cb)(const struct store_vkey *k, void *arg);
+	void *arg;
+};
+
+/* Splits a per-round key (round_be64 domain \0 test \0 vantage) into its strings. */
+static int
+view_keys_emit(struct store *s, MDB_txn *txn, const uint8_t *key, size_t len, uint64_t seq,
+    int status, void *ctx)
+{
+	struct view_keys_ctx *x = ctx;
+	char domain[MAX_DOMAIN_LEN + 1], test[MAX_TEST_ID_LEN + 1], vantage[MAX_AGENT_NAME_LEN + 1];
+	const uint8_t *d, *t, *end = key + len;
+	struct store_vkey vk;
+
+	(void)txn;
+	if (status < 0) {
+		log_err("store: a round index value carries no status (schema 2 left over)");
+		return PEIL_ESTORE;
+	}
+	if (len < 9 || (d = memchr(key + 8, '\0', len - 8)) == NULL ||
+	    (size_t)(d - (key + 8)) > MAX_DOMAIN_LEN ||
+	    (t = memchr(d + 1, '\0', (size_t)(end - (d + 1)))) == NULL ||
+	    (size_t)(t - (d + 1)) > MAX_TEST_ID_LEN || (size_t)(end - (t + 1)) > MAX_AGENT_NAME_LEN)
+		return store_mdb(s, MDB_CORRUPTED, "a round index key is not round, domain, test, "
+		    "vantage");
+	memcpy(domain, key + 8, (size_t)(d - (key + 8)));
+	domain[d - (key + 8)] = '\0';
+	memcpy(test, d + 1, (size_t)(t - (d + 1)));
+	test[t - (d + 1)] = '\0';
+	memcpy(vantage, t + 1, (size_t)(end - (t + 1)));
+	vantage[end - (t + 1)] = '\0';
+	vk.domain = domain;
+	vk.test = test;
+	vk.vantage = vantage;
+	vk.status = status;
+	vk.seq = seq;
+	return x->cb(&vk, x->arg);
+}
+
+int
+store_view_keys(struct store_view *v, const struct store_sel *sel,
+    int (*cb)(const struct store_vkey *k, void *arg), void *arg)
+{
+	struct view_keys_ctx x = { cb, arg };
+
+	return view_walk(v, sel, view_keys_emit, &x);
+}
+
+/* The map is the store's file mapped shared and read-only (store_open never sets
+ * MDB_WRITEMAP): MADV_DONTNEED only drops this process's page table entries, the pages stay
+ * in the page cache and the file, and the next read of them faults them back in with the
+ * same bytes. (On a writable MDB_WRITEMAP map it would still be safe for a shared mapping,
+ * but such a map may also be being written through: it is left alone.) Any transaction of
+ * this process reads through the same mapping, so this is called between walks, when
+ * nothing holds a pointer into it; it is only ever a hint, its failure is harmless. */
+void
+store_release_pages(struct store *s)
+{
+	MDB_envinfo info;
+	unsigned flags = 0;
+	uintptr_t a, page;
+	size_t len;
+
+	if (s == NULL || s->lm.env == NULL || mdb_env_get_flags(s->lm.env, &flags) != 0 ||
+	    (flags & MDB_WRITEMAP) != 0 || mdb_env_info(s->lm.env, &info) != 0 ||
+	    info.me_mapaddr == NULL || info.me_mapsize == 0)
+		return;
+	page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	a = (uintptr_t)info.me_mapaddr;
+	len = info.me_mapsize;
+	if (page == 0 || (a & (page - 1)) != 0)
+		return;
+	(void)madvise(info.me_mapaddr, len, MADV_DONTNEED);
 }

@@ -35,7 +35,7 @@ done
 # While results arrive: a whole copy, read like the store.
 "$COLLECTOR_BIN" backup "$T/bk" -c "$T/collector.conf" >"$T/bk.out" ||
     fail "backup while the collector writes failed"
-grep -q "backed up to $T/bk: [0-9]* bytes, schema version 2" "$T/bk.out" ||
+grep -q "backed up to $T/bk: [0-9]* bytes, schema version 3" "$T/bk.out" ||
     fail "backup said: $(cat "$T/bk.out")"
 [ ! -e "$T/bk.tmp" ] || fail "backup left $T/bk.tmp"
 nb=$(count --store "$T/bk")
@@ -76,14 +76,14 @@ set +e
 "$COLLECTOR_BIN" show "$dom" --store "$T/new" >/dev/null 2>"$T/err"; rc=$?
 set -e
 [ $rc -eq 1 ] || fail "show on a newer store: exit $rc, not 1"
-grep -q "schema version 99 is newer than this peil-collector's version 2" "$T/err" ||
+grep -q "schema version 99 is newer than this peil-collector's version 3" "$T/err" ||
     fail "newer store, show: $(cat "$T/err")"
 sed -i "s|store = $T/store|store = $T/new|" "$T/collector.conf"
 set +e
 "$COLLECTOR_BIN" run -c "$T/collector.conf" >"$T/new.log" 2>&1; rc=$?
 set -e
 [ $rc -eq 1 ] || fail "run on a newer store: exit $rc, not 1"
-grep -q "schema version 99 is newer than this peil-collector's version 2" "$T/new.log" ||
+grep -q "schema version 99 is newer than this peil-collector's version 3" "$T/new.log" ||
     fail "newer store, run: $(cat "$T/new.log")"
 [ "$(version "$T/new")" = '\00\00\00\00\00\00\00c' ] || fail "the newer store was changed"
 
@@ -94,17 +94,17 @@ set +e
 "$COLLECTOR_BIN" show "$dom" --store "$T/old" >/dev/null 2>"$T/err"; rc=$?
 set -e
 [ $rc -eq 1 ] || fail "show on an older store: exit $rc, not 1"
-grep -q "schema version 1 is older than this peil-collector's version 2: start the collector" \
+grep -q "schema version 1 is older than this peil-collector's version 3: start the collector" \
     "$T/err" || fail "older store, show: $(cat "$T/err")"
 sed -i "s|store = $T/new|store = $T/old|" "$T/collector.conf"
 mv "$T/collector.log" "$T/collector-first.log"
 start_collector
 kill "$COLLECTOR_PID"
 wait_pid "$COLLECTOR_PID" 20 || fail "collector did not stop cleanly"
-grep -q "schema version 1 is older than this peil-collector's 2: backed up to $T/old/backup-v1-" \
+grep -q "schema version 1 is older than this peil-collector's 3: backed up to $T/old/backup-v1-" \
     "$T/collector.log" || fail "no backup before the upgrade logged"
-grep -q "upgraded from schema version 1 to 2" "$T/collector.log" || fail "no upgrade logged"
-[ "$(version "$T/old")" = '\00\00\00\00\00\00\00\02' ] || fail "not upgraded: $(version "$T/old")"
+grep -q "upgraded from schema version 1 to 3" "$T/collector.log" || fail "no upgrade logged"
+[ "$(version "$T/old")" = '\00\00\00\00\00\00\00\03' ] || fail "not upgraded: $(version "$T/old")"
 pre=$(ls -d "$T"/old/backup-v1-*)
 [ "$(version "$pre")" = '\00\00\00\00\00\00\00\01' ] || fail "the pre-upgrade backup is not v1"
 [ "$(count --store "$T/old")" -eq "$nb" ] || fail "results lost in the upgrade"

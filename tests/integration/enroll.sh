@@ -106,6 +106,16 @@ for _ in $(seq 1 50); do
 done
 [ "$(grep -c "allowlist reloaded: 2 agents" "$T/collector.log")" -ge 2 ] ||
     fail "the replaced allowlist directory was not watched"
+# The removed agent, still running, finds its connection gone and connects again: enrolled
+# again, it resumes without a restart (it waits 3 x ack_timeout_ms, then redials).
+for _ in $(seq 1 150); do
+	[ "$(count late)" -gt "$n2" ] && break
+	sleep 0.1
+done
+n3=$(count late)
+[ "$n3" -gt "$n2" ] || fail "the agent enrolled again did not resume within 15 s ($n2 results)"
+kill -0 "$LATE" 2>/dev/null || fail "the agent enrolled again had exited"
+echo "enrolled again: the running agent resumed ($n2 -> $n3 results)"
 ca remove late >/dev/null
 
 # The other agent is not disturbed.

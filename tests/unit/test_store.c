@@ -245,6 +245,54 @@ write_file(const char *path, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
+
+/* What store_view_round and store_view_keys hand out, as "domain test vantage status". */
+struct vseen {
+	size_t n;
+	char line[256][160];
+};
+
+static int
+vseen_round_cb(const Peil__Result *r, void *arg)
+{
+	struct vseen *x = arg;
+
+	if (x->n < 256)
+		snprintf(x->line[x->n], sizeof(x->line[0]), "%s %s %s %d", r->domain, r->test_id,
+		    r->vantage, (int)r->status);
+	x->n++;
+	return 0;
+}
+
+static int
+vseen_keys_cb(const struct store_vkey *k, void *arg)
+{
+	struct vseen *x = arg;
+
+	if (x->n < 256)
+		snprintf(x->line[x->n], sizeof(x->line[0]), "%s %s %s %d", k->domain, k->test,
+		    k->vantage, k->status);
+	x->n++;
+	return 0;
+}
+
+/* store_view_keys gives exactly the entries, order and statuses store_view_round gives for
+ * `sel`; returns how many. */
+static size_t
+keys_match_round(struct store_view *v, const struct store_sel *sel)
+{
+	static struct vseen a, b;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(store_view_round(v, sel, vseen_round_cb, &a), 0);
+	assert_int_equal(store_view_keys(v, sel, vseen_keys_cb, &b), 0);
+	assert_int_equal(a.n, b.n);
+	for (size_t i = 0; i < a.n && i < 256; i++)
+		assert_string_equal(a.line[i], b.line[i]);
+	return a.n;
+}
+
 /* ---- open ---------------------------------------------------------------------------- */
 
 static void
@@ -410,7 +458,7 @@ test_schema_upgrade(void **state)
 	assert_int_equal(created, 0);
 	assert_int_equal(store_open(fx->path, &o, &fx->s), 0);
 	get_schema(fx->path, &ver, &created);
-	assert_int_equal(ver, 2);
+	assert_int_equal(ver, STORE_SCHEMA_VERSION);   /* every step run, 1 to 2 to 3 */
 	assert_int_equal(created, 1700000000);   /* the first round's start */
 	assert_int_equal(store_round_latest(fx->s, &r), 0);
 	assert_int_equal(r.id, id);
@@ -1528,6 +1576,11 @@ check_view(struct store *s, bool newer)
 	struct seen x;
 
 	assert_int_equal(store_view_open(s, &v), 0);
+	assert_int_equal(keys_match_round(v, &sel), 3);
+	sel.domain = NULL;
+	assert_int_equal(keys_match_round(v, &sel), 3 + 3 + 1);
+	sel.domain = "";
+	store_release_pages(s);
 	seen_init(&x);
 	assert_int_equal(store_view_round(v, &sel, seen_cb, &x), 0);
 	assert_int_equal(x.n, 3);
@@ -1543,6 +1596,7 @@ check_view(struct store *s, bool newer)
 	assert_string_equal(x.line[1], "a.example web_ipv6_ws_reach beta 1 2");
 	/* Every domain, one test through the filter. */
 	sel = (struct store_sel){ 1, NULL, NULL, want_reach, NULL };
+	assert_int_equal(keys_match_round(v, &sel), 3);
 	seen_init(&x);
 	assert_int_equal(store_view_round(v, &sel, seen_cb, &x), 0);
 	assert_int_equal(x.n, 3);
@@ -1610,6 +1664,276 @@ test_vantage_results(void **state)
 	peil__result__free_unpacked(b1[0], NULL);
 	peil__result__free_unpacked(b1[1], NULL);
 	peil__result__free_unpacked(late, NULL);
+}
+
+/* Results of n (domain, test) keys in `round` from one agent, every status in turn from
+ * `shift`, result_seq from base. */
+static Peil__Result **
+results_status(size_t n, uint64_t base, uint64_t round, int shift)
+{
+	Peil__Result **r = results_make(n, base, 0);
+
+	for (size_t i = 0; i < n; i++) {
+		r[i]->round_id = round;
+		r[i]->status = (Peil__Status)(1 + (i + (size_t)shift) % 6);
+	}
+	return r;
+}
+
+/* Answers of show, export and the per-round view of a store, to compare before and after. */
+struct answers {
+	struct seen show, exp;
+	struct vseen view[3];     /* rounds 1, 2, and every domain's t3 of round 2 */
+};
+
+static bool
+want_t3(const char *test, void *arg)
+{
+	(void)arg;
+	return strcmp(test, "t3") == 0;
+}
+
+static void
+answers_get(struct store *s, struct answers *a)
+{
+	struct store_view *v = NULL;
+	struct store_sel sel[3] = {
+		{ 1, NULL, NULL, NULL, NULL },
+		{ 2, NULL, NULL, NULL, NULL },
+		{ 2, NULL, NULL, want_t3, NULL },
+	};
+
+	memset(a, 0, sizeof(*a));
+	seen_init(&a->show);
+	seen_init(&a->exp);
+	assert_int_equal(store_show(s, "d1.example", seen_cb, &a->show), 0);
+	assert_int_equal(store_export(s, seen_cb, &a->exp), 0);
+	assert_int_equal(store_view_open(s, &v), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(store_view_round(v, &sel[i], vseen_round_cb, &a->view[i]), 0);
+		assert_int_equal(keys_match_round(v, &sel[i]), a->view[i].n);
+	}
+	store_view_free(v);
+}
+
+static void
+answers_equal(const struct answers *a, const struct answers *b)
+{
+	assert_int_equal(a->show.n, b->show.n);
+	for (size_t i = 0; i < a->show.n && i < 256; i++)
+		assert_string_equal(a->show.line[i], b->show.line[i]);
+	assert_int_equal(a->exp.n, b->exp.n);
+	for (size_t i = 0; i < a->exp.n && i < 256; i++)
+		assert_string_equal(a->exp.line[i], b->exp.line[i]);
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(a->view[k].n, b->view[k].n);
+		for (size_t i = 0; i < a->view[k].n && i < 256; i++)
+			assert_string_equal(a->view[k].line[i], b->view[k].line[i]);
+	}
+}
+
+/* Rewrites every per-round index value of the store at `path` to schema 2's (the seq alone)
+ * and its version to 2, as peil of schema 2 left it; returns the entries rewritten. */
+static size_t
+downgrade_to_v2(const char *path)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint8_t vb[8], kb[511];
+	size_t n = 0;
+	int mrc;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_open(env, path, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "rindex", 0, &dbi), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0;
+	    mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		assert_int_equal(v.mv_size, 9);
+		assert_true(k.mv_size <= sizeof(kb));
+		memcpy(kb, k.mv_data, k.mv_size);     /* the node moves: not from the page */
+		k.mv_data = kb;
+		memcpy(vb, v.mv_data, 8);
+		v.mv_size = 8;
+		v.mv_data = vb;
+		assert_int_equal(mdb_cursor_put(c, &k, &v, MDB_CURRENT), 0);
+		n++;
+	}
+	assert_int_equal(mrc, MDB_NOTFOUND);
+	mdb_cursor_close(c);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	set_schema(path, 2);
+	return n;
+}
+
+/* Every per-round index value of the store at `path` is 9 bytes: the seq, and the status of
+ * the log entry it names. Returns how many. */
+static size_t
+check_rindex_v3(const char *path)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi, log;
+	MDB_cursor *c;
+	MDB_val k, v, lv;
+	size_t n = 0;
+	int mrc;
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_open(env, path, MDB_RDONLY, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "rindex", 0, &dbi), 0);
+	assert_int_equal(mdb_dbi_open(txn, "log", 0, &log), 0);
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0;
+	    mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		MDB_val lk = { 8, v.mv_data };
+		Peil__Result *r;
+
+		assert_int_equal(v.mv_size, 9);
+		assert_int_equal(mdb_get(txn, log, &lk, &lv), 0);
+		assert_non_null(r = peil__result__unpack(NULL, lv.mv_size, lv.mv_data));
+		assert_int_equal(((const uint8_t *)v.mv_data)[8], r->status);
+		peil__result__free_unpacked(r, NULL);
+		n++;
+	}
+	assert_int_equal(mrc, MDB_NOTFOUND);
+	mdb_cursor_close(c);
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+	return n;
+}
+
+/* A schema 2 store (index values without the status) with a partly indexed log: refused
+ * read-only; a writer backs it up and upgrades it to 3, every index value getting its
+ * result's status; show, export and the per-round views answer exactly as before. */
+static void
+test_schema_upgrade_v2(void **state)
+{
+	struct fx *fx = *state;
+	struct store_opts o = { 0, false, true, 0, 0 }, ro = { 0, true, false, 0, 0 };
+	static struct answers before, after;
+	struct store *s = NULL;
+	Peil__Result **r;
+	size_t done, n;
+	uint64_t ver, created;
+	bool backup = false;
+	struct dirent *de;
+	DIR *d;
+
+	r = results_status(40, 0, 1, 0);
+	assert_int_equal(ingest1(fx->s, "alpha", 1, r, 40, NULL), STORE_STORED);
+	results_free(r, 40);
+	r = results_status(40, 0, 1, 3);
+	assert_int_equal(ingest1(fx->s, "beta", 1, r, 40, NULL), STORE_STORED);
+	results_free(r, 40);
+	r = results_status(40, 10, 2, 1);
+	assert_int_equal(ingest1(fx->s, "alpha", 2, r, 40, NULL), STORE_STORED);
+	results_free(r, 40);
+	assert_int_equal(store_index_step(fx->s, 100, &done), 0);
+	assert_int_equal(done, 100);             /* 20 of round 2 left in the tail */
+	/* A newer result of an indexed key, in the unindexed tail: it wins, before and after. */
+	r = results_status(5, 10, 2, 4);
+	assert_int_equal(ingest1(fx->s, "alpha", 3, r, 5, NULL), STORE_STORED);
+	results_free(r, 5);
+	answers_get(fx->s, &before);
+	assert_true(before.view[0].n == 80 && before.view[1].n == 40 && before.view[2].n == 4);
+	store_close(fx->s);
+	fx->s = NULL;
+	n = downgrade_to_v2(fx->path);
+	assert_int_equal(n, 100);
+	assert_int_equal(store_open(fx->path, &ro, &s), PEIL_ESCHEMA);
+	assert_null(s);
+	assert_int_equal(store_open(fx->path, &o, &fx->s), 0);
+	get_schema(fx->path, &ver, &created);
+	assert_int_equal(ver, 3);
+	assert_int_equal(check_rindex_v3(fx->path), n);
+	assert_non_null(d = opendir(fx->path));
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "backup-v2-", 10) == 0)
+			backup = true;
+	closedir(d);
+	assert_true(backup);
+	reopen(fx, 0, true);
+	answers_get(fx->s, &after);
+	answers_equal(&before, &after);
+	/* The tail indexed now: the same answers again. */
+	reopen(fx, 0, false);
+	assert_int_equal(store_index_step(fx->s, 100, &done), 0);
+	assert_int_equal(done, 20 + 5);
+	answers_get(fx->s, &after);
+	answers_equal(&before, &after);
+	assert_int_equal(check_rindex_v3(fx->path), 80 + 40);   /* every key of both rounds */
+}
+
+/* store_view_keys over a round with several vantages, statuses and a tail that replaces
+ * indexed entries with other statuses: the entries store_view_round gives, in its order;
+ * a callback's non-zero return stops the walk; store_release_pages between walks changes
+ * nothing. */
+static int
+stop_at_3(const struct store_vkey *k, void *arg)
+{
+	size_t *n = arg;
+
+	(void)k;
+	return ++*n == 3 ? 7 : 0;
+}
+
+static void
+test_view_keys(void **state)
+{
+	struct fx *fx = *state;
+	struct store_view *v = NULL;
+	struct store_sel sel = { 1, NULL, NULL, NULL, NULL };
+	Peil__Result **r;
+	size_t done, n = 0;
+
+	r = results_status(30, 0, 1, 0);
+	assert_int_equal(ingest1(fx->s, "b", 1, r, 30, NULL), STORE_STORED);
+	results_free(r, 30);
+	r = results_status(30, 0, 1, 2);
+	assert_int_equal(ingest1(fx->s, "a", 1, r, 30, NULL), STORE_STORED);
+	results_free(r, 30);
+	/* Nothing indexed: the tail alone. */
+	assert_int_equal(store_view_open(fx->s, &v), 0);
+	assert_int_equal(keys_match_round(v, &sel), 60);
+	store_view_free(v);
+	assert_int_equal(store_index_step(fx->s, 1000, &done), 0);
+	/* Every key again, other statuses, half of them in the tail. */
+	r = results_status(30, 0, 1, 5);
+	assert_int_equal(ingest1(fx->s, "a", 2, r, 15, NULL), STORE_STORED);
+	assert_int_equal(store_index_step(fx->s, 1000, &done), 0);
+	assert_int_equal(ingest1(fx->s, "b", 2, r + 15, 15, NULL), STORE_STORED);
+	results_free(r, 30);
+	assert_int_equal(store_view_open(fx->s, &v), 0);
+	assert_int_equal(keys_match_round(v, &sel), 60);
+	store_release_pages(fx->s);
+	assert_int_equal(keys_match_round(v, &sel), 60);
+	sel = (struct store_sel){ 1, "d2.example", NULL, NULL, NULL };
+	assert_int_equal(keys_match_round(v, &sel), 20);
+	sel = (struct store_sel){ 1, "d2.example", "t4", NULL, NULL };
+	assert_int_equal(keys_match_round(v, &sel), 2);
+	sel = (struct store_sel){ 1, NULL, NULL, want_t3, NULL };
+	assert_int_equal(keys_match_round(v, &sel), 6);
+	sel = (struct store_sel){ 2, NULL, NULL, NULL, NULL };
+	assert_int_equal(keys_match_round(v, &sel), 0);
+	sel = (struct store_sel){ 1, NULL, NULL, NULL, NULL };
+	assert_int_equal(store_view_keys(v, &sel, stop_at_3, &n), 7);
+	assert_int_equal(n, 3);
+	store_view_free(v);
+	store_release_pages(fx->s);
+	reopen(fx, 0, true);
+	assert_int_equal(store_view_open(fx->s, &v), 0);
+	assert_int_equal(keys_match_round(v, &sel), 60);
+	store_release_pages(fx->s);
+	store_view_free(v);
 }
 
 /* Moves the fixture to a new store `name` with a map of map_mb growing to max_mb at most. */
@@ -1799,6 +2123,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_map_growth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vantage_results, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_upgrade_v2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_view_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_ceiling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_show_partial_index, setup, teardown),
