@@ -75,6 +75,8 @@ size_t store_key_round(uint8_t *out, const Peil__Result *r);
  * byte), so a round is judged without reading the log (store_view_keys). Schema 2's value
  * was the seq alone; store.c's upgrade step rewrites them. */
 #define STORE_RINDEX_VAL 9
+/* Per-round index values given their status per transaction when upgrading to schema 3. */
+#define STORE_UPGRADE_CHUNK 200000
 /* Writes a per-round index value into out (STORE_RINDEX_VAL bytes). */
 void store_rindex_val(uint8_t *out, uint64_t seq, int status);
 /* LMDB's default key order: bytes, then the shorter first. */

@@ -4,6 +4,7 @@
  * self-tests through it; the judgement (judge.c) walks whole rounds' keys and statuses
  * (store_view_keys) without reading the log. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -335,29 +336,72 @@ store_view_keys(struct store_view *v, const struct store_sel *sel,
 	return view_walk(v, sel, view_keys_emit, &x);
 }
 
-/* The map is the store's file mapped shared and read-only (store_open never sets
- * MDB_WRITEMAP): MADV_DONTNEED only drops this process's page table entries, the pages stay
- * in the page cache and the file, and the next read of them faults them back in with the
- * same bytes. (On a writable MDB_WRITEMAP map it would still be safe for a shared mapping,
- * but such a map may also be being written through: it is left alone.) Any transaction of
- * this process reads through the same mapping, so this is called between walks, when
- * nothing holds a pointer into it; it is only ever a hint, its failure is harmless. */
+/* The address range of this process's mapping that holds address p, from /proc/self/maps;
+ * false when it is not found. */
+static bool
+view_mapping(const void *p, uintptr_t *lo, uintptr_t *hi)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[1024];
+	bool found = false;
+
+	if (f == NULL)
+		return false;
+	for (size_t n = 0; n < MAX_PROC_MAPS_LINES && !found && fgets(line, sizeof(line), f) != NULL;
+	    n++) {
+		unsigned long a, b;
+
+		if (sscanf(line, "%lx-%lx", &a, &b) == 2 && (uintptr_t)p >= a && (uintptr_t)p < b) {
+			*lo = a;
+			*hi = b;
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* The map is the store's file mapped shared and read-only: LMDB maps it PROT_READ unless
+ * MDB_WRITEMAP, which store_open never sets (a writer writes dirty pages from its own
+ * buffers with pwrite). MADV_DONTNEED on such a mapping only drops this process's page table
+ * entries: the pages stay in the page cache and the file, and the next read faults them back
+ * in with the same bytes. With MDB_WRITEMAP the map could hold pages being written through
+ * it: then it is left alone. It is called with no transaction of this process open, so no
+ * pointer into the map is in use; it is only ever a hint, and its failure is harmless.
+ * mdb_env_info's me_mapaddr is the map's address only with MDB_FIXEDMAP (NULL otherwise), so
+ * the mapping is found from a page LMDB hands out: the range of /proc/self/maps holding it
+ * (the whole map: LMDB maps it in one piece). */
 void
 store_release_pages(struct store *s)
 {
 	MDB_envinfo info;
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
 	unsigned flags = 0;
-	uintptr_t a, page;
-	size_t len;
+	uintptr_t lo = 0, hi = 0;
+	const void *page = NULL;
 
 	if (s == NULL || s->lm.env == NULL || mdb_env_get_flags(s->lm.env, &flags) != 0 ||
-	    (flags & MDB_WRITEMAP) != 0 || mdb_env_info(s->lm.env, &info) != 0 ||
-	    info.me_mapaddr == NULL || info.me_mapsize == 0)
+	    (flags & MDB_WRITEMAP) != 0 || mdb_env_info(s->lm.env, &info) != 0)
 		return;
-	page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	a = (uintptr_t)info.me_mapaddr;
-	len = info.me_mapsize;
-	if (page == 0 || (a & (page - 1)) != 0)
-		return;
-	(void)madvise(info.me_mapaddr, len, MADV_DONTNEED);
+	if (info.me_mapaddr != NULL) {
+		lo = (uintptr_t)info.me_mapaddr;
+		hi = lo + info.me_mapsize;
+	} else {
+		/* The main database's first key (a database's name): any store has one, and
+		 * it is there before the store's own databases are opened (an upgrade). */
+		if (lmdb_txn_begin(&s->lm, MDB_RDONLY, &txn) != 0)
+			return;
+		if (mdb_cursor_open(txn, 0, &cur) == 0) {
+			if (mdb_cursor_get(cur, &k, &v, MDB_FIRST) == 0)
+				page = k.mv_data;
+			mdb_cursor_close(cur);
+		}
+		mdb_txn_abort(txn);
+		if (page == NULL || !view_mapping(page, &lo, &hi))
+			return;
+	}
+	if (hi > lo && (lo & ((uintptr_t)sysconf(_SC_PAGESIZE) - 1)) == 0)
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }

@@ -119,6 +119,7 @@
 #define AGENT_TAKEOVER_S         600     /* a key's new instance replaces a silent one after this */
 #define AGENT_SEEN_WRITE_S       60      /* agent record: an unchanged hello is written this rarely */
 #define MAX_INDEX_CHUNK          65536   /* log entries the indexer sorts per transaction */
+#define MAX_PROC_MAPS_LINES      100000  /* /proc/self/maps lines read to find the store's map */
 #define INDEX_QUIET_MS           200     /* collector: index once no message came for this long */
 #define MAX_INDEX_LAG            500000  /* ... or at once when this many entries wait */
 #define DEFAULT_SPOOL_MAP_MB     64

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "catalogue.h"
@@ -289,6 +290,37 @@ test_catalogue_modules(void **state)
 		    strcmp(all[i].category, "vantage") == 0);
 }
 
+/* The agreements of DESIGN.md §2: numbered 1..5 in order, each deadline the end of its year:
+ * 1 January 00:00 UTC of the next year (timegm), and catalogue_agreement(n) is the same row. */
+static void
+test_catalogue_agreement_deadlines(void **state)
+{
+	static const int year[AGREEMENT_COUNT] = { 2017, 2018, 2019, 2021, 2024 };
+	const struct catalogue_agreement *a;
+	size_t n = 0;
+
+	(void)state;
+	a = catalogue_agreements(&n);
+	assert_int_equal(n, AGREEMENT_COUNT);
+	for (size_t i = 0; i < n; i++) {
+		struct tm tm = { 0 };
+
+		tm.tm_year = year[i] + 1 - 1900;
+		tm.tm_mon = 0;
+		tm.tm_mday = 1;
+		assert_int_equal(a[i].n, i + 1);
+		assert_int_equal(a[i].deadline_year, year[i]);
+		assert_int_equal(a[i].deadline, (long long)timegm(&tm));
+		assert_non_null(a[i].title);
+		assert_non_null(a[i].text);
+		assert_ptr_equal(catalogue_agreement((unsigned)i + 1), &a[i]);
+	}
+	/* 2017's end: 2018-01-01T00:00:00Z. */
+	assert_int_equal(a[0].deadline, 1514764800LL);
+	assert_null(catalogue_agreement(0));
+	assert_null(catalogue_agreement(AGREEMENT_COUNT + 1));
+}
+
 int
 main(void)
 {
@@ -297,6 +329,7 @@ main(void)
 		cmocka_unit_test(test_catalogue_contents),
 		cmocka_unit_test(test_catalogue_enum_matches),
 		cmocka_unit_test(test_catalogue_modules),
+		cmocka_unit_test(test_catalogue_agreement_deadlines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

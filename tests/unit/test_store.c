@@ -1732,10 +1732,11 @@ answers_equal(const struct answers *a, const struct answers *b)
 	}
 }
 
-/* Rewrites every per-round index value of the store at `path` to schema 2's (the seq alone)
- * and its version to 2, as peil of schema 2 left it; returns the entries rewritten. */
+/* Rewrites every `every`th per-round index value of the store at `path` to schema 2's (the
+ * seq alone) and its version to 2: with 1 as peil of schema 2 left it, with more as an
+ * upgrade to 3 interrupted part way; returns the entries rewritten. */
 static size_t
-downgrade_to_v2(const char *path)
+downgrade_to_v2(const char *path, size_t every)
 {
 	MDB_env *env;
 	MDB_txn *txn;
@@ -1743,7 +1744,7 @@ downgrade_to_v2(const char *path)
 	MDB_cursor *c;
 	MDB_val k, v;
 	uint8_t vb[8], kb[511];
-	size_t n = 0;
+	size_t n = 0, i = 0;
 	int mrc;
 
 	assert_int_equal(mdb_env_create(&env), 0);
@@ -1755,6 +1756,8 @@ downgrade_to_v2(const char *path)
 	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); mrc == 0;
 	    mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		assert_int_equal(v.mv_size, 9);
+		if (i++ % every != 0)
+			continue;
 		assert_true(k.mv_size <= sizeof(kb));
 		memcpy(kb, k.mv_data, k.mv_size);     /* the node moves: not from the page */
 		k.mv_data = kb;
@@ -1847,7 +1850,7 @@ test_schema_upgrade_v2(void **state)
 	assert_true(before.view[0].n == 80 && before.view[1].n == 40 && before.view[2].n == 4);
 	store_close(fx->s);
 	fx->s = NULL;
-	n = downgrade_to_v2(fx->path);
+	n = downgrade_to_v2(fx->path, 1);
 	assert_int_equal(n, 100);
 	assert_int_equal(store_open(fx->path, &ro, &s), PEIL_ESCHEMA);
 	assert_null(s);
@@ -1871,6 +1874,27 @@ test_schema_upgrade_v2(void **state)
 	answers_get(fx->s, &after);
 	answers_equal(&before, &after);
 	assert_int_equal(check_rindex_v3(fx->path), 80 + 40);   /* every key of both rounds */
+	/* An upgrade interrupted part way (one value in three without its status): read-only
+	 * still refused; a writer finishes it. */
+	store_close(fx->s);
+	fx->s = NULL;
+	assert_int_equal(downgrade_to_v2(fx->path, 3), 40);
+	assert_non_null(d = opendir(fx->path));     /* the first backup goes (named by second) */
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "backup-v2-", 10) == 0) {
+			char bk[600];
+
+			snprintf(bk, sizeof(bk), "%s/%s", fx->path, de->d_name);
+			nftw(bk, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		}
+	closedir(d);
+	assert_int_equal(store_open(fx->path, &ro, &s), PEIL_ESCHEMA);
+	assert_int_equal(store_open(fx->path, &o, &fx->s), 0);
+	get_schema(fx->path, &ver, &created);
+	assert_int_equal(ver, 3);
+	assert_int_equal(check_rindex_v3(fx->path), 80 + 40);
+	answers_get(fx->s, &after);
+	answers_equal(&before, &after);
 }
 
 /* store_view_keys over a round with several vantages, statuses and a tail that replaces
@@ -1934,6 +1958,48 @@ test_view_keys(void **state)
 	assert_int_equal(keys_match_round(v, &sel), 60);
 	store_release_pages(fx->s);
 	store_view_free(v);
+}
+
+/* This process's resident pages (/proc/self/statm's second field). */
+static long
+resident_pages(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	long size = 0, res = -1;
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld %ld", &size, &res), 2);
+	fclose(f);
+	return res;
+}
+
+/* store_release_pages gives back the map's pages a read touched (about 8 MB of log read by an
+ * export here), read-only or not; the store reads the same after. */
+static void
+test_release_pages(void **state)
+{
+	struct fx *fx = *state;
+	Peil__Result **r = results_make(4000, 0, 2000);
+	struct seen x;
+	long before, after;
+
+	assert_int_equal(ingest1(fx->s, "alpha", 1, r, 4000, NULL), STORE_STORED);
+	results_free(r, 4000);
+	for (int ro = 0; ro < 2; ro++) {
+		reopen(fx, 0, ro == 1);
+		seen_init(&x);
+		assert_int_equal(store_export(fx->s, seen_cb, &x), 0);
+		assert_int_equal(x.n, 4000);
+		before = resident_pages();
+		store_release_pages(fx->s);
+		after = resident_pages();
+		assert_true(after < before - 1500);      /* 8 MB: about 2,000 pages of 4 KiB */
+		seen_init(&x);
+		assert_int_equal(store_export(fx->s, seen_cb, &x), 0);
+		assert_int_equal(x.n, 4000);
+		assert_true(x.ordered);
+	}
+	store_release_pages(NULL);
 }
 
 /* Moves the fixture to a new store `name` with a map of map_mb growing to max_mb at most. */
@@ -2125,6 +2191,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_vantage_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_upgrade_v2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_view_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_ceiling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_show_partial_index, setup, teardown),
