@@ -16,6 +16,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "query.h"
+#include "report.h"
 #include "server.h"
 #include "store.h"
 #include "tasks.h"
@@ -81,6 +82,7 @@ static const char usage_main[] =
 	    "  show DOMAIN         every vantage's latest verdict of every test, and the consensus\n"
 	    "  export              every result with its consensus, as JSON lines, CSV or a table\n"
 	    "  rounds              the rounds, their start and end\n"
+	    "  report --out DIR    write the published site (or send-back packs) of a round\n"
 	    "  config              print an example configuration file with every key\n"
 	    "\n"
 	    "  --version           print the version\n"
@@ -665,6 +667,186 @@ out:
 	return status;
 }
 
+static const char report_help[] =
+	    "usage: peil-collector report --out DIR [--round N] [--history N]\n"
+	    "           [--audience coalition|public] [--pack ORG | --packs] [-c FILE]\n"
+	    "Writes the static site of a round's judgement into DIR (docs/report.md): index.html\n"
+	    "(per agreement the share of organisations and domains that comply, against its\n"
+	    "deadline; adoption per standard; trends over the rounds; changes since the round\n"
+	    "before), a page per organisation (org/), a page per test (test/) and the vantages'\n"
+	    "page. No JavaScript; opens from disk or any web server. DIR is built beside itself\n"
+	    "(DIR.tmp-PID) and swapped in whole; DIR must not exist, be empty, or hold a previous\n"
+	    "report (its .peil-report file): anything else is refused.\n"
+	    "  --out DIR              the directory written\n"
+	    "  --round N              the round reported (default: the newest)\n"
+	    "  --history N            rounds in the trends, up to the round reported (default: all)\n"
+	    "  --audience A           coalition (default: every organisation by name) or public\n"
+	    "                         (only organisations that consent, the targets' publish\n"
+	    "                         column; the others counted in the figures without a name)\n"
+	    "  --pack ORG             instead of the site: the send-back pack of organisation ORG\n"
+	    "                         (its name exactly as in targets list): DIR/SLUG/index.html,\n"
+	    "                         style.css and failing.csv (every failing or warning test)\n"
+	    "  --packs                a send-back pack per organisation, and DIR/packs.csv\n"
+	    "  -s, --store DIR        the store directory (overrides collector.store)\n"
+	    "Exit status: 0 written, 1 failure (DIR refused, no such round or organisation, the\n"
+	    "store cannot be read, a write failed: DIR is left as it was), 2 usage or\n"
+	    "configuration error.\n";
+
+/* report's own options are taken out of argv before cli_parse sees the rest (-c, -o, -s,
+ * -h); *argcp shrinks. A bad value is said in why (the first one), not at once: --help
+ * after it still answers. */
+static void
+report_opts_take(int *argcp, char **argv, struct report_opts *ro, bool *audience_set,
+    char *why, size_t whylen)
+{
+	static const char *const withval[] = { "--out", "--round", "--history", "--audience",
+	    "--pack", NULL };
+	int argc = *argcp, n = 1, i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL, *eq;
+		size_t k, len;
+
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		/* The values of the common options are not report options. */
+		if (strcmp(a, "-c") == 0 || strcmp(a, "-o") == 0 || strcmp(a, "-s") == 0 ||
+		    strcmp(a, "--config") == 0 || strcmp(a, "--set") == 0 ||
+		    strcmp(a, "--store") == 0) {
+			argv[n++] = argv[i];
+			if (i + 1 < argc)
+				argv[n++] = argv[++i];
+			continue;
+		}
+		if (strcmp(a, "--packs") == 0) {
+			ro->packs = true;
+			continue;
+		}
+		eq = strchr(a, '=');
+		len = eq != NULL ? (size_t)(eq - a) : strlen(a);
+		for (k = 0; withval[k] != NULL; k++)
+			if (strlen(withval[k]) == len && strncmp(a, withval[k], len) == 0)
+				break;
+		if (withval[k] == NULL) {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (eq != NULL)
+			val = eq + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else {
+			if (why[0] == '\0')
+				snprintf(why, whylen, "option '%s' needs a value", withval[k]);
+			continue;
+		}
+		if (k == 0) {
+			ro->out = val;
+		} else if (k == 1 || k == 2) {
+			char *end;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(val, &end, 10);
+			if (*val < '0' || *val > '9' || *end != '\0' || errno != 0 || v < 1 ||
+			    v > MAX_CLI_NUMBER) {
+				if (why[0] == '\0')
+					snprintf(why, whylen, "%s: '%.64s' is not a whole number from 1 "
+					    "to %llu", withval[k], val, MAX_CLI_NUMBER);
+				continue;
+			}
+			if (k == 1)
+				ro->round = v;
+			else
+				ro->history = (size_t)v;
+		} else if (k == 3) {
+			*audience_set = true;
+			if (strcmp(val, "coalition") == 0) {
+				ro->audience = REPORT_COALITION;
+			} else if (strcmp(val, "public") == 0) {
+				ro->audience = REPORT_PUBLIC;
+			} else if (why[0] == '\0') {
+				snprintf(why, whylen, "--audience: '%.64s' is not coalition or public",
+				    val);
+			}
+		} else {
+			ro->pack = val;
+		}
+	}
+	argv[n] = NULL;
+	*argcp = n;
+}
+
+static int
+cmd_report(int argc, char **argv)
+{
+	struct report_opts ro = { 0 };
+	struct report_info info;
+	struct cli_opts o;
+	struct conf *conf = NULL;
+	struct store *s = NULL;
+	bool audience_set = false;
+	char err[2048], why[256] = "";
+	int status = EXIT_OK, i, rc;
+
+	report_opts_take(&argc, argv, &ro, &audience_set, why, sizeof(why));
+	if ((i = cli_parse("peil-collector", argc, argv, "s", &o, report_help, &status)) < 0)
+		return status;
+	if (why[0] != '\0') {
+		/* It quotes what was given: made safe for the terminal. */
+		fputs("peil-collector: ", stderr);
+		esc_text_str(stderr, why);
+		putc('\n', stderr);
+		return EXIT_USAGE;
+	}
+	if (i != argc) {
+		fputs("peil-collector: report takes no operand: '", stderr);
+		esc_text_str(stderr, argv[i]);
+		fputs("' (the directory is given with --out DIR)\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (ro.out == NULL || ro.out[0] == '\0') {
+		fputs("peil-collector: report needs --out DIR (the directory to write)\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (ro.pack != NULL && ro.packs) {
+		fputs("peil-collector: --pack ORG and --packs: give one (one organisation's pack, "
+		    "or every organisation's)\n", stderr);
+		return EXIT_USAGE;
+	}
+	if ((ro.pack != NULL || ro.packs) && audience_set) {
+		fputs("peil-collector: --audience is for the site: a send-back pack goes to its "
+		    "own organisation, before publication\n", stderr);
+		return EXIT_USAGE;
+	}
+	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
+		return status;
+	if ((status = open_store(conf, true, &s)) != EXIT_OK)
+		goto out;
+	if ((rc = report_write(s, &ro, &info, err, sizeof(err))) != 0) {
+		/* err may quote a name from the targets or a path given: safe for the terminal. */
+		fputs("peil-collector: report: ", stderr);
+		esc_text_str(stderr, err[0] ? err : peil_strerror(rc));
+		putc('\n', stderr);
+		status = EXIT_FAIL;
+		goto out;
+	}
+	printf("report of round %llu written to ", (unsigned long long)info.round);
+	esc_text_str(stdout, ro.out);
+	printf(": %zu files, %llu bytes, %zu organisation%s named, %zu domains measured\n",
+	    info.pages, (unsigned long long)info.bytes, info.organisations,
+	    info.organisations == 1 ? "" : "s", info.domains);
+	if (fflush(stdout) != 0)
+		status = EXIT_FAIL;
+out:
+	store_close(s);
+	conf_free(conf);
+	return status;
+}
+
 static int
 cmd_config(int argc, char **argv)
 {
@@ -683,6 +865,7 @@ main(int argc, char **argv)
 		{ "agents", cmd_agents },
 		{ "backup", cmd_backup },
 		{ "rounds", cmd_rounds },
+		{ "report", cmd_report },
 		{ "config", cmd_config },
 		{ NULL, NULL },
 	};

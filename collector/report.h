@@ -43,8 +43,8 @@ struct report_info {
  * when o->out does not exist) and the old report removed: a crash leaves the old report
  * whole. Never writes outside o->out and its temporary sibling. Returns 0, PEIL_EEXIST
  * (o->out holds something that is not a report), PEIL_ENOENT (no such round, or no such
- * organisation for o->pack), PEIL_EIO, PEIL_ENOMEM or PEIL_ESTORE; err says what and what
- * to do. */
+ * organisation for o->pack), PEIL_EINVAL (no o->out, or one ending in "." or ".."),
+ * PEIL_EIO, PEIL_ENOMEM or PEIL_ESTORE; err says what and what to do. */
 int report_write(struct store *s, const struct report_opts *o, struct report_info *info,
     char *err, size_t errlen);
 

@@ -125,6 +125,8 @@
 #define DEFAULT_SPOOL_MAP_MB     64
 #define MAX_CSV_LINE             4096
 #define MAX_ORG_NAME_LEN         256     /* organisation names in the targets file */
+#define MAX_REPORT_EVIDENCE_LINE 300     /* bytes of the decisive evidence on a report's
+                                          * per-test page (the organisation page has all) */
 #define MAX_DESCRIPTION_LEN      256     /* an agent's vantage description, as stored */
 
 /* DNS probing. */

@@ -12,7 +12,8 @@
  *     DOMAIN "T" is the round's first target. An ITEM ROUND:DOMAIN:TEST=STATUS is one result
  *     of TEST with STATUS (passed, failed, ...); DOMAIN "-" is the empty domain of a vantage
  *     self-test. Prints "batch SEQ: ack refused=K" or "batch SEQ: error CODE MESSAGE" per
- *     batch. With RAWAGENT_IPV6=1 in the environment its Hello says the vantage has IPv6. */
+ *     batch. With RAWAGENT_IPV6=1 in the environment its Hello says the vantage has IPv6;
+ *     with RAWAGENT_EVIDENCE=TEXT every result carries the evidence pair reason=TEXT. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,15 @@ raw_send(void *s, int nb, char **batches)
 				res[n].test_id = tests[n];
 				res[n].status = (Peil__Status)status;
 				res[n].guideline = "raw";
+				if (getenv("RAWAGENT_EVIDENCE") != NULL) {
+					static Peil__Evidence ev = PEIL__EVIDENCE__INIT;
+					static Peil__Evidence *evp[1] = { &ev };
+
+					ev.key = "reason";
+					ev.value = getenv("RAWAGENT_EVIDENCE");
+					res[n].n_evidence = 1;
+					res[n].evidence = evp;
+				}
 				res[n].vantage = "";
 				res[n].measured_at_ms = (int64_t)time(NULL) * 1000;
 				res[n].result_seq = (last + (uint64_t)b) * RAW_MAX_RESULTS + n;
