@@ -68,6 +68,23 @@ st=0; "$COLLECTOR_BIN" report "${C[@]}" --out "$T/x" --pack "No Such Org" 2>"$T/
 # The site, twice: the second replaces the first.
 "$COLLECTOR_BIN" report "${C[@]}" --out "$T/site" >"$T/report.out" || fail "report failed"
 grep -q "report of round 1 written to" "$T/report.out" || fail "report said: $(cat "$T/report.out")"
+# Every page is valid HTML (tidy: no error, no warning) and well-formed XML as a whole
+# (xmllint: the inline SVG charts included).
+npages=0
+while IFS= read -r -d '' page; do
+	tidy -q -e -utf8 "$page" >"$T/tidy.txt" 2>&1 || fail "tidy on ${page#$T/}: $(head -5 "$T/tidy.txt")"
+	xmllint --noout --html "$page" 2>"$T/xml.txt" || true
+	# the SVG of every page, taken out and parsed as XML
+	python3 - "$page" >"$T/svgs.xml" <<'PY' || fail "no svg extracted from ${page#$T/}"
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+print("<svgs>" + "".join(re.findall(r"<svg\b.*?</svg>", html, re.S)) + "</svgs>")
+PY
+	xmllint --noout "$T/svgs.xml" 2>"$T/xml.txt" || fail "SVG of ${page#$T/} not well-formed: $(head -3 "$T/xml.txt")"
+	npages=$((npages + 1))
+done < <(find "$T/site" -name '*.html' -print0)
+[ "$npages" -ge 4 ] || fail "only $npages pages"
+echo "$npages pages: tidy and xmllint find nothing"
 ino1=$(stat -c %i "$T/site")
 echo old >"$T/site/old-only.txt"
 "$COLLECTOR_BIN" report "${C[@]}" --out "$T/site/" >"$T/report.out" || fail "second report failed"
