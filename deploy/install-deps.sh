@@ -19,8 +19,9 @@ packages=(
 	scdoc debhelper fakeroot lintian systemd strace
 	# metrics over HTTP (libmicrohttpd), and promtool (prometheus) to check their format
 	libmicrohttpd-dev prometheus curl
-	# the report's pages: xmllint checks the SVG charts (unit_chart), tidy the HTML
-	libxml2-utils tidy
+	# the report's pages: xmllint checks the SVG charts (unit_chart), tidy the HTML, headless
+	# chromium renders them (integ_report)
+	libxml2-utils tidy chromium
 	# tests, lab and demo: authoritative DNS, zone signing, mail, web, RPKI cache, tools
 	nsd ldnsutils lmdb-utils iproute2 procps psmisc python3 bc dnsperf sslscan testssl.sh
 	postfix nginx-light stayrtr openssl

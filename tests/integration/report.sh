@@ -85,6 +85,32 @@ PY
 done < <(find "$T/site" -name '*.html' -print0)
 [ "$npages" -ge 4 ] || fail "only $npages pages"
 echo "$npages pages: tidy and xmllint find nothing"
+
+# As a person reads it: headless Chromium opens the overview, an organisation's page (the
+# hostile one) and the vantages page: no console message or page error, no <script> element
+# in the rendered DOM (the hostile strings stay text), the figures read on the rendered page;
+# screenshots kept in the build tree.
+SHOTS="$BIN/tests/integration/report-screenshots"
+mkdir -p "$SHOTS"
+hostile_page=$(grep -l 'alert(&quot;org&quot;)' "$T"/site/org/*.html | head -n 1)
+[ -n "$hostile_page" ] || fail "no page of the hostile organisation"
+for page in "$T/site/index.html" "$hostile_page" "$T/site/vantages.html"; do
+	name=$(basename "$page" .html)
+	[ "$page" = "$hostile_page" ] && name=organisation
+	chromium --headless --no-sandbox --disable-gpu --user-data-dir="$T/chromium" \
+	    --enable-logging=stderr --v=0 --dump-dom "file://$page" >"$T/dom-$name.html" \
+	    2>"$T/chromium-$name.log" || fail "chromium could not open $name"
+	! grep -E "CONSOLE|Uncaught|Not allowed to load|ERR_FILE_NOT_FOUND" "$T/chromium-$name.log" ||
+	    fail "chromium: console messages on $name"
+	! grep -qi "<script" "$T/dom-$name.html" || fail "a <script> element in the DOM of $name"
+	chromium --headless --no-sandbox --disable-gpu --user-data-dir="$T/chromium" \
+	    --window-size=1280,1600 --screenshot="$SHOTS/$name.png" "file://$page" \
+	    >/dev/null 2>&1 || fail "chromium: no screenshot of $name"
+done
+grep -q '&lt;script&gt;alert("org")&lt;/script&gt;' "$T/dom-organisation.html" ||
+    fail "the hostile organisation name is not shown as text"
+grep -q "3 domains measured" "$T/dom-index.html" || fail "the overview does not say 3 domains measured"
+echo "chromium: overview, organisation and vantages pages render without console messages; screenshots in $SHOTS"
 ino1=$(stat -c %i "$T/site")
 echo old >"$T/site/old-only.txt"
 "$COLLECTOR_BIN" report "${C[@]}" --out "$T/site/" >"$T/report.out" || fail "second report failed"
