@@ -74,6 +74,19 @@ num(FILE *f, double v, const char *unit)
 	esc_html_str(f, unit != NULL ? unit : "");
 }
 
+/* Opens a point's group with its <title>: "X: SERIES VALUE" (closed by the caller). */
+static void
+point_title(FILE *f, const struct chart *c, size_t i, size_t s, double v)
+{
+	fputs("<g><title>", f);
+	esc_html_str(f, c->x[i]);
+	fputs(": ", f);
+	esc_html_str(f, c->series[s].label);
+	fputs(" ", f);
+	num(f, v, c->unit);
+	fputs("</title>", f);
+}
+
 /* The patterns of series 0..nseries-1: solid, hatches, cross-hatch, dots, lines. */
 static void
 defs(FILE *f, const struct chart *c)
@@ -255,13 +268,8 @@ chart_bars(FILE *f, const struct chart *c)
 
 			if (isnan(v))
 				continue;
-			fputs("<g><title>", f);
-			esc_html_str(f, c->x[i]);
-			fputs(": ", f);
-			esc_html_str(f, c->series[s].label);
-			fputs(" ", f);
-			num(f, v, c->unit);
-			fprintf(f, "</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+			point_title(f, c, i, s, v);
+			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 			    "fill=\"url(#%s-p%zu)\" stroke=\"#000\" stroke-width=\"0.5\"/>", x, y, bw,
 			    bottom - y, c->id, s);
 			if (bw >= 14) {
@@ -324,13 +332,7 @@ chart_lines(FILE *f, const struct chart *c)
 
 			if (isnan(v))
 				continue;
-			fputs("<g><title>", f);
-			esc_html_str(f, c->x[i]);
-			fputs(": ", f);
-			esc_html_str(f, c->series[s].label);
-			fputs(" ", f);
-			num(f, v, c->unit);
-			fputs("</title>", f);
+			point_title(f, c, i, s, v);
 			draw_marker(f, s, PLOT_L + 20 + step * (double)i,
 			    bottom - (bottom - top) * clamp01(v, max));
 			fputs("</g>", f);
@@ -391,13 +393,8 @@ chart_stacked(FILE *f, const struct chart *c)
 			if (!(v > 0))
 				continue;
 			w = (right - left) * v / sum;
-			fputs("<g><title>", f);
-			esc_html_str(f, c->x[i]);
-			fputs(": ", f);
-			esc_html_str(f, c->series[s].label);
-			fputs(" ", f);
-			num(f, v, c->unit);
-			fprintf(f, "</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+			point_title(f, c, i, s, v);
+			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 			    "fill=\"url(#%s-p%zu)\" stroke=\"#000\" stroke-width=\"0.5\"/>", x, y, w, bar,
 			    c->id, s);
 			if (w >= 36) {
