@@ -23,7 +23,7 @@ static const char *const hue[CHART_MAX_SERIES] = {
 	"#0072b2", "#d55e00", "#999999", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000",
 };
 static const char *const marker[CHART_MAX_SERIES] = {
-	"circle", "square", "triangle", "diamond", "cross", "circle", "square", "triangle",
+	"circle", "square", "triangle", "diamond", "cross", "plus", "down", "ring",
 };
 
 static int
@@ -32,6 +32,9 @@ chart_check(const struct chart *c)
 	if (c == NULL || c->id == NULL || c->id[0] == '\0' || c->nseries == 0 ||
 	    c->nseries > CHART_MAX_SERIES || c->series == NULL || (c->n > 0 && c->x == NULL))
 		return PEIL_EINVAL;
+	for (size_t s = 0; s < c->nseries; s++)
+		if (c->n > 0 && c->series[s].values == NULL)
+			return PEIL_EINVAL;
 	for (const char *p = c->id; *p != '\0'; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
 			return PEIL_EINVAL;
@@ -59,18 +62,38 @@ label_short(FILE *f, const char *s)
 		fputs("...", f);
 }
 
-/* A number as the chart shows it: one decimal unless whole, no locale. */
+/* A value drawn: finite (NaN and infinities are no value: nothing drawn, "-" shown). */
+static bool
+has(double v)
+{
+	return isfinite(v);
+}
+
+/* A number as the chart shows it, in the C locale's digits (peil never calls setlocale):
+ * whole numbers whole, others with one decimal, or more (up to three) where one would show
+ * a whole number that the value is not: 99.96 % of domains is "99.96%", never "100.0%", and
+ * 0.04 % is "0.04%", never "0.0%". */
 static void
 num(FILE *f, double v, const char *unit)
 {
-	if (isnan(v)) {
+	char b[320];                     /* DBL_MAX has 309 digits */
+
+	if (!has(v)) {
 		fputs("-", f);
 		return;
 	}
-	if (fabs(v - round(v)) < 0.05)
-		fprintf(f, "%.0f", round(v));
-	else
-		fprintf(f, "%.1f", v);
+	if (fabs(v - round(v)) < 1e-9)
+		snprintf(b, sizeof(b), "%.0f", round(v) + 0.0);   /* + 0.0: no "-0" */
+	else {
+		for (int d = 1; d <= 3; d++) {
+			int l = snprintf(b, sizeof(b), "%.*f", d, v);
+
+			/* not all the decimals written are zeros: the number reads as what it is */
+			if (l > d && strspn(b + l - d, "0") < (size_t)d)
+				break;
+		}
+	}
+	fputs(b, f);
 	esc_html_str(f, unit != NULL ? unit : "");
 }
 
@@ -87,7 +110,8 @@ point_title(FILE *f, const struct chart *c, size_t i, size_t s, double v)
 	fputs("</title>", f);
 }
 
-/* The patterns of series 0..nseries-1: solid, hatches, cross-hatch, dots, lines. */
+/* The patterns of series 0..nseries-1, one each: solid, diagonal hatch, cross-hatch, dots,
+ * horizontal lines, vertical lines, the other diagonal, a grid. */
 static void
 defs(FILE *f, const struct chart *c)
 {
@@ -96,7 +120,7 @@ defs(FILE *f, const struct chart *c)
 		fprintf(f, "<pattern id=\"%s-p%zu\" width=\"8\" height=\"8\" "
 		    "patternUnits=\"userSpaceOnUse\"><rect width=\"8\" height=\"8\" fill=\"%s\"/>",
 		    c->id, s, hue[s]);
-		switch (s % 6) {
+		switch (s) {
 		case 0:
 			break;   /* solid */
 		case 1:
@@ -113,8 +137,16 @@ defs(FILE *f, const struct chart *c)
 		case 4:
 			fputs("<path d=\"M0,4 L8,4\" stroke=\"#fff\" stroke-width=\"2\"/>", f);
 			break;
-		default:
+		case 5:
 			fputs("<path d=\"M4,0 L4,8\" stroke=\"#fff\" stroke-width=\"2\"/>", f);
+			break;
+		case 6:
+			fputs("<path d=\"M0,0 L8,8 M-2,6 L2,10 M6,-2 L10,2\" stroke=\"#fff\" "
+			    "stroke-width=\"2\"/>", f);
+			break;
+		default:
+			fputs("<path d=\"M0,4 L8,4 M4,0 L4,8\" stroke=\"#fff\" stroke-width=\"1\"/>",
+			    f);
 			break;
 		}
 		fputs("</pattern>", f);
@@ -151,10 +183,19 @@ draw_marker(FILE *f, size_t s, double x, double y)
 	else if (strcmp(m, "diamond") == 0)
 		fprintf(f, "<path d=\"M%.1f,%.1f L%.1f,%.1f L%.1f,%.1f L%.1f,%.1f Z\" fill=\"%s\"/>",
 		    x, y - 5, x + 5, y, x, y + 5, x - 5, y, hue[s]);
-	else
+	else if (strcmp(m, "cross") == 0)
 		fprintf(f, "<path d=\"M%.1f,%.1f L%.1f,%.1f M%.1f,%.1f L%.1f,%.1f\" stroke=\"%s\" "
 		    "stroke-width=\"2.5\"/>", x - 4, y - 4, x + 4, y + 4, x - 4, y + 4, x + 4, y - 4,
 		    hue[s]);
+	else if (strcmp(m, "plus") == 0)
+		fprintf(f, "<path d=\"M%.1f,%.1f L%.1f,%.1f M%.1f,%.1f L%.1f,%.1f\" stroke=\"%s\" "
+		    "stroke-width=\"2.5\"/>", x - 5, y, x + 5, y, x, y - 5, x, y + 5, hue[s]);
+	else if (strcmp(m, "down") == 0)
+		fprintf(f, "<path d=\"M%.1f,%.1f L%.1f,%.1f L%.1f,%.1f Z\" fill=\"%s\"/>", x, y + 5,
+		    x + 5, y - 4, x - 5, y - 4, hue[s]);
+	else
+		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#fff\" "
+		    "stroke=\"%s\" stroke-width=\"2\"/>", x, y, hue[s]);
 }
 
 /* The legend below the plot, from y: a swatch (pattern, and for lines the marker) and the
@@ -187,6 +228,13 @@ legend_height(const struct chart *c)
 	return (int)((c->nseries + 2) / 3) * LEGEND_ROW + 8;
 }
 
+/* The top of the value axis: ymax, or 1 when ymax is not a positive number. */
+static double
+ymax_of(const struct chart *c)
+{
+	return c->ymax > 0 && isfinite(c->ymax) ? c->ymax : 1.0;
+}
+
 /* The value axis from top (ymax) to bottom (0): ticks at 0, 25, 50, 75, 100 % of ymax. */
 static void
 value_axis(FILE *f, const struct chart *c, double top, double bottom)
@@ -197,15 +245,9 @@ value_axis(FILE *f, const struct chart *c, double top, double bottom)
 		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ccc\" "
 		    "stroke-width=\"0.5\"/><text x=\"%d\" y=\"%.1f\" font-size=\"10\" "
 		    "text-anchor=\"end\">", PLOT_L, y, PLOT_R, y, PLOT_L - 4, y + 3);
-		num(f, c->ymax * k / 4.0, c->unit);
+		num(f, ymax_of(c) * k / 4.0, c->unit);
 		fputs("</text>", f);
 	}
-}
-
-static double
-ymax_of(const struct chart *c)
-{
-	return c->ymax > 0 && isfinite(c->ymax) ? c->ymax : 1.0;
 }
 
 static double
@@ -266,7 +308,7 @@ chart_bars(FILE *f, const struct chart *c)
 			double x = PLOT_L + gw * (double)i + 2 + bw * (double)s;
 			double y = bottom - (bottom - top) * clamp01(v, max);
 
-			if (isnan(v))
+			if (!has(v))
 				continue;
 			point_title(f, c, i, s, v);
 			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
@@ -317,7 +359,7 @@ chart_lines(FILE *f, const struct chart *c)
 		for (size_t i = 0; i < c->n; i++) {
 			double v = c->series[s].values[i];
 
-			if (isnan(v)) {
+			if (!has(v)) {
 				pen = false;
 				continue;
 			}
@@ -330,7 +372,7 @@ chart_lines(FILE *f, const struct chart *c)
 		for (size_t i = 0; i < c->n; i++) {
 			double v = c->series[s].values[i];
 
-			if (isnan(v))
+			if (!has(v))
 				continue;
 			point_title(f, c, i, s, v);
 			draw_marker(f, s, PLOT_L + 20 + step * (double)i,
@@ -373,7 +415,7 @@ chart_stacked(FILE *f, const struct chart *c)
 		double y = 10 + (bar + gap) * (double)i, sum = 0, x = left;
 
 		for (size_t s = 0; s < c->nseries; s++)
-			if (c->series[s].values[i] > 0)
+			if (has(c->series[s].values[i]) && c->series[s].values[i] > 0)
 				sum += c->series[s].values[i];
 		fputs("<g><title>", f);
 		esc_html_str(f, c->x[i]);
@@ -382,7 +424,7 @@ chart_stacked(FILE *f, const struct chart *c)
 		    left - 6, y + 14);
 		label_short(f, c->x[i]);
 		fputs("</text></g>", f);
-		if (sum <= 0) {
+		if (!(sum > 0 && isfinite(sum))) {
 			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">no data</text>", left,
 			    y + 14);
 			continue;
@@ -390,9 +432,9 @@ chart_stacked(FILE *f, const struct chart *c)
 		for (size_t s = 0; s < c->nseries; s++) {
 			double v = c->series[s].values[i], w;
 
-			if (!(v > 0))
+			if (!has(v) || !(v > 0))
 				continue;
-			w = (right - left) * v / sum;
+			w = (right - left) * (v / sum);   /* not (right - left) * v: 1e308 overflows */
 			point_title(f, c, i, s, v);
 			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 			    "fill=\"url(#%s-p%zu)\" stroke=\"#000\" stroke-width=\"0.5\"/>", x, y, w, bar,

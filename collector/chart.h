@@ -42,6 +42,8 @@ int chart_stacked(FILE *f, const struct chart *c);
  * series. */
 int chart_table(FILE *f, const struct chart *c);
 
-/* Each returns 0, PEIL_EINVAL (a bad id, no series, too many) or PEIL_EIO (a write failed). */
+/* Each returns 0, PEIL_EINVAL (a bad id, no series, too many, a series without values when
+ * n > 0) or PEIL_EIO (a write failed). A value that is not finite (NaN, an infinity) is no
+ * value. */
 
 #endif
