@@ -80,7 +80,7 @@ static const char usage_main[] =
 	    "  agents list         the enrolled agents and their key fingerprints\n"
 	    "  backup DIR          copy the store, consistent, while the collector runs\n"
 	    "  show DOMAIN         every vantage's latest verdict of every test, and the consensus\n"
-	    "  export              every result with its consensus, as JSON lines, CSV or a table\n"
+	    "  export              results with their consensus: json, csv, table, matrix, internetnl\n"
 	    "  rounds              the rounds, their start and end\n"
 	    "  report --out DIR    write the published site (or send-back packs) of a round\n"
 	    "  config              print an example configuration file with every key\n"
@@ -407,13 +407,6 @@ do_show(struct store *s, const char *domain, enum query_format fmt)
 }
 
 static int
-do_export(struct store *s, const char *unused, enum query_format fmt)
-{
-	(void)unused;
-	return query_export(s, fmt, stdout);
-}
-
-static int
 do_agents(struct store *s, const char *unused, enum query_format fmt)
 {
 	(void)unused;
@@ -442,19 +435,174 @@ cmd_show(int argc, char **argv)
 		    1, QUERY_TABLE, do_show);
 }
 
+static const char export_help[] =
+	    "usage: peil-collector export [--round N] [--domain D]\n"
+	    "           [--format json|csv|table|matrix|internetnl] [--type web|mail] [-c FILE]\n"
+	    "Every stored result in the order it arrived, streamed to standard output. Each\n"
+	    "carries the consensus of its (round, domain, test) over every vantage's latest\n"
+	    "result of it (docs/consensus.md): \"consensus\", \"disagree\" (true/false; csv\n"
+	    "yes/no) and \"who\" (\"a=passed b=failed\"). The vantage self-tests (domain \"\")\n"
+	    "get theirs over the vantages' self-tests of the round. With --round or --domain,\n"
+	    "each vantage's latest result of every (round, domain, test) selected, read through\n"
+	    "the per-round index, in (round, domain, test, vantage) order (docs/report.md).\n"
+	    "  --round N              only round N (an unknown round is an error)\n"
+	    "  --domain D             only domain D (no result for it is an error)\n"
+	    "  -f, --format FMT       json (default; one object a line), csv, table,\n"
+	    "                         matrix (CSV: a row per round, domain and test, a column\n"
+	    "                         per vantage, then consensus, disagree, who) or internetnl\n"
+	    "                         (internet.nl's batch API 2.4.0 results of one round: the\n"
+	    "                         newest, or --round N)\n"
+	    "  --type T               internetnl: the request type, web (default) or mail\n"
+	    "  -s, --store DIR        the store directory (overrides collector.store)\n"
+	    "Exit status: 0 success, 1 failure (no such round, no result for the domain or in\n"
+	    "the round, the store cannot be read), 2 usage or configuration error.\n";
+
+/* export's own options are taken out of argv before cli_parse sees the rest, as report's
+ * are; a bad value is said in why (the first one). */
+static void
+export_opts_take(int *argcp, char **argv, struct query_export_opts *eo, const char **domain,
+    const char **type, char *why, size_t whylen)
+{
+	static const char *const withval[] = { "--round", "--domain", "--type", NULL };
+	int argc = *argcp, n = 1, i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL, *eq;
+		size_t k, len;
+
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "-c") == 0 || strcmp(a, "-o") == 0 || strcmp(a, "-s") == 0 ||
+		    strcmp(a, "-f") == 0 || strcmp(a, "--config") == 0 ||
+		    strcmp(a, "--set") == 0 || strcmp(a, "--store") == 0 ||
+		    strcmp(a, "--format") == 0) {
+			argv[n++] = argv[i];
+			if (i + 1 < argc)
+				argv[n++] = argv[++i];
+			continue;
+		}
+		eq = strchr(a, '=');
+		len = eq != NULL ? (size_t)(eq - a) : strlen(a);
+		for (k = 0; withval[k] != NULL; k++)
+			if (strlen(withval[k]) == len && strncmp(a, withval[k], len) == 0)
+				break;
+		if (withval[k] == NULL) {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (eq != NULL)
+			val = eq + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else {
+			if (why[0] == '\0')
+				snprintf(why, whylen, "option '%s' needs a value", withval[k]);
+			continue;
+		}
+		if (k == 0) {
+			char *end;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(val, &end, 10);
+			if (*val < '0' || *val > '9' || *end != '\0' || errno != 0 || v < 1 ||
+			    v > MAX_CLI_NUMBER) {
+				if (why[0] == '\0')
+					snprintf(why, whylen, "--round: '%.64s' is not a whole number "
+					    "from 1 to %llu", val, MAX_CLI_NUMBER);
+				continue;
+			}
+			eo->round = v;
+		} else if (k == 1) {
+			*domain = val;
+		} else {
+			*type = val;
+		}
+	}
+	argv[n] = NULL;
+	*argcp = n;
+}
+
+static const char *const fmts_export[] = { "table", "json", "csv", "matrix", "internetnl",
+    NULL };
+
 static int
 cmd_export(int argc, char **argv)
 {
-	return cmd_read(argc, argv,
-		    "usage: peil-collector export [--format json|csv|table] [-c FILE]\n"
-		    "Every stored result in the order it arrived, streamed to standard output. Each\n"
-		    "carries the consensus of its (round, domain, test) over every vantage's latest\n"
-		    "result of it (docs/consensus.md): \"consensus\", \"disagree\" (true/false; csv\n"
-		    "yes/no) and \"who\" (\"a=passed b=failed\"). The vantage self-tests (domain \"\")\n"
-		    "get theirs over the vantages' self-tests of the round.\n"
-		    "  -f, --format FMT       json (default; one object a line), csv or table\n"
-		    "  -s, --store DIR        the store directory (overrides collector.store)\n"
-		    HELP_EXIT, 0, QUERY_JSON, do_export);
+	struct query_export_opts eo = { 0, NULL, false };
+	struct cli_opts o;
+	struct conf *conf = NULL;
+	struct store *s = NULL;
+	enum query_format fmt;
+	const char *domain = NULL, *type = NULL, *bad;
+	char dom[MAX_DOMAIN_LEN + 1], why[256] = "", err[1024];
+	int status = EXIT_OK, i, rc;
+
+	export_opts_take(&argc, argv, &eo, &domain, &type, why, sizeof(why));
+	if ((i = cli_parse("peil-collector", argc, argv, "fs", &o, export_help, &status)) < 0)
+		return status;
+	if (why[0] != '\0') {
+		fputs("peil-collector: ", stderr);
+		esc_text_str(stderr, why);
+		putc('\n', stderr);
+		return EXIT_USAGE;
+	}
+	if (i != argc) {
+		fprintf(stderr, "%s", export_help);
+		cli_help_common(stderr);
+		return EXIT_USAGE;
+	}
+	if ((status = cli_load("peil-collector", &o, collector_schema, &conf)) != EXIT_OK)
+		return status;
+	if ((status = get_format(&o, fmts_export, QUERY_JSON, &fmt)) != EXIT_OK)
+		goto out;
+	status = EXIT_USAGE;
+	if (domain != NULL) {
+		if ((bad = store_domain_normalize(domain, dom)) != NULL) {
+			fputs("peil-collector: --domain: '", stderr);
+			esc_text_str(stderr, domain);
+			fprintf(stderr, "': %s\n", bad);
+			goto out;
+		}
+		eo.domain = dom;
+	}
+	if (type != NULL) {
+		if (fmt != QUERY_INTERNETNL) {
+			fputs("peil-collector: --type is for --format internetnl (internet.nl's "
+			    "request type)\n", stderr);
+			goto out;
+		}
+		if (strcmp(type, "mail") == 0) {
+			eo.mail = true;
+		} else if (strcmp(type, "web") != 0) {
+			fputs("peil-collector: --type: '", stderr);
+			esc_text_str(stderr, type);
+			fputs("' is not web or mail\n", stderr);
+			goto out;
+		}
+	}
+	if ((status = open_store(conf, true, &s)) != EXIT_OK)
+		goto out;
+	if ((rc = query_export_sel(s, &eo, fmt, stdout, err, sizeof(err))) != 0) {
+		/* err may quote the domain asked for: safe for the terminal. */
+		if (err[0] != '\0') {
+			fputs("peil-collector: export: ", stderr);
+			esc_text_str(stderr, err);
+			putc('\n', stderr);
+		} else {
+			fprintf(stderr, "peil-collector: %s\n", peil_strerror(rc));
+		}
+		status = EXIT_FAIL;
+	}
+	if (fflush(stdout) != 0)
+		status = EXIT_FAIL;
+out:
+	store_close(s);
+	conf_free(conf);
+	return status;
 }
 
 static const char agents_help[] =

@@ -8,6 +8,7 @@
 #include "consensus.h"
 #include "err.h"
 #include "esc.h"
+#include "export.h"
 #include "limits.h"
 #include "query.h"
 #include "result.h"
@@ -22,6 +23,10 @@ query_format_parse(const char *s, enum query_format *out)
 		*out = QUERY_JSON;
 	else if (strcasecmp(s, "csv") == 0)
 		*out = QUERY_CSV;
+	else if (strcasecmp(s, "matrix") == 0)
+		*out = QUERY_MATRIX;
+	else if (strcasecmp(s, "internetnl") == 0)
+		*out = QUERY_INTERNETNL;
 	else
 		return PEIL_EINVAL;
 	return 0;
@@ -321,6 +326,39 @@ struct export_arg {
 	struct export_memo *memo;        /* EXPORT_MEMO slots */
 };
 
+/* One exported line: the result and the consensus of its (round, domain, test); the CSV
+ * header before the first (*n counts the lines). */
+static void
+export_row(enum query_format fmt, FILE *f, size_t *n, const Peil__Result *r,
+    const struct show_test *t)
+{
+	if (fmt == QUERY_CSV && *n == 0)
+		fputs(csv_export, f);
+	(*n)++;
+	switch (fmt) {
+	case QUERY_JSON:
+		result_write_json_open(r, f);
+		show_json_tail(f, t, NULL, false);
+		break;
+	case QUERY_CSV:
+		result_write_csv_fields(r, f);
+		fprintf(f, ",%s,%s,", status_name(t->c.status), t->c.disagree ? "yes" : "no");
+		esc_csv(f, t->who);
+		putc('\n', f);
+		break;
+	default:
+		result_write_table(r, f, true);
+		fprintf(f, "    consensus: %s", status_name(t->c.status));
+		if (t->c.disagree) {
+			fputs(" (disagree: ", f);
+			esc_text_str(f, t->who);
+			putc(')', f);
+		}
+		putc('\n', f);
+		break;
+	}
+}
+
 static int
 export_vote(struct export_arg *a, const Peil__Result *r)
 {
@@ -413,31 +451,7 @@ export_one(const Peil__Result *r, void *argp)
 	}
 write:
 	who = t.who;
-	if (a->fmt == QUERY_CSV && a->n == 0)
-		fputs(csv_export, a->f);
-	a->n++;
-	switch (a->fmt) {
-	case QUERY_JSON:
-		result_write_json_open(r, a->f);
-		show_json_tail(a->f, &t, NULL, false);
-		break;
-	case QUERY_CSV:
-		result_write_csv_fields(r, a->f);
-		fprintf(a->f, ",%s,%s,", status_name(t.c.status), t.c.disagree ? "yes" : "no");
-		esc_csv(a->f, who);
-		putc('\n', a->f);
-		break;
-	default:
-		result_write_table(r, a->f, true);
-		fprintf(a->f, "    consensus: %s", status_name(t.c.status));
-		if (t.c.disagree) {
-			fputs(" (disagree: ", a->f);
-			esc_text_str(a->f, who);
-			putc(')', a->f);
-		}
-		putc('\n', a->f);
-		break;
-	}
+	export_row(a->fmt, a->f, &a->n, r, &t);
 	if (m == NULL || m->who != who)
 		free(who);
 	return ferror(a->f) ? PEIL_EIO : 0;
@@ -469,6 +483,188 @@ query_export(struct store *s, enum query_format fmt, FILE *f)
 	free(a.memo);
 	free(a.v);
 	free(a.names);
+	return rc;
+}
+
+/* ---- export with filters: through the per-round index ----------------------------------- */
+
+/* One (round, domain, test): every vantage's latest result of it, as the index walk gives
+ * them (together: the walk is in (domain, test, vantage) order). */
+struct sel_arg {
+	enum query_format fmt;
+	FILE *f;
+	size_t n;                        /* lines written */
+	struct vfacts *c;
+	struct vfacts_round *r;          /* the facts of the round walked */
+	struct result_set grp;
+	struct consensus_vote *v;
+	size_t capv;
+};
+
+static int
+sel_flush(struct sel_arg *a)
+{
+	struct show_test t;
+	size_t n = a->grp.n;
+
+	if (n == 0)
+		return 0;
+	if (n > a->capv) {
+		struct consensus_vote *nv = realloc(a->v, n * sizeof(*nv));
+
+		if (nv == NULL)
+			return PEIL_ENOMEM;
+		a->v = nv;
+		a->capv = n;
+	}
+	memset(&t, 0, sizeof(t));
+	for (size_t i = 0; i < n; i++)
+		vfacts_vote(a->c, a->r, a->grp.items[i]->vantage, (int)a->grp.items[i]->status,
+		    &a->v[i]);
+	consensus_decide(a->grp.items[0]->test_id, a->v, n, &t.c);
+	if ((t.who = vfacts_who(a->v, n)) == NULL)
+		return PEIL_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		export_row(a->fmt, a->f, &a->n, a->grp.items[i], &t);
+	free(t.who);
+	result_set_clear(&a->grp);
+	return ferror(a->f) ? PEIL_EIO : 0;
+}
+
+static int
+sel_one(const Peil__Result *r, void *argp)
+{
+	struct sel_arg *a = argp;
+	Peil__Result *d;
+	int rc;
+
+	if (a->grp.n > 0 && (strcmp(a->grp.items[0]->domain, r->domain) != 0 ||
+	    strcmp(a->grp.items[0]->test_id, r->test_id) != 0) && (rc = sel_flush(a)) != 0)
+		return rc;
+	if ((d = result_dup(r)) == NULL)
+		return PEIL_ENOMEM;
+	return result_set_add(&a->grp, d);
+}
+
+static int
+export_sel_lines(struct store *s, const struct query_export_opts *o,
+    const struct export_rounds *rs, enum query_format fmt, FILE *f, size_t *lines)
+{
+	struct sel_arg a;
+	struct vfacts c;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.fmt = fmt;
+	a.f = f;
+	a.c = &c;
+	if ((rc = vfacts_open(&c, s)) != 0)
+		return rc;
+	for (size_t k = 0; k < rs->n && rc == 0; k++) {
+		struct store_sel sel = { rs->id[k], o->domain, NULL, NULL, NULL };
+
+		if ((rc = vfacts_round(&c, rs->id[k], false, &a.r)) != 0)
+			break;
+		if ((rc = store_view_round(c.view, &sel, sel_one, &a)) == 0)
+			rc = sel_flush(&a);
+		/* A walk over many rounds keeps no more than one round's pages. */
+		store_release_pages(s);
+	}
+	*lines = a.n;
+	result_set_clear(&a.grp);
+	free(a.v);
+	vfacts_free(&c);
+	return rc;
+}
+
+static int
+export_rounds_cb(const struct store_round *r, void *arg)
+{
+	struct export_rounds *x = arg;
+	uint64_t *n;
+
+	if ((x->n & (x->n - 1)) == 0) {          /* grows at 0, 1, 2, 4, ... */
+		if ((n = realloc(x->id, (x->n ? x->n * 2 : 1) * sizeof(*n))) == NULL)
+			return PEIL_ENOMEM;
+		x->id = n;
+	}
+	x->id[x->n++] = r->id;
+	return 0;
+}
+
+int
+export_rounds_pick(struct store *s, uint64_t round, struct export_rounds *out, char *err,
+    size_t errlen)
+{
+	struct export_rounds all = { NULL, 0 };
+	int rc;
+
+	out->id = NULL;
+	out->n = 0;
+	if ((rc = store_rounds_each(s, export_rounds_cb, &all)) != 0) {
+		free(all.id);
+		return rc;
+	}
+	if (all.n == 0) {
+		snprintf(err, errlen, "the store has no round yet");
+		free(all.id);
+		return PEIL_ENOENT;
+	}
+	if (round == 0) {
+		*out = all;
+		return 0;
+	}
+	for (size_t i = 0; i < all.n; i++) {
+		if (all.id[i] == round) {
+			all.id[0] = round;
+			all.n = 1;
+			*out = all;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "no round %llu: the store has rounds %llu to %llu",
+	    (unsigned long long)round, (unsigned long long)all.id[0],
+	    (unsigned long long)all.id[all.n - 1]);
+	free(all.id);
+	return PEIL_ENOENT;
+}
+
+int
+query_export_sel(struct store *s, const struct query_export_opts *o, enum query_format fmt,
+    FILE *f, char *err, size_t errlen)
+{
+	struct export_rounds rs = { NULL, 0 };
+	size_t lines = 0;
+	int rc;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	if (fmt == QUERY_INTERNETNL)
+		return export_inl(s, o, f, err, errlen);
+	/* Unfiltered lines: every stored result in log order, as always. */
+	if (o->round == 0 && o->domain == NULL && fmt != QUERY_MATRIX)
+		return query_export(s, fmt, f);
+	if ((rc = export_rounds_pick(s, o->round, &rs, err, errlen)) != 0)
+		return rc;
+	if (fmt == QUERY_MATRIX) {
+		rc = export_matrix(s, o, &rs, f, err, errlen);
+		goto out;
+	}
+	if ((rc = export_sel_lines(s, o, &rs, fmt, f, &lines)) != 0)
+		goto out;
+	/* Nothing selected is said, never printed as an empty export that looks complete. */
+	if (lines == 0) {
+		if (o->domain != NULL && o->round != 0)
+			snprintf(err, errlen, "no result for %s in round %llu", o->domain,
+			    (unsigned long long)o->round);
+		else if (o->domain != NULL)
+			snprintf(err, errlen, "no result for %s in any round", o->domain);
+		else
+			snprintf(err, errlen, "round %llu has no results", (unsigned long long)o->round);
+		rc = PEIL_ENOENT;
+	}
+out:
+	free(rs.id);
 	return rc;
 }
 

@@ -28,6 +28,8 @@ packages=(
 	# conformance tests: the OpenSPF RFC 7208 suite (in python3-spf's docs), its YAML reader,
 	# and libopendmarc for the differential DMARC test
 	python3-spf python3-yaml libopendmarc-dev
+	# the internet.nl export checked against internet.nl's batch API schema (integ_export)
+	python3-jsonschema
 	# the MRT cross-check of the route-origin parsers (bgpdump -m)
 	bgpdump
 )

@@ -13,7 +13,8 @@
  *     of TEST with STATUS (passed, failed, ...); DOMAIN "-" is the empty domain of a vantage
  *     self-test. Prints "batch SEQ: ack refused=K" or "batch SEQ: error CODE MESSAGE" per
  *     batch. With RAWAGENT_IPV6=1 in the environment its Hello says the vantage has IPv6;
- *     with RAWAGENT_EVIDENCE=TEXT every result carries the evidence pair reason=TEXT. */
+ *     with RAWAGENT_EVIDENCE=TEXT every result carries the evidence pair reason=TEXT (its key
+ *     RAWAGENT_EVIDENCE_KEY when set). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,7 +241,8 @@ raw_send(void *s, int nb, char **batches)
 					static Peil__Evidence ev = PEIL__EVIDENCE__INIT;
 					static Peil__Evidence *evp[1] = { &ev };
 
-					ev.key = "reason";
+					ev.key = getenv("RAWAGENT_EVIDENCE_KEY") != NULL ?
+					    getenv("RAWAGENT_EVIDENCE_KEY") : "reason";
 					ev.value = getenv("RAWAGENT_EVIDENCE");
 					res[n].n_evidence = 1;
 					res[n].evidence = evp;
