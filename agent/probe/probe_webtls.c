@@ -194,6 +194,28 @@ judge_addrs(struct webtls *wt, Peil__Result *r, tlsjudge_fn fn, const char *what
 	return rc;
 }
 
+/* What the TLS engine cost on each address it ran on (the version test's evidence): its
+ * connections (handshakes) and time. Returns 0 or PEIL_ENOMEM. */
+static int
+engine_ev(struct webtls *wt, Peil__Result *r)
+{
+	char who_[320];
+
+	if (r == NULL)
+		return 0;
+	for (size_t i = 0; i < wt->ww->naddr; i++) {
+		const struct webaddr *a = &wt->ww->addr[i];
+
+		if (!a->tls_tried || a->tls.handshakes == 0)
+			continue;
+		webwork_who(wt->ww, a, who_, sizeof(who_));
+		if (result_add_evidence(r, "tls_engine", "%s: %u handshakes in %u ms", who_,
+		    a->tls.handshakes, a->tls.ms) != 0)
+			return PEIL_ENOMEM;
+	}
+	return 0;
+}
+
 /* The TLSA set of every web host with an address that spoke TLS, once. */
 static int
 webtls_tlsa(struct webtls *wt)
@@ -530,6 +552,8 @@ probe_webtls_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
 			continue;
 		if ((rc = judge_addrs(wt, res[id], per_addr[i].fn, per_addr[i].what, NO_HTTPS_WHY,
 		    true)) != 0)
+			goto out;
+		if (id == TEST_WEB_HTTPS_TLS_VERSION && (rc = engine_ev(wt, res[id])) != 0)
 			goto out;
 		done[id] = true;
 	}

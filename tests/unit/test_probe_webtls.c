@@ -317,6 +317,11 @@ test_good(void **state)
 	assert_string_equal(res[TEST_WEB_HTTPS_TLS_VERSION]->guideline, "ncsc-tls-2025-05");
 	assert_contains(ev(res[TEST_WEB_HTTPS_TLS_VERSION], "addr_1"), "d.test [2001:db8::80]");
 	assert_contains(ev(res[TEST_WEB_HTTPS_TLS_VERSION], "addr_3"), "www.d.test [192.0.2.81]");
+	/* the engine's cost per address, once (in the version test) */
+	has_ev(res[TEST_WEB_HTTPS_TLS_VERSION], "tls_engine", "d.test [192.0.2.80]: 20 handshakes "
+	    "in ");
+	has_ev(res[TEST_WEB_HTTPS_TLS_VERSION], "tls_engine", "www.d.test [192.0.2.81]: 20 "
+	    "handshakes in ");
 	has_reason(res[TEST_WEB_HTTPS_DANE_EXIST], "no DNSSEC-secure TLSA record for: d.test, "
 	    "www.d.test");
 	has_reason(res[TEST_WEB_HTTPS_DANE_VALID], "see web_https_dane_exist");
