@@ -193,13 +193,13 @@ fake_web_tls(void *arg, const char *host, const char *addr, uint64_t deadline_ms
 	for (size_t i = 0; i < t->n; i++)
 		if (strcmp(t->c[i].addr, addr) == 0)
 			k = t->c[i].kind;
-	wreport(k, rep);
 	if (k == W_NOSLOT) {
 		memset(rep, 0, sizeof(*rep));
 		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
 		    "time budget (2 per address at once)", addr);
 		return PEIL_ETIMEDOUT;
 	}
+	wreport(k, rep);
 	return 0;
 }
 
