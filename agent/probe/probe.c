@@ -307,26 +307,20 @@ probe_slot_give(const char *addr)
 	pthread_mutex_unlock(&slot_lock);
 }
 
-/* The TLS engine on one address within a connection slot of it: the wait for one is bounded
- * by deadline_ms (the domain's), the engine by host_ms from when it got the slot (the time
- * spent on the server, not in our own queue) and deadline_ms; it sets t->deadline_ms. rep
- * says why when no TLS came. Returns 0, PEIL_ETIMEDOUT when no slot came by the deadline (the
- * engine did not run; rep->why says so) or PEIL_ENOMEM. */
+/* The TLS engine on one address within a connection slot of it (t's deadline bounds the
+ * wait for one): rep says why when no TLS came. Returns 0, PEIL_ETIMEDOUT when no slot came
+ * by the deadline (the engine did not run; rep->why says so) or PEIL_ENOMEM. */
 static int
-probe_tls_slot(struct tls_target *t, const char *addr, uint64_t deadline_ms, unsigned host_ms,
-    struct tls_report *rep)
+probe_tls_slot(const struct tls_target *t, const char *addr, struct tls_report *rep)
 {
-	uint64_t end;
 	int rc;
 
-	if (probe_slot_take(addr, deadline_ms) != 0) {
+	if (probe_slot_take(addr, (uint64_t)t->deadline_ms) != 0) {
 		tls_report_clear(rep);
 		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
 		    "time budget (%d per address at once)", addr, DEFAULT_TLS_PER_HOST);
 		return PEIL_ETIMEDOUT;
 	}
-	end = resolver_now_ms() + host_ms;
-	t->deadline_ms = (int64_t)(end < deadline_ms ? end : deadline_ms);
 	rc = tls_probe(t, rep);
 	probe_slot_give(addr);
 	if (rc == PEIL_ENOMEM)
@@ -369,6 +363,7 @@ probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_
 {
 	struct probe *p = arg;
 	struct smtp_conn c = { .p = p, .addr = addr, .first = s };
+	uint64_t end = resolver_now_ms() + p->host_ms;
 	int rc;
 	struct tls_target t = {
 		.connect = smtp_connect,
@@ -376,11 +371,12 @@ probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_
 		.sni = host,
 		.ca_file = p->ca_file,
 		.handshake_ms = p->tls_ms,
+		.deadline_ms = (int64_t)(end < deadline_ms ? end : deadline_ms),
 	};
 
 	memset(s, 0, sizeof(*s));
 	/* no slot: the report says why (the mail judges take it as no TLS, as before) */
-	rc = probe_tls_slot(&t, addr, deadline_ms, p->host_ms, rep);
+	rc = probe_tls_slot(&t, addr, rep);
 	return rc == PEIL_ETIMEDOUT ? 0 : rc;
 }
 
@@ -463,6 +459,7 @@ probe_web_tls(void *arg, const char *host, const char *addr, uint64_t deadline_m
 {
 	struct probe *p = arg;
 	struct web_conn c = { .addr = addr };
+	uint64_t end = resolver_now_ms() + DEFAULT_WEB_HOST_MS;
 	char early[MAX_DOMAIN_LEN + 64];
 	int n;
 	struct tls_target t = {
@@ -471,6 +468,7 @@ probe_web_tls(void *arg, const char *host, const char *addr, uint64_t deadline_m
 		.sni = host,
 		.ca_file = p->ca_file,
 		.handshake_ms = p->tls_ms,
+		.deadline_ms = (int64_t)(end < deadline_ms ? end : deadline_ms),
 	};
 
 	memset(rep, 0, sizeof(*rep));
@@ -486,7 +484,7 @@ probe_web_tls(void *arg, const char *host, const char *addr, uint64_t deadline_m
 		t.early_data = (const uint8_t *)early;
 		t.early_len = (size_t)n;
 	}
-	return probe_tls_slot(&t, addr, deadline_ms, DEFAULT_WEB_HOST_MS, rep);
+	return probe_tls_slot(&t, addr, rep);
 }
 
 static uint64_t
