@@ -73,8 +73,9 @@ struct dnswork_source {
 	    struct http_response *out);
 	/* Web: the TLS engine on addr (numeric) port 443 with host as SNI, by deadline_ms, into
 	 * *rep (cleared by the caller with tls_report_clear; rep->available false with rep->why
-	 * when there was no TLS); NULL: the web TLS tests are not_tested. Returns 0 or
-	 * PEIL_ENOMEM. */
+	 * when there was no TLS); NULL: the web TLS tests are not_tested. Returns 0,
+	 * PEIL_ETIMEDOUT when the engine could not start by the deadline (no free connection
+	 * slot for addr: rep->why says so; the address was not tested), or PEIL_ENOMEM. */
 	int (*web_tls)(void *arg, const char *host, const char *addr, uint64_t deadline_ms,
 	    struct tls_report *rep);
 	/* RPKI: the process's VRP table (rtr.h) and this vantage's route-origin table (routes.h),

@@ -12,6 +12,10 @@
 #include "err.h"
 #include "http.h"
 
+struct http_conn {
+	CURL *h;                /* NULL until the first GET */
+};
+
 static pthread_once_t http_once = PTHREAD_ONCE_INIT;
 static CURLcode http_init_rc = CURLE_FAILED_INIT;
 
@@ -425,6 +429,22 @@ http_redirect_code(long code)
 	return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
 }
 
+struct http_conn *
+http_conn_new(void)
+{
+	return calloc(1, sizeof(struct http_conn));
+}
+
+void
+http_conn_free(struct http_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->h != NULL)
+		curl_easy_cleanup(c->h);
+	free(c);
+}
+
 int
 http_get(const struct http_request *rq, struct http_response *out)
 {
@@ -475,7 +495,13 @@ http_get(const struct http_request *rq, struct http_response *out)
 
 	/* Every host and every port goes to the address: curl resolves no name. */
 	snprintf(connto, sizeof(connto), v6 ? "::[%s]:" : "::%s:", rq->addr);
-	if ((h = curl_easy_init()) == NULL || (cto = curl_slist_append(NULL, connto)) == NULL ||
+	if (rq->conn != NULL && rq->conn->h == NULL)
+		rq->conn->h = curl_easy_init();
+	/* A kept handle starts from libcurl's defaults; its connections and sessions stay. */
+	if (rq->conn != NULL && rq->conn->h != NULL)
+		curl_easy_reset(rq->conn->h);
+	h = rq->conn != NULL ? rq->conn->h : curl_easy_init();
+	if (h == NULL || (cto = curl_slist_append(NULL, connto)) == NULL ||
 	    (rq->accept_encoding && (hdrs = curl_slist_append(NULL,
 	    "Accept-Encoding: gzip, deflate, br")) == NULL)) {
 		rc = PEIL_ENOMEM;
@@ -603,10 +629,13 @@ out:
 		if (out->why[0] == '\0')
 			snprintf(out->why, sizeof(out->why), "out of memory");
 	}
+	/* A kept handle must not point at this call's lists, buffers and state. */
+	if (h != NULL && rq->conn != NULL)
+		curl_easy_reset(h);
+	else if (h != NULL)
+		curl_easy_cleanup(h);
 	curl_slist_free_all(hdrs);
 	curl_slist_free_all(cto);
-	if (h != NULL)
-		curl_easy_cleanup(h);
 	free(first);
 	return rc;
 }

@@ -47,6 +47,9 @@ struct http_hop {
 	bool location_cut;
 };
 
+/* Connections kept for the next GET (HTTP keep-alive and TLS session resumption): opaque. */
+struct http_conn;
+
 struct http_request {
 	const char *url;        /* "http://HOST[:PORT]/PATH" or "https://..." (HOST a name) */
 	const char *addr;       /* numeric IPv4/IPv6 address every connection goes to (curl never
@@ -68,6 +71,9 @@ struct http_request {
 	bool accept_encoding;   /* send "Accept-Encoding: gzip, deflate, br" and keep the body as
 	                         * sent (not decoded): for the compression test */
 	const char *user_agent; /* NULL: "peil/VERSION" */
+	struct http_conn *conn; /* NULL: the GET's connections are closed when it returns; else
+	                         * they are kept in conn, and a later GET with the same conn reuses
+	                         * one to the same scheme, host, port and address (keep-alive) */
 };
 
 struct http_response {
@@ -101,7 +107,8 @@ struct http_response {
 	bool body_cut;          /* the body was longer than body_cap (or MAX_HTTP_BODY_BYTES) */
 	unsigned ms;            /* wall time of the GET */
 	unsigned requests;      /* HTTP requests sent (a hop whose connection failed sent none) */
-	unsigned connections;   /* new connections made */
+	unsigned connections;   /* new connections made (a request on a connection kept in
+	                         * rq->conn made none: requests says it was sent) */
 };
 
 /* Performs rq into *out (overwritten; free with http_response_clear). Every connection goes
@@ -114,6 +121,12 @@ struct http_response {
  * not numeric; out->why says which), PEIL_ENOMEM. Thread-safe; the process must ignore
  * SIGPIPE. */
 int http_get(const struct http_request *rq, struct http_response *out);
+
+/* An empty connection cache for http_get (rq->conn), or NULL on out of memory. One conn serves
+ * one GET at a time (never two threads at once); it holds at most libcurl's default of five
+ * connections. Freed, its connections closed, with http_conn_free (accepts NULL). */
+struct http_conn *http_conn_new(void);
+void http_conn_free(struct http_conn *c);
 
 /* Adds one header line (untrusted bytes, its CR LF or LF included or not) of the response
  * being received to r, as the engine's header callback does: a status line ("HTTP/...")

@@ -308,7 +308,8 @@ probe_slot_give(const char *addr)
 }
 
 /* The TLS engine on one address within a connection slot of it (t's deadline bounds the
- * wait for one): rep says why when no TLS came. Returns 0 or PEIL_ENOMEM. */
+ * wait for one): rep says why when no TLS came. Returns 0, PEIL_ETIMEDOUT when no slot came
+ * by the deadline (the engine did not run; rep->why says so) or PEIL_ENOMEM. */
 static int
 probe_tls_slot(const struct tls_target *t, const char *addr, struct tls_report *rep)
 {
@@ -318,7 +319,7 @@ probe_tls_slot(const struct tls_target *t, const char *addr, struct tls_report *
 		tls_report_clear(rep);
 		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
 		    "time budget (%d per address at once)", addr, DEFAULT_TLS_PER_HOST);
-		return 0;
+		return PEIL_ETIMEDOUT;
 	}
 	rc = tls_probe(t, rep);
 	probe_slot_give(addr);
@@ -363,6 +364,7 @@ probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_
 	struct probe *p = arg;
 	struct smtp_conn c = { .p = p, .addr = addr, .first = s };
 	uint64_t end = resolver_now_ms() + p->host_ms;
+	int rc;
 	struct tls_target t = {
 		.connect = smtp_connect,
 		.arg = &c,
@@ -373,7 +375,9 @@ probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_
 	};
 
 	memset(s, 0, sizeof(*s));
-	return probe_tls_slot(&t, addr, rep);
+	/* no slot: the report says why (the mail judges take it as no TLS, as before) */
+	rc = probe_tls_slot(&t, addr, rep);
+	return rc == PEIL_ETIMEDOUT ? 0 : rc;
 }
 
 /* The MTA-STS policy over HTTPS, from the address our resolver found. */

@@ -92,11 +92,13 @@ resp(const struct webaddr *a, enum webget k)
 
 /* Whether the failure means nothing accepted a connection on the port: refused, or a time-out
  * before any connection was made (a server that accepts TCP and then stays silent, e.g.
- * never speaks TLS, is reachable: internet.nl's "no TLS"). */
+ * never speaks TLS, is reachable: internet.nl's "no TLS"; so is one that timed out a request
+ * sent on a connection kept from an earlier request). */
 static bool
 no_connection(const struct http_response *r)
 {
-	return r->fail == HTTP_F_CONNECT || (r->fail == HTTP_F_TIMEOUT && r->connections == 0);
+	return r->fail == HTTP_F_CONNECT || (r->fail == HTTP_F_TIMEOUT && r->connections == 0 &&
+	    r->requests == 0);
 }
 
 static bool

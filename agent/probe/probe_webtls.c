@@ -147,8 +147,11 @@ judge(void *arg, size_t i, struct addrjudge *j)
 	char buf[320];
 
 	if (!a->tls_tried) {
-		textlist_add(&j->line, "not tried: " MSG_BUDGET);
-		textlist_add(&j->bad, "not tried: " MSG_BUDGET);
+		/* the run's time ran out, or the engine found no connection slot in time */
+		snprintf(buf, sizeof(buf), "not tried: %.256s", a->tls.why[0] != '\0' ?
+		    a->tls.why : MSG_BUDGET);
+		textlist_add(&j->line, buf);
+		textlist_add(&j->bad, buf);
 		j->st = PEIL__STATUS__ERROR;
 		return true;
 	}
@@ -192,6 +195,28 @@ judge_addrs(struct webtls *wt, Peil__Result *r, tlsjudge_fn fn, const char *what
 	rc = tlsjudge_addrs(&ev, r, &e);
 	dnsev_clear(&ev);
 	return rc;
+}
+
+/* What the TLS engine cost on each address it ran on (the version test's evidence): its
+ * connections (handshakes) and time. Returns 0 or PEIL_ENOMEM. */
+static int
+engine_ev(struct webtls *wt, Peil__Result *r)
+{
+	char who_[320];
+
+	if (r == NULL)
+		return 0;
+	for (size_t i = 0; i < wt->ww->naddr; i++) {
+		const struct webaddr *a = &wt->ww->addr[i];
+
+		if (!a->tls_tried || a->tls.handshakes == 0)
+			continue;
+		webwork_who(wt->ww, a, who_, sizeof(who_));
+		if (result_add_evidence(r, "tls_engine", "%s: %u handshakes in %u ms", who_,
+		    a->tls.handshakes, a->tls.ms) != 0)
+			return PEIL_ENOMEM;
+	}
+	return 0;
 }
 
 /* The TLSA set of every web host with an address that spoke TLS, once. */
@@ -500,7 +525,7 @@ probe_webtls_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
 		{ TEST_WEB_HTTPS_TLS_OCSP, tlsjudge_ocsp, "OCSP stapling" },
 	};
 	struct webtls *wt = NULL;
-	size_t tried = 0;
+	size_t tried = 0, noslot = 0;
 	int rc;
 
 	(void)mx;
@@ -517,11 +542,13 @@ probe_webtls_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
 	wt->ww = web;
 	for (size_t i = 0; i < web->naddr; i++) {
 		tried += web->addr[i].tls_tried;
+		noslot += !web->addr[i].tls_tried && web->addr[i].tls.why[0] != '\0';
 		if (web->addr[i].tls_tried && web->addr[i].tls.available)
 			wt->host_tls[web->addr[i].host] = true;
 	}
-	/* no address tried before the deadline: the runner says the budget ran out */
-	if (tried == 0)
+	/* no address tried before the deadline: the runner says the budget ran out (an address
+	 * that found no connection slot is judged: error, with why) */
+	if (tried == 0 && noslot == 0)
 		goto out;
 	for (size_t i = 0; i < sizeof(per_addr) / sizeof(per_addr[0]); i++) {
 		int id = per_addr[i].id;
@@ -531,8 +558,14 @@ probe_webtls_run(struct dnswork *w, struct mxwork *mx, struct webwork *web,
 		if ((rc = judge_addrs(wt, res[id], per_addr[i].fn, per_addr[i].what, NO_HTTPS_WHY,
 		    true)) != 0)
 			goto out;
+		if (id == TEST_WEB_HTTPS_TLS_VERSION && (rc = engine_ev(wt, res[id])) != 0)
+			goto out;
 		done[id] = true;
 	}
+	/* no engine ran anywhere: whether a host offers HTTPS is unknown; CAA and DANE are the
+	 * runner's (time budget) */
+	if (tried == 0)
+		goto out;
 	if (!done[TEST_WEB_CAA]) {
 		if ((rc = judge_caa(wt, res[TEST_WEB_CAA])) != 0)
 			goto out;

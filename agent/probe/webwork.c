@@ -34,6 +34,7 @@ webwork_free(struct webwork *ww)
 			free(ww->addr[i].get[k]);
 		}
 		tls_report_clear(&ww->addr[i].tls);
+		http_conn_free(ww->addr[i].conn);
 		for (int p = 0; p < 2; p++) {
 			http_response_clear(ww->dead_rep[i][p]);
 			free(ww->dead_rep[i][p]);
@@ -189,11 +190,12 @@ webrun_request(const struct webwork *ww, const struct webaddr *a, int kind,
 	}
 }
 
-/* True when a response says the port took no TCP connection at all. */
+/* True when a response says the port took no TCP connection at all (a request sent on a kept
+ * connection that then timed out made no new connection, yet the port took one). */
 static bool
 webrun_no_connection(const struct http_response *r)
 {
-	return r->connections == 0 && r->code == 0 &&
+	return r->connections == 0 && r->requests == 0 && r->code == 0 &&
 	    (r->fail == HTTP_F_CONNECT || r->fail == HTTP_F_TIMEOUT);
 }
 
@@ -287,17 +289,23 @@ webrun_thread(void *arg)
 				    w->deadline, &a->tls);
 			}
 			a->tls_tried = rc == 0;
+			/* The engine never ran (no connection slot in time): not tested, the
+			 * judges say why; not an error of the run. */
+			if (rc == PEIL_ETIMEDOUT)
+				rc = 0;
 		} else {
 			struct http_request rq;
 			char url[MAX_HTTP_URL_LEN + 1];
 			int p = webrun_port(wr->kind);
 
-			if ((a->get[wr->kind] = calloc(1, sizeof(*a->get[wr->kind]))) == NULL) {
+			if ((a->get[wr->kind] = calloc(1, sizeof(*a->get[wr->kind]))) == NULL ||
+			    (a->conn == NULL && (a->conn = http_conn_new()) == NULL)) {
 				rc = PEIL_ENOMEM;
 			} else if (webrun_dead(ww, a, p, a->get[wr->kind])) {
 				rc = 0;
 			} else {
 				webrun_request(ww, a, wr->kind, &rq, url, sizeof(url));
+				rq.conn = a->conn;
 				rc = w->src->web_get(w->src->arg, &rq, w->deadline,
 				    a->get[wr->kind]);
 				if (rc == 0 && webrun_no_connection(a->get[wr->kind]))
@@ -365,6 +373,11 @@ webwork_tls(struct webwork *ww)
 	if (ww->state != WEBWORK_HOSTS || ww->tls_done || ww->w->src->web_tls == NULL)
 		return 0;
 	ww->tls_done = true;
+	/* No idle HTTP connection beside the engine's (DEFAULT_TLS_PER_HOST). */
+	for (size_t i = 0; i < ww->naddr; i++) {
+		http_conn_free(ww->addr[i].conn);
+		ww->addr[i].conn = NULL;
+	}
 	return webrun_all(ww, WEBGET_COUNT);
 }
 

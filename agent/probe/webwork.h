@@ -41,6 +41,8 @@ struct webaddr {
 	bool got[WEBGET_COUNT];         /* the request was made (else: no time left, or skip) */
 	bool skip[WEBGET_COUNT];        /* not asked on this address (webwork_get_where) */
 	struct http_response *get[WEBGET_COUNT]; /* heap, NULL until made */
+	struct http_conn *conn;         /* the requests' kept-alive connections (heap, NULL until
+	                                 * the first request; closed before the TLS engine runs) */
 	bool tls_tried;
 	/* Port 80 (index 0) or 443 (1) of this address took no TCP connection (refused,
 	 * unreachable, or no answer in time): later requests to it are not made again, they get
@@ -88,7 +90,9 @@ void webwork_free(struct webwork *ww);
 int webwork_start(struct webwork *ww);
 
 /* Makes request kind on every address, MAX_WEB_PARALLEL addresses at once, once per run;
- * a->got[kind] says which were made before the run's deadline. Returns 0 or PEIL_ENOMEM. */
+ * a->got[kind] says which were made before the run's deadline. The requests to one address
+ * (one host name) share its connections: HTTP keep-alive, one TLS handshake for the HTTPS
+ * kinds where the server keeps the connection open. Returns 0 or PEIL_ENOMEM. */
 int webwork_get(struct webwork *ww, enum webget kind);
 
 /* As webwork_get, on the addresses where want(a) is true only (the others get skip[kind]);
@@ -97,8 +101,8 @@ int webwork_get(struct webwork *ww, enum webget kind);
 int webwork_get_where(struct webwork *ww, enum webget kind,
     bool (*want)(const struct webaddr *a));
 
-/* The TLS engine on port 443 of every address, once per run (a->tls_tried). Returns 0 or
- * PEIL_ENOMEM. */
+/* The TLS engine on port 443 of every address, once per run (a->tls_tried); the requests'
+ * kept-alive connections are closed first. Returns 0 or PEIL_ENOMEM. */
 int webwork_tls(struct webwork *ww);
 
 /* "HOST [ADDR]" for evidence. */

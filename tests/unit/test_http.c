@@ -1066,6 +1066,71 @@ test_tls(void **state)
 	resp_free(r);
 }
 
+/* GETs through one http_conn share a kept-alive connection, each with its own options; a
+ * over TLS too. */
+static void
+test_keepalive(void **state)
+{
+	struct http_response *r = resp_new();
+	struct http_conn *c = http_conn_new();
+	struct http_request rq;
+	char url[128];
+
+	(void)state;
+	assert_non_null(c);
+	srv_start(M_FIELDS, false, false);
+	req_init(&rq, url, sizeof(url), "http", "/one");
+	rq.conn = c;
+	assert_int_equal(http_get(&rq, r), 0);
+	assert_int_equal(r->code, 200);
+	assert_int_equal(r->connections, 1);
+	assert_int_equal(r->requests, 1);
+	assert_null(strstr(S.request, "Accept-Encoding"));
+	http_response_clear(r);
+	req_init(&rq, url, sizeof(url), "http", "/two");
+	rq.conn = c;
+	rq.accept_encoding = true;
+	rq.body_cap = 100;
+	assert_int_equal(http_get(&rq, r), 0);
+	assert_int_equal(r->code, 200);
+	assert_int_equal(r->connections, 0);
+	assert_int_equal(r->requests, 1);
+	assert_memory_equal(r->body, "hello", 5);
+	assert_int_equal(S.conns, 1);
+	assert_int_equal(S.reqs, 2);
+	assert_string_equal(S.paths[1], "/two");
+	assert_non_null(strstr(S.request, "Accept-Encoding: gzip"));
+	/* the options are this GET's own: no Accept-Encoding left from the one before */
+	http_response_clear(r);
+	req_init(&rq, url, sizeof(url), "http", "/three");
+	rq.conn = c;
+	assert_int_equal(http_get(&rq, r), 0);
+	assert_int_equal(r->code, 200);
+	assert_null(r->body);
+	assert_null(strstr(S.request, "Accept-Encoding"));
+	assert_int_equal(S.conns, 1);
+	srv_stop();
+	http_conn_free(c);
+
+	/* HTTPS: one handshake for two GETs */
+	c = http_conn_new();
+	assert_non_null(c);
+	srv_start(M_FIELDS, true, false);
+	for (int i = 0; i < 2; i++) {
+		http_response_clear(r);
+		req_init(&rq, url, sizeof(url), "https", "/");
+		rq.conn = c;
+		assert_int_equal(http_get(&rq, r), 0);
+		assert_int_equal(r->code, 200);
+		assert_int_equal(r->connections, i == 0 ? 1 : 0);
+	}
+	srv_stop();
+	assert_int_equal(S.conns, 1);
+	http_conn_free(c);
+	http_conn_free(NULL);
+	resp_free(r);
+}
+
 static void
 test_encoding(void **state)
 {
@@ -1255,6 +1320,7 @@ main(void)
 		cmocka_unit_test(test_silent),
 		cmocka_unit_test(test_connect_refused),
 		cmocka_unit_test(test_tls),
+		cmocka_unit_test(test_keepalive),
 		cmocka_unit_test(test_encoding),
 		cmocka_unit_test(test_nul_bytes),
 	};

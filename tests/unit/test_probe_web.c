@@ -49,6 +49,8 @@ struct webfake {
 	unsigned limit;          /* > 0: the clock passes the deadline after this many GETs */
 	unsigned gets;
 	const char *sectxt;      /* the security.txt served (NULL: a valid one) */
+	bool fail_on_kept;       /* a canned failure came after the request was sent on a
+	                          * connection kept from an earlier request (requests 1) */
 };
 
 static char sectxt_good[1024], sectxt_unsigned[512], sectxt_far[1024], sectxt_expired[512];
@@ -187,6 +189,7 @@ fake_web_get(void *arg, const struct http_request *rq, uint64_t deadline_ms,
 	if (c != NULL && c->fail != HTTP_OK && c->fail != HTTP_F_HEADERS) {
 		out->fail = c->fail;
 		out->connections = c->connections;
+		out->requests = f->fail_on_kept ? 1 : 0;
 		out->rc = PEIL_EIO;
 		snprintf(out->why, sizeof(out->why), "%s failed (canned)", http_fail_name(c->fail));
 		return 0;
@@ -402,6 +405,29 @@ test_dead_port(void **state)
 	assert_int_equal(f.calls[WEBGET_SECTXT_ROOT], 0);
 	assert_int_equal(f.calls[WEBGET_HTTP], 4);
 	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_AVAILABLE], 'E', "no connection on port 443"));
+	free_results(res);
+}
+
+/* A request that timed out on a connection kept from an earlier request (no new connection,
+ * the request sent) does not make the port dead: the port took connections; the later
+ * requests and the TLS engine are still made there, and HTTPS counts as reachable. */
+static void
+test_kept_timeout(void **state)
+{
+	static const struct canned_http kept[] = {
+		{ NULL, WEBGET_COMPRESS, HTTP_F_TIMEOUT, 0, NULL, NULL, NULL, 0, false, 0 },
+	};
+	struct webfake f = { .c = kept, .n = 1, .fail_on_kept = true };
+	struct zonefake z = { .zone = ZONE_WEB, .user = &f };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	run_web(&z, true, true, true, res);
+	assert_int_equal(f.calls[WEBGET_HTTPS], 4);
+	assert_int_equal(f.calls[WEBGET_COMPRESS], 4);
+	assert_int_equal(f.calls[WEBGET_SECTXT], 4);
+	assert_true(expect(res[TEST_WEB_HTTPS_HTTP_AVAILABLE], 'P', ""));
+	assert_false(ev_has(res[TEST_WEB_HTTPS_HTTP_COMPRESS], "no connection"));
 	free_results(res);
 }
 
@@ -1187,6 +1213,7 @@ main(void)
 		cmocka_unit_test(test_only_what_is_asked),
 		cmocka_unit_test(test_available),
 		cmocka_unit_test(test_dead_port),
+		cmocka_unit_test(test_kept_timeout),
 		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_hsts),
 		cmocka_unit_test(test_compress),

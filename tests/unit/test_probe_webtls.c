@@ -93,6 +93,7 @@ enum wkind {
 	W_NOTLS,        /* no TLS on 443 */
 	W_RENEG,        /* client-initiated renegotiation accepted */
 	W_NOSIG,        /* no TLS 1.2 key-exchange signature seen */
+	W_NOSLOT,       /* the engine found no connection slot in time: did not run */
 };
 
 struct canned_web {
@@ -192,6 +193,12 @@ fake_web_tls(void *arg, const char *host, const char *addr, uint64_t deadline_ms
 	for (size_t i = 0; i < t->n; i++)
 		if (strcmp(t->c[i].addr, addr) == 0)
 			k = t->c[i].kind;
+	if (k == W_NOSLOT) {
+		memset(rep, 0, sizeof(*rep));
+		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
+		    "time budget (2 per address at once)", addr);
+		return PEIL_ETIMEDOUT;
+	}
 	wreport(k, rep);
 	return 0;
 }
@@ -317,9 +324,44 @@ test_good(void **state)
 	assert_string_equal(res[TEST_WEB_HTTPS_TLS_VERSION]->guideline, "ncsc-tls-2025-05");
 	assert_contains(ev(res[TEST_WEB_HTTPS_TLS_VERSION], "addr_1"), "d.test [2001:db8::80]");
 	assert_contains(ev(res[TEST_WEB_HTTPS_TLS_VERSION], "addr_3"), "www.d.test [192.0.2.81]");
+	/* the engine's cost per address, once (in the version test) */
+	has_ev(res[TEST_WEB_HTTPS_TLS_VERSION], "tls_engine", "d.test [192.0.2.80]: 20 handshakes "
+	    "in ");
+	has_ev(res[TEST_WEB_HTTPS_TLS_VERSION], "tls_engine", "www.d.test [192.0.2.81]: 20 "
+	    "handshakes in ");
 	has_reason(res[TEST_WEB_HTTPS_DANE_EXIST], "no DNSSEC-secure TLSA record for: d.test, "
 	    "www.d.test");
 	has_reason(res[TEST_WEB_HTTPS_DANE_VALID], "see web_https_dane_exist");
+	free_results(res);
+}
+
+/* An address where the engine never ran (no connection slot in time) is not tested: every TLS
+ * test is error with why, never decided by the other addresses alone (it was a silent "no
+ * HTTPS, see web_https_http_available" before, the tests passing on the others). */
+static void
+test_no_slot(void **state)
+{
+	static const struct canned_web one[] = { { "192.0.2.81", W_NOSLOT } };
+	static const struct canned_web all[] = { { "192.0.2.80", W_NOSLOT },
+	    { "2001:db8::80", W_NOSLOT }, { "192.0.2.81", W_NOSLOT } };
+	struct webfake t = { .c = one, .n = 1 };
+	struct zonefake z = { .zone = WZONE, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	run_web(&z, UINT64_MAX, res);
+	expect_web(res, "EEEEEEEEEEEEEE..W");
+	has_reason(res[TEST_WEB_HTTPS_TLS_VERSION], "www.d.test [192.0.2.81]: not tried: no free "
+	    "connection slot for 192.0.2.81");
+	has_reason(res[TEST_WEB_HTTPS_CERT_CHAIN], "not tried: no free connection slot");
+	free_results(res);
+
+	t.c = all;
+	t.n = 3;
+	run_web(&z, UINT64_MAX, res);
+	expect_web(res, "EEEEEEEEEEEEEEEEE");
+	has_reason(res[TEST_WEB_HTTPS_TLS_VERSION], "d.test [192.0.2.80]: not tried: no free "
+	    "connection slot");
 	free_results(res);
 }
 
@@ -741,6 +783,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_no_slot),
 		cmocka_unit_test(test_one_bad_address),
 		cmocka_unit_test(test_trust_and_name),
 		cmocka_unit_test(test_zero_rtt),
