@@ -69,12 +69,8 @@ has(double v)
 	return isfinite(v);
 }
 
-/* A number as the chart shows it, in the C locale's digits (peil never calls setlocale):
- * whole numbers whole, others with one decimal, or more (up to three) where one would show
- * a whole number that the value is not: 99.96 % of domains is "99.96%", never "100.0%", and
- * 0.04 % is "0.04%", never "0.0%". */
-static void
-num(FILE *f, double v, const char *unit)
+void
+chart_num(FILE *f, double v, const char *unit)
 {
 	char b[320];                     /* DBL_MAX has 309 digits */
 
@@ -106,7 +102,7 @@ point_title(FILE *f, const struct chart *c, size_t i, size_t s, double v)
 	fputs(": ", f);
 	esc_html_str(f, c->series[s].label);
 	fputs(" ", f);
-	num(f, v, c->unit);
+	chart_num(f, v, c->unit);
 	fputs("</title>", f);
 }
 
@@ -245,7 +241,7 @@ value_axis(FILE *f, const struct chart *c, double top, double bottom)
 		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ccc\" "
 		    "stroke-width=\"0.5\"/><text x=\"%d\" y=\"%.1f\" font-size=\"10\" "
 		    "text-anchor=\"end\">", PLOT_L, y, PLOT_R, y, PLOT_L - 4, y + 3);
-		num(f, ymax_of(c) * k / 4.0, c->unit);
+		chart_num(f, ymax_of(c) * k / 4.0, c->unit);
 		fputs("</text>", f);
 	}
 }
@@ -317,7 +313,7 @@ chart_bars(FILE *f, const struct chart *c)
 			if (bw >= 14) {
 				fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
 				    "text-anchor=\"middle\">", x + bw / 2, y - 2);
-				num(f, v, c->unit);
+				chart_num(f, v, c->unit);
 				fputs("</text>", f);
 			}
 			fputs("</g>", f);
@@ -385,7 +381,7 @@ chart_lines(FILE *f, const struct chart *c)
 			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">",
 			    PLOT_L + 20 + step * (double)last + 7,
 			    bottom - (bottom - top) * clamp01(v, max) - 6);
-			num(f, v, c->unit);
+			chart_num(f, v, c->unit);
 			fputs("</text>", f);
 		}
 		fputs("</g>", f);
@@ -443,7 +439,7 @@ chart_stacked(FILE *f, const struct chart *c)
 				fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
 				    "text-anchor=\"middle\" fill=\"#000\" stroke=\"#fff\" "
 				    "stroke-width=\"3\" paint-order=\"stroke\">", x + w / 2, y + 14);
-				num(f, v, c->unit);
+				chart_num(f, v, c->unit);
 				fputs("</text>", f);
 			}
 			fputs("</g>", f);
@@ -477,7 +473,7 @@ chart_table(FILE *f, const struct chart *c)
 		fputs("</th>", f);
 		for (size_t s = 0; s < c->nseries; s++) {
 			fputs("<td>", f);
-			num(f, c->series[s].values[i], c->unit);
+			chart_num(f, c->series[s].values[i], c->unit);
 			fputs("</td>", f);
 		}
 		fputs("</tr>", f);

@@ -42,6 +42,12 @@ int chart_stacked(FILE *f, const struct chart *c);
  * series. */
 int chart_table(FILE *f, const struct chart *c);
 
+/* A number as charts and tables show it, then unit (escaped): whole numbers whole, others
+ * with one decimal, or more (up to three) where one would show a whole number the value is
+ * not (99.96 % is "99.96%", never "100.0%"; 0.04 % is "0.04%", never "0.0%"), in the C
+ * locale's digits; "-" for a value that is not finite. */
+void chart_num(FILE *f, double v, const char *unit);
+
 /* Each returns 0, PEIL_EINVAL (a bad id, no series, too many, a series without values when
  * n > 0) or PEIL_EIO (a write failed). A value that is not finite (NaN, an infinity) is no
  * value. */

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chart.h"
 #include "err.h"
 #include "esc.h"
 #include "limits.h"
@@ -292,7 +293,7 @@ rep_pct(FILE *f, size_t part, size_t whole)
 	if (whole == 0)
 		fputs("-", f);
 	else
-		fprintf(f, "%.1f%%", 100.0 * (double)part / (double)whole);
+		chart_num(f, 100.0 * (double)part / (double)whole, "%");
 }
 
 void

@@ -56,7 +56,7 @@ const char *rep_comply_name(enum judge_comply c);
 void rep_status(FILE *f, uint8_t cell);        /* a status span, with the disagree mark */
 void rep_comply(FILE *f, enum judge_comply c);
 void rep_date(FILE *f, int64_t t);             /* "2026-12-05 00:38 UTC", "-" for 0 */
-void rep_pct(FILE *f, size_t part, size_t whole);  /* "12.5%", "-" when whole is 0 */
+void rep_pct(FILE *f, size_t part, size_t whole);  /* "12.5%", "99.96%" (chart_num), "-" when whole is 0 */
 /* A link to the guideline `id` (rfcNNNN, ncsc-tls-*, ...) or the id as text when unknown;
  * the id is escaped, never put in href. */
 void rep_guideline(FILE *f, const char *id);

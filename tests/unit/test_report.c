@@ -21,6 +21,7 @@
 #include "err.h"
 #include "limits.h"
 #include "report.h"
+#include "report_int.h"
 #include "result.h"
 #include "store.h"
 
@@ -616,6 +617,30 @@ test_unmeasured_org(void **state)
 	free(b);
 }
 
+/* Shares read as what they are: never rounded to a whole 100 % (or 0 %) they are not. */
+static void
+test_pct(void **state)
+{
+	static const struct { size_t part, whole; const char *want; } c[] = {
+		{ 9996, 10000, "99.96%" }, { 1, 10000, "0.01%" }, { 10000, 10000, "100%" },
+		{ 0, 10000, "0%" }, { 1, 8, "12.5%" }, { 2, 3, "66.7%" }, { 1999, 2000, "99.95%" },
+		{ 0, 0, "-" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char *b = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&b, &n);
+
+		assert_non_null(f);
+		rep_pct(f, c[i].part, c[i].whole);
+		assert_int_equal(fclose(f), 0);
+		assert_string_equal(b, c[i].want);
+		free(b);
+	}
+}
+
 int
 main(void)
 {
@@ -627,6 +652,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_replaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_round, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmeasured_org, setup, teardown),
+		cmocka_unit_test(test_pct),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
