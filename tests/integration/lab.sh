@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # lab.sh BUILD_DIR: the lab (deploy/lab/lab) with its own state directory and namespace
-# prefix: up, check (every case's expect lines from every vantage), down; then nothing of it
+# prefix: up, check (every case's expect lines from every vantage), report (served by the lab's
+# nginx; lab_report.py: every output escapes the hostile case), down; then nothing of it
 # (namespace, process, state) may be left. Skipped (77) without root or network namespaces;
 # under CI (CI=true) that fails instead.
 set -uo pipefail
@@ -169,6 +170,61 @@ cat "/tmp/lab-check-$$.out"
 tail -n 1 "/tmp/lab-check-$$.out" | grep -qE '^[0-9]+ passed, 0 failed$' || fail "lab check: mismatches"
 [ $crc -eq 0 ] || fail "lab check exited $crc"
 rm -f "/tmp/lab-check-$$.out"
+# The report (issue 14): `lab report` (the end of `lab demo`) writes the round's report and the
+# lab's nginx serves it. The pages fetched from it over HTTP (IPv4 and IPv6, from three
+# vantages) must be the files written; lab_report.py checks them and every output (pages,
+# packs, show, export) for the hostile case badinput.test: its records' <script>, quotes,
+# control characters and its organisation's name arrive as text, never as markup or a formula.
+W="$PEIL_LAB_DIR-report"
+mkdir -p "$W/http"
+"$LAB" report >"$W/report.out" 2>&1 || fail "lab report failed: $(cat "$W/report.out")"
+cat "$W/report.out"
+grep -q "^served by the lab's nginx at http://192.0.2.212/" "$W/report.out" ||
+    fail "lab report does not say where the report is served"
+R="$PEIL_LAB_DIR/report"
+orgpage=$(grep -l 'badinput\.test' "$R"/org/*.html | head -n 1)
+orgpage=${orgpage#"$R/"}
+fetch() {   # fetch NODE NAME URL: status, headers and body into $W/http/NAME.*
+	"$LAB" exec "$1" timeout 10 python3 -c '
+import sys, urllib.error, urllib.request
+url, out = sys.argv[1], sys.argv[2]
+try:
+    r = urllib.request.build_opener(urllib.request.ProxyHandler({})).open(url, timeout=5)
+except urllib.error.HTTPError as e:
+    r = e
+open(out + ".status", "w").write(f"{r.status}\n")
+open(out + ".headers", "w").write("".join(f"{k}: {v}\n" for k, v in r.headers.items()))
+open(out + ".body", "wb").write(r.read())' "$3" "$W/http/$2" || fail "GET $3 from $1 failed"
+}
+fetch vantage-b index4 http://192.0.2.212/
+fetch vantage-c org4 "http://192.0.2.212/$orgpage"
+fetch vantage-a index6 'http://[2001:db8:be::212]/'
+fetch vantage-b css6 'http://[2001:db8:be::212]/style.css'
+fetch vantage-b marker4 http://192.0.2.212/.peil-report
+# As a person reads it: Chromium opens the hostile organisation's page from the lab's nginx
+# (under its policy that lets no script run): no console message, no <script> in the DOM.
+if command -v chromium >/dev/null 2>&1; then
+	"$LAB" exec vantage-b timeout 60 chromium --headless --no-sandbox --disable-gpu \
+	    --user-data-dir="$W/chromium" --enable-logging=stderr --v=0 \
+	    --dump-dom "http://192.0.2.212/$orgpage" >"$W/dom-org.html" 2>"$W/chromium.log" ||
+	    fail "chromium could not open http://192.0.2.212/$orgpage"
+	! grep -E "CONSOLE|Uncaught|Refused|Content Security Policy" "$W/chromium.log" ||
+	    fail "chromium: console messages on the organisation page"
+	! grep -qi "<script" "$W/dom-org.html" || fail "a <script> element in the organisation page's DOM"
+	grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$W/dom-org.html" ||
+	    fail "the organisation page's DOM does not show the hostile record as text"
+fi
+COLL=("$BIN/collector/peil-collector")
+CC=(-c "$PEIL_LAB_DIR/collector.conf")
+"${COLL[@]}" show "${CC[@]}" badinput.test >"$W/show.txt" || fail "show failed"
+"${COLL[@]}" show "${CC[@]}" --format json badinput.test >"$W/show.json" || fail "show json failed"
+"${COLL[@]}" export "${CC[@]}" --domain badinput.test >"$W/export.json" || fail "export failed"
+"${COLL[@]}" export "${CC[@]}" --domain badinput.test --format csv >"$W/export.csv" ||
+    fail "export csv failed"
+"${COLL[@]}" report "${CC[@]}" --packs --out "$W/packs" >/dev/null || fail "report --packs failed"
+ORG=$(sed -n 's/^organisation = //p' "$HERE/../../deploy/lab/cases/badinput.test/case.conf")
+python3 "$HERE/lab_report.py" "$R" "$W" badinput.test "$ORG" || fail "lab report: faults (above)"
+t3=$(date +%s.%N)
 # Pids of everything the lab started, before it goes.
 pids=$(cat "$PEIL_LAB_DIR"/pids/*.pid "$PEIL_LAB_DIR"/dns/nsd.pid 2>/dev/null)
 pids="$pids $(for n in $(ip netns list | awk -v p="$PEIL_LAB_PREFIX" 'index($1, p) == 1 {print $1}'); do
@@ -183,8 +239,9 @@ fi
 if [ $rc -ne 0 ]; then
 	echo "--- logs in $PEIL_LAB_KEEP_LOGS (last 20 lines each)" >&2
 	tail -n 20 "$PEIL_LAB_KEEP_LOGS"/*.log >&2
+	echo "--- the report's checks in $W" >&2
 else
-	rm -rf "$PEIL_LAB_KEEP_LOGS"
+	rm -rf "$PEIL_LAB_KEEP_LOGS" "$W"
 fi
 left=$(ip netns list | awk -v p="$PEIL_LAB_PREFIX" 'index($1, p) == 1 {print $1}')
 [ -z "$left" ] || fail "namespaces left: $left"
@@ -192,6 +249,7 @@ for p in $pids; do
 	kill -0 "$p" 2>/dev/null && fail "process $p left running"
 done
 [ -e "$PEIL_LAB_DIR" ] && fail "state directory $PEIL_LAB_DIR left"
-awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "lab: up %.1f s, check %.1f s\n", b - a, c - b }'
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" \
+    'BEGIN { printf "lab: up %.1f s, check %.1f s, report %.1f s\n", b - a, c - b, d - c }'
 [ $rc -eq 0 ] && echo "1 passed, 0 failed"
 exit $rc
