@@ -817,6 +817,25 @@ probe_domain_error(const char *domain, uint64_t round_id, const char *const *tes
 	return rc;
 }
 
+bool
+probe_wants_module(enum catalogue_module m, const char *const *tests, size_t ntests)
+{
+	const struct catalogue_entry *e;
+	size_t n;
+
+	if (ntests == 0) {
+		e = catalogue_all(&n);
+		for (size_t i = 0; i < n; i++)
+			if (e[i].module == m)
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i < ntests; i++)
+		if (tests[i] != NULL && (e = catalogue_find(tests[i])) != NULL && e->module == m)
+			return true;
+	return false;
+}
+
 unsigned
 probe_findings(const struct result_set *rs)
 {

@@ -46,6 +46,11 @@ void probe_free(struct probe *p);
 int probe_domain(struct probe *p, const char *domain, uint64_t round_id,
     const char *const *tests, size_t ntests, struct result_set *out);
 
+/* True when `tests` (every test of the catalogue when ntests is 0) names a test that module m
+ * runs: `peil-agent probe` opens the RPKI tables (an RTR sync, the route-origin file) only
+ * when a test of MODULE_RPKI is asked for. An id not in the catalogue names none. */
+bool probe_wants_module(enum catalogue_module m, const char *const *tests, size_t ntests);
+
 /* What a set of results found, for `peil-agent probe`'s exit status: PROBE_FOUND_FAILED when
  * some result is failed, PROBE_FOUND_ERROR when some result is error (peil could not decide);
  * 0 when every one is passed, warning, info or not_tested. */
