@@ -608,6 +608,8 @@ cmd_probe(int argc, char **argv)
 	}
 	install_signals();
 	probe_conf_from(conf, &pc);
+	/* One domain at a time: fewer of libunbound's sockets to set up and free. */
+	pc.resolver_sockets = MAX_PROBE_RESOLVER_SOCKETS;
 	/* The RPKI tables only when a test asked for uses them: the RTR sync and the route
 	 * table's load are most of a probe's fixed cost otherwise (tests/bench/tls). */
 	if ((status = agent_rpki_open(conf, probe_wants_module(MODULE_RPKI,

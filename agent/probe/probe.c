@@ -110,6 +110,7 @@ probe_new(const struct probe_conf *pc, char *err, size_t errlen)
 		.forwarder = pc->forwarder,
 		.ipv4 = pc->ipv4,
 		.ipv6 = pc->ipv6,
+		.sockets = pc->resolver_sockets,
 	};
 	struct probe *p;
 

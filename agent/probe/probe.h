@@ -25,6 +25,8 @@ struct probe_conf {
 	unsigned smtp_step_ms;      /* one SMTP step; 0: DEFAULT_SMTP_STEP_MS */
 	unsigned tls_handshake_ms;  /* one TLS try; 0: DEFAULT_TLS_HANDSHAKE_MS */
 	unsigned starttls_host_ms;  /* everything on one MX address; 0: DEFAULT_STARTTLS_HOST_MS */
+	unsigned resolver_sockets;  /* the resolver's outgoing-range (resolver_conf.sockets); 0:
+	                             * MAX_RESOLVER_SOCKETS */
 	struct vrp_table *vrps;     /* the process's VRP table (rtr.h), the caller's; NULL: the
 	                             * RPKI tests are not_tested */
 	struct routes *routes;      /* the route-origin table (routes.h), the caller's; likewise */
