@@ -105,10 +105,12 @@ struct agent_rpki {
 };
 
 /* Opens what [rpki] and [vantage] say: the VRP table (RTR caches, else the VRP file) and the
- * route-origin table, each only when configured; checks the beacons. A configuration error is
- * printed as "peil-agent: KEY: reason"; returns EXIT_OK or EXIT_USAGE. */
+ * route-origin table, each only when configured and `tables` is true (a probe whose tests
+ * need no RPKI data skips the RTR sync and the route-table load); checks the beacons and
+ * rpki.routes_format either way. A configuration error is printed as "peil-agent: KEY:
+ * reason"; returns EXIT_OK or EXIT_USAGE. */
 static int
-agent_rpki_open(const struct conf *c, struct agent_rpki *ar)
+agent_rpki_open(const struct conf *c, bool tables, struct agent_rpki *ar)
 {
 	struct vrp_conf vrc = { 0 };
 	struct routes_conf rc = { 0 };
@@ -141,6 +143,8 @@ agent_rpki_open(const struct conf *c, struct agent_rpki *ar)
 		fputs("' is not one of auto, pfx2as, bgpdump, mrt\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (!tables)
+		return EXIT_OK;
 	vrc.caches = conf_str(c, "rpki", "caches");
 	vrc.file = conf_str(c, "rpki", "vrp_file");
 	vrc.max_age_s = (unsigned)conf_u64(c, "rpki", "max_age_s");
@@ -330,7 +334,7 @@ cmd_run(int argc, char **argv)
 	install_signals();
 	probe_conf_from(conf, &pc);
 	memset(&ss, 0, sizeof(ss));
-	if ((status = agent_rpki_open(conf, &ar)) != EXIT_OK)
+	if ((status = agent_rpki_open(conf, true, &ar)) != EXIT_OK)
 		goto out;
 	pc.vrps = ar.vrps;
 	pc.routes = ar.routes;
@@ -545,10 +549,11 @@ cmd_probe(int argc, char **argv)
 	    "settings apply. The vantage self-tests (vantage_ipv6, vantage_rov) come first, as\n"
 	    "\"(this vantage)\" with an empty domain; they do not count in the exit status.\n"
 	    "Without rpki.caches or rpki.vrp_file, or without rpki.routes, the RPKI tests are\n"
-	    "not_tested. A domain is checked\n"
-	    "before any probing (not an IP address, a wildcard or a bare public suffix such as\n"
-	    "'nl'); an internationalized name is probed as its A-labels (xn--...), which the\n"
-	    "results carry. `peil-agent tests` says what each test checks.\n"
+	    "not_tested; the RPKI tables are opened (RTR sync, route file) only when an RPKI\n"
+	    "test is asked for. A domain is checked before any probing (not an IP address, a\n"
+	    "wildcard or a bare public suffix such as 'nl'); an internationalized name is\n"
+	    "probed as its A-labels (xn--...), which the results carry. `peil-agent tests`\n"
+	    "says what each test checks.\n"
 	    "  -f, --format FMT       table (default), json (one object a line) or csv\n"
 	    "  -t, --test ID          run only this test (repeatable; default: all)\n"
 	    "Exit status (the worst over all domains):\n"
@@ -603,7 +608,12 @@ cmd_probe(int argc, char **argv)
 	}
 	install_signals();
 	probe_conf_from(conf, &pc);
-	if ((status = agent_rpki_open(conf, &ar)) != EXIT_OK)
+	/* One domain at a time: fewer of libunbound's sockets to set up and free. */
+	pc.resolver_sockets = MAX_PROBE_RESOLVER_SOCKETS;
+	/* The RPKI tables only when a test asked for uses them: the RTR sync and the route
+	 * table's load are most of a probe's fixed cost otherwise (tests/bench/tls). */
+	if ((status = agent_rpki_open(conf, probe_wants_module(MODULE_RPKI,
+	    o.ntests ? o.tests : NULL, o.ntests), &ar)) != EXIT_OK)
 		goto out;
 	pc.vrps = ar.vrps;
 	pc.routes = ar.routes;

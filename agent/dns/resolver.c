@@ -55,6 +55,7 @@ struct resolver_shared {
 	/* The configuration it was made with (the key to share it). */
 	char *root_hints, *trust_anchor, *forwarder;
 	bool ipv4, ipv6;
+	unsigned sockets;
 	struct ub_ctx *ctx;
 	bool validating;
 	pthread_t dispatcher;
@@ -132,7 +133,7 @@ resolver_str_eq(const char *a, const char *b)
 static bool
 resolver_conf_eq(const struct resolver_shared *sh, const struct resolver_conf *rc)
 {
-	return sh->ipv4 == rc->ipv4 && sh->ipv6 == rc->ipv6 &&
+	return sh->ipv4 == rc->ipv4 && sh->ipv6 == rc->ipv6 && sh->sockets == rc->sockets &&
 	    resolver_str_eq(sh->root_hints, rc->root_hints) &&
 	    resolver_str_eq(sh->trust_anchor, rc->trust_anchor) &&
 	    resolver_str_eq(sh->forwarder, rc->forwarder);
@@ -237,14 +238,14 @@ resolver_contexts(void)
 	return n < 1 ? 1 : n > MAX_RESOLVER_CONTEXTS ? MAX_RESOLVER_CONTEXTS : (unsigned)n;
 }
 
-/* The sockets one context may hold (outgoing-range): MAX_RESOLVER_SOCKETS, within the
- * process's file limit shared by every context and a reserve for the probes' own
- * connections, the spool and ZeroMQ. */
+/* The sockets one context may hold (outgoing-range): `want` (0: MAX_RESOLVER_SOCKETS), at
+ * most MAX_RESOLVER_SOCKETS, within the process's file limit shared by every context and a
+ * reserve for the probes' own connections, the spool and ZeroMQ. */
 static void
-resolver_sockets(char *buf, size_t len)
+resolver_sockets(unsigned want, char *buf, size_t len)
 {
 	struct rlimit rl;
-	unsigned long n = MAX_RESOLVER_SOCKETS;
+	unsigned long n = want != 0 && want < MAX_RESOLVER_SOCKETS ? want : MAX_RESOLVER_SOCKETS;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
 		unsigned long room = rl.rlim_cur > RESOLVER_FD_RESERVE + 64 ?
@@ -273,6 +274,7 @@ resolver_shared_new(const struct resolver_conf *rc, char *err, size_t errlen)
 	pthread_mutex_init(&sh->lock, NULL);
 	sh->ipv4 = rc->ipv4;
 	sh->ipv6 = rc->ipv6;
+	sh->sockets = rc->sockets;
 	sh->made_ms = resolver_now_ms();
 	if (resolver_strdup(rc->root_hints, &sh->root_hints) != 0 ||
 	    resolver_strdup(rc->trust_anchor, &sh->trust_anchor) != 0 ||
@@ -300,7 +302,7 @@ resolver_shared_new(const struct resolver_conf *rc, char *err, size_t errlen)
 	 * workers: queries to servers that never answer, still retried inside libunbound after
 	 * we cancelled them, hold sockets until answerable queries of other domains time out
 	 * (tests/bench/dns-tier, silent variant). */
-	resolver_sockets(range, sizeof(range));
+	resolver_sockets(rc->sockets, range, sizeof(range));
 	if (resolver_opt(sh->ctx, "do-not-query-localhost:", "no", err, errlen) != 0 ||
 	    resolver_opt(sh->ctx, "do-ip4:", rc->ipv4 ? "yes" : "no", err, errlen) != 0 ||
 	    resolver_opt(sh->ctx, "do-ip6:", rc->ipv6 ? "yes" : "no", err, errlen) != 0 ||
@@ -428,6 +430,7 @@ resolver_rejoin(struct resolver *r, char *err, size_t errlen)
 		.forwarder = old->forwarder,
 		.ipv4 = old->ipv4,
 		.ipv6 = old->ipv6,
+		.sockets = old->sockets,
 	};
 
 	/* Join first: the old context's strings are rc's until then. */

@@ -13,6 +13,9 @@ struct resolver_conf {
 	const char *trust_anchor;   /* DS/DNSKEY file for the root; NULL: no validation */
 	const char *forwarder;      /* "ADDR[@PORT]": forward instead of recursing; NULL: recurse */
 	bool ipv4, ipv6;            /* transports the resolver may use (at least one) */
+	unsigned sockets;           /* UDP sockets a context may hold (outgoing-range); 0:
+	                             * MAX_RESOLVER_SOCKETS; either way at most that, within the
+	                             * process's file limit */
 };
 
 /* What libunbound said about one question. */

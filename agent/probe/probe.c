@@ -110,6 +110,7 @@ probe_new(const struct probe_conf *pc, char *err, size_t errlen)
 		.forwarder = pc->forwarder,
 		.ipv4 = pc->ipv4,
 		.ipv6 = pc->ipv6,
+		.sockets = pc->resolver_sockets,
 	};
 	struct probe *p;
 
@@ -815,6 +816,25 @@ probe_domain_error(const char *domain, uint64_t round_id, const char *const *tes
 		rc = result_add_evidence(out->items[i], "reason", "%s", reason);
 	probe_results_stamp(out, first);
 	return rc;
+}
+
+bool
+probe_wants_module(enum catalogue_module m, const char *const *tests, size_t ntests)
+{
+	const struct catalogue_entry *e;
+	size_t n;
+
+	if (ntests == 0) {
+		e = catalogue_all(&n);
+		for (size_t i = 0; i < n; i++)
+			if (e[i].module == m)
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i < ntests; i++)
+		if (tests[i] != NULL && (e = catalogue_find(tests[i])) != NULL && e->module == m)
+			return true;
+	return false;
 }
 
 unsigned

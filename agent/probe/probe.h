@@ -25,6 +25,8 @@ struct probe_conf {
 	unsigned smtp_step_ms;      /* one SMTP step; 0: DEFAULT_SMTP_STEP_MS */
 	unsigned tls_handshake_ms;  /* one TLS try; 0: DEFAULT_TLS_HANDSHAKE_MS */
 	unsigned starttls_host_ms;  /* everything on one MX address; 0: DEFAULT_STARTTLS_HOST_MS */
+	unsigned resolver_sockets;  /* the resolver's outgoing-range (resolver_conf.sockets); 0:
+	                             * MAX_RESOLVER_SOCKETS */
 	struct vrp_table *vrps;     /* the process's VRP table (rtr.h), the caller's; NULL: the
 	                             * RPKI tests are not_tested */
 	struct routes *routes;      /* the route-origin table (routes.h), the caller's; likewise */
@@ -45,6 +47,11 @@ void probe_free(struct probe *p);
  * Returns 0, or PEIL_ENOMEM (then `out` may hold part of the results). */
 int probe_domain(struct probe *p, const char *domain, uint64_t round_id,
     const char *const *tests, size_t ntests, struct result_set *out);
+
+/* True when `tests` (every test of the catalogue when ntests is 0) names a test that module m
+ * runs: `peil-agent probe` opens the RPKI tables (an RTR sync, the route-origin file) only
+ * when a test of MODULE_RPKI is asked for. An id not in the catalogue names none. */
+bool probe_wants_module(enum catalogue_module m, const char *const *tests, size_t ntests);
 
 /* What a set of results found, for `peil-agent probe`'s exit status: PROBE_FOUND_FAILED when
  * some result is failed, PROBE_FOUND_ERROR when some result is error (peil could not decide);

@@ -450,6 +450,41 @@ test_web_tls(void **state)
 	probe_free(p);
 }
 
+/* Which tests make `peil-agent probe` open the RPKI tables: exactly the catalogue's
+ * MODULE_RPKI tests (the *_rpki_* ones); all tests (ntests 0) include them. */
+static void
+test_wants_module(void **state)
+{
+	static const char *const starttls[] = { "mail_starttls_tls_available",
+	    "mail_starttls_cert_chain", "web_https_tls_version" };
+	static const char *const mixed[] = { "mail_starttls_tls_available", "web_rpki_valid" };
+	static const char *const vantage[] = { "vantage_rov", "vantage_ipv6" };
+	static const char *const unknown[] = { "no_such_test", NULL };
+	const struct catalogue_entry *all;
+	size_t n, nrpki = 0;
+
+	(void)state;
+	assert_true(probe_wants_module(MODULE_RPKI, NULL, 0));
+	assert_false(probe_wants_module(MODULE_RPKI, starttls, 3));
+	assert_true(probe_wants_module(MODULE_RPKI, mixed, 2));
+	assert_false(probe_wants_module(MODULE_RPKI, mixed, 1));
+	/* vantage_rov uses its beacons, not the tables */
+	assert_false(probe_wants_module(MODULE_RPKI, vantage, 2));
+	assert_true(probe_wants_module(MODULE_VANTAGE, vantage, 1));
+	assert_false(probe_wants_module(MODULE_RPKI, unknown, 2));
+	assert_false(probe_wants_module(MODULE_NONE + MODULE_COUNT, NULL, 0));
+	/* every rpki test, alone, asks for the tables */
+	all = catalogue_all(&n);
+	for (size_t i = 0; i < n; i++) {
+		const char *one[] = { all[i].id };
+		bool rpki = strstr(all[i].id, "rpki_") != NULL;
+
+		assert_int_equal(probe_wants_module(MODULE_RPKI, one, 1), rpki);
+		nrpki += rpki;
+	}
+	assert_int_equal(nrpki, 10);   /* mail_{mx_ns_,ns_,}rpki_*, web_{ns_,}rpki_* */
+}
+
 int
 main(void)
 {
@@ -458,6 +493,7 @@ main(void)
 		cmocka_unit_test(test_slot_long_addr),
 		cmocka_unit_test(test_slot_table_full),
 		cmocka_unit_test(test_findings),
+		cmocka_unit_test(test_wants_module),
 		cmocka_unit_test(test_web_get),
 		cmocka_unit_test(test_web_tls),
 	};
