@@ -463,67 +463,31 @@ static void
 export_opts_take(int *argcp, char **argv, struct query_export_opts *eo, const char **domain,
     const char **type, char *why, size_t whylen)
 {
-	static const char *const withval[] = { "--round", "--domain", "--type", NULL };
-	int argc = *argcp, n = 1, i;
+	static const struct cli_own own[] = { { "--round", true }, { "--domain", true },
+	    { "--type", true }, { NULL, false } };
+	static const char *const keep[] = { "-c", "-o", "-s", "-f", "--config", "--set",
+	    "--store", "--format", NULL };
+	struct cli_take t;
+	const char *val;
+	int k;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL, *eq;
-		size_t k, len;
-
-		if (strcmp(a, "--") == 0) {
-			while (i < argc)
-				argv[n++] = argv[i++];
-			break;
-		}
-		if (strcmp(a, "-c") == 0 || strcmp(a, "-o") == 0 || strcmp(a, "-s") == 0 ||
-		    strcmp(a, "-f") == 0 || strcmp(a, "--config") == 0 ||
-		    strcmp(a, "--set") == 0 || strcmp(a, "--store") == 0 ||
-		    strcmp(a, "--format") == 0) {
-			argv[n++] = argv[i];
-			if (i + 1 < argc)
-				argv[n++] = argv[++i];
-			continue;
-		}
-		eq = strchr(a, '=');
-		len = eq != NULL ? (size_t)(eq - a) : strlen(a);
-		for (k = 0; withval[k] != NULL; k++)
-			if (strlen(withval[k]) == len && strncmp(a, withval[k], len) == 0)
-				break;
-		if (withval[k] == NULL) {
-			argv[n++] = argv[i];
-			continue;
-		}
-		if (eq != NULL)
-			val = eq + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
-		else {
-			if (why[0] == '\0')
-				snprintf(why, whylen, "option '%s' needs a value", withval[k]);
-			continue;
-		}
+	cli_take_begin(&t, *argcp, argv);
+	while ((k = cli_take_next(&t, own, keep, &val, why, whylen)) >= 0) {
 		if (k == 0) {
-			char *end;
 			unsigned long long v;
 
-			errno = 0;
-			v = strtoull(val, &end, 10);
-			if (*val < '0' || *val > '9' || *end != '\0' || errno != 0 || v < 1 ||
-			    v > MAX_CLI_NUMBER) {
-				if (why[0] == '\0')
-					snprintf(why, whylen, "--round: '%.64s' is not a whole number "
-					    "from 1 to %llu", val, MAX_CLI_NUMBER);
-				continue;
-			}
-			eo->round = v;
+			if (cli_number(val, 1, &v))
+				eo->round = v;
+			else if (why[0] == '\0')
+				snprintf(why, whylen, "--round: '%.64s' is not a whole number from 1 "
+				    "to %llu", val, MAX_CLI_NUMBER);
 		} else if (k == 1) {
 			*domain = val;
 		} else {
 			*type = val;
 		}
 	}
-	argv[n] = NULL;
-	*argcp = n;
+	*argcp = cli_take_end(&t);
 }
 
 static const char *const fmts_export[] = { "table", "json", "csv", "matrix", "internetnl",
@@ -847,69 +811,32 @@ static void
 report_opts_take(int *argcp, char **argv, struct report_opts *ro, bool *audience_set,
     char *why, size_t whylen)
 {
-	static const char *const withval[] = { "--out", "--round", "--history", "--audience",
-	    "--pack", NULL };
-	int argc = *argcp, n = 1, i;
+	static const struct cli_own own[] = { { "--out", true }, { "--round", true },
+	    { "--history", true }, { "--audience", true }, { "--pack", true },
+	    { "--packs", false }, { NULL, false } };
+	/* The values of the common options are not report options. */
+	static const char *const keep[] = { "-c", "-o", "-s", "--config", "--set", "--store",
+	    NULL };
+	struct cli_take t;
+	const char *val;
+	int k;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL, *eq;
-		size_t k, len;
-
-		if (strcmp(a, "--") == 0) {
-			while (i < argc)
-				argv[n++] = argv[i++];
-			break;
-		}
-		/* The values of the common options are not report options. */
-		if (strcmp(a, "-c") == 0 || strcmp(a, "-o") == 0 || strcmp(a, "-s") == 0 ||
-		    strcmp(a, "--config") == 0 || strcmp(a, "--set") == 0 ||
-		    strcmp(a, "--store") == 0) {
-			argv[n++] = argv[i];
-			if (i + 1 < argc)
-				argv[n++] = argv[++i];
-			continue;
-		}
-		if (strcmp(a, "--packs") == 0) {
-			ro->packs = true;
-			continue;
-		}
-		eq = strchr(a, '=');
-		len = eq != NULL ? (size_t)(eq - a) : strlen(a);
-		for (k = 0; withval[k] != NULL; k++)
-			if (strlen(withval[k]) == len && strncmp(a, withval[k], len) == 0)
-				break;
-		if (withval[k] == NULL) {
-			argv[n++] = argv[i];
-			continue;
-		}
-		if (eq != NULL)
-			val = eq + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
-		else {
-			if (why[0] == '\0')
-				snprintf(why, whylen, "option '%s' needs a value", withval[k]);
-			continue;
-		}
+	cli_take_begin(&t, *argcp, argv);
+	while ((k = cli_take_next(&t, own, keep, &val, why, whylen)) >= 0) {
 		if (k == 0) {
 			ro->out = val;
 		} else if (k == 1 || k == 2) {
-			char *end;
 			unsigned long long v;
 
-			errno = 0;
-			v = strtoull(val, &end, 10);
-			if (*val < '0' || *val > '9' || *end != '\0' || errno != 0 || v < 1 ||
-			    v > MAX_CLI_NUMBER) {
+			if (!cli_number(val, 1, &v)) {
 				if (why[0] == '\0')
 					snprintf(why, whylen, "%s: '%.64s' is not a whole number from 1 "
-					    "to %llu", withval[k], val, MAX_CLI_NUMBER);
-				continue;
-			}
-			if (k == 1)
+					    "to %llu", own[k].name, val, MAX_CLI_NUMBER);
+			} else if (k == 1) {
 				ro->round = v;
-			else
+			} else {
 				ro->history = (size_t)v;
+			}
 		} else if (k == 3) {
 			*audience_set = true;
 			if (strcmp(val, "coalition") == 0) {
@@ -920,12 +847,13 @@ report_opts_take(int *argcp, char **argv, struct report_opts *ro, bool *audience
 				snprintf(why, whylen, "--audience: '%.64s' is not coalition or public",
 				    val);
 			}
-		} else {
+		} else if (k == 4) {
 			ro->pack = val;
+		} else {
+			ro->packs = true;
 		}
 	}
-	argv[n] = NULL;
-	*argcp = n;
+	*argcp = cli_take_end(&t);
 }
 
 static int

@@ -82,6 +82,83 @@ cli_help_common(FILE *f)
 	    "  -h, --help             this text\n", f);
 }
 
+bool
+cli_number(const char *s, unsigned long long lo, unsigned long long *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return *end == '\0' && errno == 0 && *v >= lo && *v <= MAX_CLI_NUMBER;
+}
+
+void
+cli_take_begin(struct cli_take *t, int argc, char **argv)
+{
+	t->argc = argc;
+	t->argv = argv;
+	t->i = 1;
+	t->n = 1;
+}
+
+int
+cli_take_next(struct cli_take *t, const struct cli_own *own, const char *const *keep,
+    const char **val, char *why, size_t whylen)
+{
+	while (t->i < t->argc) {
+		const char *a = t->argv[t->i], *eq;
+		size_t k, len;
+
+		if (strcmp(a, "--") == 0) {
+			while (t->i < t->argc)
+				t->argv[t->n++] = t->argv[t->i++];
+			break;
+		}
+		for (k = 0; keep[k] != NULL && strcmp(a, keep[k]) != 0; k++)
+			;
+		if (keep[k] != NULL) {
+			t->argv[t->n++] = t->argv[t->i++];
+			if (t->i < t->argc)
+				t->argv[t->n++] = t->argv[t->i++];
+			continue;
+		}
+		eq = strchr(a, '=');
+		len = eq != NULL ? (size_t)(eq - a) : strlen(a);
+		for (k = 0; own[k].name != NULL; k++)
+			if (strlen(own[k].name) == len && strncmp(a, own[k].name, len) == 0 &&
+			    (own[k].value || eq == NULL))
+				break;
+		t->i++;
+		if (own[k].name == NULL) {
+			t->argv[t->n++] = (char *)a;
+			continue;
+		}
+		*val = NULL;
+		if (!own[k].value)
+			return (int)k;
+		if (eq != NULL) {
+			*val = eq + 1;
+		} else if (t->i < t->argc) {
+			*val = t->argv[t->i++];
+		} else {
+			if (why[0] == '\0')
+				snprintf(why, whylen, "option '%s' needs a value", own[k].name);
+			continue;
+		}
+		return (int)k;
+	}
+	return -1;
+}
+
+int
+cli_take_end(struct cli_take *t)
+{
+	t->argv[t->n] = NULL;
+	return t->n;
+}
+
 static int
 cli_usage(const char *help, int *status)
 {
@@ -113,7 +190,6 @@ cli_parse(const char *prog, int argc, char **argv, const char *accept, struct cl
 	struct option longopts[sizeof(all) / sizeof(all[0]) + 1];
 	char shortopts[2 * (sizeof(all) / sizeof(all[0])) + 2];
 	size_t nl = 0, ns = 0;
-	char *end;
 	int ch;
 
 	memset(o, 0, sizeof(*o));
@@ -172,10 +248,7 @@ cli_parse(const char *prog, int argc, char **argv, const char *accept, struct cl
 		case 'n': {
 			unsigned long long v, lo = ch == 'r' ? 1 : 0;
 
-			errno = 0;
-			v = strtoull(optarg, &end, 10);
-			if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0 || v < lo ||
-			    v > MAX_CLI_NUMBER) {
+			if (!cli_number(optarg, lo, &v)) {
 				fprintf(stderr, "%s: --%s: '%s' is not a whole number from %llu to %llu\n",
 				    prog, ch == 'r' ? "rounds" : "count", optarg, lo, MAX_CLI_NUMBER);
 				return cli_usage(help, status);

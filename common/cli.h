@@ -72,6 +72,30 @@ int cli_parse(const char *prog, int argc, char **argv, const char *accept, struc
 /* Prints the lines about -c, -o and -h that follow every command's help. */
 void cli_help_common(FILE *f);
 
+/* A whole number from lo to MAX_CLI_NUMBER, in decimal digits only: true with *v set. */
+bool cli_number(const char *s, unsigned long long lo, unsigned long long *v);
+
+/* A command's own long options, taken out of argv before cli_parse sees the rest (report's
+ * --out, export's --round, ...). */
+struct cli_own {
+	const char *name;           /* "--round" */
+	bool value;                 /* takes a value: "--round=N" or "--round N" */
+};
+struct cli_take {
+	int argc, i, n;
+	char **argv;
+};
+void cli_take_begin(struct cli_take *t, int argc, char **argv);
+/* The next of `own` in argv: its index, with *val its value (NULL for one without), or -1
+ * at the end. Every other argument stays in argv, in order, and so does the argument after
+ * each of `keep` (the common options that take a value: "-c", "--set", ...); after "--"
+ * everything stays. An option whose value is missing is skipped, and said in why when why is
+ * still empty (a command reports the first problem after its --help is answered). */
+int cli_take_next(struct cli_take *t, const struct cli_own *own, const char *const *keep,
+    const char **val, char *why, size_t whylen);
+/* What stays: argv[0 .. the return value), argv[return] NULL. */
+int cli_take_end(struct cli_take *t);
+
 /* The keygen command: writes PREFIX.key and PREFIX.pub (--output, default `def_prefix`).
  * Returns the exit status. */
 int cli_keygen(const char *prog, int argc, char **argv, const char *def_prefix, const char *help);
