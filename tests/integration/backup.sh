@@ -96,6 +96,14 @@ set -e
 [ $rc -eq 1 ] || fail "show on an older store: exit $rc, not 1"
 grep -q "schema version 1 is older than this peil-collector's version 3: start the collector" \
     "$T/err" || fail "older store, show: $(cat "$T/err")"
+# report too: a clear message, and nothing written
+set +e
+"$COLLECTOR_BIN" report --out "$T/oldreport" --store "$T/old" >/dev/null 2>"$T/err"; rc=$?
+set -e
+[ $rc -eq 1 ] || fail "report on an older store: exit $rc, not 1"
+grep -q "schema version 1 is older than this peil-collector's version 3: start the collector" \
+    "$T/err" || fail "older store, report: $(cat "$T/err")"
+[ ! -e "$T/oldreport" ] || fail "report on an older store wrote $(ls "$T/oldreport")"
 sed -i "s|store = $T/new|store = $T/old|" "$T/collector.conf"
 mv "$T/collector.log" "$T/collector-first.log"
 start_collector

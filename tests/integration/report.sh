@@ -87,16 +87,20 @@ done < <(find "$T/site" -name '*.html' -print0)
 echo "$npages pages: tidy and xmllint find nothing"
 
 # As a person reads it: headless Chromium opens the overview, an organisation's page (the
-# hostile one) and the vantages page: no console message or page error, no <script> element
+# hostile one), a standard's page (one with failing domains) and the vantages page: no console
+# message or page error, no <script> element
 # in the rendered DOM (the hostile strings stay text), the figures read on the rendered page;
 # screenshots kept in the build tree.
 SHOTS="$BIN/tests/integration/report-screenshots"
 mkdir -p "$SHOTS"
 hostile_page=$(grep -l 'alert(&quot;org&quot;)' "$T"/site/org/*.html | head -n 1)
 [ -n "$hostile_page" ] || fail "no page of the hostile organisation"
-for page in "$T/site/index.html" "$hostile_page" "$T/site/vantages.html"; do
+standard_page=$(grep -l '</tbody>' "$T"/site/test/*.html | head -n 1 || true)
+[ -n "$standard_page" ] || fail "no standard's page lists a failing domain"
+for page in "$T/site/index.html" "$hostile_page" "$standard_page" "$T/site/vantages.html"; do
 	name=$(basename "$page" .html)
 	[ "$page" = "$hostile_page" ] && name=organisation
+	[ "$page" = "$standard_page" ] && name=standard
 	chromium --headless --no-sandbox --disable-gpu --user-data-dir="$T/chromium" \
 	    --enable-logging=stderr --v=0 --dump-dom "file://$page" >"$T/dom-$name.html" \
 	    2>"$T/chromium-$name.log" || fail "chromium could not open $name"
@@ -110,7 +114,7 @@ done
 grep -q '&lt;script&gt;alert("org")&lt;/script&gt;' "$T/dom-organisation.html" ||
     fail "the hostile organisation name is not shown as text"
 grep -q "3 domains measured" "$T/dom-index.html" || fail "the overview does not say 3 domains measured"
-echo "chromium: overview, organisation and vantages pages render without console messages; screenshots in $SHOTS"
+echo "chromium: overview, organisation, standard and vantages pages render without console messages; screenshots in $SHOTS"
 ino1=$(stat -c %i "$T/site")
 echo old >"$T/site/old-only.txt"
 "$COLLECTOR_BIN" report "${C[@]}" --out "$T/site/" >"$T/report.out" || fail "second report failed"
