@@ -353,9 +353,11 @@ static const char css[] =
 	"table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}\n"
 	"th,td{border:1px solid #999;padding:.2rem .4rem;text-align:left;vertical-align:top}\n"
 	"th{background:#eee}\n"
-	/* The first column (a domain, a test, an organisation) is what a row is read by: not
-	 * squeezed to a few letters a line beside wide columns, whatever overflow-wrap allows. */
-	"tr>:first-child{min-width:10rem}\n"
+	/* overflow-wrap:anywhere lets a table squeeze a column to a letter a line. A column's
+	 * heading is peil's own words: never broken inside one. A row's heading (a domain, an
+	 * organisation) is what the row is read by: at least 10rem wide. */
+	"th[scope=col]{overflow-wrap:normal;word-break:normal}\n"
+	"th[scope=row]{min-width:10rem}\n"
 	"td.n,th.n{text-align:right}\n"
 	"caption{text-align:left;font-weight:bold;padding:.2rem 0}\n"
 	"nav{margin:.5rem 0;padding:.3rem 0;border-bottom:1px solid #999}\n"
