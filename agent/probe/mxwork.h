@@ -99,8 +99,8 @@ const char *mxwork_untried_why(const struct mxtry *t);
 /* An address not tried, judged: error, "not tried: <why>" (the line and the bad item). */
 void mxwork_untried(const struct mxtry *t, struct addrjudge *j);
 /* Judges one test (r; NULL: nothing) over every address that spoke TLS or was not tried with
- * fn (given arg); worst wins (tlsjudge_addrs). tls_guideline: the result names the NCSC guideline. Returns 0
- * or PEIL_ENOMEM. */
+ * fn (given arg); worst wins (tlsjudge_addrs). tls_guideline: the result names the NCSC
+ * guideline. Returns 0 or PEIL_ENOMEM. */
 int mxwork_judge_addrs(struct mxwork *mx, Peil__Result *r, addr_judge_fn fn, const void *arg,
     const char *what, bool tls_guideline);
 
