@@ -57,7 +57,9 @@ struct dnswork_source {
 	/* STARTTLS: the SMTP dialogue with addr (numeric) of MX host, then the TLS engine, by
 	 * deadline_ms; NULL: the STARTTLS tests are not_tested. Fills *rep (the caller clears it
 	 * with tls_report_clear; rep->available false with rep->why when there was no TLS) and
-	 * *s. Returns 0, or PEIL_ENOMEM. */
+	 * *s. Returns 0, PEIL_ETIMEDOUT when the engine could not start by the deadline (no free
+	 * connection slot for addr: rep->why says so; the address was not tested), or
+	 * PEIL_ENOMEM. */
 	int (*starttls)(void *arg, const char *host, const char *addr, uint64_t deadline_ms,
 	    struct tls_report *rep, struct smtp_session *s);
 	/* MTA-STS: fetches https://mta-sts.<domain>/.well-known/mta-sts.txt from addr (numeric)

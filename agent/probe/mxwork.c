@@ -18,6 +18,23 @@ mxwork_worse(int *acc, int st)
 	tlsjudge_worse(acc, st);
 }
 
+const char *
+mxwork_untried_why(const struct mxtry *t)
+{
+	return t->noslot && t->rep.why[0] != '\0' ? t->rep.why : MSG_BUDGET;
+}
+
+void
+mxwork_untried(const struct mxtry *t, struct addrjudge *j)
+{
+	char buf[320];
+
+	snprintf(buf, sizeof(buf), "not tried: %.256s", mxwork_untried_why(t));
+	textlist_add(&j->line, buf);
+	textlist_add(&j->bad, buf);
+	j->st = PEIL__STATUS__ERROR;
+}
+
 /* Whether the host's address resolution worked for at least one family the vantage uses
  * (*ok); the last failure's reason in why. Returns 0 or PEIL_ENOMEM. */
 static int
@@ -182,11 +199,17 @@ try_thread(void *arg)
 			continue;
 		rc = w->src->starttls(w->src->arg, tw->host[t->host].rr->text, t->addr, w->deadline,
 		    &t->rep, &t->s);
+		t->tried = rc == 0;
+		/* The engine never ran (no connection slot in time): not tested, the judges say
+		 * why; not an error of the run. */
+		if (rc == PEIL_ETIMEDOUT) {
+			t->noslot = true;
+			rc = 0;
+		}
 		pthread_mutex_lock(&tr->lock);
 		if (rc != 0 && tr->rc == 0)
 			tr->rc = rc;
 		pthread_mutex_unlock(&tr->lock);
-		t->tried = rc == 0;
 	}
 	return NULL;
 }
@@ -210,7 +233,7 @@ try_all(struct mxwork *tw)
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&tr.lock);
 	for (size_t i = 0; i < tw->ntry; i++)
-		if (!tw->tries[i].tried)
+		if (!tw->tries[i].tried && !tw->tries[i].noslot)
 			tw->budget_cut = true;
 	if (tw->budget_cut)
 		(void)dnswork_budget_left(tw->w);
@@ -342,7 +365,9 @@ judge_one(void *arg, size_t i, struct addrjudge *j)
 	const struct judge_run *jr = arg;
 	const struct mxtry *t = &jr->tw->tries[i];
 
-	if (!t->tried || !t->rep.available)
+	/* reachable without TLS: mail_starttls_tls_available judges it; not tried: fn says
+	 * whether the test needed it (mxwork_untried) */
+	if (t->tried && !t->rep.available)
 		return false;
 	jr->fn(jr->tw, t, jr->arg, j);
 	return true;
@@ -357,7 +382,8 @@ judge_who(void *arg, size_t i, char *buf, size_t len)
 	snprintf(buf, len, "%.253s [%.64s]", jr->tw->host[t->host].rr->text, t->addr);
 }
 
-/* Judges one test over every address that spoke TLS; worst wins (tlsjudge_addrs). */
+/* Judges one test over every address that spoke TLS or was not tried; worst wins
+ * (tlsjudge_addrs). */
 int
 mxwork_judge_addrs(struct mxwork *tw, Peil__Result *r, addr_judge_fn fn, const void *arg,
     const char *what, bool tls_guideline)

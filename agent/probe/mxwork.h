@@ -31,7 +31,9 @@ struct mxhost {
 struct mxtry {
 	size_t host;                    /* index in hosts */
 	char addr[DNSANS_TEXT_LEN];
-	bool tried;
+	bool tried;                     /* the engine ran: rep says what it found */
+	bool noslot;                    /* not tried: no connection slot in time (rep.why says
+	                                 * so); else not tried: the run's time ran out */
 	struct tls_report rep;
 	struct smtp_session s;
 };
@@ -61,7 +63,11 @@ struct mxwork {
 	bool budget_cut;                /* some address not tried: the run's time ran out */
 };
 
-/* Judges one address's try on one test (arg: what the caller passed mxwork_judge_addrs). */
+/* Judges one address's try on one test (arg: what the caller passed mxwork_judge_addrs). It is
+ * called for every address that spoke TLS and for every address not tried (t->tried false):
+ * a test that needs that address's TLS judges it with mxwork_untried; one that does not (DANE
+ * on a host without DANE) leaves j alone. An address that answered without TLS is
+ * mail_starttls_tls_available's alone: never passed to it. */
 typedef void (*addr_judge_fn)(const struct mxwork *, const struct mxtry *, const void *arg,
     struct addrjudge *);
 
@@ -87,9 +93,14 @@ int mxwork_apply(struct mxwork *mx, const int *ids, size_t n, Peil__Result *res[
     bool done[TEST_COUNT], int status, const char *reason, bool with_addrs);
 /* *acc becomes st when st is worse (failed, error, warning, info, passed, the rest). */
 void mxwork_worse(int *acc, int st);
-/* Judges one test (r; NULL: nothing) over every address that spoke TLS with fn (given arg);
- * worst wins (tlsjudge_addrs). tls_guideline: the result names the NCSC guideline. Returns 0
- * or PEIL_ENOMEM. */
+/* Why t (not tried) was not tried: no connection slot in time (the slot's message, worded as
+ * the web's), or MSG_BUDGET. Points into t or to static storage. */
+const char *mxwork_untried_why(const struct mxtry *t);
+/* An address not tried, judged: error, "not tried: <why>" (the line and the bad item). */
+void mxwork_untried(const struct mxtry *t, struct addrjudge *j);
+/* Judges one test (r; NULL: nothing) over every address that spoke TLS or was not tried with
+ * fn (given arg); worst wins (tlsjudge_addrs). tls_guideline: the result names the NCSC
+ * guideline. Returns 0 or PEIL_ENOMEM. */
 int mxwork_judge_addrs(struct mxwork *mx, Peil__Result *r, addr_judge_fn fn, const void *arg,
     const char *what, bool tls_guideline);
 

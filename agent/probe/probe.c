@@ -365,7 +365,6 @@ probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_
 	struct probe *p = arg;
 	struct smtp_conn c = { .p = p, .addr = addr, .first = s };
 	uint64_t end = resolver_now_ms() + p->host_ms;
-	int rc;
 	struct tls_target t = {
 		.connect = smtp_connect,
 		.arg = &c,
@@ -376,9 +375,8 @@ probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_
 	};
 
 	memset(s, 0, sizeof(*s));
-	/* no slot: the report says why (the mail judges take it as no TLS, as before) */
-	rc = probe_tls_slot(&t, addr, rep);
-	return rc == PEIL_ETIMEDOUT ? 0 : rc;
+	/* no slot: PEIL_ETIMEDOUT, the report says why (the address was not tested) */
+	return probe_tls_slot(&t, addr, rep);
 }
 
 /* The MTA-STS policy over HTTPS, from the address our resolver found. */

@@ -96,6 +96,11 @@ j_dane_valid(const struct mxwork *tw, const struct mxtry *t, const void *arg,
 	(void)arg;
 	if (h->tlsa != TLSA_SECURE)
 		return;   /* not_tested for this address: no DANE to validate */
+	if (!t->tried) {
+		/* the engine never ran there: what it presents is unknown */
+		mxwork_untried(t, j);
+		return;
+	}
 	if (t->rep.nchain == 0) {
 		j->st = PEIL__STATUS__FAILED;
 		textlist_add(&j->line, "no certificate to match");

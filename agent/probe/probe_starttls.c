@@ -29,6 +29,11 @@ j_tls(const struct mxwork *tw, const struct mxtry *t, const void *arg, struct ad
 	struct tlsjudge_ctx c = { .g = tw->g, .rep = &t->rep, .host = h->rr->text,
 	    .dane_ta = h->dane_ta, .web = false };
 
+	/* the engine never ran there: nothing may pass on the other addresses alone */
+	if (!t->tried) {
+		mxwork_untried(t, j);
+		return;
+	}
 	mj->fn(&c, j);
 }
 
@@ -38,7 +43,7 @@ judge_available(struct mxwork *tw, Peil__Result *r)
 {
 	struct dnsev ev = { 0 };
 	struct textlist *bad;
-	size_t nfail = 0, nerr = 0;
+	size_t nfail = 0, nerr = 0, nuntried = 0;
 	char *reason = NULL;
 	int st, rc;
 
@@ -55,8 +60,9 @@ judge_available(struct mxwork *tw, Peil__Result *r)
 		snprintf(who, sizeof(who), "%.253s [%.64s]", tw->host[t->host].rr->text, t->addr);
 		snprintf(key, sizeof(key), "addr_%zu", i + 1);
 		if (!t->tried) {
-			dnsev_add(&ev, key, "%s: not tried: %s", who, MSG_BUDGET);
-			nerr++;
+			/* no connection slot in time, or the run's time ran out: decides nothing */
+			dnsev_add(&ev, key, "%s: not tried: %s", who, mxwork_untried_why(t));
+			nuntried++;
 			continue;
 		}
 		if (t->rep.available) {
@@ -81,10 +87,18 @@ judge_available(struct mxwork *tw, Peil__Result *r)
 		if (asprintf(&reason, "no TLS on %zu of %zu mail server address(es): %.3000s", nfail,
 		    tw->ntry, bad->buf) < 0)
 			reason = NULL;
-	} else if (nerr > 0) {
+	} else if (nerr > 0 || nuntried > 0) {
+		char how[96];
+
 		st = PEIL__STATUS__ERROR;
+		if (nuntried == 0)
+			snprintf(how, sizeof(how), "no SMTP answer");
+		else if (nerr == 0)
+			snprintf(how, sizeof(how), "not tried");
+		else
+			snprintf(how, sizeof(how), "%zu not tried, %zu no SMTP answer", nuntried, nerr);
 		if (asprintf(&reason, "%zu of %zu mail server address(es) could not be tested "
-		    "(no SMTP answer)", nerr, tw->ntry) < 0)
+		    "(%s)", nerr + nuntried, tw->ntry, how) < 0)
 			reason = NULL;
 	} else {
 		st = PEIL__STATUS__PASSED;

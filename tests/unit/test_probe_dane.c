@@ -155,6 +155,33 @@ test_dane_cname(void **state)
 	free_results(res);
 }
 
+/* An address that found no connection slot in time: DANE cannot be validated there, so
+ * dane_valid is an error naming it (not a pass on the other address alone); a host without
+ * DANE has nothing to validate, slot or not. */
+static void
+test_dane_no_slot(void **state)
+{
+	static const struct canned_tls c[] = { { "192.0.2.25", NO_SLOT } };
+	char zone[2048];
+	struct tlsfake t = { .c = c, .n = 1 };
+	struct zonefake z = { .zone = zone, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	snprintf(zone, sizeof(zone), ZONE_BASE "_25._tcp.mx.d.test. TLSA 3 1 1 %s\n", tlsa_hex);
+	run_tls(&z, NULL, res);
+	expect_all(res, "EEEEEEEEEEEEEPEIFF");
+	has_reason(res[TEST_MAIL_STARTTLS_DANE_VALID], "mx.d.test [192.0.2.25]: not tried: no "
+	    "free connection slot for 192.0.2.25");
+	free_results(res);
+
+	snprintf(zone, sizeof(zone), "%s", ZONE_BASE);
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_EXIST]->status, PEIL__STATUS__FAILED);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_DANE_VALID]->status, PEIL__STATUS__NOT_TESTED);
+	free_results(res);
+}
+
 int
 main(void)
 {
@@ -162,6 +189,7 @@ main(void)
 		cmocka_unit_test(test_dane),
 		cmocka_unit_test(test_dane_address_fails),
 		cmocka_unit_test(test_dane_cname),
+		cmocka_unit_test(test_dane_no_slot),
 	};
 
 	return cmocka_run_group_tests(tests, make_cert, free_cert);

@@ -213,6 +213,89 @@ test_null_mx(void **state)
 	free_results(res);
 }
 
+/* The per-address TLS and certificate tests (all_ids from the second to the thirteenth). */
+static void
+all_tls_error(Peil__Result *res[TEST_COUNT], const char *part)
+{
+	for (size_t i = 1; i < 13; i++) {
+		assert_int_equal(res[all_ids[i]]->status, PEIL__STATUS__ERROR);
+		has_reason(res[all_ids[i]], part);
+	}
+}
+
+/* One address of the MX found no connection slot in time (a shared mail host over
+ * DEFAULT_TLS_PER_HOST connections): the engine never ran there, so no TLS test may pass on
+ * the other address alone (each is an error that names it), and tls_available is an error, not
+ * a failure (the server did nothing wrong). */
+static void
+test_no_slot(void **state)
+{
+	static const struct canned_tls c[] = { { "192.0.2.25", NO_SLOT } };
+	struct tlsfake t = { .c = c, .n = 1 };
+	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	run_tls(&z, NULL, res);
+	/* no TLSA: dane_valid has nothing to validate on either address */
+	expect_all(res, "EEEEEEEEEEEEEFNNFF");
+	all_tls_error(res, "mx.d.test [192.0.2.25]: not tried: no free connection slot for "
+	    "192.0.2.25 within the time budget (2 per address at once)");
+	/* the address that spoke TLS is still in the evidence */
+	assert_non_null(strstr(ev(res[TEST_MAIL_STARTTLS_TLS_VERSION], "addr_1"),
+	    "mx.d.test [2001:db8::25]: TLS 1.3"));
+	assert_non_null(strstr(ev(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE], "addr_2"),
+	    "mx.d.test [192.0.2.25]: not tried: no free connection slot for 192.0.2.25"));
+	has_reason(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE], "1 of 2 mail server address(es) could "
+	    "not be tested");
+	assert_int_equal(t.calls, 2);
+	free_results(res);
+
+	/* both addresses without a slot: still errors, never a skip */
+	{
+		static const struct canned_tls both[] = { { "192.0.2.25", NO_SLOT },
+		    { "2001:db8::25", NO_SLOT } };
+
+		t.c = both;
+		t.n = 2;
+		run_tls(&z, NULL, res);
+		expect_all(res, "EEEEEEEEEEEEEFNNFF");
+		all_tls_error(res, "mx.d.test [2001:db8::25]: not tried: no free connection slot");
+		free_results(res);
+	}
+}
+
+/* The run's time runs out between the two addresses of the MX: the one not tried makes every
+ * TLS test an error ("not tried: <MSG_BUDGET>"), the one tried decides nothing alone. The
+ * fake clock ticks once a reading; the deadline that lets exactly one try start is found by
+ * counting (the readings before the tries are sequential, so it exists). */
+static void
+test_budget_between_addresses(void **state)
+{
+	uint64_t clk;
+	struct tlsfake t = { .clk = &clk };
+	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+	bool seen = false;
+
+	(void)state;
+	for (uint64_t d = 1; d <= 200 && !seen; d++) {
+		clk = 0;
+		t.calls = 0;
+		run_tls_by(&z, NULL, d, res);
+		if (t.calls == 1) {
+			seen = true;
+			assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE]->status,
+			    PEIL__STATUS__ERROR);
+			has_reason(res[TEST_MAIL_STARTTLS_TLS_AVAILABLE], "1 of 2 mail server "
+			    "address(es) could not be tested");
+			all_tls_error(res, "not tried: " MSG_BUDGET);
+		}
+		free_results(res);
+	}
+	assert_true(seen);
+}
+
 int
 main(void)
 {
@@ -224,6 +307,8 @@ main(void)
 		cmocka_unit_test(test_info_ceilings),
 		cmocka_unit_test(test_many_addresses),
 		cmocka_unit_test(test_null_mx),
+		cmocka_unit_test(test_no_slot),
+		cmocka_unit_test(test_budget_between_addresses),
 	};
 
 	return cmocka_run_group_tests(tests, make_cert, free_cert);

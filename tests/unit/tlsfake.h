@@ -55,7 +55,9 @@ free_cert(void **state)
 
 /* ---- canned engine reports ---- */
 
-enum kind { GOOD, LEGACY, NO_STARTTLS, SILENT, WEAK_ORDER, CLIENT_ORDER, RENEG, NO_SIG };
+/* NO_SLOT: what probe_starttls returns when no connection slot for the address came in time
+ * (the engine did not run). */
+enum kind { GOOD, LEGACY, NO_STARTTLS, SILENT, WEAK_ORDER, CLIENT_ORDER, RENEG, NO_SIG, NO_SLOT };
 
 struct canned_tls {
 	const char *addr;        /* which address gets this report */
@@ -68,6 +70,7 @@ struct tlsfake {
 	unsigned calls;
 	const char *policy;      /* the MTA-STS policy body served, or NULL: a 404 */
 	const char *ctype;
+	uint64_t *clk;           /* the source's clock, one tick a reading (NULL: always 0) */
 };
 
 static void __attribute__((unused))
@@ -151,8 +154,24 @@ fake_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_m
 	for (size_t i = 0; i < t->n; i++)
 		if (strcmp(t->c[i].addr, addr) == 0)
 			k = t->c[i].kind;
+	if (k == NO_SLOT) {
+		memset(rep, 0, sizeof(*rep));
+		memset(s, 0, sizeof(*s));
+		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
+		    "time budget (2 per address at once)", addr);
+		return PEIL_ETIMEDOUT;
+	}
 	report(k, rep, s);
 	return 0;
+}
+
+static uint64_t __attribute__((unused))
+fake_mail_now(void *arg)
+{
+	struct zonefake *z = arg;
+	struct tlsfake *t = z->user;
+
+	return t->clk == NULL ? 0 : __atomic_fetch_add(t->clk, 1, __ATOMIC_RELAXED);
 }
 
 static int __attribute__((unused))
@@ -192,10 +211,12 @@ static const int all_ids[] = {
 };
 #define NIDS (sizeof(all_ids) / sizeof(all_ids[0]))
 
+/* Every test of all_ids run with the run's deadline (on the fake clock). */
 static void __attribute__((unused))
-run_tls(struct zonefake *z, const char *guideline, Peil__Result *res[TEST_COUNT])
+run_tls_by(struct zonefake *z, const char *guideline, uint64_t deadline,
+    Peil__Result *res[TEST_COUNT])
 {
-	struct dnswork_source src = { .lookup = zf_lookup, .now_ms = zf_now, .arg = z,
+	struct dnswork_source src = { .lookup = zf_lookup, .now_ms = fake_mail_now, .arg = z,
 	    .validating = true, .ipv4 = true, .ipv6 = true, .reach = zf_reach,
 	    .tls_guideline = guideline, .starttls = fake_starttls, .fetch = fake_fetch };
 
@@ -204,9 +225,15 @@ run_tls(struct zonefake *z, const char *guideline, Peil__Result *res[TEST_COUNT]
 	for (size_t i = 0; i < NIDS; i++)
 		assert_non_null(res[all_ids[i]] = result_new("d.test",
 		    catalogue_get(all_ids[i])->id, PEIL__STATUS__STATUS_UNSPECIFIED, "test"));
-	assert_int_equal(probe_run(&src, "d.test", UINT64_MAX, res), 0);
+	assert_int_equal(probe_run(&src, "d.test", deadline, res), 0);
 	for (size_t i = 0; i < NIDS; i++)
 		assert_int_equal(result_check(res[all_ids[i]]), 0);
+}
+
+static void __attribute__((unused))
+run_tls(struct zonefake *z, const char *guideline, Peil__Result *res[TEST_COUNT])
+{
+	run_tls_by(z, guideline, UINT64_MAX, res);
 }
 
 static const char * __attribute__((unused))
