@@ -52,6 +52,7 @@ static const char *const suites13[] = {
 	"TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256",
 };
 #define NSUITES13 (sizeof(suites13) / sizeof(suites13[0]))
+static const uint16_t suites13_iana[NSUITES13] = { 0x1302, 0x1303, 0x1301, 0x1304, 0x1305 };
 
 /* Key-exchange groups OpenSSL 3.0 can offer, with their IANA ids. */
 struct group {
@@ -1520,6 +1521,80 @@ tls_client_hello_build(uint16_t version, const uint16_t *suites, size_t nsuites,
 	return 0;
 }
 
+
+int
+tls_client_hello13_build(const uint16_t *suites, size_t nsuites, const uint16_t *groups,
+    size_t ngroups, const char *sni, uint8_t *out, size_t outlen, size_t *used)
+{
+	static const uint16_t sigs[] = { 0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805,
+	    0x0806, 0x0809, 0x080a, 0x080b, 0x0401, 0x0501, 0x0601 };
+	size_t snilen = 0, need;
+	uint8_t *p, *ext;
+
+	if (suites == NULL || groups == NULL || nsuites == 0 || nsuites > 1000 ||
+	    ngroups == 0 || ngroups > 1000)
+		return PEIL_EINVAL;
+	if (sni != NULL && !is_ip_literal(sni))
+		snilen = strlen(sni);
+	if (snilen > 255)
+		snilen = 0;
+	need = 5 + 4 + 2 + 32 + 1 + 32 + 2 + 2 * nsuites + 2 + 2 + (snilen ? 9 + snilen : 0) +
+	    6 + 2 * ngroups + 6 + 2 * sizeof(sigs) / sizeof(sigs[0]) + 7 + 6;
+	if (need > outlen || need - 5 > 0xffff)
+		return PEIL_ETOOBIG;
+	p = out;
+	*p++ = REC_HANDSHAKE;
+	p = put16(p, TLS_V10);
+	p += 2;                                   /* record length, below */
+	*p++ = HS_CLIENT_HELLO;
+	p += 3;                                   /* message length, below */
+	p = put16(p, TLS_V12);                    /* legacy_version */
+	if (RAND_bytes(p, 32 + 1 + 32) != 1)
+		memset(p, 0x5a, 32 + 1 + 32);
+	p += 32;
+	*p++ = 32;                                /* legacy_session_id (middlebox compatibility) */
+	p += 32;
+	p = put16(p, (uint16_t)(2 * nsuites));
+	for (size_t i = 0; i < nsuites; i++)
+		p = put16(p, suites[i]);
+	*p++ = 1;                                 /* legacy_compression_methods: null */
+	*p++ = 0;
+	ext = p;
+	p += 2;
+	if (snilen) {
+		p = put16(p, 0);                      /* server_name */
+		p = put16(p, (uint16_t)(snilen + 5));
+		p = put16(p, (uint16_t)(snilen + 3));
+		*p++ = 0;                             /* host_name */
+		p = put16(p, (uint16_t)snilen);
+		memcpy(p, sni, snilen);
+		p += snilen;
+	}
+	p = put16(p, 10);                         /* supported_groups */
+	p = put16(p, (uint16_t)(2 + 2 * ngroups));
+	p = put16(p, (uint16_t)(2 * ngroups));
+	for (size_t i = 0; i < ngroups; i++)
+		p = put16(p, groups[i]);
+	p = put16(p, 13);                         /* signature_algorithms */
+	p = put16(p, (uint16_t)(2 + sizeof(sigs)));
+	p = put16(p, (uint16_t)sizeof(sigs));
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		p = put16(p, sigs[i]);
+	p = put16(p, 43);                         /* supported_versions: TLS 1.3 */
+	p = put16(p, 3);
+	*p++ = 2;
+	p = put16(p, TLS_V13);
+	p = put16(p, 51);                         /* key_share: no share */
+	p = put16(p, 2);
+	p = put16(p, 0);
+	put16(ext, (uint16_t)(p - ext - 2));
+	assert((size_t)(p - out) <= need);
+	put16(out + 3, (uint16_t)(p - out - 5));
+	put24(out + 6, (size_t)(p - out - 9));
+	*used = (size_t)(p - out);
+	return 0;
+}
+
 /* ServerHello body (after the 4-byte message header). */
 static int
 server_hello_body(const uint8_t *b, size_t len, struct tls_hello *h)
@@ -1529,6 +1604,7 @@ server_hello_body(const uint8_t *b, size_t len, struct tls_hello *h)
 	if (len < 2 + 32 + 1)
 		return PEIL_EINVAL;
 	h->version = be16(b);
+	h->hrr = memcmp(b + 2, hrr_random, sizeof(hrr_random)) == 0;
 	off = 2 + 32;
 	sid = b[off++];
 	if (sid > 32 || len - off < sid + 2 + 1)
@@ -1560,6 +1636,12 @@ server_hello_body(const uint8_t *b, size_t len, struct tls_hello *h)
 			if (elen != 2)
 				return PEIL_EINVAL;
 			h->version = be16(b + off);
+		} else if (type == 51) {
+			/* key_share: a HelloRetryRequest's selected_group, a ServerHello's
+			 * KeyShareEntry (group, key_exchange<1..2^16-1>) */
+			if (h->hrr ? elen != 2 : elen < 4 || be16(b + off + 2) != elen - 4)
+				return PEIL_EINVAL;
+			h->group = be16(b + off);
 		}
 		off += elen;
 	}
@@ -1617,21 +1699,15 @@ tls_server_hello_parse(const uint8_t *buf, size_t len, struct tls_hello *h)
 /* Sends a hand-built ClientHello on a fresh connection and reads the ServerHello. HS_OK
  * (*h), HS_FAIL (why), HS_STOP. */
 static int
-hello_try(struct eng *e, uint16_t version, const uint16_t *suites, size_t n, bool deflate,
-    struct tls_hello *h, char *why, size_t whylen)
+hello_send(struct eng *e, const uint8_t *out, size_t olen, struct tls_hello *h, char *why,
+    size_t whylen)
 {
-	uint8_t out[HELLO_OUT_MAX];
 	uint8_t *in = NULL;
-	size_t olen, sent = 0, got = 0;
+	size_t sent = 0, got = 0;
 	int64_t until;
 	int fd = -1, rc;
 
 	why[0] = '\0';
-	if (tls_client_hello_build(version, suites, n, deflate, e->t->sni, out, sizeof(out),
-	    &olen) != 0) {
-		err_set(why, whylen, "cannot build the ClientHello");
-		return HS_FAIL;
-	}
 	if ((until = eng_until(e)) == 0)
 		return HS_STOP;
 	if ((rc = eng_connect(e, until, &fd)) != HS_OK)
@@ -1708,6 +1784,54 @@ out:
 	return rc;
 }
 
+static int
+hello_try(struct eng *e, uint16_t version, const uint16_t *suites, size_t n, bool deflate,
+    struct tls_hello *h, char *why, size_t whylen)
+{
+	uint8_t out[HELLO_OUT_MAX];
+	size_t olen;
+
+	if (tls_client_hello_build(version, suites, n, deflate, e->t->sni, out, sizeof(out),
+	    &olen) != 0) {
+		err_set(why, whylen, "cannot build the ClientHello");
+		return HS_FAIL;
+	}
+	return hello_send(e, out, olen, h, why, whylen);
+}
+
+/* A TLS 1.3 hello without a key share (tls_client_hello13_build) offering suites and
+ * groups: HS_OK when the server named a TLS 1.3 suite and group (*suite, *group; in a
+ * HelloRetryRequest, so that neither side computed a key exchange), HS_FAIL (why: refused,
+ * or an answer that is not one), HS_STOP, PEIL_ENOMEM. */
+static int
+hello13_try(struct eng *e, const uint16_t *suites, size_t n, const uint16_t *groups,
+    size_t ng, uint16_t *suite, uint16_t *group, char *why, size_t whylen)
+{
+	uint8_t out[HELLO_OUT_MAX];
+	struct tls_hello h;
+	size_t olen;
+	int rc;
+
+	*suite = *group = 0;
+	if (tls_client_hello13_build(suites, n, groups, ng, e->t->sni, out, sizeof(out),
+	    &olen) != 0) {
+		err_set(why, whylen, "cannot build the ClientHello");
+		return HS_FAIL;
+	}
+	if ((rc = hello_send(e, out, olen, &h, why, whylen)) != HS_OK)
+		return rc;
+	if (h.version != TLS_V13 || !has16(suites, n, h.suite) || !has16(groups, ng, h.group)) {
+		err_set(why, whylen, "answered with version 0x%04x, suite 0x%04x, group %u",
+		    h.version, h.suite, h.group);
+		return HS_FAIL;
+	}
+	e->r->flights++;
+	e->r->hello_stops++;
+	*suite = h.suite;
+	*group = h.group;
+	return HS_OK;
+}
+
 /* Step 2: SSLv3, which OpenSSL 3 cannot speak. */
 static void
 ssl3_probe(struct eng *e)
@@ -1742,6 +1866,97 @@ str_add(char *buf, size_t buflen, size_t *off, const char *sep, const char *name
 	return true;
 }
 
+/* The TLS 1.3 groups OpenSSL offers, IANA ids, into g. */
+static size_t
+groups13(uint16_t *g)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NGROUPS; i++)
+		if (groups_all[i].v13)
+			g[n++] = groups_all[i].iana;
+	return n;
+}
+
+/* Step 3 on TLS 1.3 with first-flight tries: as suites_probe, by hellos without a key share
+ * whose HelloRetryRequest names the suite (hello13_try): no key exchange, no signature. */
+static int
+suites13_probe(struct eng *e)
+{
+	struct tls_version_suites *pv = &e->r->per_version[e->pv[0]];
+	uint16_t offer[NSUITES13], groups[NGROUPS], suite, group;
+	size_t ng = groups13(groups);
+	char why[200];
+	int rc;
+
+	while (pv->nsuites < TLS_MAX_SUITES && !e->stop) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < NSUITES13; i++)
+			if (!has16(pv->suites, pv->nsuites, suites13_iana[i]))
+				offer[n++] = suites13_iana[i];
+		if (n == 0)
+			break;
+		rc = hello13_try(e, offer, n, groups, ng, &suite, &group, why, sizeof(why));
+		if (rc == PEIL_ENOMEM)
+			return rc;
+		if (rc != HS_OK)
+			break;
+		(void)add16(e->r->groups, &e->r->ngroups, TLS_MAX_GROUPS, group);
+		for (size_t i = 0; i < NSUITES13; i++)
+			if (suites13_iana[i] == suite && pv->nsuites < TLS_MAX_SUITES) {
+				suite_add(e, 0, suite, NULL);
+				e->f[0].names[pv->nsuites - 1] = suites13[i];
+			}
+	}
+	if (pv->nsuites >= 2 && pv->nsuites <= NSUITES13 && !e->stop) {
+		for (size_t j = 0; j < pv->nsuites; j++)
+			offer[j] = pv->suites[pv->nsuites - 1 - j];
+		rc = hello13_try(e, offer, pv->nsuites, groups, ng, &suite, &group, why,
+		    sizeof(why));
+		if (rc == PEIL_ENOMEM)
+			return rc;
+		if (rc != HS_OK)
+			return 0;
+		if (suite == pv->suites[pv->nsuites - 1])
+			pv->server_order = 0;
+		else if (has16(pv->suites, pv->nsuites, suite))
+			pv->server_order = 1;
+	}
+	return 0;
+}
+
+/* Step 4 on TLS 1.3 with first-flight tries: every group, offer all but those found until
+ * the server refuses, by hellos without a key share (hello13_try). */
+static int
+groups13_probe(struct eng *e)
+{
+	struct tls_report *r = e->r;
+	uint16_t all[NGROUPS], offer[NGROUPS], suite, group;
+	size_t na = groups13(all);
+	char why[200];
+	int rc;
+
+	r->groups_version = TLS_V13;
+	while (!e->stop && r->ngroups < TLS_MAX_GROUPS) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < na; i++)
+			if (!has16(r->groups, r->ngroups, all[i]))
+				offer[n++] = all[i];
+		if (n == 0)
+			break;
+		rc = hello13_try(e, suites13_iana, NSUITES13, offer, n, &suite, &group, why,
+		    sizeof(why));
+		if (rc == PEIL_ENOMEM)
+			return rc;
+		if (rc != HS_OK || has16(r->groups, r->ngroups, group))
+			break;
+		(void)add16(r->groups, &r->ngroups, TLS_MAX_GROUPS, group);
+	}
+	return 0;
+}
+
 /* Step 3: every suite of version vi: offer all but those found, until the server refuses;
  * then whether it enforces its order (offer the found ones reversed). */
 static int
@@ -1751,6 +1966,8 @@ suites_probe(struct eng *e, int vi)
 	struct found *f = &e->f[vi];
 	char offer[8192];
 
+	if (vi == 0 && e->flight)
+		return suites13_probe(e);
 	while (pv->nsuites < TLS_MAX_SUITES && !e->stop) {
 		struct hs o = { .version = versions[vi], .flight = e->flight };
 		struct conn c;
@@ -1843,6 +2060,8 @@ groups_probe(struct eng *e)
 	int vi = -1;
 	bool ec13;
 
+	if (e->pv[0] >= 0 && e->flight)
+		return groups13_probe(e);
 	if (e->pv[0] >= 0)
 		vi = 0;
 	else
@@ -2067,6 +2286,24 @@ versions_sort(struct tls_report *r)
 		r->versions[i] = r->per_version[i].version;
 }
 
+/* The groups in groups_all's order: the order they are found in depends on how they were
+ * asked for (a key share for the first offered, or none), the set does not. */
+static void
+groups_sort(struct tls_report *r)
+{
+	uint16_t out[TLS_MAX_GROUPS];
+	size_t n = 0;
+
+	for (size_t i = 0; i < NGROUPS; i++)
+		if (has16(r->groups, r->ngroups, groups_all[i].iana))
+			out[n++] = groups_all[i].iana;
+	for (size_t i = 0; i < r->ngroups; i++)
+		if (!has16(out, n, r->groups[i]) && n < TLS_MAX_GROUPS)
+			out[n++] = r->groups[i];
+	memcpy(r->groups, out, n * sizeof(out[0]));
+	r->ngroups = n;
+}
+
 /* Step 6: compression, by a hand-built hello offering DEFLATE with suites the server took. */
 static void
 compression_probe(struct eng *e)
@@ -2156,6 +2393,7 @@ out:
 	SSL_CTX_free(e.ctx);
 	ERR_clear_error();
 	versions_sort(r);
+	groups_sort(r);
 	if (rc == PEIL_ENOMEM)
 		tls_report_clear(r);
 	r->ms = (unsigned)(clock_mono_ms() - t0);

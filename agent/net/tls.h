@@ -176,6 +176,9 @@ struct tls_hello {
 	uint8_t compression;       /* the chosen compression method (0 none, 1 DEFLATE) */
 	bool reneg_info;           /* renegotiation_info extension present */
 	bool ems;                  /* extended_master_secret extension present */
+	bool hrr;                  /* a TLS 1.3 HelloRetryRequest (RFC 8446 4.1.3's random) */
+	uint16_t group;            /* key_share: the HelloRetryRequest's selected_group, or the
+	                            * group of a ServerHello's key share; 0 none */
 	uint8_t alert_level;       /* when the reply was an alert */
 	uint8_t alert;
 };
@@ -201,5 +204,14 @@ size_t tls_record_feed(const uint8_t *buf, size_t len, bool whole, size_t max);
  * (no suites, bad version) or PEIL_ETOOBIG (out too small). */
 int tls_client_hello_build(uint16_t version, const uint16_t *suites, size_t nsuites, bool deflate,
     const char *sni, uint8_t *out, size_t outlen, size_t *used);
+
+/* Builds a TLS 1.3 ClientHello record that asks without a key share (RFC 8446 4.1.4,
+ * 4.2.8): the suites and groups (IANA ids) offered, supported_versions TLS 1.3 only,
+ * signature_algorithms, SNI when sni is a host name, and an empty key_share, so that a server
+ * accepting one of the groups answers with a HelloRetryRequest naming its suite and group, no
+ * key exchange computed by either side. Returns 0 and *used, PEIL_EINVAL (no suites or no
+ * groups, more than 1000 of either) or PEIL_ETOOBIG (out too small). */
+int tls_client_hello13_build(const uint16_t *suites, size_t nsuites, const uint16_t *groups,
+    size_t ngroups, const char *sni, uint8_t *out, size_t outlen, size_t *used);
 
 #endif

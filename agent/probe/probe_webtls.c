@@ -213,7 +213,10 @@ engine_ev(struct webtls *wt, Peil__Result *r)
 			continue;
 		webwork_who(wt->ww, a, who_, sizeof(who_));
 		if (result_add_evidence(r, "tls_engine", "%s: %u handshakes in %u ms", who_,
-		    a->tls.handshakes, a->tls.ms) != 0)
+		    a->tls.handshakes, a->tls.ms) != 0 ||
+		    result_add_evidence(r, "tls_engine_tries", "%s: %u of them stopped after the "
+		    "server's first flight, %u of those at its ServerHello", who_, a->tls.flights,
+		    a->tls.hello_stops) != 0)
 			return PEIL_ENOMEM;
 	}
 	return 0;

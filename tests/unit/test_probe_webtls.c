@@ -124,6 +124,8 @@ wreport(enum wkind k, struct tls_report *r)
 	}
 	r->available = true;
 	r->handshakes = 20;
+	r->flights = 15;
+	r->hello_stops = 9;
 	r->nversions = 2;
 	r->versions[0] = TLS_V13;
 	r->versions[1] = k == W_LEGACY ? TLS_V10 : TLS_V12;
@@ -329,6 +331,8 @@ test_good(void **state)
 	    "in ");
 	has_ev(res[TEST_WEB_HTTPS_TLS_VERSION], "tls_engine", "www.d.test [192.0.2.81]: 20 "
 	    "handshakes in ");
+	has_ev(res[TEST_WEB_HTTPS_TLS_VERSION], "tls_engine_tries", "d.test [192.0.2.80]: 15 of "
+	    "them stopped after the server's first flight, 9 of those at its ServerHello");
 	has_reason(res[TEST_WEB_HTTPS_DANE_EXIST], "no DNSSEC-secure TLSA record for: d.test, "
 	    "www.d.test");
 	has_reason(res[TEST_WEB_HTTPS_DANE_VALID], "see web_https_dane_exist");

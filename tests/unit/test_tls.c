@@ -1601,12 +1601,83 @@ test_client_hello_build(void **state)
 	assert_null(tls_suite_name(0xfefe));
 }
 
+/* tls_client_hello13_build's hello (RFC 8446 4.1.2: supported_versions 1.3 only, an empty
+ * key_share) and a HelloRetryRequest's selected_group read back by tls_server_hello_parse
+ * (4.1.4, 4.2.8); a real server answering it is in test_tls13_ec and test_flight_same. */
+static void
+test_hello13(void **state)
+{
+	static const uint16_t suites[] = { 0x1302, 0x1301 }, groups[] = { 29, 256 };
+	static const uint8_t hrr_random[32] = {
+		0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65,
+		0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2,
+		0xc8, 0xa8, 0x33, 0x9c };
+	static const uint8_t vers[] = { 0, 43, 0, 3, 2, 3, 4 }, ks[] = { 0, 51, 0, 2, 0, 0 },
+	    grp[] = { 0, 10, 0, 6, 0, 4, 0, 29, 1, 0 };
+	uint8_t out[1024], b[128];
+	struct tls_hello h;
+	size_t n, k = 0;
+
+	(void)state;
+	assert_int_equal(tls_client_hello13_build(suites, 2, groups, 2, "www.example.org", out,
+	    sizeof(out), &n), 0);
+	assert_int_equal(out[0], 22);
+	assert_int_equal((size_t)(out[3] << 8 | out[4]), n - 5);
+	assert_int_equal((size_t)(out[6] << 16 | out[7] << 8 | out[8]), n - 9);
+	assert_int_equal(out[9] << 8 | out[10], TLS_V12);
+	assert_int_equal(out[43], 32);
+	assert_int_equal(out[76] << 8 | out[77], 4);
+	assert_int_equal(out[78] << 8 | out[79], 0x1302);
+	assert_non_null(memmem(out, n, "www.example.org", 15));
+	assert_non_null(memmem(out, n, vers, sizeof(vers)));
+	assert_non_null(memmem(out, n, ks, sizeof(ks)));
+	assert_non_null(memmem(out, n, grp, sizeof(grp)));
+	assert_int_equal(tls_client_hello13_build(suites, 0, groups, 2, NULL, out, sizeof(out), &n),
+	    PEIL_EINVAL);
+	assert_int_equal(tls_client_hello13_build(suites, 2, groups, 0, NULL, out, sizeof(out), &n),
+	    PEIL_EINVAL);
+	assert_int_equal(tls_client_hello13_build(suites, 2, groups, 2, NULL, out, 60, &n),
+	    PEIL_ETOOBIG);
+
+	/* a HelloRetryRequest: TLS_AES_128_GCM_SHA256, selected_group ffdhe2048 */
+	b[k++] = 22; b[k++] = 3; b[k++] = 3; k += 2;
+	b[k++] = 2; k += 3;
+	b[k++] = 3; b[k++] = 3;
+	memcpy(b + k, hrr_random, 32);
+	k += 32;
+	b[k++] = 0;
+	b[k++] = 0x13; b[k++] = 0x01; b[k++] = 0;
+	b[k++] = 0; b[k++] = 12;
+	b[k++] = 0; b[k++] = 43; b[k++] = 0; b[k++] = 2; b[k++] = 3; b[k++] = 4;
+	b[k++] = 0; b[k++] = 51; b[k++] = 0; b[k++] = 2; b[k++] = 1; b[k++] = 0;
+	b[3] = 0; b[4] = (uint8_t)(k - 5);
+	b[6] = 0; b[7] = 0; b[8] = (uint8_t)(k - 9);
+	assert_int_equal(tls_server_hello_parse(b, k, &h), 0);
+	assert_true(h.hrr);
+	assert_int_equal(h.version, TLS_V13);
+	assert_int_equal(h.suite, 0x1301);
+	assert_int_equal(h.group, 256);
+	/* a selected_group of 3 bytes is malformed */
+	b[k - 3] = 3;
+	assert_int_equal(tls_server_hello_parse(b, k, &h), PEIL_EINVAL);
+	b[k - 3] = 2;
+	/* not a HelloRetryRequest: a key share of 2 bytes is malformed, a whole one is read */
+	b[11] ^= 1;
+	assert_int_equal(tls_server_hello_parse(b, k, &h), PEIL_EINVAL);
+	b[k - 3] = 6; b[k++] = 0; b[k++] = 2; b[k++] = 0xaa; b[k++] = 0xbb;
+	b[4] = (uint8_t)(k - 5); b[8] = (uint8_t)(k - 9); b[5 + 4 + 2 + 32 + 1 + 3 + 1] = 16;
+	assert_int_equal(tls_server_hello_parse(b, k, &h), 0);
+	assert_false(h.hrr);
+	assert_int_equal(h.group, 256);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_server_hello_parse),
 		cmocka_unit_test(test_client_hello_build),
+		cmocka_unit_test(test_hello13),
 		cmocka_unit_test(test_record_feed),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_garbage),
