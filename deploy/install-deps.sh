@@ -25,6 +25,8 @@ packages=(
 	# tests, lab and demo: authoritative DNS, zone signing, mail, web, RPKI cache, tools
 	nsd ldnsutils lmdb-utils iproute2 procps psmisc python3 bc dnsperf sslscan testssl.sh
 	postfix nginx-light stayrtr openssl
+	# the lab's signed security.txt (gpg --clearsign with a throwaway key at lab up)
+	gpg
 	# conformance tests: the OpenSPF RFC 7208 suite (in python3-spf's docs), its YAML reader,
 	# and libopendmarc for the differential DMARC test
 	python3-spf python3-yaml libopendmarc-dev

@@ -338,7 +338,12 @@ sectxt_parse(const uint8_t *buf, size_t len, time_t now, struct sectxt *out, cha
 		n = e - s;
 		switch (st) {
 		case PGP_NONE:
-			if (line == 1 && sectxt_is(p, n, "-----BEGIN PGP SIGNED MESSAGE-----")) {
+			if (sectxt_is(p, n, "-----BEGIN PGP SIGNED MESSAGE-----")) {
+				/* RFC 9116 2.3: a signed file starts with this line; text before
+				 * it breaks the framing (sectxt: signed_format_issue), the rest
+				 * is still read as a signed message */
+				if (line != 1)
+					sectxt_error(out, line, SECTXT_E_PGP_FRAMING);
 				out->signed_msg = true;
 				st = PGP_HEADERS;
 				continue;

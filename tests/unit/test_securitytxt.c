@@ -163,6 +163,20 @@ test_pgp(void **state)
 	assert_true(has_err(SECTXT_E_PGP_FRAMING, 10));
 	assert_int_equal(st.fields[SECTXT_F_CONTACT].n, 1);
 	assert_false(st.valid);
+	/* RFC 9116 2.3: a signed file starts with the BEGIN line; text before it is a framing
+	 * error of a signed file (sectxt's signed_format_issue), the rest read as framed: one
+	 * error, the armour and signature lines not fields, and the file still signed (no
+	 * not_signed recommendation) */
+	assert_int_equal(parse("# a comment first\n"
+	    "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n"
+	    "Contact: https://example.com/c\nExpires: 2026-06-01T12:00:00Z\n"
+	    "-----BEGIN PGP SIGNATURE-----\n\niHUEARYIAB0WIQ\n=yKCl\n"
+	    "-----END PGP SIGNATURE-----\n"), 0);
+	assert_true(st.signed_msg);
+	assert_true(has_err(SECTXT_E_PGP_FRAMING, 2));
+	assert_int_equal(st.nerrors, 1);
+	assert_int_equal(st.fields[SECTXT_F_CONTACT].n, 1);
+	assert_false(st.valid);
 }
 
 /* UTF-8 required (RFC 9116 4: the file is UTF-8), NUL, size, many lines */
