@@ -309,14 +309,22 @@ probe_slot_give(const char *addr)
 }
 
 /* The TLS engine on one address within a connection slot of it (t's deadline bounds the
- * wait for one): rep says why when no TLS came. Returns 0, PEIL_ETIMEDOUT when no slot came
- * by the deadline (the engine did not run; rep->why says so) or PEIL_ENOMEM. */
+ * wait for one): rep says why when no TLS came. Returns 0 (an address text too long for a
+ * slot is no address: no TLS, rep->why says so), PEIL_ETIMEDOUT when no slot came by the
+ * deadline (the engine did not run; rep->why says so) or PEIL_ENOMEM. */
 static int
 probe_tls_slot(const struct tls_target *t, const char *addr, struct tls_report *rep)
 {
 	int rc;
 
-	if (probe_slot_take(addr, (uint64_t)t->deadline_ms) != 0) {
+	rc = probe_slot_take(addr, (uint64_t)t->deadline_ms);
+	if (rc == PEIL_EINVAL) {
+		/* Ours: our resolver gives numeric addresses, far shorter than a slot's text. */
+		tls_report_clear(rep);
+		snprintf(rep->why, sizeof(rep->why), "not a numeric address: %.64s", addr);
+		return 0;
+	}
+	if (rc != 0) {
 		tls_report_clear(rep);
 		snprintf(rep->why, sizeof(rep->why), "no free connection slot for %s within the "
 		    "time budget (%d per address at once)", addr, DEFAULT_TLS_PER_HOST);

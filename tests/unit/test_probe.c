@@ -421,6 +421,22 @@ test_web_tls(void **state)
 	assert_true(ms >= 100 && ms < 1000);
 	tls_report_clear(&rep);
 
+	/* an address text too long for a slot is no address, not a busy one (STARTTLS has no
+	 * numeric check of its own before the slot) */
+	{
+		char lng[80];
+		struct smtp_session s;
+
+		memset(lng, '1', sizeof(lng) - 1);
+		lng[sizeof(lng) - 1] = '\0';
+		assert_int_equal(src.starttls(src.arg, "mx.example.test", lng, in_ms(1000), &rep,
+		    &s), 0);
+		assert_false(rep.available);
+		assert_non_null(strstr(rep.why, "not a numeric address"));
+		assert_null(strstr(rep.why, "slot"));
+		tls_report_clear(&rep);
+	}
+
 	/* the TLS engine through the connect callback, host as SNI */
 	if (!web_srv_start(addr, sizeof(addr))) {
 		probe_free(p);
