@@ -313,8 +313,8 @@ static const struct catalogue_entry catalogue[] = {
 	  "all of their IPv4 and IPv6 addresses, using a current TLS library." },
 	{ "mail_starttls_tls_cipherorder",     "starttls",  A3,      true,  G_TLS,     M_TLS,
 	  "Mail server prefers the stronger cipher suites",
-	  "At the highest version below TLS 1.3 (all suites good: passes): a lower suite over a"
-	  " good one is info; phase-out or insufficient over sufficient, or insufficient over "
+	  "At the highest version below TLS 1.3: a lower suite over a good one passes (shown, "
+	  "as internet.nl); phase-out or insufficient over sufficient, or insufficient over "
 	  "phase-out, fails. The client's order counts as preferring lower.",
 	  "With its own preference order the server picks the strongest suite both sides "
 	  "support, instead of whatever a client lists first.",
@@ -350,7 +350,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "Key exchange parameters strong",
 	  "Judges the ECDHE groups and DHE parameters accepted: P-256, P-384, P-521, X25519, "
 	  "X448 and brainpool pass; P-224 and ffdhe3072 or larger warn; ffdhe2048 and custom DH"
-	  " groups fail.",
+	  " groups fail; none at all passes.",
 	  "Weak key exchange parameters let a well-equipped attacker recover the session keys "
 	  "and decrypt recorded mail.",
 	  "Offer ECDHE with X25519, P-256 or P-384 and drop DHE, or keep DHE only with RFC 7919"
@@ -358,8 +358,8 @@ static const struct catalogue_entry catalogue[] = {
 	{ "mail_starttls_tls_keyexchangehash", "starttls",  A3,      false, G_TLS,     M_TLS,
 	  "Key exchange signed with a SHA-2 hash",
 	  "Looks at the signature schemes of TLS 1.2 key exchanges: SHA-256/384/512 and EdDSA "
-	  "pass; SHA-224, SHA-1 or MD5 warn (never fail, for mail); undetermined is info; TLS "
-	  "1.3-only passes.",
+	  "pass; SHA-224, SHA-1 or MD5 warn (never fail, as internet.nl); no signed key "
+	  "exchange seen passes; TLS 1.3-only passes.",
 	  "A key exchange signed with a weak hash can be forged, letting an attacker "
 	  "impersonate the server during the handshake.",
 	  "Limit the server's TLS 1.2 signature algorithms to SHA-256 or stronger (e.g. "
@@ -579,8 +579,8 @@ static const struct catalogue_entry catalogue[] = {
 	  "example by setting its maximum early data size to zero." },
 	{ "web_https_tls_cipherorder",         "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Web server prefers the stronger cipher suites",
-	  "At the highest version below TLS 1.3 (all suites good: passes): a lower suite over a"
-	  " good one is info; phase-out or insufficient over sufficient, or insufficient over "
+	  "At the highest version below TLS 1.3: a lower suite over a good one passes (shown, "
+	  "as internet.nl); phase-out or insufficient over sufficient, or insufficient over "
 	  "phase-out, fails. The client's order counts as preferring lower.",
 	  "With its own preference order the server picks the strongest suite both sides "
 	  "support, instead of whatever a client lists first.",
@@ -616,16 +616,16 @@ static const struct catalogue_entry catalogue[] = {
 	  "Key exchange parameters strong",
 	  "Judges the ECDHE groups and DHE parameters accepted: P-256, P-384, P-521, X25519, "
 	  "X448 and brainpool pass; P-224 and ffdhe3072 or larger warn; ffdhe2048 and custom DH"
-	  " groups fail.",
+	  " groups fail; none at all passes.",
 	  "Weak key exchange parameters let a well-equipped attacker recover the session keys "
 	  "and decrypt recorded traffic.",
 	  "Offer ECDHE with X25519, P-256 or P-384 and drop DHE, or keep DHE only with RFC 7919"
 	  " groups of 3072 bits or more (ffdhe3072, ffdhe4096)." },
-	{ "web_https_tls_keyexchangehash",     "https",     A1 | A2, true,  G_TLS,     M_WTLS,
+	{ "web_https_tls_keyexchangehash",     "https",     A1 | A2, false, G_TLS,     M_WTLS,
 	  "Key exchange signed with a SHA-2 hash",
 	  "Looks at the signature schemes of TLS 1.2 key exchanges on every address: "
-	  "SHA-256/384/512 and EdDSA pass; SHA-224 warns; SHA-1 or MD5 fails; none seen is info."
-	  " A TLS 1.3-only server passes.",
+	  "SHA-256/384/512 and EdDSA pass; SHA-224, SHA-1 or MD5 warn (never fail, as "
+	  "internet.nl); no signed key exchange seen passes. A TLS 1.3-only server passes.",
 	  "A key exchange signed with a weak hash can be forged, letting an attacker "
 	  "impersonate the server during the handshake.",
 	  "Limit the server's TLS 1.2 signature algorithms to SHA-256 or stronger (e.g. "

@@ -34,7 +34,7 @@ j_tls(const struct mxwork *tw, const struct mxtry *t, const void *arg, struct ad
 		mxwork_untried(t, j);
 		return;
 	}
-	mj->fn(&c, j);
+	tlsjudge_run(mj->fn, &c, j);
 }
 
 /* mail_starttls_tls_available: every address offered STARTTLS and completed a handshake. */

@@ -172,7 +172,7 @@ judge(void *arg, size_t i, struct addrjudge *j)
 		struct tlsjudge_ctx c = { .g = wj->wt->ww->g, .rep = &a->tls,
 		    .host = wj->wt->ww->host[a->host].name, .dane_ta = false, .web = true };
 
-		wj->fn(&c, j);
+		tlsjudge_run(wj->fn, &c, j);
 	}
 	return true;
 }

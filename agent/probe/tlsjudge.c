@@ -149,8 +149,14 @@ tlsjudge_cipherorder(const struct tlsjudge_ctx *c, struct addrjudge *j)
 		snprintf(buf, sizeof(buf), "%s: the server follows the client's order, which "
 		    "decides between %s and lower suites", tlsjudge_version_name(ps->version),
 		    ncsc_level_name(hi));
+		/* internet.nl: a lower suite chosen over a good one is sufficient_above_good,
+		 * which build_report passes; below good the order fails */
+		if (hi == NCSC_GOOD) {
+			textlist_add(&j->line, buf);
+			return;
+		}
 		textlist_add(&j->bad, buf);
-		j->st = hi == NCSC_GOOD ? PEIL__STATUS__INFO : PEIL__STATUS__FAILED;
+		j->st = PEIL__STATUS__FAILED;
 		return;
 	}
 	snprintf(buf, sizeof(buf), "%s: %s", tlsjudge_version_name(ps->version),
@@ -159,7 +165,9 @@ tlsjudge_cipherorder(const struct tlsjudge_ctx *c, struct addrjudge *j)
 	if (ps->server_order != 1)
 		return;
 	/* The levels above each suite's own, in the server's order: a suite preferred over one
-	 * of a better level is a violation; good over lower is checked first, as internet.nl. */
+	 * of a better level is a violation; lower over good is checked first and ends the
+	 * check, as internet.nl's test_cipher_order (sufficient_above_good, which its
+	 * build_report passes: shown in the evidence, never a failure). */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < ps->nsuites; i++) {
 			enum ncsc_level li = ncsc_cipher(c->g, ps->suites[i]);
@@ -174,8 +182,12 @@ tlsjudge_cipherorder(const struct tlsjudge_ctx *c, struct addrjudge *j)
 				    hex, sizeof(hex)), ncsc_level_name(li),
 				    suite_name(ps->suites[k], hex2, sizeof(hex2)),
 				    ncsc_level_name(lk));
+				if (pass == 0) {
+					textlist_add(&j->line, buf);
+					return;
+				}
 				textlist_add(&j->bad, buf);
-				j->st = pass == 0 ? PEIL__STATUS__INFO : PEIL__STATUS__FAILED;
+				j->st = PEIL__STATUS__FAILED;
 				return;
 			}
 		}
@@ -204,8 +216,12 @@ tlsjudge_keyexchange(const struct tlsjudge_ctx *c, struct addrjudge *j)
 		    r->ffdh_group[0] != '\0' ? " " : "", r->ffdh_group);
 		tlsjudge_item(j, buf, ncsc_ffdh_bits(c->g, r->ffdh_bits, r->ffdh_named));
 	}
-	if (j->line.len == 0)
-		textlist_add(&j->line, "no ECDHE or DHE key exchange seen");
+	if (j->line.len == 0) {
+		/* internet.nl: no DH or ECDH parameters is result_no_dh_params, a pass (the
+		 * ciphers test judges the static RSA key exchange) */
+		textlist_add(&j->line, "no ECDHE or DHE key exchange: not applicable");
+		j->st = PEIL__STATUS__PASSED;
+	}
 }
 
 void
@@ -224,15 +240,45 @@ tlsjudge_kexhash(const struct tlsjudge_ctx *c, struct addrjudge *j)
 		tlsjudge_item(j, n, ncsc_sig_hash(c->g, r->sigschemes[i]));
 	}
 	if (r->nsigschemes == 0) {
+		/* internet.nl's test_key_exchange_hash is good unless a handshake offering only
+		 * weak hashes is signed with one: nothing signed is no weak hash (its "unknown"
+		 * is never produced) */
 		textlist_add(&j->line, only_tls13(r) ? "TLS 1.3 only: no TLS 1.2 key-exchange "
-		    "signature" : "no TLS 1.2 key-exchange signature seen");
-		/* internet.nl: a hash that cannot be determined is info */
-		j->st = only_tls13(r) ? PEIL__STATUS__PASSED : PEIL__STATUS__INFO;
+		    "signature" : "no TLS 1.2 key-exchange signature seen: no weak hash used");
+		j->st = PEIL__STATUS__PASSED;
 	}
-	/* internet.nl: for mail a weak hash is a notice (our warning), never a failure; for the
-	 * web an insufficient one fails (WEB_TLS_KEX_HASH_FUNC_WORST_STATUS) */
-	if (!c->web && j->st == PEIL__STATUS__FAILED)
+	/* internet.nl: a weak hash is a notice (our warning), never a failure, for mail and
+	 * web alike (MAIL_ and WEB_TLS_KEX_HASH_FUNC_WORST_STATUS, scoring.py ff96cd39) */
+	if (j->st == PEIL__STATUS__FAILED)
 		j->st = PEIL__STATUS__WARNING;
+}
+
+/* The judges that read the engine's enumeration (versions, suites, order, groups,
+ * signatures): a run stopped early leaves part of their input unseen. */
+static bool
+judge_enumerates(tlsjudge_fn fn)
+{
+	return fn == tlsjudge_version || fn == tlsjudge_ciphers || fn == tlsjudge_cipherorder ||
+	    fn == tlsjudge_keyexchange || fn == tlsjudge_kexhash;
+}
+
+void
+tlsjudge_run(tlsjudge_fn fn, const struct tlsjudge_ctx *c, struct addrjudge *j)
+{
+	char buf[224];
+
+	fn(c, j);
+	/* A fault seen is a fault however far the engine came; a pass from part of the input
+	 * is no pass, nor is "could not be determined" when the engine stopped. */
+	if (!c->rep->partial || j->st == PEIL__STATUS__FAILED)
+		return;
+	if (!judge_enumerates(fn) && j->st != PEIL__STATUS__NOT_TESTED)
+		return;
+	snprintf(buf, sizeof(buf), "incomplete: the TLS engine stopped before every step was "
+	    "done (%.128s)", c->rep->partial_why);
+	textlist_add(&j->line, buf);
+	textlist_add(&j->bad, buf);
+	j->st = PEIL__STATUS__ERROR;
 }
 
 /* A tri-state report field judged: 1 or 0 through the table, -1 unknown unless TLS 1.3 only. */

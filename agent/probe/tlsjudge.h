@@ -35,11 +35,15 @@ typedef void (*tlsjudge_fn)(const struct tlsjudge_ctx *c, struct addrjudge *j);
 /* The judges, as internet.nl judges mail and web TLS (docs/parity.md):
  * version, ciphers: every item by the table, worst wins;
  * cipherorder: at the highest version below TLS 1.3 (internet.nl's CipherOrderStatus);
- * keyexchange: ECDHE groups and DHE size; kexhash: TLS 1.2 signature hashes (mail: a weak
- * hash at worst a warning; web: insufficient fails); compress, secreneg: yes/no by the table,
+ * keyexchange: ECDHE groups and DHE size (none: passes); kexhash: TLS 1.2 signature hashes
+ * (a weak hash at worst a warning, none signed passes); compress, secreneg: yes/no by the table,
  * TLS 1.3 only passes; clientreneg: accepted is info; pubkey, sig: the leaf key, every
  * signature but a self-signed root's; chain: trust (mail: info; web: fails); domain: the name
  * (mail: fails only when DANE-TA is published, else info; web: fails). */
+/* One judge on one address: fn, then, when the engine stopped early (rep->partial), an
+ * enumeration judge's verdict that is not a failure, or any judge's undetermined one, is an
+ * error saying so. */
+void tlsjudge_run(tlsjudge_fn fn, const struct tlsjudge_ctx *c, struct addrjudge *j);
 void tlsjudge_version(const struct tlsjudge_ctx *c, struct addrjudge *j);
 void tlsjudge_ciphers(const struct tlsjudge_ctx *c, struct addrjudge *j);
 void tlsjudge_cipherorder(const struct tlsjudge_ctx *c, struct addrjudge *j);

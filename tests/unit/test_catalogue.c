@@ -132,7 +132,7 @@ test_catalogue_contents(void **state)
 	assert_false(catalogue_find("mail_starttls_tls_clientreneg")->mandatory);
 	assert_false(catalogue_find("web_https_tls_clientreneg")->mandatory);
 	assert_false(catalogue_find("mail_starttls_tls_keyexchangehash")->mandatory);
-	assert_true(catalogue_find("web_https_tls_keyexchangehash")->mandatory);
+	assert_false(catalogue_find("web_https_tls_keyexchangehash")->mandatory);
 	assert_false(catalogue_find("web_appsecpriv_x_frame_options")->mandatory);
 	assert_false(catalogue_find("web_appsecpriv_x_content_type_options")->mandatory);
 	assert_false(catalogue_find("web_appsecpriv_securitytxt")->mandatory);

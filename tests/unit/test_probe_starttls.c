@@ -67,6 +67,47 @@ test_legacy_and_guidelines(void **state)
 	free_results(res);
 }
 
+/* The engine stopped before every step (a deadline): what it found cannot pass an
+ * enumeration judge, and what it could not determine is an error, never not_tested. The
+ * certificate, seen in the first handshake, is still judged. */
+static void
+test_engine_stopped(void **state)
+{
+	static const struct canned_tls c[] = { { "192.0.2.25", STOPPED } };
+	struct tlsfake t = { .c = c, .n = 1 };
+	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+	static const int enumerated[] = { TEST_MAIL_STARTTLS_TLS_VERSION,
+	    TEST_MAIL_STARTTLS_TLS_CIPHERS, TEST_MAIL_STARTTLS_TLS_CIPHERORDER,
+	    TEST_MAIL_STARTTLS_TLS_KEYEXCHANGE, TEST_MAIL_STARTTLS_TLS_KEYEXCHANGEHASH,
+	    TEST_MAIL_STARTTLS_TLS_COMPRESS, TEST_MAIL_STARTTLS_TLS_CLIENTRENEG };
+
+	(void)state;
+	run_tls(&z, NULL, res);
+	for (size_t i = 0; i < sizeof(enumerated) / sizeof(enumerated[0]); i++) {
+		assert_int_equal(res[enumerated[i]]->status, PEIL__STATUS__ERROR);
+		has_reason(res[enumerated[i]], "mx.d.test [192.0.2.25]: incomplete: the TLS "
+		    "engine stopped before every step was done (deadline reached)");
+	}
+	/* secure renegotiation was seen (1), the certificate too */
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_SECRENEG]->status, PEIL__STATUS__PASSED);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_CERT_PUBKEY]->status, PEIL__STATUS__PASSED);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_CERT_SIG]->status, PEIL__STATUS__PASSED);
+	free_results(res);
+
+	/* a fault seen before the stop is still a fault */
+	{
+		static const struct canned_tls two[] = { { "192.0.2.25", STOPPED },
+		    { "2001:db8::25", LEGACY } };
+
+		t.c = two;
+		t.n = 2;
+		run_tls(&z, NULL, res);
+		assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_VERSION]->status, PEIL__STATUS__FAILED);
+		free_results(res);
+	}
+}
+
 static void
 test_availability(void **state)
 {
@@ -107,22 +148,26 @@ test_cipher_order(void **state)
 	has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "preferred over");
 	free_results(res);
 
-	/* 2.1: the same pair is sufficient over good: internet.nl's info */
+	/* 2.1: the same pair is sufficient over good: internet.nl's sufficient_above_good,
+	 * which its build_report passes (result_good); the evidence shows the pair */
 	run_tls(&z, "ncsc-tls-2.1", res);
-	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER]->status, PEIL__STATUS__INFO);
-	has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "(sufficient) preferred over");
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER]->status, PEIL__STATUS__PASSED);
+	assert_non_null(strstr(ev(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "addr_1"),
+	    "(sufficient) preferred over"));
 	free_results(res);
 
-	/* the client's order between good and sufficient (2.1): info; between sufficient and
-	 * insufficient (2025-05): failed */
+	/* the client's order between good and sufficient (2.1): passed, as above; between
+	 * sufficient and insufficient (2025-05): failed */
 	{
 		static const struct canned_tls co[] = { { "192.0.2.25", CLIENT_ORDER },
 		    { "2001:db8::25", CLIENT_ORDER } };
 
 		t.c = co;
 		run_tls(&z, "ncsc-tls-2.1", res);
-		assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER]->status, PEIL__STATUS__INFO);
-		has_reason(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "between good and lower");
+		assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER]->status,
+		    PEIL__STATUS__PASSED);
+		assert_non_null(strstr(ev(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER], "addr_1"),
+		    "between good and lower"));
 		free_results(res);
 		run_tls(&z, NULL, res);
 		assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERORDER]->status, PEIL__STATUS__FAILED);
@@ -160,10 +205,31 @@ test_info_ceilings(void **state)
 	has_reason(res[TEST_MAIL_STARTTLS_TLS_CLIENTRENEG], "client-initiated renegotiation accepted");
 	free_results(res);
 
+	/* no signed key exchange seen: internet.nl's test_key_exchange_hash finds no weak hash
+	 * used, good (its "unknown" is never produced) */
 	t.c = nosig;
 	run_tls(&z, NULL, res);
-	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_KEYEXCHANGEHASH]->status, PEIL__STATUS__INFO);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_KEYEXCHANGEHASH]->status, PEIL__STATUS__PASSED);
 	free_results(res);
+
+	/* static RSA key exchange only: no DH parameters is internet.nl's result_no_dh_params,
+	 * a pass (the ciphers test judges the suites), and nothing signed is no weak hash */
+	{
+		static const struct canned_tls rsa[] = { { "192.0.2.25", STATIC_RSA } };
+
+		t.c = rsa;
+		run_tls(&z, NULL, res);
+		assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_KEYEXCHANGE]->status,
+		    PEIL__STATUS__PASSED);
+		assert_true(strstr(ev(res[TEST_MAIL_STARTTLS_TLS_KEYEXCHANGE], "addr_1"),
+		    "192.0.2.25]: no ECDHE or DHE key exchange: not applicable") != NULL ||
+		    strstr(ev(res[TEST_MAIL_STARTTLS_TLS_KEYEXCHANGE], "addr_2"),
+		    "192.0.2.25]: no ECDHE or DHE key exchange: not applicable") != NULL);
+		assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_KEYEXCHANGEHASH]->status,
+		    PEIL__STATUS__PASSED);
+		assert_int_equal(res[TEST_MAIL_STARTTLS_TLS_CIPHERS]->status, PEIL__STATUS__FAILED);
+		free_results(res);
+	}
 
 	t.c = legacy;
 	snprintf(zone, sizeof(zone), ZONE_BASE "_25._tcp.mx.d.test. TLSA 2 1 1 %064d\n", 5);
@@ -303,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_good_server),
 		cmocka_unit_test(test_legacy_and_guidelines),
 		cmocka_unit_test(test_availability),
+		cmocka_unit_test(test_engine_stopped),
 		cmocka_unit_test(test_cipher_order),
 		cmocka_unit_test(test_info_ceilings),
 		cmocka_unit_test(test_many_addresses),

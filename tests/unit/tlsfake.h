@@ -57,7 +57,10 @@ free_cert(void **state)
 
 /* NO_SLOT: what probe_starttls returns when no connection slot for the address came in time
  * (the engine did not run). */
-enum kind { GOOD, LEGACY, NO_STARTTLS, SILENT, WEAK_ORDER, CLIENT_ORDER, RENEG, NO_SIG, NO_SLOT };
+/* STATIC_RSA: TLS 1.2 with static RSA key exchange only (no ECDHE, DHE or signed key
+ * exchange); STOPPED: GOOD's findings, but the engine stopped early (a deadline). */
+enum kind { GOOD, LEGACY, NO_STARTTLS, SILENT, WEAK_ORDER, CLIENT_ORDER, RENEG, NO_SIG, NO_SLOT,
+	STATIC_RSA, STOPPED };
 
 struct canned_tls {
 	const char *addr;        /* which address gets this report */
@@ -126,6 +129,18 @@ report(enum kind k, struct tls_report *r, struct smtp_session *s)
 	r->ems = 1;
 	if (k == NO_SIG)
 		r->nsigschemes = 0;
+	if (k == STATIC_RSA) {
+		r->per_version[1].suites[0] = 0x009d;   /* RSA_WITH_AES_256_GCM_SHA384 */
+		r->per_version[1].suites[1] = 0x009c;   /* RSA_WITH_AES_128_GCM_SHA256 */
+		r->ngroups = 0;                         /* TLS 1.3's are not asked here */
+		r->nsigschemes = 0;
+	}
+	if (k == STOPPED) {
+		r->partial = true;
+		snprintf(r->partial_why, sizeof(r->partial_why), "deadline reached");
+		r->compression = -1;
+		r->client_reneg = -1;
+	}
 	r->nchain = 1;
 	r->der[0] = malloc(cert_len);
 	memcpy(r->der[0], cert_der, cert_len);
