@@ -258,7 +258,8 @@ static const struct catalogue_entry catalogue[] = {
 	  "records give it, and install it on every address of that host." },
 	{ "mail_starttls_cert_pubkey",         "starttls",  A3,      true,  G_TLS,     M_TLS,
 	  "Mail server certificate key strong enough",
-	  "Judges the leaf key by NCSC 2025-05: RSA of 3072 bits or more, ECDSA on P-256, "
+	  "Judges every key of the chain but a root's by NCSC 2025-05: RSA of 3072 bits or more, "
+	  "ECDSA on P-256, "
 	  "P-384, P-521 or brainpool, and Ed25519/Ed448 pass; RSA 2048-3071 and P-224 warn; "
 	  "smaller RSA and any DSA fail.",
 	  "A weak key can be broken by a well-equipped attacker, who can then impersonate the "
@@ -499,7 +500,8 @@ static const struct catalogue_entry catalogue[] = {
 	  "install it on every address the domain points to." },
 	{ "web_https_cert_pubkey",             "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Web server certificate key strong enough",
-	  "Judges the leaf key by NCSC 2025-05: RSA of 3072 bits or more, ECDSA on P-256, "
+	  "Judges every key of the chain but a root's by NCSC 2025-05: RSA of 3072 bits or more, "
+	  "ECDSA on P-256, "
 	  "P-384, P-521 or brainpool, and Ed25519/Ed448 pass; RSA 2048-3071 and P-224 warn; "
 	  "smaller RSA and any DSA fail.",
 	  "A weak key can be broken by a well-equipped attacker, who can then impersonate the "

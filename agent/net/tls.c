@@ -927,24 +927,29 @@ out:
 	X509_STORE_free(st);
 }
 
-static void
-leaf_key(struct tls_report *r, X509 *leaf)
+void
+tls_cert_key(X509 *x, int *type, unsigned *bits, int *curve_nid)
 {
-	EVP_PKEY *pk = X509_get0_pubkey(leaf);
+	EVP_PKEY *pk = X509_get0_pubkey(x);
 	char name[64];
 
-	if (pk == NULL)
+	*type = 0;
+	*bits = 0;
+	*curve_nid = NID_undef;
+	if (pk == NULL) {
+		ERR_clear_error();
 		return;
-	r->leaf_key_type = EVP_PKEY_get_base_id(pk);
-	r->leaf_key_bits = EVP_PKEY_get_bits(pk) > 0 ? (unsigned)EVP_PKEY_get_bits(pk) : 0;
-	if (r->leaf_key_type == EVP_PKEY_EC &&
+	}
+	*type = EVP_PKEY_get_base_id(pk);
+	*bits = EVP_PKEY_get_bits(pk) > 0 ? (unsigned)EVP_PKEY_get_bits(pk) : 0;
+	if (*type == EVP_PKEY_EC &&
 	    EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof(name),
 	    NULL) == 1) {
-		r->leaf_curve_nid = OBJ_sn2nid(name);
-		if (r->leaf_curve_nid == NID_undef)
-			r->leaf_curve_nid = EC_curve_nist2nid(name);
-		if (r->leaf_curve_nid == NID_undef)
-			r->leaf_curve_nid = OBJ_txt2nid(name);
+		*curve_nid = OBJ_sn2nid(name);
+		if (*curve_nid == NID_undef)
+			*curve_nid = EC_curve_nist2nid(name);
+		if (*curve_nid == NID_undef)
+			*curve_nid = OBJ_txt2nid(name);
 	}
 	ERR_clear_error();
 }
@@ -1161,7 +1166,7 @@ chain_keep(struct eng *e, SSL *ssl)
 		r->nchain++;
 		total += (size_t)len;
 	}
-	leaf_key(r, leaf);
+	tls_cert_key(leaf, &r->leaf_key_type, &r->leaf_key_bits, &r->leaf_curve_nid);
 	chain_trust(e, sk, leaf);
 	if (e->t->sni != NULL && e->t->sni[0] != '\0')
 		r->name_ok = is_ip_literal(e->t->sni) ? X509_check_ip_asc(leaf, e->t->sni, 0) == 1 :

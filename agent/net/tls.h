@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <openssl/types.h>
 
 #include "limits.h"
 
@@ -150,6 +151,10 @@ int tls_probe(const struct tls_target *t, struct tls_report *r);
 
 /* Frees r's DER copies and zeroes r (tri-states at -1). Accepts an uninitialised-but-zeroed r. */
 void tls_report_clear(struct tls_report *r);
+
+/* A certificate's public key: its type (EVP_PKEY_RSA, EVP_PKEY_EC, ...; 0 none), bits (RSA/DSA
+ * modulus, EC field) and curve (EC keys; else NID_undef). */
+void tls_cert_key(X509 *x, int *type, unsigned *bits, int *curve_nid);
 
 /* Judges a stapled OCSP response (RFC 6960): resp[0..len), untrusted DER, for the leaf
  * chain[0] of a presented chain (DER, leaf first; the leaf's issuer is looked for in the

@@ -327,27 +327,8 @@ tlsjudge_clientreneg(const struct tlsjudge_ctx *c, struct addrjudge *j)
 	}
 }
 
-void
-tlsjudge_pubkey(const struct tlsjudge_ctx *c, struct addrjudge *j)
-{
-	const struct tls_report *r = c->rep;
-	char buf[80];
-
-	if (r->nchain == 0) {
-		textlist_add(&j->line, "no certificate");
-		return;
-	}
-	snprintf(buf, sizeof(buf), "%s %u bits%s%s", r->leaf_key_type == EVP_PKEY_RSA ? "RSA" :
-	    r->leaf_key_type == EVP_PKEY_EC ? "EC" : r->leaf_key_type == EVP_PKEY_ED25519 ?
-	    "Ed25519" : r->leaf_key_type == EVP_PKEY_ED448 ? "Ed448" :
-	    r->leaf_key_type == EVP_PKEY_DSA ? "DSA" : "key", r->leaf_key_bits,
-	    r->leaf_curve_nid != 0 ? " " : "", r->leaf_curve_nid != 0 ?
-	    OBJ_nid2sn(r->leaf_curve_nid) : "");
-	tlsjudge_item(j, buf, ncsc_cert_key(c->g, r->leaf_key_type, r->leaf_key_bits,
-	    r->leaf_curve_nid));
-}
-
-/* True when the DER certificate is self-signed (a trust anchor: its signature is not judged). */
+/* True when the DER certificate is self-signed (a trust anchor: its signature and key are not
+ * judged). */
 static bool
 der_self_signed(const uint8_t *der, size_t len)
 {
@@ -360,6 +341,56 @@ der_self_signed(const uint8_t *der, size_t len)
 	self = X509_check_issued(x, x) == X509_V_OK;
 	X509_free(x);
 	return self;
+}
+
+/* One certificate's key judged: "certificate N: RSA 2048 bits" by the table. */
+static void
+key_item(const struct tlsjudge_ctx *c, struct addrjudge *j, size_t i, int type, unsigned bits,
+    int curve)
+{
+	char buf[100];
+
+	snprintf(buf, sizeof(buf), "certificate %zu: %s %u bits%s%s", i + 1,
+	    type == EVP_PKEY_RSA ? "RSA" : type == EVP_PKEY_EC ? "EC" : type == EVP_PKEY_ED25519 ?
+	    "Ed25519" : type == EVP_PKEY_ED448 ? "Ed448" : type == EVP_PKEY_DSA ? "DSA" : "key",
+	    bits, curve != NID_undef ? " " : "", curve != NID_undef ? OBJ_nid2sn(curve) : "");
+	tlsjudge_item(j, buf, ncsc_cert_key(c->g, type, bits, curve));
+}
+
+/* Every key of the chain but a self-signed root's, as internet.nl's check_pubkey ("all
+ * provided certificates ... except root"): a weak intermediate key counts like the leaf's. */
+void
+tlsjudge_pubkey(const struct tlsjudge_ctx *c, struct addrjudge *j)
+{
+	const struct tls_report *r = c->rep;
+
+	if (r->nchain == 0) {
+		textlist_add(&j->line, "no certificate");
+		return;
+	}
+	key_item(c, j, 0, r->leaf_key_type, r->leaf_key_bits, r->leaf_curve_nid);
+	for (size_t i = 1; i < r->nchain; i++) {
+		const unsigned char *p = r->der[i];
+		X509 *x = d2i_X509(NULL, &p, (long)r->derlen[i]);
+		int type, curve;
+		unsigned bits;
+
+		if (x == NULL) {
+			char buf[64];
+
+			snprintf(buf, sizeof(buf), "certificate %zu: not parsable", i + 1);
+			textlist_add(&j->line, buf);
+			continue;
+		}
+		if (X509_check_issued(x, x) == X509_V_OK) {
+			textlist_add(&j->line, "a self-signed root (its key is not judged)");
+			X509_free(x);
+			continue;
+		}
+		tls_cert_key(x, &type, &bits, &curve);
+		X509_free(x);
+		key_item(c, j, i, type, bits, curve);
+	}
 }
 
 void

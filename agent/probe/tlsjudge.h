@@ -37,8 +37,8 @@ typedef void (*tlsjudge_fn)(const struct tlsjudge_ctx *c, struct addrjudge *j);
  * cipherorder: at the highest version below TLS 1.3 (internet.nl's CipherOrderStatus);
  * keyexchange: ECDHE groups and DHE size (none: passes); kexhash: TLS 1.2 signature hashes
  * (a weak hash at worst a warning, none signed passes); compress, secreneg: yes/no by the table,
- * TLS 1.3 only passes; clientreneg: accepted is info; pubkey, sig: the leaf key, every
- * signature but a self-signed root's; chain: trust (mail: info; web: fails); domain: the name
+ * TLS 1.3 only passes; clientreneg: accepted is info; pubkey, sig: every key and signature
+ * of the chain but a self-signed root's; chain: trust (mail: info; web: fails); domain: the name
  * (mail: fails only when DANE-TA is published, else info; web: fails). */
 /* One judge on one address: fn, then, when the engine stopped early (rep->partial), an
  * enumeration judge's verdict that is not a failure, or any judge's undetermined one, is an

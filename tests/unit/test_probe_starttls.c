@@ -108,6 +108,30 @@ test_engine_stopped(void **state)
 	}
 }
 
+/* internet.nl's check_pubkey judges every certificate sent but a root: an RSA-1024
+ * intermediate under a good leaf fails the key test; the RSA-1024 self-signed root is not
+ * judged. */
+static void
+test_chain_keys(void **state)
+{
+	static const struct canned_tls c[] = { { "192.0.2.25", WEAK_CHAIN },
+	    { "2001:db8::25", WEAK_CHAIN } };
+	struct tlsfake t = { .c = c, .n = 2 };
+	struct zonefake z = { .zone = ZONE_BASE, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+	const char *line;
+
+	(void)state;
+	run_tls(&z, NULL, res);
+	assert_int_equal(res[TEST_MAIL_STARTTLS_CERT_PUBKEY]->status, PEIL__STATUS__FAILED);
+	has_reason(res[TEST_MAIL_STARTTLS_CERT_PUBKEY], "certificate 2: RSA 1024 bits");
+	line = ev(res[TEST_MAIL_STARTTLS_CERT_PUBKEY], "addr_1");
+	assert_non_null(strstr(line, "certificate 1: EC 256 bits prime256v1"));
+	assert_non_null(strstr(line, "a self-signed root (its key is not judged)"));
+	assert_null(strstr(line, "certificate 3"));
+	free_results(res);
+}
+
 static void
 test_availability(void **state)
 {
@@ -370,6 +394,7 @@ main(void)
 		cmocka_unit_test(test_legacy_and_guidelines),
 		cmocka_unit_test(test_availability),
 		cmocka_unit_test(test_engine_stopped),
+		cmocka_unit_test(test_chain_keys),
 		cmocka_unit_test(test_cipher_order),
 		cmocka_unit_test(test_info_ceilings),
 		cmocka_unit_test(test_many_addresses),
@@ -378,5 +403,5 @@ main(void)
 		cmocka_unit_test(test_budget_between_addresses),
 	};
 
-	return cmocka_run_group_tests(tests, make_cert, free_cert);
+	return cmocka_run_group_tests(tests, make_certs_weak_chain, free_cert);
 }

@@ -45,11 +45,60 @@ make_cert(void **state)
 	return 0;
 }
 
+/* An RSA-1024 certificate named subject, issued by issuer (self-signed when they are the
+ * same), DER in *der. For chains with a weak key above the leaf. */
+static void __attribute__((unused))
+make_rsa1024(const char *subject, const char *issuer, uint8_t **der, size_t *len)
+{
+	EVP_PKEY *k = EVP_RSA_gen(1024);
+	X509 *x = X509_new();
+	X509_NAME *n = X509_NAME_new(), *in = X509_NAME_new();
+	unsigned char *d = NULL;
+	int l;
+
+	assert_non_null(k);
+	assert_non_null(x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 2);
+	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_set_pubkey(x, k);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)subject, -1,
+	    -1, 0);
+	X509_NAME_add_entry_by_txt(in, "CN", MBSTRING_ASC, (const unsigned char *)issuer, -1,
+	    -1, 0);
+	X509_set_subject_name(x, n);
+	X509_set_issuer_name(x, in);
+	assert_true(X509_sign(x, k, EVP_sha256()) > 0);
+	assert_true((l = i2d_X509(x, &d)) > 0);
+	*der = d;
+	*len = (size_t)l;
+	X509_NAME_free(n);
+	X509_NAME_free(in);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+
+static uint8_t *inter_der, *root_der;
+static size_t inter_len, root_len;
+
+static int __attribute__((unused))
+make_certs_weak_chain(void **state)
+{
+	make_cert(state);
+	make_rsa1024("weak intermediate", "weak root", &inter_der, &inter_len);
+	make_rsa1024("weak root", "weak root", &root_der, &root_len);
+	return 0;
+}
+
 static int __attribute__((unused))
 free_cert(void **state)
 {
 	(void)state;
 	OPENSSL_free(cert_der);
+	OPENSSL_free(inter_der);
+	OPENSSL_free(root_der);
+	inter_der = root_der = NULL;
 	return 0;
 }
 
@@ -58,9 +107,11 @@ free_cert(void **state)
 /* NO_SLOT: what probe_starttls returns when no connection slot for the address came in time
  * (the engine did not run). */
 /* STATIC_RSA: TLS 1.2 with static RSA key exchange only (no ECDHE, DHE or signed key
- * exchange); STOPPED: GOOD's findings, but the engine stopped early (a deadline). */
+ * exchange); STOPPED: GOOD's findings, but the engine stopped early (a deadline);
+ * WEAK_CHAIN: GOOD's, with an RSA-1024 intermediate and an RSA-1024 self-signed root sent
+ * after the leaf (make_certs_weak_chain). */
 enum kind { GOOD, LEGACY, NO_STARTTLS, SILENT, WEAK_ORDER, CLIENT_ORDER, RENEG, NO_SIG, NO_SLOT,
-	STATIC_RSA, STOPPED };
+	STATIC_RSA, STOPPED, WEAK_CHAIN };
 
 struct canned_tls {
 	const char *addr;        /* which address gets this report */
@@ -145,6 +196,16 @@ report(enum kind k, struct tls_report *r, struct smtp_session *s)
 	r->der[0] = malloc(cert_len);
 	memcpy(r->der[0], cert_der, cert_len);
 	r->derlen[0] = cert_len;
+	if (k == WEAK_CHAIN && inter_der != NULL && root_der != NULL) {
+		r->nchain = 3;
+		r->der[1] = malloc(inter_len);
+		memcpy(r->der[1], inter_der, inter_len);
+		r->derlen[1] = inter_len;
+		r->der[2] = malloc(root_len);
+		memcpy(r->der[2], root_der, root_len);
+		r->derlen[2] = root_len;
+		r->chain_sig_nids[1] = r->chain_sig_nids[2] = NID_sha256WithRSAEncryption;
+	}
 	r->leaf_key_type = EVP_PKEY_EC;
 	r->leaf_key_bits = 256;
 	r->leaf_curve_nid = NID_X9_62_prime256v1;
