@@ -371,24 +371,19 @@ tlsjudge_pubkey(const struct tlsjudge_ctx *c, struct addrjudge *j)
 	key_item(c, j, 0, r->leaf_key_type, r->leaf_key_bits, r->leaf_curve_nid);
 	for (size_t i = 1; i < r->nchain; i++) {
 		const unsigned char *p = r->der[i];
-		X509 *x = d2i_X509(NULL, &p, (long)r->derlen[i]);
-		int type, curve;
-		unsigned bits;
+		X509 *x;
+		int type = 0, curve = NID_undef;
+		unsigned bits = 0;
 
-		if (x == NULL) {
-			char buf[64];
-
-			snprintf(buf, sizeof(buf), "certificate %zu: not parsable", i + 1);
-			textlist_add(&j->line, buf);
-			continue;
-		}
-		if (X509_check_issued(x, x) == X509_V_OK) {
+		if (der_self_signed(r->der[i], r->derlen[i])) {
 			textlist_add(&j->line, "a self-signed root (its key is not judged)");
-			X509_free(x);
 			continue;
 		}
-		tls_cert_key(x, &type, &bits, &curve);
-		X509_free(x);
+		/* the engine parsed it: an unparsable one would read as an unknown key, failed */
+		if ((x = d2i_X509(NULL, &p, (long)r->derlen[i])) != NULL) {
+			tls_cert_key(x, &type, &bits, &curve);
+			X509_free(x);
+		}
 		key_item(c, j, i, type, bits, curve);
 	}
 }

@@ -10,47 +10,11 @@ static uint8_t *cert_der;
 static size_t cert_len;
 static char tlsa_hex[65];
 
-static int __attribute__((unused))
-make_cert(void **state)
-{
-	EVP_PKEY *k = EVP_EC_gen("P-256");
-	X509 *x = X509_new();
-	X509_NAME *n;
-	unsigned char *spki = NULL, md[32], *der = NULL;
-	int len;
-
-	(void)state;
-	assert_non_null(k);
-	assert_non_null(x);
-	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-	X509_set_pubkey(x, k);
-	n = X509_get_subject_name(x);
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"mx.d.test", -1,
-	    -1, 0);
-	X509_set_issuer_name(x, n);
-	assert_true(X509_sign(x, k, EVP_sha256()) > 0);
-	assert_true((len = i2d_X509(x, &der)) > 0);
-	cert_der = der;
-	cert_len = (size_t)len;
-	assert_true((len = i2d_PUBKEY(k, &spki)) > 0);
-	SHA256(spki, (size_t)len, md);
-	for (int i = 0; i < 32; i++)
-		snprintf(tlsa_hex + 2 * i, 3, "%02x", md[i]);
-	OPENSSL_free(spki);
-	X509_free(x);
-	EVP_PKEY_free(k);
-	return 0;
-}
-
-/* An RSA-1024 certificate named subject, issued by issuer (self-signed when they are the
- * same), DER in *der. For chains with a weak key above the leaf. */
+/* A certificate of key k named subject, issued by issuer (self-signed when they are the same),
+ * signed with k, valid for a day; DER in *der. */
 static void __attribute__((unused))
-make_rsa1024(const char *subject, const char *issuer, uint8_t **der, size_t *len)
+make_x509(EVP_PKEY *k, const char *subject, const char *issuer, uint8_t **der, size_t *len)
 {
-	EVP_PKEY *k = EVP_RSA_gen(1024);
 	X509 *x = X509_new();
 	X509_NAME *n = X509_NAME_new(), *in = X509_NAME_new();
 	unsigned char *d = NULL;
@@ -59,7 +23,7 @@ make_rsa1024(const char *subject, const char *issuer, uint8_t **der, size_t *len
 	assert_non_null(k);
 	assert_non_null(x);
 	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
 	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
 	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
 	X509_set_pubkey(x, k);
@@ -76,6 +40,34 @@ make_rsa1024(const char *subject, const char *issuer, uint8_t **der, size_t *len
 	X509_NAME_free(n);
 	X509_NAME_free(in);
 	X509_free(x);
+}
+
+static int __attribute__((unused))
+make_cert(void **state)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	unsigned char *spki = NULL, md[32];
+	int len;
+
+	(void)state;
+	make_x509(k, "mx.d.test", "mx.d.test", &cert_der, &cert_len);
+	assert_true((len = i2d_PUBKEY(k, &spki)) > 0);
+	SHA256(spki, (size_t)len, md);
+	for (int i = 0; i < 32; i++)
+		snprintf(tlsa_hex + 2 * i, 3, "%02x", md[i]);
+	OPENSSL_free(spki);
+	EVP_PKEY_free(k);
+	return 0;
+}
+
+/* An RSA-1024 certificate named subject, issued by issuer: for chains with a weak key above
+ * the leaf. */
+static void __attribute__((unused))
+make_rsa1024(const char *subject, const char *issuer, uint8_t **der, size_t *len)
+{
+	EVP_PKEY *k = EVP_RSA_gen(1024);
+
+	make_x509(k, subject, issuer, der, len);
 	EVP_PKEY_free(k);
 }
 
