@@ -460,14 +460,15 @@ j_referrer(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 		jline(j, "the last value %s decides: good", rp->last.text);
 		break;
 	case REFERRER_INL_RECOMMENDATION:
-		/* internet.nl: passes, with a recommendation */
-		j->st = PEIL__STATUS__PASSED;
+		/* internet.nl 1.8: full points with a recommendation ("no-policy",
+		 * "recommendation-<value>"), shown as info (#1725, #1733) */
 		if (cap == 0 || (rp->ntokens == 1 && rp->last.policy == REFPOL_EMPTY))
-			jline(j, "no policy (browsers default to strict-origin-when-cross-origin): "
-			    "passes; no-referrer or same-origin recommended");
+			jbad(j, PEIL__STATUS__INFO, "no policy (browsers default to "
+			    "strict-origin-when-cross-origin): no-referrer or same-origin "
+			    "recommended");
 		else
-			jline(j, "the last value %s decides: passes; no-referrer or same-origin "
-			    "recommended", rp->last.text);
+			jbad(j, PEIL__STATUS__INFO, "the last value %s decides: no-referrer or "
+			    "same-origin recommended", rp->last.text);
 		break;
 	default:
 		jbad(j, PEIL__STATUS__WARNING, "the last value %s%s decides: it leaks the referrer",
@@ -853,8 +854,8 @@ j_similar(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 		}
 	if (j->st == PEIL__STATUS__FAILED)
 		return;
-	/* The same status on each port both answered (issue 12; internet.nl compares content
-	 * only). */
+	/* The same status on each port both answered (issue 12). internet.nl compares content
+	 * only; a status that differs is judged as a content difference is: a notice. */
 	for (int p = 0; p < 2; p++) {
 		const struct webaddr *r4 = v4_ref(ww, a->host, ports[p]);
 		const struct http_response *r6 = resp(a, ports[p]);
@@ -862,13 +863,15 @@ j_similar(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 		if (r4 == NULL || r6 == NULL)
 			continue;
 		if (r4->get[ports[p]]->code != r6->code)
-			jbad(j, PEIL__STATUS__FAILED, "port %s: status %ld over IPv4 [%s], %ld over "
+			jbad(j, PEIL__STATUS__WARNING, "port %s: status %ld over IPv4 [%s], %ld over "
 			    "IPv6", pname[p], r4->get[ports[p]]->code, r4->addr, r6->code);
 		else
 			jline(j, "port %s: status %ld on both", pname[p], r6->code);
 	}
 	/* internet.nl (ipv6.py simhash): the page on port 80 when both answer there, else on
-	 * 443; the first 500 KB; at most MAX_WEB_SIMILAR_PCT % different (quick_ratio). */
+	 * 443; the first 500 KB; at most MAX_WEB_SIMILAR_PCT % different (quick_ratio). More
+	 * different is a notice since 1.8.0 (#485: ipv6.py callback result_notice); only a
+	 * comparison that cannot be made (SIMHASH_NOT_CALCULABLE) fails. */
 	for (int p = 0; p < 2 && ref == NULL; p++) {
 		const struct http_response *r6 = resp(a, ports[p]);
 		const struct webaddr *r4;
@@ -883,7 +886,7 @@ j_similar(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 			jline(j, "port %s: the page differs %.1f%% from IPv4 [%s] (%zu and %zu "
 			    "bytes)", pname[p], d, r4->addr, r4->get[ports[p]]->bodylen, r6->bodylen);
 		else
-			jbad(j, PEIL__STATUS__FAILED, "port %s: the page differs %.1f%% from IPv4 "
+			jbad(j, PEIL__STATUS__WARNING, "port %s: the page differs %.1f%% from IPv4 "
 			    "[%s] (%zu and %zu bytes; at most %d%%)", pname[p], d, r4->addr,
 			    r4->get[ports[p]]->bodylen, r6->bodylen, MAX_WEB_SIMILAR_PCT);
 	}
