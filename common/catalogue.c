@@ -430,8 +430,8 @@ static const struct catalogue_entry catalogue[] = {
 	{ "web_appsecpriv_securitytxt",        "appsecpriv", 0,      false, "rfc9116", M_WEB,
 	  "Valid security.txt published",
 	  "Fetches /.well-known/security.txt (else /security.txt, flagged) over HTTPS on every "
-	  "address: 200, text/plain, charset utf-8 if given, valid per RFC 9116 (Contact, one "
-	  "unexpired Expires) warn if not; advice alone is info.",
+	  "address: 200, text/plain, utf-8, valid per RFC 9116 (Contact, one unexpired "
+	  "Expires, Canonical naming its URL if any) warn if not; advice alone is info.",
 	  "security.txt tells researchers where to report vulnerabilities, so problems reach "
 	  "the right people quickly.",
 	  "Serve /.well-known/security.txt as text/plain; charset=utf-8 with at least a "

@@ -634,6 +634,28 @@ sectxt_judge_body(const struct webctx *c, const struct http_response *r, struct 
 	}
 	if (s->nerrors > s->nkept_errors)
 		sectxt_error(j, "%zu more errors", s->nerrors - s->nkept_errors);
+	/* internet.nl 1.8.0 (#772) passes the URL it got the file from (after redirects) to
+	 * sectxt, whose no_canonical_match is an error */
+	switch (sectxt_canonical(s, r->url)) {
+	case SECTXT_CANON_NO_MATCH:
+		sectxt_error(j, "no_canonical_match: %.*s is not among the %zu Canonical values",
+		    evlen(strlen(r->url)), r->url, s->fields[SECTXT_F_CANONICAL].n);
+		break;
+	case SECTXT_CANON_UNKNOWN:
+		jline(j, "Canonical: %s is not among the first %d of %zu values (the rest not "
+		    "kept): not judged", r->url, MAX_SECTXT_VALUES,
+		    s->fields[SECTXT_F_CANONICAL].n);
+		break;
+	case SECTXT_CANON_MATCH:
+		jline(j, "Canonical lists %s", r->url);
+		break;
+	case SECTXT_CANON_NONE:
+		break;
+	}
+	/* sectxt's notifications (unknown_field) are not used by internet.nl 1.8 (#1410) */
+	if (s->nunknown > 0)
+		jline(j, "%zu field%s of unknown name (not judged)", s->nunknown,
+		    s->nunknown == 1 ? "" : "s");
 	/* sectxt's recommendations (internet.nl: info when there is no error) */
 	for (size_t i = 0; i < s->fields[SECTXT_F_CONTACT].nkept; i++)
 		mailto |= strncasecmp(s->fields[SECTXT_F_CONTACT].values[i], "mailto:", 7) == 0;

@@ -54,6 +54,7 @@ struct webfake {
 };
 
 static char sectxt_good[1024], sectxt_unsigned[512], sectxt_far[1024], sectxt_expired[512];
+static char sectxt_canon_apex[1024], sectxt_nospace[512], sectxt_lang[512], sectxt_unknown[512];
 
 /* Valid security.txt files with Expires relative to now (RFC 9116: in the future, under a
  * year away), signed (framing only) with a Canonical, and variations. */
@@ -68,15 +69,29 @@ make_sectxt(void)
 	snprintf(sectxt_good, sizeof(sectxt_good), "-----BEGIN PGP SIGNED MESSAGE-----\n"
 	    "Hash: SHA256\n\nContact: https://d.test/security\nExpires: %s\n"
 	    "Canonical: https://d.test/.well-known/security.txt\n"
+	    "Canonical: https://www.d.test/.well-known/security.txt\n"
 	    "-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEE\n=abcd\n"
 	    "-----END PGP SIGNATURE-----\n", soon);
 	snprintf(sectxt_far, sizeof(sectxt_far), "-----BEGIN PGP SIGNED MESSAGE-----\n"
 	    "Hash: SHA256\n\nContact: https://d.test/security\nExpires: %s\n"
 	    "Canonical: https://d.test/.well-known/security.txt\n"
+	    "Canonical: https://www.d.test/.well-known/security.txt\n"
 	    "-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEE\n=abcd\n"
 	    "-----END PGP SIGNATURE-----\n", far);
 	snprintf(sectxt_unsigned, sizeof(sectxt_unsigned), "Contact: https://d.test/security\n"
 	    "Expires: %s\n", soon);
+	/* Canonical names the apex's URL only: www's copy does not list where it was found */
+	snprintf(sectxt_canon_apex, sizeof(sectxt_canon_apex), "-----BEGIN PGP SIGNED MESSAGE-----\n"
+	    "Hash: SHA256\n\nContact: https://d.test/security\nExpires: %s\n"
+	    "Canonical: https://d.test/.well-known/security.txt\n"
+	    "-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEE\n=abcd\n"
+	    "-----END PGP SIGNATURE-----\n", soon);
+	snprintf(sectxt_nospace, sizeof(sectxt_nospace), "Contact:https://d.test/security\n"
+	    "Expires: %s\n", soon);
+	snprintf(sectxt_lang, sizeof(sectxt_lang), "Contact: https://d.test/security\n"
+	    "Expires: %s\nPreferred-Languages: en, en_GB\n", soon);
+	snprintf(sectxt_unknown, sizeof(sectxt_unknown), "Contact: https://d.test/security\n"
+	    "Expires: %s\nX-Foo: bar\n", soon);
 	snprintf(sectxt_expired, sizeof(sectxt_expired), "-----BEGIN PGP SIGNED MESSAGE-----\n"
 	    "Hash: SHA256\n\nContact: https://d.test/security\nExpires: 2001-01-01T00:00:00Z\n"
 	    "Canonical: https://d.test/.well-known/security.txt\n"
@@ -930,6 +945,14 @@ test_securitytxt(void **state)
 		{ NULL, 0, sectxt_unsigned, 'I', "not_signed" },
 		{ NULL, 0, sectxt_far, 'I', "long_expiry" },
 		{ NULL, 0, sectxt_expired, 'W', "expired" },
+		/* internet.nl 1.8.0 (#772): sectxt's no_canonical_match, an error (notice) */
+		{ NULL, 0, sectxt_canon_apex, 'W', "www.d.test [2001:db8::11]: no_canonical_match: "
+		    "https://www.d.test/.well-known/security.txt is not among the 1 Canonical" },
+		/* sectxt: no_space and invalid_lang are errors; unknown_field is a notification
+		 * internet.nl 1.8 does not use (#1410): only the recommendation not_signed */
+		{ NULL, 0, sectxt_nospace, 'W', "no-space (line 1)" },
+		{ NULL, 0, sectxt_lang, 'W', "bad-preferred-languages (line 3)" },
+		{ NULL, 0, sectxt_unknown, 'I', "not_signed" },
 		{ legacy, 2, NULL, 'W', "location: found at /security.txt" },
 		{ missing, 1, NULL, 'W', "www.d.test [192.0.2.11]: no security.txt (404" },
 		{ status500, 2, NULL, 'W', "unexpected HTTP status 503" },
@@ -960,6 +983,12 @@ test_securitytxt(void **state)
 			assert_int_equal(f.calls[WEBGET_SECTXT_ROOT], 4);
 		if (cases[i].c == missing)
 			assert_int_equal(f.calls[WEBGET_SECTXT_ROOT], 1);
+		if (cases[i].sectxt == sectxt_unknown)
+			assert_true(ev_has(res[TEST_WEB_APPSECPRIV_SECURITYTXT], "1 field of unknown "
+			    "name (not judged)"));
+		if (cases[i].sectxt == NULL && cases[i].c == NULL)
+			assert_true(ev_has(res[TEST_WEB_APPSECPRIV_SECURITYTXT], "Canonical lists "
+			    "https://www.d.test/.well-known/security.txt"));
 		free_results(res);
 	}
 }
