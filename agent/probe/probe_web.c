@@ -677,6 +677,29 @@ sectxt_judge_body(const struct webctx *c, const struct http_response *r, struct 
 	free(s);
 }
 
+/* The redirects security.txt went through, each hop's status and address, in evidence. */
+static void
+sectxt_hops(const struct webaddr *a, const struct http_response *r, struct addrjudge *j)
+{
+	char line[MAX_EVIDENCE_VALUE_LEN];
+	size_t n = 0;
+
+	if (r->nhops < 2 && !r->redirect_stopped)
+		return;
+	line[0] = '\0';
+	for (size_t i = 0; i < r->nhops && n < sizeof(line); i++) {
+		const struct http_hop *h = &r->hop[i];
+		bool other = h->addr[0] != '\0' && strcmp(h->addr, a->addr) != 0;
+
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%.300s%s%.63s%s (%ld)",
+		    i > 0 ? " -> " : "", h->url, other ? " [" : "", other ? h->addr : "",
+		    other ? "]" : "", h->code);
+	}
+	jline(j, "redirects (%zu hop%s%s%.160s): %s", r->nhops, r->nhops == 1 ? "" : "s",
+	    r->redirect_stopped ? "; the last " : "", r->redirect_stopped ? r->redirect_why : "",
+	    line);
+}
+
 static void
 j_sectxt(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 {
@@ -703,6 +726,10 @@ j_sectxt(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 		    r != NULL && r->why[0] != '\0' ? r->why : "no response");
 		return;
 	}
+	/* the first path's redirects too when the fallback was asked after it */
+	if (r != NULL && r != got && a->got[WEBGET_SECTXT])
+		sectxt_hops(a, r, j);
+	sectxt_hops(a, got, j);
 	if (got->code != 200) {
 		if (got->code == 404)
 			sectxt_error(j, "no security.txt (404)");

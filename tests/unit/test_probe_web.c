@@ -51,6 +51,7 @@ struct webfake {
 	const char *sectxt;      /* the security.txt served (NULL: a valid one) */
 	bool fail_on_kept;       /* a canned failure came after the request was sent on a
 	                          * connection kept from an earlier request (requests 1) */
+	unsigned redirects_max;  /* the sum of the requests' max_redirects */
 };
 
 static char sectxt_good[1024], sectxt_unsigned[512], sectxt_far[1024], sectxt_expired[512];
@@ -256,6 +257,24 @@ fake_web_get(void *arg, const struct http_request *rq, uint64_t deadline_ms,
 	}
 	fill(out, rq->url, rq->addr, code, headers, loc[0] != '\0' ? loc : NULL,
 	    (const uint8_t *)body, bodylen, rq->body_cap);
+	/* http_get follows no redirect to another host: it says so for the caller */
+	if (rq->max_redirects == 0 && code >= 300 && code <= 399 && loc[0] != '\0') {
+		out->redirect_stopped = true;
+		snprintf(out->redirect_why, sizeof(out->redirect_why), "not followed: 0 "
+		    "redirects allowed");
+	} else if (code >= 300 && code <= 399 && loc[0] != '\0' &&
+	    strstr(loc, "://") != NULL) {
+		const char *ts = strstr(loc, "://") + 3;
+		size_t tl = strcspn(ts, "/:?#");
+
+		if (tl != strlen(host) || strncasecmp(ts, host, tl) != 0) {
+			out->redirect_stopped = out->redirect_other_host = true;
+			snprintf(out->redirect_why, sizeof(out->redirect_why), "not followed: another "
+			    "host");
+		}
+	}
+	snprintf(out->hop[0].addr, sizeof(out->hop[0].addr), "%s", rq->addr);
+	__atomic_add_fetch(&f->redirects_max, rq->max_redirects, __ATOMIC_RELAXED);
 	if (c != NULL && c->body_cut)
 		out->body_cut = true;
 	if (c != NULL && c->fail == HTTP_F_HEADERS) {
@@ -993,6 +1012,81 @@ test_securitytxt(void **state)
 	}
 }
 
+/* internet.nl (securitytxt.py, http_client.py http_get_ip: requests follows redirects, other
+ * hosts included): a redirect to another host is followed, the name looked up by the
+ * vantage's resolver in the address's family and the GET pinned to its address, the hops
+ * bounded (MAX_HTTP_REDIRECTS in all) and recorded; Canonical is compared with the last URL. */
+static void
+test_sectxt_redirect(void **state)
+{
+	static const char zone[] = ZONE_WEB
+	    "sec.other.test. A 192.0.2.50\n"
+	    "sec.other.test. AAAA 2001:db8::50\n"
+	    "loop.test. A 192.0.2.60\n";
+	const struct canned_http away[] = {
+		{ "192.0.2.10", WEBGET_SECTXT, HTTP_OK, 301, "Content-Type: text/html\n",
+		    "https://sec.other.test/.well-known/security.txt", "moved", 0, false, 0 },
+		{ "2001:db8::11", WEBGET_SECTXT, HTTP_OK, 302, "Content-Type: text/html\n",
+		    "https://nx.other.test/security.txt", "moved", 0, false, 0 },
+	};
+	const struct canned_http loop[] = {
+		{ "192.0.2.10", WEBGET_SECTXT, HTTP_OK, 301, "Content-Type: text/html\n",
+		    "https://loop.test/.well-known/security.txt", "moved", 0, false, 0 },
+		{ "192.0.2.60", WEBGET_SECTXT, HTTP_OK, 301, "Content-Type: text/html\n",
+		    "https://d.test/.well-known/security.txt", "moved", 0, false, 0 },
+	};
+	char body[1024], soon[32];
+	time_t t = time(NULL) + 30 * 86400;
+	struct webfake f = { .c = away, .n = 2, .sectxt = body };
+	struct zonefake z = { .zone = zone, .user = &f };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	strftime(soon, sizeof(soon), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	snprintf(body, sizeof(body), "-----BEGIN PGP SIGNED MESSAGE-----\n"
+	    "Hash: SHA256\n\nContact: https://d.test/security\nExpires: %s\n"
+	    "Canonical: https://d.test/.well-known/security.txt\n"
+	    "Canonical: https://www.d.test/.well-known/security.txt\n"
+	    "Canonical: https://sec.other.test/.well-known/security.txt\n"
+	    "-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEE\n=abcd\n"
+	    "-----END PGP SIGNATURE-----\n", soon);
+	run_web(&z, true, true, true, res);
+	/* d.test [192.0.2.10] got it from sec.other.test [192.0.2.50]; www's IPv6 address was
+	 * sent to a name without addresses: not followed, the 302 is its answer */
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_SECURITYTXT], 'W', "www.d.test "
+	    "[2001:db8::11]: no security.txt (404)"));
+	assert_true(ev_has(res[TEST_WEB_APPSECPRIV_SECURITYTXT], "d.test [192.0.2.10]: "
+	    "redirects (2 hops): https://d.test/.well-known/security.txt (301) -> "
+	    "https://sec.other.test/.well-known/security.txt [192.0.2.50] (200), "
+	    "https://sec.other.test/.well-known/security.txt (status 200), Canonical lists "
+	    "https://sec.other.test/.well-known/security.txt, content valid"));
+	assert_true(ev_has(res[TEST_WEB_APPSECPRIV_SECURITYTXT], "www.d.test [2001:db8::11]: "
+	    "redirects (1 hop; the last not followed: nx.other.test has no AAAA): "
+	    "https://www.d.test/.well-known/security.txt (302)"));
+	/* the hop limit is shared: the second GET may follow 10 - 1 more (and www's IPv6
+	 * address alone asks the fallback path) */
+	assert_int_equal(f.calls[WEBGET_SECTXT], 5);
+	assert_int_equal(f.calls[WEBGET_SECTXT_ROOT], 1);
+	assert_int_equal(f.redirects_max, 4 * MAX_HTTP_REDIRECTS + (MAX_HTTP_REDIRECTS - 1) +
+	    MAX_HTTP_REDIRECTS);
+	free_results(res);
+
+	/* d.test -> loop.test -> d.test -> ...: MAX_HTTP_REDIRECTS hops, then stopped */
+	memset(&f, 0, sizeof(f));
+	f.c = loop;
+	f.n = 2;
+	f.sectxt = body;
+	run_web(&z, true, true, true, res);
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_SECURITYTXT], 'W', "d.test [192.0.2.10]: no "
+	    "security.txt (404)"));
+	assert_true(ev_has(res[TEST_WEB_APPSECPRIV_SECURITYTXT], "d.test [192.0.2.10]: redirects "
+	    "(11 hops; the last not followed: 10 redirects allowed): "
+	    "https://d.test/.well-known/security.txt (301) -> "
+	    "https://loop.test/.well-known/security.txt [192.0.2.60] (301) -> "));
+	assert_int_equal(f.calls[WEBGET_SECTXT], 4 + MAX_HTTP_REDIRECTS);
+	free_results(res);
+}
+
 /* internet.nl (ipv6.py): over IPv6 the same ports (80, 443) as over IPv4; the page on 80 (else
  * 443), the first 500 KB, at most 10 % different by difflib's quick_ratio; IPv6-only and
  * IPv4-only sites and IPv6 unreachable are not judged; IPv4 all unreachable while IPv6
@@ -1262,6 +1356,7 @@ main(void)
 		cmocka_unit_test(test_referrer),
 		cmocka_unit_test(test_csp),
 		cmocka_unit_test(test_securitytxt),
+		cmocka_unit_test(test_sectxt_redirect),
 		cmocka_unit_test(test_similar),
 		cmocka_unit_test(test_difference),
 		cmocka_unit_test(test_hosts_and_limits),
