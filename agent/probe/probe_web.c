@@ -695,6 +695,10 @@ sectxt_hops(const struct webaddr *a, const struct http_response *r, struct addrj
 		    i > 0 ? " -> " : "", h->url, other ? " [" : "", other ? h->addr : "",
 		    other ? "]" : "", h->code);
 	}
+	/* Locations are the server's bytes: evidence gets printable ASCII only */
+	for (size_t i = 0; line[i] != '\0'; i++)
+		if ((unsigned char)line[i] < 0x20 || (unsigned char)line[i] > 0x7e)
+			line[i] = '?';
 	jline(j, "redirects (%zu hop%s%s%.160s): %s", r->nhops, r->nhops == 1 ? "" : "s",
 	    r->redirect_stopped ? "; the last " : "", r->redirect_stopped ? r->redirect_why : "",
 	    line);
