@@ -423,7 +423,7 @@ static const struct catalogue_entry catalogue[] = {
 	  "Referrer-Policy limits what is leaked",
 	  "Reads Referrer-Policy over HTTPS on every address, fields joined, the last value "
 	  "counting: no-referrer or same-origin passes; strict-origin(-when-cross-origin) or "
-	  "none passes with a remark; unsafe-url, origin, others warn.",
+	  "none is info (a recommendation); unsafe-url, origin, others warn.",
 	  "Full URLs sent along to other sites can leak paths, search terms or personal data in"
 	  " query strings to third parties.",
 	  "Have the web server send Referrer-Policy: no-referrer or same-origin (or "
@@ -431,8 +431,8 @@ static const struct catalogue_entry catalogue[] = {
 	{ "web_appsecpriv_securitytxt",        "appsecpriv", 0,      false, "rfc9116", M_WEB,
 	  "Valid security.txt published",
 	  "Fetches /.well-known/security.txt (else /security.txt, flagged) over HTTPS on every "
-	  "address: 200, text/plain, charset utf-8 if given, valid per RFC 9116 (Contact, one "
-	  "unexpired Expires) warn if not; advice alone is info.",
+	  "address: 200, text/plain, utf-8, valid per RFC 9116 (Contact, one unexpired "
+	  "Expires, Canonical naming its URL if any) warn if not; advice alone is info.",
 	  "security.txt tells researchers where to report vulnerabilities, so problems reach "
 	  "the right people quickly.",
 	  "Serve /.well-known/security.txt as text/plain; charset=utf-8 with at least a "
@@ -694,9 +694,9 @@ static const struct catalogue_entry catalogue[] = {
 	  "through firewalls and load balancers, or remove AAAA records that do not work." },
 	{ "web_ipv6_ws_similar",               "ipv6",      A4,      true,  G_IPV6,    M_WEB,
 	  "Website the same over IPv6 and IPv4",
-	  "Compares each IPv6 address of a host with its IPv4 ones: the same ports (80, 443) "
-	  "open, the same HTTP status, the page (on 80, else 443; first 500 KB) at most 10% "
-	  "different. IPv6-only or IPv4-only: not tested.",
+	  "Compares each IPv6 address of a host with its IPv4 ones: a port (80, 443) open "
+	  "over IPv4 only fails; a different HTTP status or a page (on 80, else 443; first "
+	  "500 KB) over 10% different warns. IPv6-only or IPv4-only: not tested.",
 	  "Visitors on IPv6 should get the same site as on IPv4; a different IPv6 site often "
 	  "means a forgotten server or proxy.",
 	  "Serve the AAAA and A addresses from the same virtual host, load balancer or CDN "

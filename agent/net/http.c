@@ -280,15 +280,34 @@ out:
 	return rc;
 }
 
+int
+http_url_host(const char *url, char *host, size_t len)
+{
+	struct http_url *u;
+	int rc;
+
+	if ((u = malloc(sizeof(*u))) == NULL)
+		return PEIL_ENOMEM;
+	if ((rc = http_url_parse(url, u)) == 0) {
+		if (strlen(u->host) > MAX_DOMAIN_LEN || strlen(u->host) >= len)
+			rc = PEIL_EINVAL;
+		else
+			snprintf(host, len, "%s", u->host);
+	}
+	free(u);
+	return rc;
+}
+
 /* May the redirect of the last hop to target be followed? 1 yes, 0 no (why says why),
  * PEIL_ENOMEM. */
 static int
 http_follow_ok(const struct http_url *first, const struct http_response *out,
-    unsigned max_redirects, const char *target, char *why, size_t whylen)
+    unsigned max_redirects, const char *target, char *why, size_t whylen, bool *other_host)
 {
 	struct http_url *t;
 	int rc;
 
+	*other_host = false;
 	if (out->nhops > max_redirects) {
 		snprintf(why, whylen, "not followed: %u redirect%s allowed", max_redirects,
 		    max_redirects == 1 ? "" : "s");
@@ -303,16 +322,17 @@ http_follow_ok(const struct http_url *first, const struct http_response *out,
 		snprintf(why, whylen, "not followed: not an http or https URL");
 		goto out;
 	}
-	if (strcasecmp(t->host, first->host) != 0) {
-		snprintf(why, whylen, "not followed: another host");
-		goto out;
-	}
 	/* The scheme's default port, or the port and scheme of the URL asked first. */
 	if (t->port != (strcmp(t->scheme, "https") == 0 ? 443 : 80) &&
 	    (first->port_written == 0 || t->port != first->port_written ||
 	    strcmp(t->scheme, first->scheme) != 0)) {
 		snprintf(why, whylen, "not followed: %s on port %ld (not the scheme's default "
 		    "port)", t->scheme, t->port);
+		goto out;
+	}
+	if (strcasecmp(t->host, first->host) != 0) {
+		snprintf(why, whylen, "not followed: another host (%.100s)", t->host);
+		*other_host = true;
 		goto out;
 	}
 	for (size_t i = 0; i < out->nhops; i++) {
@@ -580,6 +600,7 @@ http_get(const struct http_request *rq, struct http_response *out)
 		if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != NULL &&
 		    ip[0] != '\0')
 			snprintf(out->addr, sizeof(out->addr), "%s", ip);
+		snprintf(hp->addr, sizeof(hp->addr), "%s", out->addr);
 		if (x.nomem) {
 			rc = PEIL_ENOMEM;
 			goto out;
@@ -610,7 +631,7 @@ http_get(const struct http_request *rq, struct http_response *out)
 			break;
 		}
 		if ((ok = http_follow_ok(first, out, maxr, hp->location, out->redirect_why,
-		    sizeof(out->redirect_why))) < 0) {
+		    sizeof(out->redirect_why), &out->redirect_other_host)) < 0) {
 			rc = ok;
 			goto out;
 		}

@@ -41,6 +41,7 @@ struct http_field {
 /* One response on the way: its status and, for a redirect, where it pointed. */
 struct http_hop {
 	char url[MAX_HTTP_URL_LEN + 1];       /* what was asked */
+	char addr[64];                        /* the address it was asked at ("" unknown) */
 	long code;                            /* its status; 0 none */
 	char location[MAX_HTTP_URL_LEN + 1];  /* the Location of a 3xx, resolved against url
 	                                       * (truncated: location_cut), "" otherwise */
@@ -53,7 +54,8 @@ struct http_conn;
 struct http_request {
 	const char *url;        /* "http://HOST[:PORT]/PATH" or "https://..." (HOST a name) */
 	const char *addr;       /* numeric IPv4/IPv6 address every connection goes to (curl never
-	                         * resolves; a redirect to another host is not followed) */
+	                         * resolves; a redirect to another host is not followed here:
+	                         * redirect_other_host says so, the caller may follow it) */
 	const char *ca_file;    /* PEM bundle (NULL: the system's); used only when verify */
 	bool verify;            /* verify the certificate chain and name (https); when false the
 	                         * handshake succeeds whatever the certificate (the TLS engine judges
@@ -91,6 +93,10 @@ struct http_response {
 	bool redirect_stopped;  /* a 3xx not followed (max_redirects, another host, scheme, port, a
 	                         * loop): the last hop's location says where it pointed */
 	char redirect_why[160]; /* why it was not followed ("" when none was stopped) */
+	bool redirect_other_host; /* redirect_stopped because the target is on another host (the
+	                         * only reason left: within the hop limit, http or https on the
+	                         * scheme's default port): a caller may follow it with a GET of
+	                         * its own pinned to that host's address */
 	size_t nfields;         /* fields of the final response kept */
 	size_t fields_seen;     /* fields it had (more than nfields: fields_cut) */
 	bool fields_cut;
@@ -138,6 +144,11 @@ void http_conn_free(struct http_conn *c);
  * MAX_HTTP_HEADER_BYTES: then r->fail is HTTP_F_HEADERS with why, and every later call
  * returns PEIL_ETOOBIG without looking at its line. */
 int http_collect_line(struct http_response *r, const char *line, size_t len);
+
+/* The host of an http or https URL (as libcurl parses it, at most MAX_DOMAIN_LEN bytes) into
+ * host (len bytes). Returns 0, PEIL_EINVAL (not such a URL, or the host too long) or
+ * PEIL_ENOMEM. */
+int http_url_host(const char *url, char *host, size_t len);
 
 /* libcurl's global initialisation, once per process (every libcurl user of the agent calls
  * this first). Returns 0 or PEIL_EIO when it failed. Thread-safe. */

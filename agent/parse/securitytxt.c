@@ -1,6 +1,7 @@
 /* securitytxt.c: security.txt parser (RFC 9116) with PGP cleartext framing (RFC 4880 7). */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bytes.h"
 #include "err.h"
@@ -15,6 +16,7 @@ static const char *const sectxt_field_names[] = {
 static const char *const sectxt_err_names[] = {
 	"ok", "syntax", "no-contact", "no-expires", "duplicate-expires", "bad-expires", "expired",
 	"duplicate-preferred-languages", "bad-uri", "insecure-uri", "empty-value", "pgp-framing",
+	"no-space", "bad-preferred-languages",
 };
 
 const char *
@@ -31,6 +33,18 @@ sectxt_err_name(enum sectxt_err e)
 	if ((size_t)e >= sizeof(sectxt_err_names) / sizeof(sectxt_err_names[0]))
 		return "?";
 	return sectxt_err_names[e];
+}
+
+const char *
+sectxt_canon_name(enum sectxt_canon c)
+{
+	switch (c) {
+	case SECTXT_CANON_NONE:     return "none";
+	case SECTXT_CANON_MATCH:    return "match";
+	case SECTXT_CANON_NO_MATCH: return "no-match";
+	case SECTXT_CANON_UNKNOWN:  return "unknown";
+	}
+	return "?";
 }
 
 static void
@@ -196,6 +210,153 @@ sectxt_uri(const uint8_t *p, size_t n)
 	return true;
 }
 
+static bool
+sectxt_alpha(uint8_t c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static bool
+sectxt_alnum(uint8_t c)
+{
+	return sectxt_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/* The kind of one subtag: its length and whether it is all letters, all digits, or mixed. */
+struct sectxt_subtag {
+	size_t n;
+	bool alpha, digit, alnum;
+};
+
+bool
+sectxt_langtag(const uint8_t *p, size_t n)
+{
+	/* RFC 5646 2.1: the subtags in order; state: 0 language, 1 extlang (up to 3), 2 script,
+	 * 3 region, 4 variant, 5 extension, 6 private use */
+	size_t i = 0, nsub = 0, next = 0;
+	int state = 0;
+	bool ext_open = false;      /* a singleton waits for its first 2*8 subtag */
+
+	if (n == 0)
+		return false;
+	while (i <= n) {
+		struct sectxt_subtag t = { 0 };
+		size_t s = i;
+
+		while (i < n && p[i] != '-')
+			i++;
+		t.n = i - s;
+		if (t.n == 0 || t.n > 8)
+			return false;
+		t.alpha = t.digit = t.alnum = true;
+		for (size_t k = s; k < i; k++) {
+			t.alpha &= sectxt_alpha(p[k]);
+			t.digit &= p[k] >= '0' && p[k] <= '9';
+			t.alnum &= sectxt_alnum(p[k]);
+		}
+		if (!t.alnum)
+			return false;
+		i++;            /* past the '-' (or one past the end) */
+		if (nsub++ == 0) {
+			if (t.n == 1 && (p[s] | 0x20) == 'x') {
+				state = 6;
+				next = 0;
+				continue;
+			}
+			if (!t.alpha || t.n < 2)
+				return false;
+			state = t.n <= 3 ? 1 : 2;
+			continue;
+		}
+		if (state == 6) {
+			next++;
+			continue;
+		}
+		if (ext_open) {
+			if (t.n < 2)
+				return false;
+			ext_open = false;
+			continue;
+		}
+		if (t.n == 1) {
+			if ((p[s] | 0x20) == 'x') {
+				state = 6;
+				next = 0;
+				continue;
+			}
+			state = 5;
+			ext_open = true;
+			continue;
+		}
+		if (state == 5)
+			continue;       /* another 2*8 subtag of the extension */
+		if (state == 1 && t.n == 3 && t.alpha && next < 3) {
+			next++;         /* extlang */
+			continue;
+		}
+		if (state <= 2 && t.n == 4 && t.alpha) {
+			state = 3;      /* script */
+			continue;
+		}
+		if (state <= 3 && ((t.n == 2 && t.alpha) || (t.n == 3 && t.digit))) {
+			state = 4;      /* region */
+			continue;
+		}
+		if ((t.n >= 5) || (t.n == 4 && p[s] >= '0' && p[s] <= '9')) {
+			state = 4;      /* variant */
+			continue;
+		}
+		return false;
+	}
+	/* a singleton or "x" must be followed by a subtag */
+	return !ext_open && !(state == 6 && next == 0);
+}
+
+enum sectxt_canon
+sectxt_canonical(const struct sectxt *s, const char *url)
+{
+	const struct sectxt_field *f = &s->fields[SECTXT_F_CANONICAL];
+	const char *sep = strstr(url, "://");
+	size_t ulen = strlen(url), head;
+
+	if (f->n == 0)
+		return SECTXT_CANON_NONE;
+	/* the scheme and the authority compare case-insensitively, the rest as written */
+	head = sep == NULL ? 0 : (size_t)(sep - url) + 3 + strcspn(sep + 3, "/?#");
+	for (size_t i = 0; i < f->nkept; i++) {
+		const char *v = f->values[i];
+
+		if (strlen(v) == ulen && strncasecmp(v, url, head) == 0 &&
+		    strcmp(v + head, url + head) == 0)
+			return SECTXT_CANON_MATCH;
+	}
+	return f->n > f->nkept ? SECTXT_CANON_UNKNOWN : SECTXT_CANON_NO_MATCH;
+}
+
+/* Preferred-Languages (2.5.8): comma-separated language tags, blanks around each ignored. */
+static void
+sectxt_langs(struct sectxt *s, const uint8_t *p, size_t n, size_t line)
+{
+	size_t i = 0;
+
+	while (i <= n) {
+		size_t a = i, b;
+
+		while (i < n && p[i] != ',')
+			i++;
+		b = i;
+		while (a < b && (p[a] == ' ' || p[a] == '\t'))
+			a++;
+		while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t'))
+			b--;
+		if (!sectxt_langtag(p + a, b - a)) {
+			sectxt_error(s, line, SECTXT_E_BAD_LANG);
+			return;
+		}
+		i++;
+	}
+}
+
 /* One body line (dash-escaping removed): a field, a comment or blank. */
 static void
 sectxt_line(struct sectxt *s, const uint8_t *p, size_t n, size_t line, time_t now)
@@ -222,6 +383,9 @@ sectxt_line(struct sectxt *s, const uint8_t *p, size_t n, size_t line, time_t no
 		sectxt_error(s, line, SECTXT_E_SYNTAX);
 		return;
 	}
+	/* sectxt: a value must follow ": " (a tab or nothing but the value is an error) */
+	if (c + 1 < n && p[c + 1] != ' ')
+		sectxt_error(s, line, SECTXT_E_NO_SPACE);
 	for (k = 0; k < SECTXT_F_COUNT; k++)
 		if (bytes_ieq(p, c, sectxt_field_names[k]))
 			f = (int)k;
@@ -267,6 +431,7 @@ sectxt_line(struct sectxt *s, const uint8_t *p, size_t n, size_t line, time_t no
 	case SECTXT_F_PREFERRED_LANGUAGES:
 		if (fl->n > 1)
 			sectxt_error(s, line, SECTXT_E_DUP_PREF_LANG);
+		sectxt_langs(s, p + vs, ve - vs, line);
 		return;
 	default:
 		break;

@@ -35,6 +35,20 @@ enum sectxt_err {
 	SECTXT_E_INSECURE_URI,   /* http:// where 2.5 requires https:// for web URIs */
 	SECTXT_E_EMPTY_VALUE,    /* a known field without a value */
 	SECTXT_E_PGP_FRAMING,    /* RFC 4880 7: headers, dash-escaping or signature block */
+	SECTXT_E_NO_SPACE,       /* the ':' of a field not followed by a space (RFC 9116 4 ABNF:
+	                          * ":" SP; sectxt no_space), any field, unknown ones too */
+	SECTXT_E_BAD_LANG,       /* 2.5.8: a Preferred-Languages value that is not an RFC 5646
+	                          * language tag (sectxt invalid_lang) */
+};
+
+/* What the Canonical fields say of the URL a file was fetched from (sectxt
+ * no_canonical_match). */
+enum sectxt_canon {
+	SECTXT_CANON_NONE,       /* no Canonical field: nothing to compare */
+	SECTXT_CANON_MATCH,      /* some Canonical value is the URL */
+	SECTXT_CANON_NO_MATCH,   /* Canonical fields exist, none is the URL */
+	SECTXT_CANON_UNKNOWN,    /* none of the kept values is the URL, but more were not kept
+	                          * (over MAX_SECTXT_VALUES) */
 };
 
 struct sectxt_field {
@@ -71,6 +85,15 @@ struct sectxt {
 int sectxt_parse(const uint8_t *buf, size_t len, time_t now, struct sectxt *out, char *why,
     size_t whylen);
 
+/* Whether url (the URL the file was fetched from, after redirects) is one of s's Canonical
+ * values: compared as written (as sectxt does), except that the scheme and the host (up to
+ * the first '/', '?' or '#' after "://") compare case-insensitively (RFC 3986 6.2.2.1). */
+enum sectxt_canon sectxt_canonical(const struct sectxt *s, const char *url);
+
+/* Whether p (n bytes) is a well-formed RFC 5646 2.1 Language-Tag (langtag or privateuse; the
+ * grandfathered tags are not recognised; subtags are not looked up in the IANA registry). */
+bool sectxt_langtag(const uint8_t *p, size_t n);
+
 /* RFC 3339 5.6 date-time ("T"/"Z" in either case, fractions ignored) to seconds since the
  * epoch; false when malformed or out of range. */
 bool sectxt_datetime(const char *s, size_t n, time_t *t);
@@ -78,5 +101,6 @@ bool sectxt_datetime(const char *s, size_t n, time_t *t);
 /* Static names: "contact", ..., "syntax", "no-contact", ... */
 const char *sectxt_field_name(enum sectxt_field_id f);
 const char *sectxt_err_name(enum sectxt_err e);
+const char *sectxt_canon_name(enum sectxt_canon c);
 
 #endif

@@ -460,14 +460,15 @@ j_referrer(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 		jline(j, "the last value %s decides: good", rp->last.text);
 		break;
 	case REFERRER_INL_RECOMMENDATION:
-		/* internet.nl: passes, with a recommendation */
-		j->st = PEIL__STATUS__PASSED;
+		/* internet.nl 1.8: full points with a recommendation ("no-policy",
+		 * "recommendation-<value>"), shown as info (#1725, #1733) */
 		if (cap == 0 || (rp->ntokens == 1 && rp->last.policy == REFPOL_EMPTY))
-			jline(j, "no policy (browsers default to strict-origin-when-cross-origin): "
-			    "passes; no-referrer or same-origin recommended");
+			jbad(j, PEIL__STATUS__INFO, "no policy (browsers default to "
+			    "strict-origin-when-cross-origin): no-referrer or same-origin "
+			    "recommended");
 		else
-			jline(j, "the last value %s decides: passes; no-referrer or same-origin "
-			    "recommended", rp->last.text);
+			jbad(j, PEIL__STATUS__INFO, "the last value %s decides: no-referrer or "
+			    "same-origin recommended", rp->last.text);
 		break;
 	default:
 		jbad(j, PEIL__STATUS__WARNING, "the last value %s%s decides: it leaks the referrer",
@@ -633,6 +634,28 @@ sectxt_judge_body(const struct webctx *c, const struct http_response *r, struct 
 	}
 	if (s->nerrors > s->nkept_errors)
 		sectxt_error(j, "%zu more errors", s->nerrors - s->nkept_errors);
+	/* internet.nl 1.8.0 (#772) passes the URL it got the file from (after redirects) to
+	 * sectxt, whose no_canonical_match is an error */
+	switch (sectxt_canonical(s, r->url)) {
+	case SECTXT_CANON_NO_MATCH:
+		sectxt_error(j, "no_canonical_match: %.*s is not among the %zu Canonical values",
+		    evlen(strlen(r->url)), r->url, s->fields[SECTXT_F_CANONICAL].n);
+		break;
+	case SECTXT_CANON_UNKNOWN:
+		jline(j, "Canonical: %s is not among the first %d of %zu values (the rest not "
+		    "kept): not judged", r->url, MAX_SECTXT_VALUES,
+		    s->fields[SECTXT_F_CANONICAL].n);
+		break;
+	case SECTXT_CANON_MATCH:
+		jline(j, "Canonical lists %s", r->url);
+		break;
+	case SECTXT_CANON_NONE:
+		break;
+	}
+	/* sectxt's notifications (unknown_field) are not used by internet.nl 1.8 (#1410) */
+	if (s->nunknown > 0)
+		jline(j, "%zu field%s of unknown name (not judged)", s->nunknown,
+		    s->nunknown == 1 ? "" : "s");
 	/* sectxt's recommendations (internet.nl: info when there is no error) */
 	for (size_t i = 0; i < s->fields[SECTXT_F_CONTACT].nkept; i++)
 		mailto |= strncasecmp(s->fields[SECTXT_F_CONTACT].values[i], "mailto:", 7) == 0;
@@ -652,6 +675,33 @@ sectxt_judge_body(const struct webctx *c, const struct http_response *r, struct 
 	if (j->st == PEIL__STATUS__NOT_TESTED)
 		j->st = PEIL__STATUS__PASSED;
 	free(s);
+}
+
+/* The redirects security.txt went through, each hop's status and address, in evidence. */
+static void
+sectxt_hops(const struct webaddr *a, const struct http_response *r, struct addrjudge *j)
+{
+	char line[MAX_EVIDENCE_VALUE_LEN];
+	size_t n = 0;
+
+	if (r->nhops < 2 && !r->redirect_stopped)
+		return;
+	line[0] = '\0';
+	for (size_t i = 0; i < r->nhops && n < sizeof(line); i++) {
+		const struct http_hop *h = &r->hop[i];
+		bool other = h->addr[0] != '\0' && strcmp(h->addr, a->addr) != 0;
+
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%.300s%s%.63s%s (%ld)",
+		    i > 0 ? " -> " : "", h->url, other ? " [" : "", other ? h->addr : "",
+		    other ? "]" : "", h->code);
+	}
+	/* Locations are the server's bytes: evidence gets printable ASCII only */
+	for (size_t i = 0; line[i] != '\0'; i++)
+		if ((unsigned char)line[i] < 0x20 || (unsigned char)line[i] > 0x7e)
+			line[i] = '?';
+	jline(j, "redirects (%zu hop%s%s%.160s): %s", r->nhops, r->nhops == 1 ? "" : "s",
+	    r->redirect_stopped ? "; the last " : "", r->redirect_stopped ? r->redirect_why : "",
+	    line);
 }
 
 static void
@@ -680,6 +730,10 @@ j_sectxt(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 		    r != NULL && r->why[0] != '\0' ? r->why : "no response");
 		return;
 	}
+	/* the first path's redirects too when the fallback was asked after it */
+	if (r != NULL && r != got && a->got[WEBGET_SECTXT])
+		sectxt_hops(a, r, j);
+	sectxt_hops(a, got, j);
 	if (got->code != 200) {
 		if (got->code == 404)
 			sectxt_error(j, "no security.txt (404)");
@@ -853,8 +907,8 @@ j_similar(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 		}
 	if (j->st == PEIL__STATUS__FAILED)
 		return;
-	/* The same status on each port both answered (issue 12; internet.nl compares content
-	 * only). */
+	/* The same status on each port both answered (issue 12). internet.nl compares content
+	 * only; a status that differs is judged as a content difference is: a notice. */
 	for (int p = 0; p < 2; p++) {
 		const struct webaddr *r4 = v4_ref(ww, a->host, ports[p]);
 		const struct http_response *r6 = resp(a, ports[p]);
@@ -862,13 +916,15 @@ j_similar(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 		if (r4 == NULL || r6 == NULL)
 			continue;
 		if (r4->get[ports[p]]->code != r6->code)
-			jbad(j, PEIL__STATUS__FAILED, "port %s: status %ld over IPv4 [%s], %ld over "
+			jbad(j, PEIL__STATUS__WARNING, "port %s: status %ld over IPv4 [%s], %ld over "
 			    "IPv6", pname[p], r4->get[ports[p]]->code, r4->addr, r6->code);
 		else
 			jline(j, "port %s: status %ld on both", pname[p], r6->code);
 	}
 	/* internet.nl (ipv6.py simhash): the page on port 80 when both answer there, else on
-	 * 443; the first 500 KB; at most MAX_WEB_SIMILAR_PCT % different (quick_ratio). */
+	 * 443; the first 500 KB; at most MAX_WEB_SIMILAR_PCT % different (quick_ratio). More
+	 * different is a notice since 1.8.0 (#485: ipv6.py callback result_notice); only a
+	 * comparison that cannot be made (SIMHASH_NOT_CALCULABLE) fails. */
 	for (int p = 0; p < 2 && ref == NULL; p++) {
 		const struct http_response *r6 = resp(a, ports[p]);
 		const struct webaddr *r4;
@@ -883,7 +939,7 @@ j_similar(const struct webctx *c, const struct webaddr *a, struct addrjudge *j)
 			jline(j, "port %s: the page differs %.1f%% from IPv4 [%s] (%zu and %zu "
 			    "bytes)", pname[p], d, r4->addr, r4->get[ports[p]]->bodylen, r6->bodylen);
 		else
-			jbad(j, PEIL__STATUS__FAILED, "port %s: the page differs %.1f%% from IPv4 "
+			jbad(j, PEIL__STATUS__WARNING, "port %s: the page differs %.1f%% from IPv4 "
 			    "[%s] (%zu and %zu bytes; at most %d%%)", pname[p], d, r4->addr,
 			    r4->get[ports[p]]->bodylen, r6->bodylen, MAX_WEB_SIMILAR_PCT);
 	}

@@ -349,16 +349,134 @@ webrun_all(struct webwork *ww, int kind)
 	return wr.rc;
 }
 
+/* One hop of webrun_follow_host: 1 when a new response replaced *rp (follow on), 0 when
+ * there is nothing (more) to follow, PEIL_ENOMEM. ans: room for one answer. */
+static int
+webrun_follow_once(struct webwork *ww, const struct webaddr *a, struct http_response **rp,
+    struct dnsans *ans)
+{
+	struct dnswork *w = ww->w;
+	struct http_response *r = *rp, *c;
+	struct http_request rq = { 0 };
+	char host[MAX_DOMAIN_LEN + 1], addr[DNSANS_TEXT_LEN], why[DNSANS_REASON_LEN];
+	const char *target;
+	size_t n = r->nhops;
+	int rc;
+
+	if (!r->redirect_stopped || !r->redirect_other_host || n == 0)
+		return 0;
+	target = r->hop[n - 1].location;
+	if (n > MAX_HTTP_REDIRECTS) {
+		snprintf(r->redirect_why, sizeof(r->redirect_why), "not followed: %d "
+		    "redirects allowed", MAX_HTTP_REDIRECTS);
+		return 0;
+	}
+	if (r->ms >= DEFAULT_HTTP_GET_MS || !dnswork_budget_left(w)) {
+		snprintf(r->redirect_why, sizeof(r->redirect_why), "not followed: no time "
+		    "left");
+		return 0;
+	}
+	if ((rc = http_url_host(target, host, sizeof(host))) == PEIL_ENOMEM)
+		return rc;
+	if (rc != 0 || !dnsans_hostname_ok(host)) {
+		snprintf(r->redirect_why, sizeof(r->redirect_why), "not followed: the target's "
+		    "host is not a host name");
+		return 0;
+	}
+	if (dnswork_lookup(w, host, a->v6 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A, 1, ans) ==
+	    PEIL_ENOMEM)
+		return PEIL_ENOMEM;
+	why[0] = '\0';
+	if (dnsans_failed(ans, why, sizeof(why)) || ans->rcode != LDNS_RCODE_NOERROR ||
+	    ans->n == 0) {
+		snprintf(r->redirect_why, sizeof(r->redirect_why), "not followed: %.60s has "
+		    "no %s%s%.60s", host, a->v6 ? "AAAA" : "A", why[0] != '\0' ? ": " : "",
+		    why);
+		return 0;
+	}
+	snprintf(addr, sizeof(addr), "%s", ans->rr[0].text);
+	rq.url = target;
+	rq.addr = addr;
+	rq.body_cap = MAX_SECTXT_BYTES;
+	rq.max_redirects = MAX_HTTP_REDIRECTS - (unsigned)n;
+	rq.timeout_ms = DEFAULT_HTTP_GET_MS - r->ms;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return PEIL_ENOMEM;
+	if ((rc = w->src->web_get(w->src->arg, &rq, w->deadline, c)) != 0) {
+		http_response_clear(c);
+		free(c);
+		if (rc == PEIL_ENOMEM)
+			return rc;
+		snprintf(r->redirect_why, sizeof(r->redirect_why), "not followed: the request "
+		    "to %.60s [%.45s] could not be made", host, addr);
+		return 0;
+	}
+	/* c->nhops <= rq.max_redirects + 1: all fit in MAX_HTTP_REDIRECTS + 1 */
+	if (c->nhops + n > MAX_HTTP_REDIRECTS + 1)
+		c->nhops = MAX_HTTP_REDIRECTS + 1 - n;
+	memmove(&c->hop[n], &c->hop[0], c->nhops * sizeof(c->hop[0]));
+	memcpy(&c->hop[0], &r->hop[0], n * sizeof(c->hop[0]));
+	for (size_t k = n; k < n + c->nhops; k++)
+		if (c->hop[k].addr[0] == '\0')
+			snprintf(c->hop[k].addr, sizeof(c->hop[k].addr), "%.63s", addr);
+	c->nhops += n;
+	/* http_get counted only its own hops against the limit */
+	if (c->redirect_stopped && !c->redirect_other_host &&
+	    c->nhops > MAX_HTTP_REDIRECTS)
+		snprintf(c->redirect_why, sizeof(c->redirect_why), "not followed: %d "
+		    "redirects allowed", MAX_HTTP_REDIRECTS);
+	c->ms += r->ms;
+	c->requests += r->requests;
+	c->connections += r->connections;
+	http_response_clear(r);
+	free(r);
+	*rp = c;
+	return 1;
+}
+
+/* Follows, for one address, the redirect of *rp that http_get left to another host: the
+ * target's name is looked up (the vantage's validating resolver, the address's family), the
+ * GET pinned to its first address, within what is left of the hop limit and of one GET's
+ * time (DEFAULT_HTTP_GET_MS for every hop together); the hops so far are put before the new
+ * response's, which replaces *rp. Stops with (*rp)->redirect_why saying why. Returns 0 or
+ * PEIL_ENOMEM. */
+static int
+webrun_follow_host(struct webwork *ww, const struct webaddr *a, struct http_response **rp)
+{
+	struct dnsans *ans;
+	int rc = 1;
+
+	if ((ans = malloc(sizeof(*ans))) == NULL)
+		return PEIL_ENOMEM;
+	/* each round adds at least one hop: bounded by the hop limit as well */
+	for (int round = 0; round < MAX_HTTP_REDIRECTS && rc == 1; round++)
+		rc = webrun_follow_once(ww, a, rp, ans);
+	free(ans);
+	return rc < 0 ? rc : 0;
+}
+
 int
 webwork_get_where(struct webwork *ww, enum webget kind, bool (*want)(const struct webaddr *a))
 {
+	int rc;
+
 	if (ww->state != WEBWORK_HOSTS || kind >= WEBGET_COUNT || ww->get_done[kind] ||
 	    ww->w->src->web_get == NULL)
 		return 0;
 	ww->get_done[kind] = true;
 	for (size_t i = 0; i < ww->naddr; i++)
 		ww->addr[i].skip[kind] = want != NULL && !want(&ww->addr[i]);
-	return webrun_all(ww, (int)kind);
+	if ((rc = webrun_all(ww, (int)kind)) != 0)
+		return rc;
+	/* security.txt: internet.nl follows redirects to other hosts too (requests, through
+	 * http_client.py's http_get_ip); here, one at a time, after the parallel GETs, as the
+	 * lookups are this thread's */
+	if (kind != WEBGET_SECTXT && kind != WEBGET_SECTXT_ROOT)
+		return 0;
+	for (size_t i = 0; i < ww->naddr && rc == 0; i++)
+		if (ww->addr[i].got[kind] && ww->addr[i].get[kind] != NULL)
+			rc = webrun_follow_host(ww, &ww->addr[i], &ww->addr[i].get[kind]);
+	return rc;
 }
 
 int

@@ -21,8 +21,13 @@ enum webget {
 	WEBGET_HTTPS,         /* GET https://HOST/, no redirect followed, the body kept
 	                       * (MAX_HTTP_BODY_BYTES): the headers and the page */
 	WEBGET_COMPRESS,      /* GET https://HOST/ with Accept-Encoding, body not kept */
-	WEBGET_SECTXT,        /* GET https://HOST/.well-known/security.txt, same-host redirects
-	                       * followed, body kept (MAX_SECTXT_BYTES) */
+	WEBGET_SECTXT,        /* GET https://HOST/.well-known/security.txt, body kept
+	                       * (MAX_SECTXT_BYTES), redirects followed as internet.nl's requests
+	                       * does: on the host by http_get, to another host by webwork (the
+	                       * name looked up by the vantage's resolver in the address's
+	                       * family, the GET pinned to its first address), at most
+	                       * MAX_HTTP_REDIRECTS hops and DEFAULT_HTTP_GET_MS in all, every
+	                       * hop in the response's hop[] */
 	WEBGET_SECTXT_ROOT,   /* GET https://HOST/security.txt (the fallback), likewise */
 	WEBGET_COUNT
 };

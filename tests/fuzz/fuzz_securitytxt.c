@@ -20,6 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	int rc = sectxt_parse(d, n, (time_t)1767225600, &st, why, sizeof(why));
 
 	(void)sectxt_datetime((const char *)d, n, &t);
+	(void)sectxt_langtag(d, n);
 	if (strnlen(why, sizeof(why)) == sizeof(why))
 		__builtin_trap();
 	if (rc != 0) {
@@ -48,6 +49,11 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			    fl->lines[k] == 0 || fl->lines[k] > st.nlines)
 				__builtin_trap();
 	}
+	if (sectxt_canon_name(sectxt_canonical(&st,
+	    "https://example.com/.well-known/security.txt"))[0] == '?' ||
+	    (st.fields[SECTXT_F_CANONICAL].n == 0) != (sectxt_canonical(&st, "") ==
+	    SECTXT_CANON_NONE))
+		__builtin_trap();
 	for (k = 0; k < st.nkept_errors; k++)
 		if (st.errors[k].line > st.nlines || sectxt_err_name(st.errors[k].code)[0] == '?')
 			__builtin_trap();

@@ -693,6 +693,10 @@ not_followed(enum srv_mode mode, const char *want, const char *whyword)
 	assert_true(r->redirect_stopped);
 	assert_string_equal(r->hop[0].location, want);
 	assert_non_null(strstr(r->redirect_why, whyword));
+	/* only another host is left for a caller to follow (pinned to that host's address) */
+	assert_int_equal(r->redirect_other_host, mode == M_OTHERHOST);
+	assert_string_equal(r->hop[0].addr, r->addr);
+	assert_true(r->addr[0] != '\0');
 	assert_int_equal(S.reqs, 1);
 	assert_int_equal(S.conns, 1);
 	resp_free(r);
@@ -744,7 +748,15 @@ test_redirect_host(void **state)
 	char url[128], want[128];
 
 	(void)state;
-	not_followed(M_OTHERHOST, "https://other.example.test/", "another host");
+	not_followed(M_OTHERHOST, "https://other.example.test/", "another host (other.example.test)");
+	{
+		char h[64];
+
+		assert_int_equal(http_url_host("https://Sec.Example.TEST:443/x?y", h, sizeof(h)), 0);
+		assert_string_equal(h, "Sec.Example.TEST");
+		assert_int_equal(http_url_host("ftp://a.test/", h, sizeof(h)), PEIL_EINVAL);
+		assert_int_equal(http_url_host("https://a.test/", h, 4), PEIL_EINVAL);
+	}
 
 	/* a 3xx that is not a redirect to follow: its location recorded, not followed */
 	srv_start(M_300, false, false);

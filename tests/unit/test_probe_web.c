@@ -51,9 +51,11 @@ struct webfake {
 	const char *sectxt;      /* the security.txt served (NULL: a valid one) */
 	bool fail_on_kept;       /* a canned failure came after the request was sent on a
 	                          * connection kept from an earlier request (requests 1) */
+	unsigned redirects_max;  /* the sum of the requests' max_redirects */
 };
 
 static char sectxt_good[1024], sectxt_unsigned[512], sectxt_far[1024], sectxt_expired[512];
+static char sectxt_canon_apex[1024], sectxt_nospace[512], sectxt_lang[512], sectxt_unknown[512];
 
 /* Valid security.txt files with Expires relative to now (RFC 9116: in the future, under a
  * year away), signed (framing only) with a Canonical, and variations. */
@@ -68,15 +70,29 @@ make_sectxt(void)
 	snprintf(sectxt_good, sizeof(sectxt_good), "-----BEGIN PGP SIGNED MESSAGE-----\n"
 	    "Hash: SHA256\n\nContact: https://d.test/security\nExpires: %s\n"
 	    "Canonical: https://d.test/.well-known/security.txt\n"
+	    "Canonical: https://www.d.test/.well-known/security.txt\n"
 	    "-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEE\n=abcd\n"
 	    "-----END PGP SIGNATURE-----\n", soon);
 	snprintf(sectxt_far, sizeof(sectxt_far), "-----BEGIN PGP SIGNED MESSAGE-----\n"
 	    "Hash: SHA256\n\nContact: https://d.test/security\nExpires: %s\n"
 	    "Canonical: https://d.test/.well-known/security.txt\n"
+	    "Canonical: https://www.d.test/.well-known/security.txt\n"
 	    "-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEE\n=abcd\n"
 	    "-----END PGP SIGNATURE-----\n", far);
 	snprintf(sectxt_unsigned, sizeof(sectxt_unsigned), "Contact: https://d.test/security\n"
 	    "Expires: %s\n", soon);
+	/* Canonical names the apex's URL only: www's copy does not list where it was found */
+	snprintf(sectxt_canon_apex, sizeof(sectxt_canon_apex), "-----BEGIN PGP SIGNED MESSAGE-----\n"
+	    "Hash: SHA256\n\nContact: https://d.test/security\nExpires: %s\n"
+	    "Canonical: https://d.test/.well-known/security.txt\n"
+	    "-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEE\n=abcd\n"
+	    "-----END PGP SIGNATURE-----\n", soon);
+	snprintf(sectxt_nospace, sizeof(sectxt_nospace), "Contact:https://d.test/security\n"
+	    "Expires: %s\n", soon);
+	snprintf(sectxt_lang, sizeof(sectxt_lang), "Contact: https://d.test/security\n"
+	    "Expires: %s\nPreferred-Languages: en, en_GB\n", soon);
+	snprintf(sectxt_unknown, sizeof(sectxt_unknown), "Contact: https://d.test/security\n"
+	    "Expires: %s\nX-Foo: bar\n", soon);
 	snprintf(sectxt_expired, sizeof(sectxt_expired), "-----BEGIN PGP SIGNED MESSAGE-----\n"
 	    "Hash: SHA256\n\nContact: https://d.test/security\nExpires: 2001-01-01T00:00:00Z\n"
 	    "Canonical: https://d.test/.well-known/security.txt\n"
@@ -241,6 +257,24 @@ fake_web_get(void *arg, const struct http_request *rq, uint64_t deadline_ms,
 	}
 	fill(out, rq->url, rq->addr, code, headers, loc[0] != '\0' ? loc : NULL,
 	    (const uint8_t *)body, bodylen, rq->body_cap);
+	/* http_get follows no redirect to another host: it says so for the caller */
+	if (rq->max_redirects == 0 && code >= 300 && code <= 399 && loc[0] != '\0') {
+		out->redirect_stopped = true;
+		snprintf(out->redirect_why, sizeof(out->redirect_why), "not followed: 0 "
+		    "redirects allowed");
+	} else if (code >= 300 && code <= 399 && loc[0] != '\0' &&
+	    strstr(loc, "://") != NULL) {
+		const char *ts = strstr(loc, "://") + 3;
+		size_t tl = strcspn(ts, "/:?#");
+
+		if (tl != strlen(host) || strncasecmp(ts, host, tl) != 0) {
+			out->redirect_stopped = out->redirect_other_host = true;
+			snprintf(out->redirect_why, sizeof(out->redirect_why), "not followed: another "
+			    "host");
+		}
+	}
+	snprintf(out->hop[0].addr, sizeof(out->hop[0].addr), "%s", rq->addr);
+	__atomic_add_fetch(&f->redirects_max, rq->max_redirects, __ATOMIC_RELAXED);
 	if (c != NULL && c->body_cut)
 		out->body_cut = true;
 	if (c != NULL && c->fail == HTTP_F_HEADERS) {
@@ -535,8 +569,9 @@ test_redirect(void **state)
 	};
 
 	(void)state;
-	/* the IPv4 page differs from the IPv6 one on port 80 too: the similar test fails */
-	one(no_redirect, 1, ZONE_WEB, "PFPPPPPPPF");
+	/* the IPv4 page (status 200) differs from the IPv6 one (301) on port 80 too: a notice
+	 * (internet.nl 1.8.0, #485), the similar test warns */
+	one(no_redirect, 1, ZONE_WEB, "PFPPPPPPPW");
 	one(to_http, 1, ZONE_WEB, "PFPPPPPPPP");
 	one(other_host, 1, ZONE_WEB, "PFPPPPPPPP");
 	one(other_port, 1, ZONE_WEB, "PPPPPPPPPP");
@@ -714,8 +749,8 @@ test_frame_and_type_options(void **state)
 }
 
 /* internet.nl: the last comma-separated value (the fields joined) decides: no-referrer,
- * same-origin good; strict-origin(-when-cross-origin) or no policy pass with a
- * recommendation; anything else a notice (warning). */
+ * same-origin good; strict-origin(-when-cross-origin) or no policy full points with a
+ * recommendation, shown as info (#1725, #1733); anything else a notice (warning). */
 static void
 test_referrer(void **state)
 {
@@ -732,13 +767,22 @@ test_referrer(void **state)
 		    "strict-origin-when-cross-origin\n", NULL, NULL, 0, false, 0 } },
 		{ { "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Referrer-Policy: no-referrer, foo\n",
 		    NULL, NULL, 0, false, 0 } },
+		{ { "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Referrer-Policy: strict-origin\n",
+		    NULL, NULL, 0, false, 0 } },
+		{ { "192.0.2.10", WEBGET_HTTPS, HTTP_OK, 200, "Referrer-Policy: same-origin\n",
+		    NULL, NULL, 0, false, 0 } },
 	};
-	static const char st[] = "WPWPPW";
+	static const char st[] = "WPWIIWIP";
 	static const char *const why[] = { "the last value unsafe-url decides", "",
-	    "the last value unsafe-url decides", "", "", "the last value foo decides" };
+	    "the last value unsafe-url decides", "no policy (browsers default to "
+	    "strict-origin-when-cross-origin): no-referrer or same-origin recommended",
+	    "the last value strict-origin-when-cross-origin decides: no-referrer or same-origin "
+	    "recommended", "the last value foo decides",
+	    "the last value strict-origin decides: no-referrer or same-origin recommended", "" };
 	static const char *const line[] = { "Referrer-Policy: unsafe-url",
 	    "Referrer-Policy: unsafe-url,same-origin", "unsafe-url", "no policy",
-	    "strict-origin-when-cross-origin decides: passes", "foo" };
+	    "strict-origin-when-cross-origin decides", "foo", "strict-origin decides",
+	    "same-origin decides: good" };
 	Peil__Result *res[TEST_COUNT];
 
 	(void)state;
@@ -920,6 +964,14 @@ test_securitytxt(void **state)
 		{ NULL, 0, sectxt_unsigned, 'I', "not_signed" },
 		{ NULL, 0, sectxt_far, 'I', "long_expiry" },
 		{ NULL, 0, sectxt_expired, 'W', "expired" },
+		/* internet.nl 1.8.0 (#772): sectxt's no_canonical_match, an error (notice) */
+		{ NULL, 0, sectxt_canon_apex, 'W', "www.d.test [2001:db8::11]: no_canonical_match: "
+		    "https://www.d.test/.well-known/security.txt is not among the 1 Canonical" },
+		/* sectxt: no_space and invalid_lang are errors; unknown_field is a notification
+		 * internet.nl 1.8 does not use (#1410): only the recommendation not_signed */
+		{ NULL, 0, sectxt_nospace, 'W', "no-space (line 1)" },
+		{ NULL, 0, sectxt_lang, 'W', "bad-preferred-languages (line 3)" },
+		{ NULL, 0, sectxt_unknown, 'I', "not_signed" },
 		{ legacy, 2, NULL, 'W', "location: found at /security.txt" },
 		{ missing, 1, NULL, 'W', "www.d.test [192.0.2.11]: no security.txt (404" },
 		{ status500, 2, NULL, 'W', "unexpected HTTP status 503" },
@@ -950,8 +1002,89 @@ test_securitytxt(void **state)
 			assert_int_equal(f.calls[WEBGET_SECTXT_ROOT], 4);
 		if (cases[i].c == missing)
 			assert_int_equal(f.calls[WEBGET_SECTXT_ROOT], 1);
+		if (cases[i].sectxt == sectxt_unknown)
+			assert_true(ev_has(res[TEST_WEB_APPSECPRIV_SECURITYTXT], "1 field of unknown "
+			    "name (not judged)"));
+		if (cases[i].sectxt == NULL && cases[i].c == NULL)
+			assert_true(ev_has(res[TEST_WEB_APPSECPRIV_SECURITYTXT], "Canonical lists "
+			    "https://www.d.test/.well-known/security.txt"));
 		free_results(res);
 	}
+}
+
+/* internet.nl (securitytxt.py, http_client.py http_get_ip: requests follows redirects, other
+ * hosts included): a redirect to another host is followed, the name looked up by the
+ * vantage's resolver in the address's family and the GET pinned to its address, the hops
+ * bounded (MAX_HTTP_REDIRECTS in all) and recorded; Canonical is compared with the last URL. */
+static void
+test_sectxt_redirect(void **state)
+{
+	static const char zone[] = ZONE_WEB
+	    "sec.other.test. A 192.0.2.50\n"
+	    "sec.other.test. AAAA 2001:db8::50\n"
+	    "loop.test. A 192.0.2.60\n";
+	const struct canned_http away[] = {
+		{ "192.0.2.10", WEBGET_SECTXT, HTTP_OK, 301, "Content-Type: text/html\n",
+		    "https://sec.other.test/.well-known/security.txt", "moved", 0, false, 0 },
+		{ "2001:db8::11", WEBGET_SECTXT, HTTP_OK, 302, "Content-Type: text/html\n",
+		    "https://nx.other.test/security.txt", "moved", 0, false, 0 },
+	};
+	const struct canned_http loop[] = {
+		{ "192.0.2.10", WEBGET_SECTXT, HTTP_OK, 301, "Content-Type: text/html\n",
+		    "https://loop.test/.well-known/security.txt", "moved", 0, false, 0 },
+		{ "192.0.2.60", WEBGET_SECTXT, HTTP_OK, 301, "Content-Type: text/html\n",
+		    "https://d.test/.well-known/security.txt", "moved", 0, false, 0 },
+	};
+	char body[1024], soon[32];
+	time_t t = time(NULL) + 30 * 86400;
+	struct webfake f = { .c = away, .n = 2, .sectxt = body };
+	struct zonefake z = { .zone = zone, .user = &f };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	strftime(soon, sizeof(soon), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	snprintf(body, sizeof(body), "-----BEGIN PGP SIGNED MESSAGE-----\n"
+	    "Hash: SHA256\n\nContact: https://d.test/security\nExpires: %s\n"
+	    "Canonical: https://d.test/.well-known/security.txt\n"
+	    "Canonical: https://www.d.test/.well-known/security.txt\n"
+	    "Canonical: https://sec.other.test/.well-known/security.txt\n"
+	    "-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEE\n=abcd\n"
+	    "-----END PGP SIGNATURE-----\n", soon);
+	run_web(&z, true, true, true, res);
+	/* d.test [192.0.2.10] got it from sec.other.test [192.0.2.50]; www's IPv6 address was
+	 * sent to a name without addresses: not followed, the 302 is its answer */
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_SECURITYTXT], 'W', "www.d.test "
+	    "[2001:db8::11]: no security.txt (404)"));
+	assert_true(ev_has(res[TEST_WEB_APPSECPRIV_SECURITYTXT], "d.test [192.0.2.10]: "
+	    "redirects (2 hops): https://d.test/.well-known/security.txt (301) -> "
+	    "https://sec.other.test/.well-known/security.txt [192.0.2.50] (200), "
+	    "https://sec.other.test/.well-known/security.txt (status 200), Canonical lists "
+	    "https://sec.other.test/.well-known/security.txt, content valid"));
+	assert_true(ev_has(res[TEST_WEB_APPSECPRIV_SECURITYTXT], "www.d.test [2001:db8::11]: "
+	    "redirects (1 hop; the last not followed: nx.other.test has no AAAA): "
+	    "https://www.d.test/.well-known/security.txt (302)"));
+	/* the hop limit is shared: the second GET may follow 10 - 1 more (and www's IPv6
+	 * address alone asks the fallback path) */
+	assert_int_equal(f.calls[WEBGET_SECTXT], 5);
+	assert_int_equal(f.calls[WEBGET_SECTXT_ROOT], 1);
+	assert_int_equal(f.redirects_max, 4 * MAX_HTTP_REDIRECTS + (MAX_HTTP_REDIRECTS - 1) +
+	    MAX_HTTP_REDIRECTS);
+	free_results(res);
+
+	/* d.test -> loop.test -> d.test -> ...: MAX_HTTP_REDIRECTS hops, then stopped */
+	memset(&f, 0, sizeof(f));
+	f.c = loop;
+	f.n = 2;
+	f.sectxt = body;
+	run_web(&z, true, true, true, res);
+	assert_true(expect(res[TEST_WEB_APPSECPRIV_SECURITYTXT], 'W', "d.test [192.0.2.10]: no "
+	    "security.txt (404)"));
+	assert_true(ev_has(res[TEST_WEB_APPSECPRIV_SECURITYTXT], "d.test [192.0.2.10]: redirects "
+	    "(11 hops; the last not followed: 10 redirects allowed): "
+	    "https://d.test/.well-known/security.txt (301) -> "
+	    "https://loop.test/.well-known/security.txt [192.0.2.60] (301) -> "));
+	assert_int_equal(f.calls[WEBGET_SECTXT], 4 + MAX_HTTP_REDIRECTS);
+	free_results(res);
 }
 
 /* internet.nl (ipv6.py): over IPv6 the same ports (80, 443) as over IPv4; the page on 80 (else
@@ -988,7 +1121,8 @@ test_similar(void **state)
 
 	(void)state;
 	run_web(&z, true, true, true, res);
-	assert_true(expect(res[TEST_WEB_IPV6_WS_SIMILAR], 'F', "www.d.test [2001:db8::11]: port "
+	/* internet.nl 1.8.0 (#485): a page that differs is a notice, not a failure */
+	assert_true(expect(res[TEST_WEB_IPV6_WS_SIMILAR], 'W', "www.d.test [2001:db8::11]: port "
 	    "80: the page differs"));
 	assert_true(ev_has(res[TEST_WEB_IPV6_WS_SIMILAR], "d.test [2001:db8::10]: port 80: "
 	    "status 301 on both"));
@@ -1005,7 +1139,8 @@ test_similar(void **state)
 
 	f.c = status;
 	run_web(&z, true, true, true, res);
-	assert_true(expect(res[TEST_WEB_IPV6_WS_SIMILAR], 'F', "port 443: status 200 over IPv4 "
+	/* a different status is judged as a different page is: a notice */
+	assert_true(expect(res[TEST_WEB_IPV6_WS_SIMILAR], 'W', "port 443: status 200 over IPv4 "
 	    "[192.0.2.10], 503 over IPv6"));
 	free_results(res);
 
@@ -1221,6 +1356,7 @@ main(void)
 		cmocka_unit_test(test_referrer),
 		cmocka_unit_test(test_csp),
 		cmocka_unit_test(test_securitytxt),
+		cmocka_unit_test(test_sectxt_redirect),
 		cmocka_unit_test(test_similar),
 		cmocka_unit_test(test_difference),
 		cmocka_unit_test(test_hosts_and_limits),

@@ -128,6 +128,96 @@ test_fields(void **state)
 	assert_int_equal(st.nerrors, 4);
 }
 
+/* sectxt (the library internet.nl 1.8 calls): no_space, invalid_lang are errors; unknown
+ * fields only counted */
+static void
+test_sectxt_errors(void **state)
+{
+	(void)state;
+	/* ": " required after every field name, unknown ones too; a tab is not a space */
+	assert_int_equal(parse("Contact:https://example.com/\nExpires:\t2026-06-01T12:00:00Z\n"
+	    "X-Other:1\nPolicy: https://example.com/p\n"), 0);
+	assert_true(has_err(SECTXT_E_NO_SPACE, 1));
+	assert_true(has_err(SECTXT_E_NO_SPACE, 2));
+	assert_true(has_err(SECTXT_E_NO_SPACE, 3));
+	assert_int_equal(st.nerrors, 3);
+	assert_true(st.expires_ok);     /* the value is still read */
+	assert_int_equal(st.nunknown, 1);
+	/* "Canonical:" with nothing after it is an empty value only */
+	assert_int_equal(parse("Contact: https://example.com/\nExpires: 2026-06-01T12:00:00Z\n"
+	    "Canonical:\n"), 0);
+	assert_int_equal(st.nerrors, 1);
+	assert_true(has_err(SECTXT_E_EMPTY_VALUE, 3));
+	/* Preferred-Languages: RFC 5646 tags, comma-separated */
+	assert_int_equal(parse("Contact: https://example.com/\nExpires: 2026-06-01T12:00:00Z\n"
+	    "Preferred-Languages: en, nl-NL,zh-Hant-TW , de-CH-1996, x-private, "
+	    "sl-rozaj-biske, en-a-bbb-x-a-ccc, zh-yue-HK, es-419\n"), 0);
+	assert_true(st.valid);
+	assert_int_equal(parse("Contact: https://example.com/\nExpires: 2026-06-01T12:00:00Z\n"
+	    "Preferred-Languages: en, en_US\n"), 0);
+	assert_true(has_err(SECTXT_E_BAD_LANG, 3));
+	assert_int_equal(parse("Contact: https://example.com/\nExpires: 2026-06-01T12:00:00Z\n"
+	    "Preferred-Languages: en,\n"), 0);
+	assert_true(has_err(SECTXT_E_BAD_LANG, 3));
+}
+
+/* RFC 5646 2.1 well-formedness */
+static void
+test_langtag(void **state)
+{
+	static const char *const good[] = { "en", "EN", "nl-NL", "zh-Hant", "zh-Hant-TW",
+	    "sr-Latn-RS", "es-419", "de-CH-1996", "sl-rozaj", "sl-IT-nedis", "x-whatever",
+	    "en-a-bbb", "en-US-u-islamcal", "zh-cmn-Hans-CN", "qaa-Qaaa-QM-x-southern", "tlh",
+	    "abcde" };
+	static const char *const bad[] = { "", "e", "english1", "en-", "-en", "en--US",
+	    "123", "en-US-GB", "en-Latn-Latn", "en-a", "en-x", "x", "en-a-b", "toolonglang",
+	    "en_US", "en US", "i-klingon", "en-abcdefghi", "nl-NL-Latn" };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(good) / sizeof(good[0]); k++)
+		if (!sectxt_langtag((const uint8_t *)good[k], strlen(good[k])))
+			fail_msg("'%s' refused", good[k]);
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+		if (sectxt_langtag((const uint8_t *)bad[k], strlen(bad[k])))
+			fail_msg("'%s' accepted", bad[k]);
+}
+
+/* internet.nl 1.8.0 passes the URL the file came from; sectxt: no_canonical_match when
+ * Canonical fields exist and none is that URL */
+static void
+test_canonical(void **state)
+{
+	static const char u[] = "https://example.com/.well-known/security.txt";
+	char buf[2048];
+	int n;
+
+	(void)state;
+	assert_int_equal(parse("Contact: https://example.com/\nExpires: 2026-06-01T12:00:00Z\n"),
+	    0);
+	assert_int_equal(sectxt_canonical(&st, u), SECTXT_CANON_NONE);
+	assert_int_equal(parse("Contact: https://example.com/\nExpires: 2026-06-01T12:00:00Z\n"
+	    "Canonical: https://www.example.com/.well-known/security.txt\n"
+	    "Canonical: HTTPS://Example.COM/.well-known/security.txt\n"), 0);
+	assert_int_equal(sectxt_canonical(&st, u), SECTXT_CANON_MATCH);
+	assert_int_equal(sectxt_canonical(&st, "https://example.com/.well-known/Security.txt"),
+	    SECTXT_CANON_NO_MATCH);
+	assert_int_equal(sectxt_canonical(&st, "https://example.com/security.txt"),
+	    SECTXT_CANON_NO_MATCH);
+	assert_int_equal(sectxt_canonical(&st, "https://example.com/.well-known/security.txt?"),
+	    SECTXT_CANON_NO_MATCH);
+	assert_int_equal(sectxt_canonical(&st, "https://example.co"), SECTXT_CANON_NO_MATCH);
+	assert_int_equal(sectxt_canonical(&st, ""), SECTXT_CANON_NO_MATCH);
+	assert_string_equal(sectxt_canon_name(SECTXT_CANON_NO_MATCH), "no-match");
+	/* more values than kept: not decided */
+	n = snprintf(buf, sizeof(buf), "Contact: https://example.com/\n"
+	    "Expires: 2026-06-01T12:00:00Z\n");
+	for (int k = 0; k < MAX_SECTXT_VALUES + 1; k++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "Canonical: https://h%d.test/\n", k);
+	assert_int_equal(parse(buf), 0);
+	assert_int_equal(sectxt_canonical(&st, u), SECTXT_CANON_UNKNOWN);
+	assert_int_equal(sectxt_canonical(&st, "https://h0.test/"), SECTXT_CANON_MATCH);
+}
+
 /* RFC 4880 7 cleartext signature framing; RFC 9116 2.3 */
 static void
 test_pgp(void **state)
@@ -237,6 +327,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_datetime),
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_sectxt_errors),
+		cmocka_unit_test(test_langtag),
+		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_pgp),
 		cmocka_unit_test(test_hostile),
 	};
