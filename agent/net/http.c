@@ -523,7 +523,7 @@ http_get(const struct http_request *rq, struct http_response *out)
 	h = rq->conn != NULL ? rq->conn->h : curl_easy_init();
 	if (h == NULL || (cto = curl_slist_append(NULL, connto)) == NULL ||
 	    (rq->accept_encoding && (hdrs = curl_slist_append(NULL,
-	    "Accept-Encoding: gzip, deflate, br")) == NULL)) {
+	    "Accept-Encoding: " HTTP_ACCEPT_ENCODING)) == NULL)) {
 		rc = PEIL_ENOMEM;
 		goto out;
 	}

@@ -51,6 +51,11 @@ struct http_hop {
 /* Connections kept for the next GET (HTTP keep-alive and TLS session resumption): opaque. */
 struct http_conn;
 
+/* The content codings the compression test offers: internet.nl's (http_headers.py), with br
+ * and zstd as since its 1.8.6. A body is never decoded, so any coding may be offered. */
+#define HTTP_ACCEPT_ENCODING \
+	"compress, deflate, exi, gzip, pack200-gzip, x-compress, x-gzip, br, zstd"
+
 struct http_request {
 	const char *url;        /* "http://HOST[:PORT]/PATH" or "https://..." (HOST a name) */
 	const char *addr;       /* numeric IPv4/IPv6 address every connection goes to (curl never
@@ -70,7 +75,7 @@ struct http_request {
 	                         * the scheme's default port (or on the port written in rq->url
 	                         * with rq->url's scheme), and not a URL asked before (a loop);
 	                         * 0: none, the 3xx is the response */
-	bool accept_encoding;   /* send "Accept-Encoding: gzip, deflate, br" and keep the body as
+	bool accept_encoding;   /* send "Accept-Encoding: " HTTP_ACCEPT_ENCODING and keep the body as
 	                         * sent (not decoded): for the compression test */
 	const char *user_agent; /* NULL: "peil/VERSION" */
 	struct http_conn *conn; /* NULL: the GET's connections are closed when it returns; else
