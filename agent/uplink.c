@@ -29,7 +29,8 @@ struct uplink {
 	uint64_t ack_pending;      /* highest Ack received and not yet applied to the spool */
 	uint64_t max_message_bytes;   /* ours, or the collector's when smaller */
 	unsigned batch_max;        /* results per batch: ours, or the collector's when smaller */
-	uint64_t task_req_seq;     /* envelope seq of the outstanding task request */
+	uint64_t task_req_seq;     /* envelope seq of the outstanding task request's last send */
+	uint64_t task_first_seq;   /* ... and of its first: an answer to any send of it is taken */
 	int64_t last_progress_ms;  /* last ack advance, or first send into an empty window */
 	int64_t next_hello_ms;
 	int64_t last_heard_ms;     /* last message from the collector */
@@ -179,11 +180,17 @@ uplink_send_task_request(struct uplink *u)
 int
 uplink_request_tasks(struct uplink *u, uint64_t done_round, uint64_t round_id, uint32_t offset)
 {
+	/* The same request outstanding: it is sent again after ack_timeout_ms by itself. A new
+	 * send here would only add a page to the collector's work (and to the answers). */
+	if (u->task_wanted && u->task_done_round == done_round && u->task_round == round_id &&
+	    u->task_offset == offset)
+		return 0;
 	u->task_wanted = true;
 	u->task_done_round = done_round;
 	u->task_round = round_id;
 	u->task_offset = offset;
 	uplink_send_task_request(u);
+	u->task_first_seq = u->task_req_seq;
 	return 0;
 }
 
@@ -259,9 +266,12 @@ uplink_handle(struct uplink *u, Peil__Envelope *env)
 			u->ack_pending = env->ack->batch_seq;
 		break;
 	case PEIL__ENVELOPE__BODY_TASK_LIST:
-		/* The collector echoes the request's seq: an answer to an earlier, re-sent request
-		 * is stale. A page of another round than asked for is taken (main starts over). */
-		if (!u->task_wanted || env->seq != u->task_req_seq)
+		/* The collector echoes the request's seq. An answer to any send of the outstanding
+		 * request is taken: a re-send asks the same, and a collector slower to answer than
+		 * ack_timeout_ms (under a flood) would otherwise never be heard. An answer to an
+		 * earlier, other request is stale. A page of another round than asked for is taken
+		 * (main starts over). */
+		if (!u->task_wanted || env->seq < u->task_first_seq || env->seq > u->task_req_seq)
 			break;
 		u->task_wanted = false;
 		wire_envelope_free(u->tasks);

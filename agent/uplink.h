@@ -41,7 +41,9 @@ void uplink_free(struct uplink *u);
 int uplink_step(struct uplink *u, int timeout_ms);
 /* Has the collector answered Hello (so batches can be numbered and sent)? */
 bool uplink_welcomed(const struct uplink *u);
-/* Asks for round tasks: the last round done, and which page of which round's targets. */
+/* Asks for round tasks: the last round done, and which page of which round's targets. The
+ * request is sent again after ack_timeout_ms until answered; asking the same again while it
+ * is outstanding sends nothing more. */
 int uplink_request_tasks(struct uplink *u, uint64_t done_round, uint64_t round_id,
     uint32_t offset);
 /* The TaskList envelope that arrived since the last call, or NULL. The caller frees it with
