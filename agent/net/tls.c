@@ -1854,6 +1854,17 @@ ssl3_probe(struct eng *e)
 	first_why(e, version_names[4], why);
 }
 
+/* The answer to the order check, pv's suites offered in reverse: the server chose suite.
+ * Its first choice being our first (the last found) means it follows our order. */
+static void
+order_note(struct tls_version_suites *pv, uint16_t suite)
+{
+	if (suite == pv->suites[pv->nsuites - 1])
+		pv->server_order = 0;
+	else if (has16(pv->suites, pv->nsuites, suite))
+		pv->server_order = 1;
+}
+
 /* Appends "sep name" to a growing string; false when it does not fit. */
 static bool
 str_add(char *buf, size_t buflen, size_t *off, const char *sep, const char *name)
@@ -1918,10 +1929,7 @@ suites13_probe(struct eng *e)
 			return rc;
 		if (rc != HS_OK)
 			return 0;
-		if (suite == pv->suites[pv->nsuites - 1])
-			pv->server_order = 0;
-		else if (has16(pv->suites, pv->nsuites, suite))
-			pv->server_order = 1;
+		order_note(pv, suite);
 	}
 	return 0;
 }
@@ -2042,10 +2050,7 @@ suites_probe(struct eng *e, int vi)
 		conn_close(&c);
 		if (rc != 0)
 			return rc;
-		if (suite == pv->suites[pv->nsuites - 1])
-			pv->server_order = 0;
-		else if (has16(pv->suites, pv->nsuites, suite))
-			pv->server_order = 1;
+		order_note(pv, suite);
 	}
 	return 0;
 }
