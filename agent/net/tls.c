@@ -37,6 +37,7 @@ enum {
 #define HS_SERVER_HELLO 2
 #define MAX_RECORD      (16384 + 2048)   /* TLSCiphertext.length at most */
 #define HELLO_OUT_MAX   2048             /* our hand-built ClientHello */
+#define HELLO_SUITES    512              /* suites one hand-built ClientHello offers at most */
 #define FLIGHT_BUF      (5 + MAX_RECORD)  /* the server's bytes, a record at a time */
 
 #define ALL12 "ALL:COMPLEMENTOFALL"
@@ -139,6 +140,7 @@ struct eng {
 	int pv[TLS_NVERSIONS];              /* per_version index of each version, -1 */
 	uint16_t weak[NWEAK];               /* weak_suites this OpenSSL cannot offer */
 	size_t nweak;
+	bool weak_asked[TLS_NVERSIONS];     /* a refused hello of the version offered them */
 	struct found f[TLS_NVERSIONS];
 };
 
@@ -169,6 +171,7 @@ struct conn {
 };
 
 static void eng_stop(struct eng *, const char *, ...) __attribute__((format(printf, 2, 3)));
+static int version_hello(struct eng *, int);
 
 static uint16_t
 be16(const uint8_t *p)
@@ -1336,6 +1339,14 @@ versions_probe(struct eng *e)
 		uint16_t suite, scheme;
 		int rc;
 
+		/* What only a full TLS <= 1.2 handshake shows is known: a hand-built hello will do */
+		if (e->flight && e->legacy_done && e->r->nchain > 0) {
+			if ((rc = version_hello(e, vi)) == HS_STOP)
+				break;
+			if (rc == PEIL_ENOMEM)
+				return rc;
+			continue;
+		}
 		rc = hs_try(e, &o, &c, why, sizeof(why));
 		if (rc == HS_STOP)
 			break;
@@ -1832,6 +1843,58 @@ hello13_try(struct eng *e, const uint16_t *suites, size_t n, const uint16_t *gro
 	return HS_OK;
 }
 
+/* Step 1 for TLS 1.1 and 1.0 once a TLS <= 1.2 handshake completed (it gave the chain,
+ * renegotiation and EMS): a hand-built hello (tls_client_hello_build) read to the
+ * ServerHello, offering the suites OpenSSL offers for versions[vi] in its order, then the
+ * weak ones it cannot (e->weak). Accepted: the chosen suite is found (suites_probe goes on
+ * from it); refused: weak_probe has nothing to ask there. 0, HS_STOP or PEIL_ENOMEM. */
+static int
+version_hello(struct eng *e, int vi)
+{
+	uint16_t offer[HELLO_SUITES];
+	SSL *ssl = SSL_new(e->ctx);
+	STACK_OF(SSL_CIPHER) *sk = NULL;
+	const SSL_CIPHER *cp = NULL;
+	struct tls_hello h;
+	char why[200];
+	size_t n = 0;
+	int rc;
+
+	if (ssl == NULL || SSL_set_min_proto_version(ssl, versions[vi]) != 1 ||
+	    SSL_set_max_proto_version(ssl, versions[vi]) != 1 ||
+	    (sk = SSL_get1_supported_ciphers(ssl)) == NULL) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	for (int j = 0; j < sk_SSL_CIPHER_num(sk); j++)
+		(void)add16(offer, &n, HELLO_SUITES,
+		    SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(sk, j)));
+	for (size_t j = 0; j < e->nweak; j++)
+		(void)add16(offer, &n, HELLO_SUITES, e->weak[j]);
+	rc = hello_try(e, versions[vi], offer, n, false, &h, why, sizeof(why));
+	if (rc == HS_STOP || rc == PEIL_ENOMEM)
+		goto out;
+	e->r->version_tried[vi] = true;
+	if (rc == HS_OK && h.version == versions[vi] && has16(offer, n, h.suite)) {
+		for (int j = 0; j < sk_SSL_CIPHER_num(sk) && cp == NULL; j++)
+			if (SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(sk, j)) == h.suite)
+				cp = sk_SSL_CIPHER_value(sk, j);
+		suite_add(e, vi, h.suite, cp);
+	} else {
+		if (rc == HS_OK)
+			snprintf(why, sizeof(why), "answered with version 0x%04x, suite 0x%04x",
+			    h.version, h.suite);
+		first_why(e, version_names[vi], why);
+		e->weak_asked[vi] = true;
+	}
+	rc = 0;
+out:
+	sk_SSL_CIPHER_free(sk);
+	SSL_free(ssl);
+	ERR_clear_error();
+	return rc;
+}
+
 /* Step 2: SSLv3, which OpenSSL 3 cannot speak. */
 static void
 ssl3_probe(struct eng *e)
@@ -2251,6 +2314,8 @@ weak_probe(struct eng *e, int vi)
 {
 	struct tls_report *r = e->r;
 
+	if (e->weak_asked[vi])
+		return;
 	while (!e->stop && e->nweak > 0) {
 		uint16_t offer[NWEAK];
 		size_t n = 0;
@@ -2390,7 +2455,9 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 	}
 	if (!r->available)
 		goto out;
-	if ((rc = groups_probe(&e)) != 0 || (rc = sigs_probe(&e)) != 0)
+	if ((rc = groups_probe(&e)) != 0)
+		goto out;
+	if ((rc = sigs_probe(&e)) != 0)
 		goto out;
 	compression_probe(&e);
 out:
