@@ -135,6 +135,7 @@ struct eng {
 	bool tls_seen;                      /* some reply was a TLS alert or a ServerHello */
 	bool legacy_done;                   /* secure reneg, EMS, client reneg measured */
 	bool groups13_done;                 /* every TLS 1.3 group accepted is in r->groups */
+	bool comp_done;                     /* r->compression asked (weak_probe) */
 	bool flight;                        /* enumerate by first-flight tries (hs.flight) */
 	SSL_SESSION *ticket;                /* a TLS 1.3 session to resume for 0-RTT, or NULL */
 	SSL_CTX *ctx;                       /* every try's SSL comes from it (ctx_init) */
@@ -2410,17 +2411,22 @@ out:
 
 /* Step 3b: suites OpenSSL cannot offer, by hand-built hellos on TLS 1.2 ... 1.0 (also where
  * OpenSSL's handshake failed: a server with 3DES or RC4 only). Accepted means chosen in
- * the ServerHello. */
+ * the ServerHello. On compression_probe's version of a server following our order, the
+ * first hello also offers the suites found (after the weak ones) and DEFLATE: it answers
+ * both questions. */
 static void
 weak_probe(struct eng *e, int vi)
 {
 	struct tls_report *r = e->r;
+	bool comp = true;
 
 	if (e->weak_asked[vi])
 		return;
+	for (int i = 1; i < vi; i++)
+		comp &= e->pv[i] < 0;                 /* compression_probe's version */
 	while (!e->stop && e->nweak > 0) {
-		uint16_t offer[NWEAK];
-		size_t n = 0;
+		uint16_t offer[NWEAK + TLS_MAX_SUITES];
+		size_t n = 0, nw;
 		struct tls_hello h;
 		char why[200];
 		struct tls_version_suites *pv = e->pv[vi] >= 0 ? &r->per_version[e->pv[vi]] : NULL;
@@ -2430,9 +2436,23 @@ weak_probe(struct eng *e, int vi)
 		for (size_t i = 0; i < e->nweak; i++)
 			if (pv == NULL || !has16(pv->suites, pv->nsuites, e->weak[i]))
 				offer[n++] = e->weak[i];
-		if (n == 0 || hello_try(e, versions[vi], offer, n, false, &h, why, sizeof(why)) != HS_OK)
+		if (n == 0)
 			break;
-		if (h.version != versions[vi] || !has16(offer, n, h.suite))
+		/* A server following our order takes a weak suite offered first when it accepts
+		 * one: then the suites it took follow, with DEFLATE, so that the same hello asks
+		 * compression_probe's question. */
+		nw = n;
+		comp &= !e->comp_done && pv != NULL && pv->server_order == 0;
+		if (comp)
+			for (size_t i = 0; i < pv->nsuites; i++)
+				offer[n++] = pv->suites[i];
+		if (hello_try(e, versions[vi], offer, n, comp, &h, why, sizeof(why)) != HS_OK)
+			break;
+		if (comp) {
+			e->comp_done = true;
+			r->compression = h.compression == 1 ? 1 : 0;
+		}
+		if (h.version != versions[vi] || !has16(offer, nw, h.suite))
 			break;
 		r->available = true;
 		suite_add(e, vi, h.suite, NULL);
@@ -2476,7 +2496,8 @@ groups_sort(struct tls_report *r)
 	r->ngroups = n;
 }
 
-/* Step 6: compression, by a hand-built hello offering DEFLATE with suites the server took. */
+/* Step 6: compression, by a hand-built hello offering DEFLATE with suites the server took
+ * (unless weak_probe's first hello asked it). */
 static void
 compression_probe(struct eng *e)
 {
@@ -2484,6 +2505,8 @@ compression_probe(struct eng *e)
 	struct tls_hello h;
 	char why[200];
 
+	if (e->comp_done)
+		return;
 	for (int vi = 1; vi < TLS_NVERSIONS - 1; vi++) {
 		struct tls_version_suites *pv;
 
