@@ -1,4 +1,4 @@
-/* tls.c: the TLS engine: OpenSSL 3 tries one at a time (full or first-flight), hand-built ClientHellos for SSLv3, weak suites, compression. */
+/* tls.c: the TLS engine: OpenSSL 3 tries one at a time (full or first-flight), hand-built ClientHellos for SSLv3, TLS 1.1/1.0, weak suites, compression, TLS 1.3 suites and groups. */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +37,7 @@ enum {
 #define HS_SERVER_HELLO 2
 #define MAX_RECORD      (16384 + 2048)   /* TLSCiphertext.length at most */
 #define HELLO_OUT_MAX   2048             /* our hand-built ClientHello */
+#define HELLO_SUITES    512              /* suites one hand-built ClientHello offers at most */
 #define FLIGHT_BUF      (5 + MAX_RECORD)  /* the server's bytes, a record at a time */
 
 #define ALL12 "ALL:COMPLEMENTOFALL"
@@ -133,12 +134,15 @@ struct eng {
 	bool stop;
 	bool tls_seen;                      /* some reply was a TLS alert or a ServerHello */
 	bool legacy_done;                   /* secure reneg, EMS, client reneg measured */
+	bool groups13_done;                 /* every TLS 1.3 group accepted is in r->groups */
+	bool comp_done;                     /* r->compression asked (weak_probe) */
 	bool flight;                        /* enumerate by first-flight tries (hs.flight) */
 	SSL_SESSION *ticket;                /* a TLS 1.3 session to resume for 0-RTT, or NULL */
 	SSL_CTX *ctx;                       /* every try's SSL comes from it (ctx_init) */
 	int pv[TLS_NVERSIONS];              /* per_version index of each version, -1 */
 	uint16_t weak[NWEAK];               /* weak_suites this OpenSSL cannot offer */
 	size_t nweak;
+	bool weak_asked[TLS_NVERSIONS];     /* a refused hello of the version offered them */
 	struct found f[TLS_NVERSIONS];
 };
 
@@ -169,6 +173,7 @@ struct conn {
 };
 
 static void eng_stop(struct eng *, const char *, ...) __attribute__((format(printf, 2, 3)));
+static int version_hello(struct eng *, int);
 
 static uint16_t
 be16(const uint8_t *p)
@@ -1341,6 +1346,15 @@ versions_probe(struct eng *e)
 		uint16_t suite, scheme;
 		int rc;
 
+		/* What only a full TLS <= 1.2 handshake shows is known: a hand-built hello will do */
+		if (e->flight && e->legacy_done && e->r->nchain > 0) {
+			if ((rc = version_hello(e, vi)) == HS_STOP)
+				break;
+			if (rc == PEIL_ENOMEM)
+				return rc;
+			if (rc == HS_OK)
+				continue;
+		}
 		rc = hs_try(e, &o, &c, why, sizeof(why));
 		if (rc == HS_STOP)
 			break;
@@ -1837,6 +1851,65 @@ hello13_try(struct eng *e, const uint16_t *suites, size_t n, const uint16_t *gro
 	return HS_OK;
 }
 
+/* Step 1 for TLS 1.1 and 1.0 once a TLS <= 1.2 handshake completed (it gave the chain,
+ * renegotiation and EMS): a hand-built hello (tls_client_hello_build) read to the
+ * ServerHello, offering the suites OpenSSL offers for versions[vi] in its order, then the
+ * weak ones it cannot (e->weak). Accepted: the chosen suite is found (suites_probe goes on
+ * from it); refused: weak_probe has nothing to ask there; HS_OK either way. HS_FAIL when
+ * the server chose a weak suite: OpenSSL's own handshake is to find the first suite then,
+ * as if no hello had been sent (so the suites keep the order they are found in). HS_STOP,
+ * PEIL_ENOMEM. */
+static int
+version_hello(struct eng *e, int vi)
+{
+	uint16_t offer[HELLO_SUITES];
+	SSL *ssl = SSL_new(e->ctx);
+	STACK_OF(SSL_CIPHER) *sk = NULL;
+	const SSL_CIPHER *cp = NULL;
+	struct tls_hello h;
+	char why[200];
+	size_t n = 0;
+	int rc;
+
+	if (ssl == NULL || SSL_set_min_proto_version(ssl, versions[vi]) != 1 ||
+	    SSL_set_max_proto_version(ssl, versions[vi]) != 1 ||
+	    (sk = SSL_get1_supported_ciphers(ssl)) == NULL) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	for (int j = 0; j < sk_SSL_CIPHER_num(sk); j++)
+		(void)add16(offer, &n, HELLO_SUITES,
+		    SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(sk, j)));
+	for (size_t j = 0; j < e->nweak; j++)
+		(void)add16(offer, &n, HELLO_SUITES, e->weak[j]);
+	rc = hello_try(e, versions[vi], offer, n, false, &h, why, sizeof(why));
+	if (rc == HS_STOP || rc == PEIL_ENOMEM)
+		goto out;
+	e->r->version_tried[vi] = true;
+	if (rc == HS_OK && h.version == versions[vi] && has16(offer, n, h.suite)) {
+		for (int j = 0; j < sk_SSL_CIPHER_num(sk) && cp == NULL; j++)
+			if (SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(sk, j)) == h.suite)
+				cp = sk_SSL_CIPHER_value(sk, j);
+		if (cp == NULL) {
+			rc = HS_FAIL;
+			goto out;
+		}
+		suite_add(e, vi, h.suite, cp);
+	} else {
+		if (rc == HS_OK)
+			snprintf(why, sizeof(why), "answered with version 0x%04x, suite 0x%04x",
+			    h.version, h.suite);
+		first_why(e, version_names[vi], why);
+		e->weak_asked[vi] = true;
+	}
+	rc = HS_OK;
+out:
+	sk_SSL_CIPHER_free(sk);
+	SSL_free(ssl);
+	ERR_clear_error();
+	return rc;
+}
+
 /* Step 2: SSLv3, which OpenSSL 3 cannot speak. */
 static void
 ssl3_probe(struct eng *e)
@@ -1857,6 +1930,43 @@ ssl3_probe(struct eng *e)
 	if (rc == HS_OK)
 		snprintf(why, sizeof(why), "answered with version 0x%04x", h.version);
 	first_why(e, version_names[4], why);
+}
+
+/* The answer to the order check, pv's suites offered in reverse: the server chose suite.
+ * Its first choice being our first (the last found) means it follows our order. */
+static void
+order_note(struct tls_version_suites *pv, uint16_t suite)
+{
+	if (suite == pv->suites[pv->nsuites - 1])
+		pv->server_order = 0;
+	else if (has16(pv->suites, pv->nsuites, suite))
+		pv->server_order = 1;
+}
+
+/* The order question asked along the suite enumeration (suites_probe, suites13_probe), so
+ * that no try of its own is needed: while *ask is 1, a try offers the suites not yet found
+ * and then the first one found (c0) last. The server chose suite: a new one ahead of c0,
+ * which it chose over that one when both were offered: it follows our order (server_order
+ * 0), and from then on choosing c0 means it accepts none of the others offered (the
+ * enumeration is done); c0 on the first such try: either it prefers c0 whatever our order,
+ * or it accepts nothing else: c0 is left out from then on (*ask 2), and a new suite found
+ * without it says the former (server_order 1). *ask 0: not asked (the first suite has no
+ * OpenSSL name). Returns 1 (a new suite: add it), 0 (the enumeration is done) or 2 (try
+ * again, without c0). */
+static int
+order_ask(struct tls_version_suites *pv, int *ask, uint16_t suite)
+{
+	if (*ask == 1 && suite == pv->suites[0]) {
+		if (pv->server_order == 0)
+			return 0;
+		*ask = 2;
+		return 2;
+	}
+	if (has16(pv->suites, pv->nsuites, suite))
+		return 0;                         /* picked one we did not offer */
+	if (*ask != 0 && pv->server_order < 0 && pv->nsuites == 1)
+		pv->server_order = *ask == 1 ? 0 : 1;
+	return 1;
 }
 
 /* Appends "sep name" to a growing string; false when it does not fit. */
@@ -1883,16 +1993,36 @@ groups13(uint16_t *g)
 	return n;
 }
 
+/* The TLS 1.3 groups not yet found, into g. */
+static size_t
+groups13_left(const struct tls_report *r, uint16_t *g)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NGROUPS; i++)
+		if (groups_all[i].v13 && !has16(r->groups, r->ngroups, groups_all[i].iana))
+			g[n++] = groups_all[i].iana;
+	return n;
+}
+
 /* Step 3 on TLS 1.3 with first-flight tries: as suites_probe, by hellos without a key share
- * whose HelloRetryRequest names the suite (hello13_try): no key exchange, no signature. */
+ * whose HelloRetryRequest names the suite (hello13_try): no key exchange, no signature.
+ * On TLS 1.3 any accepted suite goes with any accepted group, so each try offers only the
+ * groups not yet found and finds a group too (step 4's work). Refused, the offer of suites
+ * or of groups held none the server takes: with the first suite offered last (order_ask),
+ * the groups; else one more try, the groups left with every suite, says which (taken: the
+ * suites, and the group is new; refused: the groups). Groups exhausted, the suites go on
+ * with every group offered; and step 4 has nothing left to ask. */
 static int
 suites13_probe(struct eng *e)
 {
-	struct tls_version_suites *pv = &e->r->per_version[e->pv[0]];
-	uint16_t offer[NSUITES13], groups[NGROUPS], suite, group;
-	size_t ng = groups13(groups);
+	struct tls_report *r = e->r;
+	struct tls_version_suites *pv = &r->per_version[e->pv[0]];
+	uint16_t offer[NSUITES13 + 1], groups[NGROUPS], left[NGROUPS], suite, group;
+	size_t ng = groups13(groups), nl = 0;
 	char why[200];
-	int rc;
+	int rc, ask = pv->nsuites == 1 ? 1 : 0;
+	bool joint = true;
 
 	while (pv->nsuites < TLS_MAX_SUITES && !e->stop) {
 		size_t n = 0;
@@ -1902,19 +2032,55 @@ suites13_probe(struct eng *e)
 				offer[n++] = suites13_iana[i];
 		if (n == 0)
 			break;
-		rc = hello13_try(e, offer, n, groups, ng, &suite, &group, why, sizeof(why));
+		if (ask == 1)
+			offer[n++] = pv->suites[0];
+		if (joint && (nl = groups13_left(r, left)) == 0) {
+			joint = false;
+			e->groups13_done = true;
+		}
+		rc = hello13_try(e, offer, n, joint ? left : groups, joint ? nl : ng, &suite,
+		    &group, why, sizeof(why));
 		if (rc == PEIL_ENOMEM)
 			return rc;
+		if (rc != HS_OK && joint) {
+			joint = false;
+			if (ask != 1) {
+				rc = hello13_try(e, suites13_iana, NSUITES13, left, nl, &suite, &group,
+				    why, sizeof(why));
+				if (rc == PEIL_ENOMEM)
+					return rc;
+				if (rc == HS_OK) {
+					(void)add16(r->groups, &r->ngroups, TLS_MAX_GROUPS, group);
+					if (has16(pv->suites, pv->nsuites, suite))
+						break;            /* the suites are exhausted */
+					/* not so simple a server: go on the plain way */
+					suite_add(e, 0, suite, NULL);
+					for (size_t i = 0; i < NSUITES13; i++)
+						if (suites13_iana[i] == suite)
+							e->f[0].names[pv->nsuites - 1] = suites13[i];
+					ask = 0;
+					continue;
+				}
+				if (e->stop)
+					break;
+			}
+			e->groups13_done = true;          /* refused with an accepted suite offered */
+			continue;
+		}
 		if (rc != HS_OK)
 			break;
-		(void)add16(e->r->groups, &e->r->ngroups, TLS_MAX_GROUPS, group);
+		(void)add16(r->groups, &r->ngroups, TLS_MAX_GROUPS, group);
+		if ((rc = order_ask(pv, &ask, suite)) == 0)
+			break;
+		if (rc == 2)
+			continue;
 		for (size_t i = 0; i < NSUITES13; i++)
 			if (suites13_iana[i] == suite && pv->nsuites < TLS_MAX_SUITES) {
 				suite_add(e, 0, suite, NULL);
 				e->f[0].names[pv->nsuites - 1] = suites13[i];
 			}
 	}
-	if (pv->nsuites >= 2 && pv->nsuites <= NSUITES13 && !e->stop) {
+	if (pv->nsuites >= 2 && pv->nsuites <= NSUITES13 && pv->server_order < 0 && !e->stop) {
 		for (size_t j = 0; j < pv->nsuites; j++)
 			offer[j] = pv->suites[pv->nsuites - 1 - j];
 		rc = hello13_try(e, offer, pv->nsuites, groups, ng, &suite, &group, why,
@@ -1923,16 +2089,14 @@ suites13_probe(struct eng *e)
 			return rc;
 		if (rc != HS_OK)
 			return 0;
-		if (suite == pv->suites[pv->nsuites - 1])
-			pv->server_order = 0;
-		else if (has16(pv->suites, pv->nsuites, suite))
-			pv->server_order = 1;
+		order_note(pv, suite);
 	}
 	return 0;
 }
 
 /* Step 4 on TLS 1.3 with first-flight tries: every group, offer all but those found until
- * the server refuses, by hellos without a key share (hello13_try). */
+ * the server refuses, by hellos without a key share (hello13_try); nothing to do when
+ * suites13_probe found them all on its way. */
 static int
 groups13_probe(struct eng *e)
 {
@@ -1943,7 +2107,7 @@ groups13_probe(struct eng *e)
 	int rc;
 
 	r->groups_version = TLS_V13;
-	while (!e->stop && r->ngroups < TLS_MAX_GROUPS) {
+	while (!e->groups13_done && !e->stop && r->ngroups < TLS_MAX_GROUPS) {
 		size_t n = 0;
 
 		for (size_t i = 0; i < na; i++)
@@ -1962,14 +2126,17 @@ groups13_probe(struct eng *e)
 	return 0;
 }
 
-/* Step 3: every suite of version vi: offer all but those found, until the server refuses;
- * then whether it enforces its order (offer the found ones reversed). */
+/* Step 3: every suite of version vi: offer all but those found, until the server refuses
+ * (or, following our order, takes the first one found offered last: order_ask); whether it
+ * enforces its order is asked along the way, else by one more try (the found ones
+ * reversed). */
 static int
 suites_probe(struct eng *e, int vi)
 {
 	struct tls_version_suites *pv = &e->r->per_version[e->pv[vi]];
 	struct found *f = &e->f[vi];
 	char offer[8192];
+	int ask = pv->nsuites == 1 && f->names[0] != NULL ? 1 : 0;
 
 	if (vi == 0 && e->flight)
 		return suites13_probe(e);
@@ -1994,12 +2161,18 @@ suites_probe(struct eng *e, int vi)
 			}
 			if (off == 0)
 				break;
+			if (ask == 1)
+				room &= str_add(offer, sizeof(offer), &off, ":", f->names[0]);
 			o.suites = offer;
 		} else {
+			/* c0 with "-" (out, but may come back) and last again, not "!" */
 			room &= str_add(offer, sizeof(offer), &off, ":", ALL12);
 			for (size_t j = 0; j < pv->nsuites; j++)
 				if (f->names[j] != NULL)
-					room &= str_add(offer, sizeof(offer), &off, ":!", f->names[j]);
+					room &= str_add(offer, sizeof(offer), &off,
+					    j == 0 && ask == 1 ? ":-" : ":!", f->names[j]);
+			if (ask == 1)
+				room &= str_add(offer, sizeof(offer), &off, ":", f->names[0]);
 			room &= str_add(offer, sizeof(offer), &off, ":", SECLEVEL0);
 			o.ciphers = offer;
 		}
@@ -2014,11 +2187,12 @@ suites_probe(struct eng *e, int vi)
 		conn_close(&c);
 		if (rc != 0)
 			return rc;
-		if (has16(pv->suites, pv->nsuites, suite))
-			break;                        /* picked one we did not offer */
-		suite_add(e, vi, suite, cp);
+		if ((rc = order_ask(pv, &ask, suite)) == 0)
+			break;
+		if (rc == 1)
+			suite_add(e, vi, suite, cp);
 	}
-	if (pv->nsuites >= 2 && !e->stop) {
+	if (pv->nsuites >= 2 && pv->server_order < 0 && !e->stop) {
 		struct hs o = { .version = versions[vi], .flight = e->flight };
 		struct conn c;
 		char why[200];
@@ -2047,10 +2221,7 @@ suites_probe(struct eng *e, int vi)
 		conn_close(&c);
 		if (rc != 0)
 			return rc;
-		if (suite == pv->suites[pv->nsuites - 1])
-			pv->server_order = 0;
-		else if (has16(pv->suites, pv->nsuites, suite))
-			pv->server_order = 1;
+		order_note(pv, suite);
 	}
 	return 0;
 }
@@ -2245,15 +2416,22 @@ out:
 
 /* Step 3b: suites OpenSSL cannot offer, by hand-built hellos on TLS 1.2 ... 1.0 (also where
  * OpenSSL's handshake failed: a server with 3DES or RC4 only). Accepted means chosen in
- * the ServerHello. */
+ * the ServerHello. On compression_probe's version of a server following our order, the
+ * first hello also offers the suites found (after the weak ones) and DEFLATE: it answers
+ * both questions. */
 static void
 weak_probe(struct eng *e, int vi)
 {
 	struct tls_report *r = e->r;
+	bool comp = true;
 
+	if (e->weak_asked[vi])
+		return;
+	for (int i = 1; i < vi; i++)
+		comp &= e->pv[i] < 0;                 /* compression_probe's version */
 	while (!e->stop && e->nweak > 0) {
-		uint16_t offer[NWEAK];
-		size_t n = 0;
+		uint16_t offer[NWEAK + TLS_MAX_SUITES];
+		size_t n = 0, nw;
 		struct tls_hello h;
 		char why[200];
 		struct tls_version_suites *pv = e->pv[vi] >= 0 ? &r->per_version[e->pv[vi]] : NULL;
@@ -2263,9 +2441,23 @@ weak_probe(struct eng *e, int vi)
 		for (size_t i = 0; i < e->nweak; i++)
 			if (pv == NULL || !has16(pv->suites, pv->nsuites, e->weak[i]))
 				offer[n++] = e->weak[i];
-		if (n == 0 || hello_try(e, versions[vi], offer, n, false, &h, why, sizeof(why)) != HS_OK)
+		if (n == 0)
 			break;
-		if (h.version != versions[vi] || !has16(offer, n, h.suite))
+		/* A server following our order takes a weak suite offered first when it accepts
+		 * one: then the suites it took follow, with DEFLATE, so that the same hello asks
+		 * compression_probe's question. */
+		nw = n;
+		comp &= !e->comp_done && pv != NULL && pv->server_order == 0;
+		if (comp)
+			for (size_t i = 0; i < pv->nsuites; i++)
+				offer[n++] = pv->suites[i];
+		if (hello_try(e, versions[vi], offer, n, comp, &h, why, sizeof(why)) != HS_OK)
+			break;
+		if (comp) {
+			e->comp_done = true;
+			r->compression = h.compression == 1 ? 1 : 0;
+		}
+		if (h.version != versions[vi] || !has16(offer, nw, h.suite))
 			break;
 		r->available = true;
 		suite_add(e, vi, h.suite, NULL);
@@ -2309,7 +2501,8 @@ groups_sort(struct tls_report *r)
 	r->ngroups = n;
 }
 
-/* Step 6: compression, by a hand-built hello offering DEFLATE with suites the server took. */
+/* Step 6: compression, by a hand-built hello offering DEFLATE with suites the server took
+ * (unless weak_probe's first hello asked it). */
 static void
 compression_probe(struct eng *e)
 {
@@ -2317,6 +2510,8 @@ compression_probe(struct eng *e)
 	struct tls_hello h;
 	char why[200];
 
+	if (e->comp_done)
+		return;
 	for (int vi = 1; vi < TLS_NVERSIONS - 1; vi++) {
 		struct tls_version_suites *pv;
 
@@ -2390,7 +2585,9 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 	}
 	if (!r->available)
 		goto out;
-	if ((rc = groups_probe(&e)) != 0 || (rc = sigs_probe(&e)) != 0)
+	if ((rc = groups_probe(&e)) != 0)
+		goto out;
+	if ((rc = sigs_probe(&e)) != 0)
 		goto out;
 	compression_probe(&e);
 out:

@@ -135,11 +135,15 @@ struct tls_report {
  * OCSP stapling, and with t->early_data 0-RTT (the TLS 1.3 try waits for session tickets,
  * within DEFAULT_TLS_TICKET_MS, then one more connection resumes with early data).
  * A full handshake per version (the first gives the chain, trust and OCSP; the first
- * TLS <= 1.2 one renegotiation; TLS 1.3 the ticket); suites, their order, groups and
- * signature hashes by first-flight tries (OpenSSL's own ClientHello, the server's first
- * flight read and checked by OpenSSL up to where it says what is asked, the client's second
- * flight never sent; see t->full_handshakes); SSLv3, the suites OpenSSL cannot offer and
- * compression by hand-built hellos (tls_client_hello_build) read to the ServerHello.
+ * TLS <= 1.2 one renegotiation; TLS 1.3 the ticket), except TLS 1.1 and 1.0 after a
+ * TLS <= 1.2 one completed: a hand-built hello offering OpenSSL's suites and the weak ones;
+ * suites, their order (asked along the enumeration: the first suite found offered last),
+ * groups and signature hashes by first-flight tries (OpenSSL's own ClientHello, the
+ * server's first flight read and checked by OpenSSL up to where it says what is asked, the
+ * client's second flight never sent; see t->full_handshakes), TLS 1.3 suites and groups
+ * together by hellos without a key share (tls_client_hello13_build); SSLv3, the suites
+ * OpenSSL cannot offer and compression by hand-built hellos (tls_client_hello_build) read
+ * to the ServerHello.
  * Handshakes run one at a time (so one connection per host: within DEFAULT_TLS_PER_HOST),
  * each bounded by t->handshake_ms, all by t->deadline_ms and t->max_handshakes; when a bound
  * stops it, what was found is kept and r->partial says why. Trust never fails a handshake.
