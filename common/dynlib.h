@@ -10,6 +10,10 @@
 
 struct dynlib;
 
+enum { DYNLIB_UNTRIED, DYNLIB_OK, DYNLIB_FAILED };
+/* Room for a reason dynlib_load gives. */
+#define DYNLIB_WHY_LEN 320
+
 /* Fills a library's table: one dynlib_sym per function, in any order. */
 typedef void (*dynlib_fill_fn)(struct dynlib *lib);
 
@@ -22,10 +26,9 @@ struct dynlib {
 	_Atomic int state;      /* DYNLIB_UNTRIED, DYNLIB_OK or DYNLIB_FAILED */
 	void *handle;
 	const char *missing;    /* the first function dynlib_sym did not find */
-	char why[320];          /* why it cannot be used (DYNLIB_FAILED) */
+	char why[DYNLIB_WHY_LEN]; /* why it cannot be used (DYNLIB_FAILED) */
 };
 
-enum { DYNLIB_UNTRIED, DYNLIB_OK, DYNLIB_FAILED };
 
 #define DYNLIB_INIT(so, pkg, fillfn) \
 	{ .soname = (so), .package = (pkg), .fill = (fillfn), .mu = PTHREAD_MUTEX_INITIALIZER }
