@@ -46,4 +46,42 @@ void dynlib_need(struct dynlib *lib);
  * function and dynlib_load fails). */
 void *dynlib_sym(struct dynlib *lib, const char *name);
 
+/* One library's table, from FUNCS, an X-macro list of X(member, the library's function): each
+ * member has the function's own type, from the library's header. DYNLIB_DECLARE(name, FUNCS)
+ * in its header declares
+ *   struct name                   the table;
+ *   const struct name *name_load(char *err, size_t errlen)
+ *                                 the table, the library loaded on the first call; NULL when
+ *                                 it cannot be loaded, with dynlib_load's reason in err;
+ *   const struct name *name(void) the table where name_load succeeded before (or failing is
+ *                                 fatal): exits with the reason when it cannot be loaded.
+ * Both are thread-safe. DYNLIB_DEFINE(name, FUNCS, soname, package) in one .c defines them. */
+#define DYNLIB_MEMBER(m, fn) __typeof__(fn) *m;
+#define DYNLIB_DECLARE(name, FUNCS) \
+	struct name { FUNCS(DYNLIB_MEMBER) }; \
+	const struct name *name##_load(char *err, size_t errlen); \
+	const struct name *name(void);
+
+#define DYNLIB_SYM(m, fn) t->m = (__typeof__(t->m))dynlib_sym(lib, #fn);
+#define DYNLIB_DEFINE(name, FUNCS, soname, package) \
+	static struct name name##_table; \
+	static void \
+	name##_fill(struct dynlib *lib) \
+	{ \
+		struct name *t = &name##_table; \
+		FUNCS(DYNLIB_SYM) \
+	} \
+	static struct dynlib name##_lib = DYNLIB_INIT(soname, package, name##_fill); \
+	const struct name * \
+	name##_load(char *err, size_t errlen) \
+	{ \
+		return dynlib_load(&name##_lib, err, errlen) == 0 ? &name##_table : NULL; \
+	} \
+	const struct name * \
+	name(void) \
+	{ \
+		dynlib_need(&name##_lib); \
+		return &name##_table; \
+	}
+
 #endif

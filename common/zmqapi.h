@@ -6,8 +6,10 @@
 
 #include <zmq.h>
 
-/* X(member, libzmq's function) for every function peil calls; the member's type is the
- * function's own, from libzmq's header. zmq_errno is `errnum`: errno is a macro. */
+#include "dynlib.h"
+
+/* X(member, libzmq's function) for every function peil calls (dynlib.h's
+ * DYNLIB_DECLARE). zmq_errno is `errnum`: errno is a macro. */
 #define ZMQAPI_FUNCS(X) \
 	X(ctx_new, zmq_ctx_new) \
 	X(ctx_term, zmq_ctx_term) \
@@ -39,17 +41,7 @@
 	X(z85_decode, zmq_z85_decode) \
 	X(errnum, zmq_errno)
 
-struct zmqapi {
-#define ZMQAPI_MEMBER(m, fn) __typeof__(fn) *m;
-	ZMQAPI_FUNCS(ZMQAPI_MEMBER)
-#undef ZMQAPI_MEMBER
-};
-
-/* The table, libzmq.so.5 loaded on the first call; NULL when it cannot be loaded, with the
- * reason (the library and the Debian package libzmq5) in err. Thread-safe. */
-const struct zmqapi *zmqapi_load(char *err, size_t errlen);
-/* The table, where zmqapi_load succeeded before (or failing is fatal): exits with the reason
- * when the library cannot be loaded. */
-const struct zmqapi *zmqapi(void);
+/* struct zmqapi, zmqapi_load(err, errlen) and zmqapi(), as dynlib.h says. */
+DYNLIB_DECLARE(zmqapi, ZMQAPI_FUNCS)
 
 #endif

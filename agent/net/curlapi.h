@@ -5,8 +5,10 @@
 
 #include <curl/curl.h>
 
-/* X(member, libcurl's function) for every function peil calls; the member's type is the
- * function's own, from libcurl's header. */
+#include "dynlib.h"
+
+/* X(member, libcurl's function) for every function peil calls (dynlib.h's
+ * DYNLIB_DECLARE). */
 #define CURLAPI_FUNCS(X) \
 	X(global_init, curl_global_init) \
 	X(easy_init, curl_easy_init) \
@@ -24,17 +26,7 @@
 	X(url_get, curl_url_get) \
 	X(url_set, curl_url_set)
 
-struct curlapi {
-#define CURLAPI_MEMBER(m, fn) __typeof__(fn) *m;
-	CURLAPI_FUNCS(CURLAPI_MEMBER)
-#undef CURLAPI_MEMBER
-};
-
-/* The table, libcurl.so.4 loaded on the first call; NULL when it cannot be loaded, with the
- * reason (the library and the Debian package libcurl4) in err. Thread-safe. */
-const struct curlapi *curlapi_load(char *err, size_t errlen);
-/* The table, where curlapi_load succeeded before (or failing is fatal): exits with the reason
- * when the library cannot be loaded. */
-const struct curlapi *curlapi(void);
+/* struct curlapi, curlapi_load(err, errlen) and curlapi(), as dynlib.h says. */
+DYNLIB_DECLARE(curlapi, CURLAPI_FUNCS)
 
 #endif

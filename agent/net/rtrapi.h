@@ -5,8 +5,10 @@
 
 #include <rtrlib/rtrlib.h>
 
-/* X(member, RTRlib's function) for every function peil calls; the member's type is the
- * function's own, from RTRlib's header. */
+#include "dynlib.h"
+
+/* X(member, RTRlib's function) for every function peil calls (dynlib.h's
+ * DYNLIB_DECLARE). */
 #define RTRAPI_FUNCS(X) \
 	X(pfx_table_init, pfx_table_init) \
 	X(pfx_table_add, pfx_table_add) \
@@ -21,17 +23,7 @@
 	X(rtr_set_interval_mode, rtr_set_interval_mode) \
 	X(tr_tcp_init, tr_tcp_init)
 
-struct rtrapi {
-#define RTRAPI_MEMBER(m, fn) __typeof__(fn) *m;
-	RTRAPI_FUNCS(RTRAPI_MEMBER)
-#undef RTRAPI_MEMBER
-};
-
-/* The table, librtr.so.0 loaded on the first call; NULL when it cannot be loaded, with the
- * reason (the library and the Debian package librtr0) in err. Thread-safe. */
-const struct rtrapi *rtrapi_load(char *err, size_t errlen);
-/* The table, where rtrapi_load succeeded before (or failing is fatal): exits with the reason
- * when the library cannot be loaded. */
-const struct rtrapi *rtrapi(void);
+/* struct rtrapi, rtrapi_load(err, errlen) and rtrapi(), as dynlib.h says. */
+DYNLIB_DECLARE(rtrapi, RTRAPI_FUNCS)
 
 #endif
