@@ -29,7 +29,7 @@ struct dynlib {
 	char why[DYNLIB_WHY_LEN]; /* why it cannot be used (DYNLIB_FAILED) */
 };
 
-
+/* A struct dynlib's initialiser: the library, its Debian package and its fill. */
 #define DYNLIB_INIT(so, pkg, fillfn) \
 	{ .soname = (so), .package = (pkg), .fill = (fillfn), .mu = PTHREAD_MUTEX_INITIALIZER }
 
