@@ -1,5 +1,6 @@
 /* test_dynlib.c: a library loaded on first use: a missing library, a missing function and a
- * real library, each answering the same on every call. */
+ * real library, each answering the same on every call; and peil's four tables, every function
+ * of their lists found in the installed libraries. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,8 +8,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "curlapi.h"
 #include "dynlib.h"
 #include "err.h"
+#include "mhdapi.h"
+#include "rtrapi.h"
+#include "zmqapi.h"
 
 static size_t (*real_strlen)(const char *);
 static void *no_such_fn;
@@ -78,6 +83,23 @@ test_real_library(void **state)
 	dynlib_need(&lib);
 }
 
+static void
+test_peil_tables(void **state)
+{
+	char err[DYNLIB_WHY_LEN] = "";
+
+	(void)state;
+	assert_non_null(zmqapi_load(err, sizeof(err)));
+	assert_non_null(mhdapi_load(err, sizeof(err)));
+	assert_non_null(curlapi_load(err, sizeof(err)));
+	assert_non_null(rtrapi_load(err, sizeof(err)));
+	assert_string_equal(err, "");
+	/* The same table from either accessor, and a call through it works. */
+	assert_ptr_equal(zmqapi(), zmqapi_load(NULL, 0));
+	assert_int_equal(zmqapi()->has("ipc") != 0, zmq_has("ipc") != 0);
+	assert_string_equal(curlapi()->easy_strerror(CURLE_OK), "No error");
+}
+
 int
 main(void)
 {
@@ -85,6 +107,7 @@ main(void)
 		cmocka_unit_test(test_missing_library),
 		cmocka_unit_test(test_missing_function),
 		cmocka_unit_test(test_real_library),
+		cmocka_unit_test(test_peil_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
