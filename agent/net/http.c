@@ -19,7 +19,7 @@ struct http_conn {
 };
 
 static pthread_once_t http_once = PTHREAD_ONCE_INIT;
-static int http_init_rc = PEIL_EIO;
+static int http_init_rc = PEIL_ENOMEM;
 static char http_init_why[DYNLIB_WHY_LEN];
 
 static void
@@ -30,8 +30,9 @@ http_init(void)
 	if (curl == NULL) {
 		http_init_rc = PEIL_ENOLIB;
 	} else if (curl->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		/* Taken as out of memory, its usual cause. */
 		snprintf(http_init_why, sizeof(http_init_why), "libcurl's initialisation failed");
-		http_init_rc = PEIL_EIO;
+		http_init_rc = PEIL_ENOMEM;
 	} else {
 		http_init_rc = 0;
 	}

@@ -157,7 +157,7 @@ int http_url_host(const char *url, char *host, size_t len);
 
 /* Loads libcurl (curlapi.h) and runs its global initialisation, once per process (every
  * libcurl user of the agent calls this first). Returns 0, PEIL_ENOLIB (libcurl cannot be
- * loaded) or PEIL_EIO (its initialisation failed), the reason in err. Thread-safe. */
+ * loaded) or PEIL_ENOMEM (its initialisation failed), the reason in err. Thread-safe. */
 int http_global_init(char *err, size_t errlen);
 
 /* Frees out->body and zeroes *out. Accepts a zeroed *out. */
