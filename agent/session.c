@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zmq.h>
-
 #include "cli.h"
 #include "err.h"
 #include "limits.h"
@@ -14,6 +12,7 @@
 #include "metrics.h"
 #include "session.h"
 #include "wire.h"
+#include "zmqapi.h"
 
 static volatile sig_atomic_t *session_stop;
 
@@ -124,12 +123,18 @@ const struct conf_key session_schema[] = {
 int
 session_open(struct session *ss, const struct conf *c, const char *prog)
 {
+	const struct zmqapi *zmq;
 	struct spool_stats st;
 	char err[1024];
 	const char *path;
 	int rc;
 
 	memset(ss, 0, sizeof(*ss));
+	/* libzmq first (the keys need it too): without it the daemon stops here, at start. */
+	if ((zmq = zmqapi_load(err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return EXIT_FAIL;
+	}
 	ss->uc.endpoint = conf_str(c, "collector", "endpoint");
 	ss->uc.name = conf_str(c, "agent", "name");
 	ss->uc.description = conf_str(c, "agent", "description");
@@ -176,7 +181,7 @@ session_open(struct session *ss, const struct conf *c, const char *prog)
 	if (spool_stats(ss->sp, &st) == 0 && (st.pending > 0 || st.batches > 0))
 		log_info("spool %s holds %llu results and %llu batches not yet delivered", path,
 		    (unsigned long long)st.pending, (unsigned long long)st.batches);
-	if ((ss->zctx = zmq_ctx_new()) == NULL)
+	if ((ss->zctx = zmq->ctx_new()) == NULL)
 		log_fatal("zmq_ctx_new failed");
 	if ((ss->up = uplink_new(ss->zctx, &ss->uc, ss->sp, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", prog, err);
@@ -189,8 +194,11 @@ void
 session_close(struct session *ss)
 {
 	uplink_free(ss->up);
-	if (ss->zctx != NULL)
-		zmq_ctx_term(ss->zctx);
+	if (ss->zctx != NULL) {
+		const struct zmqapi *zmq = zmqapi();
+
+		zmq->ctx_term(ss->zctx);
+	}
 	spool_close(ss->sp);
 	memset(&ss->kp, 0, sizeof(ss->kp));
 }

@@ -9,14 +9,13 @@
 #include <string.h>
 #include <time.h>
 
-#include <zmq.h>
-
 #include "bytes.h"
 #include "clock.h"
 #include "err.h"
 #include "limits.h"
 #include "log.h"
 #include "uplink.h"
+#include "zmqapi.h"
 
 struct uplink {
 	struct uplink_conf conf;
@@ -317,10 +316,11 @@ uplink_handle(struct uplink *u, Peil__Envelope *env)
 static int
 uplink_receive(struct uplink *u, int timeout_ms)
 {
+	const struct zmqapi *zmq = zmqapi();
 	zmq_pollitem_t pi = { u->sock, 0, ZMQ_POLLIN, 0 };
 	int rc;
 
-	if (zmq_poll(&pi, 1, timeout_ms) < 0)
+	if (zmq->poll(&pi, 1, timeout_ms) < 0)
 		return 0;  /* EINTR: the caller looks at its signals */
 	for (int i = 0; i < MAX_DRAIN_MESSAGES; i++) {
 		uint8_t *data;
@@ -392,6 +392,7 @@ struct wrap_arg {
 static int
 uplink_wrap_batch(const uint8_t *buf, size_t len, void *argp)
 {
+	const struct zmqapi *zmq = zmqapi();
 	struct wrap_arg *a = argp;
 	uint8_t head[24], tail[12], *p = head, *t = tail;
 	size_t hl, tl;
@@ -405,17 +406,18 @@ uplink_wrap_batch(const uint8_t *buf, size_t len, void *argp)
 	*p++ = 0x32;
 	p = varint_put(p, len + tl);
 	hl = (size_t)(p - head);
-	if (zmq_msg_init_size(a->m, hl + len + tl) != 0)
+	if (zmq->msg_init_size(a->m, hl + len + tl) != 0)
 		return PEIL_ENOMEM;
-	memcpy(zmq_msg_data(a->m), head, hl);
-	memcpy((uint8_t *)zmq_msg_data(a->m) + hl, buf, len);
-	memcpy((uint8_t *)zmq_msg_data(a->m) + hl + len, tail, tl);
+	memcpy(zmq->msg_data(a->m), head, hl);
+	memcpy((uint8_t *)zmq->msg_data(a->m) + hl, buf, len);
+	memcpy((uint8_t *)zmq->msg_data(a->m) + hl + len, tail, tl);
 	return 0;
 }
 
 static int
 uplink_send_window(struct uplink *u, int64_t now)
 {
+	const struct zmqapi *zmq = zmqapi();
 	struct spool_stats st;
 	int rc;
 
@@ -447,8 +449,8 @@ uplink_send_window(struct uplink *u, int64_t now)
 		if ((rc = spool_read(u->sp, u->next_send, uplink_wrap_batch, &wa)) != 0)
 			return rc == PEIL_ENOENT ? 0 : rc;
 		u->env_seq++;
-		if (zmq_msg_send(&m, u->sock, ZMQ_DONTWAIT) < 0) {
-			zmq_msg_close(&m);
+		if (zmq->msg_send(&m, u->sock, ZMQ_DONTWAIT) < 0) {
+			zmq->msg_close(&m);
 			break;  /* not connected or queue full: later */
 		}
 		if (u->next_send == u->base)

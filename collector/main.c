@@ -20,6 +20,7 @@
 #include "server.h"
 #include "store.h"
 #include "tasks.h"
+#include "zmqapi.h"
 
 /* A default of limits.h as the schema's text. */
 #define STR_(x) #x
@@ -221,6 +222,12 @@ cmd_run(int argc, char **argv)
 		    (unsigned long long)sc.memory_mb);
 		conf_free(conf);
 		return EXIT_USAGE;
+	}
+	/* libzmq now (the keys need it too): without it the collector stops here, at start. */
+	if (zmqapi_load(err, sizeof(err)) == NULL) {
+		fprintf(stderr, "peil-collector: %s\n", err);
+		conf_free(conf);
+		return EXIT_FAIL;
 	}
 	if (conf_bool(conf, "collector", "plaintext")) {
 		if (!wire_endpoint_is_loopback(sc.listen)) {

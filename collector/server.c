@@ -14,8 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <zmq.h>
-
 #include "clock.h"
 #include "collector_metrics.h"
 #include "err.h"
@@ -26,6 +24,7 @@
 #include "store.h"
 #include "tasks.h"
 #include "zap.h"
+#include "zmqapi.h"
 
 /* The defaults of common/limits.h fit their budget (server_memory_worst, by hand). */
 _Static_assert((uint64_t)DEFAULT_MAX_CONNECTIONS *
@@ -134,11 +133,12 @@ server_drop(struct server *sv, const struct wire_in *in, const char *why)
 static void
 server_reply(struct server *sv, const struct wire_in *in, Peil__Envelope *env)
 {
+	const struct zmqapi *zmq = zmqapi();
 	int rc = wire_send(sv->router, in->route, in->route_len, env, ZMQ_DONTWAIT);
 
 	/* EHOSTUNREACH (peer gone) or a full queue: the agent re-sends, nothing is lost. */
 	if (rc != 0)
-		log_debug("reply to '%s' not sent: %s", in->user, zmq_strerror(zmq_errno()));
+		log_debug("reply to '%s' not sent: %s", in->user, zmq->strerror(zmq->errnum()));
 }
 
 static void
@@ -750,6 +750,7 @@ server_log_stats(const struct server *sv)
 int
 server_run(const struct server_conf *sc)
 {
+	const struct zmqapi *zmq = zmqapi();
 	struct server sv;
 	struct store_opts so = { sc->map_mb, false, sc->nosync, sc->map_max_mb,
 	    sc->round_grace_s };
@@ -796,7 +797,7 @@ server_run(const struct server_conf *sc)
 	log_info("allowlist %s: %zu agents", sc->allowlist_dir, allowlist_count(al));
 	collector_metrics_allowlist(sv.cm, allowlist_count(al));
 	server_watch_allowlist(&sv);
-	if ((sv.zctx = zmq_ctx_new()) == NULL)
+	if ((sv.zctx = zmq->ctx_new()) == NULL)
 		log_fatal("zmq_ctx_new failed");
 	/* ZAP first: a CURVE socket bound without a handler would admit every key. */
 	if ((sv.zap = zap_new(sv.zctx, al, sc->keys == NULL, err, sizeof(err))) == NULL) {
@@ -872,7 +873,7 @@ server_run(const struct server_conf *sc)
 			int64_t quiet = clock_mono_ms() - sv.last_msg_ms;
 
 			if (st.results - st.indexed > MAX_INDEX_LAG ||
-			    (quiet >= INDEX_QUIET_MS && zmq_poll(pi, npi, 0) == 0)) {
+			    (quiet >= INDEX_QUIET_MS && zmq->poll(pi, npi, 0) == 0)) {
 				if (store_index_step(sv.store, MAX_INDEX_CHUNK, &indexed) != 0)
 					log_err("indexing failed; the indexes lag behind the log");
 				else if (indexed > 0)
@@ -886,10 +887,10 @@ server_run(const struct server_conf *sc)
 		if (sv.al_due_ms != 0)
 			wait_ms = ALLOWLIST_SETTLE_MS;
 		/* A decoded turn waiting for its commit: do not sleep. */
-		if (zmq_poll(pi, npi, prev->np > 0 ? 0 : (long)wait_ms) < 0) {
-			if (zmq_errno() == EINTR)
+		if (zmq->poll(pi, npi, prev->np > 0 ? 0 : (long)wait_ms) < 0) {
+			if (zmq->errnum() == EINTR)
 				continue;
-			log_err("zmq_poll: %s", zmq_strerror(zmq_errno()));
+			log_err("zmq_poll: %s", zmq->strerror(zmq->errnum()));
 			rc = PEIL_EZMQ;
 			goto out;
 		}
@@ -931,7 +932,7 @@ out:
 	wire_close(sv.router);
 	zap_free(sv.zap);
 	if (sv.zctx != NULL)
-		zmq_ctx_term(sv.zctx);
+		zmq->ctx_term(sv.zctx);
 	tasks_free(sv.tasks);
 	store_close(sv.store);
 	log_limit_free(sv.ll);

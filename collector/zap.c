@@ -12,13 +12,12 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include <zmq.h>
-
 #include "clock.h"
 #include "err.h"
 #include "limits.h"
 #include "log.h"
 #include "zap.h"
+#include "zmqapi.h"
 
 #define ZAP_FRAMES 7   /* version, request id, domain, address, identity, mechanism, key */
 #define ZAP_MONITOR "inproc://peil-router-monitor"
@@ -65,6 +64,7 @@ struct zap {
 struct zap *
 zap_new(void *zctx, struct allowlist *al, bool plaintext, char *err, size_t errlen)
 {
+	const struct zmqapi *zmq = zmqapi();
 	struct zap *z;
 
 	if ((z = calloc(1, sizeof(*z))) == NULL ||
@@ -76,9 +76,9 @@ zap_new(void *zctx, struct allowlist *al, bool plaintext, char *err, size_t errl
 	}
 	z->al = al;
 	z->plaintext = plaintext;
-	if ((z->sock = zmq_socket(zctx, ZMQ_REP)) == NULL ||
-	    zmq_bind(z->sock, "inproc://zeromq.zap.01") != 0) {
-		snprintf(err, errlen, "binding the ZAP handler: %s", zmq_strerror(zmq_errno()));
+	if ((z->sock = zmq->socket(zctx, ZMQ_REP)) == NULL ||
+	    zmq->bind(z->sock, "inproc://zeromq.zap.01") != 0) {
+		snprintf(err, errlen, "binding the ZAP handler: %s", zmq->strerror(zmq->errnum()));
 		zap_free(z);
 		return NULL;
 	}
@@ -88,12 +88,15 @@ zap_new(void *zctx, struct allowlist *al, bool plaintext, char *err, size_t errl
 void
 zap_free(struct zap *z)
 {
+	const struct zmqapi *zmq;
+
 	if (z == NULL)
 		return;
+	zmq = zmqapi();         /* zap_new ran: libzmq is loaded */
 	if (z->sock != NULL)
-		zmq_close(z->sock);
+		zmq->close(z->sock);
 	if (z->mon != NULL)
-		zmq_close(z->mon);
+		zmq->close(z->mon);
 	allowlist_free(z->al);
 	log_limit_free(z->ll);
 	free(z->conns);
@@ -154,10 +157,11 @@ conn_close(struct zap *z, int fd, const char *why)
 static bool
 zap_key_allowed(const struct zap *z, const char *user, const char *key_z85)
 {
+	const struct zmqapi *zmq = zmqapi();
 	uint8_t bin[32];
 	const char *name;
 
-	if (strlen(key_z85) != KEY_Z85_LEN || zmq_z85_decode(bin, key_z85) == NULL)
+	if (strlen(key_z85) != KEY_Z85_LEN || zmq->z85_decode(bin, key_z85) == NULL)
 		return false;
 	name = allowlist_find(z->al, bin);
 	return name != NULL && strcmp(name, user) == 0;
@@ -185,13 +189,15 @@ zap_set_allowlist(struct zap *z, struct allowlist *al)
 int
 zap_watch(struct zap *z, void *zctx, void *router, size_t max_conns, char *err, size_t errlen)
 {
+	const struct zmqapi *zmq = zmqapi();
+
 	z->max_conns = max_conns;
-	if (zmq_socket_monitor(router, ZAP_MONITOR,
+	if (zmq->socket_monitor(router, ZAP_MONITOR,
 	    ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) != 0 ||
-	    (z->mon = zmq_socket(zctx, ZMQ_PAIR)) == NULL ||
-	    zmq_connect(z->mon, ZAP_MONITOR) != 0) {
+	    (z->mon = zmq->socket(zctx, ZMQ_PAIR)) == NULL ||
+	    zmq->connect(z->mon, ZAP_MONITOR) != 0) {
 		snprintf(err, errlen, "monitoring the collector's socket: %s",
-		    zmq_strerror(zmq_errno()));
+		    zmq->strerror(zmq->errnum()));
 		return PEIL_EZMQ;
 	}
 	return 0;
@@ -249,30 +255,32 @@ zap_event(struct zap *z, uint16_t event, int fd)
 void
 zap_handle_events(struct zap *z)
 {
+	const struct zmqapi *zmq = zmqapi();
+
 	for (int i = 0; z->mon != NULL && i < MAX_DRAIN_MESSAGES * 4; i++) {
 		zmq_msg_t m;
 		uint16_t event;
 		uint32_t value;
 		bool ok;
 
-		zmq_msg_init(&m);
-		if (zmq_msg_recv(&m, z->mon, ZMQ_DONTWAIT) < 0) {
-			zmq_msg_close(&m);
+		zmq->msg_init(&m);
+		if (zmq->msg_recv(&m, z->mon, ZMQ_DONTWAIT) < 0) {
+			zmq->msg_close(&m);
 			return;
 		}
 		/* libzmq 4.3 (v1 events): 16-bit event and 32-bit value, then the endpoint. */
-		ok = zmq_msg_size(&m) == 6 && zmq_msg_more(&m);
+		ok = zmq->msg_size(&m) == 6 && zmq->msg_more(&m);
 		if (ok) {
-			memcpy(&event, zmq_msg_data(&m), 2);
-			memcpy(&value, (uint8_t *)zmq_msg_data(&m) + 2, 4);
+			memcpy(&event, zmq->msg_data(&m), 2);
+			memcpy(&value, (uint8_t *)zmq->msg_data(&m) + 2, 4);
 		}
-		while (zmq_msg_more(&m)) {
-			zmq_msg_close(&m);
-			zmq_msg_init(&m);
-			if (zmq_msg_recv(&m, z->mon, 0) < 0)
+		while (zmq->msg_more(&m)) {
+			zmq->msg_close(&m);
+			zmq->msg_init(&m);
+			if (zmq->msg_recv(&m, z->mon, 0) < 0)
 				break;
 		}
-		zmq_msg_close(&m);
+		zmq->msg_close(&m);
 		if (ok && (event == ZMQ_EVENT_ACCEPTED || event == ZMQ_EVENT_DISCONNECTED))
 			zap_event(z, event, (int)value);
 	}
@@ -327,11 +335,12 @@ zap_name(struct zap *z, struct conn *c, int fd, const struct wire_in *in, uint64
 static uint64_t
 zap_conn_serial(const struct wire_in *in)
 {
+	const struct zmqapi *zmq = zmqapi();
 	const char *v;
 	char *end;
 	unsigned long long n;
 
-	if (!in->held || (v = zmq_msg_gets((zmq_msg_t *)&in->msg, ZAP_CONN_PROPERTY)) == NULL)
+	if (!in->held || (v = zmq->msg_gets((zmq_msg_t *)&in->msg, ZAP_CONN_PROPERTY)) == NULL)
 		return 0;
 	n = strtoull(v, &end, 10);
 	return end != v && *end == '\0' ? (uint64_t)n : 0;
@@ -404,40 +413,44 @@ static void
 zap_reply(struct zap *z, const zmq_msg_t *reqid, const char *code, const char *text,
     const char *user, const char *key, uint64_t serial)
 {
+	const struct zmqapi *zmq = zmqapi();
 	zmq_msg_t id;
 	uint8_t meta[2 * 5 + sizeof(WIRE_KEY_PROPERTY) + KEY_Z85_LEN + sizeof(ZAP_CONN_PROPERTY) +
 	    20];
 	char num[21];
 	size_t ml = 0;
 
-	zmq_send(z->sock, "1.0", 3, ZMQ_SNDMORE);
-	zmq_msg_init(&id);
-	zmq_msg_copy(&id, (zmq_msg_t *)reqid);
-	zmq_msg_send(&id, z->sock, ZMQ_SNDMORE);
-	zmq_send(z->sock, code, strlen(code), ZMQ_SNDMORE);
-	zmq_send(z->sock, text, strlen(text), ZMQ_SNDMORE);
-	zmq_send(z->sock, user, strlen(user), ZMQ_SNDMORE);
+	zmq->send(z->sock, "1.0", 3, ZMQ_SNDMORE);
+	zmq->msg_init(&id);
+	zmq->msg_copy(&id, (zmq_msg_t *)reqid);
+	zmq->msg_send(&id, z->sock, ZMQ_SNDMORE);
+	zmq->send(z->sock, code, strlen(code), ZMQ_SNDMORE);
+	zmq->send(z->sock, text, strlen(text), ZMQ_SNDMORE);
+	zmq->send(z->sock, user, strlen(user), ZMQ_SNDMORE);
 	if (key != NULL && strlen(key) == KEY_Z85_LEN)
 		ml = zap_meta_put(meta, ml, WIRE_KEY_PROPERTY, key);
 	if (serial != 0) {
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)serial);
 		ml = zap_meta_put(meta, ml, ZAP_CONN_PROPERTY, num);
 	}
-	zmq_send(z->sock, meta, ml, 0);
+	zmq->send(z->sock, meta, ml, 0);
 }
 
 static bool
 frame_is(const zmq_msg_t *m, const char *s)
 {
+	const struct zmqapi *zmq = zmqapi();
 	size_t n = strlen(s);
 
-	return zmq_msg_size((zmq_msg_t *)m) == n && memcmp(zmq_msg_data((zmq_msg_t *)m), s, n) == 0;
+	return zmq->msg_size((zmq_msg_t *)m) == n &&
+	    memcmp(zmq->msg_data((zmq_msg_t *)m), s, n) == 0;
 }
 
 /* Reads one request (all its frames) and answers it. Returns false when none was waiting. */
 static bool
 zap_handle_one(struct zap *z)
 {
+	const struct zmqapi *zmq = zmqapi();
 	zmq_msg_t f[ZAP_FRAMES];
 	int n = 0, more = 1;
 	char addr[64] = "", user[MAX_AGENT_NAME_LEN + 16] = "", key[KEY_Z85_LEN + 1] = "";
@@ -445,21 +458,21 @@ zap_handle_one(struct zap *z)
 	bool ok = false;
 
 	for (int i = 0; i < ZAP_FRAMES; i++)
-		zmq_msg_init(&f[i]);
+		zmq->msg_init(&f[i]);
 	while (more) {
 		zmq_msg_t extra;
 		zmq_msg_t *m = n < ZAP_FRAMES ? &f[n] : &extra;
 
 		if (n >= ZAP_FRAMES)
-			zmq_msg_init(&extra);
-		if (zmq_msg_recv(m, z->sock, n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
+			zmq->msg_init(&extra);
+		if (zmq->msg_recv(m, z->sock, n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
 			if (n >= ZAP_FRAMES)
-				zmq_msg_close(&extra);
+				zmq->msg_close(&extra);
 			goto out;
 		}
-		more = zmq_msg_more(m);
+		more = zmq->msg_more(m);
 		if (n >= ZAP_FRAMES)
-			zmq_msg_close(&extra);
+			zmq->msg_close(&extra);
 		n++;
 	}
 	if (n < 6 || !frame_is(&f[0], "1.0")) {
@@ -468,12 +481,13 @@ zap_handle_one(struct zap *z)
 		ok = true;
 		goto out;
 	}
-	snprintf(addr, sizeof(addr), "%.*s", (int)zmq_msg_size(&f[3]), (char *)zmq_msg_data(&f[3]));
-	if (frame_is(&f[5], "CURVE") && n == 7 && zmq_msg_size(&f[6]) == 32) {
-		name = z->al != NULL ? allowlist_find(z->al, zmq_msg_data(&f[6])) : NULL;
+	snprintf(addr, sizeof(addr), "%.*s", (int)zmq->msg_size(&f[3]),
+	    (char *)zmq->msg_data(&f[3]));
+	if (frame_is(&f[5], "CURVE") && n == 7 && zmq->msg_size(&f[6]) == 32) {
+		name = z->al != NULL ? allowlist_find(z->al, zmq->msg_data(&f[6])) : NULL;
 		if (name != NULL) {
 			snprintf(user, sizeof(user), "%s", name);
-			zmq_z85_encode(key, zmq_msg_data(&f[6]), 32);
+			zmq->z85_encode(key, zmq->msg_data(&f[6]), 32);
 		} else
 			why = "public key not in the allowlist";
 	} else if (frame_is(&f[5], "NULL") && z->plaintext) {
@@ -497,7 +511,7 @@ zap_handle_one(struct zap *z)
 	ok = true;
 out:
 	for (int i = 0; i < ZAP_FRAMES; i++)
-		zmq_msg_close(&f[i]);
+		zmq->msg_close(&f[i]);
 	return ok;
 }
 

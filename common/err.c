@@ -25,6 +25,7 @@ peil_strerror(int err)
 	case PEIL_ECONF:     return "configuration error";
 	case PEIL_EEXIST:    return "already exists";
 	case PEIL_ESEQ:      return "batch sequence gap";
+	case PEIL_ENOLIB:    return "shared library cannot be loaded";
 	}
 	return "unknown error";
 }

@@ -18,6 +18,7 @@ enum peil_err {
 	PEIL_ECONF = -12,     /* configuration error */
 	PEIL_EEXIST = -13,    /* already exists */
 	PEIL_ESEQ = -14,      /* batch sequence gap */
+	PEIL_ENOLIB = -15,    /* a shared library loaded on first use cannot be loaded */
 };
 
 #include <stddef.h>

@@ -2,18 +2,19 @@
 #include <string.h>
 
 #include <sodium.h>
-#include <zmq.h>
 
 #include "err.h"
 #include "fingerprint.h"
+#include "zmqapi.h"
 
 /* The digest of a Z85 key; false when it is not one. */
 static bool
 fingerprint_digest(const char *z85, uint8_t out[FINGERPRINT_BYTES])
 {
+	const struct zmqapi *zmq = zmqapi();
 	uint8_t bin[32];
 
-	if (z85 == NULL || strlen(z85) != KEY_Z85_LEN || zmq_z85_decode(bin, z85) == NULL)
+	if (z85 == NULL || strlen(z85) != KEY_Z85_LEN || zmq->z85_decode(bin, z85) == NULL)
 		return false;
 	crypto_hash_sha256(out, bin, sizeof(bin));
 	return true;

@@ -10,12 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <zmq.h>
-
 #include "err.h"
 #include "keys.h"
 #include "limits.h"
 #include "log.h"
+#include "zmqapi.h"
 
 #define KEY_BIN_LEN 32
 
@@ -28,6 +27,7 @@ static const char Z85_ALPHABET[] =
 static bool
 z85_key(const char *s, size_t n, unsigned char out[KEY_BIN_LEN])
 {
+	const struct zmqapi *zmq = zmqapi();
 	char text[KEY_Z85_LEN + 1];
 	uint8_t bin[KEY_BIN_LEN];
 	uint64_t group = 0;
@@ -48,7 +48,7 @@ z85_key(const char *s, size_t n, unsigned char out[KEY_BIN_LEN])
 	}
 	memcpy(text, s, n);
 	text[n] = '\0';
-	if (zmq_z85_decode(bin, text) == NULL)
+	if (zmq->z85_decode(bin, text) == NULL)
 		return false;
 	if (out != NULL)
 		memcpy(out, bin, sizeof(bin));
@@ -59,9 +59,11 @@ z85_key(const char *s, size_t n, unsigned char out[KEY_BIN_LEN])
 int
 keys_generate(struct keypair *kp)
 {
-	if (!zmq_has("curve"))
+	const struct zmqapi *zmq = zmqapi();
+
+	if (!zmq->has("curve"))
 		return PEIL_EINVAL;
-	if (zmq_curve_keypair(kp->public_z85, kp->secret_z85) != 0)
+	if (zmq->curve_keypair(kp->public_z85, kp->secret_z85) != 0)
 		return PEIL_EINVAL;
 	return 0;
 }
@@ -318,6 +320,7 @@ key_line(const char *v, const char *name, bool *have, char dst[KEY_Z85_LEN + 1],
 int
 keys_read_secret(const char *path, struct keypair *kp, char *err, size_t errlen)
 {
+	const struct zmqapi *zmq = zmqapi();
 	char *buf, *pos, *line, *v, derived[KEY_Z85_LEN + 1];
 	bool have_pub = false, have_sec = false;
 	struct stat st;
@@ -357,7 +360,7 @@ keys_read_secret(const char *path, struct keypair *kp, char *err, size_t errlen)
 		rc = PEIL_EINVAL;
 		goto out;
 	}
-	if (zmq_curve_public(derived, kp->secret_z85) != 0) {
+	if (zmq->curve_public(derived, kp->secret_z85) != 0) {
 		err_set(err, errlen, "%s: cannot derive the public key (libzmq without CURVE?)",
 		    path);
 		rc = PEIL_EINVAL;

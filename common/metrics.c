@@ -15,11 +15,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
-
+#include "dynlib.h"
 #include "err.h"
 #include "limits.h"
 #include "metrics.h"
+#include "mhdapi.h"
 
 /* Upper bounds of the histogram buckets, seconds; the last is +Inf. */
 static const double metrics_bounds[METRICS_BUCKETS - 1] = {
@@ -86,8 +86,12 @@ metrics_free(struct metrics *m)
 {
 	if (m == NULL)
 		return;
-	if (m->httpd != NULL)
-		MHD_stop_daemon(m->httpd);
+	/* A daemon was started: libmicrohttpd is loaded. */
+	if (m->httpd != NULL) {
+		const struct mhdapi *mhd = mhdapi();
+
+		mhd->stop_daemon(m->httpd);
+	}
 	if (m->fd >= 0)
 		close(m->fd);
 	for (size_t i = 0; i < m->nfam; i++)
@@ -421,6 +425,7 @@ static enum MHD_Result
 metrics_answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_len, void **state)
 {
+	const struct mhdapi *mhd = mhdapi();
 	struct metrics *m = cls;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -439,30 +444,30 @@ metrics_answer(void *cls, struct MHD_Connection *c, const char *url, const char 
 	}
 	(void)state;
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+		r = mhd->create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 		code = MHD_HTTP_METHOD_NOT_ALLOWED;
 		if (r != NULL)
-			MHD_add_response_header(r, "Allow", "GET, HEAD");
+			mhd->add_response_header(r, "Allow", "GET, HEAD");
 	} else if (strcmp(url, "/metrics") != 0) {
-		r = MHD_create_response_from_buffer(sizeof(not_found) - 1, (void *)not_found,
+		r = mhd->create_response_from_buffer(sizeof(not_found) - 1, (void *)not_found,
 		    MHD_RESPMEM_PERSISTENT);
 		code = MHD_HTTP_NOT_FOUND;
 	} else if ((page = metrics_render(m, &len)) == NULL) {
-		r = MHD_create_response_from_buffer(sizeof(failed) - 1, (void *)failed,
+		r = mhd->create_response_from_buffer(sizeof(failed) - 1, (void *)failed,
 		    MHD_RESPMEM_PERSISTENT);
 		code = MHD_HTTP_INTERNAL_SERVER_ERROR;
 	} else {
-		r = MHD_create_response_from_buffer(len, page, MHD_RESPMEM_MUST_FREE);
+		r = mhd->create_response_from_buffer(len, page, MHD_RESPMEM_MUST_FREE);
 		if (r == NULL)
 			free(page);
 		else
-			MHD_add_response_header(r, "Content-Type",
+			mhd->add_response_header(r, "Content-Type",
 			    "text/plain; version=0.0.4; charset=utf-8");
 	}
 	if (r == NULL)
 		return MHD_NO;
-	ret = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
+	ret = mhd->queue_response(c, code, r);
+	mhd->destroy_response(r);
 	return ret;
 }
 
@@ -533,13 +538,19 @@ metrics_check_listen(const char *listen_addr, char *err, size_t errlen)
 int
 metrics_serve(struct metrics *m, const char *listen_addr, char *err, size_t errlen)
 {
+	const struct mhdapi *mhd;
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	int one = 1, e;
+	char why[DYNLIB_WHY_LEN];
 
 	if (metrics_check_listen(listen_addr, err, errlen) != 0 ||
 	    metrics_parse_listen(listen_addr, &ss, &sl, &m->port) != 0)
 		return PEIL_EINVAL;
+	if ((mhd = mhdapi_load(why, sizeof(why))) == NULL) {
+		err_set(err, errlen, "metrics.listen %s: %s", listen_addr, why);
+		return PEIL_ENOLIB;
+	}
 	/* Our own socket, so a port in use is told as such (libmicrohttpd only fails). */
 	if ((m->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0 ||
 	    setsockopt(m->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
@@ -557,7 +568,7 @@ metrics_serve(struct metrics *m, const char *listen_addr, char *err, size_t errl
 		errno = e;
 		return PEIL_EIO;
 	}
-	m->httpd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL,
+	m->httpd = mhd->start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL,
 	    NULL, metrics_answer, m,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)m->fd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_MAX_CLIENTS,

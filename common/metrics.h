@@ -59,8 +59,9 @@ char *metrics_render(struct metrics *m, size_t *len);
 
 /* Parses ADDR:PORT or [ADDR]:PORT (numeric address, port 1-65535) and starts serving
  * GET /metrics there on a thread of libmicrohttpd's. 0; PEIL_EINVAL (a malformed address),
- * PEIL_EIO (cannot listen there: the address in use, errno kept) or PEIL_ENOMEM, each with
- * a reason naming the address in err. */
+ * PEIL_EIO (cannot listen there: the address in use, errno kept), PEIL_ENOLIB
+ * (libmicrohttpd cannot be loaded: mhdapi.h) or PEIL_ENOMEM, each with a reason naming the
+ * address in err. */
 int metrics_serve(struct metrics *m, const char *listen, char *err, size_t errlen);
 /* Whether `listen` is an address metrics_serve takes: 0, or PEIL_EINVAL with the reason
  * (naming the key and the value) in err. A configuration check before anything starts. */

@@ -5,13 +5,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include <zmq.h>
-
 #include "err.h"
 #include "keys.h"
 #include "limits.h"
 #include "log.h"
 #include "wire.h"
+#include "zmqapi.h"
 
 void
 wire_limits_default(struct wire_limits *wl)
@@ -28,7 +27,9 @@ wire_limits_default(struct wire_limits *wl)
 int
 wire_err(void)
 {
-	switch (zmq_errno()) {
+	const struct zmqapi *zmq = zmqapi();
+
+	switch (zmq->errnum()) {
 	case EAGAIN:
 		return PEIL_EAGAIN;
 	case ENOMEM:
@@ -57,6 +58,7 @@ wire_endpoint_is_loopback(const char *ep)
 static int
 wire_apply_limits(void *sock, const struct wire_limits *wl, char *err, size_t errlen)
 {
+	const struct zmqapi *zmq = zmqapi();
 	int64_t maxmsg = (int64_t)wl->max_message_bytes;
 	int linger = 0;
 	struct { int opt; int val; const char *name; } opts[] = {
@@ -69,15 +71,15 @@ wire_apply_limits(void *sock, const struct wire_limits *wl, char *err, size_t er
 		{ ZMQ_HANDSHAKE_IVL, 10000, "handshake_ivl" },
 	};
 
-	if (zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg)) != 0 ||
-	    zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger)) != 0) {
-		snprintf(err, errlen, "setting socket limits: %s", zmq_strerror(zmq_errno()));
+	if (zmq->setsockopt(sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg)) != 0 ||
+	    zmq->setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger)) != 0) {
+		snprintf(err, errlen, "setting socket limits: %s", zmq->strerror(zmq->errnum()));
 		return PEIL_EZMQ;
 	}
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
-		if (zmq_setsockopt(sock, opts[i].opt, &opts[i].val, sizeof(int)) != 0) {
+		if (zmq->setsockopt(sock, opts[i].opt, &opts[i].val, sizeof(int)) != 0) {
 			snprintf(err, errlen, "setting %s=%d: %s", opts[i].name, opts[i].val,
-			    zmq_strerror(zmq_errno()));
+			    zmq->strerror(zmq->errnum()));
 			return PEIL_EZMQ;
 		}
 	}
@@ -90,22 +92,23 @@ static void *
 wire_socket_new(void *zctx, int type, const char *endpoint, bool curve,
     const struct wire_limits *wl, char *err, size_t errlen)
 {
+	const struct zmqapi *zmq = zmqapi();
 	void *sock;
 
 	if (!curve && !wire_endpoint_is_loopback(endpoint)) {
 		snprintf(err, errlen, "plain text refused for %s: only on loopback", endpoint);
 		return NULL;
 	}
-	if (curve && !zmq_has("curve")) {
+	if (curve && !zmq->has("curve")) {
 		snprintf(err, errlen, "this libzmq has no CURVE support");
 		return NULL;
 	}
-	if ((sock = zmq_socket(zctx, type)) == NULL) {
-		snprintf(err, errlen, "zmq_socket: %s", zmq_strerror(zmq_errno()));
+	if ((sock = zmq->socket(zctx, type)) == NULL) {
+		snprintf(err, errlen, "zmq_socket: %s", zmq->strerror(zmq->errnum()));
 		return NULL;
 	}
 	if (wire_apply_limits(sock, wl, err, errlen) != 0) {
-		zmq_close(sock);
+		zmq->close(sock);
 		return NULL;
 	}
 	return sock;
@@ -115,6 +118,7 @@ void *
 wire_router_new(void *zctx, const char *endpoint, const struct keypair *server,
     const struct wire_limits *wl, char *err, size_t errlen)
 {
+	const struct zmqapi *zmq = zmqapi();
 	void *sock;
 	int one = 1, zero = 0;
 
@@ -126,23 +130,23 @@ wire_router_new(void *zctx, const char *endpoint, const struct keypair *server,
 	 * process (zeromq/libzmq#4364, #3937: "Assertion failed: !_io_error"), which any agent
 	 * could cause by flooding and closing. The agents' pings, with their TTL, still make
 	 * the collector drop a silent connection. */
-	if (zmq_setsockopt(sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one)) != 0 ||
-	    zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, "peil", 4) != 0 ||
-	    zmq_setsockopt(sock, ZMQ_HEARTBEAT_IVL, &zero, sizeof(zero)) != 0)
+	if (zmq->setsockopt(sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one)) != 0 ||
+	    zmq->setsockopt(sock, ZMQ_ZAP_DOMAIN, "peil", 4) != 0 ||
+	    zmq->setsockopt(sock, ZMQ_HEARTBEAT_IVL, &zero, sizeof(zero)) != 0)
 		goto zfail;
 	if (server != NULL &&
-	    (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof(one)) != 0 ||
-	     zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, server->secret_z85, KEY_Z85_LEN + 1) != 0))
+	    (zmq->setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof(one)) != 0 ||
+	     zmq->setsockopt(sock, ZMQ_CURVE_SECRETKEY, server->secret_z85, KEY_Z85_LEN + 1) != 0))
 		goto zfail;
-	if (zmq_bind(sock, endpoint) != 0) {
-		snprintf(err, errlen, "bind %s: %s", endpoint, zmq_strerror(zmq_errno()));
+	if (zmq->bind(sock, endpoint) != 0) {
+		snprintf(err, errlen, "bind %s: %s", endpoint, zmq->strerror(zmq->errnum()));
 		goto fail;
 	}
 	return sock;
 zfail:
-	snprintf(err, errlen, "socket options: %s", zmq_strerror(zmq_errno()));
+	snprintf(err, errlen, "socket options: %s", zmq->strerror(zmq->errnum()));
 fail:
-	zmq_close(sock);
+	zmq->close(sock);
 	return NULL;
 }
 
@@ -151,6 +155,7 @@ wire_dealer_new(void *zctx, const char *endpoint, const struct keypair *client,
     const char *server_public_z85, const char *routing_id, const struct wire_limits *wl,
     char *err, size_t errlen)
 {
+	const struct zmqapi *zmq = zmqapi();
 	void *sock;
 	int one = 1;
 
@@ -158,49 +163,53 @@ wire_dealer_new(void *zctx, const char *endpoint, const struct keypair *client,
 	    errlen)) == NULL)
 		return NULL;
 	/* Queue only to completed connections, so nothing waits in a pipe to a dead peer. */
-	if (zmq_setsockopt(sock, ZMQ_IMMEDIATE, &one, sizeof(one)) != 0)
+	if (zmq->setsockopt(sock, ZMQ_IMMEDIATE, &one, sizeof(one)) != 0)
 		goto zfail;
 	if (routing_id != NULL &&
-	    zmq_setsockopt(sock, ZMQ_ROUTING_ID, routing_id, strlen(routing_id)) != 0)
+	    zmq->setsockopt(sock, ZMQ_ROUTING_ID, routing_id, strlen(routing_id)) != 0)
 		goto zfail;
 	if (client != NULL &&
-	    (zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, server_public_z85, KEY_Z85_LEN + 1) != 0 ||
-	     zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, client->public_z85, KEY_Z85_LEN + 1) != 0 ||
-	     zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, client->secret_z85, KEY_Z85_LEN + 1) != 0))
+	    (zmq->setsockopt(sock, ZMQ_CURVE_SERVERKEY, server_public_z85, KEY_Z85_LEN + 1) != 0 ||
+	     zmq->setsockopt(sock, ZMQ_CURVE_PUBLICKEY, client->public_z85, KEY_Z85_LEN + 1) != 0 ||
+	     zmq->setsockopt(sock, ZMQ_CURVE_SECRETKEY, client->secret_z85, KEY_Z85_LEN + 1) != 0))
 		goto zfail;
-	if (zmq_connect(sock, endpoint) != 0) {
-		snprintf(err, errlen, "connect %s: %s", endpoint, zmq_strerror(zmq_errno()));
+	if (zmq->connect(sock, endpoint) != 0) {
+		snprintf(err, errlen, "connect %s: %s", endpoint, zmq->strerror(zmq->errnum()));
 		goto fail;
 	}
 	return sock;
 zfail:
-	snprintf(err, errlen, "socket options: %s", zmq_strerror(zmq_errno()));
+	snprintf(err, errlen, "socket options: %s", zmq->strerror(zmq->errnum()));
 fail:
-	zmq_close(sock);
+	zmq->close(sock);
 	return NULL;
 }
 
 void
 wire_close(void *sock)
 {
-	if (sock != NULL)
-		zmq_close(sock);
+	if (sock != NULL) {
+		const struct zmqapi *zmq = zmqapi();
+
+		zmq->close(sock);
+	}
 }
 
 int
 wire_send(void *sock, const void *route, size_t route_len, const Peil__Envelope *env, int flags)
 {
+	const struct zmqapi *zmq = zmqapi();
 	zmq_msg_t msg;
 	size_t len = peil__envelope__get_packed_size(env);
 
-	if (route != NULL && zmq_send(sock, route, route_len, ZMQ_SNDMORE | flags) < 0)
+	if (route != NULL && zmq->send(sock, route, route_len, ZMQ_SNDMORE | flags) < 0)
 		return wire_err();
-	if (zmq_msg_init_size(&msg, len) != 0)
+	if (zmq->msg_init_size(&msg, len) != 0)
 		return PEIL_ENOMEM;
-	peil__envelope__pack(env, zmq_msg_data(&msg));
-	if (zmq_msg_send(&msg, sock, flags) < 0) {
+	peil__envelope__pack(env, zmq->msg_data(&msg));
+	if (zmq->msg_send(&msg, sock, flags) < 0) {
 		int rc = wire_err();
-		zmq_msg_close(&msg);
+		zmq->msg_close(&msg);
 		return rc;
 	}
 	return 0;
@@ -210,17 +219,18 @@ wire_send(void *sock, const void *route, size_t route_len, const Peil__Envelope 
 static void
 wire_drain(void *sock)
 {
+	const struct zmqapi *zmq = zmqapi();
 	int more = 1;
 	size_t sz = sizeof(more);
 
-	while (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz) == 0 && more) {
+	while (zmq->getsockopt(sock, ZMQ_RCVMORE, &more, &sz) == 0 && more) {
 		zmq_msg_t m;
-		zmq_msg_init(&m);
-		if (zmq_msg_recv(&m, sock, 0) < 0) {
-			zmq_msg_close(&m);
+		zmq->msg_init(&m);
+		if (zmq->msg_recv(&m, sock, 0) < 0) {
+			zmq->msg_close(&m);
 			return;
 		}
-		zmq_msg_close(&m);
+		zmq->msg_close(&m);
 	}
 }
 
@@ -228,10 +238,12 @@ wire_drain(void *sock)
 static int
 wire_recv_frame(void *sock, zmq_msg_t *m, bool nowait)
 {
-	zmq_msg_init(m);
-	if (zmq_msg_recv(m, sock, nowait ? ZMQ_DONTWAIT : 0) < 0) {
+	const struct zmqapi *zmq = zmqapi();
+
+	zmq->msg_init(m);
+	if (zmq->msg_recv(m, sock, nowait ? ZMQ_DONTWAIT : 0) < 0) {
 		int rc = wire_err();
-		zmq_msg_close(m);
+		zmq->msg_close(m);
 		return rc;
 	}
 	return 0;
@@ -240,6 +252,7 @@ wire_recv_frame(void *sock, zmq_msg_t *m, bool nowait)
 int
 wire_recv_router(void *sock, struct wire_in *in, bool nowait)
 {
+	const struct zmqapi *zmq = zmqapi();
 	zmq_msg_t m;
 	const char *user, *key;
 	int rc;
@@ -253,24 +266,24 @@ wire_recv_router(void *sock, struct wire_in *in, bool nowait)
 	in->fd = -1;
 	if ((rc = wire_recv_frame(sock, &m, nowait)) != 0)
 		return rc;
-	in->route_len = zmq_msg_size(&m);
+	in->route_len = zmq->msg_size(&m);
 	if (in->route_len > sizeof(in->route))
 		in->route_len = sizeof(in->route);  /* libzmq ids are at most 255 bytes */
-	memcpy(in->route, zmq_msg_data(&m), in->route_len);
-	zmq_msg_close(&m);
+	memcpy(in->route, zmq->msg_data(&m), in->route_len);
+	zmq->msg_close(&m);
 	/* ROUTER always delivers the payload with the routing id. */
 	if ((rc = wire_recv_frame(sock, &in->msg, false)) != 0)
 		return rc;
 	in->held = true;
-	user = zmq_msg_gets(&in->msg, "User-Id");
+	user = zmq->msg_gets(&in->msg, "User-Id");
 	snprintf(in->user, sizeof(in->user), "%s", user != NULL ? user : "");
-	key = zmq_msg_gets(&in->msg, WIRE_KEY_PROPERTY);
+	key = zmq->msg_gets(&in->msg, WIRE_KEY_PROPERTY);
 	snprintf(in->key, sizeof(in->key), "%s", key != NULL ? key : "");
 	/* The connection's socket, for closing it (ZMQ_SRCFD: deprecated, kept in 4.3). */
-	in->fd = zmq_msg_get(&in->msg, ZMQ_SRCFD);
-	in->data = zmq_msg_data(&in->msg);
-	in->len = zmq_msg_size(&in->msg);
-	if (zmq_msg_more(&in->msg)) {
+	in->fd = zmq->msg_get(&in->msg, ZMQ_SRCFD);
+	in->data = zmq->msg_data(&in->msg);
+	in->len = zmq->msg_size(&in->msg);
+	if (zmq->msg_more(&in->msg)) {
 		in->extra_frames = true;
 		wire_drain(sock);
 	}
@@ -280,8 +293,11 @@ wire_recv_router(void *sock, struct wire_in *in, bool nowait)
 void
 wire_in_release(struct wire_in *in)
 {
-	if (in->held)
-		zmq_msg_close(&in->msg);
+	if (in->held) {
+		const struct zmqapi *zmq = zmqapi();
+
+		zmq->msg_close(&in->msg);
+	}
 	in->held = false;
 	in->data = NULL;
 	in->len = 0;
@@ -290,6 +306,7 @@ wire_in_release(struct wire_in *in)
 int
 wire_recv(void *sock, uint8_t **data, size_t *len, bool nowait)
 {
+	const struct zmqapi *zmq = zmqapi();
 	zmq_msg_t m;
 	int rc, more;
 
@@ -297,16 +314,16 @@ wire_recv(void *sock, uint8_t **data, size_t *len, bool nowait)
 	*len = 0;
 	if ((rc = wire_recv_frame(sock, &m, nowait)) != 0)
 		return rc;
-	more = zmq_msg_more(&m);
-	*len = zmq_msg_size(&m);
+	more = zmq->msg_more(&m);
+	*len = zmq->msg_size(&m);
 	if ((*data = malloc(*len > 0 ? *len : 1)) == NULL) {
-		zmq_msg_close(&m);
+		zmq->msg_close(&m);
 		if (more)
 			wire_drain(sock);
 		return PEIL_ENOMEM;
 	}
-	memcpy(*data, zmq_msg_data(&m), *len);
-	zmq_msg_close(&m);
+	memcpy(*data, zmq->msg_data(&m), *len);
+	zmq->msg_close(&m);
 	if (more) {
 		wire_drain(sock);
 		free(*data);

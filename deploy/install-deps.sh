@@ -8,7 +8,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages=(
-	# build
+	# build (the -dev packages of libzmq, libcurl, RTRlib and libmicrohttpd also bring the
+	# libraries peil loads on first use: libzmq5, libcurl4, librtr0, libmicrohttpd12)
 	build-essential cmake pkg-config clang libclang-rt-14-dev
 	protobuf-c-compiler libprotobuf-c-dev
 	libzmq3-dev libsodium-dev

@@ -9,6 +9,8 @@
 #include <curl/curl.h>
 
 #include "clock.h"
+#include "curlapi.h"
+#include "dynlib.h"
 #include "err.h"
 #include "http.h"
 
@@ -17,19 +19,32 @@ struct http_conn {
 };
 
 static pthread_once_t http_once = PTHREAD_ONCE_INIT;
-static CURLcode http_init_rc = CURLE_FAILED_INIT;
+static int http_init_rc = PEIL_ENOMEM;
+static char http_init_why[DYNLIB_WHY_LEN];
 
 static void
 http_init(void)
 {
-	http_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	const struct curlapi *curl = curlapi_load(http_init_why, sizeof(http_init_why));
+
+	if (curl == NULL) {
+		http_init_rc = PEIL_ENOLIB;
+	} else if (curl->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		/* Taken as out of memory, its usual cause. */
+		snprintf(http_init_why, sizeof(http_init_why), "libcurl's initialisation failed");
+		http_init_rc = PEIL_ENOMEM;
+	} else {
+		http_init_rc = 0;
+	}
 }
 
 int
-http_global_init(void)
+http_global_init(char *err, size_t errlen)
 {
 	pthread_once(&http_once, http_init);
-	return http_init_rc == CURLE_OK ? 0 : PEIL_EIO;
+	if (http_init_rc != 0)
+		err_set(err, errlen, "%s", http_init_why);
+	return http_init_rc;
 }
 
 /* --- The header collector --------------------------------------------------------------- */
@@ -235,6 +250,7 @@ struct http_url {
 static int
 http_url_parse(const char *url, struct http_url *o)
 {
+	const struct curlapi *curl = curlapi();
 	CURLU *u = NULL;
 	char *s = NULL;
 	CURLUcode uc;
@@ -243,40 +259,40 @@ http_url_parse(const char *url, struct http_url *o)
 	memset(o, 0, sizeof(*o));
 	if (strnlen(url, MAX_HTTP_URL_LEN + 1) > MAX_HTTP_URL_LEN)
 		goto out;
-	if ((u = curl_url()) == NULL) {
+	if ((u = curl->url()) == NULL) {
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
-	if ((uc = curl_url_set(u, CURLUPART_URL, url, 0)) != CURLUE_OK) {
+	if ((uc = curl->url_set(u, CURLUPART_URL, url, 0)) != CURLUE_OK) {
 		rc = uc == CURLUE_OUT_OF_MEMORY ? PEIL_ENOMEM : PEIL_EINVAL;
 		goto out;
 	}
-	if (curl_url_get(u, CURLUPART_SCHEME, &s, 0) != CURLUE_OK ||
+	if (curl->url_get(u, CURLUPART_SCHEME, &s, 0) != CURLUE_OK ||
 	    (strcmp(s, "http") != 0 && strcmp(s, "https") != 0))
 		goto out;
 	snprintf(o->scheme, sizeof(o->scheme), "%s", s);
-	curl_free(s);
+	curl->free(s);
 	s = NULL;
-	if (curl_url_get(u, CURLUPART_HOST, &s, 0) != CURLUE_OK || s[0] == '\0')
+	if (curl->url_get(u, CURLUPART_HOST, &s, 0) != CURLUE_OK || s[0] == '\0')
 		goto out;
 	snprintf(o->host, sizeof(o->host), "%s", s);
-	curl_free(s);
+	curl->free(s);
 	s = NULL;
-	if (curl_url_get(u, CURLUPART_PORT, &s, 0) == CURLUE_OK) {
+	if (curl->url_get(u, CURLUPART_PORT, &s, 0) == CURLUE_OK) {
 		o->port_written = strtol(s, NULL, 10);
-		curl_free(s);
+		curl->free(s);
 		s = NULL;
 	}
 	o->port = o->port_written != 0 ? o->port_written : strcmp(o->scheme, "https") == 0 ?
 	    443 : 80;
-	if (curl_url_get(u, CURLUPART_URL, &s, 0) != CURLUE_OK ||
+	if (curl->url_get(u, CURLUPART_URL, &s, 0) != CURLUE_OK ||
 	    strlen(s) > MAX_HTTP_URL_LEN)
 		goto out;
 	snprintf(o->norm, sizeof(o->norm), "%s", s);
 	rc = 0;
 out:
-	curl_free(s);
-	curl_url_cleanup(u);
+	curl->free(s);
+	curl->url_cleanup(u);
 	return rc;
 }
 
@@ -286,6 +302,8 @@ http_url_host(const char *url, char *host, size_t len)
 	struct http_url *u;
 	int rc;
 
+	if ((rc = http_global_init(NULL, 0)) != 0)
+		return rc;
 	if ((u = malloc(sizeof(*u))) == NULL)
 		return PEIL_ENOMEM;
 	if ((rc = http_url_parse(url, u)) == 0) {
@@ -362,7 +380,8 @@ static int
 http_map_fail(CURL *h, CURLcode cc, const struct http_xfer *x, const char *cerr,
     struct http_response *out)
 {
-	const char *msg = cerr[0] != '\0' ? cerr : curl_easy_strerror(cc);
+	const struct curlapi *curl = curlapi();
+	const char *msg = cerr[0] != '\0' ? cerr : curl->easy_strerror(cc);
 	long sent = 0;
 
 	if (cc == CURLE_WRITE_ERROR && x->head_stop)
@@ -405,7 +424,7 @@ http_map_fail(CURL *h, CURLcode cc, const struct http_xfer *x, const char *cerr,
 	case CURLE_OUT_OF_MEMORY:
 		/* libcurl says so too of a header line over CURL_MAX_HTTP_HEADER (100 KB): once
 		 * the request went out, that is the likelier cause. */
-		if (curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0) {
+		if (curl->easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0) {
 			out->fail = HTTP_F_HEADERS;
 			out->rc = PEIL_ETOOBIG;
 			snprintf(out->why, sizeof(out->why), "a header line over libcurl's limit "
@@ -429,11 +448,12 @@ http_map_fail(CURL *h, CURLcode cc, const struct http_xfer *x, const char *cerr,
 static void
 http_hop_location(CURL *h, struct http_response *out, struct http_hop *hp)
 {
+	const struct curlapi *curl = curlapi();
 	const struct http_field *loc;
 	const char *to;
 	char *cto = NULL;
 
-	if (curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &cto) == CURLE_OK && cto != NULL)
+	if (curl->easy_getinfo(h, CURLINFO_REDIRECT_URL, &cto) == CURLE_OK && cto != NULL)
 		to = cto;
 	else if ((loc = http_field_get(out, "location", 0)) != NULL)
 		to = loc->value;        /* libcurl could not resolve it: the raw value */
@@ -460,14 +480,19 @@ http_conn_free(struct http_conn *c)
 {
 	if (c == NULL)
 		return;
-	if (c->h != NULL)
-		curl_easy_cleanup(c->h);
+	/* A handle was made: libcurl is loaded. */
+	if (c->h != NULL) {
+		const struct curlapi *curl = curlapi();
+
+		curl->easy_cleanup(c->h);
+	}
 	free(c);
 }
 
 int
 http_get(const struct http_request *rq, struct http_response *out)
 {
+	const struct curlapi *curl = NULL;
 	char cerr[CURL_ERROR_SIZE], connto[96];
 	struct curl_slist *hdrs = NULL, *cto = NULL;
 	struct http_xfer x = { .r = out };
@@ -493,6 +518,12 @@ http_get(const struct http_request *rq, struct http_response *out)
 		rc = PEIL_EINVAL;
 		goto out;
 	}
+	/* Without libcurl nothing is tested: out says why (an error of this agent). */
+	if ((rc = http_global_init(out->why, sizeof(out->why))) != 0) {
+		out->rc = rc;
+		goto out;
+	}
+	curl = curlapi();
 	if ((first = malloc(sizeof(*first))) == NULL) {
 		rc = PEIL_ENOMEM;
 		goto out;
@@ -503,11 +534,6 @@ http_get(const struct http_request *rq, struct http_response *out)
 		goto out;
 	}
 	snprintf(out->addr, sizeof(out->addr), "%s", rq->addr);
-	if (http_global_init() != 0) {
-		snprintf(out->why, sizeof(out->why), "libcurl's initialisation failed");
-		rc = PEIL_ENOMEM;
-		goto out;
-	}
 	x.keep = rq->body_cap < MAX_HTTP_BODY_BYTES ? rq->body_cap : MAX_HTTP_BODY_BYTES;
 	x.limit = x.keep > 0 ? x.keep : MAX_HTTP_BODY_BYTES;
 	maxr = rq->max_redirects < MAX_HTTP_REDIRECTS ? rq->max_redirects : MAX_HTTP_REDIRECTS;
@@ -516,13 +542,13 @@ http_get(const struct http_request *rq, struct http_response *out)
 	/* Every host and every port goes to the address: curl resolves no name. */
 	snprintf(connto, sizeof(connto), v6 ? "::[%s]:" : "::%s:", rq->addr);
 	if (rq->conn != NULL && rq->conn->h == NULL)
-		rq->conn->h = curl_easy_init();
+		rq->conn->h = curl->easy_init();
 	/* A kept handle starts from libcurl's defaults; its connections and sessions stay. */
 	if (rq->conn != NULL && rq->conn->h != NULL)
-		curl_easy_reset(rq->conn->h);
-	h = rq->conn != NULL ? rq->conn->h : curl_easy_init();
-	if (h == NULL || (cto = curl_slist_append(NULL, connto)) == NULL ||
-	    (rq->accept_encoding && (hdrs = curl_slist_append(NULL,
+		curl->easy_reset(rq->conn->h);
+	h = rq->conn != NULL ? rq->conn->h : curl->easy_init();
+	if (h == NULL || (cto = curl->slist_append(NULL, connto)) == NULL ||
+	    (rq->accept_encoding && (hdrs = curl->slist_append(NULL,
 	    "Accept-Encoding: " HTTP_ACCEPT_ENCODING)) == NULL)) {
 		rc = PEIL_ENOMEM;
 		goto out;
@@ -530,7 +556,8 @@ http_get(const struct http_request *rq, struct http_response *out)
 	cerr[0] = '\0';
 	cc = CURLE_OK;
 	/* Each setopt can only fail for a missing feature or memory; the first failure counts. */
-#define HTTP_SET(opt, val) do { if (cc == CURLE_OK) cc = curl_easy_setopt(h, opt, val); } while (0)
+#define HTTP_SET(opt, val) \
+	do { if (cc == CURLE_OK) cc = curl->easy_setopt(h, opt, val); } while (0)
 	HTTP_SET(CURLOPT_CONNECT_TO, cto);
 	HTTP_SET(CURLOPT_PROTOCOLS_STR, "http,https");
 	HTTP_SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -556,7 +583,7 @@ http_get(const struct http_request *rq, struct http_response *out)
 	HTTP_SET(CURLOPT_ERRORBUFFER, cerr);
 #undef HTTP_SET
 	if (cc != CURLE_OK) {
-		snprintf(out->why, sizeof(out->why), "libcurl: %s", curl_easy_strerror(cc));
+		snprintf(out->why, sizeof(out->why), "libcurl: %s", curl->easy_strerror(cc));
 		rc = cc == CURLE_OUT_OF_MEMORY ? PEIL_ENOMEM : PEIL_EIO;
 		out->rc = PEIL_EIO;
 		goto out;
@@ -585,19 +612,19 @@ http_get(const struct http_request *rq, struct http_response *out)
 		x.got = 0;
 		x.body_stop = x.head_stop = false;
 		cerr[0] = '\0';
-		if (curl_easy_setopt(h, CURLOPT_URL, hp->url) != CURLE_OK ||
-		    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left) != CURLE_OK ||
-		    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)left) != CURLE_OK) {
+		if (curl->easy_setopt(h, CURLOPT_URL, hp->url) != CURLE_OK ||
+		    curl->easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left) != CURLE_OK ||
+		    curl->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)left) != CURLE_OK) {
 			rc = PEIL_ENOMEM;
 			goto out;
 		}
-		cc = curl_easy_perform(h);
-		if (curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0)
+		cc = curl->easy_perform(h);
+		if (curl->easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0)
 			out->requests++;
-		if (curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &nconn) == CURLE_OK && nconn > 0)
+		if (curl->easy_getinfo(h, CURLINFO_NUM_CONNECTS, &nconn) == CURLE_OK && nconn > 0)
 			out->connections += (unsigned)nconn;
-		(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &hp->code);
-		if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != NULL &&
+		(void)curl->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &hp->code);
+		if (curl->easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != NULL &&
 		    ip[0] != '\0')
 			snprintf(out->addr, sizeof(out->addr), "%s", ip);
 		snprintf(hp->addr, sizeof(hp->addr), "%s", out->addr);
@@ -652,11 +679,13 @@ out:
 	}
 	/* A kept handle must not point at this call's lists, buffers and state. */
 	if (h != NULL && rq->conn != NULL)
-		curl_easy_reset(h);
+		curl->easy_reset(h);
 	else if (h != NULL)
-		curl_easy_cleanup(h);
-	curl_slist_free_all(hdrs);
-	curl_slist_free_all(cto);
+		curl->easy_cleanup(h);
+	if (curl != NULL) {
+		curl->slist_free_all(hdrs);
+		curl->slist_free_all(cto);
+	}
 	free(first);
 	return rc;
 }

@@ -129,8 +129,8 @@ struct http_response {
  * when a response came (out->code set, whatever the status; also when the body was cut at
  * the cap) or when the server failed in a way that is the server's (out->fail, out->why,
  * out->rc); PEIL_EINVAL for a bad request (URL not http(s) or over MAX_HTTP_URL_LEN, address
- * not numeric; out->why says which), PEIL_ENOMEM. Thread-safe; the process must ignore
- * SIGPIPE. */
+ * not numeric; out->why says which), PEIL_ENOMEM, or http_global_init's error (out->why
+ * says it, out->fail is HTTP_F_OTHER). Thread-safe; the process must ignore SIGPIPE. */
 int http_get(const struct http_request *rq, struct http_response *out);
 
 /* An empty connection cache for http_get (rq->conn), or NULL on out of memory. One conn serves
@@ -151,13 +151,14 @@ void http_conn_free(struct http_conn *c);
 int http_collect_line(struct http_response *r, const char *line, size_t len);
 
 /* The host of an http or https URL (as libcurl parses it, at most MAX_DOMAIN_LEN bytes) into
- * host (len bytes). Returns 0, PEIL_EINVAL (not such a URL, or the host too long) or
- * PEIL_ENOMEM. */
+ * host (len bytes). Returns 0, PEIL_EINVAL (not such a URL, or the host too long),
+ * PEIL_ENOMEM or http_global_init's error. */
 int http_url_host(const char *url, char *host, size_t len);
 
-/* libcurl's global initialisation, once per process (every libcurl user of the agent calls
- * this first). Returns 0 or PEIL_EIO when it failed. Thread-safe. */
-int http_global_init(void);
+/* Loads libcurl (curlapi.h) and runs its global initialisation, once per process (every
+ * libcurl user of the agent calls this first). Returns 0, PEIL_ENOLIB (libcurl cannot be
+ * loaded) or PEIL_ENOMEM (its initialisation failed), the reason in err. Thread-safe. */
+int http_global_init(char *err, size_t errlen);
 
 /* Frees out->body and zeroes *out. Accepts a zeroed *out. */
 void http_response_clear(struct http_response *out);

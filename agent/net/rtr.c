@@ -23,6 +23,7 @@
 #include "err.h"
 #include "log.h"
 #include "rtr.h"
+#include "rtrapi.h"
 
 /* RTRlib's bounds for the intervals (RFC 8210 6.): rtr_init refuses values outside them. */
 #define RTR_REFRESH_LO 1u
@@ -676,10 +677,11 @@ vrp_count_one(const struct pfx_record *r, void *arg)
 static uint64_t
 vrp_count(struct pfx_table *pt)
 {
+	const struct rtrapi *rtrlib = rtrapi();
 	uint64_t n = 0;
 
-	pfx_table_for_each_ipv4_record(pt, vrp_count_one, &n);
-	pfx_table_for_each_ipv6_record(pt, vrp_count_one, &n);
+	rtrlib->pfx_table_for_each_ipv4_record(pt, vrp_count_one, &n);
+	rtrlib->pfx_table_for_each_ipv6_record(pt, vrp_count_one, &n);
 	return n;
 }
 
@@ -844,6 +846,7 @@ vrp_clamp(unsigned v, unsigned lo, unsigned hi)
 static int
 vrp_start_rtr(struct vrp_table *t, unsigned sync_ms, char *err, size_t errlen)
 {
+	const struct rtrapi *rtrlib = rtrapi_load(err, errlen);
 	/* Refresh well within the staleness limit, so a quiet cache never makes the table old;
 	 * RTRlib drops a socket's VRPs after `expire`, which must not come before our limit. */
 	unsigned refresh = vrp_clamp(t->max_age_s / 4, RTR_REFRESH_LO, MAX_RTR_REFRESH_S);
@@ -851,6 +854,8 @@ vrp_start_rtr(struct vrp_table *t, unsigned sync_ms, char *err, size_t errlen)
 	unsigned expire = vrp_clamp(t->max_age_s + 1, RTR_EXPIRE_LO, RTR_EXPIRE_HI);
 	struct timespec dl;
 
+	if (rtrlib == NULL)
+		return PEIL_ENOLIB;
 	if (expire <= refresh)
 		expire = refresh + 1;
 	for (size_t i = 0; i < t->ncaches; i++) {
@@ -859,7 +864,7 @@ vrp_start_rtr(struct vrp_table *t, unsigned sync_ms, char *err, size_t errlen)
 		c->tcp.host = c->host;
 		c->tcp.port = c->port;
 		c->tcp.connect_timeout = RTR_CONNECT_TIMEOUT_S;
-		if (tr_tcp_init(&c->tcp, &c->tr) != TR_SUCCESS) {
+		if (rtrlib->tr_tcp_init(&c->tcp, &c->tr) != TR_SUCCESS) {
 			err_set(err, errlen, "RTR cache %s:%s: transport setup failed", c->host,
 			    c->port);
 			return PEIL_ENOMEM;
@@ -870,8 +875,8 @@ vrp_start_rtr(struct vrp_table *t, unsigned sync_ms, char *err, size_t errlen)
 		t->groups[i].sockets_len = 1;
 		t->groups[i].preference = (uint8_t)(i + 1);
 	}
-	if (rtr_mgr_init(&t->mgr, t->groups, (unsigned)t->ncaches, refresh, expire, retry, NULL,
-	    NULL, NULL, NULL) != RTR_SUCCESS) {
+	if (rtrlib->rtr_mgr_init(&t->mgr, t->groups, (unsigned)t->ncaches, refresh, expire, retry,
+	    NULL, NULL, NULL, NULL) != RTR_SUCCESS) {
 		t->mgr = NULL;
 		err_set(err, errlen, "RTRlib manager setup failed");
 		return PEIL_ENOMEM;
@@ -880,7 +885,7 @@ vrp_start_rtr(struct vrp_table *t, unsigned sync_ms, char *err, size_t errlen)
 		struct vrp_cache *c = &t->caches[i];
 
 		/* Our intervals, not the cache's: the staleness limit depends on them. */
-		rtr_set_interval_mode(&c->rtr, RTR_INTERVAL_MODE_IGNORE_ANY);
+		rtrlib->rtr_set_interval_mode(&c->rtr, RTR_INTERVAL_MODE_IGNORE_ANY);
 		c->t = t;
 		c->idx = i;
 		c->mgr_cb = c->rtr.connection_state_fp;
@@ -890,7 +895,7 @@ vrp_start_rtr(struct vrp_table *t, unsigned sync_ms, char *err, size_t errlen)
 	snprintf(t->why, sizeof(t->why), "no sync with %.100s:%s yet", t->caches[0].host,
 	    t->caches[0].port);
 	pthread_mutex_unlock(&t->mu);
-	if (rtr_mgr_start(t->mgr) != RTR_SUCCESS) {
+	if (rtrlib->rtr_mgr_start(t->mgr) != RTR_SUCCESS) {
 		err_set(err, errlen, "RTRlib manager did not start");
 		return PEIL_ENOMEM;
 	}
@@ -1122,12 +1127,13 @@ vrp_ix_cmp(const void *a, const void *b)
 static struct vrp_ix *
 vrp_ix_build(struct pfx_table *pt)
 {
+	const struct rtrapi *rtrlib = rtrapi();
 	struct vrp_ix *ix = calloc(1, sizeof(*ix));
 
 	if (ix == NULL)
 		return NULL;
-	pfx_table_for_each_ipv4_record(pt, vrp_ix_collect, ix);
-	pfx_table_for_each_ipv6_record(pt, vrp_ix6_collect, ix);
+	rtrlib->pfx_table_for_each_ipv4_record(pt, vrp_ix_collect, ix);
+	rtrlib->pfx_table_for_each_ipv6_record(pt, vrp_ix6_collect, ix);
 	if (ix->failed || !vrp_ix6_build(ix))
 		goto fail;
 	if (ix->nnodes > 0)
@@ -1355,6 +1361,7 @@ vrp_ix_try(struct vrp_table *t, const struct ipprefix *p, uint32_t origin, bool 
 static int
 vrp_add_one(const struct vrp *v, void *arg)
 {
+	const struct rtrapi *rtrlib = rtrapi();
 	struct pfx_table *pt = arg;
 	struct pfx_record r;
 	int rc;
@@ -1365,23 +1372,26 @@ vrp_add_one(const struct vrp *v, void *arg)
 	r.min_len = v->prefix.len;
 	r.max_len = v->max_len;
 	r.socket = NULL;
-	rc = pfx_table_add(pt, &r);
+	rc = rtrlib->pfx_table_add(pt, &r);
 	if (rc == PFX_SUCCESS || rc == PFX_DUPLICATE_RECORD)
 		return 0;
 	return PEIL_ENOMEM;
 }
 
-/* Reads and parses the file into a new table. */
+/* Reads and parses the file into a new table (PEIL_ENOLIB without RTRlib). */
 static int
 vrp_load(const char *path, struct pfx_table **out, struct stat *st, uint64_t *nvrps,
     char *err, size_t errlen)
 {
+	const struct rtrapi *rtrlib = rtrapi_load(err, errlen);
 	struct pfx_table *pt = NULL;
 	uint8_t *buf = NULL;
 	size_t got = 0;
 	int fd = -1, rc;
 
 	*out = NULL;
+	if (rtrlib == NULL)
+		return PEIL_ENOLIB;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, st) != 0) {
 		err_set(err, errlen, "%s: %s", path, strerror(errno));
 		rc = PEIL_EIO;
@@ -1422,7 +1432,7 @@ vrp_load(const char *path, struct pfx_table **out, struct stat *st, uint64_t *nv
 		err_set(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
-	pfx_table_init(pt, NULL);
+	rtrlib->pfx_table_init(pt, NULL);
 	rc = vrp_file_parse(buf, got, path, vrp_add_one, pt, err, errlen);
 	if (rc == PEIL_ENOMEM)
 		err_set(err, errlen, "%s: out of memory", path);
@@ -1434,7 +1444,7 @@ vrp_load(const char *path, struct pfx_table **out, struct stat *st, uint64_t *nv
 	rc = 0;
 out:
 	if (pt != NULL) {
-		pfx_table_free(pt);
+		rtrlib->pfx_table_free(pt);
 		free(pt);
 	}
 	free(buf);
@@ -1448,6 +1458,7 @@ out:
 static void
 vrp_file_check(struct vrp_table *t)
 {
+	const struct rtrapi *rtrlib;
 	int64_t now = vrp_now_ms(), due = atomic_load(&t->next_check_ms);
 	struct pfx_table *pt, *old;
 	struct vrp_ix *ix;
@@ -1470,6 +1481,7 @@ vrp_file_check(struct vrp_table *t)
 		pthread_mutex_unlock(&t->mu);
 		return;
 	}
+	rtrlib = rtrapi();      /* vrp_load loaded it */
 	ix = vrp_ix_build(pt);
 	pthread_rwlock_wrlock(&t->rw);
 	old = t->own;
@@ -1482,11 +1494,23 @@ vrp_file_check(struct vrp_table *t)
 	t->why[0] = '\0';
 	atomic_store(&t->last_sync_ms, vrp_now_ms());
 	pthread_mutex_unlock(&t->mu);
-	pfx_table_free(old);
+	rtrlib->pfx_table_free(old);
 	free(old);
 }
 
 /* ---- the API ------------------------------------------------------------------------------ */
+
+/* Without RTRlib (vrp_start_rtr or vrp_load said PEIL_ENOLIB, the reason in why) the table is
+ * kept, never synced: the RPKI tests error with the reason, the other tests run. */
+static struct vrp_table *
+vrp_without_rtrlib(struct vrp_table *t, const char *why)
+{
+	log_warn("RPKI: %s: the RPKI tests will say so", why);
+	pthread_mutex_lock(&t->mu);
+	snprintf(t->why, sizeof(t->why), "%s", why);
+	pthread_mutex_unlock(&t->mu);
+	return t;
+}
 
 struct vrp_table *
 vrp_open(const struct vrp_conf *vc, char *err, size_t errlen)
@@ -1495,6 +1519,7 @@ vrp_open(const struct vrp_conf *vc, char *err, size_t errlen)
 	pthread_condattr_t ca;
 	bool rtr = vc->caches != NULL && vc->caches[0] != '\0';
 	bool file = vc->file != NULL && vc->file[0] != '\0';
+	int rc;
 
 	if (!rtr && !file) {
 		err_set(err, errlen, "no RTR cache and no VRP file");
@@ -1525,8 +1550,11 @@ vrp_open(const struct vrp_conf *vc, char *err, size_t errlen)
 			err_set(err, errlen, "no RTR cache and no VRP file");
 			goto fail;
 		}
-		if (vrp_start_rtr(t, vc->sync_ms != 0 ? vc->sync_ms : DEFAULT_RTR_SYNC_MS, err,
-		    errlen) != 0)
+		rc = vrp_start_rtr(t, vc->sync_ms != 0 ? vc->sync_ms : DEFAULT_RTR_SYNC_MS, err,
+		    errlen);
+		if (rc == PEIL_ENOLIB)
+			return vrp_without_rtrlib(t, err);
+		if (rc != 0)
 			goto fail;
 		return t;
 	}
@@ -1536,7 +1564,10 @@ vrp_open(const struct vrp_conf *vc, char *err, size_t errlen)
 	}
 	pthread_rwlock_init(&t->rw, NULL);
 	t->rw_init = true;
-	if (vrp_load(t->path, &t->own, &t->file_st, &t->nvrps, err, errlen) != 0)
+	rc = vrp_load(t->path, &t->own, &t->file_st, &t->nvrps, err, errlen);
+	if (rc == PEIL_ENOLIB)
+		return vrp_without_rtrlib(t, err);
+	if (rc != 0)
 		goto fail;
 	vrp_ix_swap(t, vrp_ix_build(t->own));
 	atomic_store(&t->last_sync_ms, vrp_now_ms());
@@ -1564,9 +1595,10 @@ struct vrp_stopper {
 static void *
 vrp_stop_run(void *arg)
 {
+	const struct rtrapi *rtrlib = rtrapi();
 	struct vrp_stopper *st = arg;
 
-	rtr_mgr_stop(st->mgr);
+	rtrlib->rtr_mgr_stop(st->mgr);
 	pthread_mutex_lock(&st->mu);
 	st->done = true;
 	pthread_cond_signal(&st->cv);
@@ -1577,13 +1609,14 @@ vrp_stop_run(void *arg)
 static bool
 vrp_mgr_stop(struct vrp_table *t)
 {
+	const struct rtrapi *rtrlib = rtrapi();
 	struct vrp_stopper *st = calloc(1, sizeof(*st));
 	struct timespec dl;
 	pthread_t th;
 	bool done;
 
 	if (st == NULL) {
-		rtr_mgr_stop(t->mgr);
+		rtrlib->rtr_mgr_stop(t->mgr);
 		return true;
 	}
 	st->mgr = t->mgr;
@@ -1593,7 +1626,7 @@ vrp_mgr_stop(struct vrp_table *t)
 		pthread_cond_destroy(&st->cv);
 		pthread_mutex_destroy(&st->mu);
 		free(st);
-		rtr_mgr_stop(t->mgr);
+		rtrlib->rtr_mgr_stop(t->mgr);
 		return true;
 	}
 	clock_gettime(CLOCK_REALTIME, &dl);
@@ -1620,12 +1653,16 @@ vrp_mgr_stop(struct vrp_table *t)
 void
 vrp_close(struct vrp_table *t)
 {
+	const struct rtrapi *rtrlib;
+
 	if (t == NULL)
 		return;
+	/* RTRlib is loaded where a manager or a table was made (not on a vrp_open without it). */
+	rtrlib = t->mgr != NULL || t->own != NULL ? rtrapi() : NULL;
 	if (t->mgr != NULL) {
 		if (!vrp_mgr_stop(t))
 			return;   /* left to the process's exit: see vrp_mgr_stop */
-		rtr_mgr_free(t->mgr);
+		rtrlib->rtr_mgr_free(t->mgr);
 	} else {
 		/* tr sockets set up before a failed manager start */
 		for (size_t i = 0; i < t->ncaches; i++)
@@ -1633,7 +1670,7 @@ vrp_close(struct vrp_table *t)
 				t->caches[i].tr.free_fp(&t->caches[i].tr);
 	}
 	if (t->own != NULL) {
-		pfx_table_free(t->own);
+		rtrlib->pfx_table_free(t->own);
 		free(t->own);
 	}
 	vrp_ix_free(t->ix);
@@ -1679,15 +1716,16 @@ static int
 vrp_run(struct vrp_table *t, const struct ipprefix *prefix, uint32_t asn,
     struct pfx_record **reason, unsigned *rlen, enum pfxv_state *st)
 {
+	const struct rtrapi *rtrlib = rtrapi();
 	struct lrtr_ip_addr a;
 	int rc;
 
 	vrp_to_lrtr(prefix, &a);
 	if (t->mgr != NULL)
-		return pfx_table_validate_r(t->mgr->pfx_table, reason, rlen, asn, &a, prefix->len,
-		    st);
+		return rtrlib->pfx_table_validate_r(t->mgr->pfx_table, reason, rlen, asn, &a,
+		    prefix->len, st);
 	pthread_rwlock_rdlock(&t->rw);
-	rc = pfx_table_validate_r(t->own, reason, rlen, asn, &a, prefix->len, st);
+	rc = rtrlib->pfx_table_validate_r(t->own, reason, rlen, asn, &a, prefix->len, st);
 	pthread_rwlock_unlock(&t->rw);
 	return rc;
 }
@@ -1779,7 +1817,7 @@ vrp_status(struct vrp_table *t, struct vrp_status *st)
 	memset(st, 0, sizeof(*st));
 	vrp_file_check(t);
 	pthread_mutex_lock(&t->mu);
-	if (t->mgr != NULL)
+	if (t->ncaches > 0)
 		snprintf(st->source, sizeof(st->source), "rtr %s%.100s%s:%s",
 		    strchr(t->caches[t->cur].host, ':') != NULL ? "[" : "", t->caches[t->cur].host,
 		    strchr(t->caches[t->cur].host, ':') != NULL ? "]" : "", t->caches[t->cur].port);

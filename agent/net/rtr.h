@@ -32,7 +32,9 @@ struct vrp_table;
 /* Opens the table: starts the RTR manager on the caches (waiting up to sync_ms for the first
  * full sync), or loads the file. NULL on a configuration error (a cache that does not parse, an
  * unreadable or malformed file: "FILE:LINE: reason" or "FILE: offset N: reason"), with the
- * reason in err. Neither caches nor file: NULL with "no RTR cache and no VRP file". */
+ * reason in err. Neither caches nor file: NULL with "no RTR cache and no VRP file". RTRlib is
+ * loaded here (rtrapi.h): without it the table is returned never synced, the reason in
+ * vrp_status's why, and validation gives error with it. */
 struct vrp_table *vrp_open(const struct vrp_conf *vc, char *err, size_t errlen);
 void vrp_close(struct vrp_table *t);
 

@@ -142,7 +142,9 @@ judge_mtasts(struct mxwork *tw, Peil__Result *r)
 		goto out;
 	dnsev_add(&ev, "policy_url", "https://%s/.well-known/mta-sts.txt [%s]", q, addr);
 	if (pf->rc != 0) {
-		st = pf->rc == PEIL_ETIMEDOUT ? PEIL__STATUS__ERROR : PEIL__STATUS__FAILED;
+		/* No time left, or no libcurl: the agent's failure, not the domain's. */
+		st = pf->rc == PEIL_ETIMEDOUT || pf->rc == PEIL_ENOLIB ? PEIL__STATUS__ERROR :
+		    PEIL__STATUS__FAILED;
 		if (asprintf(&note, "the policy could not be fetched: %s", pf->why) < 0)
 			ev.nomem = true;
 		reason = note;
