@@ -31,6 +31,15 @@ dnswork_lookup(struct dnswork *w, const char *name, uint16_t type, size_t max, s
 	return rc;
 }
 
+void
+dnswork_prefetch(struct dnswork *w, const char *const *names, size_t n, uint16_t type)
+{
+	if (w->src->prefetch == NULL || !dnswork_budget_left(w))
+		return;
+	for (size_t i = 0; i < n; i++)
+		w->src->prefetch(w->src->arg, names[i], type);
+}
+
 int
 dnswork_mx(struct dnswork *w)
 {

@@ -44,6 +44,9 @@ struct dnswork_source {
 	    struct dnsans *out);
 	uint64_t (*now_ms)(void *arg);
 	void *arg;
+	/* Asks name/type ahead without waiting, for a lookup the run is about to make (see
+	 * dnswork_prefetch); NULL: lookups are asked only when made. */
+	void (*prefetch)(void *arg, const char *name, uint16_t type);
 	bool validating;             /* a trust anchor is configured: DNSSEC states mean something */
 	bool ipv6;                   /* the vantage has IPv6: the reachability tests run */
 	bool dmarc_tree_walk;        /* DMARC's organizational domain by RFC 9989's tree walk, not
@@ -118,6 +121,10 @@ struct dnswork {
 
 /* True while the run's deadline has not passed (and no lookup ran into it). */
 bool dnswork_budget_left(struct dnswork *w);
+/* Starts the lookups of names[0..n) for type while the run goes on, when the source can: a
+ * dnswork_lookup of one of them made later takes the answer as soon as it is in, so
+ * questions that do not depend on each other travel at once instead of one after another. */
+void dnswork_prefetch(struct dnswork *w, const char *const *names, size_t n, uint16_t type);
 /* One lookup through the source, or a "time budget exhausted" failure once the deadline has
  * passed. Returns out->err. */
 int dnswork_lookup(struct dnswork *w, const char *name, uint16_t type, size_t max,

@@ -66,6 +66,7 @@ struct resolver_shared {
 	struct resolver_ticket *waiting;    /* tickets a caller waits for */
 	struct resolver_ticket *orphans;
 	uint64_t questions, timeouts;       /* since the context was made */
+	uint64_t prefetches;                /* resolver_prefetch's questions, the same */
 	uint64_t made_ms;
 };
 
@@ -166,8 +167,9 @@ resolver_shared_free(struct resolver_shared *sh)
 	}
 	if (sh->ctx != NULL) {
 		if (sh->questions > 0)
-			log_debug("resolver: %llu questions, %llu timed out, in %.1f s",
-			    (unsigned long long)sh->questions, (unsigned long long)sh->timeouts,
+			log_debug("resolver: %llu questions (and %llu prefetched), %llu timed out, "
+			    "in %.1f s", (unsigned long long)sh->questions,
+			    (unsigned long long)sh->prefetches, (unsigned long long)sh->timeouts,
 			    (double)(resolver_now_ms() - sh->made_ms) / 1000.0);
 		ub_ctx_delete(sh->ctx);
 	}
@@ -571,6 +573,43 @@ resolver_wait_unlink(struct resolver_shared *sh, struct resolver_ticket *t)
 	if (t->next != NULL)
 		t->next->prev = t->prev;
 	t->prev = t->next = NULL;
+}
+
+void
+resolver_prefetch(struct resolver *r, const char *name, uint16_t type)
+{
+	struct resolver_shared *sh = r->sh;
+	struct resolver_ticket *t, **pp;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return;
+	/* An orphan from the start: nobody waits, the callback frees the answer and the ticket,
+	 * or the context's end frees the ticket. Linked before it is asked: the answer may come
+	 * before ub_resolve_async returns. */
+	t->sh = sh;
+	t->orphaned = true;
+	pthread_mutex_lock(&sh->lock);
+	if (sh->failed != 0) {
+		pthread_mutex_unlock(&sh->lock);
+		free(t);
+		return;
+	}
+	sh->prefetches++;
+	t->next = sh->orphans;
+	sh->orphans = t;
+	pthread_mutex_unlock(&sh->lock);
+	if (ub_resolve_async(sh->ctx, name, type, 1 /* IN */, t, resolver_callback, NULL) != 0) {
+		/* Not asked: no callback comes. */
+		pthread_mutex_lock(&sh->lock);
+		for (pp = &sh->orphans; *pp != NULL; pp = &(*pp)->next) {
+			if (*pp == t) {
+				*pp = t->next;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&sh->lock);
+		free(t);
+	}
 }
 
 int

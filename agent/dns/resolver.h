@@ -50,6 +50,11 @@ bool resolver_validating(const struct resolver *r);
  * PEIL_EDNS (any other libunbound failure). */
 int resolver_query(struct resolver *r, const char *name, uint16_t type, uint64_t deadline_ms,
     struct resolver_reply *out, char *err, size_t errlen);
+/* Asks `name` `type`/IN without waiting for the answer: it goes to libunbound's cache, where
+ * a resolver_query of the same question finds it, or joins the query still in flight. For
+ * questions a run is about to ask one after another, so that they travel at once. Nothing is
+ * returned: a prefetch that fails leaves the later resolver_query to ask, and to say why. */
+void resolver_prefetch(struct resolver *r, const char *name, uint16_t type);
 /* Frees the packet of a reply and zeroes it; accepts a zeroed reply. */
 void resolver_reply_clear(struct resolver_reply *rep);
 

@@ -296,6 +296,30 @@ mxwork_start(struct mxwork *tw)
 	return 0;
 }
 
+/* Every host's addresses and TLSA set at its own name asked at once (host_tlsa asks them
+ * host by host, each after the other). */
+static void
+mxwork_prefetch(struct mxwork *tw)
+{
+	struct dnswork *w = tw->w;
+	const char *names[MAX_MX];
+	char tlsa[MAX_MX][DNSANS_TEXT_LEN];
+	size_t nt = 0;
+
+	for (size_t i = 0; i < tw->nhosts; i++) {
+		names[i] = tw->host[i].rr->text;
+		if (snprintf(tlsa[nt], sizeof(tlsa[nt]), "_25._tcp.%s", names[i]) <
+		    (int)sizeof(tlsa[nt]))
+			nt++;
+	}
+	if (w->src->ipv4)
+		dnswork_prefetch(w, names, tw->nhosts, LDNS_RR_TYPE_A);
+	if (w->src->ipv6)
+		dnswork_prefetch(w, names, tw->nhosts, LDNS_RR_TYPE_AAAA);
+	for (size_t i = 0; i < nt; i++)
+		dnswork_prefetch(w, (const char *const[]){ tlsa[i] }, 1, LDNS_RR_TYPE_TLSA);
+}
+
 int
 mxwork_tlsa(struct mxwork *tw)
 {
@@ -304,6 +328,7 @@ mxwork_tlsa(struct mxwork *tw)
 	if (tw->tlsa_done)
 		return 0;
 	tw->tlsa_done = true;
+	mxwork_prefetch(tw);
 	for (size_t i = 0; i < tw->nhosts; i++)
 		if ((rc = host_tlsa(tw->w, &tw->host[i])) != 0)
 			return rc;

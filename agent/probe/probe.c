@@ -168,6 +168,18 @@ probe_free(struct probe *p)
 	free(p);
 }
 
+/* A question asked ahead (dnswork_prefetch): not when the run already has its answer. */
+static void
+probe_prefetch(void *arg, const char *name, uint16_t type)
+{
+	struct probe *p = arg;
+
+	for (size_t i = 0; i < p->nmemo; i++)
+		if (p->memo[i].type == type && strcasecmp(p->memo[i].name, name) == 0)
+			return;
+	resolver_prefetch(p->res, name, type);
+}
+
 /* The run's source of answers: the resolver, each query bounded by the query time-out
  * and the domain's deadline. */
 static int
@@ -615,6 +627,10 @@ probe_run(const struct dnswork_source *src, const char *domain, uint64_t deadlin
 	if (!any)
 		goto out;
 
+	/* The mail servers' tests start from the MX set: asked while the SOA is. */
+	if (probe_module_wanted(MODULE_STARTTLS, done) || probe_module_wanted(MODULE_DANE, done) ||
+	    probe_module_wanted(MODULE_MTASTS_TLSRPT, done))
+		dnswork_prefetch(w, &domain, 1, LDNS_RR_TYPE_MX);
 	/* The SOA answers both whether the domain exists and its DNSSEC state. */
 	if (dnswork_lookup(w, domain, LDNS_RR_TYPE_SOA, 0, &w->base) == PEIL_ENOMEM) {
 		rc = PEIL_ENOMEM;
@@ -752,6 +768,7 @@ probe_source(struct probe *p, struct dnswork_source *src)
 		.lookup = probe_lookup,
 		.now_ms = probe_now_ms,
 		.arg = p,
+		.prefetch = probe_prefetch,
 		.validating = resolver_validating(p->res),
 		.ipv6 = p->ipv6,
 		.dmarc_tree_walk = p->tree_walk,

@@ -126,6 +126,14 @@ webwork_start(struct webwork *ww)
 		snprintf(ww->host[1].name, sizeof(ww->host[1].name), "www.%s", w->domain);
 		ww->nhosts = 2;
 	}
+	{
+		const char *names[2] = { ww->host[0].name, ww->host[1].name };
+
+		if (w->src->ipv4)
+			dnswork_prefetch(w, names, ww->nhosts, LDNS_RR_TYPE_A);
+		if (w->src->ipv6)
+			dnswork_prefetch(w, names, ww->nhosts, LDNS_RR_TYPE_AAAA);
+	}
 	for (size_t i = 0; i < ww->nhosts; i++) {
 		if (host_addrs(ww, i) != 0)
 			return PEIL_ENOMEM;

@@ -60,6 +60,8 @@ struct zonefake {
 	const char *timeout;     /* ... that time out */
 	const char *servfail;    /* ... whose answers are SERVFAIL (a loop, a broken zone) */
 	unsigned lookups;
+	char asked[4096];        /* every question looked up, "TYPE name;" each, cut when full */
+	char prefetched[1024];   /* every question prefetched (zf_prefetch), the same way */
 	const char *reach_fail;  /* addresses that do not answer (reach), ";"-separated */
 	unsigned reach_items;
 	void *user;              /* the test's own state, for its other callbacks */
@@ -118,6 +120,29 @@ zone_lookup(const char *zone, const char *name, uint16_t type, bool *exists)
 	return out;
 }
 
+/* Appends "TYPE name;" to list (bounded: a full list keeps what it had). */
+static void __attribute__((unused))
+zf_note(char *list, size_t size, const char *name, uint16_t type)
+{
+	size_t len = strlen(list);
+	char *t = ldns_rr_type2str((ldns_rr_type)type);
+
+	if (t != NULL && len < size)
+		(void)snprintf(list + len, size - len, "%s %s;", t, name);
+	if (strlen(list) == size - 1)
+		list[len] = '\0';
+	free(t);
+}
+
+/* The source's prefetch: only noted, the lookup made later answers. */
+static void __attribute__((unused))
+zf_prefetch(void *arg, const char *name, uint16_t type)
+{
+	struct zonefake *z = arg;
+
+	zf_note(z->prefetched, sizeof(z->prefetched), name, type);
+}
+
 static int __attribute__((unused))
 zf_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadline_ms,
     struct dnsans *out)
@@ -131,6 +156,7 @@ zf_lookup(void *arg, const char *name, uint16_t type, size_t max, uint64_t deadl
 
 	(void)deadline_ms;
 	z->lookups++;
+	zf_note(z->asked, sizeof(z->asked), name, type);
 	if (in_list(z->timeout, name))
 		return dnsans_fail(out, PEIL_ETIMEDOUT, "no answer within 3000 ms");
 	ans = zone_lookup(z->zone, name, type, &exists);

@@ -182,11 +182,39 @@ test_dane_no_slot(void **state)
 	free_results(res);
 }
 
+/* The run asks ahead what it is about to look up one question after another: the MX set
+ * with the SOA, then every MX host's addresses and TLSA set at once; nothing it then does
+ * not ask. */
+static void
+test_prefetch(void **state)
+{
+	char zone[2048], *tok, *save = NULL;
+	struct tlsfake t = { 0 };
+	struct zonefake z = { .zone = zone, .user = &t };
+	Peil__Result *res[TEST_COUNT];
+
+	(void)state;
+	snprintf(zone, sizeof(zone), ZONE_BASE "mx2.d.test. A 192.0.2.26\n"
+	    "d.test. MX 20 mx2.d.test.\n_25._tcp.mx.d.test. TLSA 3 1 1 %s\n", tlsa_hex);
+	run_tls(&z, NULL, res);
+	assert_string_equal(z.prefetched, "MX d.test;A mx.d.test;A mx2.d.test;AAAA mx.d.test;"
+	    "AAAA mx2.d.test;TLSA _25._tcp.mx.d.test;TLSA _25._tcp.mx2.d.test;");
+	for (tok = strtok_r(z.prefetched, ";", &save); tok != NULL; tok = strtok_r(NULL, ";", &save)) {
+		char q[300];
+
+		snprintf(q, sizeof(q), "%s;", tok);
+		if (strstr(z.asked, q) == NULL)
+			fail_msg("prefetched but never asked: %s (asked: %s)", tok, z.asked);
+	}
+	free_results(res);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dane),
+		cmocka_unit_test(test_prefetch),
 		cmocka_unit_test(test_dane_address_fails),
 		cmocka_unit_test(test_dane_cname),
 		cmocka_unit_test(test_dane_no_slot),

@@ -285,7 +285,8 @@ run_tls_by(struct zonefake *z, const char *guideline, uint64_t deadline,
     Peil__Result *res[TEST_COUNT])
 {
 	struct dnswork_source src = { .lookup = zf_lookup, .now_ms = fake_mail_now, .arg = z,
-	    .validating = true, .ipv4 = true, .ipv6 = true, .reach = zf_reach,
+	    .prefetch = zf_prefetch, .validating = true, .ipv4 = true, .ipv6 = true,
+	    .reach = zf_reach,
 	    .tls_guideline = guideline, .starttls = fake_starttls, .fetch = fake_fetch };
 
 	for (int i = 0; i < TEST_COUNT; i++)
