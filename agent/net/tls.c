@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,9 +126,22 @@ struct found {
 	int auth[TLS_MAX_SUITES];           /* NID_auth_* of each */
 };
 
+/* What the lanes of one tls_probe share (t->lanes > 1, lanes_run): the handshake budget and
+ * the stop, so that both stop when either does; the queue of items. Under lock. */
+struct lanes {
+	pthread_mutex_t lock;
+	unsigned hs;                        /* tries made by every lane, those before included */
+	bool stop;
+	char why[128];                      /* the first lane's stop, for the other's partial_why */
+	int queue[TLS_NVERSIONS];           /* items (struct lane_item) by expected cost ... */
+	size_t nqueue, next;                /* ... and the next one to take */
+	struct lane_item *items;
+};
+
 struct eng {
 	const struct tls_target *t;
 	struct tls_report *r;
+	struct lanes *ln;                   /* NULL: one lane (nothing shared) */
 	unsigned max_hs;
 	unsigned hs_ms;
 	int64_t deadline;                   /* 0: none */
@@ -239,12 +253,43 @@ eng_stop(struct eng *e, const char *fmt, ...)
 	va_list ap;
 
 	e->stop = true;
-	if (e->r->partial)
-		return;
-	e->r->partial = true;
-	va_start(ap, fmt);
-	vsnprintf(e->r->partial_why, sizeof(e->r->partial_why), fmt, ap);
-	va_end(ap);
+	if (!e->r->partial) {
+		e->r->partial = true;
+		va_start(ap, fmt);
+		vsnprintf(e->r->partial_why, sizeof(e->r->partial_why), fmt, ap);
+		va_end(ap);
+	}
+	if (e->ln != NULL) {
+		pthread_mutex_lock(&e->ln->lock);
+		if (!e->ln->stop) {
+			e->ln->stop = true;
+			snprintf(e->ln->why, sizeof(e->ln->why), "%s", e->r->partial_why);
+		}
+		pthread_mutex_unlock(&e->ln->lock);
+	}
+}
+
+/* eng_until with lanes: the other lane's stop, and the budget of both, taken here. */
+static int64_t
+eng_until_lanes(struct eng *e, int64_t now, int64_t until)
+{
+	struct lanes *ln = e->ln;
+	char why[128] = "";
+
+	pthread_mutex_lock(&ln->lock);
+	if (ln->stop)
+		snprintf(why, sizeof(why), "%s", ln->why);
+	else if (ln->hs >= e->max_hs)
+		snprintf(why, sizeof(why), "handshake budget (%u) spent", e->max_hs);
+	else if (until <= now)
+		snprintf(why, sizeof(why), "deadline reached");
+	else
+		ln->hs++;                         /* the try eng_connect makes next */
+	pthread_mutex_unlock(&ln->lock);
+	if (why[0] == '\0')
+		return until;
+	eng_stop(e, "%s", why);
+	return 0;
 }
 
 /* The end of the next try: now + the handshake time-out, within the deadline. 0: none left. */
@@ -256,12 +301,14 @@ eng_until(struct eng *e)
 
 	if (e->stop)
 		return 0;
+	if (e->deadline != 0 && until > e->deadline)
+		until = e->deadline;
+	if (e->ln != NULL)
+		return eng_until_lanes(e, now, until);
 	if (e->r->handshakes >= e->max_hs) {
 		eng_stop(e, "handshake budget (%u) spent", e->max_hs);
 		return 0;
 	}
-	if (e->deadline != 0 && until > e->deadline)
-		until = e->deadline;
 	if (until <= now) {
 		eng_stop(e, "deadline reached");
 		return 0;
@@ -2527,6 +2574,193 @@ compression_probe(struct eng *e)
 		r->compression = 0;                   /* TLS 1.3 has no compression */
 }
 
+/* Steps 3 and 3b on version index vi. 0 or PEIL_ENOMEM. */
+static int
+version_probe(struct eng *e, int vi)
+{
+	int rc;
+
+	if (e->pv[vi] >= 0 && (rc = suites_probe(e, vi)) != 0)
+		return rc;
+	if (vi > 0)
+		weak_probe(e, vi);
+	return 0;
+}
+
+/* Whether version index vi has work in steps 3 or 3b. */
+static bool
+version_work(const struct eng *e, int vi)
+{
+	return e->pv[vi] >= 0 || (vi > 0 && !e->weak_asked[vi] && e->nweak > 0);
+}
+
+/* A lane's unit of work: steps 3 and 3b on versions[first..last], on copies of the engine
+ * and the report as they were before the lanes began (their counters from 0). */
+struct lane_item {
+	int first, last;
+	struct eng e;
+	struct tls_report r;
+	int rc;
+};
+
+/* A lane: takes items off the queue until none is left. */
+static void *
+lane_main(void *arg)
+{
+	struct lanes *ln = arg;
+
+	for (;;) {
+		struct lane_item *it = NULL;
+		int rc = 0;
+
+		pthread_mutex_lock(&ln->lock);
+		if (ln->next < ln->nqueue)
+			it = &ln->items[ln->queue[ln->next++]];
+		pthread_mutex_unlock(&ln->lock);
+		if (it == NULL)
+			return NULL;
+		for (int vi = it->first; vi <= it->last && rc == 0; vi++)
+			rc = version_probe(&it->e, vi);
+		if ((it->rc = rc) != 0) {
+			pthread_mutex_lock(&ln->lock);
+			if (!ln->stop)
+				snprintf(ln->why, sizeof(ln->why), "%s", peil_strerror(rc));
+			ln->stop = true;
+			pthread_mutex_unlock(&ln->lock);
+		}
+	}
+}
+
+/* What item it found, into e and its report, as if its versions had run right after those
+ * of the items merged before it: lists appended in order, a first-found value (FFDH,
+ * renegotiation and EMS from a hand-built hello, the first failure, the partial run's
+ * reason) kept from the first item that has one, counters summed. */
+static void
+lane_merge(struct eng *e, const struct lane_item *it)
+{
+	struct tls_report *r = e->r;
+	const struct tls_report *ir = &it->r;
+	const struct eng *ie = &it->e;
+
+	for (int vi = it->first; vi <= it->last; vi++) {
+		e->weak_asked[vi] = ie->weak_asked[vi];
+		if (ie->pv[vi] < 0)
+			continue;
+		if (e->pv[vi] < 0) {
+			e->pv[vi] = (int)r->nper++;
+			r->versions[r->nversions++] = versions[vi];
+		}
+		r->per_version[e->pv[vi]] = ir->per_version[ie->pv[vi]];
+		e->f[vi] = ie->f[vi];
+	}
+	for (size_t i = 0; i < ir->ngroups; i++)
+		(void)add16(r->groups, &r->ngroups, TLS_MAX_GROUPS, ir->groups[i]);
+	for (size_t i = 0; i < ir->nsigschemes; i++)
+		(void)add16(r->sigschemes, &r->nsigschemes, TLS_MAX_SIGS, ir->sigschemes[i]);
+	if (r->ffdh_bits == 0 && ir->ffdh_bits != 0) {
+		r->ffdh_bits = ir->ffdh_bits;
+		r->ffdh_named = ir->ffdh_named;
+		memcpy(r->ffdh_group, ir->ffdh_group, sizeof(r->ffdh_group));
+	}
+	if (!e->comp_done && ie->comp_done) {
+		e->comp_done = true;
+		r->compression = ir->compression;
+	}
+	if (r->secure_reneg < 0)
+		r->secure_reneg = ir->secure_reneg;
+	if (r->ems < 0)
+		r->ems = ir->ems;
+	r->available |= ir->available;
+	e->tls_seen |= ie->tls_seen;
+	e->groups13_done |= ie->groups13_done;
+	if (r->why[0] == '\0')
+		memcpy(r->why, ir->why, sizeof(r->why));
+	if (!r->partial && ir->partial) {
+		r->partial = true;
+		memcpy(r->partial_why, ir->partial_why, sizeof(r->partial_why));
+	}
+	e->stop |= ie->stop;
+	r->handshakes += ir->handshakes;
+	r->flights += ir->flights;
+	r->hello_stops += ir->hello_stops;
+}
+
+/* Steps 3 and 3b on two lanes: the calling thread and one more take the versions' items
+ * (TLS 1.2's first: it has the most suites; then the others highest first), each on its own
+ * copies (lane_item), sharing the target, the SSL_CTX, the handshake budget and the stop
+ * (struct lanes); then the items are merged highest version first (lane_merge), so that the
+ * report does not depend on which lane ran what, nor when. One item a version, but for
+ * weak_probe's compression question: it is asked on the highest version with suites found
+ * if no higher one has any, so the higher versions whose hand-built hellos may still find
+ * suites go in the same item, before it. Not when the chain is not kept yet (each lane would
+ * keep one) or the run has stopped. Returns 0, PEIL_ENOMEM, or 1 when one lane does as well
+ * (fewer than two items): nothing was done. */
+static int
+lanes_run(struct eng *e)
+{
+	struct lanes ln;
+	struct lane_item *items = NULL;
+	size_t n = 0;
+	pthread_t th;
+	bool two;
+	int c = -1, vi = 1, rc = 0;
+
+	for (int i = 0; i < TLS_NVERSIONS - 1; i++)
+		n += version_work(e, i) ? 1 : 0;
+	if (n < 2 || e->r->nchain == 0 || e->stop)
+		return 1;
+	if ((items = calloc(TLS_NVERSIONS, sizeof(*items))) == NULL)
+		return PEIL_ENOMEM;
+	memset(&ln, 0, sizeof(ln));
+	for (int i = 1; i < TLS_NVERSIONS - 1 && c < 0; i++)
+		if (e->pv[i] >= 0)
+			c = i;
+	n = 0;
+	if (version_work(e, 0))
+		items[n++] = (struct lane_item){ .first = 0, .last = 0 };
+	for (int i = 1; i < c; i++)
+		if (version_work(e, i)) {
+			items[n++] = (struct lane_item){ .first = 1, .last = c };
+			vi = c + 1;
+			break;
+		}
+	for (; vi < TLS_NVERSIONS - 1; vi++)
+		if (version_work(e, vi))
+			items[n++] = (struct lane_item){ .first = vi, .last = vi };
+	for (size_t k = 0; k < n; k++)
+		if (items[k].first <= 1 && items[k].last >= 1)
+			ln.queue[ln.nqueue++] = (int)k;
+	for (size_t k = 0; k < n; k++)
+		if (!(items[k].first <= 1 && items[k].last >= 1))
+			ln.queue[ln.nqueue++] = (int)k;
+	for (size_t k = 0; k < n; k++) {
+		items[k].e = *e;
+		items[k].r = *e->r;
+		items[k].e.r = &items[k].r;
+		items[k].e.ln = &ln;
+		items[k].r.handshakes = items[k].r.flights = items[k].r.hello_stops = 0;
+	}
+	ln.items = items;
+	ln.hs = e->r->handshakes;
+	if (pthread_mutex_init(&ln.lock, NULL) != 0) {
+		free(items);
+		return PEIL_ENOMEM;
+	}
+	/* No second thread: this one runs every item, the report the same. */
+	two = pthread_create(&th, NULL, lane_main, &ln) == 0;
+	(void)lane_main(&ln);
+	if (two)
+		(void)pthread_join(th, NULL);
+	pthread_mutex_destroy(&ln.lock);
+	for (size_t k = 0; k < n; k++) {
+		if (items[k].rc != 0 && rc == 0)
+			rc = items[k].rc;
+		lane_merge(e, &items[k]);
+	}
+	free(items);
+	return rc;
+}
+
 void
 tls_report_clear(struct tls_report *r)
 {
@@ -2577,12 +2811,14 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 	/* Nothing at all answered like TLS: no use asking for weak suites. */
 	if (!r->available && !e.tls_seen)
 		goto out;
-	for (int vi = 0; vi < TLS_NVERSIONS - 1; vi++) {
-		if (e.pv[vi] >= 0 && (rc = suites_probe(&e, vi)) != 0)
-			goto out;
-		if (vi > 0)
-			weak_probe(&e, vi);
-	}
+	/* Steps 3 and 3b: on two lanes when allowed and worth it, else one version at a time. */
+	if ((rc = t->lanes > 1 ? lanes_run(&e) : 1) < 0)
+		goto out;
+	if (rc == 1)
+		for (int vi = 0; vi < TLS_NVERSIONS - 1; vi++)
+			if ((rc = version_probe(&e, vi)) != 0)
+				goto out;
+	rc = 0;
 	if (!r->available)
 		goto out;
 	if ((rc = groups_probe(&e)) != 0)
