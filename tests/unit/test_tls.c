@@ -660,7 +660,8 @@ lanes_probe(struct lanes_conn *c, unsigned lanes, unsigned maxhs, int64_t deadli
 }
 
 /* One s_server configuration (TLS 1.0 to 1.3) probed with one lane, then two: the same
- * report, the same tries, connections from two threads; then two lanes cut short by the
+ * report, the same tries (but the one more of a split enumeration), connections from two
+ * threads; then two lanes cut short by the
  * handshake budget, a failed connection and the deadline (one lane waiting for it in the
  * connect callback): partial, within the budget, the other lane stopped too. */
 static void
@@ -686,9 +687,10 @@ lanes_case(const char *what, const char *a1, const char *a2, const char *a3, con
 	assert_true(one.nper >= 3);
 	assert_same_report(&one, &two);
 	assert_string_equal(one.why, two.why);
-	assert_int_equal(one.handshakes, two.handshakes);
-	assert_int_equal(one.flights, two.flights);
-	assert_int_equal(one.hello_stops, two.hello_stops);
+	/* The same tries, but one more per TLS <= 1.2 version split in two (suites_split). */
+	assert_true(two.handshakes >= one.handshakes && two.handshakes <= one.handshakes + 3);
+	assert_int_equal(two.handshakes - one.handshakes, two.flights - one.flights);
+	assert_int_equal(two.hello_stops - one.hello_stops, two.flights - one.flights);
 	tls_report_clear(&two);
 
 	/* The budget is both lanes' together. */
