@@ -1,4 +1,4 @@
-/* tls.c: the TLS engine: OpenSSL 3 tries one at a time (full or first-flight), hand-built ClientHellos for SSLv3, TLS 1.1/1.0, weak suites, compression, TLS 1.3 suites and groups. */
+/* tls.c: the TLS engine: OpenSSL 3 tries (full or first-flight), one at a time or on two lanes, hand-built ClientHellos for SSLv3, TLS 1.1/1.0, weak suites, compression, TLS 1.3 suites and groups. */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
