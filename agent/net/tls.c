@@ -141,6 +141,8 @@ struct lanes {
 	size_t nqueue, next;                /* ... and the next one to take */
 	struct lane_item *items;
 	size_t nitems;
+	bool sigs_early;                    /* sigs_probe may run once TLS 1.2's suites are known */
+	struct lane_item *sigs;             /* ... and does, in this item; NULL not yet */
 	const char *split[TLS_NVERSIONS][HELLO_SUITES]; /* a version's suites left to enumerate
 	                                    * when suites_split cut them in two, OpenSSL's order */
 	size_t nsplit[TLS_NVERSIONS];
@@ -151,6 +153,7 @@ struct eng {
 	struct tls_report *r;
 	struct lanes *ln;                   /* NULL: one lane (nothing shared) */
 	bool half;                          /* a half's copy (suites_split): splits nothing */
+	bool sigs_done;                     /* sigs_probe ran (on a lane) */
 	int split_vi;                       /* -1, or the version whose suites_probe offers only */
 	size_t split_lo, split_hi;          /* ln->split[split_vi][split_lo..split_hi) */
 	unsigned max_hs;
@@ -198,11 +201,13 @@ struct conn {
 };
 
 /* A lane's unit of work: steps 3 and 3b on versions[first..last], or (half_vi >= 0) the
- * second half of that version's suite enumeration (suites_split), on copies of the engine
- * and the report as they were when the item was made (their counters from 0). */
+ * second half of that version's suite enumeration (suites_split), or (sigs) step 5, on
+ * copies of the engine and the report as they were when the item was made (their counters
+ * from 0). */
 struct lane_item {
 	int first, last;
 	int half_vi;
+	bool sigs;
 	size_t n0;                          /* a half: the suites found before it */
 	enum { ITEM_QUEUED, ITEM_RUNNING, ITEM_DONE } state;
 	struct eng e;
@@ -2721,7 +2726,37 @@ compression_probe(struct eng *e)
 		r->compression = 0;                   /* TLS 1.3 has no compression */
 }
 
-/* Steps 3 and 3b on version index vi. 0 or PEIL_ENOMEM. */
+/* Queues step 5 (sigs_probe) for the free lane, on a copy of e once TLS 1.2's suites are
+ * found: it needs nothing weak_probe or the other versions find. */
+static void
+sigs_spawn(struct eng *e)
+{
+	struct lanes *ln = e->ln;
+	struct lane_item *h;
+
+	pthread_mutex_lock(&ln->lock);
+	if (ln->sigs == NULL && ln->nitems < LANE_ITEMS) {
+		h = &ln->items[ln->nitems++];
+		h->first = h->last = h->half_vi = -1;
+		h->sigs = true;
+		h->state = ITEM_QUEUED;
+		h->e = *e;
+		h->r = *e->r;
+		h->e.r = &h->r;
+		h->e.half = true;
+		h->r.handshakes = h->r.flights = h->r.hello_stops = 0;
+		memmove(&ln->queue[ln->next + 1], &ln->queue[ln->next],
+		    (ln->nqueue - ln->next) * sizeof(ln->queue[0]));
+		ln->queue[ln->next] = (int)(h - ln->items);
+		ln->nqueue++;
+		ln->sigs = h;
+		pthread_cond_broadcast(&ln->done);
+	}
+	pthread_mutex_unlock(&ln->lock);
+}
+
+/* Steps 3 and 3b on version index vi (with lanes, step 5 queued once TLS 1.2's suites are
+ * found). 0 or PEIL_ENOMEM. */
 static int
 version_probe(struct eng *e, int vi)
 {
@@ -2729,6 +2764,8 @@ version_probe(struct eng *e, int vi)
 
 	if (e->pv[vi] >= 0 && (rc = suites_probe(e, vi)) != 0)
 		return rc;
+	if (vi == 1 && e->pv[1] >= 0 && e->ln != NULL && e->ln->sigs_early && !e->stop)
+		sigs_spawn(e);
 	if (vi > 0)
 		weak_probe(e, vi);
 	return 0;
@@ -2749,6 +2786,8 @@ item_run(struct lanes *ln, struct lane_item *it)
 
 	if (it->half_vi >= 0)
 		rc = suites_probe(&it->e, it->half_vi);
+	if (it->sigs)
+		rc = sigs_probe(&it->e);
 	for (int vi = it->first; vi >= 0 && vi <= it->last && rc == 0; vi++)
 		rc = version_probe(&it->e, vi);
 	pthread_mutex_lock(&ln->lock);
@@ -2879,8 +2918,10 @@ lane_merge(struct eng *e, const struct lane_item *it)
 }
 
 /* Steps 3 and 3b on two lanes: the calling thread and one more take the versions' items
- * (TLS 1.2's first: it has the most suites; then the others highest first), and the halves
- * an item splits off (suites_split), each on its own copies (lane_item), sharing the target,
+ * (TLS 1.2's first: it has the most suites; then the others highest first), the halves an
+ * item splits off (suites_split) and, with TLS 1.3 (whose step 4 adds no signature scheme),
+ * step 5 once TLS 1.2's suites are found (sigs_spawn, merged last: as if it had run after
+ * step 4), each on its own copies (lane_item), sharing the target,
  * the SSL_CTX, the handshake budget and the stop (struct lanes); then the items are merged
  * highest version first (lane_merge), so that the report does not depend on which lane ran
  * what, nor when. One item a version, but for weak_probe's compression question: it is
@@ -2940,6 +2981,8 @@ lanes_run(struct eng *e)
 	ln->items = items;
 	ln->nitems = n;
 	ln->hs = e->r->handshakes;
+	/* Step 4 then adds no signature scheme (TLS 1.3 groups): step 5 may run before it. */
+	ln->sigs_early = e->pv[0] >= 0;
 	if (pthread_mutex_init(&ln->lock, NULL) != 0) {
 		rc = PEIL_ENOMEM;
 		goto out;
@@ -2959,6 +3002,12 @@ lanes_run(struct eng *e)
 		if (items[k].rc != 0 && rc == 0)
 			rc = items[k].rc;
 		lane_merge(e, &items[k]);
+	}
+	if (ln->sigs != NULL) {
+		if (ln->sigs->rc != 0 && rc == 0)
+			rc = ln->sigs->rc;
+		eng_merge(e, ln->sigs);
+		e->sigs_done = true;
 	}
 out:
 	if (cond)
@@ -3033,7 +3082,7 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 		goto out;
 	if ((rc = groups_probe(&e)) != 0)
 		goto out;
-	if ((rc = sigs_probe(&e)) != 0)
+	if (!e.sigs_done && (rc = sigs_probe(&e)) != 0)
 		goto out;
 	compression_probe(&e);
 out:

@@ -149,9 +149,10 @@ struct tls_report {
  * together by hellos without a key share (tls_client_hello13_build); SSLv3, the suites
  * OpenSSL cannot offer and compression by hand-built hellos (tls_client_hello_build) read
  * to the ServerHello.
- * Handshakes run one at a time, or with t->lanes > 1 two at a time (the versions' suites in
- * two threads, each version's enumeration on one; the report is the one a single lane gives,
- * but for the counts of tries and for what a bound cut short), each bounded by
+ * Handshakes run one at a time, or with t->lanes > 1 two at a time (the versions' suites and
+ * the signature hashes in two threads; a version whose server follows our order has its
+ * suites enumerated in two halves at once, at one more try; the report is the one a single
+ * lane gives, but for the counts of tries and for what a bound cut short), each bounded by
  * t->handshake_ms, all by t->deadline_ms and t->max_handshakes (shared by the lanes); when a
  * bound stops it, what was found is kept and r->partial says why. Trust never fails a handshake.
  * Returns 0 (see r->available), PEIL_EINVAL (no connect callback) or PEIL_ENOMEM (r then
