@@ -1,8 +1,9 @@
-/* tls.c: the TLS engine: OpenSSL 3 tries one at a time (full or first-flight), hand-built ClientHellos for SSLv3, TLS 1.1/1.0, weak suites, compression, TLS 1.3 suites and groups. */
+/* tls.c: the TLS engine: OpenSSL 3 tries (full or first-flight), one at a time or on two lanes, hand-built ClientHellos for SSLv3, TLS 1.1/1.0, weak suites, compression, TLS 1.3 suites and groups. */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,9 +126,36 @@ struct found {
 	int auth[TLS_MAX_SUITES];           /* NID_auth_* of each */
 };
 
+#define LANE_ITEMS (2 * TLS_NVERSIONS)   /* a version's item and the half it splits off */
+
+/* What the lanes of one tls_probe share (t->lanes > 1, lanes_run): the handshake budget and
+ * the stop, so that both stop when either does; the queue of items. Under lock, but for
+ * split[vi], written before its half is queued and read-only from then on. */
+struct lanes {
+	pthread_mutex_t lock;
+	pthread_cond_t done;                /* an item is done */
+	unsigned hs;                        /* tries made by every lane, those before included */
+	bool stop;
+	char why[128];                      /* the first lane's stop, for the other's partial_why */
+	int queue[LANE_ITEMS];              /* items by expected cost ... */
+	size_t nqueue, next;                /* ... and the next one to take */
+	struct lane_item *items;
+	size_t nitems;
+	bool sigs_early;                    /* sigs_probe may run once TLS 1.2's suites are known */
+	struct lane_item *sigs;             /* ... and does, in this item; NULL not yet */
+	const char *split[TLS_NVERSIONS][HELLO_SUITES]; /* a version's suites left to enumerate
+	                                    * when suites_split cut them in two, OpenSSL's order */
+	size_t nsplit[TLS_NVERSIONS];
+};
+
 struct eng {
 	const struct tls_target *t;
 	struct tls_report *r;
+	struct lanes *ln;                   /* NULL: one lane (nothing shared) */
+	bool half;                          /* a half's copy (suites_split): splits nothing */
+	bool sigs_done;                     /* sigs_probe ran (on a lane) */
+	int split_vi;                       /* -1, or the version whose suites_probe offers only */
+	size_t split_lo, split_hi;          /* ln->split[split_vi][split_lo..split_hi) */
 	unsigned max_hs;
 	unsigned hs_ms;
 	int64_t deadline;                   /* 0: none */
@@ -172,8 +200,25 @@ struct conn {
 	int64_t until;                      /* the end of this try */
 };
 
+/* A lane's unit of work: steps 3 and 3b on versions[first..last], or (half_vi >= 0) the
+ * second half of that version's suite enumeration (suites_split), or (sigs) step 5, on
+ * copies of the engine and the report as they were when the item was made (their counters
+ * from 0). */
+struct lane_item {
+	int first, last;
+	int half_vi;
+	bool sigs;
+	size_t n0;                          /* a half: the suites found before it */
+	enum { ITEM_QUEUED, ITEM_RUNNING, ITEM_DONE } state;
+	struct eng e;
+	struct tls_report r;
+	int rc;
+};
+
 static void eng_stop(struct eng *, const char *, ...) __attribute__((format(printf, 2, 3)));
 static int version_hello(struct eng *, int);
+static void lanes_wait(struct eng *, struct lane_item *);
+static void eng_merge(struct eng *, const struct lane_item *);
 
 static uint16_t
 be16(const uint8_t *p)
@@ -239,12 +284,43 @@ eng_stop(struct eng *e, const char *fmt, ...)
 	va_list ap;
 
 	e->stop = true;
-	if (e->r->partial)
-		return;
-	e->r->partial = true;
-	va_start(ap, fmt);
-	vsnprintf(e->r->partial_why, sizeof(e->r->partial_why), fmt, ap);
-	va_end(ap);
+	if (!e->r->partial) {
+		e->r->partial = true;
+		va_start(ap, fmt);
+		vsnprintf(e->r->partial_why, sizeof(e->r->partial_why), fmt, ap);
+		va_end(ap);
+	}
+	if (e->ln != NULL) {
+		pthread_mutex_lock(&e->ln->lock);
+		if (!e->ln->stop) {
+			e->ln->stop = true;
+			snprintf(e->ln->why, sizeof(e->ln->why), "%s", e->r->partial_why);
+		}
+		pthread_mutex_unlock(&e->ln->lock);
+	}
+}
+
+/* eng_until with lanes: the other lane's stop, and the budget of both, taken here. */
+static int64_t
+eng_until_lanes(struct eng *e, int64_t now, int64_t until)
+{
+	struct lanes *ln = e->ln;
+	char why[128] = "";
+
+	pthread_mutex_lock(&ln->lock);
+	if (ln->stop)
+		snprintf(why, sizeof(why), "%s", ln->why);
+	else if (ln->hs >= e->max_hs)
+		snprintf(why, sizeof(why), "handshake budget (%u) spent", e->max_hs);
+	else if (until <= now)
+		snprintf(why, sizeof(why), "deadline reached");
+	else
+		ln->hs++;                         /* the try eng_connect makes next */
+	pthread_mutex_unlock(&ln->lock);
+	if (why[0] == '\0')
+		return until;
+	eng_stop(e, "%s", why);
+	return 0;
 }
 
 /* The end of the next try: now + the handshake time-out, within the deadline. 0: none left. */
@@ -256,12 +332,14 @@ eng_until(struct eng *e)
 
 	if (e->stop)
 		return 0;
+	if (e->deadline != 0 && until > e->deadline)
+		until = e->deadline;
+	if (e->ln != NULL)
+		return eng_until_lanes(e, now, until);
 	if (e->r->handshakes >= e->max_hs) {
 		eng_stop(e, "handshake budget (%u) spent", e->max_hs);
 		return 0;
 	}
-	if (e->deadline != 0 && until > e->deadline)
-		until = e->deadline;
 	if (until <= now) {
 		eng_stop(e, "deadline reached");
 		return 0;
@@ -2126,17 +2204,114 @@ groups13_probe(struct eng *e)
 	return 0;
 }
 
+/* Whether name is among the first n suites found. */
+static bool
+found_has(const struct found *f, size_t n, const char *name)
+{
+	for (size_t j = 0; j < n; j++)
+		if (f->names[j] != NULL && strcmp(f->names[j], name) == 0)
+			return true;
+	return false;
+}
+
+/* With two lanes, on a TLS <= 1.2 version whose server follows our order: it takes, of what
+ * is offered, the first suite it accepts, so the suites OpenSSL offers that are not found
+ * yet, in OpenSSL's order, cut in two halves, are enumerated apart, each with the first
+ * suite found offered last (to end it): e on the first half, a copy of it (lane_item) on
+ * the second, queued for either lane; put back together (lanes_wait, eng_merge) they are
+ * what one enumeration of all gives, at one more try. NULL when not split (too few left,
+ * no room, out of memory). */
+static struct lane_item *
+suites_split(struct eng *e, int vi)
+{
+	struct lanes *ln = e->ln;
+	struct tls_version_suites *pv = &e->r->per_version[e->pv[vi]];
+	STACK_OF(SSL_CIPHER) *sk = NULL;
+	struct lane_item *h = NULL;
+	SSL *ssl = NULL;
+	char offer[8192];
+	size_t off = 0, n = 0;
+	bool room = true;
+
+	room &= str_add(offer, sizeof(offer), &off, ":", ALL12);
+	for (size_t j = 0; j < pv->nsuites; j++)
+		if (e->f[vi].names[j] != NULL)
+			room &= str_add(offer, sizeof(offer), &off, ":!", e->f[vi].names[j]);
+	room &= str_add(offer, sizeof(offer), &off, ":", SECLEVEL0);
+	if (!room || ln->nitems >= LANE_ITEMS || (ssl = SSL_new(e->ctx)) == NULL ||
+	    SSL_set_min_proto_version(ssl, versions[vi]) != 1 ||
+	    SSL_set_max_proto_version(ssl, versions[vi]) != 1 ||
+	    SSL_set_cipher_list(ssl, offer) != 1 ||
+	    (sk = SSL_get1_supported_ciphers(ssl)) == NULL)
+		goto out;
+	for (int j = 0; j < sk_SSL_CIPHER_num(sk) && n < HELLO_SUITES; j++)
+		ln->split[vi][n++] = SSL_CIPHER_get_name(sk_SSL_CIPHER_value(sk, j));
+	if (n < 2)
+		goto out;
+	ln->nsplit[vi] = n;
+	e->split_vi = vi;
+	e->split_lo = 0;
+	e->split_hi = n / 2;
+	pthread_mutex_lock(&ln->lock);
+	h = &ln->items[ln->nitems++];
+	h->first = h->last = -1;
+	h->half_vi = vi;
+	h->n0 = pv->nsuites;
+	h->state = ITEM_QUEUED;
+	h->e = *e;
+	h->r = *e->r;
+	h->e.r = &h->r;
+	h->e.half = true;
+	h->e.split_lo = n / 2;
+	h->e.split_hi = n;
+	h->r.handshakes = h->r.flights = h->r.hello_stops = 0;
+	/* Next in line: the lane that is free first takes it. */
+	memmove(&ln->queue[ln->next + 1], &ln->queue[ln->next],
+	    (ln->nqueue - ln->next) * sizeof(ln->queue[0]));
+	ln->queue[ln->next] = (int)(h - ln->items);
+	ln->nqueue++;
+	pthread_cond_broadcast(&ln->done);
+	pthread_mutex_unlock(&ln->lock);
+out:
+	sk_SSL_CIPHER_free(sk);
+	SSL_free(ssl);
+	ERR_clear_error();
+	return h;
+}
+
+/* The second half's suites after the first's (suites_split). */
+static void
+half_merge(struct eng *e, int vi, const struct lane_item *h)
+{
+	struct tls_version_suites *pv = &e->r->per_version[e->pv[vi]];
+	const struct tls_version_suites *hv = &h->r.per_version[h->e.pv[vi]];
+	const struct found *hf = &h->e.f[vi];
+	struct found *f = &e->f[vi];
+
+	for (size_t j = h->n0; j < hv->nsuites && pv->nsuites < TLS_MAX_SUITES; j++) {
+		if (has16(pv->suites, pv->nsuites, hv->suites[j]))
+			continue;
+		f->names[pv->nsuites] = hf->names[j];
+		f->kx[pv->nsuites] = hf->kx[j];
+		f->auth[pv->nsuites] = hf->auth[j];
+		pv->suites[pv->nsuites++] = hv->suites[j];
+	}
+	eng_merge(e, h);
+}
+
 /* Step 3: every suite of version vi: offer all but those found, until the server refuses
  * (or, following our order, takes the first one found offered last: order_ask); whether it
  * enforces its order is asked along the way, else by one more try (the found ones
- * reversed). */
+ * reversed). With two lanes, a server following our order has the rest enumerated in two
+ * halves at once (suites_split). */
 static int
 suites_probe(struct eng *e, int vi)
 {
 	struct tls_version_suites *pv = &e->r->per_version[e->pv[vi]];
 	struct found *f = &e->f[vi];
+	struct lane_item *half = NULL;
 	char offer[8192];
-	int ask = pv->nsuites == 1 && f->names[0] != NULL ? 1 : 0;
+	int ask = pv->nsuites == 1 && f->names[0] != NULL ? 1 : 0, rc = 0;
 
 	if (vi == 0 && e->flight)
 		return suites13_probe(e);
@@ -2148,7 +2323,6 @@ suites_probe(struct eng *e, int vi)
 		uint16_t suite, scheme;
 		size_t off = 0;
 		bool room = true;
-		int rc;
 
 		if (versions[vi] == TLS_V13) {
 			for (size_t i = 0; i < NSUITES13; i++) {
@@ -2164,6 +2338,17 @@ suites_probe(struct eng *e, int vi)
 			if (ask == 1)
 				room &= str_add(offer, sizeof(offer), &off, ":", f->names[0]);
 			o.suites = offer;
+		} else if (e->split_vi == vi) {
+			/* a half (suites_split): its suites not found yet, c0 last */
+			for (size_t i = e->split_lo; i < e->split_hi; i++)
+				if (!found_has(f, pv->nsuites, e->ln->split[vi][i]))
+					room &= str_add(offer, sizeof(offer), &off, ":",
+					    e->ln->split[vi][i]);
+			if (off == 0)
+				break;
+			room &= str_add(offer, sizeof(offer), &off, ":", f->names[0]);
+			room &= str_add(offer, sizeof(offer), &off, ":", SECLEVEL0);
+			o.ciphers = offer;
 		} else {
 			/* c0 with "-" (out, but may come back) and last again, not "!" */
 			room &= str_add(offer, sizeof(offer), &off, ":", ALL12);
@@ -2180,18 +2365,33 @@ suites_probe(struct eng *e, int vi)
 			break;
 		rc = hs_try(e, &o, &c, why, sizeof(why));
 		if (rc == PEIL_ENOMEM)
-			return rc;
-		if (rc != HS_OK)
 			break;
+		if (rc != HS_OK) {
+			rc = 0;
+			break;
+		}
 		rc = conn_note(e, &c, &suite, &cp, &scheme);
 		conn_close(&c);
 		if (rc != 0)
-			return rc;
+			break;
 		if ((rc = order_ask(pv, &ask, suite)) == 0)
 			break;
 		if (rc == 1)
 			suite_add(e, vi, suite, cp);
+		rc = 0;
+		if (e->ln != NULL && !e->half && half == NULL && versions[vi] != TLS_V13 &&
+		    ask == 1 && pv->server_order == 0)
+			half = suites_split(e, vi);
 	}
+	if (half != NULL) {
+		lanes_wait(e, half);
+		half_merge(e, vi, half);
+		e->split_vi = -1;
+		if (rc == 0)
+			rc = half->rc;
+	}
+	if (rc != 0)
+		return rc;
 	if (pv->nsuites >= 2 && pv->server_order < 0 && !e->stop) {
 		struct hs o = { .version = versions[vi], .flight = e->flight };
 		struct conn c;
@@ -2200,7 +2400,6 @@ suites_probe(struct eng *e, int vi)
 		uint16_t suite, scheme;
 		size_t off = 0;
 		bool room = true;
-		int rc;
 
 		for (size_t j = pv->nsuites; j-- > 0;)
 			room &= str_add(offer, sizeof(offer), &off, ":", f->names[j]);
@@ -2527,6 +2726,299 @@ compression_probe(struct eng *e)
 		r->compression = 0;                   /* TLS 1.3 has no compression */
 }
 
+/* Queues step 5 (sigs_probe) for the free lane, on a copy of e once TLS 1.2's suites are
+ * found: it needs nothing weak_probe or the other versions find. */
+static void
+sigs_spawn(struct eng *e)
+{
+	struct lanes *ln = e->ln;
+	struct lane_item *h;
+
+	pthread_mutex_lock(&ln->lock);
+	if (ln->sigs == NULL && ln->nitems < LANE_ITEMS) {
+		h = &ln->items[ln->nitems++];
+		h->first = h->last = h->half_vi = -1;
+		h->sigs = true;
+		h->state = ITEM_QUEUED;
+		h->e = *e;
+		h->r = *e->r;
+		h->e.r = &h->r;
+		h->e.half = true;
+		h->r.handshakes = h->r.flights = h->r.hello_stops = 0;
+		memmove(&ln->queue[ln->next + 1], &ln->queue[ln->next],
+		    (ln->nqueue - ln->next) * sizeof(ln->queue[0]));
+		ln->queue[ln->next] = (int)(h - ln->items);
+		ln->nqueue++;
+		ln->sigs = h;
+		pthread_cond_broadcast(&ln->done);
+	}
+	pthread_mutex_unlock(&ln->lock);
+}
+
+/* Steps 3 and 3b on version index vi (with lanes, step 5 queued once TLS 1.2's suites are
+ * found). 0 or PEIL_ENOMEM. */
+static int
+version_probe(struct eng *e, int vi)
+{
+	int rc;
+
+	if (e->pv[vi] >= 0 && (rc = suites_probe(e, vi)) != 0)
+		return rc;
+	if (vi == 1 && e->pv[1] >= 0 && e->ln != NULL && e->ln->sigs_early && !e->stop)
+		sigs_spawn(e);
+	if (vi > 0)
+		weak_probe(e, vi);
+	return 0;
+}
+
+/* Whether version index vi has work in steps 3 or 3b. */
+static bool
+version_work(const struct eng *e, int vi)
+{
+	return e->pv[vi] >= 0 || (vi > 0 && !e->weak_asked[vi] && e->nweak > 0);
+}
+
+/* Runs item it (on a lane), then marks it done. */
+static void
+item_run(struct lanes *ln, struct lane_item *it)
+{
+	int rc = 0;
+
+	if (it->half_vi >= 0)
+		rc = suites_probe(&it->e, it->half_vi);
+	if (it->sigs)
+		rc = sigs_probe(&it->e);
+	for (int vi = it->first; vi >= 0 && vi <= it->last && rc == 0; vi++)
+		rc = version_probe(&it->e, vi);
+	pthread_mutex_lock(&ln->lock);
+	if ((it->rc = rc) != 0) {
+		if (!ln->stop)
+			snprintf(ln->why, sizeof(ln->why), "%s", peil_strerror(rc));
+		ln->stop = true;
+	}
+	it->state = ITEM_DONE;
+	pthread_cond_broadcast(&ln->done);
+	pthread_mutex_unlock(&ln->lock);
+}
+
+/* The next queued item, marked running; NULL none. Under ln->lock. */
+static struct lane_item *
+item_take(struct lanes *ln)
+{
+	struct lane_item *it;
+
+	if (ln->next >= ln->nqueue)
+		return NULL;
+	it = &ln->items[ln->queue[ln->next++]];
+	it->state = ITEM_RUNNING;
+	return it;
+}
+
+/* A lane: takes items off the queue until none is left. */
+static void *
+lane_main(void *arg)
+{
+	struct lanes *ln = arg;
+
+	for (;;) {
+		struct lane_item *it;
+
+		pthread_mutex_lock(&ln->lock);
+		it = item_take(ln);
+		pthread_mutex_unlock(&ln->lock);
+		if (it == NULL)
+			return NULL;
+		item_run(ln, it);
+	}
+}
+
+/* Until half is done: runs it if no lane took it yet, else runs what else is queued, else
+ * waits. The half never waits itself, so this ends. */
+static void
+lanes_wait(struct eng *e, struct lane_item *half)
+{
+	struct lanes *ln = e->ln;
+
+	pthread_mutex_lock(&ln->lock);
+	while (half->state != ITEM_DONE) {
+		struct lane_item *it = item_take(ln);
+
+		if (it != NULL) {
+			pthread_mutex_unlock(&ln->lock);
+			item_run(ln, it);
+			pthread_mutex_lock(&ln->lock);
+			continue;
+		}
+		pthread_cond_wait(&ln->done, &ln->lock);
+	}
+	pthread_mutex_unlock(&ln->lock);
+}
+
+/* What the copy in it found besides a version's suites, into e and its report, as if it
+ * had run right after what e ran: lists appended in order, a first-found value (FFDH,
+ * compression, renegotiation and EMS from a hand-built hello, the first failure, the partial
+ * run's reason) kept from e when it has one, counters summed. */
+static void
+eng_merge(struct eng *e, const struct lane_item *it)
+{
+	struct tls_report *r = e->r;
+	const struct tls_report *ir = &it->r;
+	const struct eng *ie = &it->e;
+
+	for (size_t i = 0; i < ir->ngroups; i++)
+		(void)add16(r->groups, &r->ngroups, TLS_MAX_GROUPS, ir->groups[i]);
+	for (size_t i = 0; i < ir->nsigschemes; i++)
+		(void)add16(r->sigschemes, &r->nsigschemes, TLS_MAX_SIGS, ir->sigschemes[i]);
+	if (r->ffdh_bits == 0 && ir->ffdh_bits != 0) {
+		r->ffdh_bits = ir->ffdh_bits;
+		r->ffdh_named = ir->ffdh_named;
+		memcpy(r->ffdh_group, ir->ffdh_group, sizeof(r->ffdh_group));
+	}
+	if (!e->comp_done && ie->comp_done) {
+		e->comp_done = true;
+		r->compression = ir->compression;
+	}
+	if (r->secure_reneg < 0)
+		r->secure_reneg = ir->secure_reneg;
+	if (r->ems < 0)
+		r->ems = ir->ems;
+	r->available |= ir->available;
+	e->tls_seen |= ie->tls_seen;
+	e->groups13_done |= ie->groups13_done;
+	if (r->why[0] == '\0')
+		memcpy(r->why, ir->why, sizeof(r->why));
+	if (!r->partial && ir->partial) {
+		r->partial = true;
+		memcpy(r->partial_why, ir->partial_why, sizeof(r->partial_why));
+	}
+	e->stop |= ie->stop;
+	r->handshakes += ir->handshakes;
+	r->flights += ir->flights;
+	r->hello_stops += ir->hello_stops;
+}
+
+/* What a version's item found, into e and its report (eng_merge), its versions' suites. */
+static void
+lane_merge(struct eng *e, const struct lane_item *it)
+{
+	struct tls_report *r = e->r;
+
+	for (int vi = it->first; vi <= it->last; vi++) {
+		e->weak_asked[vi] = it->e.weak_asked[vi];
+		if (it->e.pv[vi] < 0)
+			continue;
+		if (e->pv[vi] < 0) {
+			e->pv[vi] = (int)r->nper++;
+			r->versions[r->nversions++] = versions[vi];
+		}
+		r->per_version[e->pv[vi]] = it->r.per_version[it->e.pv[vi]];
+		e->f[vi] = it->e.f[vi];
+	}
+	eng_merge(e, it);
+}
+
+/* Steps 3 and 3b on two lanes: the calling thread and one more take the versions' items
+ * (TLS 1.2's first: it has the most suites; then the others highest first), the halves an
+ * item splits off (suites_split) and, with TLS 1.3 (whose step 4 adds no signature scheme),
+ * step 5 once TLS 1.2's suites are found (sigs_spawn, merged last: as if it had run after
+ * step 4), each on its own copies (lane_item), sharing the target,
+ * the SSL_CTX, the handshake budget and the stop (struct lanes); then the items are merged
+ * highest version first (lane_merge), so that the report does not depend on which lane ran
+ * what, nor when. One item a version, but for weak_probe's compression question: it is
+ * asked on the highest version with suites found if no higher one has any, so the higher
+ * versions whose hand-built hellos may still find suites go in the same item, before it.
+ * Not when the chain is not kept yet (each lane would keep one) or the run has stopped.
+ * Returns 0, PEIL_ENOMEM, or 1 when one lane does as well (fewer than two items and no
+ * version to split): nothing was done. */
+static int
+lanes_run(struct eng *e)
+{
+	struct lanes *ln = NULL;
+	struct lane_item *items = NULL;
+	size_t n = 0;
+	pthread_t th;
+	bool two, lock = false, cond = false;
+	int c = -1, vi = 1, rc = 0;
+
+	for (int i = 0; i < TLS_NVERSIONS - 1; i++)
+		n += version_work(e, i) ? 1 : 0;
+	if (n == 0 || (n == 1 && e->pv[0] >= 0) || e->r->nchain == 0 || e->stop)
+		return 1;
+	if ((ln = calloc(1, sizeof(*ln))) == NULL ||
+	    (items = calloc(LANE_ITEMS, sizeof(*items))) == NULL) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	for (int i = 1; i < TLS_NVERSIONS - 1 && c < 0; i++)
+		if (e->pv[i] >= 0)
+			c = i;
+	n = 0;
+	if (version_work(e, 0))
+		items[n++] = (struct lane_item){ .first = 0, .last = 0 };
+	for (int i = 1; i < c; i++)
+		if (version_work(e, i)) {
+			items[n++] = (struct lane_item){ .first = 1, .last = c };
+			vi = c + 1;
+			break;
+		}
+	for (; vi < TLS_NVERSIONS - 1; vi++)
+		if (version_work(e, vi))
+			items[n++] = (struct lane_item){ .first = vi, .last = vi };
+	for (size_t k = 0; k < n; k++)
+		if (items[k].first <= 1 && items[k].last >= 1)
+			ln->queue[ln->nqueue++] = (int)k;
+	for (size_t k = 0; k < n; k++)
+		if (!(items[k].first <= 1 && items[k].last >= 1))
+			ln->queue[ln->nqueue++] = (int)k;
+	for (size_t k = 0; k < n; k++) {
+		items[k].half_vi = -1;
+		items[k].e = *e;
+		items[k].r = *e->r;
+		items[k].e.r = &items[k].r;
+		items[k].e.ln = ln;
+		items[k].r.handshakes = items[k].r.flights = items[k].r.hello_stops = 0;
+	}
+	ln->items = items;
+	ln->nitems = n;
+	ln->hs = e->r->handshakes;
+	/* Step 4 then adds no signature scheme (TLS 1.3 groups): step 5 may run before it. */
+	ln->sigs_early = e->pv[0] >= 0;
+	if (pthread_mutex_init(&ln->lock, NULL) != 0) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	lock = true;
+	if (pthread_cond_init(&ln->done, NULL) != 0) {
+		rc = PEIL_ENOMEM;
+		goto out;
+	}
+	cond = true;
+	/* No second thread: this one runs every item, the report the same. */
+	two = pthread_create(&th, NULL, lane_main, ln) == 0;
+	(void)lane_main(ln);
+	if (two)
+		(void)pthread_join(th, NULL);
+	for (size_t k = 0; k < n; k++) {
+		if (items[k].rc != 0 && rc == 0)
+			rc = items[k].rc;
+		lane_merge(e, &items[k]);
+	}
+	if (ln->sigs != NULL) {
+		if (ln->sigs->rc != 0 && rc == 0)
+			rc = ln->sigs->rc;
+		eng_merge(e, ln->sigs);
+		e->sigs_done = true;
+	}
+out:
+	if (cond)
+		pthread_cond_destroy(&ln->done);
+	if (lock)
+		pthread_mutex_destroy(&ln->lock);
+	free(items);
+	free(ln);
+	return rc;
+}
+
 void
 tls_report_clear(struct tls_report *r)
 {
@@ -2566,6 +3058,7 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 	e.flight = !t->full_handshakes;
 	for (int i = 0; i < TLS_NVERSIONS; i++)
 		e.pv[i] = -1;
+	e.split_vi = -1;
 	ERR_clear_error();
 
 	if ((rc = ctx_init(&e)) != 0 || (rc = weak_init(&e)) != 0 ||
@@ -2577,17 +3070,19 @@ tls_probe(const struct tls_target *t, struct tls_report *r)
 	/* Nothing at all answered like TLS: no use asking for weak suites. */
 	if (!r->available && !e.tls_seen)
 		goto out;
-	for (int vi = 0; vi < TLS_NVERSIONS - 1; vi++) {
-		if (e.pv[vi] >= 0 && (rc = suites_probe(&e, vi)) != 0)
-			goto out;
-		if (vi > 0)
-			weak_probe(&e, vi);
-	}
+	/* Steps 3 and 3b: on two lanes when allowed and worth it, else one version at a time. */
+	if ((rc = t->lanes > 1 ? lanes_run(&e) : 1) < 0)
+		goto out;
+	if (rc == 1)
+		for (int vi = 0; vi < TLS_NVERSIONS - 1; vi++)
+			if ((rc = version_probe(&e, vi)) != 0)
+				goto out;
+	rc = 0;
 	if (!r->available)
 		goto out;
 	if ((rc = groups_probe(&e)) != 0)
 		goto out;
-	if ((rc = sigs_probe(&e)) != 0)
+	if (!e.sigs_done && (rc = sigs_probe(&e)) != 0)
 		goto out;
 	compression_probe(&e);
 out:

@@ -47,6 +47,11 @@ struct tls_target {
 	                             * OpenSSL has read what is asked (the client's second flight
 	                             * is never sent). For the tests and benchmarks that compare
 	                             * the two */
+	unsigned lanes;             /* connections the engine may hold to the server at once: 0
+	                             * or 1, one at a time; 2 (more is taken as 2): the versions'
+	                             * suites are enumerated on two connections at once (the
+	                             * report is the same). With lanes > 1, connect may be called
+	                             * from two threads at once: it and arg must allow that */
 };
 
 /* The suites one version accepts. */
@@ -144,12 +149,15 @@ struct tls_report {
  * together by hellos without a key share (tls_client_hello13_build); SSLv3, the suites
  * OpenSSL cannot offer and compression by hand-built hellos (tls_client_hello_build) read
  * to the ServerHello.
- * Handshakes run one at a time (so one connection per host: within DEFAULT_TLS_PER_HOST),
- * each bounded by t->handshake_ms, all by t->deadline_ms and t->max_handshakes; when a bound
- * stops it, what was found is kept and r->partial says why. Trust never fails a handshake.
+ * Handshakes run one at a time, or with t->lanes > 1 two at a time (the versions' suites and
+ * the signature hashes in two threads; a version whose server follows our order has its
+ * suites enumerated in two halves at once, at one more try; the report is the one a single
+ * lane gives, but for the counts of tries and for what a bound cut short), each bounded by
+ * t->handshake_ms, all by t->deadline_ms and t->max_handshakes (shared by the lanes); when a
+ * bound stops it, what was found is kept and r->partial says why. Trust never fails a handshake.
  * Returns 0 (see r->available), PEIL_EINVAL (no connect callback) or PEIL_ENOMEM (r then
  * holds nothing). r is overwritten, not freed: pass a fresh one or one tls_report_clear
- * emptied; the caller frees it with tls_report_clear. Thread-safe (nothing shared). The
+ * emptied; the caller frees it with tls_report_clear. Thread-safe (calls share nothing). The
  * process must ignore SIGPIPE (OpenSSL writes to the socket with write()). */
 int tls_probe(const struct tls_target *t, struct tls_report *r);
 

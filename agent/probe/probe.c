@@ -3,6 +3,7 @@
  * standard's module judges its tests, called from the catalogue's module column. */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,12 +250,38 @@ probe_reach(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
 
 /* Mail servers shared by many domains must not see one connection per worker thread: every
  * STARTTLS thread of the process takes a slot of the address it tests, at most
- * DEFAULT_TLS_PER_HOST per address (the engine itself holds one connection at a time). A
+ * DEFAULT_TLS_PER_HOST per address (the engine holds one connection at a time per slot: two
+ * when a second slot was free, probe_tls_slot). A
  * worker tests up to MAX_STARTTLS_PARALLEL addresses at once, so MAX_TLS_SLOTS addresses can
  * be in use; should the table still be full, a new address waits like a busy one. */
 static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t slot_cond = PTHREAD_COND_INITIALIZER;
 static struct { char addr[64]; unsigned n; } slots[MAX_TLS_SLOTS];
+
+/* Takes a slot of addr if one is free (under slot_lock). */
+static bool
+slot_get(const char *addr)
+{
+	size_t i, fr = SIZE_MAX;
+
+	for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+		if (slots[i].n > 0 && strcmp(slots[i].addr, addr) == 0)
+			break;
+		if (slots[i].n == 0 && fr == SIZE_MAX)
+			fr = i;
+	}
+	if (i == sizeof(slots) / sizeof(slots[0]) && fr != SIZE_MAX) {
+		/* Not in use, and a free entry to hold it. */
+		snprintf(slots[fr].addr, sizeof(slots[fr].addr), "%s", addr);
+		slots[fr].n = 1;
+		return true;
+	}
+	if (i < sizeof(slots) / sizeof(slots[0]) && slots[i].n < DEFAULT_TLS_PER_HOST) {
+		slots[i].n++;
+		return true;
+	}
+	return false;
+}
 
 int
 probe_slot_take(const char *addr, uint64_t deadline_ms)
@@ -266,24 +293,8 @@ probe_slot_take(const char *addr, uint64_t deadline_ms)
 		return PEIL_EINVAL;
 	pthread_mutex_lock(&slot_lock);
 	for (;;) {
-		size_t i, fr = SIZE_MAX;
-
-		for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
-			if (slots[i].n > 0 && strcmp(slots[i].addr, addr) == 0)
-				break;
-			if (slots[i].n == 0 && fr == SIZE_MAX)
-				fr = i;
-		}
-		if (i == sizeof(slots) / sizeof(slots[0]) && fr != SIZE_MAX) {
-			/* Not in use, and a free entry to hold it. */
-			snprintf(slots[fr].addr, sizeof(slots[fr].addr), "%s", addr);
-			slots[fr].n = 1;
+		if (slot_get(addr))
 			break;
-		}
-		if (i < sizeof(slots) / sizeof(slots[0]) && slots[i].n < DEFAULT_TLS_PER_HOST) {
-			slots[i].n++;
-			break;
-		}
 		/* The address at its limit, or not in use with the table full: wait for a give. */
 		{
 			uint64_t now = (uint64_t)clock_mono_ms();
@@ -307,6 +318,19 @@ probe_slot_take(const char *addr, uint64_t deadline_ms)
 	return rc;
 }
 
+int
+probe_slot_try(const char *addr)
+{
+	bool got;
+
+	if (strlen(addr) >= sizeof(slots[0].addr))
+		return PEIL_EINVAL;
+	pthread_mutex_lock(&slot_lock);
+	got = slot_get(addr);
+	pthread_mutex_unlock(&slot_lock);
+	return got ? 0 : PEIL_EAGAIN;
+}
+
 void
 probe_slot_give(const char *addr)
 {
@@ -321,12 +345,15 @@ probe_slot_give(const char *addr)
 }
 
 /* The TLS engine on one address within a connection slot of it (t's deadline bounds the
- * wait for one): rep says why when no TLS came. Returns 0 (an address text too long for a
- * slot is no address: no TLS, rep->why says so), PEIL_ETIMEDOUT when no slot came by the
+ * wait for one), on two lanes (t->lanes) when a second slot of it is free right away (a
+ * busy address is not waited for: one lane then): rep says why when no TLS came. t's
+ * connect callback must allow two threads at once. Returns 0 (an address text too long for
+ * a slot is no address: no TLS, rep->why says so), PEIL_ETIMEDOUT when no slot came by the
  * deadline (the engine did not run; rep->why says so) or PEIL_ENOMEM. */
 static int
 probe_tls_slot(const struct tls_target *t, const char *addr, struct tls_report *rep)
 {
+	struct tls_target lt = *t;
 	int rc;
 
 	rc = probe_slot_take(addr, (uint64_t)t->deadline_ms);
@@ -342,7 +369,10 @@ probe_tls_slot(const struct tls_target *t, const char *addr, struct tls_report *
 		    "time budget (%d per address at once)", addr, DEFAULT_TLS_PER_HOST);
 		return PEIL_ETIMEDOUT;
 	}
-	rc = tls_probe(t, rep);
+	lt.lanes = probe_slot_try(addr) == 0 ? 2 : 1;
+	rc = tls_probe(&lt, rep);
+	if (lt.lanes > 1)
+		probe_slot_give(addr);
 	probe_slot_give(addr);
 	if (rc == PEIL_ENOMEM)
 		return rc;
@@ -355,12 +385,12 @@ probe_tls_slot(const struct tls_target *t, const char *addr, struct tls_report *
 }
 
 /* One connection for the TLS engine: the SMTP dialogue up to STARTTLS. The first one's
- * session is kept for evidence. */
+ * session is kept for evidence. Called by two lanes at once: used says which call is first. */
 struct smtp_conn {
 	const struct probe *p;
 	const char *addr;
 	struct smtp_session *first;
-	bool used;
+	atomic_bool used;
 };
 
 static int
@@ -370,10 +400,11 @@ smtp_connect(void *arg, int64_t deadline_ms, int *fd, char *why, size_t whylen)
 	struct smtp_session tmp;
 	int rc;
 
+	bool used = atomic_exchange(&c->used, true);
+
 	rc = smtp_starttls(c->addr, 25, c->p->ehlo, c->p->smtp_step_ms,
-	    deadline_ms > 0 ? (uint64_t)deadline_ms : 0, fd, c->used ? &tmp : c->first, why,
+	    deadline_ms > 0 ? (uint64_t)deadline_ms : 0, fd, used ? &tmp : c->first, why,
 	    whylen);
-	c->used = true;
 	return rc;
 }
 
@@ -449,7 +480,8 @@ probe_web_get(void *arg, const struct http_request *rq, uint64_t deadline_ms,
 	return rc == PEIL_ENOMEM ? PEIL_ENOMEM : 0;
 }
 
-/* One connection for the TLS engine on a web server: TCP to port 443, by the deadline. */
+/* One connection for the TLS engine on a web server: TCP to port 443, by the deadline. Called
+ * by two lanes at once: reads only. */
 struct web_conn {
 	const char *addr;
 	struct sockaddr_storage sa;

@@ -83,8 +83,10 @@ int probe_run(const struct dnswork_source *src, const char *domain, uint64_t dea
  * probe_slot_take takes a slot of addr (an address as text), waiting until deadline_ms
  * (clock_mono_ms) while the address has none free or the table (MAX_TLS_SLOTS addresses) is
  * full; returns 0, PEIL_ETIMEDOUT if none came free in time, or PEIL_EINVAL for an address
- * text of 64 bytes or more. probe_slot_give gives a taken slot back. */
+ * text of 64 bytes or more. probe_slot_try takes one only if one is free now: 0, PEIL_EAGAIN
+ * (none free) or PEIL_EINVAL. probe_slot_give gives a taken slot back. */
 int probe_slot_take(const char *addr, uint64_t deadline_ms);
+int probe_slot_try(const char *addr);
 void probe_slot_give(const char *addr);
 
 /* The source probe_domain runs on: p's resolver, its engines (SMTP/STARTTLS, the MTA-STS

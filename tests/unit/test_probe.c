@@ -68,6 +68,31 @@ test_slot_per_host(void **state)
 		probe_slot_give(a);
 }
 
+/* probe_slot_try never waits: a free slot is taken, none free is PEIL_EAGAIN, and the slots it
+ * takes count against DEFAULT_TLS_PER_HOST like probe_slot_take's. */
+static void
+test_slot_try(void **state)
+{
+	const char *a = "192.0.2.27";
+	int64_t t0;
+
+	(void)state;
+	assert_int_equal(probe_slot_take(a, in_ms(1000)), 0);
+	for (int i = 1; i < DEFAULT_TLS_PER_HOST; i++)
+		assert_int_equal(probe_slot_try(a), 0);
+	t0 = clock_mono_ms();
+	assert_int_equal(probe_slot_try(a), PEIL_EAGAIN);
+	assert_true(clock_mono_ms() - t0 < 50);
+	assert_int_equal(probe_slot_take(a, in_ms(50)), PEIL_ETIMEDOUT);
+	probe_slot_give(a);
+	assert_int_equal(probe_slot_try(a), 0);
+	for (int i = 0; i < DEFAULT_TLS_PER_HOST; i++)
+		probe_slot_give(a);
+	/* Not in use: the first slot too. */
+	assert_int_equal(probe_slot_try(a), 0);
+	probe_slot_give(a);
+}
+
 /* An address text the table cannot hold whole is refused, not cut (a cut one would never be
  * given back). */
 static void
@@ -79,6 +104,7 @@ test_slot_long_addr(void **state)
 	memset(addr, '1', sizeof(addr) - 1);
 	addr[sizeof(addr) - 1] = '\0';
 	assert_int_equal(probe_slot_take(addr, in_ms(100)), PEIL_EINVAL);
+	assert_int_equal(probe_slot_try(addr), PEIL_EINVAL);
 	addr[63] = '\0';
 	assert_int_equal(probe_slot_take(addr, in_ms(100)), 0);
 	probe_slot_give(addr);
@@ -506,6 +532,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slot_per_host),
+		cmocka_unit_test(test_slot_try),
 		cmocka_unit_test(test_slot_long_addr),
 		cmocka_unit_test(test_slot_table_full),
 		cmocka_unit_test(test_findings),

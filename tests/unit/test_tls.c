@@ -610,6 +610,145 @@ test_flight_same(void **state)
 	    "-groups", "secp384r1:prime256v1", NULL);
 }
 
+/* ---- two lanes against one ---- */
+
+/* A connect callback that notes the threads calling it (up to 3); from call fail_at on it
+ * fails, from stall_at on it returns only at its deadline. */
+struct lanes_conn {
+	uint16_t port;
+	pthread_mutex_t lock;
+	pthread_t ids[3];
+	int nids;
+	int calls, fail_at, stall_at;
+};
+
+static int
+lanes_connect(void *arg, int64_t deadline, int *fd, char *why, size_t whylen)
+{
+	struct lanes_conn *c = arg;
+	pthread_t self = pthread_self();
+	bool seen = false;
+	int call;
+
+	pthread_mutex_lock(&c->lock);
+	for (int i = 0; i < c->nids; i++)
+		seen |= pthread_equal(c->ids[i], self) != 0;
+	if (!seen && c->nids < 3)
+		c->ids[c->nids++] = self;
+	call = ++c->calls;
+	pthread_mutex_unlock(&c->lock);
+	if (c->fail_at != 0 && call >= c->fail_at) {
+		err_set(why, whylen, "refused by the test");
+		return PEIL_EIO;
+	}
+	while (c->stall_at != 0 && call >= c->stall_at && clock_mono_ms() < deadline)
+		usleep(10000);
+	return tcp_connect(c->port, deadline + 1000, fd, why, whylen);
+}
+
+static void
+lanes_probe(struct lanes_conn *c, unsigned lanes, unsigned maxhs, int64_t deadline,
+    struct tls_report *r)
+{
+	struct tls_target t = { .connect = lanes_connect, .arg = c, .sni = "localhost",
+	    .handshake_ms = 10000, .deadline_ms = deadline, .max_handshakes = maxhs,
+	    .lanes = lanes };
+
+	c->nids = c->calls = 0;
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(tls_probe(&t, r), 0);
+}
+
+/* One s_server configuration (TLS 1.0 to 1.3) probed with one lane, then two: the same
+ * report, the same tries (but the one more of a split enumeration), connections from two
+ * threads; then two lanes cut short by the
+ * handshake budget, a failed connection and the deadline (one lane waiting for it in the
+ * connect callback): partial, within the budget, the other lane stopped too. */
+static void
+lanes_case(const char *what, const char *a1, const char *a2, const char *a3, const char *a4,
+    const char *a5, const char *a6)
+{
+	struct sserver s;
+	struct lanes_conn c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct tls_report one, two;
+	unsigned maxhs;
+
+	sserver_start(&s, "rsa", a1, a2, a3, a4, a5, a6, NULL);
+	c.port = s.port;
+	lanes_probe(&c, 1, 0, clock_mono_ms() + 60000, &one);
+	assert_int_equal(c.nids, 1);
+	lanes_probe(&c, 2, 0, clock_mono_ms() + 60000, &two);
+	printf("# %s: one lane %u tries in %u ms, two lanes %u tries in %u ms\n", what,
+	    one.handshakes, one.ms, two.handshakes, two.ms);
+	dump(what, &two);
+	assert_int_equal(c.nids, 2);
+	assert_true(one.available);
+	assert_false(one.partial);
+	assert_true(one.nper >= 3);
+	assert_same_report(&one, &two);
+	assert_string_equal(one.why, two.why);
+	/* The same tries, but one more per TLS <= 1.2 version split in two (suites_split). */
+	assert_true(two.handshakes >= one.handshakes && two.handshakes <= one.handshakes + 3);
+	assert_int_equal(two.handshakes - one.handshakes, two.flights - one.flights);
+	assert_int_equal(two.hello_stops - one.hello_stops, two.flights - one.flights);
+	tls_report_clear(&two);
+
+	/* The budget is both lanes' together. */
+	maxhs = one.handshakes * 2 / 3;
+	lanes_probe(&c, 2, maxhs, clock_mono_ms() + 60000, &two);
+	dump("budget", &two);
+	assert_int_equal(c.nids, 2);
+	assert_true(two.available);
+	assert_true(two.partial);
+	assert_non_null(strstr(two.partial_why, "budget"));
+	assert_int_equal(two.handshakes, maxhs);
+	tls_report_clear(&two);
+
+	/* The tenth connection (the lanes run from the sixth on) fails: both lanes stop. */
+	c.fail_at = 10;
+	lanes_probe(&c, 2, 0, clock_mono_ms() + 60000, &two);
+	dump("connect", &two);
+	c.fail_at = 0;
+	assert_int_equal(c.nids, 2);
+	assert_true(two.available);
+	assert_true(two.partial);
+	assert_non_null(strstr(two.partial_why, "connect failed: refused by the test"));
+	assert_int_equal(two.handshakes, 10);
+	tls_report_clear(&two);
+
+	/* From the tenth connection on, each waits for the deadline (within the 10 s tries). */
+	c.stall_at = 10;
+	lanes_probe(&c, 2, 0, clock_mono_ms() + one.ms + 1500, &two);
+	dump("deadline", &two);
+	c.stall_at = 0;
+	assert_int_equal(c.nids, 2);
+	assert_true(two.available);
+	assert_true(two.partial);
+	assert_non_null(strstr(two.partial_why, "deadline reached"));
+	assert_true(two.handshakes <= 11);
+	tls_report_clear(&two);
+	tls_report_clear(&one);
+	sserver_stop(&s);
+}
+
+static void
+test_lanes(void **state)
+{
+	char dh[128];
+
+	(void)state;
+	if (!have_openssl)
+		SKIP_OR_FAIL("openssl (the command) not found");
+	snprintf(dh, sizeof(dh), "%s/dh1024.pem", dir);
+	/* The client's order: weak_probe asks compression on TLS 1.2. */
+	lanes_case("lanes-clientorder", "-dhparam", dh, "-cipher",
+	    "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA:AES128-SHA:"
+	    "AES256-SHA:DHE-RSA-AES256-SHA:AES128-SHA256:@SECLEVEL=0", NULL, NULL);
+	lanes_case("lanes-serverorder", "-serverpref", "-dhparam", dh, "-cipher",
+	    "ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES128-SHA:AES256-SHA:"
+	    "AES128-SHA:DHE-RSA-AES256-SHA:AES128-SHA256:@SECLEVEL=0", NULL);
+}
+
 /* ---- hand-made servers ---- */
 
 enum fake_mode {
@@ -1693,6 +1832,7 @@ main(void)
 		cmocka_unit_test(test_ocsp_stapled),
 		cmocka_unit_test(test_early_data),
 		cmocka_unit_test(test_flight_same),
+		cmocka_unit_test(test_lanes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
