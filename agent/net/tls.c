@@ -142,6 +142,7 @@ struct lanes {
 	struct lane_item *items;
 	size_t nitems;
 	bool sigs_early;                    /* sigs_probe may run once TLS 1.2's suites are known */
+	bool refused;                       /* a lane's connect failed */
 	struct lane_item *sigs;             /* ... and does, in this item; NULL not yet */
 	const char *split[TLS_NVERSIONS][HELLO_SUITES]; /* a version's suites left to enumerate
 	                                    * when suites_split cut them in two, OpenSSL's order */
@@ -154,6 +155,7 @@ struct eng {
 	struct lanes *ln;                   /* NULL: one lane (nothing shared) */
 	bool half;                          /* a half's copy (suites_split): splits nothing */
 	bool sigs_done;                     /* sigs_probe ran (on a lane) */
+	bool lanes_refused;                 /* lanes_run: a lane's connect failed */
 	int split_vi;                       /* -1, or the version whose suites_probe offers only */
 	size_t split_lo, split_hi;          /* ln->split[split_vi][split_lo..split_hi) */
 	unsigned max_hs;
@@ -361,6 +363,11 @@ eng_connect(struct eng *e, int64_t until, int *fd)
 		if (why[0] == '\0')
 			snprintf(why, sizeof(why), "%s", peil_strerror(rc != 0 ? rc : PEIL_EIO));
 		first_why(e, "connect", why);
+		if (e->ln != NULL) {
+			pthread_mutex_lock(&e->ln->lock);
+			e->ln->refused = true;
+			pthread_mutex_unlock(&e->ln->lock);
+		}
 		eng_stop(e, "connect failed: %s", why);
 		*fd = -1;
 		return HS_STOP;
@@ -3003,6 +3010,7 @@ lanes_run(struct eng *e)
 			rc = items[k].rc;
 		lane_merge(e, &items[k]);
 	}
+	e->lanes_refused = ln->refused;
 	if (ln->sigs != NULL) {
 		if (ln->sigs->rc != 0 && rc == 0)
 			rc = ln->sigs->rc;
@@ -3036,19 +3044,17 @@ tls_report_clear(struct tls_report *r)
 	r->ocsp_valid = -1;
 }
 
-int
-tls_probe(const struct tls_target *t, struct tls_report *r)
+/* One run of the engine (tls_probe); *refused: it ran on two lanes and a lane's connect
+ * failed. */
+static int
+eng_run(const struct tls_target *t, struct tls_report *r, bool *refused)
 {
 	struct eng e;
 	int64_t t0 = clock_mono_ms();
 	int rc = 0;
 
-	if (r == NULL)
-		return PEIL_EINVAL;
 	memset(r, 0, sizeof(*r));
 	tls_report_clear(r);
-	if (t == NULL || t->connect == NULL)
-		return PEIL_EINVAL;
 	memset(&e, 0, sizeof(e));
 	e.t = t;
 	e.r = r;
@@ -3094,6 +3100,56 @@ out:
 	if (rc == PEIL_ENOMEM)
 		tls_report_clear(r);
 	r->ms = (unsigned)(clock_mono_ms() - t0);
+	*refused = e.lanes_refused;
+	return rc;
+}
+
+int
+tls_probe(const struct tls_target *t, struct tls_report *r)
+{
+	struct tls_target one;
+	struct tls_report *again;
+	unsigned max_hs;
+	bool refused = false;
+	int rc;
+
+	if (r == NULL)
+		return PEIL_EINVAL;
+	if (t == NULL || t->connect == NULL) {
+		memset(r, 0, sizeof(*r));
+		tls_report_clear(r);
+		return PEIL_EINVAL;
+	}
+	rc = eng_run(t, r, &refused);
+	/* A server that takes one connection of a client at a time refuses the second lane's:
+	 * the run again on one lane, within the tries and the time left. Its report replaces
+	 * the first only when it is complete; the tries of both are counted. */
+	max_hs = t->max_handshakes != 0 ? t->max_handshakes : MAX_TLS_HANDSHAKES;
+	if (rc != 0 || !refused || !r->partial || r->handshakes >= max_hs ||
+	    (t->deadline_ms != 0 && clock_mono_ms() >= t->deadline_ms) ||
+	    (again = malloc(sizeof(*again))) == NULL)
+		return rc;
+	one = *t;
+	one.lanes = 1;
+	one.max_handshakes = max_hs - r->handshakes;
+	rc = eng_run(&one, again, &refused);
+	again->handshakes += r->handshakes;
+	again->flights += r->flights;
+	again->hello_stops += r->hello_stops;
+	again->ms += r->ms;
+	if (rc == 0 && !again->partial) {
+		tls_report_clear(r);
+		*r = *again;                        /* what it holds is r's now */
+	} else {
+		r->handshakes = again->handshakes;
+		r->flights = again->flights;
+		r->hello_stops = again->hello_stops;
+		r->ms = again->ms;
+		tls_report_clear(again);
+		if (rc == PEIL_ENOMEM)
+			tls_report_clear(r);
+	}
+	free(again);
 	return rc;
 }
 

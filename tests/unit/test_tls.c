@@ -620,6 +620,7 @@ struct lanes_conn {
 	pthread_t ids[3];
 	int nids;
 	int calls, fail_at, stall_at;
+	bool one_thread;        /* refuse every call but from the first thread seen */
 };
 
 static int
@@ -636,7 +637,12 @@ lanes_connect(void *arg, int64_t deadline, int *fd, char *why, size_t whylen)
 	if (!seen && c->nids < 3)
 		c->ids[c->nids++] = self;
 	call = ++c->calls;
+	seen = pthread_equal(c->ids[0], self) != 0;
 	pthread_mutex_unlock(&c->lock);
+	if (c->one_thread && !seen) {
+		err_set(why, whylen, "one connection at a time");
+		return PEIL_EIO;
+	}
 	if (c->fail_at != 0 && call >= c->fail_at) {
 		err_set(why, whylen, "refused by the test");
 		return PEIL_EIO;
@@ -713,7 +719,20 @@ lanes_case(const char *what, const char *a1, const char *a2, const char *a3, con
 	assert_true(two.available);
 	assert_true(two.partial);
 	assert_non_null(strstr(two.partial_why, "connect failed: refused by the test"));
-	assert_int_equal(two.handshakes, 10);
+	/* ... then once more on one lane, refused at once: the first report stays */
+	assert_int_equal(two.handshakes, 11);
+	tls_report_clear(&two);
+
+	/* A server taking one connection of a client at a time: the second lane's is refused,
+	 * the run again on one lane is the one-lane report, every try counted. */
+	c.one_thread = true;
+	lanes_probe(&c, 2, 0, clock_mono_ms() + 60000, &two);
+	dump("one at a time", &two);
+	c.one_thread = false;
+	assert_true(two.available);
+	assert_false(two.partial);
+	assert_same_report(&one, &two);
+	assert_true(two.handshakes > one.handshakes);
 	tls_report_clear(&two);
 
 	/* From the tenth connection on, each waits for the deadline (within the 10 s tries). */
