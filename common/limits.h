@@ -160,9 +160,10 @@
 #define DEFAULT_REACH_TIMEOUT_MS 3000    /* one connect or one DNS query (UDP + TCP) */
 #define MAX_RESOLVER_CONTEXTS    4       /* libunbound contexts (a thread each) the workers share */
 #define MAX_RESOLVER_SOCKETS     8192    /* UDP sockets one context may have open (outgoing-range) */
-#define MAX_PROBE_RESOLVER_SOCKETS 1024  /* the same for `peil-agent probe` (one domain at a time):
+#define MAX_PROBE_RESOLVER_SOCKETS 256   /* the same for `peil-agent probe` (one domain at a time):
                                           * libunbound sets each one up at the first query and
-                                          * frees it at exit, 8192 cost ~2 ms a run */
+                                          * frees it at exit: 8192 cost ~2 ms a run, 1024 ~2 ms
+                                          * more than 256 */
 #define MAX_TEST_EVIDENCE        128     /* evidence pairs one DNS/mail test gathers (the rest
                                           * counted in an evidence_cut pair) */
 #define MAX_PROBE_MEMO           64      /* answers one domain's tests share (a question once) */

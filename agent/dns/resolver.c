@@ -76,6 +76,8 @@ struct resolver {
 	pthread_cond_t cond;                /* on CLOCK_MONOTONIC, the clock deadlines are on */
 };
 
+static void resolver_ahead(struct resolver_shared *sh, const char *name, uint16_t type);
+
 static pthread_mutex_t resolver_list_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct resolver_shared *resolver_list;
 
@@ -352,6 +354,11 @@ resolver_shared_new(const struct resolver_conf *rc, char *err, size_t errlen)
 		goto fail;
 	}
 	sh->dispatching = true;
+	/* libunbound sets its resolving thread up at the first question (some milliseconds):
+	 * asked now, with the root's keys every validation starts from, that overlaps with
+	 * what the caller does before its first lookup. */
+	if (sh->validating)
+		resolver_ahead(sh, ".", 48 /* DNSKEY */);
 	return sh;
 fail:
 	resolver_shared_free(sh);
@@ -578,7 +585,13 @@ resolver_wait_unlink(struct resolver_shared *sh, struct resolver_ticket *t)
 void
 resolver_prefetch(struct resolver *r, const char *name, uint16_t type)
 {
-	struct resolver_shared *sh = r->sh;
+	resolver_ahead(r->sh, name, type);
+}
+
+/* resolver_prefetch on a context. */
+static void
+resolver_ahead(struct resolver_shared *sh, const char *name, uint16_t type)
+{
 	struct resolver_ticket *t, **pp;
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
