@@ -2386,8 +2386,8 @@ suites_probe(struct eng *e, int vi)
 		if (rc == 1)
 			suite_add(e, vi, suite, cp);
 		rc = 0;
-		if (e->ln != NULL && !e->half && half == NULL && versions[vi] != TLS_V13 &&
-		    ask == 1 && pv->server_order == 0)
+		if (e->ln != NULL && e->t->split && !e->half && half == NULL &&
+		    versions[vi] != TLS_V13 && ask == 1 && pv->server_order == 0)
 			half = suites_split(e, vi);
 	}
 	if (half != NULL) {
@@ -2936,7 +2936,7 @@ lane_merge(struct eng *e, const struct lane_item *it)
  * versions whose hand-built hellos may still find suites go in the same item, before it.
  * Not when the chain is not kept yet (each lane would keep one) or the run has stopped.
  * Returns 0, PEIL_ENOMEM, or 1 when one lane does as well (fewer than two items and no
- * version to split): nothing was done. */
+ * version to split, t->split): nothing was done. */
 static int
 lanes_run(struct eng *e)
 {
@@ -2949,7 +2949,8 @@ lanes_run(struct eng *e)
 
 	for (int i = 0; i < TLS_NVERSIONS - 1; i++)
 		n += version_work(e, i) ? 1 : 0;
-	if (n == 0 || (n == 1 && e->pv[0] >= 0) || e->r->nchain == 0 || e->stop)
+	if (n == 0 || (n == 1 && (e->pv[0] >= 0 || !e->t->split)) || e->r->nchain == 0 ||
+	    e->stop)
 		return 1;
 	if ((ln = calloc(1, sizeof(*ln))) == NULL ||
 	    (items = calloc(LANE_ITEMS, sizeof(*items))) == NULL) {

@@ -52,6 +52,11 @@ struct tls_target {
 	                             * suites are enumerated on two connections at once (the
 	                             * report is the same). With lanes > 1, connect may be called
 	                             * from two threads at once: it and arg must allow that */
+	bool split;                 /* with lanes > 1, a TLS <= 1.2 version of a server that
+	                             * follows our order also has its suites enumerated in two
+	                             * halves at once, at the price of one more try: for targets
+	                             * whose tries are dear (STARTTLS: an SMTP dialogue before
+	                             * each hello) */
 };
 
 /* The suites one version accepts. */

@@ -419,6 +419,7 @@ probe_starttls(void *arg, const char *host, const char *addr, uint64_t deadline_
 	struct tls_target t = {
 		.connect = smtp_connect,
 		.arg = &c,
+		.split = true,
 		.sni = host,
 		.ca_file = p->ca_file,
 		.handshake_ms = p->tls_ms,

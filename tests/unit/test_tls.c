@@ -621,6 +621,7 @@ struct lanes_conn {
 	int nids;
 	int calls, fail_at, stall_at;
 	bool one_thread;        /* refuse every call but from the first thread seen */
+	bool nosplit;           /* lanes_probe: t.split false */
 };
 
 static int
@@ -658,7 +659,7 @@ lanes_probe(struct lanes_conn *c, unsigned lanes, unsigned maxhs, int64_t deadli
 {
 	struct tls_target t = { .connect = lanes_connect, .arg = c, .sni = "localhost",
 	    .handshake_ms = 10000, .deadline_ms = deadline, .max_handshakes = maxhs,
-	    .lanes = lanes };
+	    .lanes = lanes, .split = !c->nosplit };
 
 	c->nids = c->calls = 0;
 	memset(r, 0, sizeof(*r));
@@ -697,6 +698,14 @@ lanes_case(const char *what, const char *a1, const char *a2, const char *a3, con
 	assert_true(two.handshakes >= one.handshakes && two.handshakes <= one.handshakes + 3);
 	assert_int_equal(two.handshakes - one.handshakes, two.flights - one.flights);
 	assert_int_equal(two.hello_stops - one.hello_stops, two.flights - one.flights);
+	tls_report_clear(&two);
+
+	/* Without the split (t->split false): the same report at the same tries. */
+	c.nosplit = true;
+	lanes_probe(&c, 2, 0, clock_mono_ms() + 60000, &two);
+	c.nosplit = false;
+	assert_same_report(&one, &two);
+	assert_int_equal(two.handshakes, one.handshakes);
 	tls_report_clear(&two);
 
 	/* The budget is both lanes' together. */
