@@ -2221,6 +2221,32 @@ found_has(const struct found *f, size_t n, const char *name)
 	return false;
 }
 
+/* A new item on a copy of e (its counters from 0, splitting nothing), next in line: the
+ * lane that is free first takes it once ln->lock is let go (the caller holds it and sets
+ * what the item is to do). NULL when every item is in use. */
+static struct lane_item *
+item_next(struct lanes *ln, const struct eng *e)
+{
+	struct lane_item *h;
+
+	if (ln->nitems >= LANE_ITEMS)
+		return NULL;
+	h = &ln->items[ln->nitems++];
+	h->first = h->last = h->half_vi = -1;
+	h->state = ITEM_QUEUED;
+	h->e = *e;
+	h->r = *e->r;
+	h->e.r = &h->r;
+	h->e.half = true;
+	h->r.handshakes = h->r.flights = h->r.hello_stops = 0;
+	memmove(&ln->queue[ln->next + 1], &ln->queue[ln->next],
+	    (ln->nqueue - ln->next) * sizeof(ln->queue[0]));
+	ln->queue[ln->next] = (int)(h - ln->items);
+	ln->nqueue++;
+	pthread_cond_broadcast(&ln->done);
+	return h;
+}
+
 /* With two lanes, on a TLS <= 1.2 version whose server follows our order: it takes, of what
  * is offered, the first suite it accepts, so the suites OpenSSL offers that are not found
  * yet, in OpenSSL's order, cut in two halves, are enumerated apart, each with the first
@@ -2245,7 +2271,7 @@ suites_split(struct eng *e, int vi)
 		if (e->f[vi].names[j] != NULL)
 			room &= str_add(offer, sizeof(offer), &off, ":!", e->f[vi].names[j]);
 	room &= str_add(offer, sizeof(offer), &off, ":", SECLEVEL0);
-	if (!room || ln->nitems >= LANE_ITEMS || (ssl = SSL_new(e->ctx)) == NULL ||
+	if (!room || (ssl = SSL_new(e->ctx)) == NULL ||
 	    SSL_set_min_proto_version(ssl, versions[vi]) != 1 ||
 	    SSL_set_max_proto_version(ssl, versions[vi]) != 1 ||
 	    SSL_set_cipher_list(ssl, offer) != 1 ||
@@ -2260,25 +2286,15 @@ suites_split(struct eng *e, int vi)
 	e->split_lo = 0;
 	e->split_hi = n / 2;
 	pthread_mutex_lock(&ln->lock);
-	h = &ln->items[ln->nitems++];
-	h->first = h->last = -1;
-	h->half_vi = vi;
-	h->n0 = pv->nsuites;
-	h->state = ITEM_QUEUED;
-	h->e = *e;
-	h->r = *e->r;
-	h->e.r = &h->r;
-	h->e.half = true;
-	h->e.split_lo = n / 2;
-	h->e.split_hi = n;
-	h->r.handshakes = h->r.flights = h->r.hello_stops = 0;
-	/* Next in line: the lane that is free first takes it. */
-	memmove(&ln->queue[ln->next + 1], &ln->queue[ln->next],
-	    (ln->nqueue - ln->next) * sizeof(ln->queue[0]));
-	ln->queue[ln->next] = (int)(h - ln->items);
-	ln->nqueue++;
-	pthread_cond_broadcast(&ln->done);
+	if ((h = item_next(ln, e)) != NULL) {
+		h->half_vi = vi;
+		h->n0 = pv->nsuites;
+		h->e.split_lo = n / 2;
+		h->e.split_hi = n;
+	}
 	pthread_mutex_unlock(&ln->lock);
+	if (h == NULL)
+		e->split_vi = -1;
 out:
 	sk_SSL_CIPHER_free(sk);
 	SSL_free(ssl);
@@ -2742,22 +2758,9 @@ sigs_spawn(struct eng *e)
 	struct lane_item *h;
 
 	pthread_mutex_lock(&ln->lock);
-	if (ln->sigs == NULL && ln->nitems < LANE_ITEMS) {
-		h = &ln->items[ln->nitems++];
-		h->first = h->last = h->half_vi = -1;
+	if (ln->sigs == NULL && (h = item_next(ln, e)) != NULL) {
 		h->sigs = true;
-		h->state = ITEM_QUEUED;
-		h->e = *e;
-		h->r = *e->r;
-		h->e.r = &h->r;
-		h->e.half = true;
-		h->r.handshakes = h->r.flights = h->r.hello_stops = 0;
-		memmove(&ln->queue[ln->next + 1], &ln->queue[ln->next],
-		    (ln->nqueue - ln->next) * sizeof(ln->queue[0]));
-		ln->queue[ln->next] = (int)(h - ln->items);
-		ln->nqueue++;
 		ln->sigs = h;
-		pthread_cond_broadcast(&ln->done);
 	}
 	pthread_mutex_unlock(&ln->lock);
 }
