@@ -51,6 +51,29 @@ varint_put(uint8_t *p, uint64_t v)
 	return p;
 }
 
+/* The next element of a comma-separated list in p[0..n), from *i: *start and *len, the blanks
+ * (SP, HTAB) around it left out; *i moves past its comma. Every comma ends an element, so ""
+ * and a trailing comma give an empty one. False once the last element was taken. */
+static inline bool
+list_next(const uint8_t *p, size_t n, size_t *i, size_t *start, size_t *len)
+{
+	size_t a = *i, b;
+
+	if (a > n)
+		return false;
+	while (*i < n && p[*i] != ',')
+		(*i)++;
+	b = *i;
+	while (a < b && (p[a] == ' ' || p[a] == '\t'))
+		a++;
+	while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t'))
+		b--;
+	*start = a;
+	*len = b - a;
+	(*i)++;
+	return true;
+}
+
 /* An ASCII byte in lower case; other bytes unchanged. */
 static inline uint8_t
 ascii_lower(uint8_t ch)

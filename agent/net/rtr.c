@@ -20,6 +20,7 @@
 #error "rtr.c is written for RTRlib 0.8"
 #endif
 
+#include "bytes.h"
 #include "err.h"
 #include "log.h"
 #include "rtr.h"
@@ -508,27 +509,16 @@ end:
 static size_t
 csv_fields(const uint8_t *p, size_t n, const uint8_t **f, size_t *fn, size_t max)
 {
-	size_t nf = 0, i = 0;
+	size_t nf = 0, i = 0, a, len;
 
-	for (;;) {
-		size_t a = i, b;
-
-		while (i < n && p[i] != ',')
-			i++;
-		b = i;
-		while (a < b && (p[a] == ' ' || p[a] == '\t'))
-			a++;
-		while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t'))
-			b--;
+	while (list_next(p, n, &i, &a, &len)) {
 		if (nf < max) {
 			f[nf] = p + a;
-			fn[nf] = b - a;
+			fn[nf] = len;
 		}
 		nf++;
-		if (i >= n)
-			return nf;
-		i++;
 	}
+	return nf;
 }
 
 static int

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "err.h"
 #include "limits.h"
 #include "referrer.h"
@@ -97,30 +98,17 @@ referrer_parse(const uint8_t *buf, size_t len, struct referrer *out,
 			goto out;
 		}
 	/* RFC 9110 5.6.1 list: split at ',', trim OWS; every element is a token, "" included */
-	for (;;) {
-		size_t s, e;
-		enum refpol pol;
+	for (size_t s, n; list_next(buf, len, &i, &s, &n);) {
+		enum refpol pol = referrer_lookup(buf + s, n);
 
-		s = i;
-		while (i < len && buf[i] != ',')
-			i++;
-		e = i;
-		while (s < e && (buf[s] == ' ' || buf[s] == '\t'))
-			s++;
-		while (e > s && (buf[e - 1] == ' ' || buf[e - 1] == '\t'))
-			e--;
-		pol = referrer_lookup(buf + s, e - s);
 		if (pol == REFPOL_UNKNOWN)
 			out->nunknown++;
 		else if (pol != REFPOL_EMPTY)
 			out->effective = pol;
 		if (out->nkept < MAX_REFERRER_TOKENS)
-			referrer_token_set(&out->tokens[out->nkept++], buf + s, e - s, pol);
-		referrer_token_set(&out->last, buf + s, e - s, pol);
+			referrer_token_set(&out->tokens[out->nkept++], buf + s, n, pol);
+		referrer_token_set(&out->last, buf + s, n, pol);
 		out->ntokens++;
-		if (i >= len)
-			break;
-		i++; /* ',' */
 	}
 out:
 	if (rc != 0 && out != NULL)

@@ -337,24 +337,13 @@ sectxt_canonical(const struct sectxt *s, const char *url)
 static void
 sectxt_langs(struct sectxt *s, const uint8_t *p, size_t n, size_t line)
 {
-	size_t i = 0;
+	size_t i = 0, a, len;
 
-	while (i <= n) {
-		size_t a = i, b;
-
-		while (i < n && p[i] != ',')
-			i++;
-		b = i;
-		while (a < b && (p[a] == ' ' || p[a] == '\t'))
-			a++;
-		while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t'))
-			b--;
-		if (!sectxt_langtag(p + a, b - a)) {
+	while (list_next(p, n, &i, &a, &len))
+		if (!sectxt_langtag(p + a, len)) {
 			sectxt_error(s, line, SECTXT_E_BAD_LANG);
 			return;
 		}
-		i++;
-	}
 }
 
 /* One body line (dash-escaping removed): a field, a comment or blank. */
