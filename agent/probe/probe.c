@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include <ldns/ldns.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "agent_metrics.h"
 #include "clock.h"
@@ -382,6 +384,76 @@ probe_tls_slot(const struct tls_target *t, const char *addr, struct tls_report *
 		snprintf(rep->why, sizeof(rep->why), "%s", rep->partial_why[0] != '\0' ?
 		    rep->partial_why : "no TLS handshake completed");
 	return 0;
+}
+
+/* --- The warm-up ------------------------------------------------------------------------ */
+
+/* Each job once per process: the first probe_warm_start that wants it claims it. */
+static atomic_bool warm_curl_claimed, warm_tls_claimed;
+
+static void *
+warm_curl(void *arg)
+{
+	(void)arg;
+	/* Its failure is the first GET's to report (http_global_init gives the same answer). */
+	(void)http_global_init(NULL, 0);
+	return NULL;
+}
+
+static void *
+warm_tls(void *arg)
+{
+	SSL_CTX *ctx;
+
+	(void)arg;
+	/* The configuration read, then the providers' algorithms fetched into the default
+	 * library context (kept there for every later SSL_CTX of the process). */
+	(void)OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL);
+	if ((ctx = SSL_CTX_new(TLS_client_method())) != NULL)
+		SSL_CTX_free(ctx);
+	ERR_clear_error();
+	return NULL;
+}
+
+void
+probe_warm_start(struct probe_warm *pw, bool curl, bool tls)
+{
+	pw->n = 0;
+	if (curl && !atomic_exchange(&warm_curl_claimed, true) &&
+	    pthread_create(&pw->th[pw->n], NULL, warm_curl, NULL) == 0)
+		pw->n++;
+	if (tls && !atomic_exchange(&warm_tls_claimed, true) &&
+	    pthread_create(&pw->th[pw->n], NULL, warm_tls, NULL) == 0)
+		pw->n++;
+	/* A thread not made: the first user does the work itself, as without a warm-up. */
+}
+
+void
+probe_warm_join(struct probe_warm *pw)
+{
+	for (size_t i = 0; i < pw->n; i++)
+		pthread_join(pw->th[i], NULL);
+	pw->n = 0;
+}
+
+/* The warm-up a run's tests call for (res[t] set: wanted): libcurl for the web's GETs and the
+ * MTA-STS policy, OpenSSL for every test that makes a TLS connection. */
+static void
+probe_warm_for(struct probe_warm *pw, Peil__Result *const res[TEST_COUNT])
+{
+	bool curl = false, tls = false;
+
+	for (int i = 0; i < TEST_COUNT; i++) {
+		enum catalogue_module m;
+
+		if (res[i] == NULL)
+			continue;
+		m = catalogue_get(i)->module;
+		curl |= m == MODULE_WEB || m == MODULE_MTASTS_TLSRPT;
+		tls |= m == MODULE_WEB || m == MODULE_WEBTLS || m == MODULE_STARTTLS ||
+		    m == MODULE_DANE || m == MODULE_MTASTS_TLSRPT;
+	}
+	probe_warm_start(pw, curl, tls);
 }
 
 /* One connection for the TLS engine: the SMTP dialogue up to STARTTLS. The first one's
@@ -849,7 +921,12 @@ probe_domain(struct probe *p, const char *domain, uint64_t round_id,
 		}
 	}
 	if (rc == 0 && valid) {
+		struct probe_warm pw;
+
+		/* libcurl and OpenSSL made ready while the first lookups are answered. */
+		probe_warm_for(&pw, res);
 		rc = probe_run(&src, name, deadline, res);
+		probe_warm_join(&pw);
 		memo_clear(p);
 	}
 out:

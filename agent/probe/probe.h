@@ -2,6 +2,7 @@
 #ifndef PEIL_PROBE_H
 #define PEIL_PROBE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -88,6 +89,21 @@ int probe_run(const struct dnswork_source *src, const char *domain, uint64_t dea
 int probe_slot_take(const char *addr, uint64_t deadline_ms);
 int probe_slot_try(const char *addr);
 void probe_slot_give(const char *addr);
+
+/* A warm-up: what a run will need loaded and initialised on threads of its own while the
+ * run's first lookups are answered (probe_domain starts one for the tests asked): with curl,
+ * libcurl and its global initialisation (http_global_init); with tls, OpenSSL's configuration
+ * and its algorithms (one SSL_CTX made and freed). Each job runs once per process: a later
+ * call, from any thread, that wants a job already claimed starts nothing for it; the users
+ * (http_global_init, the TLS engine's first SSL_CTX) wait for what is under way instead of
+ * doing it twice. probe_warm_join waits for the threads pw started (at most one per job);
+ * every probe_warm_start is joined before its caller's process exits. */
+struct probe_warm {
+	pthread_t th[2];
+	size_t n;                   /* threads started */
+};
+void probe_warm_start(struct probe_warm *pw, bool curl, bool tls);
+void probe_warm_join(struct probe_warm *pw);
 
 /* The source probe_domain runs on: p's resolver, its engines (SMTP/STARTTLS, the MTA-STS
  * fetch, the web's GET through http_get and the TLS engine on port 443) and its limits. For

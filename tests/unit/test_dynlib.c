@@ -1,12 +1,16 @@
 /* test_dynlib.c: a library loaded on first use: a missing library, a missing function and a
- * real library, each answering the same on every call; and peil's four tables, every function
- * of their lists found in the installed libraries. */
+ * real library, each answering the same on every call; loaded once when many threads ask at
+ * once; and peil's four tables, every function of their lists found in the installed
+ * libraries. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <time.h>
 
 #include "curlapi.h"
 #include "dynlib.h"
@@ -83,6 +87,58 @@ test_real_library(void **state)
 	dynlib_need(&lib);
 }
 
+/* Many threads asking at once: one dlopen and one fill, every caller the answer of that
+ * one (the warm-up thread and the first GET's thread may ask together). */
+static _Atomic int fills;
+static pthread_barrier_t race_start;
+
+static void
+fill_counted(struct dynlib *lib)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	atomic_fetch_add(&fills, 1);
+	/* long enough for the others to arrive while this one fills */
+	nanosleep(&ts, NULL);
+	fill_strlen(lib);
+}
+
+static struct dynlib race_lib = DYNLIB_INIT("libc.so.6", "libc6", fill_counted);
+
+static void *
+race_main(void *arg)
+{
+	int *rc = arg;
+
+	pthread_barrier_wait(&race_start);
+	*rc = dynlib_load(&race_lib, NULL, 0);
+	return NULL;
+}
+
+static void
+test_load_once_threads(void **state)
+{
+	enum { NTH = 8 };
+	pthread_t th[NTH];
+	int rc[NTH];
+
+	(void)state;
+	assert_int_equal(pthread_barrier_init(&race_start, NULL, NTH), 0);
+	for (int i = 0; i < NTH; i++) {
+		rc[i] = -1;
+		assert_int_equal(pthread_create(&th[i], NULL, race_main, &rc[i]), 0);
+	}
+	for (int i = 0; i < NTH; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(rc[i], 0);
+	}
+	pthread_barrier_destroy(&race_start);
+	assert_int_equal(atomic_load(&fills), 1);
+	assert_non_null(race_lib.handle);
+	assert_int_equal(dynlib_load(&race_lib, NULL, 0), 0);
+	assert_int_equal(atomic_load(&fills), 1);
+}
+
 static void
 test_peil_tables(void **state)
 {
@@ -107,6 +163,7 @@ main(void)
 		cmocka_unit_test(test_missing_library),
 		cmocka_unit_test(test_missing_function),
 		cmocka_unit_test(test_real_library),
+		cmocka_unit_test(test_load_once_threads),
 		cmocka_unit_test(test_peil_tables),
 	};
 

@@ -1,5 +1,6 @@
 /* test_http.c: the HTTP engine against a loopback fixture server (plain and TLS, IPv4 and
- * IPv6), and its header-line collector on its own. */
+ * IPv6), its header-line collector on its own, and its global initialisation asked by many
+ * threads at once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +29,7 @@
 #include <openssl/x509v3.h>
 
 #include "clock.h"
+#include "dynlib.h"
 #include "err.h"
 #include "http.h"
 #include "limits.h"
@@ -1249,6 +1251,45 @@ collect(struct http_response *r, const char *s)
 	assert_int_equal(http_collect_line(r, s, strlen(s)), 0);
 }
 
+/* The first calls of the process, from many threads at once (the warm-up and the first GET
+ * may ask together): libcurl loaded and initialised once, every caller told 0. */
+static pthread_barrier_t init_start;
+
+static void *
+init_main(void *arg)
+{
+	int *rc = arg;
+	char err[DYNLIB_WHY_LEN];
+
+	pthread_barrier_wait(&init_start);
+	*rc = http_global_init(err, sizeof(err));
+	return NULL;
+}
+
+static void
+test_global_init_threads(void **state)
+{
+	enum { NTH = 8 };
+	pthread_t th[NTH];
+	int rc[NTH];
+	char host[MAX_DOMAIN_LEN + 1];
+
+	(void)state;
+	assert_int_equal(pthread_barrier_init(&init_start, NULL, NTH), 0);
+	for (int i = 0; i < NTH; i++) {
+		rc[i] = -1;
+		assert_int_equal(pthread_create(&th[i], NULL, init_main, &rc[i]), 0);
+	}
+	for (int i = 0; i < NTH; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(rc[i], 0);
+	}
+	pthread_barrier_destroy(&init_start);
+	/* libcurl usable after it */
+	assert_int_equal(http_url_host("https://" HOST "/x", host, sizeof(host)), 0);
+	assert_string_equal(host, HOST);
+}
+
 static void
 test_collect(void **state)
 {
@@ -1317,6 +1358,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_global_init_threads),
 		cmocka_unit_test(test_collect),
 		cmocka_unit_test(test_bad_request),
 		cmocka_unit_test(test_fields),

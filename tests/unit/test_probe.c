@@ -26,6 +26,7 @@
 #include <openssl/x509v3.h>
 
 #include "clock.h"
+#include "dynlib.h"
 #include "dnswork.h"
 #include "err.h"
 #include "http.h"
@@ -527,6 +528,34 @@ test_wants_module(void **state)
 	assert_int_equal(nrpki, 10);   /* mail_{mx_ns_,ns_,}rpki_*, web_{ns_,}rpki_* */
 }
 
+/* The warm-up: each job on a thread of its own, once per process; a later warm-up starts
+ * nothing; the users find the work done. */
+static void
+test_warm(void **state)
+{
+	struct probe_warm pw, again;
+	char err[DYNLIB_WHY_LEN];
+	SSL_CTX *ctx;
+
+	(void)state;
+	probe_warm_start(&pw, true, true);
+	assert_int_equal(pw.n, 2);
+	/* asked again while it runs, or after: nothing more started */
+	probe_warm_start(&again, true, true);
+	assert_int_equal(again.n, 0);
+	probe_warm_join(&again);
+	/* the first GET's thread, arriving meanwhile, waits for the same initialisation */
+	assert_int_equal(http_global_init(err, sizeof(err)), 0);
+	assert_non_null(ctx = SSL_CTX_new(TLS_client_method()));
+	SSL_CTX_free(ctx);
+	probe_warm_join(&pw);
+	assert_int_equal(pw.n, 0);
+	probe_warm_start(&again, true, false);
+	assert_int_equal(again.n, 0);
+	probe_warm_start(&again, false, false);
+	assert_int_equal(again.n, 0);
+}
+
 int
 main(void)
 {
@@ -536,6 +565,7 @@ main(void)
 		cmocka_unit_test(test_slot_long_addr),
 		cmocka_unit_test(test_slot_table_full),
 		cmocka_unit_test(test_findings),
+		cmocka_unit_test(test_warm),
 		cmocka_unit_test(test_wants_module),
 		cmocka_unit_test(test_web_get),
 		cmocka_unit_test(test_web_tls),
