@@ -215,9 +215,13 @@ webrun_port(int kind)
 }
 
 /* When port p of a's address is known dead (on this entry or another entry with the same
- * address), copies the failure into out and returns true. */
+ * address) by a request made before one of kind (WEBGET_COUNT: the engine), copies the
+ * failure into out and returns true. A request of the same kind to another entry was made
+ * at the same time, not before (the domain and www.<domain> on one address): it does not
+ * count, whichever thread was first. */
 static bool
-webrun_dead(struct webwork *ww, const struct webaddr *a, int p, struct http_response *out)
+webrun_dead(struct webwork *ww, const struct webaddr *a, int p, int kind,
+    struct http_response *out)
 {
 	bool dead = false;
 
@@ -225,7 +229,8 @@ webrun_dead(struct webwork *ww, const struct webaddr *a, int p, struct http_resp
 	for (size_t i = 0; i < ww->naddr && !dead; i++) {
 		const struct http_response *d = ww->dead_rep[i][p];
 
-		if (d == NULL || strcmp(ww->addr[i].addr, a->addr) != 0)
+		if (d == NULL || strcmp(ww->addr[i].addr, a->addr) != 0 ||
+		    (ww->dead_kind[i][p] == kind && &ww->addr[i] != a))
 			continue;
 		dead = true;
 		if (out != NULL) {
@@ -239,9 +244,10 @@ webrun_dead(struct webwork *ww, const struct webaddr *a, int p, struct http_resp
 	return dead;
 }
 
-/* Remembers that port p of entry i's address took no connection (the first failure kept). */
+/* Remembers that port p of entry i's address took no connection for a request of kind (the
+ * first failure kept). */
 static void
-webrun_mark_dead(struct webwork *ww, size_t i, int p, const struct http_response *r)
+webrun_mark_dead(struct webwork *ww, size_t i, int p, int kind, const struct http_response *r)
 {
 	struct http_response *d;
 
@@ -253,6 +259,7 @@ webrun_mark_dead(struct webwork *ww, size_t i, int p, const struct http_response
 	pthread_mutex_lock(&ww->dead_lock);
 	if (ww->dead_rep[i][p] == NULL) {
 		ww->dead_rep[i][p] = d;
+		ww->dead_kind[i][p] = kind;
 		d = NULL;
 	}
 	ww->addr[i].dead[p] = true;
@@ -286,7 +293,7 @@ webrun_thread(void *arg)
 		if (wr->kind == WEBGET_COUNT) {
 			struct http_response d = { 0 };
 
-			if (webrun_dead(ww, a, 1, &d)) {
+			if (webrun_dead(ww, a, 1, WEBGET_COUNT, &d)) {
 				/* what the HTTPS request found: no connection to port 443 */
 				a->tls.available = false;
 				snprintf(a->tls.why, sizeof(a->tls.why), "no connection on port 443: "
@@ -309,7 +316,7 @@ webrun_thread(void *arg)
 			if ((a->get[wr->kind] = calloc(1, sizeof(*a->get[wr->kind]))) == NULL ||
 			    (a->conn == NULL && (a->conn = http_conn_new()) == NULL)) {
 				rc = PEIL_ENOMEM;
-			} else if (webrun_dead(ww, a, p, a->get[wr->kind])) {
+			} else if (webrun_dead(ww, a, p, wr->kind, a->get[wr->kind])) {
 				rc = 0;
 			} else {
 				webrun_request(ww, a, wr->kind, &rq, url, sizeof(url));
@@ -317,7 +324,8 @@ webrun_thread(void *arg)
 				rc = w->src->web_get(w->src->arg, &rq, w->deadline,
 				    a->get[wr->kind]);
 				if (rc == 0 && webrun_no_connection(a->get[wr->kind]))
-					webrun_mark_dead(ww, i, p, a->get[wr->kind]);
+					webrun_mark_dead(ww, i, p, wr->kind,
+					    a->get[wr->kind]);
 			}
 			a->got[wr->kind] = rc == 0;
 		}

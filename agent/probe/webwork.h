@@ -68,6 +68,7 @@ struct webwork {
 	pthread_mutex_t dead_lock;      /* dead[] and dead_rep[] of every address */
 	struct http_response *dead_rep[MAX_WEB_HOSTS * 2 * MAX_WEB_ADDRS][2]; /* the failure that
 	                                 * made a port dead (heap), per address entry */
+	int dead_kind[MAX_WEB_HOSTS * 2 * MAX_WEB_ADDRS][2]; /* the request kind it came from */
 	enum webwork_state state;
 	const struct ncsc *g;           /* the NCSC guideline TLS is judged by */
 	int none_status;                /* WEBWORK_NONE: not_tested (no address) or error */

@@ -442,6 +442,36 @@ test_dead_port(void **state)
 	free_results(res);
 }
 
+/* The domain and www.<domain> on one address whose 443 takes no connection: both HTTPS
+ * requests are made (at the same time: neither is "not asked again", whichever thread was
+ * first), the later kinds are not. */
+static void
+test_dead_port_shared(void **state)
+{
+	static const struct canned_http refused[] = {
+		{ NULL, KIND_ANY, HTTP_F_CONNECT, 0, NULL, NULL, NULL, 0, false, 0 },
+	};
+	struct webfake f = { .c = refused, .n = 1 };
+	struct zonefake z = { .zone = "d.test. A 192.0.2.10\nwww.d.test. A 192.0.2.10\n",
+	    .user = &f };
+	Peil__Result *res[TEST_COUNT];
+	const Peil__Result *r;
+
+	(void)state;
+	for (int round = 0; round < 20; round++) {
+		memset(f.calls, 0, sizeof(f.calls));
+		run_web(&z, true, false, true, res);
+		assert_int_equal(f.calls[WEBGET_HTTPS], 2);
+		assert_int_equal(f.calls[WEBGET_HTTP], 2);
+		assert_int_equal(f.calls[WEBGET_COMPRESS] + f.calls[WEBGET_SECTXT], 0);
+		r = res[TEST_WEB_HTTPS_HTTP_AVAILABLE];
+		assert_true(expect(r, 'E', "no connection on port 443"));
+		for (size_t i = 0; i < r->n_evidence; i++)
+			assert_null(strstr(r->evidence[i]->value, "not asked again"));
+		free_results(res);
+	}
+}
+
 /* A request that timed out on a connection kept from an earlier request (no new connection,
  * the request sent) does not make the port dead: the port took connections; the later
  * requests and the TLS engine are still made there, and HTTPS counts as reachable. */
@@ -1348,6 +1378,7 @@ main(void)
 		cmocka_unit_test(test_only_what_is_asked),
 		cmocka_unit_test(test_available),
 		cmocka_unit_test(test_dead_port),
+		cmocka_unit_test(test_dead_port_shared),
 		cmocka_unit_test(test_kept_timeout),
 		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_hsts),
