@@ -2824,22 +2824,41 @@ item_take(struct lanes *ln)
 	return it;
 }
 
-/* A lane: takes items off the queue until none is left. */
+/* Whether an item is running: it may still queue one (the half it splits off, step 5).
+ * Under ln->lock. */
+static bool
+item_running(const struct lanes *ln)
+{
+	for (size_t k = 0; k < ln->nitems; k++)
+		if (ln->items[k].state == ITEM_RUNNING)
+			return true;
+	return false;
+}
+
+/* A lane: takes items off the queue until none is left and none runs; a lane whose items
+ * are done waits for those a running item may queue, so that the half of an enumeration
+ * split after the other lane's last item started does not run on one lane. */
 static void *
 lane_main(void *arg)
 {
 	struct lanes *ln = arg;
 
+	pthread_mutex_lock(&ln->lock);
 	for (;;) {
-		struct lane_item *it;
+		struct lane_item *it = item_take(ln);
 
-		pthread_mutex_lock(&ln->lock);
-		it = item_take(ln);
-		pthread_mutex_unlock(&ln->lock);
-		if (it == NULL)
-			return NULL;
-		item_run(ln, it);
+		if (it != NULL) {
+			pthread_mutex_unlock(&ln->lock);
+			item_run(ln, it);
+			pthread_mutex_lock(&ln->lock);
+			continue;
+		}
+		if (!item_running(ln))
+			break;
+		pthread_cond_wait(&ln->done, &ln->lock);
 	}
+	pthread_mutex_unlock(&ln->lock);
+	return NULL;
 }
 
 /* Until half is done: runs it if no lane took it yet, else runs what else is queued, else
