@@ -141,9 +141,9 @@ struct lanes {
 	size_t nqueue, next;                /* ... and the next one to take */
 	struct lane_item *items;
 	size_t nitems;
-	bool sigs_early;                    /* sigs_probe may run once TLS 1.2's suites are known */
 	bool refused;                       /* a lane's connect failed */
-	struct lane_item *sigs;             /* ... and does, in this item; NULL not yet */
+	struct lane_item *sigs;             /* step 5 (step 4 before it: tail_spawn) runs in this
+	                                    * item; NULL not yet */
 	const char *split[TLS_NVERSIONS][HELLO_SUITES]; /* a version's suites left to enumerate
 	                                    * when suites_split cut them in two, OpenSSL's order */
 	size_t nsplit[TLS_NVERSIONS];
@@ -155,6 +155,7 @@ struct eng {
 	struct lanes *ln;                   /* NULL: one lane (nothing shared) */
 	bool half;                          /* a half's copy (suites_split): splits nothing */
 	bool sigs_done;                     /* sigs_probe ran (on a lane) */
+	bool groups_done;                   /* groups_probe ran (on a lane) */
 	bool lanes_refused;                 /* lanes_run: a lane's connect failed */
 	int split_vi;                       /* -1, or the version whose suites_probe offers only */
 	size_t split_lo, split_hi;          /* ln->split[split_vi][split_lo..split_hi) */
@@ -203,13 +204,14 @@ struct conn {
 };
 
 /* A lane's unit of work: steps 3 and 3b on versions[first..last], or (half_vi >= 0) the
- * second half of that version's suite enumeration (suites_split), or (sigs) step 5, on
- * copies of the engine and the report as they were when the item was made (their counters
- * from 0). */
+ * second half of that version's suite enumeration (suites_split), or (sigs) step 5, with
+ * (groups) step 4 before it, on copies of the engine and the report as they were when the
+ * item was made (their counters from 0). */
 struct lane_item {
 	int first, last;
 	int half_vi;
 	bool sigs;
+	bool groups;
 	size_t n0;                          /* a half: the suites found before it */
 	enum { ITEM_QUEUED, ITEM_RUNNING, ITEM_DONE } state;
 	struct eng e;
@@ -2749,24 +2751,48 @@ compression_probe(struct eng *e)
 		r->compression = 0;                   /* TLS 1.3 has no compression */
 }
 
+/* Whether TLS 1.2 has a suite step 4 (groups_probe, without TLS 1.3) offers: then it
+ * enumerates the groups there, and its tries may add signature schemes. */
+static bool
+groups12(const struct eng *e)
+{
+	const struct tls_version_suites *pv;
+
+	if (e->pv[0] >= 0 || e->pv[1] < 0)
+		return false;
+	pv = &e->r->per_version[e->pv[1]];
+	for (size_t j = 0; j < pv->nsuites; j++)
+		if (e->f[1].kx[j] == NID_kx_ecdhe && e->f[1].names[j] != NULL)
+			return true;
+	return false;
+}
+
 /* Queues step 5 (sigs_probe) for the free lane, on a copy of e once TLS 1.2's suites are
- * found: it needs nothing weak_probe or the other versions find. */
+ * found: it needs nothing weak_probe or the other versions find, and step 4 adds no
+ * signature scheme but on TLS 1.2 (TLS 1.3's groups, or TLS 1.1's or 1.0's): where step 4
+ * is on TLS 1.2 (groups12), it goes in the same item, before it, as in one lane. Its tries
+ * there do not see the groups the other versions' enumerations find: it offers them too,
+ * and finds the same (groups_sort orders them). */
 static void
-sigs_spawn(struct eng *e)
+tail_spawn(struct eng *e)
 {
 	struct lanes *ln = e->ln;
 	struct lane_item *h;
+	bool groups = groups12(e);
 
 	pthread_mutex_lock(&ln->lock);
 	if (ln->sigs == NULL && (h = item_next(ln, e)) != NULL) {
 		h->sigs = true;
+		h->groups = groups;
 		ln->sigs = h;
 	}
 	pthread_mutex_unlock(&ln->lock);
 }
 
-/* Steps 3 and 3b on version index vi (with lanes, step 5 queued once TLS 1.2's suites are
- * found). 0 or PEIL_ENOMEM. */
+/* Steps 3 and 3b on version index vi; with lanes, TLS 1.3's step 4 (first-flight tries)
+ * right after its suites (it needs nothing the other versions find: those it does not see
+ * it offers, and finds, again), and step 5 queued once TLS 1.2's suites are found
+ * (tail_spawn). 0 or PEIL_ENOMEM. */
 static int
 version_probe(struct eng *e, int vi)
 {
@@ -2774,8 +2800,13 @@ version_probe(struct eng *e, int vi)
 
 	if (e->pv[vi] >= 0 && (rc = suites_probe(e, vi)) != 0)
 		return rc;
-	if (vi == 1 && e->pv[1] >= 0 && e->ln != NULL && e->ln->sigs_early && !e->stop)
-		sigs_spawn(e);
+	if (vi == 0 && e->pv[0] >= 0 && e->flight && e->ln != NULL && !e->stop) {
+		if ((rc = groups_probe(e)) != 0)
+			return rc;
+		e->groups_done = true;
+	}
+	if (vi == 1 && e->pv[1] >= 0 && e->ln != NULL && !e->stop)
+		tail_spawn(e);
 	if (vi > 0)
 		weak_probe(e, vi);
 	return 0;
@@ -2796,7 +2827,11 @@ item_run(struct lanes *ln, struct lane_item *it)
 
 	if (it->half_vi >= 0)
 		rc = suites_probe(&it->e, it->half_vi);
-	if (it->sigs)
+	if (it->groups) {
+		rc = groups_probe(&it->e);
+		it->e.groups_done = true;
+	}
+	if (it->sigs && rc == 0)
 		rc = sigs_probe(&it->e);
 	for (int vi = it->first; vi >= 0 && vi <= it->last && rc == 0; vi++)
 		rc = version_probe(&it->e, vi);
@@ -2914,6 +2949,9 @@ eng_merge(struct eng *e, const struct lane_item *it)
 	r->available |= ir->available;
 	e->tls_seen |= ie->tls_seen;
 	e->groups13_done |= ie->groups13_done;
+	e->groups_done |= ie->groups_done;
+	if (r->groups_version == 0)
+		r->groups_version = ir->groups_version;
 	if (r->why[0] == '\0')
 		memcpy(r->why, ir->why, sizeof(r->why));
 	if (!r->partial && ir->partial) {
@@ -2947,10 +2985,10 @@ lane_merge(struct eng *e, const struct lane_item *it)
 }
 
 /* Steps 3 and 3b on two lanes: the calling thread and one more take the versions' items
- * (TLS 1.2's first: it has the most suites; then the others highest first), the halves an
- * item splits off (suites_split) and, with TLS 1.3 (whose step 4 adds no signature scheme),
- * step 5 once TLS 1.2's suites are found (sigs_spawn, merged last: as if it had run after
- * step 4), each on its own copies (lane_item), sharing the target,
+ * (TLS 1.2's first: it has the most suites; then the others highest first; TLS 1.3's with
+ * its step 4), the halves an item splits off (suites_split) and step 5 (with step 4 before
+ * it when that is on TLS 1.2) once TLS 1.2's suites are found (tail_spawn, merged last: as
+ * if it had run after the versions), each on its own copies (lane_item), sharing the target,
  * the SSL_CTX, the handshake budget and the stop (struct lanes); then the items are merged
  * highest version first (lane_merge), so that the report does not depend on which lane ran
  * what, nor when. One item a version, but for weak_probe's compression question: it is
@@ -3011,8 +3049,6 @@ lanes_run(struct eng *e)
 	ln->items = items;
 	ln->nitems = n;
 	ln->hs = e->r->handshakes;
-	/* Step 4 then adds no signature scheme (TLS 1.3 groups): step 5 may run before it. */
-	ln->sigs_early = e->pv[0] >= 0;
 	if (pthread_mutex_init(&ln->lock, NULL) != 0) {
 		rc = PEIL_ENOMEM;
 		goto out;
@@ -3109,7 +3145,7 @@ eng_run(const struct tls_target *t, struct tls_report *r, bool *refused)
 	rc = 0;
 	if (!r->available)
 		goto out;
-	if ((rc = groups_probe(&e)) != 0)
+	if (!e.groups_done && (rc = groups_probe(&e)) != 0)
 		goto out;
 	if (!e.sigs_done && (rc = sigs_probe(&e)) != 0)
 		goto out;

@@ -786,6 +786,11 @@ test_lanes(void **state)
 	lanes_case("lanes-serverorder", "-serverpref", "-dhparam", dh, "-cipher",
 	    "ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES128-SHA:AES256-SHA:"
 	    "AES128-SHA:DHE-RSA-AES256-SHA:AES128-SHA256:@SECLEVEL=0", NULL);
+	/* No TLS 1.3: step 4 on TLS 1.2, with step 5 after it, on a lane (tail_spawn), three
+	 * groups to enumerate there. */
+	lanes_case("lanes-notls13", "-no_tls1_3", "-groups", "secp384r1:prime256v1:x25519",
+	    "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-SHA:AES128-SHA:"
+	    "ECDHE-RSA-AES128-SHA:AES256-SHA:ECDHE-RSA-AES256-GCM-SHA384:@SECLEVEL=0", NULL);
 }
 
 /* A lane with nothing queued waits while the other lane's item runs: it may still queue the
