@@ -199,6 +199,7 @@ struct conn {
 	bool sh_seen;                       /* flight: the server's ServerHello was read */
 	bool fin_written;                   /* flight: the client's Finished was written (not sent) */
 	bool sh_stop;                       /* flight: may stop after the ServerHello (flight_enough) */
+	bool dh_known;                      /* flight: the FFDH prime is known (r->ffdh_bits) */
 	bool sh_only;                       /* flight: stopped there */
 	int64_t until;                      /* the end of this try */
 };
@@ -533,8 +534,13 @@ tls_record_feed(const uint8_t *buf, size_t len, bool whole, size_t max)
  * ServerHello, the suite, the version and (TLS 1.3) the key-exchange group are known; on
  * TLS <= 1.2 with (EC)DHE the group, FFDH prime and signature scheme come in the
  * ServerKeyExchange, known once OpenSSL has processed it (its signature checked): the
- * client's own key exchange (a 3072-bit DH key, say) is then not computed. Never when the
- * chain is still to be kept. */
+ * client's own key exchange (a 3072-bit DH key, say) is then not computed. A DHE suite's
+ * ServerKeyExchange without a signature scheme to note (anonymous DH, or TLS 1.1 and 1.0,
+ * whose signatures conn_note does not note) tells only the FFDH prime: once that is known
+ * (c->dh_known), the ServerHello is enough, and OpenSSL's check of the server's DH key (a
+ * modular exponentiation as long as the prime when it knows the group: most of the
+ * client's work on a server with many such suites) is not made. Never when the chain is
+ * still to be kept. */
 static bool
 flight_enough(const struct conn *c)
 {
@@ -550,6 +556,9 @@ flight_enough(const struct conn *c)
 		return false;
 	kx = SSL_CIPHER_get_kx_nid(cp);
 	if (kx != NID_kx_ecdhe && kx != NID_kx_dhe)
+		return true;
+	if (kx == NID_kx_dhe && c->dh_known && (SSL_version(c->ssl) != TLS1_2_VERSION ||
+	    SSL_CIPHER_get_auth_nid(cp) == NID_auth_null))
 		return true;
 	if (SSL_get_peer_tmp_key(c->ssl, &pk) != 1)
 		return false;
@@ -817,6 +826,7 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	c->sh_seen = false;
 	c->fin_written = false;
 	c->sh_stop = o->flight && e->r->nchain > 0;
+	c->dh_known = e->r->ffdh_bits != 0;
 	c->sh_only = false;
 	why[0] = '\0';
 	if ((until = eng_until(e)) == 0)
