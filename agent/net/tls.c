@@ -127,6 +127,8 @@ struct found {
 };
 
 #define LANE_ITEMS (2 * TLS_NVERSIONS)   /* a version's item and the half it splits off */
+#define RANK_TAIL  (2 * LANE_ITEMS)      /* eng.rank of step 5's item, merged last */
+#define RANK_NONE  (2 * LANE_ITEMS + 1)  /* lanes.dh_rank: no copy knows the FFDH prime */
 
 /* What the lanes of one tls_probe share (t->lanes > 1, lanes_run): the handshake budget and
  * the stop, so that both stop when either does; the queue of items. Under lock, but for
@@ -142,6 +144,8 @@ struct lanes {
 	struct lane_item *items;
 	size_t nitems;
 	bool refused;                       /* a lane's connect failed */
+	int dh_rank;                        /* the lowest rank (eng.rank) of a copy that knows the
+	                                    * FFDH prime; RANK_NONE none */
 	struct lane_item *sigs;             /* step 5 (step 4 before it: tail_spawn) runs in this
 	                                    * item; NULL not yet */
 	const char *split[TLS_NVERSIONS][HELLO_SUITES]; /* a version's suites left to enumerate
@@ -157,6 +161,8 @@ struct eng {
 	bool sigs_done;                     /* sigs_probe ran (on a lane) */
 	bool groups_done;                   /* groups_probe ran (on a lane) */
 	bool lanes_refused;                 /* lanes_run: a lane's connect failed */
+	int rank;                           /* a lane's copy: where its first-found values come in
+	                                    * the merge (lower first): 2k item k, 2k + 1 its half */
 	int split_vi;                       /* -1, or the version whose suites_probe offers only */
 	size_t split_lo, split_hi;          /* ln->split[split_vi][split_lo..split_hi) */
 	unsigned max_hs;
@@ -537,7 +543,8 @@ tls_record_feed(const uint8_t *buf, size_t len, bool whole, size_t max)
  * client's own key exchange (a 3072-bit DH key, say) is then not computed. A DHE suite's
  * ServerKeyExchange without a signature scheme to note (anonymous DH, or TLS 1.1 and 1.0,
  * whose signatures conn_note does not note) tells only the FFDH prime: once that is known
- * (c->dh_known), the ServerHello is enough, and OpenSSL's check of the server's DH key (a
+ * (c->dh_known: to this copy of the engine, or to a lane's copy merged before it, whose
+ * prime is the one kept), the ServerHello is enough, and OpenSSL's check of the server's DH key (a
  * modular exponentiation as long as the prime when it knows the group: most of the
  * client's work on a server with many such suites) is not made. Never when the chain is
  * still to be kept. */
@@ -808,6 +815,21 @@ groups_list(int version, char *buf, size_t buflen)
 	return buf;
 }
 
+/* Whether a lane's copy merged before e's knows the FFDH prime: e's own would not be kept
+ * (eng_merge keeps the first found), so e need not learn it. */
+static bool
+dh_before(struct eng *e)
+{
+	bool known;
+
+	if (e->ln == NULL)
+		return false;
+	pthread_mutex_lock(&e->ln->lock);
+	known = e->ln->dh_rank < e->rank;
+	pthread_mutex_unlock(&e->ln->lock);
+	return known;
+}
+
 /* One handshake with o's offer. HS_OK (c open: the caller closes it), HS_FAIL (why),
  * HS_STOP, PEIL_ENOMEM. */
 static int
@@ -826,7 +848,7 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	c->sh_seen = false;
 	c->fin_written = false;
 	c->sh_stop = o->flight && e->r->nchain > 0;
-	c->dh_known = e->r->ffdh_bits != 0;
+	c->dh_known = e->r->ffdh_bits != 0 || dh_before(e);
 	c->sh_only = false;
 	why[0] = '\0';
 	if ((until = eng_until(e)) == 0)
@@ -1332,6 +1354,12 @@ conn_note(struct eng *e, struct conn *c, uint16_t *suite, const SSL_CIPHER **cip
 			r->ffdh_group[0] = '\0';
 		r->ffdh_named = strncmp(r->ffdh_group, "ffdhe", 5) == 0;
 		EVP_PKEY_free(pk);
+		if (e->ln != NULL && r->ffdh_bits != 0) {
+			pthread_mutex_lock(&e->ln->lock);
+			if (e->rank < e->ln->dh_rank)
+				e->ln->dh_rank = e->rank;
+			pthread_mutex_unlock(&e->ln->lock);
+		}
 	}
 	if (ver == TLS1_2_VERSION && (kx == NID_kx_ecdhe || kx == NID_kx_dhe) &&
 	    SSL_get_peer_signature_type_nid(c->ssl, &type) == 1) {
@@ -2301,6 +2329,7 @@ suites_split(struct eng *e, int vi)
 	if ((h = item_next(ln, e)) != NULL) {
 		h->half_vi = vi;
 		h->n0 = pv->nsuites;
+		h->e.rank = e->rank + 1;
 		h->e.split_lo = n / 2;
 		h->e.split_hi = n;
 	}
@@ -2793,6 +2822,7 @@ tail_spawn(struct eng *e)
 	pthread_mutex_lock(&ln->lock);
 	if (ln->sigs == NULL && (h = item_next(ln, e)) != NULL) {
 		h->sigs = true;
+		h->e.rank = RANK_TAIL;
 		h->groups = groups;
 		ln->sigs = h;
 	}
@@ -3054,10 +3084,12 @@ lanes_run(struct eng *e)
 		items[k].r = *e->r;
 		items[k].e.r = &items[k].r;
 		items[k].e.ln = ln;
+		items[k].e.rank = 2 * (int)k;
 		items[k].r.handshakes = items[k].r.flights = items[k].r.hello_stops = 0;
 	}
 	ln->items = items;
 	ln->nitems = n;
+	ln->dh_rank = RANK_NONE;
 	ln->hs = e->r->handshakes;
 	if (pthread_mutex_init(&ln->lock, NULL) != 0) {
 		rc = PEIL_ENOMEM;

@@ -792,6 +792,11 @@ test_lanes(void **state)
 	lanes_case("lanes-serverorder", "-serverpref", "-dhparam", dh, "-cipher",
 	    "ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES128-SHA:AES256-SHA:"
 	    "AES128-SHA:DHE-RSA-AES256-SHA:AES128-SHA256:@SECLEVEL=0", NULL);
+	/* Anonymous and signed DHE on TLS 1.0 to 1.2: a lane's copy learns the FFDH prime only
+	 * when no copy merged before it knows it (dh_before). */
+	lanes_case("lanes-dhe", "-dhparam", dh, "-cipher",
+	    "ADH-AES128-SHA:DHE-RSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ADH-AES256-SHA:"
+	    "DHE-RSA-AES256-SHA:ADH-AES128-GCM-SHA256:AES128-SHA:@SECLEVEL=0", NULL, NULL);
 	/* No TLS 1.3: step 4 on TLS 1.2, with step 5 after it, on a lane (tail_spawn), three
 	 * groups to enumerate there. */
 	lanes_case("lanes-notls13", "-no_tls1_3", "-groups", "secp384r1:prime256v1:x25519",
