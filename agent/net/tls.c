@@ -127,6 +127,8 @@ struct found {
 };
 
 #define LANE_ITEMS (2 * TLS_NVERSIONS)   /* a version's item and the half it splits off */
+#define RANK_TAIL  (2 * LANE_ITEMS)      /* eng.rank of step 5's item, merged last */
+#define RANK_NONE  (2 * LANE_ITEMS + 1)  /* lanes.dh_rank: no copy knows the FFDH prime */
 
 /* What the lanes of one tls_probe share (t->lanes > 1, lanes_run): the handshake budget and
  * the stop, so that both stop when either does; the queue of items. Under lock, but for
@@ -141,9 +143,11 @@ struct lanes {
 	size_t nqueue, next;                /* ... and the next one to take */
 	struct lane_item *items;
 	size_t nitems;
-	bool sigs_early;                    /* sigs_probe may run once TLS 1.2's suites are known */
 	bool refused;                       /* a lane's connect failed */
-	struct lane_item *sigs;             /* ... and does, in this item; NULL not yet */
+	int dh_rank;                        /* the lowest rank (eng.rank) of a copy that knows the
+	                                    * FFDH prime; RANK_NONE none */
+	struct lane_item *sigs;             /* step 5 (step 4 before it: tail_spawn) runs in this
+	                                    * item; NULL not yet */
 	const char *split[TLS_NVERSIONS][HELLO_SUITES]; /* a version's suites left to enumerate
 	                                    * when suites_split cut them in two, OpenSSL's order */
 	size_t nsplit[TLS_NVERSIONS];
@@ -155,7 +159,10 @@ struct eng {
 	struct lanes *ln;                   /* NULL: one lane (nothing shared) */
 	bool half;                          /* a half's copy (suites_split): splits nothing */
 	bool sigs_done;                     /* sigs_probe ran (on a lane) */
+	bool groups_done;                   /* groups_probe ran (on a lane) */
 	bool lanes_refused;                 /* lanes_run: a lane's connect failed */
+	int rank;                           /* a lane's copy: where its first-found values come in
+	                                    * the merge (lower first): 2k item k, 2k + 1 its half */
 	int split_vi;                       /* -1, or the version whose suites_probe offers only */
 	size_t split_lo, split_hi;          /* ln->split[split_vi][split_lo..split_hi) */
 	unsigned max_hs;
@@ -198,18 +205,20 @@ struct conn {
 	bool sh_seen;                       /* flight: the server's ServerHello was read */
 	bool fin_written;                   /* flight: the client's Finished was written (not sent) */
 	bool sh_stop;                       /* flight: may stop after the ServerHello (flight_enough) */
+	bool dh_known;                      /* flight: the FFDH prime is known (r->ffdh_bits) */
 	bool sh_only;                       /* flight: stopped there */
 	int64_t until;                      /* the end of this try */
 };
 
 /* A lane's unit of work: steps 3 and 3b on versions[first..last], or (half_vi >= 0) the
- * second half of that version's suite enumeration (suites_split), or (sigs) step 5, on
- * copies of the engine and the report as they were when the item was made (their counters
- * from 0). */
+ * second half of that version's suite enumeration (suites_split), or (sigs) step 5, with
+ * (groups) step 4 before it, on copies of the engine and the report as they were when the
+ * item was made (their counters from 0). */
 struct lane_item {
 	int first, last;
 	int half_vi;
 	bool sigs;
+	bool groups;
 	size_t n0;                          /* a half: the suites found before it */
 	enum { ITEM_QUEUED, ITEM_RUNNING, ITEM_DONE } state;
 	struct eng e;
@@ -531,8 +540,14 @@ tls_record_feed(const uint8_t *buf, size_t len, bool whole, size_t max)
  * ServerHello, the suite, the version and (TLS 1.3) the key-exchange group are known; on
  * TLS <= 1.2 with (EC)DHE the group, FFDH prime and signature scheme come in the
  * ServerKeyExchange, known once OpenSSL has processed it (its signature checked): the
- * client's own key exchange (a 3072-bit DH key, say) is then not computed. Never when the
- * chain is still to be kept. */
+ * client's own key exchange (a 3072-bit DH key, say) is then not computed. A DHE suite's
+ * ServerKeyExchange without a signature scheme to note (anonymous DH, or TLS 1.1 and 1.0,
+ * whose signatures conn_note does not note) tells only the FFDH prime: once that is known
+ * (c->dh_known: to this copy of the engine, or to a lane's copy merged before it, whose
+ * prime is the one kept), the ServerHello is enough, and OpenSSL's check of the server's DH key (a
+ * modular exponentiation as long as the prime when it knows the group: most of the
+ * client's work on a server with many such suites) is not made. Never when the chain is
+ * still to be kept. */
 static bool
 flight_enough(const struct conn *c)
 {
@@ -548,6 +563,9 @@ flight_enough(const struct conn *c)
 		return false;
 	kx = SSL_CIPHER_get_kx_nid(cp);
 	if (kx != NID_kx_ecdhe && kx != NID_kx_dhe)
+		return true;
+	if (kx == NID_kx_dhe && c->dh_known && (SSL_version(c->ssl) != TLS1_2_VERSION ||
+	    SSL_CIPHER_get_auth_nid(cp) == NID_auth_null))
 		return true;
 	if (SSL_get_peer_tmp_key(c->ssl, &pk) != 1)
 		return false;
@@ -797,6 +815,21 @@ groups_list(int version, char *buf, size_t buflen)
 	return buf;
 }
 
+/* Whether a lane's copy merged before e's knows the FFDH prime: e's own would not be kept
+ * (eng_merge keeps the first found), so e need not learn it. */
+static bool
+dh_before(struct eng *e)
+{
+	bool known;
+
+	if (e->ln == NULL)
+		return false;
+	pthread_mutex_lock(&e->ln->lock);
+	known = e->ln->dh_rank < e->rank;
+	pthread_mutex_unlock(&e->ln->lock);
+	return known;
+}
+
 /* One handshake with o's offer. HS_OK (c open: the caller closes it), HS_FAIL (why),
  * HS_STOP, PEIL_ENOMEM. */
 static int
@@ -815,6 +848,7 @@ hs_try(struct eng *e, const struct hs *o, struct conn *c, char *why, size_t whyl
 	c->sh_seen = false;
 	c->fin_written = false;
 	c->sh_stop = o->flight && e->r->nchain > 0;
+	c->dh_known = e->r->ffdh_bits != 0 || dh_before(e);
 	c->sh_only = false;
 	why[0] = '\0';
 	if ((until = eng_until(e)) == 0)
@@ -1320,6 +1354,12 @@ conn_note(struct eng *e, struct conn *c, uint16_t *suite, const SSL_CIPHER **cip
 			r->ffdh_group[0] = '\0';
 		r->ffdh_named = strncmp(r->ffdh_group, "ffdhe", 5) == 0;
 		EVP_PKEY_free(pk);
+		if (e->ln != NULL && r->ffdh_bits != 0) {
+			pthread_mutex_lock(&e->ln->lock);
+			if (e->rank < e->ln->dh_rank)
+				e->ln->dh_rank = e->rank;
+			pthread_mutex_unlock(&e->ln->lock);
+		}
 	}
 	if (ver == TLS1_2_VERSION && (kx == NID_kx_ecdhe || kx == NID_kx_dhe) &&
 	    SSL_get_peer_signature_type_nid(c->ssl, &type) == 1) {
@@ -2289,6 +2329,7 @@ suites_split(struct eng *e, int vi)
 	if ((h = item_next(ln, e)) != NULL) {
 		h->half_vi = vi;
 		h->n0 = pv->nsuites;
+		h->e.rank = e->rank + 1;
 		h->e.split_lo = n / 2;
 		h->e.split_hi = n;
 	}
@@ -2749,24 +2790,49 @@ compression_probe(struct eng *e)
 		r->compression = 0;                   /* TLS 1.3 has no compression */
 }
 
+/* Whether TLS 1.2 has a suite step 4 (groups_probe, without TLS 1.3) offers: then it
+ * enumerates the groups there, and its tries may add signature schemes. */
+static bool
+groups12(const struct eng *e)
+{
+	const struct tls_version_suites *pv;
+
+	if (e->pv[0] >= 0 || e->pv[1] < 0)
+		return false;
+	pv = &e->r->per_version[e->pv[1]];
+	for (size_t j = 0; j < pv->nsuites; j++)
+		if (e->f[1].kx[j] == NID_kx_ecdhe && e->f[1].names[j] != NULL)
+			return true;
+	return false;
+}
+
 /* Queues step 5 (sigs_probe) for the free lane, on a copy of e once TLS 1.2's suites are
- * found: it needs nothing weak_probe or the other versions find. */
+ * found: it needs nothing weak_probe or the other versions find, and step 4 adds no
+ * signature scheme but on TLS 1.2 (TLS 1.3's groups, or TLS 1.1's or 1.0's): where step 4
+ * is on TLS 1.2 (groups12), it goes in the same item, before it, as in one lane. Its tries
+ * there do not see the groups the other versions' enumerations find: it offers them too,
+ * and finds the same (groups_sort orders them). */
 static void
-sigs_spawn(struct eng *e)
+tail_spawn(struct eng *e)
 {
 	struct lanes *ln = e->ln;
 	struct lane_item *h;
+	bool groups = groups12(e);
 
 	pthread_mutex_lock(&ln->lock);
 	if (ln->sigs == NULL && (h = item_next(ln, e)) != NULL) {
 		h->sigs = true;
+		h->e.rank = RANK_TAIL;
+		h->groups = groups;
 		ln->sigs = h;
 	}
 	pthread_mutex_unlock(&ln->lock);
 }
 
-/* Steps 3 and 3b on version index vi (with lanes, step 5 queued once TLS 1.2's suites are
- * found). 0 or PEIL_ENOMEM. */
+/* Steps 3 and 3b on version index vi; with lanes, TLS 1.3's step 4 (first-flight tries)
+ * right after its suites (it needs nothing the other versions find: those it does not see
+ * it offers, and finds, again), and step 5 queued once TLS 1.2's suites are found
+ * (tail_spawn). 0 or PEIL_ENOMEM. */
 static int
 version_probe(struct eng *e, int vi)
 {
@@ -2774,8 +2840,13 @@ version_probe(struct eng *e, int vi)
 
 	if (e->pv[vi] >= 0 && (rc = suites_probe(e, vi)) != 0)
 		return rc;
-	if (vi == 1 && e->pv[1] >= 0 && e->ln != NULL && e->ln->sigs_early && !e->stop)
-		sigs_spawn(e);
+	if (vi == 0 && e->pv[0] >= 0 && e->flight && e->ln != NULL && !e->stop) {
+		if ((rc = groups_probe(e)) != 0)
+			return rc;
+		e->groups_done = true;
+	}
+	if (vi == 1 && e->pv[1] >= 0 && e->ln != NULL && !e->stop)
+		tail_spawn(e);
 	if (vi > 0)
 		weak_probe(e, vi);
 	return 0;
@@ -2796,7 +2867,11 @@ item_run(struct lanes *ln, struct lane_item *it)
 
 	if (it->half_vi >= 0)
 		rc = suites_probe(&it->e, it->half_vi);
-	if (it->sigs)
+	if (it->groups) {
+		rc = groups_probe(&it->e);
+		it->e.groups_done = true;
+	}
+	if (it->sigs && rc == 0)
 		rc = sigs_probe(&it->e);
 	for (int vi = it->first; vi >= 0 && vi <= it->last && rc == 0; vi++)
 		rc = version_probe(&it->e, vi);
@@ -2824,22 +2899,41 @@ item_take(struct lanes *ln)
 	return it;
 }
 
-/* A lane: takes items off the queue until none is left. */
+/* Whether an item is running: it may still queue one (the half it splits off, step 5).
+ * Under ln->lock. */
+static bool
+item_running(const struct lanes *ln)
+{
+	for (size_t k = 0; k < ln->nitems; k++)
+		if (ln->items[k].state == ITEM_RUNNING)
+			return true;
+	return false;
+}
+
+/* A lane: takes items off the queue until none is left and none runs; a lane whose items
+ * are done waits for those a running item may queue, so that the half of an enumeration
+ * split after the other lane's last item started does not run on one lane. */
 static void *
 lane_main(void *arg)
 {
 	struct lanes *ln = arg;
 
+	pthread_mutex_lock(&ln->lock);
 	for (;;) {
-		struct lane_item *it;
+		struct lane_item *it = item_take(ln);
 
-		pthread_mutex_lock(&ln->lock);
-		it = item_take(ln);
-		pthread_mutex_unlock(&ln->lock);
-		if (it == NULL)
-			return NULL;
-		item_run(ln, it);
+		if (it != NULL) {
+			pthread_mutex_unlock(&ln->lock);
+			item_run(ln, it);
+			pthread_mutex_lock(&ln->lock);
+			continue;
+		}
+		if (!item_running(ln))
+			break;
+		pthread_cond_wait(&ln->done, &ln->lock);
 	}
+	pthread_mutex_unlock(&ln->lock);
+	return NULL;
 }
 
 /* Until half is done: runs it if no lane took it yet, else runs what else is queued, else
@@ -2895,6 +2989,9 @@ eng_merge(struct eng *e, const struct lane_item *it)
 	r->available |= ir->available;
 	e->tls_seen |= ie->tls_seen;
 	e->groups13_done |= ie->groups13_done;
+	e->groups_done |= ie->groups_done;
+	if (r->groups_version == 0)
+		r->groups_version = ir->groups_version;
 	if (r->why[0] == '\0')
 		memcpy(r->why, ir->why, sizeof(r->why));
 	if (!r->partial && ir->partial) {
@@ -2928,10 +3025,10 @@ lane_merge(struct eng *e, const struct lane_item *it)
 }
 
 /* Steps 3 and 3b on two lanes: the calling thread and one more take the versions' items
- * (TLS 1.2's first: it has the most suites; then the others highest first), the halves an
- * item splits off (suites_split) and, with TLS 1.3 (whose step 4 adds no signature scheme),
- * step 5 once TLS 1.2's suites are found (sigs_spawn, merged last: as if it had run after
- * step 4), each on its own copies (lane_item), sharing the target,
+ * (TLS 1.2's first: it has the most suites; then the others highest first; TLS 1.3's with
+ * its step 4), the halves an item splits off (suites_split) and step 5 (with step 4 before
+ * it when that is on TLS 1.2) once TLS 1.2's suites are found (tail_spawn, merged last: as
+ * if it had run after the versions), each on its own copies (lane_item), sharing the target,
  * the SSL_CTX, the handshake budget and the stop (struct lanes); then the items are merged
  * highest version first (lane_merge), so that the report does not depend on which lane ran
  * what, nor when. One item a version, but for weak_probe's compression question: it is
@@ -2987,13 +3084,13 @@ lanes_run(struct eng *e)
 		items[k].r = *e->r;
 		items[k].e.r = &items[k].r;
 		items[k].e.ln = ln;
+		items[k].e.rank = 2 * (int)k;
 		items[k].r.handshakes = items[k].r.flights = items[k].r.hello_stops = 0;
 	}
 	ln->items = items;
 	ln->nitems = n;
+	ln->dh_rank = RANK_NONE;
 	ln->hs = e->r->handshakes;
-	/* Step 4 then adds no signature scheme (TLS 1.3 groups): step 5 may run before it. */
-	ln->sigs_early = e->pv[0] >= 0;
 	if (pthread_mutex_init(&ln->lock, NULL) != 0) {
 		rc = PEIL_ENOMEM;
 		goto out;
@@ -3090,7 +3187,7 @@ eng_run(const struct tls_target *t, struct tls_report *r, bool *refused)
 	rc = 0;
 	if (!r->available)
 		goto out;
-	if ((rc = groups_probe(&e)) != 0)
+	if (!e.groups_done && (rc = groups_probe(&e)) != 0)
 		goto out;
 	if (!e.sigs_done && (rc = sigs_probe(&e)) != 0)
 		goto out;

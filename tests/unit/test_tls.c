@@ -602,6 +602,12 @@ test_flight_same(void **state)
 	flight_case("clientorder", true, "rsa", "-no_tls1_3", "-dhparam", dh, "-cipher",
 	    "AES128-SHA:DHE-RSA-AES128-SHA:ECDHE-RSA-AES128-SHA:AES256-GCM-SHA384:@SECLEVEL=0",
 	    NULL);
+	/* DHE only, anonymous and signed, TLS 1.0 to 1.2: once the FFDH prime is known, an
+	 * anonymous (or TLS 1.1 or 1.0) DHE suite's try stops at the ServerHello, the only
+	 * tries that do (no RSA key exchange, no TLS 1.3 here); the same report. */
+	flight_case("dhe", true, "rsa", "-no_tls1_3", "-dhparam", dh, "-cipher",
+	    "ADH-AES128-SHA:DHE-RSA-AES128-SHA:ADH-AES256-SHA:DHE-RSA-AES256-SHA:"
+	    "ADH-AES128-GCM-SHA256:DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0", NULL);
 	/* TLS 1.3 with groups the first key share misses (HelloRetryRequest). */
 	flight_case("hrr", true, "ec", "-tls1_3", "-groups", "secp384r1:secp521r1:ffdhe2048", NULL,
 	    NULL, NULL);
@@ -622,6 +628,8 @@ struct lanes_conn {
 	int calls, fail_at, stall_at;
 	bool one_thread;        /* refuse every call but from the first thread seen */
 	bool nosplit;           /* lanes_probe: t.split false */
+	int slow_from, slow_ms; /* from call slow_from on, calls take slow_ms more ... */
+	int late[3];            /* ... and are counted by thread (ids[]) */
 };
 
 static int
@@ -640,6 +648,14 @@ lanes_connect(void *arg, int64_t deadline, int *fd, char *why, size_t whylen)
 	call = ++c->calls;
 	seen = pthread_equal(c->ids[0], self) != 0;
 	pthread_mutex_unlock(&c->lock);
+	if (c->slow_from != 0 && call >= c->slow_from) {
+		pthread_mutex_lock(&c->lock);
+		for (int i = 0; i < c->nids; i++)
+			if (pthread_equal(c->ids[i], self) != 0)
+				c->late[i]++;
+		pthread_mutex_unlock(&c->lock);
+		usleep((useconds_t)c->slow_ms * 1000);
+	}
 	if (c->one_thread && !seen) {
 		err_set(why, whylen, "one connection at a time");
 		return PEIL_EIO;
@@ -662,6 +678,7 @@ lanes_probe(struct lanes_conn *c, unsigned lanes, unsigned maxhs, int64_t deadli
 	    .lanes = lanes, .split = !c->nosplit };
 
 	c->nids = c->calls = 0;
+	memset(c->late, 0, sizeof(c->late));
 	memset(r, 0, sizeof(*r));
 	assert_int_equal(tls_probe(&t, r), 0);
 }
@@ -775,6 +792,59 @@ test_lanes(void **state)
 	lanes_case("lanes-serverorder", "-serverpref", "-dhparam", dh, "-cipher",
 	    "ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES128-SHA:AES256-SHA:"
 	    "AES128-SHA:DHE-RSA-AES256-SHA:AES128-SHA256:@SECLEVEL=0", NULL);
+	/* Anonymous and signed DHE on TLS 1.0 to 1.2: a lane's copy learns the FFDH prime only
+	 * when no copy merged before it knows it (dh_before). */
+	lanes_case("lanes-dhe", "-dhparam", dh, "-cipher",
+	    "ADH-AES128-SHA:DHE-RSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ADH-AES256-SHA:"
+	    "DHE-RSA-AES256-SHA:ADH-AES128-GCM-SHA256:AES128-SHA:@SECLEVEL=0", NULL, NULL);
+	/* No TLS 1.3: step 4 on TLS 1.2, with step 5 after it, on a lane (tail_spawn), three
+	 * groups to enumerate there. */
+	lanes_case("lanes-notls13", "-no_tls1_3", "-groups", "secp384r1:prime256v1:x25519",
+	    "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-SHA:AES128-SHA:"
+	    "ECDHE-RSA-AES128-SHA:AES256-SHA:ECDHE-RSA-AES256-GCM-SHA384:@SECLEVEL=0", NULL);
+}
+
+/* A lane with nothing queued waits while the other lane's item runs: it may still queue the
+ * half of an enumeration it splits (or step 5). TLS 1.2 alone (eight suites, the client's
+ * order) is one item, taken by either thread; the other, finding no item queued, takes the
+ * half split off after the item's first try: from the lanes' first try on (the sixth call,
+ * each made slower so that both threads are surely there) both threads connect. A lane that
+ * ended when it found the queue empty left every try to the other. The same report. */
+static void
+test_lanes_late(void **state)
+{
+	struct sserver s;
+	struct lanes_conn c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct tls_report one, two;
+
+	(void)state;
+	if (!have_openssl)
+		SKIP_OR_FAIL("openssl (the command) not found");
+	sserver_start(&s, "rsa", "-tls1_2", "-cipher",
+	    "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA:"
+	    "ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:"
+	    "ECDHE-RSA-CHACHA20-POLY1305:AES128-SHA:@SECLEVEL=0", NULL);
+	c.port = s.port;
+	lanes_probe(&c, 1, 0, clock_mono_ms() + 60000, &one);
+	assert_int_equal(one.nper, 1);
+	assert_int_equal(one.per_version[0].version, TLS_V12);
+	assert_int_equal(one.per_version[0].nsuites, 8);
+	assert_int_equal(one.per_version[0].server_order, 0);
+	/* The lanes' first call: after TLS 1.3, 1.2, the 1.1 and 1.0 hellos and SSLv3. */
+	c.slow_from = 6;
+	c.slow_ms = 20;
+	lanes_probe(&c, 2, 0, clock_mono_ms() + 60000, &two);
+	printf("# lanes-late: one lane %u tries in %u ms, two lanes %u tries in %u ms, from the "
+	    "sixth on %d and %d by thread\n", one.handshakes, one.ms, two.handshakes, two.ms,
+	    c.late[0], c.late[1]);
+	c.slow_from = 0;
+	assert_int_equal(c.nids, 2);
+	assert_same_report(&one, &two);
+	assert_true(c.late[0] >= 2);
+	assert_true(c.late[1] >= 2);
+	tls_report_clear(&two);
+	tls_report_clear(&one);
+	sserver_stop(&s);
 }
 
 /* ---- hand-made servers ---- */
@@ -1861,6 +1931,7 @@ main(void)
 		cmocka_unit_test(test_early_data),
 		cmocka_unit_test(test_flight_same),
 		cmocka_unit_test(test_lanes),
+		cmocka_unit_test(test_lanes_late),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
