@@ -1535,6 +1535,7 @@ ed_main(void *arg)
 
 	while (!atomic_load(&s->stop)) {
 		struct pollfd p = { .fd = s->lfd, .events = POLLIN };
+		struct edconn ec;
 		int fd;
 
 		if (poll(&p, 1, 20) != 1)
@@ -1543,7 +1544,10 @@ ed_main(void *arg)
 			continue;
 		atomic_fetch_add(&s->conns, 1);
 		atomic_fetch_add(&s->active, 1);
-		if (pthread_create(&th, NULL, ed_conn, &(struct edconn){ s, fd }) != 0) {
+		/* Alive until the thread has copied it (below): a compound literal in the if's
+		 * condition would end with the if statement. */
+		ec = (struct edconn){ s, fd };
+		if (pthread_create(&th, NULL, ed_conn, &ec) != 0) {
 			atomic_fetch_sub(&s->active, 1);
 			close(fd);
 			continue;
