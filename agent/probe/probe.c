@@ -258,27 +258,39 @@ probe_reach(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
  * be in use; should the table still be full, a new address waits like a busy one. */
 static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t slot_cond = PTHREAD_COND_INITIALIZER;
-static struct { char addr[64]; unsigned n; } slots[MAX_TLS_SLOTS];
+/* An entry is addr's while it holds a slot of it or someone waits for one (n or waiting). */
+static struct { char addr[64]; unsigned n, waiting; } slots[MAX_TLS_SLOTS];
 
-/* Takes a slot of addr if one is free (under slot_lock). */
-static bool
-slot_get(const char *addr)
+/* addr's entry; SIZE_MAX when it has none (under slot_lock). */
+static size_t
+slot_entry(const char *addr)
 {
-	size_t i, fr = SIZE_MAX;
+	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+		if ((slots[i].n > 0 || slots[i].waiting > 0) && strcmp(slots[i].addr, addr) == 0)
+			return i;
+	return SIZE_MAX;
+}
 
-	for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
-		if (slots[i].n > 0 && strcmp(slots[i].addr, addr) == 0)
-			break;
-		if (slots[i].n == 0 && fr == SIZE_MAX)
-			fr = i;
+/* Takes a slot of addr if one is free (under slot_lock). Those waiting for one come first:
+ * a caller that is not one of them (waiter false: a new probe_slot_take, or probe_slot_try
+ * for the engine's second lane) takes none while anyone waits, so that a busy shared host
+ * serves its waiters rather than whoever arrives as a slot comes back. */
+static bool
+slot_get(const char *addr, bool waiter)
+{
+	size_t i = slot_entry(addr);
+
+	if (i == SIZE_MAX) {
+		/* Not in use: a free entry to hold it, if any. */
+		for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+			if (slots[i].n == 0 && slots[i].waiting == 0) {
+				snprintf(slots[i].addr, sizeof(slots[i].addr), "%s", addr);
+				slots[i].n = 1;
+				return true;
+			}
+		return false;
 	}
-	if (i == sizeof(slots) / sizeof(slots[0]) && fr != SIZE_MAX) {
-		/* Not in use, and a free entry to hold it. */
-		snprintf(slots[fr].addr, sizeof(slots[fr].addr), "%s", addr);
-		slots[fr].n = 1;
-		return true;
-	}
-	if (i < sizeof(slots) / sizeof(slots[0]) && slots[i].n < DEFAULT_TLS_PER_HOST) {
+	if (slots[i].n < DEFAULT_TLS_PER_HOST && (waiter || slots[i].waiting == 0)) {
 		slots[i].n++;
 		return true;
 	}
@@ -288,6 +300,7 @@ slot_get(const char *addr)
 int
 probe_slot_take(const char *addr, uint64_t deadline_ms)
 {
+	size_t wi = SIZE_MAX;       /* addr's entry, once counted among its waiters */
 	int rc = 0;
 
 	/* A longer text would be cut, then never match again: its slot would leak. */
@@ -295,9 +308,12 @@ probe_slot_take(const char *addr, uint64_t deadline_ms)
 		return PEIL_EINVAL;
 	pthread_mutex_lock(&slot_lock);
 	for (;;) {
-		if (slot_get(addr))
+		if (slot_get(addr, wi != SIZE_MAX))
 			break;
-		/* The address at its limit, or not in use with the table full: wait for a give. */
+		/* The address at its limit (or its waiters first), or not in use with the table
+		 * full: wait for a give, counted among the address's waiters when it has an entry. */
+		if (wi == SIZE_MAX && (wi = slot_entry(addr)) != SIZE_MAX)
+			slots[wi].waiting++;
 		{
 			uint64_t now = (uint64_t)clock_mono_ms();
 			struct timespec ts;
@@ -316,6 +332,11 @@ probe_slot_take(const char *addr, uint64_t deadline_ms)
 			(void)pthread_cond_timedwait(&slot_cond, &slot_lock, &ts);
 		}
 	}
+	/* The entry is not reused while its waiting count is above 0: wi is still addr's. A
+	 * waiter leaving without a slot has the others look again (a newcomer waits while anyone
+	 * does, even beside a free slot); after a take, the next give wakes them. */
+	if (wi != SIZE_MAX && --slots[wi].waiting > 0 && rc != 0)
+		pthread_cond_broadcast(&slot_cond);
 	pthread_mutex_unlock(&slot_lock);
 	return rc;
 }
@@ -328,7 +349,7 @@ probe_slot_try(const char *addr)
 	if (strlen(addr) >= sizeof(slots[0].addr))
 		return PEIL_EINVAL;
 	pthread_mutex_lock(&slot_lock);
-	got = slot_get(addr);
+	got = slot_get(addr, false);
 	pthread_mutex_unlock(&slot_lock);
 	return got ? 0 : PEIL_EAGAIN;
 }

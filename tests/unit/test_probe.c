@@ -69,6 +69,50 @@ test_slot_per_host(void **state)
 		probe_slot_give(a);
 }
 
+struct slot_waiter {
+	const char *addr;
+	int rc;
+};
+
+static void *
+slot_waiter_main(void *arg)
+{
+	struct slot_waiter *sw = arg;
+
+	sw->rc = probe_slot_take(sw->addr, in_ms(5000));
+	return NULL;
+}
+
+/* Those waiting for a slot of a busy address come first: a slot given back goes to the
+ * waiter, not to probe_slot_try (the engine's second lane) or a new probe_slot_take asking
+ * at that moment. */
+static void
+test_slot_waiters_first(void **state)
+{
+	const char *a = "192.0.2.28";
+	struct slot_waiter sw = { .addr = a, .rc = -1 };
+	pthread_t th;
+
+	(void)state;
+	for (int i = 0; i < DEFAULT_TLS_PER_HOST; i++)
+		assert_int_equal(probe_slot_take(a, in_ms(1000)), 0);
+	assert_int_equal(pthread_create(&th, NULL, slot_waiter_main, &sw), 0);
+	usleep(100000);             /* the waiter is waiting */
+	probe_slot_give(a);
+	/* Whether or not the waiter has run yet, the slot is its. */
+	assert_int_equal(probe_slot_try(a), PEIL_EAGAIN);
+	assert_int_equal(probe_slot_take(a, in_ms(50)), PEIL_ETIMEDOUT);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(sw.rc, 0);
+	for (int i = 0; i < DEFAULT_TLS_PER_HOST; i++)
+		probe_slot_give(a);
+	/* Nobody waits any more: the full count again, the second by probe_slot_try. */
+	assert_int_equal(probe_slot_take(a, in_ms(1000)), 0);
+	assert_int_equal(probe_slot_try(a), 0);
+	for (int i = 0; i < DEFAULT_TLS_PER_HOST; i++)
+		probe_slot_give(a);
+}
+
 /* probe_slot_try never waits: a free slot is taken, none free is PEIL_EAGAIN, and the slots it
  * takes count against DEFAULT_TLS_PER_HOST like probe_slot_take's. */
 static void
@@ -562,6 +606,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slot_per_host),
 		cmocka_unit_test(test_slot_try),
+		cmocka_unit_test(test_slot_waiters_first),
 		cmocka_unit_test(test_slot_long_addr),
 		cmocka_unit_test(test_slot_table_full),
 		cmocka_unit_test(test_findings),
