@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -55,7 +56,7 @@ static struct {
 	int lfd;
 	uint16_t port;
 	pthread_t thr;
-	volatile int stop;
+	atomic_int stop;
 	enum srv_mode mode;
 	struct tcert *cert;
 	int conns;

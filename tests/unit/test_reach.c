@@ -61,7 +61,7 @@ struct srv {
 	char addr[64];
 	enum udp_mode um;
 	enum tcp_mode tm;
-	int rcode;
+	atomic_int rcode;     /* set by the test after the server thread started */
 	pthread_t th;
 	atomic_bool stop;
 	atomic_int udp_queries, tcp_conns, max_held;
