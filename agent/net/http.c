@@ -236,6 +236,11 @@ http_on_body(char *data, size_t size, size_t n, void *arg)
 	return n;
 }
 
+/* Both are libcurl's write callbacks, called through the variadic curl_easy_setopt. */
+_Static_assert(__builtin_types_compatible_p(__typeof__(&http_on_header), curl_write_callback) &&
+    __builtin_types_compatible_p(__typeof__(&http_on_body), curl_write_callback),
+    "http_on_header and http_on_body are curl_write_callbacks");
+
 /* The parts of a URL a redirect is judged by. */
 struct http_url {
 	char scheme[8];
@@ -424,7 +429,7 @@ http_map_fail(CURL *h, CURLcode cc, const struct http_xfer *x, const char *cerr,
 	case CURLE_OUT_OF_MEMORY:
 		/* libcurl says so too of a header line over CURL_MAX_HTTP_HEADER (100 KB): once
 		 * the request went out, that is the likelier cause. */
-		if (curl->easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0) {
+		if (CURLAPI_GETINFO(curl, h, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0) {
 			out->fail = HTTP_F_HEADERS;
 			out->rc = PEIL_ETOOBIG;
 			snprintf(out->why, sizeof(out->why), "a header line over libcurl's limit "
@@ -453,7 +458,7 @@ http_hop_location(CURL *h, struct http_response *out, struct http_hop *hp)
 	const char *to;
 	char *cto = NULL;
 
-	if (curl->easy_getinfo(h, CURLINFO_REDIRECT_URL, &cto) == CURLE_OK && cto != NULL)
+	if (CURLAPI_GETINFO(curl, h, CURLINFO_REDIRECT_URL, &cto) == CURLE_OK && cto != NULL)
 		to = cto;
 	else if ((loc = http_field_get(out, "location", 0)) != NULL)
 		to = loc->value;        /* libcurl could not resolve it: the raw value */
@@ -557,7 +562,7 @@ http_get(const struct http_request *rq, struct http_response *out)
 	cc = CURLE_OK;
 	/* Each setopt can only fail for a missing feature or memory; the first failure counts. */
 #define HTTP_SET(opt, val) \
-	do { if (cc == CURLE_OK) cc = curl->easy_setopt(h, opt, val); } while (0)
+	do { if (cc == CURLE_OK) cc = CURLAPI_SETOPT(curl, h, opt, val); } while (0)
 	HTTP_SET(CURLOPT_CONNECT_TO, cto);
 	HTTP_SET(CURLOPT_PROTOCOLS_STR, "http,https");
 	HTTP_SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -612,19 +617,19 @@ http_get(const struct http_request *rq, struct http_response *out)
 		x.got = 0;
 		x.body_stop = x.head_stop = false;
 		cerr[0] = '\0';
-		if (curl->easy_setopt(h, CURLOPT_URL, hp->url) != CURLE_OK ||
-		    curl->easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left) != CURLE_OK ||
-		    curl->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)left) != CURLE_OK) {
+		if (CURLAPI_SETOPT(curl, h, CURLOPT_URL, hp->url) != CURLE_OK ||
+		    CURLAPI_SETOPT(curl, h, CURLOPT_TIMEOUT_MS, (long)left) != CURLE_OK ||
+		    CURLAPI_SETOPT(curl, h, CURLOPT_CONNECTTIMEOUT_MS, (long)left) != CURLE_OK) {
 			rc = PEIL_ENOMEM;
 			goto out;
 		}
 		cc = curl->easy_perform(h);
-		if (curl->easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0)
+		if (CURLAPI_GETINFO(curl, h, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0)
 			out->requests++;
-		if (curl->easy_getinfo(h, CURLINFO_NUM_CONNECTS, &nconn) == CURLE_OK && nconn > 0)
+		if (CURLAPI_GETINFO(curl, h, CURLINFO_NUM_CONNECTS, &nconn) == CURLE_OK && nconn > 0)
 			out->connections += (unsigned)nconn;
-		(void)curl->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &hp->code);
-		if (curl->easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != NULL &&
+		(void)CURLAPI_GETINFO(curl, h, CURLINFO_RESPONSE_CODE, &hp->code);
+		if (CURLAPI_GETINFO(curl, h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != NULL &&
 		    ip[0] != '\0')
 			snprintf(out->addr, sizeof(out->addr), "%s", ip);
 		snprintf(hp->addr, sizeof(hp->addr), "%s", out->addr);
