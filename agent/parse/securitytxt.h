@@ -68,7 +68,7 @@ struct sectxt {
 	time_t expires;          /* the first Expires, when it parsed */
 	bool expires_ok;
 	bool expired;            /* expires < now */
-	bool expires_far;        /* expires > now + MAX_SECTXT_EXPIRES_AHEAD_S (advice only) */
+	bool expires_far;        /* expires after now plus a calendar year (advice only) */
 	bool signed_msg;         /* a PGP cleartext signed message (signature not verified) */
 	size_t nunknown;         /* other fields (ignored) */
 	size_t ncomments, nlines, ncrlf;
