@@ -452,10 +452,15 @@ sectxt_line(struct sectxt *s, const uint8_t *p, size_t n, size_t line, time_t no
 	default:
 		break;
 	}
+	/* 2.5: a web URI "MUST begin with https://": an http URI however written does not
+	 * (sectxt: scheme "http", no_https); an https URI needs "//" (RFC 9110 4.2.2) */
 	if (!sectxt_uri(p + vs, ve - vs))
 		sectxt_error(s, line, SECTXT_E_BAD_URI);
-	else if (ve - vs >= 7 && bytes_ieq(p + vs, 7, "http://"))
+	else if (ve - vs >= 5 && bytes_ieq(p + vs, 5, "http:"))
 		sectxt_error(s, line, SECTXT_E_INSECURE_URI);
+	else if (ve - vs >= 6 && bytes_ieq(p + vs, 6, "https:") &&
+	    !(ve - vs >= 8 && p[vs + 6] == '/' && p[vs + 7] == '/'))
+		sectxt_error(s, line, SECTXT_E_BAD_URI);
 }
 
 static bool

@@ -155,6 +155,17 @@ test_fields(void **state)
 	assert_true(has_err(SECTXT_E_EMPTY_VALUE, 4));
 	assert_true(has_err(SECTXT_E_SYNTAX, 5));
 	assert_int_equal(st.nerrors, 4);
+	/* a web URI "MUST begin with https://" (2.5.1-2.5.7): an http URI in any spelling is
+	 * one that does not (sectxt: urlsplit's scheme "http", no_https), and an https URI
+	 * without "//" is no https URI (RFC 9110 4.2.2: "https://" authority) */
+	assert_int_equal(parse("Contact: HTTP://example.com/\nExpires: 2026-06-01T12:00:00Z\n"
+	    "Policy: http:example.com/p\nHiring: Http:/jobs\nCanonical: https:example.com/x\n"
+	    "Encryption: https://example.com/k\nAcknowledgments: httpx://example.com/a\n"), 0);
+	assert_true(has_err(SECTXT_E_INSECURE_URI, 1));
+	assert_true(has_err(SECTXT_E_INSECURE_URI, 3));
+	assert_true(has_err(SECTXT_E_INSECURE_URI, 4));
+	assert_true(has_err(SECTXT_E_BAD_URI, 5));
+	assert_int_equal(st.nerrors, 4);
 }
 
 /* sectxt (the library internet.nl 1.8 calls): no_space, invalid_lang are errors; unknown
