@@ -30,7 +30,7 @@ struct hsts {
 	bool preload;              /* not RFC 6797: the hstspreload.org convention (any value,
 	                            * repeats allowed: an unrecognised directive, 6.1 rule 5) */
 	size_t ndirectives;        /* non-empty directives */
-	size_t nunknown;           /* unknown directives (ignored, 6.1 rule 4) */
+	size_t nunknown;           /* unknown directives (ignored, 6.1 rule 5) */
 	char max_age_text[MAX_HSTS_MAX_AGE_TEXT + 1]; /* as written (quotes removed, truncated) */
 };
 

@@ -36,7 +36,7 @@ static const struct hvec hvecs[] = {
 	OK("includeSubDomains;max-age=5", 5, true, false, 0),
 	OK(";;max-age = 7 ;; ", 7, false, false, 0),
 	OK("max-age=1;\tpreload", 1, false, true, 0),
-	/* 6.1 rule 4: unknown directives ignored, with or without values */
+	/* 6.1 rule 5: unknown directives ignored, with or without values */
 	OK("max-age=1; foo; bar=baz; qux=\"a;b\"", 1, false, false, 3),
 	OK("max-age=1; preload=\"yes\"", 1, false, true, 0),
 	/* 6.1 rule 5: unrecognised directives are ignored and the rest processed when the field
