@@ -201,8 +201,6 @@
 #define MAX_SECTXT_VALUES        8       /* values kept per security.txt field */
 #define MAX_SECTXT_VALUE_LEN     512     /* bytes kept of one value (longer: truncated) */
 #define MAX_SECTXT_ERRORS        16      /* errors kept (all are counted) */
-#define MAX_SECTXT_EXPIRES_AHEAD_S 31536000 /* Expires more than this after now is flagged
-                                          * (RFC 9116 2.5.5: less than a year) */
 #define DEFAULT_MTASTS_FETCH_MS  10000   /* the whole policy fetch: connect, TLS, body */
 #define MAX_CONTENT_TYPE_LEN     128     /* Content-Type header kept for evidence */
 #define MAX_TLSRPT_RECORD_LEN    4096    /* bytes of one _smtp._tls TXT record, strings joined */

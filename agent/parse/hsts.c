@@ -139,7 +139,7 @@ hsts_parse(const uint8_t *buf, size_t len, struct hsts *out, enum hsts_reason *r
     char *why, size_t whylen)
 {
 	struct hsts_ctx c = { buf, len, 0, HSTS_R_OK, why, whylen };
-	bool seen_ma = false, seen_isd = false, seen_pre = false;
+	bool seen_ma = false, seen_isd = false;
 	size_t ndir = 0, k;
 	int rc = 0;
 
@@ -220,11 +220,7 @@ hsts_parse(const uint8_t *buf, size_t len, struct hsts *out, enum hsts_reason *r
 				}
 				out->include_subdomains = true;
 			} else if (bytes_ieq(buf + ns, nl, "preload")) {
-				if (seen_pre) {
-					rc = hsts_fail(&c, HSTS_R_DUPLICATE, "preload twice", ns);
-					goto out;
-				}
-				seen_pre = true;
+				/* not an RFC 6797 directive: rule 5 ignores it, repeated too */
 				out->preload = true;
 			} else {
 				out->nunknown++;

@@ -16,7 +16,8 @@ enum hsts_reason {
 	HSTS_R_BAD_CHAR,      /* NUL, a control byte other than HTAB, or a byte >= 0x80 outside
 	                       * a quoted-string */
 	HSTS_R_SYNTAX,        /* a directive not token [ "=" ( token / quoted-string ) ] */
-	HSTS_R_DUPLICATE,     /* a directive twice (6.1 rule 2) */
+	HSTS_R_DUPLICATE,     /* max-age or includeSubDomains twice (6.1 rule 2; rule 5:
+	                       * unrecognised ones, preload too, are ignored) */
 	HSTS_R_NO_MAX_AGE,    /* max-age missing (6.1.1: REQUIRED) */
 	HSTS_R_BAD_MAX_AGE,   /* max-age without a value or not 1*DIGIT (quoted allowed) */
 	HSTS_R_VALUE_NOT_ALLOWED, /* includeSubDomains with a value (6.1.2: valueless) */
@@ -26,9 +27,10 @@ struct hsts {
 	uint64_t max_age;          /* seconds, at most MAX_HSTS_MAX_AGE */
 	bool max_age_capped;       /* the written value was larger (or overflowed) */
 	bool include_subdomains;
-	bool preload;              /* not RFC 6797: the hstspreload.org convention */
+	bool preload;              /* not RFC 6797: the hstspreload.org convention (any value,
+	                            * repeats allowed: an unrecognised directive, 6.1 rule 5) */
 	size_t ndirectives;        /* non-empty directives */
-	size_t nunknown;           /* unknown directives (ignored, 6.1 rule 4) */
+	size_t nunknown;           /* unknown directives (ignored, 6.1 rule 5) */
 	char max_age_text[MAX_HSTS_MAX_AGE_TEXT + 1]; /* as written (quotes removed, truncated) */
 };
 

@@ -190,6 +190,33 @@ sectxt_datetime(const char *s, size_t n, time_t *t)
 	return true;
 }
 
+/* now plus one calendar year (RFC 9116 2.5.5 "less than a year into the future"; sectxt's
+ * now.replace(year=now.year + 1)): the same date and time a year on, a 29 February giving
+ * 1 March. */
+static long long
+sectxt_year_later(time_t now)
+{
+	long long t = (long long)now, days = t / 86400, secs = t % 86400, z, era, doe, yoe, y, doy,
+	    mp, d, m;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	/* civil date of `days` since 1970-01-01 (the inverse of sectxt_days) */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	return sectxt_days(y + 1, (int)m, (int)d) * 86400LL + secs;
+}
+
 /* A URI as RFC 3986 3.1 starts it: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" rest, with no
  * space or control byte anywhere. */
 static bool
@@ -414,7 +441,7 @@ sectxt_line(struct sectxt *s, const uint8_t *p, size_t n, size_t line, time_t no
 		if (s->expires < now) {
 			s->expired = true;
 			sectxt_error(s, line, SECTXT_E_EXPIRED);
-		} else if ((long long)s->expires - (long long)now > MAX_SECTXT_EXPIRES_AHEAD_S)
+		} else if ((long long)s->expires > sectxt_year_later(now))
 			s->expires_far = true;
 		return;
 	case SECTXT_F_PREFERRED_LANGUAGES:
@@ -425,10 +452,15 @@ sectxt_line(struct sectxt *s, const uint8_t *p, size_t n, size_t line, time_t no
 	default:
 		break;
 	}
+	/* 2.5: a web URI "MUST begin with https://": an http URI however written does not
+	 * (sectxt: scheme "http", no_https); an https URI needs "//" (RFC 9110 4.2.2) */
 	if (!sectxt_uri(p + vs, ve - vs))
 		sectxt_error(s, line, SECTXT_E_BAD_URI);
-	else if (ve - vs >= 7 && bytes_ieq(p + vs, 7, "http://"))
+	else if (ve - vs >= 5 && bytes_ieq(p + vs, 5, "http:"))
 		sectxt_error(s, line, SECTXT_E_INSECURE_URI);
+	else if (ve - vs >= 6 && bytes_ieq(p + vs, 6, "https:") &&
+	    !(ve - vs >= 8 && p[vs + 6] == '/' && p[vs + 7] == '/'))
+		sectxt_error(s, line, SECTXT_E_BAD_URI);
 }
 
 static bool
@@ -445,7 +477,6 @@ sectxt_parse(const uint8_t *buf, size_t len, time_t now, struct sectxt *out, cha
 {
 	size_t i = 0, line = 0, bad, k;
 	enum sectxt_pgp st = PGP_NONE;
-	size_t nhash = 0;
 	int rc = 0;
 
 	if (why != NULL && whylen > 0)
@@ -476,7 +507,7 @@ sectxt_parse(const uint8_t *buf, size_t len, time_t now, struct sectxt *out, cha
 	while (i < len) {
 		size_t s = i, e;
 		const uint8_t *p;
-		size_t n;
+		size_t n, tn;
 
 		while (i < len && buf[i] != '\n')
 			i++;
@@ -490,9 +521,13 @@ sectxt_parse(const uint8_t *buf, size_t len, time_t now, struct sectxt *out, cha
 		}
 		p = buf + s;
 		n = e - s;
+		/* RFC 4880 6.2: an armor line may be followed by whitespace, and a line of
+		 * whitespace only is blank; the framing compares lines without it */
+		for (tn = n; tn > 0 && (p[tn - 1] == ' ' || p[tn - 1] == '\t'); tn--)
+			;
 		switch (st) {
 		case PGP_NONE:
-			if (sectxt_is(p, n, "-----BEGIN PGP SIGNED MESSAGE-----")) {
+			if (sectxt_is(p, tn, "-----BEGIN PGP SIGNED MESSAGE-----")) {
 				/* RFC 9116 2.3: a signed file starts with this line; text before
 				 * it breaks the framing (sectxt: signed_format_issue), the rest
 				 * is still read as a signed message */
@@ -504,19 +539,16 @@ sectxt_parse(const uint8_t *buf, size_t len, time_t now, struct sectxt *out, cha
 			}
 			break;
 		case PGP_HEADERS:
-			/* RFC 4880 7: one or more "Hash:" armor headers, then an empty line */
-			if (n == 0) {
-				if (nhash == 0)
-					sectxt_error(out, line, SECTXT_E_PGP_FRAMING);
+			/* RFC 4880 7: "Hash:" armor headers (which may be left out: RFC 4880 for
+			 * MD5, RFC 9580 7.1 "zero or more"; sectxt asks for none), then an empty
+			 * line */
+			if (tn == 0)
 				st = PGP_BODY;
-			} else if (n > 6 && memcmp(p, "Hash: ", 6) == 0) {
-				nhash++;
-			} else if (!(n > 6 && memcmp(p, "Hash: ", 6) == 0)) {
+			else if (!(tn > 6 && memcmp(p, "Hash: ", 6) == 0))
 				sectxt_error(out, line, SECTXT_E_PGP_FRAMING);
-			}
 			continue;
 		case PGP_BODY:
-			if (sectxt_is(p, n, "-----BEGIN PGP SIGNATURE-----")) {
+			if (sectxt_is(p, tn, "-----BEGIN PGP SIGNATURE-----")) {
 				st = PGP_SIG;
 				continue;
 			}
@@ -532,11 +564,11 @@ sectxt_parse(const uint8_t *buf, size_t len, time_t now, struct sectxt *out, cha
 			}
 			break;
 		case PGP_SIG:
-			if (sectxt_is(p, n, "-----END PGP SIGNATURE-----"))
+			if (sectxt_is(p, tn, "-----END PGP SIGNATURE-----"))
 				st = PGP_AFTER;
 			continue;
 		case PGP_AFTER:
-			if (n > 0) {
+			if (tn > 0) {
 				sectxt_error(out, line, SECTXT_E_PGP_FRAMING);
 			}
 			continue;

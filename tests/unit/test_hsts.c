@@ -36,9 +36,15 @@ static const struct hvec hvecs[] = {
 	OK("includeSubDomains;max-age=5", 5, true, false, 0),
 	OK(";;max-age = 7 ;; ", 7, false, false, 0),
 	OK("max-age=1;\tpreload", 1, false, true, 0),
-	/* 6.1 rule 4: unknown directives ignored, with or without values */
+	/* 6.1 rule 5: unknown directives ignored, with or without values */
 	OK("max-age=1; foo; bar=baz; qux=\"a;b\"", 1, false, false, 3),
 	OK("max-age=1; preload=\"yes\"", 1, false, true, 0),
+	/* 6.1 rule 5: unrecognised directives are ignored and the rest processed when the field
+	 * "otherwise" meets rules 1-4, so their repetition does not spoil it; preload is not an
+	 * RFC 6797 directive (browsers ignore it; so does internet.nl) */
+	OK("max-age=1; foo; FOO=1", 1, false, false, 2),
+	OK("max-age=31536000; preload; preload", 31536000, false, true, 0),
+	OK("preload; max-age=1; Preload=x", 1, false, true, 0),
 	/* 6.1.1 max-age REQUIRED */
 	BAD("", HSTS_R_NO_MAX_AGE),
 	BAD("includeSubDomains", HSTS_R_NO_MAX_AGE),
@@ -55,7 +61,6 @@ static const struct hvec hvecs[] = {
 	BAD("max-age=1; max-age=2", HSTS_R_DUPLICATE),
 	BAD("max-age=1; MAX-AGE=1", HSTS_R_DUPLICATE),
 	BAD("max-age=1; includeSubDomains; includesubdomains", HSTS_R_DUPLICATE),
-	BAD("max-age=1; preload; preload", HSTS_R_DUPLICATE),
 	/* 6.1.2 includeSubDomains is valueless */
 	BAD("max-age=1; includeSubDomains=true", HSTS_R_VALUE_NOT_ALLOWED),
 	/* grammar: token [ "=" ( token / quoted-string ) ], separated by ';' */

@@ -112,6 +112,35 @@ test_fields(void **state)
 	assert_true(st.expired && has_err(SECTXT_E_EXPIRED, 2) && !st.valid);
 	assert_int_equal(parse("Contact: mailto:a@example.com\nExpires: 2028-01-01T00:00:00Z\n"), 0);
 	assert_true(st.expires_far && st.valid); /* a recommendation only */
+	/* 2.5.5: "less than a year into the future" is a calendar year (sectxt: now with the
+	 * year + 1): from 2027-03-01 the year ends 2028-03-01, 366 days on, so 2028-02-29T12:00Z
+	 * is within it; 2028-03-01T00:00:01Z is not */
+	{
+		static const char *const f[] = {
+			"Contact: mailto:a@example.com\nExpires: 2028-02-29T12:00:00Z\n",
+			"Contact: mailto:a@example.com\nExpires: 2028-03-01T00:00:00Z\n",
+			"Contact: mailto:a@example.com\nExpires: 2028-03-01T00:00:01Z\n",
+		}, *const g[] = {
+			"Contact: mailto:a@example.com\nExpires: 2029-03-01T00:00:00Z\n",
+			"Contact: mailto:a@example.com\nExpires: 2029-03-01T00:00:01Z\n",
+		};
+		char why[128];
+
+		for (int k = 0; k < 3; k++) {
+			assert_int_equal(sectxt_parse((const uint8_t *)f[k], strlen(f[k]),
+			    (time_t)1803859200 /* 2027-03-01T00:00:00Z */, &st, why, sizeof(why)), 0);
+			assert_true(st.valid);
+			assert_int_equal(st.expires_far, k == 2);
+		}
+		/* now on a leap day: a year on is 2029-03-01 (no 2029-02-29) */
+		for (int k = 0; k < 2; k++) {
+			assert_int_equal(sectxt_parse((const uint8_t *)g[k], strlen(g[k]),
+			    (time_t)1835395200 /* 2028-02-29T00:00:00Z */, &st, why, sizeof(why)),
+			    0);
+			assert_true(st.valid);
+			assert_int_equal(st.expires_far, k == 1);
+		}
+	}
 	assert_int_equal(parse("Contact: mailto:a@example.com\nExpires: 1 June 2026\n"), 0);
 	assert_true(has_err(SECTXT_E_BAD_EXPIRES, 2));
 	/* 2.5.8 Preferred-Languages at most once */
@@ -125,6 +154,17 @@ test_fields(void **state)
 	assert_true(has_err(SECTXT_E_BAD_URI, 3));
 	assert_true(has_err(SECTXT_E_EMPTY_VALUE, 4));
 	assert_true(has_err(SECTXT_E_SYNTAX, 5));
+	assert_int_equal(st.nerrors, 4);
+	/* a web URI "MUST begin with https://" (2.5.1-2.5.7): an http URI in any spelling is
+	 * one that does not (sectxt: urlsplit's scheme "http", no_https), and an https URI
+	 * without "//" is no https URI (RFC 9110 4.2.2: "https://" authority) */
+	assert_int_equal(parse("Contact: HTTP://example.com/\nExpires: 2026-06-01T12:00:00Z\n"
+	    "Policy: http:example.com/p\nHiring: Http:/jobs\nCanonical: https:example.com/x\n"
+	    "Encryption: https://example.com/k\nAcknowledgments: httpx://example.com/a\n"), 0);
+	assert_true(has_err(SECTXT_E_INSECURE_URI, 1));
+	assert_true(has_err(SECTXT_E_INSECURE_URI, 3));
+	assert_true(has_err(SECTXT_E_INSECURE_URI, 4));
+	assert_true(has_err(SECTXT_E_BAD_URI, 5));
 	assert_int_equal(st.nerrors, 4);
 }
 
@@ -238,12 +278,26 @@ test_pgp(void **state)
 	    "Contact: mailto:a@example.com\r\nExpires: 2026-06-01T12:00:00Z\r\n"
 	    "-----BEGIN PGP SIGNATURE-----\r\nxx\r\n-----END PGP SIGNATURE-----\r\n"), 0);
 	assert_true(st.valid);
-	/* no Hash header; an undashed '-' line; no END; text after END */
-	assert_int_equal(parse("-----BEGIN PGP SIGNED MESSAGE-----\n\n"
+	/* no END */
+	assert_int_equal(parse("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n"
 	    "Contact: mailto:a@example.com\nExpires: 2026-06-01T12:00:00Z\n"
 	    "-----BEGIN PGP SIGNATURE-----\nxx\n"), 0);
-	assert_true(has_err(SECTXT_E_PGP_FRAMING, 2));
-	assert_true(has_err(SECTXT_E_PGP_FRAMING, 6));
+	assert_true(has_err(SECTXT_E_PGP_FRAMING, 7));
+	assert_int_equal(st.nerrors, 1);
+	/* no Hash header: RFC 4880 7 lets it be left out (MD5), RFC 9580 7.1 (which obsoletes
+	 * it) has "zero or more" Hash headers, and sectxt does not ask for one */
+	assert_int_equal(parse("-----BEGIN PGP SIGNED MESSAGE-----\n\n"
+	    "Contact: mailto:a@example.com\nExpires: 2026-06-01T12:00:00Z\n"
+	    "-----BEGIN PGP SIGNATURE-----\nxx\n-----END PGP SIGNATURE-----\n"), 0);
+	assert_true(st.valid && st.signed_msg);
+	/* RFC 4880 6.2: armor lines may be followed by whitespace, and a line of whitespace
+	 * only is the blank line after the headers (sectxt strips each line's end) */
+	assert_int_equal(parse("-----BEGIN PGP SIGNED MESSAGE----- \r\nHash: SHA256\r\n \t\r\n"
+	    "Contact: mailto:a@example.com\r\nExpires: 2026-06-01T12:00:00Z\r\n"
+	    "-----BEGIN PGP SIGNATURE-----\t\r\nxx\r\n-----END PGP SIGNATURE-----  \r\n"
+	    "  \r\n"), 0);
+	assert_true(st.valid && st.signed_msg);
+	assert_int_equal(st.fields[SECTXT_F_CONTACT].n, 1);
 	assert_int_equal(parse("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\nComment: x\n\n"
 	    "Contact: mailto:a@example.com\n--x\nExpires: 2026-06-01T12:00:00Z\n"
 	    "-----BEGIN PGP SIGNATURE-----\n-----END PGP SIGNATURE-----\nContact: mailto:b@x\n"),
