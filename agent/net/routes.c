@@ -472,24 +472,29 @@ out:
 
 /* ---- loading a file ---- */
 
+/* The format of a file by buf[0..len), its bytes from offset base: MRT by its first header,
+ * else by its first line that is neither blank nor a comment; ROUTES_AUTO when the lines so
+ * far are all such and the file goes on (!last), else ROUTES_PFX2AS. */
 static enum routes_format
-rt_detect(const uint8_t *buf, size_t len)
+rt_detect(const uint8_t *buf, size_t len, size_t base, bool last)
 {
 	size_t s = 0;
 
-	if (mrt_sniff(buf, len))
+	if (base == 0 && mrt_sniff(buf, len))
 		return ROUTES_MRT;
 	while (s < len) {
 		const uint8_t *nl = memchr(buf + s, '\n', len - s);
 		size_t e = nl != NULL ? (size_t)(nl - buf) : len, i = s;
 
+		if (nl == NULL && !last)
+			break;   /* a line the next piece ends */
 		while (i < e && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r'))
 			i++;
 		if (i < e && buf[i] != '#')
 			return memchr(buf + i, '|', e - i) != NULL ? ROUTES_BGPDUMP : ROUTES_PFX2AS;
 		s = e + 1;
 	}
-	return ROUTES_PFX2AS;
+	return last ? ROUTES_PFX2AS : ROUTES_AUTO;
 }
 
 static const char *
@@ -521,21 +526,78 @@ rt_fileid_eq(const struct rt_fileid *a, const struct rt_fileid *b)
 	    a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
-/* Reads and parses the file into a new table. PEIL_ENOMEM, or PEIL_EINVAL (PEIL_EIO,
+/* The piece a file is read in; MRT records longer than it take a piece of their own. */
+#define RT_PIECE ((size_t)1 << 20)
+static size_t rt_piece = RT_PIECE;
+
+void
+routes_set_test_piece(size_t n)
+{
+	rt_piece = n >= 16 ? n : RT_PIECE;
+}
+
+/* Parses what of buf[0..len) is whole (the file's bytes from base on, total in all; lines
+ * before it: *line), into b; *used: the bytes taken. A text line or MRT record the next
+ * piece ends is left, *need then the bytes the buffer must hold for it when it does not
+ * hold them now (an MRT record, a text line up to MAX_ROUTE_LINE and its end). 0,
+ * PEIL_ENOMEM, PEIL_ETOOBIG, or PEIL_EINVAL with the reason, file first, in why. */
+static int
+rt_piece_parse(enum routes_format format, struct mrt_reader *m, const uint8_t *buf,
+    size_t len, size_t base, size_t total, size_t *line, struct rt_build *b, size_t *used,
+    size_t *need, const char *file, char *why, size_t whylen)
+{
+	bool last = base + len == total;
+	size_t where = 0, n = len;
+	char r[200] = "";
+	int rc;
+
+	*need = 0;
+	if (format == ROUTES_MRT) {
+		rc = mrt_feed(m, buf, len, base, total, used, need, rt_add_pfx2as, b, &where, r,
+		    sizeof(r));
+		if (rc == PEIL_EINVAL)
+			err_set(why, whylen, "%s: offset %zu: %s", file, where, r);
+		return rc;
+	}
+	if (!last) {
+		const uint8_t *nl = memrchr(buf, '\n', len);
+
+		if (nl != NULL) {
+			n = (size_t)(nl - buf) + 1;
+		} else if (len > MAX_ROUTE_LINE) {
+			n = len;   /* a line too long, which the parser says */
+		} else {
+			n = 0;
+			*need = MAX_ROUTE_LINE + 2;
+		}
+	}
+	*used = n;
+	/* ROUTES_AUTO: blank and comment lines only so far, skipped in either text format */
+	rc = pfx2as_parse(format == ROUTES_BGPDUMP ? PFX2AS_BGPDUMP : PFX2AS_CAIDA, buf, n,
+	    rt_add_pfx2as, b, &where, r, sizeof(r));
+	if (rc == PEIL_EINVAL)
+		err_set(why, whylen, "%s:%zu: %s", file, *line + where, r);
+	*line += where;
+	return rc;
+}
+
+/* Reads and parses the file into a new table, a piece at a time (a RIB dump may be
+ * gigabytes: the table's memory is what it takes). PEIL_ENOMEM, or PEIL_EINVAL (PEIL_EIO,
  * PEIL_ETOOBIG) with the reason, file first, in why. */
 static int
 rt_load(const char *file, enum routes_format format, struct rt_table **out,
     enum routes_format *used, struct rt_fileid *id, char *why, size_t whylen)
 {
 	struct rt_build b;
+	struct mrt_reader m;
 	struct stat sb;
 	uint8_t *buf = NULL;
-	char r[200] = "";
-	size_t len = 0, where = 0;
+	size_t cap = 0, have = 0, base = 0, total, line = 0;
 	int fd = -1, rc;
 
 	memset(&b, 0, sizeof(b));
 	b.max = MAX_ROUTES;
+	mrt_reader_init(&m);
 	*out = NULL;
 	/* O_NONBLOCK: a FIFO put where the file was must not hang the reload */
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0 || fstat(fd, &sb) != 0) {
@@ -555,58 +617,86 @@ rt_load(const char *file, enum routes_format format, struct rt_table **out,
 		rc = PEIL_ETOOBIG;
 		goto out;
 	}
-	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL) {
+	total = (size_t)sb.st_size;
+	cap = rt_piece < total ? rt_piece : total;
+	if ((buf = malloc(cap + 1)) == NULL) {
 		rc = PEIL_ENOMEM;
 		goto out;
 	}
-	while (len < (size_t)sb.st_size) {
-		ssize_t k = read(fd, buf + len, (size_t)sb.st_size - len);
+	rc = 0;
+	while (base < total) {
+		size_t take, need;
 
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			err_set(why, whylen, "%s: %s", file, strerror(errno));
-			rc = PEIL_EIO;
+		while (have < cap && base + have < total) {
+			ssize_t k = read(fd, buf + have, (cap < total - base ? cap : total - base) -
+			    have);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0) {
+				err_set(why, whylen, "%s: %s", file, strerror(errno));
+				rc = PEIL_EIO;
+				goto out;
+			}
+			if (k == 0) {
+				total = base + have;   /* shrank while read: what was read is judged */
+				break;
+			}
+			have += (size_t)k;
+		}
+		if (have == 0)
+			break;   /* it shrank to here */
+		if (format == ROUTES_AUTO)
+			format = rt_detect(buf, have, base, base + have == total);
+		rc = rt_piece_parse(format, &m, buf, have, base, total, &line, &b, &take, &need,
+		    file, why, whylen);
+		if (rc != 0)
+			goto out;
+		if (take == 0 && need > cap) {
+			/* an MRT record longer than the piece (whole in the file: mrt_feed), or a
+			 * text line: the buffer grows to hold it */
+			uint8_t *nb = realloc(buf, need + 1);
+
+			if (nb == NULL) {
+				rc = PEIL_ENOMEM;
+				goto out;
+			}
+			buf = nb;
+			cap = need;
+		} else if (take == 0 && (have == cap || base + have == total)) {
+			/* cannot be (a whole piece holds a line's end or is a line too long; the
+			 * file's end ends every line and cuts no MRT record silently): no loop */
+			err_set(why, whylen, "%s: offset %zu: no progress", file, base);
+			rc = PEIL_EINVAL;
 			goto out;
 		}
-		if (k == 0)
-			break;   /* shrank while read: what was read is judged */
-		len += (size_t)k;
+		memmove(buf, buf + take, have - take);
+		have -= take;
+		base += take;
 	}
-	if (format == ROUTES_AUTO)
-		format = rt_detect(buf, len);
-	*used = format;
-	if (format == ROUTES_MRT) {
-		rc = mrt_parse(buf, len, rt_add_pfx2as, &b, NULL, &where, r, sizeof(r));
-		if (rc == PEIL_EINVAL)
-			err_set(why, whylen, "%s: offset %zu: %s", file, where, r);
-	} else {
-		rc = pfx2as_parse(format == ROUTES_BGPDUMP ? PFX2AS_BGPDUMP : PFX2AS_CAIDA, buf,
-		    len, rt_add_pfx2as, &b, &where, r, sizeof(r));
-		if (rc == PEIL_EINVAL)
-			err_set(why, whylen, "%s:%zu: %s", file, where, r);
-	}
+	*used = format != ROUTES_AUTO ? format : ROUTES_PFX2AS;
 	free(buf);   /* the file is read: its memory goes before the table's is taken */
 	buf = NULL;
 	if (rc == 0 && (rc = rt_compact(&b)) == 0 && b.n > b.max) {
 		b.too_many = true;
 		rc = PEIL_ETOOBIG;
 	}
-	if (rc == PEIL_ETOOBIG && b.too_many)
-		err_set(why, whylen, "%s: %zu routes, more than MAX_ROUTES (%d)", file, b.n,
-		    MAX_ROUTES);
 	if (rc == 0 && b.n == 0) {
-		err_set(why, whylen, "%s: no routes (%s)", file, rt_format_name(format));
+		err_set(why, whylen, "%s: no routes (%s)", file, rt_format_name(*used));
 		rc = PEIL_EINVAL;
 	}
 	if (rc == 0)
 		rc = rt_table_make(&b, out);
 out:
+	if (rc == PEIL_ETOOBIG && b.too_many)
+		err_set(why, whylen, "%s: %zu routes, more than MAX_ROUTES (%d)", file, b.n,
+		    MAX_ROUTES);
 	if (rc == PEIL_ENOMEM)
 		err_set(why, whylen, "%s: out of memory", file);
 	if (fd >= 0)
 		close(fd);
 	free(buf);
+	mrt_reader_free(&m);
 	free(b.e);
 	free(b.pool);
 	/* the build's blocks went back to the heap; give them back to the system, or a

@@ -54,4 +54,8 @@ struct routes_status {
 };
 void routes_status(struct routes *r, struct routes_status *st);
 
+/* Tests: the piece a route-origin file is read in (0: the default, 1 MiB; at least
+ * MAX_ROUTE_LINE + 2 bytes). */
+void routes_set_test_piece(size_t n);
+
 #endif

@@ -293,50 +293,70 @@ bad:
 	return PEIL_EINVAL;
 }
 
-int
-mrt_parse(const uint8_t *buf, size_t len, pfx2as_cb cb, void *arg, struct mrt_stats *st,
-    size_t *off, char *why, size_t whylen)
+void
+mrt_reader_init(struct mrt_reader *m)
 {
-	struct mrt_stats dummy;
+	memset(m, 0, sizeof(*m));
+}
+
+void
+mrt_reader_free(struct mrt_reader *m)
+{
+	free(m->peers);
+	m->peers = NULL;
+	m->npeers = 0;
+}
+
+int
+mrt_feed(struct mrt_reader *m, const uint8_t *buf, size_t len, size_t base, size_t total,
+    size_t *used, size_t *need, pfx2as_cb cb, void *arg, size_t *off, char *why,
+    size_t whylen)
+{
+	struct mrt_stats *st = &m->st;
 	struct pfx2as_route r;
-	uint32_t *peers = NULL;
-	size_t npeers = 0, at = 0;
+	size_t at = 0;
 	int rc = 0;
 
-	if (st == NULL)
-		st = &dummy;
-	memset(st, 0, sizeof(*st));
-	*off = 0;
-	if (why != NULL && whylen > 0)
-		why[0] = '\0';
+	*used = 0;
+	*need = 0;
+	*off = base;
 	while (at < len) {
 		struct mrt_cur c = { buf, len, at, false, 0, NULL };
+		size_t left = total - base - at;   /* in the file from this record on */
 		uint16_t type, sub;
 		uint32_t rlen;
 
+		if (left < MRT_HEADER) {
+			*off = base + at;
+			err_set(why, whylen, "MRT header truncated (%zu bytes left)", left);
+			rc = PEIL_EINVAL;
+			break;
+		}
+		if (len - at < MRT_HEADER) {
+			*need = MRT_HEADER;
+			break;
+		}
 		mrt_skip(&c, 4, "MRT header: timestamp");
 		type = mrt_u16(&c, "MRT header: type");
 		sub = mrt_u16(&c, "MRT header: subtype");
 		rlen = mrt_u32(&c, "MRT header: length");
-		if (c.bad) {
-			*off = at;
-			err_set(why, whylen, "MRT header truncated (%zu bytes left)", len - at);
+		if (rlen > left - MRT_HEADER) {
+			*off = base + at + 8;
+			err_set(why, whylen, "MRT record length %u past the end of the file (%zu "
+			    "bytes left)", rlen, left - MRT_HEADER);
 			rc = PEIL_EINVAL;
-			goto out;
+			break;
 		}
 		if (rlen > len - c.off) {
-			*off = at + 8;
-			err_set(why, whylen, "MRT record length %u past the end of the file (%zu "
-			    "bytes left)", rlen, len - c.off);
-			rc = PEIL_EINVAL;
-			goto out;
+			*need = MRT_HEADER + (size_t)rlen;
+			break;
 		}
 		c.len = c.off + rlen;
 		st->records++;
 		if (type == MRT_TABLE_DUMP_V2 && sub == MRT_PEER_INDEX_TABLE) {
-			if ((rc = mrt_peers(&c, &peers, &npeers, why, whylen, off)) != 0)
-				goto out;
-			st->peers = npeers;
+			if ((rc = mrt_peers(&c, &m->peers, &m->npeers, why, whylen, off)) != 0)
+				goto bad;
+			st->peers = m->npeers;
 		} else if (type == MRT_TABLE_DUMP_V2 && (sub == MRT_RIB_IPV4_UNICAST ||
 		    sub == MRT_RIB_IPV6_UNICAST || sub == MRT_RIB_IPV4_UNICAST_ADDPATH ||
 		    sub == MRT_RIB_IPV6_UNICAST_ADDPATH)) {
@@ -344,20 +364,43 @@ mrt_parse(const uint8_t *buf, size_t len, pfx2as_cb cb, void *arg, struct mrt_st
 			bool addpath = sub == MRT_RIB_IPV4_UNICAST_ADDPATH ||
 			    sub == MRT_RIB_IPV6_UNICAST_ADDPATH;
 
-			rc = mrt_rib(&c, v4 ? 4 : 6, addpath, peers, npeers, &r, st, why, whylen, off);
+			rc = mrt_rib(&c, v4 ? 4 : 6, addpath, m->peers, m->npeers, &r, st, why,
+			    whylen, off);
 			if (rc != 0)
-				goto out;
+				goto bad;
 			st->ribs++;
 			if (r.norigins > 0 && (rc = cb(arg, &r)) != 0) {
-				*off = at;
-				goto out;
+				*off = base + at;
+				break;
 			}
 		} else {
 			st->skipped++;
 		}
 		at = c.len;
 	}
-out:
-	free(peers);
+	*used = at;
+	return rc;
+bad:
+	/* the record's parsers give offsets in buf */
+	*off += base;
+	*used = at;
+	return rc;
+}
+
+int
+mrt_parse(const uint8_t *buf, size_t len, pfx2as_cb cb, void *arg, struct mrt_stats *st,
+    size_t *off, char *why, size_t whylen)
+{
+	struct mrt_reader m;
+	size_t used, need;
+	int rc;
+
+	mrt_reader_init(&m);
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	rc = mrt_feed(&m, buf, len, 0, len, &used, &need, cb, arg, off, why, whylen);
+	if (st != NULL)
+		*st = m.st;
+	mrt_reader_free(&m);
 	return rc;
 }

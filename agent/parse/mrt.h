@@ -40,4 +40,26 @@ bool mrt_sniff(const uint8_t *buf, size_t len);
 int mrt_parse(const uint8_t *buf, size_t len, pfx2as_cb cb, void *arg, struct mrt_stats *st,
     size_t *off, char *why, size_t whylen);
 
+/* A file read in pieces (net/routes.c: a RIB dump of a gigabyte is not held whole): what
+ * crosses records, the last PEER_INDEX_TABLE's peers, and the counts. */
+struct mrt_reader {
+	uint32_t *peers;
+	size_t npeers;
+	struct mrt_stats st;
+};
+
+#define MRT_HEADER 12   /* timestamp, type, subtype, length */
+
+void mrt_reader_init(struct mrt_reader *m);
+void mrt_reader_free(struct mrt_reader *m);
+
+/* Reads the whole records at the start of buf[0..len), which is at offset base of a file of
+ * total bytes, as mrt_parse does; *used: the bytes they take. A record cut at len but whole
+ * in the file is left for the next call, *need then the bytes it takes (MRT_HEADER while its
+ * header is cut); one that the file cuts is the error mrt_parse gives. Errors as mrt_parse's,
+ * *off from the file's start. */
+int mrt_feed(struct mrt_reader *m, const uint8_t *buf, size_t len, size_t base, size_t total,
+    size_t *used, size_t *need, pfx2as_cb cb, void *arg, size_t *off, char *why,
+    size_t whylen);
+
 #endif

@@ -1,6 +1,6 @@
 /* test_routes.c: the route-origin table: formats, multi-origin, longest-prefix match (against
  * a brute-force scan), reload (atomic, a bad file keeps the old table and says where),
- * MAX_ROUTES. */
+ * MAX_ROUTES; a file read in pieces of any size gives the same table and the same errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -299,6 +299,7 @@ test_open_errors(void **state)
 		assert_string_equal(err, want);
 		/* a FIFO (or a directory) is refused at once, not read until a writer comes */
 		snprintf(want, sizeof(want), "%s/fifo", dir);
+		(void)unlink(want);   /* test_pieces_text runs this again */
 		assert_int_equal(mkfifo(want, 0600), 0);
 		rc.file = want;
 		assert_null(routes_open(&rc, err, sizeof(err)));
@@ -586,6 +587,118 @@ test_max_routes(void **state)
 	assert_string_equal(err, want);
 }
 
+/* The tests of one-piece files again, each file now read in pieces that cut its lines
+ * anywhere, down to a byte more than the longest line's bytes or than a header. */
+static void
+test_pieces_text(void **state)
+{
+	static const size_t sizes[] = { 16, 17, 31, 61, 4097, 4099 };
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		routes_set_test_piece(sizes[i]);
+		test_pfx2as_lpm(state);
+		test_default_routes(state);
+		test_multi_origin(state);
+		test_bgpdump(state);
+		test_open_errors(state);
+		test_lpm_random(state);
+	}
+	routes_set_test_piece(0);
+}
+
+/* Lookups of n addresses from the truth file's prefixes (each prefix's first and last
+ * address) in r, as text lines into out (one a lookup: rc, prefix, origins). */
+static void
+lookups(struct routes *r, const char *truth, char *out, size_t outlen)
+{
+	FILE *f = fopen(truth, "r");
+	char line[8192];
+	size_t o = 0;
+
+	assert_non_null(f);
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), f) != NULL) {
+		struct ipprefix p;
+		char *sp = strchr(line, ' ');
+
+		assert_non_null(sp);
+		assert_int_equal(ipprefix_parse(line, (size_t)(sp - line), false, &p, NULL, 0), 0);
+		for (int end = 0; end < 2; end++) {
+			uint8_t a[16];
+			struct route rt;
+			char txt[IPPREFIX_TEXT_LEN] = "-";
+			int rc;
+
+			memcpy(a, p.addr, 16);
+			for (unsigned b = p.len; end && b < (p.family == 4 ? 32u : 128u); b++)
+				a[b / 8] |= (uint8_t)(0x80 >> (b % 8));
+			rc = routes_lookup(r, p.family, a, &rt);
+			if (rc == 0)
+				ipprefix_text(&rt.prefix, txt);
+			o += (size_t)snprintf(out + o, outlen - o, "%d %s", rc, txt);
+			for (size_t k = 0; rc == 0 && k < rt.norigins; k++)
+				o += (size_t)snprintf(out + o, outlen - o, " %u", rt.origins[k]);
+			o += (size_t)snprintf(out + o, outlen - o, "\n");
+			assert_true(o < outlen);
+		}
+	}
+	fclose(f);
+}
+
+/* An MRT RIB file (tests/unit/mrt_write.py, RFC 6396) read in pieces shorter than its
+ * records: the same table as read whole, looked up at every route's ends; a file cut
+ * inside a record: the same error, at the same offset. */
+static void
+test_pieces_mrt(void **state)
+{
+	static const size_t sizes[] = { 16, 17, 61, 200, 4096 };
+	static char whole[1 << 20], piece[1 << 20];
+	char mrt[128], truth[128], cmd[512], err[256], err0[256];
+	struct routes_conf rc = { NULL, ROUTES_AUTO, 0 };
+	struct routes_status st;
+	struct routes *r;
+	struct stat sb;
+
+	(void)state;
+	snprintf(mrt, sizeof(mrt), "%s/rib.mrt", dir);
+	snprintf(truth, sizeof(truth), "%s/rib.truth", dir);
+	snprintf(cmd, sizeof(cmd), "python3 %s/tests/unit/mrt_write.py 7 1500 %s %s",
+	    PEIL_SOURCE_DIR, mrt, truth);
+	assert_int_equal(system(cmd), 0);
+	rc.file = mrt;
+	routes_set_test_piece(0);
+	if ((r = routes_open(&rc, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	routes_status(r, &st);
+	assert_int_equal(st.format, ROUTES_MRT);
+	assert_true(st.routes > 1000);
+	lookups(r, truth, whole, sizeof(whole));
+	routes_close(r);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		routes_set_test_piece(sizes[i]);
+		if ((r = routes_open(&rc, err, sizeof(err))) == NULL)
+			fail_msg("piece %zu: %s", sizes[i], err);
+		lookups(r, truth, piece, sizeof(piece));
+		if (strcmp(whole, piece) != 0)
+			fail_msg("piece %zu: another table than the whole file's", sizes[i]);
+		routes_close(r);
+	}
+	/* cut 5 bytes before the end: the last record is past the end of the file */
+	assert_int_equal(stat(mrt, &sb), 0);
+	assert_int_equal(truncate(mrt, sb.st_size - 5), 0);
+	routes_set_test_piece(0);
+	err0[0] = '\0';
+	assert_null(routes_open(&rc, err0, sizeof(err0)));
+	assert_non_null(strstr(err0, "past the end of the file"));
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		routes_set_test_piece(sizes[i]);
+		err[0] = '\0';
+		assert_null(routes_open(&rc, err, sizeof(err)));
+		assert_string_equal(err, err0);
+	}
+	routes_set_test_piece(0);
+}
+
 int
 main(void)
 {
@@ -600,6 +713,8 @@ main(void)
 		cmocka_unit_test(test_reload_atomic),
 		cmocka_unit_test(test_lpm_random),
 		cmocka_unit_test(test_max_routes),
+		cmocka_unit_test(test_pieces_text),
+		cmocka_unit_test(test_pieces_mrt),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
