@@ -257,9 +257,26 @@ probe_reach(void *arg, enum reach_kind kind, struct reach_item *items, size_t n,
  * worker tests up to MAX_STARTTLS_PARALLEL addresses at once, so MAX_TLS_SLOTS addresses can
  * be in use; should the table still be full, a new address waits like a busy one. */
 static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+/* An entry is addr's while it holds a slot of it or someone waits for one (n or waiting); its
+ * waiters wait on its cond, so that a give wakes those of its address only. slot_cond: those
+ * that found the table full, woken when an entry comes free. */
 static pthread_cond_t slot_cond = PTHREAD_COND_INITIALIZER;
-/* An entry is addr's while it holds a slot of it or someone waits for one (n or waiting). */
-static struct { char addr[64]; unsigned n, waiting; } slots[MAX_TLS_SLOTS];
+static struct {
+	char addr[64];
+	unsigned n, waiting;
+	pthread_cond_t cond;
+} slots[MAX_TLS_SLOTS] = { [0 ... MAX_TLS_SLOTS - 1] = { .cond = PTHREAD_COND_INITIALIZER } };
+
+/* Entry i's slot given back, or a waiter of it gone without one (under slot_lock): its
+ * waiters look again; an entry come free, those waiting for one. */
+static void
+slot_wake(size_t i)
+{
+	if (slots[i].waiting > 0)
+		pthread_cond_broadcast(&slots[i].cond);
+	else if (slots[i].n == 0)
+		pthread_cond_broadcast(&slot_cond);
+}
 
 /* addr's entry; SIZE_MAX when it has none (under slot_lock). */
 static size_t
@@ -329,14 +346,15 @@ probe_slot_take(const char *addr, uint64_t deadline_ms)
 				ts.tv_sec++;
 				ts.tv_nsec -= 1000000000L;
 			}
-			(void)pthread_cond_timedwait(&slot_cond, &slot_lock, &ts);
+			(void)pthread_cond_timedwait(wi != SIZE_MAX ? &slots[wi].cond : &slot_cond,
+			    &slot_lock, &ts);
 		}
 	}
 	/* The entry is not reused while its waiting count is above 0: wi is still addr's. A
 	 * waiter leaving without a slot has the others look again (a newcomer waits while anyone
 	 * does, even beside a free slot); after a take, the next give wakes them. */
-	if (wi != SIZE_MAX && --slots[wi].waiting > 0 && rc != 0)
-		pthread_cond_broadcast(&slot_cond);
+	if (wi != SIZE_MAX && (--slots[wi].waiting, rc != 0))
+		slot_wake(wi);
 	pthread_mutex_unlock(&slot_lock);
 	return rc;
 }
@@ -361,9 +379,9 @@ probe_slot_give(const char *addr)
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
 		if (slots[i].n > 0 && strcmp(slots[i].addr, addr) == 0) {
 			slots[i].n--;
+			slot_wake(i);
 			break;
 		}
-	pthread_cond_broadcast(&slot_cond);
 	pthread_mutex_unlock(&slot_lock);
 }
 
