@@ -422,9 +422,12 @@ static const struct ncsc_entry v2025_keys[] = {
 	{ EVP_PKEY_ED448, NCSC_GOOD },
 };
 
-/* 3.3.2 / 3.3.5: SHA-2 with RSA or ECDSA, and EdDSA. Everything else (SHA-1, MD5, SHA-224,
- * DSA) insufficient. unverified: internet.nl names this list "sufficient" but passes it
- * without remark; it is good here. */
+/* 3.3.2 / 3.3.5: SHA-256/384/512 with RSA or ECDSA, and EdDSA; SHA-224 phase-out (3.3.5
+ * puts SHA-224 at phase-out, as the key-exchange hashes above; internet.nl's scans.py after
+ * PR #1800 splits certificate signatures into CERT_SIGALG_SUFFICIENT and
+ * CERT_SIGALG_PHASE_OUT, the latter a notice: unverified which OIDs it lists). Everything
+ * else (SHA-1, MD5, DSA) insufficient. unverified: internet.nl names the first list
+ * "sufficient" but passes it without remark; it is good here. */
 static const struct ncsc_entry v2025_cert_sigs[] = {
 	{ NID_sha256WithRSAEncryption, NCSC_GOOD },
 	{ NID_sha384WithRSAEncryption, NCSC_GOOD },
@@ -436,6 +439,8 @@ static const struct ncsc_entry v2025_cert_sigs[] = {
 	{ NID_ED448, NCSC_GOOD },
 	/* unverified: internet.nl does not list RSASSA-PSS (its hash is in the parameters). */
 	{ NID_rsassaPss, NCSC_GOOD },
+	{ NID_sha224WithRSAEncryption, NCSC_PHASE_OUT },
+	{ NID_ecdsa_with_SHA224, NCSC_PHASE_OUT },
 };
 
 /* ---- Version 2.1 ---- */
