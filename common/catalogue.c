@@ -314,9 +314,9 @@ static const struct catalogue_entry catalogue[] = {
 	  "all of their IPv4 and IPv6 addresses, using a current TLS library." },
 	{ "mail_starttls_tls_cipherorder",     "starttls",  A3,      true,  G_TLS,     M_TLS,
 	  "Mail server prefers the stronger cipher suites",
-	  "At the highest version below TLS 1.3: a lower suite over a good one passes (shown, "
-	  "as internet.nl); phase-out or insufficient over sufficient, or insufficient over "
-	  "phase-out, fails. The client's order counts as preferring lower.",
+	  "At the highest version below TLS 1.3 (internet.nl 2025): a phase-out suite preferred "
+	  "over a sufficient or good one fails; insufficient suites are left to the ciphers "
+	  "test. The client's order fails with phase-out beside better suites.",
 	  "With its own preference order the server picks the strongest suite both sides "
 	  "support, instead of whatever a client lists first.",
 	  "Enable the server's own cipher preference and order the suites good first "
@@ -581,9 +581,9 @@ static const struct catalogue_entry catalogue[] = {
 	  "example by setting its maximum early data size to zero." },
 	{ "web_https_tls_cipherorder",         "https",     A1 | A2, true,  G_TLS,     M_WTLS,
 	  "Web server prefers the stronger cipher suites",
-	  "At the highest version below TLS 1.3: a lower suite over a good one passes (shown, "
-	  "as internet.nl); phase-out or insufficient over sufficient, or insufficient over "
-	  "phase-out, fails. The client's order counts as preferring lower.",
+	  "At the highest version below TLS 1.3 (internet.nl 2025): a phase-out suite preferred "
+	  "over a sufficient or good one fails; insufficient suites are left to the ciphers "
+	  "test. The client's order fails with phase-out beside better suites.",
 	  "With its own preference order the server picks the strongest suite both sides "
 	  "support, instead of whatever a client lists first.",
 	  "Enable the server's own cipher preference and order the suites good first "

@@ -72,6 +72,9 @@ struct ncsc {
 	struct ncsc_table curves;     /* certificate ECDSA curve NID */
 	struct ncsc_table keys;       /* certificate key types with a fixed level (EdDSA) */
 	struct ncsc_table cert_sigs;  /* certificate signature algorithm NID */
+	/* Cipher order: order[better][lower], how preferring a suite of level lower over one of
+	 * level better is judged; FREE (0) where not set. */
+	enum ncsc_order order[NCSC_INSUFFICIENT + 1][NCSC_INSUFFICIENT + 1];
 	/* Client-initiated renegotiation: refused is good; accepted up to this many times in a
 	 * row is reneg_limited; more is reneg_unlimited. A limit of 0 means any acceptance is
 	 * reneg_unlimited. */
@@ -419,9 +422,12 @@ static const struct ncsc_entry v2025_keys[] = {
 	{ EVP_PKEY_ED448, NCSC_GOOD },
 };
 
-/* 3.3.2 / 3.3.5: SHA-2 with RSA or ECDSA, and EdDSA. Everything else (SHA-1, MD5, SHA-224,
- * DSA) insufficient. unverified: internet.nl names this list "sufficient" but passes it
- * without remark; it is good here. */
+/* 3.3.2 / 3.3.5: SHA-256/384/512 with RSA or ECDSA, and EdDSA; SHA-224 phase-out (3.3.5
+ * puts SHA-224 at phase-out, as the key-exchange hashes above; internet.nl's scans.py after
+ * PR #1800 splits certificate signatures into CERT_SIGALG_SUFFICIENT and
+ * CERT_SIGALG_PHASE_OUT, the latter a notice: unverified which OIDs it lists). Everything
+ * else (SHA-1, MD5, DSA) insufficient. unverified: internet.nl names the first list
+ * "sufficient" but passes it without remark; it is good here. */
 static const struct ncsc_entry v2025_cert_sigs[] = {
 	{ NID_sha256WithRSAEncryption, NCSC_GOOD },
 	{ NID_sha384WithRSAEncryption, NCSC_GOOD },
@@ -433,6 +439,8 @@ static const struct ncsc_entry v2025_cert_sigs[] = {
 	{ NID_ED448, NCSC_GOOD },
 	/* unverified: internet.nl does not list RSASSA-PSS (its hash is in the parameters). */
 	{ NID_rsassaPss, NCSC_GOOD },
+	{ NID_sha224WithRSAEncryption, NCSC_PHASE_OUT },
+	{ NID_ecdsa_with_SHA224, NCSC_PHASE_OUT },
 };
 
 /* ---- Version 2.1 ---- */
@@ -581,6 +589,15 @@ static const struct ncsc ncsc_2025_05 = {
 	.curves = TABLE(v2025_curves),
 	.keys = TABLE(v2025_keys),
 	.cert_sigs = TABLE(v2025_cert_sigs),
+	/* Only a phase-out suite preferred over a good or sufficient one breaks the order; the
+	 * order of insufficient suites is not judged (they fail the ciphers test), nor that of
+	 * sufficient against good. internet.nl's test_cipher_order for 2025-05 (scans.py after
+	 * PR #1800 and the cipher-probe rework): one pair of lists, phase-out below sufficient
+	 * and good (TLS 1.3 suites left out), any violation CipherOrderStatus.bad. */
+	.order = {
+		[NCSC_GOOD] = { [NCSC_PHASE_OUT] = NCSC_ORDER_VIOLATION },
+		[NCSC_SUFFICIENT] = { [NCSC_PHASE_OUT] = NCSC_ORDER_VIOLATION },
+	},
 	/* 3.4.2: limited (at most 10) client renegotiations sufficient, unlimited phase-out. */
 	.reneg_limit = 10,
 	.reneg_limited = NCSC_SUFFICIENT,
@@ -599,6 +616,16 @@ static const struct ncsc ncsc_2_1 = {
 	.curves = TABLE(v21_curves),
 	.keys = TABLE(v21_keys),
 	.cert_sigs = TABLE(v21_cert_sigs),
+	/* internet.nl's 2.1-era test_cipher_order (scans.py d3eb5fa8): anything over good is
+	 * sufficient_above_good (passed, shown); phase-out or insufficient over sufficient, or
+	 * insufficient over phase-out, CipherOrderStatus.bad. */
+	.order = {
+		[NCSC_GOOD] = { [NCSC_SUFFICIENT] = NCSC_ORDER_NOTED,
+		    [NCSC_PHASE_OUT] = NCSC_ORDER_NOTED, [NCSC_INSUFFICIENT] = NCSC_ORDER_NOTED },
+		[NCSC_SUFFICIENT] = { [NCSC_PHASE_OUT] = NCSC_ORDER_VIOLATION,
+		    [NCSC_INSUFFICIENT] = NCSC_ORDER_VIOLATION },
+		[NCSC_PHASE_OUT] = { [NCSC_INSUFFICIENT] = NCSC_ORDER_VIOLATION },
+	},
 	/* Table 13: client-initiated renegotiation on is sufficient (internet.nl#504). */
 	.reneg_limit = 0,
 	.reneg_limited = NCSC_SUFFICIENT,
@@ -781,6 +808,14 @@ ncsc_zero_rtt(const struct ncsc *g, bool accepted)
 {
 	(void)g; /* the same in both versions: 2.1 table 14, 2025-05 3.4.x */
 	return accepted ? NCSC_INSUFFICIENT : NCSC_GOOD;
+}
+
+enum ncsc_order
+ncsc_order(const struct ncsc *g, enum ncsc_level lower, enum ncsc_level better)
+{
+	if ((unsigned)better >= (unsigned)lower || (unsigned)lower > NCSC_INSUFFICIENT)
+		return NCSC_ORDER_FREE;
+	return g->order[better][lower];
 }
 
 const char *

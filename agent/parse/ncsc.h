@@ -82,6 +82,15 @@ unsigned ncsc_client_reneg_attempts(const struct ncsc *g);
 /* TLS 1.3 0-RTT (early data) accepted: insufficient; refused or not offered: good. */
 enum ncsc_level ncsc_zero_rtt(const struct ncsc *g, bool accepted);
 
+/* Cipher order at the highest version below TLS 1.3: how a server that prefers a suite of level
+ * `lower` over one of the better level `better` (better < lower) is judged. */
+enum ncsc_order {
+	NCSC_ORDER_FREE,      /* no rule between the two levels */
+	NCSC_ORDER_NOTED,     /* shown, still a pass (internet.nl's 2.1-era sufficient_above_good) */
+	NCSC_ORDER_VIOLATION, /* the order test fails */
+};
+enum ncsc_order ncsc_order(const struct ncsc *g, enum ncsc_level lower, enum ncsc_level better);
+
 /* "good", "sufficient", "phase-out", "insufficient"; "unknown" for anything else. */
 const char *ncsc_level_name(enum ncsc_level l);
 /* The verdict status of a level: PEIL__STATUS__PASSED for good and sufficient,

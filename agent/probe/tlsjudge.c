@@ -103,12 +103,13 @@ tlsjudge_ciphers(const struct tlsjudge_ctx *c, struct addrjudge *j)
 	}
 }
 
-/* As internet.nl's cipher order test, at the highest version below TLS 1.3 (TLS 1.3 suites
- * are all good): not applicable when every suite is good; a suite below good preferred over a
- * good one is info ("sufficient above good"); a phase-out or insufficient suite preferred over
- * a sufficient one, or an insufficient over a phase-out one, fails. A server that follows the
- * client's order prefers whatever the client lists first: each pair of levels it holds counts
- * as the lower preferred. */
+/* As internet.nl's cipher order test, at the highest version below TLS 1.3 (its suites are
+ * judged by the ciphers test): not applicable when every suite is good; each pair of a suite
+ * preferred over one of a better level is judged by the guideline (ncsc_order): a noted pair
+ * ends the check with a pass (internet.nl's 2.1-era sufficient_above_good), a violation fails
+ * (2025-05: phase-out over sufficient or good). A server that follows the client's order
+ * prefers whatever the client lists first: each pair of levels it holds counts as the lower
+ * preferred. */
 void
 tlsjudge_cipherorder(const struct tlsjudge_ctx *c, struct addrjudge *j)
 {
@@ -135,28 +136,33 @@ tlsjudge_cipherorder(const struct tlsjudge_ctx *c, struct addrjudge *j)
 		return;
 	}
 	if (ps->server_order == 0) {
-		enum ncsc_level hi = has[NCSC_GOOD] ? NCSC_GOOD : has[NCSC_SUFFICIENT] ?
-		    NCSC_SUFFICIENT : NCSC_PHASE_OUT;
-		bool lower = false;
-
-		for (int l = (int)hi + 1; l <= (int)NCSC_INSUFFICIENT; l++)
-			lower |= has[l];
 		snprintf(buf, sizeof(buf), "%s: the server follows the client's order",
 		    tlsjudge_version_name(ps->version));
 		textlist_add(&j->line, buf);
-		if (!lower)
-			return;
-		snprintf(buf, sizeof(buf), "%s: the server follows the client's order, which "
-		    "decides between %s and lower suites", tlsjudge_version_name(ps->version),
-		    ncsc_level_name(hi));
-		/* internet.nl: a lower suite chosen over a good one is sufficient_above_good,
-		 * which build_report passes; below good the order fails */
-		if (hi == NCSC_GOOD) {
-			textlist_add(&j->line, buf);
-			return;
+		/* the pairs of levels it holds, a noted one first (it ends internet.nl's check) */
+		for (int pass = 0; pass < 2; pass++) {
+			enum ncsc_order want = pass == 0 ? NCSC_ORDER_NOTED : NCSC_ORDER_VIOLATION;
+
+			for (int b = NCSC_GOOD; b < NCSC_INSUFFICIENT; b++) {
+				for (int l = b + 1; l <= NCSC_INSUFFICIENT; l++) {
+					if (!has[b] || !has[l] || ncsc_order(c->g, (enum ncsc_level)l,
+					    (enum ncsc_level)b) != want)
+						continue;
+					snprintf(buf, sizeof(buf), "%s: the server follows the "
+					    "client's order, which decides between %s and %s suites",
+					    tlsjudge_version_name(ps->version),
+					    ncsc_level_name((enum ncsc_level)b),
+					    ncsc_level_name((enum ncsc_level)l));
+					if (pass == 0) {
+						textlist_add(&j->line, buf);
+						return;
+					}
+					textlist_add(&j->bad, buf);
+					j->st = PEIL__STATUS__FAILED;
+					return;
+				}
+			}
 		}
-		textlist_add(&j->bad, buf);
-		j->st = PEIL__STATUS__FAILED;
 		return;
 	}
 	snprintf(buf, sizeof(buf), "%s: %s", tlsjudge_version_name(ps->version),
@@ -164,18 +170,19 @@ tlsjudge_cipherorder(const struct tlsjudge_ctx *c, struct addrjudge *j)
 	textlist_add(&j->line, buf);
 	if (ps->server_order != 1)
 		return;
-	/* The levels above each suite's own, in the server's order: a suite preferred over one
-	 * of a better level is a violation; lower over good is checked first and ends the
-	 * check, as internet.nl's test_cipher_order (sufficient_above_good, which its
-	 * build_report passes: shown in the evidence, never a failure). */
+	/* The levels above each suite's own, in the server's order: a noted pair is looked for
+	 * first and ends the check (internet.nl's test_cipher_order stops at
+	 * sufficient_above_good, which its build_report passes), then a violation. */
 	for (int pass = 0; pass < 2; pass++) {
+		enum ncsc_order want = pass == 0 ? NCSC_ORDER_NOTED : NCSC_ORDER_VIOLATION;
+
 		for (size_t i = 0; i < ps->nsuites; i++) {
 			enum ncsc_level li = ncsc_cipher(c->g, ps->suites[i]);
 
 			for (size_t k = i + 1; k < ps->nsuites; k++) {
 				enum ncsc_level lk = ncsc_cipher(c->g, ps->suites[k]);
 
-				if (lk >= li || (pass == 0) != (lk == NCSC_GOOD))
+				if (ncsc_order(c->g, li, lk) != want)
 					continue;
 				snprintf(buf, sizeof(buf), "%s: %s (%s) preferred over %s (%s)",
 				    tlsjudge_version_name(ps->version), suite_name(ps->suites[i],

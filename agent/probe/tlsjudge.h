@@ -34,7 +34,8 @@ typedef void (*tlsjudge_fn)(const struct tlsjudge_ctx *c, struct addrjudge *j);
 
 /* The judges, as internet.nl judges mail and web TLS (docs/parity.md):
  * version, ciphers: every item by the table, worst wins;
- * cipherorder: at the highest version below TLS 1.3 (internet.nl's CipherOrderStatus);
+ * cipherorder: at the highest version below TLS 1.3, pairs judged by ncsc_order (internet.nl's
+ * CipherOrderStatus);
  * keyexchange: ECDHE groups and DHE size (none: passes); kexhash: TLS 1.2 signature hashes
  * (a weak hash at worst a warning, none signed passes); compress, secreneg: yes/no by the table,
  * TLS 1.3 only passes; clientreneg: accepted is info; pubkey, sig: every key and signature

@@ -316,8 +316,10 @@ test_cert_sig(void **state)
 		{ NID_ED448, G, G },
 		{ NID_rsassaPss, G, G },
 		{ NID_dsa_with_SHA256, I, G },
-		{ NID_sha224WithRSAEncryption, I, I },
-		{ NID_ecdsa_with_SHA224, I, I },
+		/* 2025-05 3.3.5: SHA-224 phase-out, as for the key-exchange hash */
+		{ NID_sha224WithRSAEncryption, P, I },
+		{ NID_ecdsa_with_SHA224, P, I },
+		{ NID_dsa_with_SHA224, I, I },
 		{ NID_sha1WithRSAEncryption, I, I },
 		{ NID_ecdsa_with_SHA1, I, I },
 		{ NID_dsaWithSHA1, I, I },
@@ -381,6 +383,46 @@ test_levels(void **state)
 	assert_true(NCSC_PHASE_OUT < NCSC_INSUFFICIENT);
 }
 
+/* Cipher order. 2025-05 (internet.nl's test_cipher_order after PR #1800: phase-out must come
+ * after sufficient and good, nothing else is compared): only phase-out over good or
+ * sufficient is a violation; insufficient suites and sufficient-over-good are free. 2.1
+ * (scans.py d3eb5fa8): anything over good is noted; phase-out or insufficient over
+ * sufficient, and insufficient over phase-out, are violations. */
+static void
+test_order(void **state)
+{
+	static const struct {
+		enum ncsc_level lower, better;
+		enum ncsc_order v2025, v21;
+	} v[] = {
+		{ NCSC_SUFFICIENT, NCSC_GOOD, NCSC_ORDER_FREE, NCSC_ORDER_NOTED },
+		{ NCSC_PHASE_OUT, NCSC_GOOD, NCSC_ORDER_VIOLATION, NCSC_ORDER_NOTED },
+		{ NCSC_INSUFFICIENT, NCSC_GOOD, NCSC_ORDER_FREE, NCSC_ORDER_NOTED },
+		{ NCSC_PHASE_OUT, NCSC_SUFFICIENT, NCSC_ORDER_VIOLATION, NCSC_ORDER_VIOLATION },
+		{ NCSC_INSUFFICIENT, NCSC_SUFFICIENT, NCSC_ORDER_FREE, NCSC_ORDER_VIOLATION },
+		{ NCSC_INSUFFICIENT, NCSC_PHASE_OUT, NCSC_ORDER_FREE, NCSC_ORDER_VIOLATION },
+		/* a better or equal suite first is never judged */
+		{ NCSC_GOOD, NCSC_PHASE_OUT, NCSC_ORDER_FREE, NCSC_ORDER_FREE },
+		{ NCSC_SUFFICIENT, NCSC_INSUFFICIENT, NCSC_ORDER_FREE, NCSC_ORDER_FREE },
+		{ NCSC_PHASE_OUT, NCSC_PHASE_OUT, NCSC_ORDER_FREE, NCSC_ORDER_FREE },
+		{ NCSC_INSUFFICIENT, NCSC_INSUFFICIENT, NCSC_ORDER_FREE, NCSC_ORDER_FREE },
+		{ (enum ncsc_level)42, NCSC_GOOD, NCSC_ORDER_FREE, NCSC_ORDER_FREE },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		assert_int_equal(ncsc_order(g25, v[i].lower, v[i].better), v[i].v2025);
+		assert_int_equal(ncsc_order(g21, v[i].lower, v[i].better), v[i].v21);
+	}
+	/* by suite: ECDHE-RSA-AES128-SHA256 (phase-out) over ECDHE-RSA-AES128-GCM-SHA256
+	 * (sufficient) breaks the 2025-05 order; ECDHE-RSA-AES128-SHA (insufficient) over it
+	 * does not */
+	assert_int_equal(ncsc_order(g25, ncsc_cipher(g25, 0xC027), ncsc_cipher(g25, 0xC02F)),
+	    NCSC_ORDER_VIOLATION);
+	assert_int_equal(ncsc_order(g25, ncsc_cipher(g25, 0xC013), ncsc_cipher(g25, 0xC02F)),
+	    NCSC_ORDER_FREE);
+}
+
 /* The versions must differ where the 2025-05 revision changed the tables. */
 static void
 test_differences(void **state)
@@ -422,6 +464,7 @@ main(void)
 		cmocka_unit_test(test_cert_sig),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_differences),
 	};
 

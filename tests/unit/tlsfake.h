@@ -102,8 +102,10 @@ free_cert(void **state)
  * exchange); STOPPED: GOOD's findings, but the engine stopped early (a deadline);
  * WEAK_CHAIN: GOOD's, with an RSA-1024 intermediate and an RSA-1024 self-signed root sent
  * after the leaf (make_certs_weak_chain). */
+/* PHASE_ORDER: TLS 1.2 in the server's order, a phase-out suite (AES-CBC-SHA256) before a
+ * sufficient one; CLIENT_PHASE: the same two suites in the client's order. */
 enum kind { GOOD, LEGACY, NO_STARTTLS, SILENT, WEAK_ORDER, CLIENT_ORDER, RENEG, NO_SIG, NO_SLOT,
-	STATIC_RSA, STOPPED, WEAK_CHAIN };
+	STATIC_RSA, STOPPED, WEAK_CHAIN, PHASE_ORDER, CLIENT_PHASE };
 
 struct canned_tls {
 	const char *addr;        /* which address gets this report */
@@ -153,6 +155,10 @@ report(enum kind k, struct tls_report *r, struct smtp_session *s)
 		r->per_version[1].suites[0] = 0xc013;   /* ECDHE_RSA_WITH_AES_128_CBC_SHA */
 		r->per_version[1].suites[1] = 0xc02f;   /* ECDHE_RSA_WITH_AES_128_GCM_SHA256 */
 		r->per_version[1].server_order = 1;
+	} else if (k == PHASE_ORDER || k == CLIENT_PHASE) {
+		r->per_version[1].suites[0] = 0xc027;   /* ECDHE_RSA_WITH_AES_128_CBC_SHA256 */
+		r->per_version[1].suites[1] = 0xc02f;   /* ECDHE_RSA_WITH_AES_128_GCM_SHA256 */
+		r->per_version[1].server_order = k == PHASE_ORDER ? 1 : 0;
 	} else if (k == CLIENT_ORDER) {
 		r->per_version[1].suites[0] = 0xc030;   /* ECDHE_RSA_WITH_AES_256_GCM_SHA384 */
 		r->per_version[1].suites[1] = 0xc013;
