@@ -2910,16 +2910,16 @@ item_running(const struct lanes *ln)
 	return false;
 }
 
-/* A lane: takes items off the queue until none is left and none runs; a lane whose items
- * are done waits for those a running item may queue, so that the half of an enumeration
- * split after the other lane's last item started does not run on one lane. */
-static void *
-lane_main(void *arg)
+/* Runs queued items until want is done, else (want NULL) until none is queued and none
+ * runs; with nothing to take, waits for an item to end (a running one may still queue one:
+ * the half it splits off, step 5). The item waited for never waits itself, and a lane whose
+ * items are done waits for those a running item may queue, so that the half of an
+ * enumeration split after the other lane's last item started does not run on one lane. */
+static void
+lanes_serve(struct lanes *ln, const struct lane_item *want)
 {
-	struct lanes *ln = arg;
-
 	pthread_mutex_lock(&ln->lock);
-	for (;;) {
+	while (want == NULL || want->state != ITEM_DONE) {
 		struct lane_item *it = item_take(ln);
 
 		if (it != NULL) {
@@ -2928,34 +2928,27 @@ lane_main(void *arg)
 			pthread_mutex_lock(&ln->lock);
 			continue;
 		}
-		if (!item_running(ln))
+		if (want == NULL && !item_running(ln))
 			break;
 		pthread_cond_wait(&ln->done, &ln->lock);
 	}
 	pthread_mutex_unlock(&ln->lock);
+}
+
+/* The second lane's thread. */
+static void *
+lane_main(void *arg)
+{
+	lanes_serve(arg, NULL);
 	return NULL;
 }
 
 /* Until half is done: runs it if no lane took it yet, else runs what else is queued, else
- * waits. The half never waits itself, so this ends. */
+ * waits. */
 static void
 lanes_wait(struct eng *e, struct lane_item *half)
 {
-	struct lanes *ln = e->ln;
-
-	pthread_mutex_lock(&ln->lock);
-	while (half->state != ITEM_DONE) {
-		struct lane_item *it = item_take(ln);
-
-		if (it != NULL) {
-			pthread_mutex_unlock(&ln->lock);
-			item_run(ln, it);
-			pthread_mutex_lock(&ln->lock);
-			continue;
-		}
-		pthread_cond_wait(&ln->done, &ln->lock);
-	}
-	pthread_mutex_unlock(&ln->lock);
+	lanes_serve(e->ln, half);
 }
 
 /* What the copy in it found besides a version's suites, into e and its report, as if it
@@ -3103,7 +3096,7 @@ lanes_run(struct eng *e)
 	cond = true;
 	/* No second thread: this one runs every item, the report the same. */
 	two = pthread_create(&th, NULL, lane_main, ln) == 0;
-	(void)lane_main(ln);
+	lanes_serve(ln, NULL);
 	if (two)
 		(void)pthread_join(th, NULL);
 	for (size_t k = 0; k < n; k++) {
