@@ -130,7 +130,8 @@ struct found {
 #define RANK_TAIL  (2 * LANE_ITEMS)      /* eng.rank of step 5's item, merged last */
 #define RANK_NONE  (2 * LANE_ITEMS + 1)  /* lanes.dh_rank: no copy knows the FFDH prime */
 
-/* What the lanes of one tls_probe share (t->lanes > 1, lanes_run): the handshake budget and
+/* What the lanes of one tls_probe share (t->lanes > 1: start_run, then lanes_run, each with
+ * its own): the handshake budget and
  * the stop, so that both stop when either does; the queue of items. Under lock, but for
  * split[vi], written before its half is queued and read-only from then on. */
 struct lanes {
@@ -3281,7 +3282,8 @@ start_run(struct eng *e)
 		return PEIL_ENOMEM;
 	e->ln = ln;
 	pthread_mutex_lock(&ln->lock);
-	it = item_next(ln, e);                /* room: the first of LANE_ITEMS */
+	it = item_next(ln, e);
+	assert(it != NULL);                   /* the first of LANE_ITEMS */
 	it->hellos = true;
 	pthread_mutex_unlock(&ln->lock);
 	/* No second thread: lanes_wait runs the item here, the report the same. */
