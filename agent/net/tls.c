@@ -145,10 +145,11 @@ struct lanes {
 	struct lane_item *items;
 	size_t nitems;
 	bool refused;                       /* a lane's connect failed ... */
-	bool connected;                     /* ... and one's succeeded (a server taking one
-	                                    * connection at a time, not one taking none) */
+	bool connected;                     /* ... and one's succeeded (start_run: a server
+	                                    * taking one connection at a time, not none) */
 	int dh_rank;                        /* the lowest rank (eng.rank) of a copy that knows the
 	                                    * FFDH prime; RANK_NONE none */
+	bool queuing;                       /* start_run's own part runs: it may queue step 1b */
 	struct lane_item *sigs;             /* step 5 (step 4 before it: tail_spawn) runs in this
 	                                    * item; NULL not yet */
 	const char *split[TLS_NVERSIONS][HELLO_SUITES]; /* a version's suites left to enumerate
@@ -231,8 +232,8 @@ struct hello_ask {
 /* A lane's unit of work: steps 3 and 3b on versions[first..last], or (half_vi >= 0) the
  * second half of that version's suite enumeration (suites_split), or (sigs) step 5, with
  * (groups) step 4 before it, or (hellos) step 1's hand-built hellos and step 2 asked ahead
- * (start_run) into asks[] by version index, on copies of the engine and the report as they
- * were when the item was made (their counters from 0). */
+ * (start_run) into asks[] by version index, or (early) step 1b, on copies of the engine and
+ * the report as they were when the item was made (their counters from 0). */
 struct lane_item {
 	int first, last;
 	int half_vi;
@@ -240,6 +241,7 @@ struct lane_item {
 	bool groups;
 	bool hellos;
 	struct hello_ask asks[TLS_NVERSIONS];
+	bool early;                         /* step 1b (early_probe) */
 	size_t n0;                          /* a half: the suites found before it */
 	enum { ITEM_QUEUED, ITEM_RUNNING, ITEM_DONE } state;
 	struct eng e;
@@ -2994,6 +2996,8 @@ item_run(struct lanes *ln, struct lane_item *it)
 		rc = sigs_probe(&it->e);
 	if (it->hellos)
 		rc = start_asks(&it->e, it->asks);
+	if (it->early)
+		rc = early_probe(&it->e);
 	for (int vi = it->first; vi >= 0 && vi <= it->last && rc == 0; vi++)
 		rc = version_probe(&it->e, vi);
 	pthread_mutex_lock(&ln->lock);
@@ -3020,11 +3024,13 @@ item_take(struct lanes *ln)
 	return it;
 }
 
-/* Whether an item is running: it may still queue one (the half it splits off, step 5).
- * Under ln->lock. */
+/* Whether an item is running, or start_run's own part: it may still queue one (the half it
+ * splits off, step 5, step 1b). Under ln->lock. */
 static bool
 item_running(const struct lanes *ln)
 {
+	if (ln->queuing)
+		return true;
 	for (size_t k = 0; k < ln->nitems; k++)
 		if (ln->items[k].state == ITEM_RUNNING)
 			return true;
@@ -3259,21 +3265,32 @@ lanes_run(struct eng *e)
 	return rc;
 }
 
-/* Steps 1, 1b and 2 on two lanes: this thread makes TLS 1.3's and 1.2's full handshakes and
- * step 1b on e while the other lane asks the hand-built hellos of TLS 1.1, 1.0 and SSLv3
- * ahead (start_asks: with first-flight tries they need nothing from the full handshakes
- * but whether one of TLS 1.1 or 1.0 is still due, which versions_probe decides after them,
- * as on one lane), on a copy (lane_item), sharing the budget and the stop (struct lanes);
- * then their answers are noted in step 1's order (versions_probe, ssl3_note), so that the
- * report is the one lane's whichever lane was faster: but that a version whose hello was
+/* Step 1b's answer, found on a copy (start_run), into e's report. */
+static void
+early_merge(struct eng *e, const struct lane_item *it)
+{
+	e->r->early_data = it->r.early_data;
+	memcpy(e->r->early_reply, it->r.early_reply, sizeof(e->r->early_reply));
+	memcpy(e->r->early_why, it->r.early_why, sizeof(e->r->early_why));
+	eng_merge(e, it);
+}
+
+/* Steps 1, 1b and 2 on two lanes: this thread makes TLS 1.3's and 1.2's full handshakes on
+ * e while the other lane asks the hand-built hellos of TLS 1.1, 1.0 and SSLv3 ahead
+ * (start_asks: with first-flight tries they need nothing from the full handshakes but
+ * whether one of TLS 1.1 or 1.0 is still due, which versions_probe decides after them, as on
+ * one lane), and step 1b, once TLS 1.3's handshake kept a session, goes to the lane free
+ * first; each item on a copy (lane_item), sharing the budget and the stop (struct lanes).
+ * Then the hellos' answers are noted in step 1's order (versions_probe, ssl3_note), so that
+ * the report is the one lane's whichever lane was faster: but that a version whose hello was
  * refused while no full TLS <= 1.2 handshake had completed has none (on one lane it has one,
- * refused too), and the tries counted. A lane's connect failing after one succeeded sets
- * e->lanes_refused (tls_probe runs again on one lane). 0 or PEIL_ENOMEM. */
+ * refused too), and the tries counted. A lane's connect failing, unless every lane's did,
+ * sets e->lanes_refused (tls_probe runs again on one lane). 0 or PEIL_ENOMEM. */
 static int
 start_run(struct eng *e)
 {
 	struct lanes *ln;
-	struct lane_item *it;
+	struct lane_item *it, *early = NULL;
 	pthread_t th;
 	bool two;
 	int rc;
@@ -3285,23 +3302,42 @@ start_run(struct eng *e)
 	it = item_next(ln, e);
 	assert(it != NULL);                   /* the first of LANE_ITEMS */
 	it->hellos = true;
+	ln->queuing = true;
 	pthread_mutex_unlock(&ln->lock);
-	/* No second thread: lanes_wait runs the item here, the report the same. */
+	/* No second thread: lanes_wait runs the items here, the report the same. */
 	two = pthread_create(&th, NULL, lane_main, ln) == 0;
-	rc = versions_probe(e, 0, 1, NULL);
-	if (rc == 0 && e->ticket != NULL)
-		rc = early_probe(e);
+	rc = versions_probe(e, 0, 0, NULL);
+	pthread_mutex_lock(&ln->lock);
+	if (rc == 0 && e->ticket != NULL) {
+		early = item_next(ln, e);
+		assert(early != NULL);            /* the second */
+		early->early = true;
+	}
+	ln->queuing = false;
+	pthread_cond_broadcast(&ln->done);
+	pthread_mutex_unlock(&ln->lock);
+	if (rc == 0)
+		rc = versions_probe(e, 1, 1, NULL);
+	if (early != NULL)
+		lanes_wait(e, early);
 	lanes_wait(e, it);
 	if (two)
 		(void)pthread_join(th, NULL);
+	/* A server taking one connection at a time refuses the second; the other lane's
+	 * refusal may also have come before this one's first try, which it stopped. Only when
+	 * every lane's first connect failed is it a server taking none. */
+	e->lanes_refused |= ln->refused && (ln->connected || e->r->handshakes == 0);
 	if (rc == 0)
 		rc = it->rc;
+	if (rc == 0 && early != NULL)
+		rc = early->rc;
 	if (rc == 0)
 		rc = versions_probe(e, 2, TLS_NVERSIONS - 2, it->asks);
+	if (rc == 0 && early != NULL)
+		early_merge(e, early);
 	if (rc == 0 && !e->stop)
 		ssl3_note(e, &it->asks[4]);
 	eng_merge(e, it);
-	e->lanes_refused |= ln->refused && ln->connected;
 	e->ln = NULL;
 	lanes_free(ln);
 	return rc;

@@ -881,7 +881,9 @@ test_lanes_start(void **state)
 	assert_int_equal(two.handshakes, 3);
 	assert_int_equal(c.calls, 3);
 	tls_report_clear(&two);
-	/* From the second call on each waits for the deadline: both lanes stop there. */
+	/* From the second call on each waits for the deadline: both lanes stop there, no try
+	 * after it (the first's chain, verified against the system's CA bundle, may end later:
+	 * slow under the sanitizers). */
 	c.stall_at = 2;
 	t0 = clock_mono_ms();
 	lanes_probe(&c, 2, 0, t0 + 1000, &two);
@@ -890,8 +892,9 @@ test_lanes_start(void **state)
 	assert_true(c.others > 0);
 	assert_true(two.partial);
 	assert_non_null(strstr(two.partial_why, "deadline reached"));
-	assert_true(clock_mono_ms() - t0 < 1500);
+	assert_true(clock_mono_ms() - t0 < 3000);
 	assert_true(two.handshakes <= 3);
+	assert_int_equal(c.calls, (int)two.handshakes);
 	tls_report_clear(&two);
 	sserver_stop(&s);
 	/* Nothing listens: both lanes' first connects fail, and that is no server taking one
@@ -1705,12 +1708,13 @@ ed_stop(struct edsrv *s)
 }
 
 static void
-probe_early(uint16_t *port, const char *early, unsigned maxhs, struct tls_report *r)
+probe_early(uint16_t *port, const char *early, unsigned maxhs, unsigned lanes,
+    struct tls_report *r)
 {
 	struct tls_target t = {
 		.connect = cb_connect, .arg = port, .sni = "mx.example.org", .handshake_ms = 3000,
 		.max_handshakes = maxhs, .early_data = (const uint8_t *)early,
-		.early_len = early != NULL ? strlen(early) : 0,
+		.early_len = early != NULL ? strlen(early) : 0, .lanes = lanes,
 	};
 
 	assert_int_equal(tls_probe(&t, r), 0);
@@ -1724,7 +1728,7 @@ test_early_data(void **state)
 	static const char get[] = "GET / HTTP/1.1\r\nHost: mx.example.org\r\n\r\n";
 	struct edsrv s;
 	struct sserver ss;
-	struct tls_report r;
+	struct tls_report r, two;
 	unsigned without;
 
 	(void)state;
@@ -1733,31 +1737,42 @@ test_early_data(void **state)
 
 	/* Accepted: one more connection than without 0-RTT, the answer's first line kept. */
 	ed_start(&s, ED_ACCEPT);
-	probe_early(&s.port, NULL, 0, &r);
+	probe_early(&s.port, NULL, 0, 1, &r);
 	assert_true(r.available);
 	assert_int_equal(r.early_data, -1);
 	assert_string_equal(r.early_why, "");
 	without = r.handshakes;
 	tls_report_clear(&r);
-	probe_early(&s.port, get, 0, &r);
+	probe_early(&s.port, get, 0, 1, &r);
 	assert_true(r.available);
 	assert_int_equal(r.early_data, 1);
 	assert_string_equal(r.early_reply, "HTTP/1.1 200 OK (early)");
 	assert_int_equal(atomic_load(&s.early_bytes), (int)strlen(get));
 	assert_int_equal(r.handshakes, without + 1);
 	assert_false(r.partial);
+	/* On two lanes the resumption goes to the lane free first: the same report. */
+	atomic_store(&s.early_bytes, 0);
+	probe_early(&s.port, get, 0, 2, &two);
+	assert_same_report(&r, &two);
+	assert_string_equal(r.early_why, two.early_why);
+	assert_string_equal(r.early_reply, two.early_reply);
+	assert_string_equal(r.why, two.why);
+	assert_int_equal(atomic_load(&s.early_bytes), (int)strlen(get));
+	tls_report_clear(&two);
 	tls_report_clear(&r);
 	/* A budget spent by the TLS 1.3 try: the resumption is not made, 0-RTT unknown. */
-	probe_early(&s.port, get, 1, &r);
-	assert_int_equal(r.handshakes, 1);
-	assert_int_equal(r.early_data, -1);
-	assert_true(r.partial);
-	tls_report_clear(&r);
+	for (unsigned lanes = 1; lanes <= 2; lanes++) {
+		probe_early(&s.port, get, 1, lanes, &r);
+		assert_int_equal(r.handshakes, 1);
+		assert_int_equal(r.early_data, -1);
+		assert_true(r.partial);
+		tls_report_clear(&r);
+	}
 	ed_stop(&s);
 
 	/* Rejected although the ticket allowed it. */
 	ed_start(&s, ED_REJECT);
-	probe_early(&s.port, get, 0, &r);
+	probe_early(&s.port, get, 0, 1, &r);
 	assert_int_equal(r.early_data, 0);
 	assert_non_null(strstr(r.early_why, "rejected"));
 	assert_string_equal(r.early_reply, "");
@@ -1767,17 +1782,17 @@ test_early_data(void **state)
 
 	/* Tickets without early data; no tickets: no resumption tried. */
 	ed_start(&s, ED_NO_EARLY);
-	probe_early(&s.port, NULL, 0, &r);
+	probe_early(&s.port, NULL, 0, 1, &r);
 	without = r.handshakes;
 	tls_report_clear(&r);
-	probe_early(&s.port, get, 0, &r);
+	probe_early(&s.port, get, 0, 1, &r);
 	assert_int_equal(r.early_data, 0);
 	assert_non_null(strstr(r.early_why, "no ticket allowing early data"));
 	assert_int_equal(r.handshakes, without);
 	tls_report_clear(&r);
 	ed_stop(&s);
 	ed_start(&s, ED_NO_TICKET);
-	probe_early(&s.port, get, 0, &r);
+	probe_early(&s.port, get, 0, 1, &r);
 	assert_int_equal(r.early_data, 0);
 	assert_non_null(strstr(r.early_why, "no session ticket"));
 	assert_true(r.ms < 2000 + 1500);
@@ -1786,7 +1801,7 @@ test_early_data(void **state)
 
 	/* No TLS 1.3: not tried. */
 	sserver_start(&ss, "rsa", "-tls1_2", NULL);
-	probe_early(&ss.port, get, 0, &r);
+	probe_early(&ss.port, get, 0, 1, &r);
 	assert_true(r.available);
 	assert_int_equal(r.early_data, -1);
 	tls_report_clear(&r);
