@@ -158,7 +158,8 @@ struct tls_report {
  * to the ServerHello.
  * Handshakes run one at a time, or with t->lanes > 1 two at a time (the hellos of TLS 1.1,
  * 1.0 and SSLv3 asked ahead beside the full handshakes of TLS 1.3 and 1.2, a version refused
- * to its hello then having no full handshake; the versions' suites and the signature hashes
+ * to its hello then having no full handshake, and the 0-RTT resumption beside TLS 1.2's
+ * handshake or those hellos; the versions' suites and the signature hashes
  * in two threads; a version whose server follows our order has its suites enumerated in two
  * halves at once, at one more try; the report is the one a single lane gives, but for the
  * counts of tries and for what a bound cut short), each bounded by t->handshake_ms, all by
