@@ -3038,8 +3038,8 @@ item_running(const struct lanes *ln)
 }
 
 /* Runs queued items until want is done, else (want NULL) until none is queued and none
- * runs; with nothing to take, waits for an item to end (a running one may still queue one:
- * the half it splits off, step 5). The item waited for never waits itself, and a lane whose
+ * runs (item_running); with nothing to take, waits for an item to end or be queued. The
+ * item waited for never waits itself, and a lane whose
  * items are done waits for those a running item may queue, so that the half of an
  * enumeration split after the other lane's last item started does not run on one lane. */
 static void
@@ -3070,12 +3070,12 @@ lane_main(void *arg)
 	return NULL;
 }
 
-/* Until half is done: runs it if no lane took it yet, else runs what else is queued, else
- * waits. */
+/* Until want (a half, step 1b, step 1's hellos) is done: runs it if no lane took it yet,
+ * else runs what else is queued, else waits. */
 static void
-lanes_wait(struct eng *e, struct lane_item *half)
+lanes_wait(struct eng *e, struct lane_item *want)
 {
-	lanes_serve(e->ln, half);
+	lanes_serve(e->ln, want);
 }
 
 /* What the copy in it found besides a version's suites, into e and its report, as if it
