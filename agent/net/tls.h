@@ -164,10 +164,10 @@ struct tls_report {
  * halves at once, at one more try; the report is the one a single lane gives, but for the
  * counts of tries and for what a bound cut short), each bounded by t->handshake_ms, all by
  * t->deadline_ms and t->max_handshakes (shared by the lanes); when a bound stops it, what was
- * found is kept and r->partial says why. A connection refused on two lanes once another was
- * made (a server taking one connection of a client at a time) has the run made again on one
- * lane, within the tries and time left; the second report is kept when it is complete, the
- * tries of both counted. Trust never fails a handshake.
+ * found is kept and r->partial says why. A connection refused on two lanes (a server taking
+ * one connection of a client at a time; not when every lane's connect failed) has the run
+ * made again on one lane, within the tries and time left; the second report is kept when it
+ * is complete, the tries of both counted. Trust never fails a handshake.
  * Returns 0 (see r->available), PEIL_EINVAL (no connect callback) or PEIL_ENOMEM (r then
  * holds nothing). r is overwritten, not freed: pass a fresh one or one tls_report_clear
  * emptied; the caller frees it with tls_report_clear. Thread-safe (calls share nothing). The
