@@ -130,7 +130,8 @@ struct found {
 #define RANK_TAIL  (2 * LANE_ITEMS)      /* eng.rank of step 5's item, merged last */
 #define RANK_NONE  (2 * LANE_ITEMS + 1)  /* lanes.dh_rank: no copy knows the FFDH prime */
 
-/* What the lanes of one tls_probe share (t->lanes > 1, lanes_run): the handshake budget and
+/* What the lanes of one tls_probe share (t->lanes > 1: start_run, then lanes_run, each with
+ * its own): the handshake budget and
  * the stop, so that both stop when either does; the queue of items. Under lock, but for
  * split[vi], written before its half is queued and read-only from then on. */
 struct lanes {
@@ -143,9 +144,12 @@ struct lanes {
 	size_t nqueue, next;                /* ... and the next one to take */
 	struct lane_item *items;
 	size_t nitems;
-	bool refused;                       /* a lane's connect failed */
+	bool refused;                       /* a lane's connect failed ... */
+	bool connected;                     /* ... and one's succeeded (start_run: a server
+	                                    * taking one connection at a time, not none) */
 	int dh_rank;                        /* the lowest rank (eng.rank) of a copy that knows the
 	                                    * FFDH prime; RANK_NONE none */
+	bool queuing;                       /* start_run's own part runs: it may queue step 1b */
 	struct lane_item *sigs;             /* step 5 (step 4 before it: tail_spawn) runs in this
 	                                    * item; NULL not yet */
 	const char *split[TLS_NVERSIONS][HELLO_SUITES]; /* a version's suites left to enumerate
@@ -210,15 +214,34 @@ struct conn {
 	int64_t until;                      /* the end of this try */
 };
 
+/* The answer to a hand-built hello of step 1 (TLS 1.1, 1.0: version_ask) or 2 (SSLv3:
+ * ssl3_ask), asked on one engine and noted into a report apart (version_note, ssl3_note), so
+ * that the other lane can ask it ahead (start_run). */
+struct hello_ask {
+	enum {
+		ASK_NONE = 0,                   /* not asked: the run had stopped */
+		ASK_ACCEPTED,                   /* the version, with suite (cp: OpenSSL's, NULL SSLv3) */
+		ASK_WEAK,                       /* the version, with a suite OpenSSL cannot offer */
+		ASK_REFUSED,                    /* an alert, another answer or none: why */
+	} ans;
+	uint16_t suite;
+	const SSL_CIPHER *cp;
+	char why[200];
+};
+
 /* A lane's unit of work: steps 3 and 3b on versions[first..last], or (half_vi >= 0) the
  * second half of that version's suite enumeration (suites_split), or (sigs) step 5, with
- * (groups) step 4 before it, on copies of the engine and the report as they were when the
- * item was made (their counters from 0). */
+ * (groups) step 4 before it, or (hellos) step 1's hand-built hellos and step 2 asked ahead
+ * (start_run) into asks[] by version index, or (early) step 1b, on copies of the engine and
+ * the report as they were when the item was made (their counters from 0). */
 struct lane_item {
 	int first, last;
 	int half_vi;
 	bool sigs;
 	bool groups;
+	bool hellos;
+	struct hello_ask asks[TLS_NVERSIONS];
+	bool early;                         /* step 1b (early_probe) */
 	size_t n0;                          /* a half: the suites found before it */
 	enum { ITEM_QUEUED, ITEM_RUNNING, ITEM_DONE } state;
 	struct eng e;
@@ -380,6 +403,11 @@ eng_connect(struct eng *e, int64_t until, int *fd)
 		eng_stop(e, "connect failed: %s", why);
 		*fd = -1;
 		return HS_STOP;
+	}
+	if (e->ln != NULL) {
+		pthread_mutex_lock(&e->ln->lock);
+		e->ln->connected = true;
+		pthread_mutex_unlock(&e->ln->lock);
 	}
 	fl = fcntl(*fd, F_GETFL);
 	if (fl >= 0)
@@ -1458,53 +1486,76 @@ ticket_keep(struct eng *e, struct conn *c)
 	err_set(e->r->early_why, sizeof(e->r->early_why), "no session ticket (TLS 1.3)");
 }
 
-/* Step 1: one handshake per version, everything offered. */
+static int version_note(struct eng *, int, const struct hello_ask *);
+
+/* Step 1 on versions[vi] by a full handshake, everything offered: the first one completed
+ * keeps the chain, the first TLS <= 1.2 one measures renegotiation and EMS, TLS 1.3's keeps
+ * a session for 0-RTT. HS_OK (accepted or not), HS_STOP, PEIL_ENOMEM. */
 static int
-versions_probe(struct eng *e)
+version_full(struct eng *e, int vi)
 {
-	for (int vi = 0; vi < TLS_NVERSIONS - 1 && !e->stop; vi++) {
-		struct hs o = { .version = versions[vi],
-		    .tickets = vi == 0 && e->t->early_data != NULL };
-		struct conn c;
-		char why[200];
-		const SSL_CIPHER *cp;
-		uint16_t suite, scheme;
+	struct hs o = { .version = versions[vi], .tickets = vi == 0 && e->t->early_data != NULL };
+	struct conn c;
+	char why[200];
+	const SSL_CIPHER *cp;
+	uint16_t suite, scheme;
+	int rc;
+
+	rc = hs_try(e, &o, &c, why, sizeof(why));
+	if (rc == HS_STOP || rc == PEIL_ENOMEM)
+		return rc;
+	e->r->version_tried[vi] = true;
+	if (rc == HS_FAIL) {
+		first_why(e, version_names[vi], why);
+		return HS_OK;
+	}
+	if ((rc = conn_note(e, &c, &suite, &cp, &scheme)) != 0) {
+		conn_close(&c);
+		return rc;
+	}
+	e->r->available = true;
+	suite_add(e, vi, suite, cp);
+	if (o.tickets)
+		ticket_keep(e, &c);
+	if (versions[vi] != TLS_V13 && !e->legacy_done) {
+		e->legacy_done = true;
+		e->r->secure_reneg = SSL_get_secure_renegotiation_support(c.ssl) ? 1 : 0;
+		e->r->ems = SSL_get_extms_support(c.ssl) == 1 ? 1 : 0;
+		reneg_test(e, &c);
+	}
+	conn_close(&c);
+	return HS_OK;
+}
+
+/* Step 1 on versions[first..last] (TLS 1.3 ... 1.0): a full handshake each (version_full),
+ * but TLS 1.1 and 1.0 once what only a full TLS <= 1.2 handshake shows (the chain,
+ * renegotiation, EMS) is known: a hand-built hello then (version_hello; its answer asked
+ * ahead in asks[vi] when asks is not NULL), and a full handshake only when the server chose
+ * a suite OpenSSL cannot offer. With asks, a version whose hello was refused is refused
+ * before that too: a full handshake would tell nothing more of it (the first failure is
+ * TLS 1.2's, or TLS 1.3's), so only the highest legacy version accepted has one. 0 or
+ * PEIL_ENOMEM. */
+static int
+versions_probe(struct eng *e, int first, int last, const struct hello_ask *asks)
+{
+	for (int vi = first; vi <= last && !e->stop; vi++) {
+		const struct hello_ask *a = asks != NULL && vi >= 2 ? &asks[vi] : NULL;
 		int rc;
 
-		/* What only a full TLS <= 1.2 handshake shows is known: a hand-built hello will do */
-		if (e->flight && e->legacy_done && e->r->nchain > 0) {
-			if ((rc = version_hello(e, vi)) == HS_STOP)
+		if ((e->flight && e->legacy_done && e->r->nchain > 0) ||
+		    (a != NULL && a->ans == ASK_REFUSED)) {
+			rc = a != NULL ? version_note(e, vi, a) : version_hello(e, vi);
+			if (rc == HS_STOP)
 				break;
 			if (rc == PEIL_ENOMEM)
 				return rc;
 			if (rc == HS_OK)
 				continue;
 		}
-		rc = hs_try(e, &o, &c, why, sizeof(why));
-		if (rc == HS_STOP)
+		if ((rc = version_full(e, vi)) == HS_STOP)
 			break;
-		e->r->version_tried[vi] = true;
 		if (rc == PEIL_ENOMEM)
 			return rc;
-		if (rc == HS_FAIL) {
-			first_why(e, version_names[vi], why);
-			continue;
-		}
-		if ((rc = conn_note(e, &c, &suite, &cp, &scheme)) != 0) {
-			conn_close(&c);
-			return rc;
-		}
-		e->r->available = true;
-		suite_add(e, vi, suite, cp);
-		if (o.tickets)
-			ticket_keep(e, &c);
-		if (versions[vi] != TLS_V13 && !e->legacy_done) {
-			e->legacy_done = true;
-			e->r->secure_reneg = SSL_get_secure_renegotiation_support(c.ssl) ? 1 : 0;
-			e->r->ems = SSL_get_extms_support(c.ssl) == 1 ? 1 : 0;
-			reneg_test(e, &c);
-		}
-		conn_close(&c);
 	}
 	return 0;
 }
@@ -1976,26 +2027,22 @@ hello13_try(struct eng *e, const uint16_t *suites, size_t n, const uint16_t *gro
 	return HS_OK;
 }
 
-/* Step 1 for TLS 1.1 and 1.0 once a TLS <= 1.2 handshake completed (it gave the chain,
- * renegotiation and EMS): a hand-built hello (tls_client_hello_build) read to the
- * ServerHello, offering the suites OpenSSL offers for versions[vi] in its order, then the
- * weak ones it cannot (e->weak). Accepted: the chosen suite is found (suites_probe goes on
- * from it); refused: weak_probe has nothing to ask there; HS_OK either way. HS_FAIL when
- * the server chose a weak suite: OpenSSL's own handshake is to find the first suite then,
- * as if no hello had been sent (so the suites keep the order they are found in). HS_STOP,
- * PEIL_ENOMEM. */
+/* Step 1 for TLS 1.1 and 1.0 once what a full TLS <= 1.2 handshake shows is known
+ * (versions_probe): a hand-built hello (tls_client_hello_build) read to the ServerHello,
+ * offering the suites OpenSSL offers for versions[vi] in its order, then the weak ones it
+ * cannot (e->weak); its answer into *a. Nothing into the report but the try (version_note
+ * notes it). 0 or PEIL_ENOMEM. */
 static int
-version_hello(struct eng *e, int vi)
+version_ask(struct eng *e, int vi, struct hello_ask *a)
 {
 	uint16_t offer[HELLO_SUITES];
 	SSL *ssl = SSL_new(e->ctx);
 	STACK_OF(SSL_CIPHER) *sk = NULL;
-	const SSL_CIPHER *cp = NULL;
 	struct tls_hello h;
-	char why[200];
 	size_t n = 0;
 	int rc;
 
+	memset(a, 0, sizeof(*a));
 	if (ssl == NULL || SSL_set_min_proto_version(ssl, versions[vi]) != 1 ||
 	    SSL_set_max_proto_version(ssl, versions[vi]) != 1 ||
 	    (sk = SSL_get1_supported_ciphers(ssl)) == NULL) {
@@ -2007,27 +2054,28 @@ version_hello(struct eng *e, int vi)
 		    SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(sk, j)));
 	for (size_t j = 0; j < e->nweak; j++)
 		(void)add16(offer, &n, HELLO_SUITES, e->weak[j]);
-	rc = hello_try(e, versions[vi], offer, n, false, &h, why, sizeof(why));
-	if (rc == HS_STOP || rc == PEIL_ENOMEM)
+	rc = hello_try(e, versions[vi], offer, n, false, &h, a->why, sizeof(a->why));
+	if (rc == PEIL_ENOMEM)
 		goto out;
-	e->r->version_tried[vi] = true;
-	if (rc == HS_OK && h.version == versions[vi] && has16(offer, n, h.suite)) {
-		for (int j = 0; j < sk_SSL_CIPHER_num(sk) && cp == NULL; j++)
-			if (SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(sk, j)) == h.suite)
-				cp = sk_SSL_CIPHER_value(sk, j);
-		if (cp == NULL) {
-			rc = HS_FAIL;
-			goto out;
-		}
-		suite_add(e, vi, h.suite, cp);
-	} else {
-		if (rc == HS_OK)
-			snprintf(why, sizeof(why), "answered with version 0x%04x, suite 0x%04x",
-			    h.version, h.suite);
-		first_why(e, version_names[vi], why);
-		e->weak_asked[vi] = true;
+	if (rc == HS_STOP) {
+		rc = 0;
+		goto out;
 	}
-	rc = HS_OK;
+	if (rc == HS_OK && h.version == versions[vi] && has16(offer, n, h.suite)) {
+		a->ans = ASK_WEAK;
+		a->suite = h.suite;
+		for (int j = 0; j < sk_SSL_CIPHER_num(sk) && a->cp == NULL; j++)
+			if (SSL_CIPHER_get_protocol_id(sk_SSL_CIPHER_value(sk, j)) == h.suite)
+				a->cp = sk_SSL_CIPHER_value(sk, j);
+		if (a->cp != NULL)
+			a->ans = ASK_ACCEPTED;
+	} else {
+		a->ans = ASK_REFUSED;
+		if (rc == HS_OK)
+			snprintf(a->why, sizeof(a->why), "answered with version 0x%04x, suite 0x%04x",
+			    h.version, h.suite);
+	}
+	rc = 0;
 out:
 	sk_SSL_CIPHER_free(sk);
 	SSL_free(ssl);
@@ -2035,26 +2083,84 @@ out:
 	return rc;
 }
 
-/* Step 2: SSLv3, which OpenSSL 3 cannot speak. */
+/* version_ask's answer a on versions[vi], into e's report. Accepted: the chosen suite is
+ * found (suites_probe goes on from it); refused: weak_probe has nothing to ask there; HS_OK
+ * either way. HS_FAIL when the server chose a weak suite: OpenSSL's own handshake is to find
+ * the first suite then, as if no hello had been sent (so the suites keep the order they are
+ * found in). HS_STOP when it was not asked. */
+static int
+version_note(struct eng *e, int vi, const struct hello_ask *a)
+{
+	if (a->ans == ASK_NONE)
+		return HS_STOP;
+	e->r->version_tried[vi] = true;
+	if (a->ans == ASK_WEAK)
+		return HS_FAIL;
+	if (a->ans == ASK_ACCEPTED) {
+		suite_add(e, vi, a->suite, a->cp);
+		return HS_OK;
+	}
+	first_why(e, version_names[vi], a->why);
+	e->weak_asked[vi] = true;
+	return HS_OK;
+}
+
+/* version_ask and version_note: HS_OK, HS_FAIL, HS_STOP (as version_note), PEIL_ENOMEM. */
+static int
+version_hello(struct eng *e, int vi)
+{
+	struct hello_ask a;
+	int rc = version_ask(e, vi, &a);
+
+	return rc != 0 ? rc : version_note(e, vi, &a);
+}
+
+/* Step 2: SSLv3, which OpenSSL 3 cannot speak, by a hand-built hello; its answer into *a
+ * (ssl3_note notes it). */
+static void
+ssl3_ask(struct eng *e, struct hello_ask *a)
+{
+	struct tls_hello h;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	rc = hello_try(e, TLS_SSL3, ssl3_suites, NSSL3, false, &h, a->why, sizeof(a->why));
+	if (rc == HS_STOP)
+		return;
+	if (rc == HS_OK && h.version == TLS_SSL3 && h.suite != 0x00ff &&
+	    has16(ssl3_suites, NSSL3, h.suite)) {
+		a->ans = ASK_ACCEPTED;
+		a->suite = h.suite;
+		return;
+	}
+	a->ans = ASK_REFUSED;
+	if (rc == HS_OK)
+		snprintf(a->why, sizeof(a->why), "answered with version 0x%04x", h.version);
+}
+
+/* ssl3_ask's answer a, into e's report. */
+static void
+ssl3_note(struct eng *e, const struct hello_ask *a)
+{
+	if (a->ans == ASK_NONE)
+		return;
+	e->r->version_tried[4] = true;
+	if (a->ans == ASK_ACCEPTED) {
+		e->r->available = true;
+		suite_add(e, 4, a->suite, NULL);
+		return;
+	}
+	first_why(e, version_names[4], a->why);
+}
+
+/* Step 2 (ssl3_ask, ssl3_note). */
 static void
 ssl3_probe(struct eng *e)
 {
-	struct tls_hello h;
-	char why[200];
-	int rc = hello_try(e, TLS_SSL3, ssl3_suites, NSSL3, false, &h, why, sizeof(why));
+	struct hello_ask a;
 
-	if (rc == HS_STOP)
-		return;
-	e->r->version_tried[4] = true;
-	if (rc == HS_OK && h.version == TLS_SSL3 && h.suite != 0x00ff &&
-	    has16(ssl3_suites, NSSL3, h.suite)) {
-		e->r->available = true;
-		suite_add(e, 4, h.suite, NULL);
-		return;
-	}
-	if (rc == HS_OK)
-		snprintf(why, sizeof(why), "answered with version 0x%04x", h.version);
-	first_why(e, version_names[4], why);
+	ssl3_ask(e, &a);
+	ssl3_note(e, &a);
 }
 
 /* The answer to the order check, pv's suites offered in reverse: the server chose suite.
@@ -2859,6 +2965,21 @@ version_work(const struct eng *e, int vi)
 	return e->pv[vi] >= 0 || (vi > 0 && !e->weak_asked[vi] && e->nweak > 0);
 }
 
+/* The hand-built hellos of steps 1 and 2, asked ahead (start_run) into asks[] by version
+ * index: TLS 1.1 and 1.0 (with first-flight tries only: else they have full handshakes),
+ * SSLv3. 0 or PEIL_ENOMEM. */
+static int
+start_asks(struct eng *e, struct hello_ask *asks)
+{
+	int rc;
+
+	for (int vi = 2; vi < TLS_NVERSIONS - 1 && e->flight; vi++)
+		if ((rc = version_ask(e, vi, &asks[vi])) != 0)
+			return rc;
+	ssl3_ask(e, &asks[4]);
+	return 0;
+}
+
 /* Runs item it (on a lane), then marks it done. */
 static void
 item_run(struct lanes *ln, struct lane_item *it)
@@ -2873,6 +2994,10 @@ item_run(struct lanes *ln, struct lane_item *it)
 	}
 	if (it->sigs && rc == 0)
 		rc = sigs_probe(&it->e);
+	if (it->hellos)
+		rc = start_asks(&it->e, it->asks);
+	if (it->early)
+		rc = early_probe(&it->e);
 	for (int vi = it->first; vi >= 0 && vi <= it->last && rc == 0; vi++)
 		rc = version_probe(&it->e, vi);
 	pthread_mutex_lock(&ln->lock);
@@ -2899,27 +3024,29 @@ item_take(struct lanes *ln)
 	return it;
 }
 
-/* Whether an item is running: it may still queue one (the half it splits off, step 5).
- * Under ln->lock. */
+/* Whether an item is running, or start_run's own part: it may still queue one (the half it
+ * splits off, step 5, step 1b). Under ln->lock. */
 static bool
 item_running(const struct lanes *ln)
 {
+	if (ln->queuing)
+		return true;
 	for (size_t k = 0; k < ln->nitems; k++)
 		if (ln->items[k].state == ITEM_RUNNING)
 			return true;
 	return false;
 }
 
-/* A lane: takes items off the queue until none is left and none runs; a lane whose items
- * are done waits for those a running item may queue, so that the half of an enumeration
- * split after the other lane's last item started does not run on one lane. */
-static void *
-lane_main(void *arg)
+/* Runs queued items until want is done, else (want NULL) until none is queued and none
+ * runs (item_running); with nothing to take, waits for an item to end or be queued. The
+ * item waited for never waits itself, and a lane whose
+ * items are done waits for those a running item may queue, so that the half of an
+ * enumeration split after the other lane's last item started does not run on one lane. */
+static void
+lanes_serve(struct lanes *ln, const struct lane_item *want)
 {
-	struct lanes *ln = arg;
-
 	pthread_mutex_lock(&ln->lock);
-	for (;;) {
+	while (want == NULL || want->state != ITEM_DONE) {
 		struct lane_item *it = item_take(ln);
 
 		if (it != NULL) {
@@ -2928,34 +3055,27 @@ lane_main(void *arg)
 			pthread_mutex_lock(&ln->lock);
 			continue;
 		}
-		if (!item_running(ln))
+		if (want == NULL && !item_running(ln))
 			break;
 		pthread_cond_wait(&ln->done, &ln->lock);
 	}
 	pthread_mutex_unlock(&ln->lock);
+}
+
+/* The second lane's thread. */
+static void *
+lane_main(void *arg)
+{
+	lanes_serve(arg, NULL);
 	return NULL;
 }
 
-/* Until half is done: runs it if no lane took it yet, else runs what else is queued, else
- * waits. The half never waits itself, so this ends. */
+/* Until want (a half, step 1b, step 1's hellos) is done: runs it if no lane took it yet,
+ * else runs what else is queued, else waits. */
 static void
-lanes_wait(struct eng *e, struct lane_item *half)
+lanes_wait(struct eng *e, struct lane_item *want)
 {
-	struct lanes *ln = e->ln;
-
-	pthread_mutex_lock(&ln->lock);
-	while (half->state != ITEM_DONE) {
-		struct lane_item *it = item_take(ln);
-
-		if (it != NULL) {
-			pthread_mutex_unlock(&ln->lock);
-			item_run(ln, it);
-			pthread_mutex_lock(&ln->lock);
-			continue;
-		}
-		pthread_cond_wait(&ln->done, &ln->lock);
-	}
-	pthread_mutex_unlock(&ln->lock);
+	lanes_serve(e->ln, want);
 }
 
 /* What the copy in it found besides a version's suites, into e and its report, as if it
@@ -3024,6 +3144,43 @@ lane_merge(struct eng *e, const struct lane_item *it)
 	eng_merge(e, it);
 }
 
+/* What two lanes of e share (struct lanes), with room for LANE_ITEMS items, none made yet;
+ * NULL when out of memory. lanes_free frees it. */
+static struct lanes *
+lanes_new(const struct eng *e)
+{
+	struct lanes *ln = calloc(1, sizeof(*ln));
+
+	if (ln == NULL)
+		return NULL;
+	if ((ln->items = calloc(LANE_ITEMS, sizeof(*ln->items))) == NULL ||
+	    pthread_mutex_init(&ln->lock, NULL) != 0) {
+		free(ln->items);
+		free(ln);
+		return NULL;
+	}
+	if (pthread_cond_init(&ln->done, NULL) != 0) {
+		pthread_mutex_destroy(&ln->lock);
+		free(ln->items);
+		free(ln);
+		return NULL;
+	}
+	ln->dh_rank = RANK_NONE;
+	ln->hs = e->r->handshakes;
+	return ln;
+}
+
+static void
+lanes_free(struct lanes *ln)
+{
+	if (ln == NULL)
+		return;
+	pthread_cond_destroy(&ln->done);
+	pthread_mutex_destroy(&ln->lock);
+	free(ln->items);
+	free(ln);
+}
+
 /* Steps 3 and 3b on two lanes: the calling thread and one more take the versions' items
  * (TLS 1.2's first: it has the most suites; then the others highest first; TLS 1.3's with
  * its step 4), the halves an item splits off (suites_split) and step 5 (with step 4 before
@@ -3041,10 +3198,10 @@ static int
 lanes_run(struct eng *e)
 {
 	struct lanes *ln = NULL;
-	struct lane_item *items = NULL;
+	struct lane_item *items;
 	size_t n = 0;
 	pthread_t th;
-	bool two, lock = false, cond = false;
+	bool two;
 	int c = -1, vi = 1, rc = 0;
 
 	for (int i = 0; i < TLS_NVERSIONS - 1; i++)
@@ -3052,11 +3209,10 @@ lanes_run(struct eng *e)
 	if (n == 0 || (n == 1 && (e->pv[0] >= 0 || !e->t->split)) || e->r->nchain == 0 ||
 	    e->stop)
 		return 1;
-	if ((ln = calloc(1, sizeof(*ln))) == NULL ||
-	    (items = calloc(LANE_ITEMS, sizeof(*items))) == NULL) {
-		rc = PEIL_ENOMEM;
-		goto out;
-	}
+	if ((ln = lanes_new(e)) == NULL)
+		return PEIL_ENOMEM;
+	ln->connected = true;                 /* the chain came: steps 1 and 2 connected */
+	items = ln->items;
 	for (int i = 1; i < TLS_NVERSIONS - 1 && c < 0; i++)
 		if (e->pv[i] >= 0)
 			c = i;
@@ -3087,23 +3243,10 @@ lanes_run(struct eng *e)
 		items[k].e.rank = 2 * (int)k;
 		items[k].r.handshakes = items[k].r.flights = items[k].r.hello_stops = 0;
 	}
-	ln->items = items;
 	ln->nitems = n;
-	ln->dh_rank = RANK_NONE;
-	ln->hs = e->r->handshakes;
-	if (pthread_mutex_init(&ln->lock, NULL) != 0) {
-		rc = PEIL_ENOMEM;
-		goto out;
-	}
-	lock = true;
-	if (pthread_cond_init(&ln->done, NULL) != 0) {
-		rc = PEIL_ENOMEM;
-		goto out;
-	}
-	cond = true;
 	/* No second thread: this one runs every item, the report the same. */
 	two = pthread_create(&th, NULL, lane_main, ln) == 0;
-	(void)lane_main(ln);
+	lanes_serve(ln, NULL);
 	if (two)
 		(void)pthread_join(th, NULL);
 	for (size_t k = 0; k < n; k++) {
@@ -3111,20 +3254,92 @@ lanes_run(struct eng *e)
 			rc = items[k].rc;
 		lane_merge(e, &items[k]);
 	}
-	e->lanes_refused = ln->refused;
+	e->lanes_refused |= ln->refused;
 	if (ln->sigs != NULL) {
 		if (ln->sigs->rc != 0 && rc == 0)
 			rc = ln->sigs->rc;
 		eng_merge(e, ln->sigs);
 		e->sigs_done = true;
 	}
-out:
-	if (cond)
-		pthread_cond_destroy(&ln->done);
-	if (lock)
-		pthread_mutex_destroy(&ln->lock);
-	free(items);
-	free(ln);
+	lanes_free(ln);
+	return rc;
+}
+
+/* Step 1b's answer, found on a copy (start_run), into e's report. */
+static void
+early_merge(struct eng *e, const struct lane_item *it)
+{
+	e->r->early_data = it->r.early_data;
+	memcpy(e->r->early_reply, it->r.early_reply, sizeof(e->r->early_reply));
+	memcpy(e->r->early_why, it->r.early_why, sizeof(e->r->early_why));
+	eng_merge(e, it);
+}
+
+/* Steps 1, 1b and 2 on two lanes: this thread makes TLS 1.3's and 1.2's full handshakes on
+ * e while the other lane asks the hand-built hellos of TLS 1.1, 1.0 and SSLv3 ahead
+ * (start_asks: with first-flight tries they need nothing from the full handshakes but
+ * whether one of TLS 1.1 or 1.0 is still due, which versions_probe decides after them, as on
+ * one lane), and step 1b, once TLS 1.3's handshake kept a session, goes to the lane free
+ * first; each item on a copy (lane_item), sharing the budget and the stop (struct lanes).
+ * Then the hellos' answers are noted in step 1's order (versions_probe, ssl3_note), so that
+ * the report is the one lane's whichever lane was faster: but that a version whose hello was
+ * refused while no full TLS <= 1.2 handshake had completed has none (on one lane it has one,
+ * refused too), and the tries counted. A lane's connect failing, unless every lane's did,
+ * sets e->lanes_refused (tls_probe runs again on one lane). 0 or PEIL_ENOMEM. */
+static int
+start_run(struct eng *e)
+{
+	struct lanes *ln;
+	struct lane_item *it, *early = NULL;
+	pthread_t th;
+	bool two;
+	int rc;
+
+	if ((ln = lanes_new(e)) == NULL)
+		return PEIL_ENOMEM;
+	e->ln = ln;
+	pthread_mutex_lock(&ln->lock);
+	it = item_next(ln, e);
+	assert(it != NULL);                   /* the first of LANE_ITEMS */
+	it->hellos = true;
+	ln->queuing = true;
+	pthread_mutex_unlock(&ln->lock);
+	/* No second thread: lanes_wait runs the items here, the report the same. */
+	two = pthread_create(&th, NULL, lane_main, ln) == 0;
+	rc = versions_probe(e, 0, 0, NULL);
+	pthread_mutex_lock(&ln->lock);
+	if (rc == 0 && e->ticket != NULL) {
+		early = item_next(ln, e);
+		assert(early != NULL);            /* the second */
+		early->early = true;
+	}
+	ln->queuing = false;
+	pthread_cond_broadcast(&ln->done);
+	pthread_mutex_unlock(&ln->lock);
+	if (rc == 0)
+		rc = versions_probe(e, 1, 1, NULL);
+	if (early != NULL)
+		lanes_wait(e, early);
+	lanes_wait(e, it);
+	if (two)
+		(void)pthread_join(th, NULL);
+	/* A server taking one connection at a time refuses the second; the other lane's
+	 * refusal may also have come before this one's first try, which it stopped. Only when
+	 * every lane's first connect failed is it a server taking none. */
+	e->lanes_refused |= ln->refused && (ln->connected || e->r->handshakes == 0);
+	if (rc == 0)
+		rc = it->rc;
+	if (rc == 0 && early != NULL)
+		rc = early->rc;
+	if (rc == 0)
+		rc = versions_probe(e, 2, TLS_NVERSIONS - 2, it->asks);
+	if (rc == 0 && early != NULL)
+		early_merge(e, early);
+	if (rc == 0 && !e->stop)
+		ssl3_note(e, &it->asks[4]);
+	eng_merge(e, it);
+	e->ln = NULL;
+	lanes_free(ln);
 	return rc;
 }
 
@@ -3168,12 +3383,19 @@ eng_run(const struct tls_target *t, struct tls_report *r, bool *refused)
 	e.split_vi = -1;
 	ERR_clear_error();
 
-	if ((rc = ctx_init(&e)) != 0 || (rc = weak_init(&e)) != 0 ||
-	    (rc = versions_probe(&e)) != 0)
+	if ((rc = ctx_init(&e)) != 0 || (rc = weak_init(&e)) != 0)
 		goto out;
-	if (e.ticket != NULL && (rc = early_probe(&e)) != 0)
-		goto out;
-	ssl3_probe(&e);
+	/* Steps 1, 1b and 2: on two lanes when allowed, else one at a time. */
+	if (t->lanes > 1) {
+		if ((rc = start_run(&e)) != 0)
+			goto out;
+	} else {
+		if ((rc = versions_probe(&e, 0, TLS_NVERSIONS - 2, NULL)) != 0)
+			goto out;
+		if (e.ticket != NULL && (rc = early_probe(&e)) != 0)
+			goto out;
+		ssl3_probe(&e);
+	}
 	/* Nothing at all answered like TLS: no use asking for weak suites. */
 	if (!r->available && !e.tls_seen)
 		goto out;

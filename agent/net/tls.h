@@ -48,10 +48,12 @@ struct tls_target {
 	                             * is never sent). For the tests and benchmarks that compare
 	                             * the two */
 	unsigned lanes;             /* connections the engine may hold to the server at once: 0
-	                             * or 1, one at a time; 2 (more is taken as 2): the versions'
-	                             * suites are enumerated on two connections at once (the
-	                             * report is the same). With lanes > 1, connect may be called
-	                             * from two threads at once: it and arg must allow that */
+	                             * or 1, one at a time; 2 (more is taken as 2): two from the
+	                             * first try on (the hellos of TLS 1.1, 1.0 and SSLv3 beside
+	                             * the full handshakes of TLS 1.3 and 1.2), the versions'
+	                             * suites enumerated on two connections at once (the report
+	                             * is the same). With lanes > 1, connect may be called from
+	                             * two threads at once: it and arg must allow that */
 	bool split;                 /* with lanes > 1, a TLS <= 1.2 version of a server that
 	                             * follows our order also has its suites enumerated in two
 	                             * halves at once, at the price of one more try: for targets
@@ -154,15 +156,18 @@ struct tls_report {
  * together by hellos without a key share (tls_client_hello13_build); SSLv3, the suites
  * OpenSSL cannot offer and compression by hand-built hellos (tls_client_hello_build) read
  * to the ServerHello.
- * Handshakes run one at a time, or with t->lanes > 1 two at a time (the versions' suites and
- * the signature hashes in two threads; a version whose server follows our order has its
- * suites enumerated in two halves at once, at one more try; the report is the one a single
- * lane gives, but for the counts of tries and for what a bound cut short), each bounded by
- * t->handshake_ms, all by t->deadline_ms and t->max_handshakes (shared by the lanes); when a
- * bound stops it, what was found is kept and r->partial says why. A connection refused on
- * two lanes (a server taking one connection of a client at a time) has the run made again on
- * one lane, within the tries and time left; the second report is kept when it is complete,
- * the tries of both counted. Trust never fails a handshake.
+ * Handshakes run one at a time, or with t->lanes > 1 two at a time (the hellos of TLS 1.1,
+ * 1.0 and SSLv3 asked ahead beside the full handshakes of TLS 1.3 and 1.2, a version refused
+ * to its hello then having no full handshake, and the 0-RTT resumption beside TLS 1.2's
+ * handshake or those hellos; the versions' suites and the signature hashes
+ * in two threads; a version whose server follows our order has its suites enumerated in two
+ * halves at once, at one more try; the report is the one a single lane gives, but for the
+ * counts of tries and for what a bound cut short), each bounded by t->handshake_ms, all by
+ * t->deadline_ms and t->max_handshakes (shared by the lanes); when a bound stops it, what was
+ * found is kept and r->partial says why. A connection refused on two lanes (a server taking
+ * one connection of a client at a time; not when every lane's connect failed) has the run
+ * made again on one lane, within the tries and time left; the second report is kept when it
+ * is complete, the tries of both counted. Trust never fails a handshake.
  * Returns 0 (see r->available), PEIL_EINVAL (no connect callback) or PEIL_ENOMEM (r then
  * holds nothing). r is overwritten, not freed: pass a fresh one or one tls_report_clear
  * emptied; the caller frees it with tls_report_clear. Thread-safe (calls share nothing). The

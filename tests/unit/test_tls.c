@@ -618,45 +618,39 @@ test_flight_same(void **state)
 
 /* ---- two lanes against one ---- */
 
-/* A connect callback that notes the threads calling it (up to 3); from call fail_at on it
- * fails, from stall_at on it returns only at its deadline. */
+/* A connect callback that tells the calls of lanes_probe's thread (the first lane) from the
+ * others' (the second lane's: a thread of the engine); from call fail_at on it fails, from
+ * stall_at on it returns only at its deadline. */
 struct lanes_conn {
 	uint16_t port;
 	pthread_mutex_t lock;
-	pthread_t ids[3];
-	int nids;
-	int calls, fail_at, stall_at;
-	bool one_thread;        /* refuse every call but from the first thread seen */
+	pthread_t caller;       /* lanes_probe's thread */
+	int calls, others;      /* calls, of which from another thread */
+	int fail_at, stall_at;
+	bool one_thread;        /* refuse every call from another thread */
 	bool nosplit;           /* lanes_probe: t.split false */
 	int slow_from, slow_ms; /* from call slow_from on, calls take slow_ms more ... */
-	int late[3];            /* ... and are counted by thread (ids[]) */
+	int late[2];            /* ... and are counted: [0] the caller's, [1] the others' */
 };
 
 static int
 lanes_connect(void *arg, int64_t deadline, int *fd, char *why, size_t whylen)
 {
 	struct lanes_conn *c = arg;
-	pthread_t self = pthread_self();
-	bool seen = false;
+	bool other = pthread_equal(c->caller, pthread_self()) == 0;
 	int call;
 
 	pthread_mutex_lock(&c->lock);
-	for (int i = 0; i < c->nids; i++)
-		seen |= pthread_equal(c->ids[i], self) != 0;
-	if (!seen && c->nids < 3)
-		c->ids[c->nids++] = self;
 	call = ++c->calls;
-	seen = pthread_equal(c->ids[0], self) != 0;
+	c->others += other ? 1 : 0;
 	pthread_mutex_unlock(&c->lock);
 	if (c->slow_from != 0 && call >= c->slow_from) {
 		pthread_mutex_lock(&c->lock);
-		for (int i = 0; i < c->nids; i++)
-			if (pthread_equal(c->ids[i], self) != 0)
-				c->late[i]++;
+		c->late[other ? 1 : 0]++;
 		pthread_mutex_unlock(&c->lock);
 		usleep((useconds_t)c->slow_ms * 1000);
 	}
-	if (c->one_thread && !seen) {
+	if (c->one_thread && other) {
 		err_set(why, whylen, "one connection at a time");
 		return PEIL_EIO;
 	}
@@ -677,7 +671,8 @@ lanes_probe(struct lanes_conn *c, unsigned lanes, unsigned maxhs, int64_t deadli
 	    .handshake_ms = 10000, .deadline_ms = deadline, .max_handshakes = maxhs,
 	    .lanes = lanes, .split = !c->nosplit };
 
-	c->nids = c->calls = 0;
+	c->caller = pthread_self();
+	c->calls = c->others = 0;
 	memset(c->late, 0, sizeof(c->late));
 	memset(r, 0, sizeof(*r));
 	assert_int_equal(tls_probe(&t, r), 0);
@@ -700,12 +695,12 @@ lanes_case(const char *what, const char *a1, const char *a2, const char *a3, con
 	sserver_start(&s, "rsa", a1, a2, a3, a4, a5, a6, NULL);
 	c.port = s.port;
 	lanes_probe(&c, 1, 0, clock_mono_ms() + 60000, &one);
-	assert_int_equal(c.nids, 1);
+	assert_int_equal(c.others, 0);
 	lanes_probe(&c, 2, 0, clock_mono_ms() + 60000, &two);
 	printf("# %s: one lane %u tries in %u ms, two lanes %u tries in %u ms\n", what,
 	    one.handshakes, one.ms, two.handshakes, two.ms);
 	dump(what, &two);
-	assert_int_equal(c.nids, 2);
+	assert_true(c.others > 0);
 	assert_true(one.available);
 	assert_false(one.partial);
 	assert_true(one.nper >= 3);
@@ -729,19 +724,20 @@ lanes_case(const char *what, const char *a1, const char *a2, const char *a3, con
 	maxhs = one.handshakes * 2 / 3;
 	lanes_probe(&c, 2, maxhs, clock_mono_ms() + 60000, &two);
 	dump("budget", &two);
-	assert_int_equal(c.nids, 2);
+	assert_true(c.others > 0);
 	assert_true(two.available);
 	assert_true(two.partial);
 	assert_non_null(strstr(two.partial_why, "budget"));
 	assert_int_equal(two.handshakes, maxhs);
 	tls_report_clear(&two);
 
-	/* The tenth connection (the lanes run from the sixth on) fails: both lanes stop. */
+	/* The tenth connection (in the enumeration: steps 1 and 2 make five) fails: both lanes
+	 * stop. */
 	c.fail_at = 10;
 	lanes_probe(&c, 2, 0, clock_mono_ms() + 60000, &two);
 	dump("connect", &two);
 	c.fail_at = 0;
-	assert_int_equal(c.nids, 2);
+	assert_true(c.others > 0);
 	assert_true(two.available);
 	assert_true(two.partial);
 	assert_non_null(strstr(two.partial_why, "connect failed: refused by the test"));
@@ -766,7 +762,7 @@ lanes_case(const char *what, const char *a1, const char *a2, const char *a3, con
 	lanes_probe(&c, 2, 0, clock_mono_ms() + one.ms + 1500, &two);
 	dump("deadline", &two);
 	c.stall_at = 0;
-	assert_int_equal(c.nids, 2);
+	assert_true(c.others > 0);
 	assert_true(two.available);
 	assert_true(two.partial);
 	assert_non_null(strstr(two.partial_why, "deadline reached"));
@@ -804,6 +800,115 @@ test_lanes(void **state)
 	    "ECDHE-RSA-AES128-SHA:AES256-SHA:ECDHE-RSA-AES256-GCM-SHA384:@SECLEVEL=0", NULL);
 }
 
+/* Steps 1 and 2 on two lanes (start_run): one s_server configuration probed with one lane,
+ * then two, without the split (the same enumeration's tries); the same report, the first
+ * failure included, at extra tries (the hellos asked ahead that were not used, fewer the
+ * full handshakes and weak hellos of versions refused to them: 0 for TLS 1.0 to 1.3). */
+static void
+start_case(const char *what, int extra, const char *a1, const char *a2, const char *a3,
+    const char *a4, const char *a5, const char *a6, struct tls_report *one)
+{
+	struct sserver s;
+	struct lanes_conn c = { .lock = PTHREAD_MUTEX_INITIALIZER, .nosplit = true };
+	struct tls_report two;
+
+	sserver_start(&s, "rsa", a1, a2, a3, a4, a5, a6, NULL);
+	c.port = s.port;
+	lanes_probe(&c, 1, 0, clock_mono_ms() + 60000, one);
+	assert_int_equal(c.others, 0);
+	lanes_probe(&c, 2, 0, clock_mono_ms() + 60000, &two);
+	printf("# %s: one lane %u tries in %u ms, two lanes %u tries (%d by the other thread) in "
+	    "%u ms\n", what, one->handshakes, one->ms, two.handshakes, c.others, two.ms);
+	dump(what, &two);
+	assert_true(c.others >= 2);
+	assert_true(one->available);
+	assert_false(one->partial);
+	assert_same_report(one, &two);
+	assert_string_equal(one->why, two.why);
+	assert_int_equal((int)two.handshakes - (int)one->handshakes, extra);
+	tls_report_clear(&two);
+	sserver_stop(&s);
+}
+
+static void
+test_lanes_start(void **state)
+{
+	struct lanes_conn c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct tls_report one, two;
+	struct sserver s;
+	char dh[128];
+	int64_t t0;
+
+	(void)state;
+	if (!have_openssl)
+		SKIP_OR_FAIL("openssl (the command) not found");
+	snprintf(dh, sizeof(dh), "%s/dh1024.pem", dir);
+	/* TLS 1.0 to 1.3: every hello asked ahead is used. */
+	start_case("start-all", 0, "-dhparam", dh, "-cipher",
+	    "ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES128-SHA:AES128-SHA:@SECLEVEL=0", NULL, NULL,
+	    &one);
+	assert_int_equal(one.nversions, 4);
+	tls_report_clear(&one);
+	/* TLS 1.2 refused, 1.1 and 1.0 accepted: TLS 1.1 still has its full handshake (the
+	 * chain, renegotiation, EMS), after its hello asked ahead (the one extra try); TLS 1.0's
+	 * hello is used. */
+	start_case("start-legacy", 1, "-no_tls1_2", "-no_tls1_3", "-dhparam", dh, "-cipher",
+	    "DHE-RSA-AES128-SHA:AES128-SHA:@SECLEVEL=0", &one);
+	assert_int_equal(one.nversions, 2);
+	assert_int_equal(one.versions[0], TLS_V11);
+	assert_true(one.nchain > 0);
+	assert_int_equal(one.secure_reneg, 1);
+	assert_true(one.client_reneg >= 0);
+	assert_true(one.ems >= 0);
+	tls_report_clear(&one);
+	/* TLS 1.3 alone: TLS 1.1 and 1.0 refused to the hellos asked ahead have no full
+	 * handshake, nor a hello of weak suites (two tries fewer); the first failure is TLS
+	 * 1.2's either way. */
+	start_case("start-tls13", -2, "-tls1_3", NULL, NULL, NULL, NULL, NULL, &one);
+	assert_int_equal(one.nversions, 1);
+	assert_true(strstr(one.why, "TLS 1.2: ") == one.why);
+	assert_true(one.version_tried[2] && one.version_tried[3] && one.version_tried[4]);
+	tls_report_clear(&one);
+
+	sserver_start(&s, "rsa", NULL);
+	c.port = s.port;
+	/* The budget is both lanes' from the first try on: three tries, then both stop. */
+	lanes_probe(&c, 2, 3, clock_mono_ms() + 60000, &two);
+	dump("start-budget", &two);
+	assert_true(c.others > 0);
+	assert_true(two.partial);
+	assert_non_null(strstr(two.partial_why, "budget"));
+	assert_int_equal(two.handshakes, 3);
+	assert_int_equal(c.calls, 3);
+	tls_report_clear(&two);
+	/* From the second call on each waits for the deadline: both lanes stop there, no try
+	 * after it (the first's chain, verified against the system's CA bundle, may end later:
+	 * slow under the sanitizers). */
+	c.stall_at = 2;
+	t0 = clock_mono_ms();
+	lanes_probe(&c, 2, 0, t0 + 1000, &two);
+	c.stall_at = 0;
+	dump("start-deadline", &two);
+	assert_true(c.others > 0);
+	assert_true(two.partial);
+	assert_non_null(strstr(two.partial_why, "deadline reached"));
+	assert_true(clock_mono_ms() - t0 < 3000);
+	assert_true(two.handshakes <= 3);
+	assert_int_equal(c.calls, (int)two.handshakes);
+	tls_report_clear(&two);
+	sserver_stop(&s);
+	/* Nothing listens: both lanes' first connects fail, and that is no server taking one
+	 * connection at a time: not run again on one lane. */
+	c.port = free_port();
+	lanes_probe(&c, 2, 0, clock_mono_ms() + 60000, &two);
+	assert_false(two.available);
+	assert_true(two.partial);
+	assert_true(strstr(two.why, "connect: ") == two.why);
+	assert_true(two.handshakes <= 2);
+	assert_int_equal(c.calls, (int)two.handshakes);
+	tls_report_clear(&two);
+}
+
 /* A lane with nothing queued waits while the other lane's item runs: it may still queue the
  * half of an enumeration it splits (or step 5). TLS 1.2 alone (eight suites, the client's
  * order) is one item, taken by either thread; the other, finding no item queued, takes the
@@ -830,15 +935,16 @@ test_lanes_late(void **state)
 	assert_int_equal(one.per_version[0].version, TLS_V12);
 	assert_int_equal(one.per_version[0].nsuites, 8);
 	assert_int_equal(one.per_version[0].server_order, 0);
-	/* The lanes' first call: after TLS 1.3, 1.2, the 1.1 and 1.0 hellos and SSLv3. */
+	/* The enumeration's first call: after TLS 1.3's and 1.2's handshakes, the 1.1 and 1.0
+	 * hellos and SSLv3's. */
 	c.slow_from = 6;
 	c.slow_ms = 20;
 	lanes_probe(&c, 2, 0, clock_mono_ms() + 60000, &two);
 	printf("# lanes-late: one lane %u tries in %u ms, two lanes %u tries in %u ms, from the "
-	    "sixth on %d and %d by thread\n", one.handshakes, one.ms, two.handshakes, two.ms,
-	    c.late[0], c.late[1]);
+	    "sixth on %d by the caller's thread, %d by the other\n", one.handshakes, one.ms,
+	    two.handshakes, two.ms, c.late[0], c.late[1]);
 	c.slow_from = 0;
-	assert_int_equal(c.nids, 2);
+	assert_true(c.others > 0);
 	assert_same_report(&one, &two);
 	assert_true(c.late[0] >= 2);
 	assert_true(c.late[1] >= 2);
@@ -1602,12 +1708,13 @@ ed_stop(struct edsrv *s)
 }
 
 static void
-probe_early(uint16_t *port, const char *early, unsigned maxhs, struct tls_report *r)
+probe_early(uint16_t *port, const char *early, unsigned maxhs, unsigned lanes,
+    struct tls_report *r)
 {
 	struct tls_target t = {
 		.connect = cb_connect, .arg = port, .sni = "mx.example.org", .handshake_ms = 3000,
 		.max_handshakes = maxhs, .early_data = (const uint8_t *)early,
-		.early_len = early != NULL ? strlen(early) : 0,
+		.early_len = early != NULL ? strlen(early) : 0, .lanes = lanes,
 	};
 
 	assert_int_equal(tls_probe(&t, r), 0);
@@ -1621,7 +1728,7 @@ test_early_data(void **state)
 	static const char get[] = "GET / HTTP/1.1\r\nHost: mx.example.org\r\n\r\n";
 	struct edsrv s;
 	struct sserver ss;
-	struct tls_report r;
+	struct tls_report r, two;
 	unsigned without;
 
 	(void)state;
@@ -1630,31 +1737,42 @@ test_early_data(void **state)
 
 	/* Accepted: one more connection than without 0-RTT, the answer's first line kept. */
 	ed_start(&s, ED_ACCEPT);
-	probe_early(&s.port, NULL, 0, &r);
+	probe_early(&s.port, NULL, 0, 1, &r);
 	assert_true(r.available);
 	assert_int_equal(r.early_data, -1);
 	assert_string_equal(r.early_why, "");
 	without = r.handshakes;
 	tls_report_clear(&r);
-	probe_early(&s.port, get, 0, &r);
+	probe_early(&s.port, get, 0, 1, &r);
 	assert_true(r.available);
 	assert_int_equal(r.early_data, 1);
 	assert_string_equal(r.early_reply, "HTTP/1.1 200 OK (early)");
 	assert_int_equal(atomic_load(&s.early_bytes), (int)strlen(get));
 	assert_int_equal(r.handshakes, without + 1);
 	assert_false(r.partial);
+	/* On two lanes the resumption goes to the lane free first: the same report. */
+	atomic_store(&s.early_bytes, 0);
+	probe_early(&s.port, get, 0, 2, &two);
+	assert_same_report(&r, &two);
+	assert_string_equal(r.early_why, two.early_why);
+	assert_string_equal(r.early_reply, two.early_reply);
+	assert_string_equal(r.why, two.why);
+	assert_int_equal(atomic_load(&s.early_bytes), (int)strlen(get));
+	tls_report_clear(&two);
 	tls_report_clear(&r);
 	/* A budget spent by the TLS 1.3 try: the resumption is not made, 0-RTT unknown. */
-	probe_early(&s.port, get, 1, &r);
-	assert_int_equal(r.handshakes, 1);
-	assert_int_equal(r.early_data, -1);
-	assert_true(r.partial);
-	tls_report_clear(&r);
+	for (unsigned lanes = 1; lanes <= 2; lanes++) {
+		probe_early(&s.port, get, 1, lanes, &r);
+		assert_int_equal(r.handshakes, 1);
+		assert_int_equal(r.early_data, -1);
+		assert_true(r.partial);
+		tls_report_clear(&r);
+	}
 	ed_stop(&s);
 
 	/* Rejected although the ticket allowed it. */
 	ed_start(&s, ED_REJECT);
-	probe_early(&s.port, get, 0, &r);
+	probe_early(&s.port, get, 0, 1, &r);
 	assert_int_equal(r.early_data, 0);
 	assert_non_null(strstr(r.early_why, "rejected"));
 	assert_string_equal(r.early_reply, "");
@@ -1664,17 +1782,17 @@ test_early_data(void **state)
 
 	/* Tickets without early data; no tickets: no resumption tried. */
 	ed_start(&s, ED_NO_EARLY);
-	probe_early(&s.port, NULL, 0, &r);
+	probe_early(&s.port, NULL, 0, 1, &r);
 	without = r.handshakes;
 	tls_report_clear(&r);
-	probe_early(&s.port, get, 0, &r);
+	probe_early(&s.port, get, 0, 1, &r);
 	assert_int_equal(r.early_data, 0);
 	assert_non_null(strstr(r.early_why, "no ticket allowing early data"));
 	assert_int_equal(r.handshakes, without);
 	tls_report_clear(&r);
 	ed_stop(&s);
 	ed_start(&s, ED_NO_TICKET);
-	probe_early(&s.port, get, 0, &r);
+	probe_early(&s.port, get, 0, 1, &r);
 	assert_int_equal(r.early_data, 0);
 	assert_non_null(strstr(r.early_why, "no session ticket"));
 	assert_true(r.ms < 2000 + 1500);
@@ -1683,7 +1801,7 @@ test_early_data(void **state)
 
 	/* No TLS 1.3: not tried. */
 	sserver_start(&ss, "rsa", "-tls1_2", NULL);
-	probe_early(&ss.port, get, 0, &r);
+	probe_early(&ss.port, get, 0, 1, &r);
 	assert_true(r.available);
 	assert_int_equal(r.early_data, -1);
 	tls_report_clear(&r);
@@ -1935,6 +2053,7 @@ main(void)
 		cmocka_unit_test(test_early_data),
 		cmocka_unit_test(test_flight_same),
 		cmocka_unit_test(test_lanes),
+		cmocka_unit_test(test_lanes_start),
 		cmocka_unit_test(test_lanes_late),
 	};
 
