@@ -103,6 +103,19 @@ tlsjudge_ciphers(const struct tlsjudge_ctx *c, struct addrjudge *j)
 	}
 }
 
+/* A pair of levels out of order, what says so: a noted pair a line of the evidence, a
+ * violation a failure. */
+static void
+order_hit(struct addrjudge *j, const char *what, bool noted)
+{
+	if (noted) {
+		textlist_add(&j->line, what);
+		return;
+	}
+	textlist_add(&j->bad, what);
+	j->st = PEIL__STATUS__FAILED;
+}
+
 /* As internet.nl's cipher order test, at the highest version below TLS 1.3 (its suites are
  * judged by the ciphers test): not applicable when every suite is good; each pair of a suite
  * preferred over one of a better level is judged by the guideline (ncsc_order): a noted pair
@@ -153,12 +166,7 @@ tlsjudge_cipherorder(const struct tlsjudge_ctx *c, struct addrjudge *j)
 					    tlsjudge_version_name(ps->version),
 					    ncsc_level_name((enum ncsc_level)b),
 					    ncsc_level_name((enum ncsc_level)l));
-					if (pass == 0) {
-						textlist_add(&j->line, buf);
-						return;
-					}
-					textlist_add(&j->bad, buf);
-					j->st = PEIL__STATUS__FAILED;
+					order_hit(j, buf, pass == 0);
 					return;
 				}
 			}
@@ -189,12 +197,7 @@ tlsjudge_cipherorder(const struct tlsjudge_ctx *c, struct addrjudge *j)
 				    hex, sizeof(hex)), ncsc_level_name(li),
 				    suite_name(ps->suites[k], hex2, sizeof(hex2)),
 				    ncsc_level_name(lk));
-				if (pass == 0) {
-					textlist_add(&j->line, buf);
-					return;
-				}
-				textlist_add(&j->bad, buf);
-				j->st = PEIL__STATUS__FAILED;
+				order_hit(j, buf, pass == 0);
 				return;
 			}
 		}
