@@ -992,6 +992,15 @@ group_iana(int nid)
 }
 
 /* IANA SignatureScheme of the TLS 1.2 ServerKeyExchange signature; 0 unknown. */
+/* The TLS 1.2 SignatureAndHashAlgorithm of hash code h and signature code sig; 0 for no h. */
+static uint16_t
+sig_pair(int h, int sig)
+{
+	if (h == 0)
+		return 0;
+	return (uint16_t)(h << 8 | sig);
+}
+
 static uint16_t
 sig_iana(int type, int hash, bool pss_key)
 {
@@ -1008,11 +1017,11 @@ sig_iana(int type, int hash, bool pss_key)
 	}
 	switch (type) {
 	case EVP_PKEY_RSA:
-		return h ? (uint16_t)(h << 8 | 1) : 0;
+		return sig_pair(h, 1);
 	case EVP_PKEY_DSA:
-		return h ? (uint16_t)(h << 8 | 2) : 0;
+		return sig_pair(h, 2);
 	case EVP_PKEY_EC:
-		return h ? (uint16_t)(h << 8 | 3) : 0;
+		return sig_pair(h, 3);
 	case EVP_PKEY_RSA_PSS:
 		if (h < 4)
 			return 0;
